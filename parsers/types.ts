@@ -1,0 +1,197 @@
+// The contract between ingest and every log format.
+//
+// A format is one file under parsers/ exporting a FormatDefinition. Ingest never knows a
+// format's details: it asks the definition for a LineParser, feeds it one line at a time and
+// stores what comes back. Parsers are pure and synchronous per line; any I/O (reading an
+// nginx.conf, a routes file) happens at the edges before `create` is called.
+
+/** One row of the `requests` table, as a parser produces it (ids, source and host are added by ingest). */
+export interface RequestRecord {
+  /** epoch ms UTC: the stamp as the log wrote it (end for nginx/lighttpd, start for Apache %t/PHP-FPM/Varnish) */
+  ts: number;
+  /** epoch ms UTC when the request started / ended, where a duration makes it knowable */
+  start_ts: number | null;
+  end_ts: number | null;
+  client: string | null;
+  method: string | null;
+  /** request target as logged: path and query */
+  url: string | null;
+  /** url without the query string */
+  path: string | null;
+  query: string | null;
+  protocol: string | null;
+  status: number | null;
+  /** response body bytes (or bytes sent when that is all the log has) */
+  bytes: number | null;
+  request_length: number | null;
+  duration_ms: number | null;
+  /** sum of the upstream attempts' response times */
+  upstream_ms: number | null;
+  upstream_connect_ms: number | null;
+  upstream_header_ms: number | null;
+  /** number of upstream servers tried (members of the $upstream_* list) */
+  upstream_attempts: number | null;
+  /** last address / status of the upstream list */
+  upstream_addr: string | null;
+  upstream_status: number | null;
+  /** the upstream lists as logged, e.g. `rt=0.012, 0.480 : 0.3 addr=...` (null when the log has none) */
+  upstream_raw: string | null;
+  vhost: string | null;
+  referer: string | null;
+  user_agent: string | null;
+  /** every other field of the format, by its variable name; stored as JSON */
+  extra: Record<string, string | number | null> | null;
+}
+
+/** One row of the `events` table: an error-log line classified into the shared vocabulary. */
+export interface EventRecord {
+  ts: number;
+  /** who wrote it: lighttpd, nginx, apache, php-fpm, php, varnish */
+  component: string;
+  /** one of EVENT_KINDS */
+  kind: EventKind;
+  /** normalised: emerg, alert, crit, error, warn, notice, info, debug */
+  severity: string | null;
+  /** the backend the event is about: a socket (`unix:/run/php.sock-2`), an upstream address, a pool (`www`) */
+  backend: string | null;
+  pid: number | null;
+  client: string | null;
+  /** request line or URI the event names, e.g. `GET /report.php?a=1` */
+  request: string | null;
+  /** numeric detail of the kind: load, seconds, children, bytes ... (see README "Event vocabulary") */
+  value: number | null;
+  /** the configured limit the event reports, e.g. pm.max_children (4) */
+  limit_value: number | null;
+  /** the whole message as logged (without the time stamp) */
+  message: string;
+}
+
+export const EVENT_KINDS = [
+  'backend_overloaded',
+  'backend_disabled',
+  'backend_reenabled',
+  'backend_down',
+  'connect_failed',
+  'backlog_full',
+  'upstream_timeout',
+  'upstream_reset',
+  'upstream_closed',
+  'no_live_upstreams',
+  'response_buffered_to_disk',
+  'request_body_buffered',
+  'worker_limit_reached',
+  'pool_busy',
+  'slow_request',
+  'request_killed',
+  'worker_crashed',
+  'fd_limit',
+  'rate_limited',
+  'php_timeout',
+  'php_memory',
+  'lifecycle',
+  'other',
+] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export interface SlowFrame {
+  /** 0 = innermost (the top frame as the slowlog prints it first) */
+  depth: number;
+  function: string;
+  file: string | null;
+  line: number | null;
+}
+
+/** One PHP-FPM slowlog entry (or a PHP stack trace), with its frames. */
+export interface SlowTraceRecord {
+  ts: number;
+  pool: string | null;
+  pid: number | null;
+  script: string | null;
+  /** hash of the normalised stack: functions and files, never addresses, pids or line numbers */
+  fingerprint: string;
+  top_frame: string | null;
+  /** deepest frame that belongs to the application (not an internal PHP function) */
+  app_frame: string | null;
+  depth: number;
+  /** recovered later by joining to the `executing too slow` event; parsers leave them null */
+  request: string | null;
+  /** true when the entry was cut off (rotation, truncation, frame cap) */
+  truncated: boolean;
+  frames: SlowFrame[];
+}
+
+export type RejectReason =
+  | 'no-match'
+  | 'bad-timestamp'
+  | 'line-too-long'
+  | 'bad-json'
+  | 'bad-field'
+  | 'orphan-line';
+
+/** What a parser makes of one line. */
+export type ParseOutcome =
+  | { type: 'request'; record: RequestRecord }
+  | { type: 'event'; record: EventRecord }
+  | { type: 'trace'; record: SlowTraceRecord }
+  /** the line belongs to a multi-line entry still open; it counts as parsed */
+  | { type: 'continued' }
+  /** nothing to store and nothing wrong: blank separator lines */
+  | { type: 'skip' }
+  | { type: 'reject'; reason: RejectReason; detail?: string };
+
+export interface LineParser {
+  /** Parse one line (no trailing newline, CR already removed). Must not throw. */
+  parse(line: string, lineNo: number): ParseOutcome;
+  /**
+   * Multi-line formats only: the line number where the entry still open began, or null.
+   * Ingest commits its resume offset no further than this line, so a killed ingest re-reads
+   * the whole entry instead of storing half of it.
+   */
+  openSince?(): number | null;
+  /** Multi-line formats only: end of input; return the open entry (marked truncated). */
+  finish?(): ParseOutcome[];
+}
+
+export interface ParserOptions {
+  /** IANA zone for stamps that carry no offset */
+  tz: string;
+  /** `--log-format`: an nginx log_format body or an Apache/lighttpd LogFormat string */
+  logFormat?: string;
+  /** `--field KEY=column` mappings for JSON logs */
+  fieldMap?: Record<string, string>;
+}
+
+/** A sample line and (a subset of) what it must yield: each format's own tests. */
+export interface FormatSample {
+  line: string;
+  /** the fields the outcome's record must contain (deep partial match); omit for "must not reject" */
+  expect?: Partial<RequestRecord> | Partial<EventRecord> | Record<string, unknown>;
+  /** a sample that must be rejected with this reason */
+  reject?: RejectReason;
+  /** lines that must be fed before `line` (multi-line formats) */
+  before?: string[];
+  /** lines fed after `line`, then finish(): the sample's expectation applies to the last record */
+  after?: string[];
+  /** parser options for this sample (e.g. a logFormat) */
+  options?: Partial<ParserOptions>;
+  note?: string;
+}
+
+export interface FormatDefinition {
+  /** stable identifier used by `--format` and stored in sources.format, e.g. `nginx-combined` */
+  name: string;
+  title: string;
+  /** which table the format fills */
+  produces: 'requests' | 'events' | 'traces';
+  /** one example line shown by `overload formats` */
+  example: string;
+  /**
+   * Auto-detection takes part unless false. Formats that need user input (a pasted log format)
+   * or that would match almost anything opt out.
+   */
+  detectable: boolean;
+  /** tie-break when several formats parse the same sample equally well: higher wins */
+  specificity: number;
+  create(options: ParserOptions): LineParser;
+  samples: FormatSample[];
+}

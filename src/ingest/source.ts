@@ -1,0 +1,144 @@
+// Where bytes come from: a file or stdin, plain or gzip (sniffed by magic bytes, never by name).
+import { createReadStream, promises as fs } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+
+export interface OpenedInput {
+  /** what the user named: a path, or `-` for stdin */
+  label: string;
+  isStdin: boolean;
+  gzip: boolean;
+  /** size on disk (compressed size for .gz), null for stdin */
+  sizeOnDisk: number | null;
+  /** the decompressed bytes, from the start */
+  chunks: AsyncIterable<Buffer>;
+  /** the first bytes of the decompressed content (for identity and format detection) */
+  head: Buffer;
+  /** set when the stream ended with an error (truncated gzip, I/O error) */
+  fault(): string | null;
+  /** bytes read from disk so far (for progress) */
+  diskBytesRead(): number;
+}
+
+export class InputError extends Error {}
+
+const HEAD_BYTES = 256 * 1024;
+/** identity covers this many leading bytes: enough to tell log files apart, small to hash */
+export const IDENTITY_BYTES = 1024;
+
+export function identityOf(head: Buffer, length = Math.min(head.length, IDENTITY_BYTES)): string {
+  return `${length}:` + createHash('sha256').update(head.subarray(0, length)).digest('hex').slice(0, 32);
+}
+
+/** Does `head` start with the content an identity string describes? */
+export function matchesIdentity(head: Buffer, identity: string): boolean {
+  const colon = identity.indexOf(':');
+  const length = Number(identity.slice(0, colon));
+  return head.length >= length && identityOf(head, length) === identity;
+}
+
+/**
+ * Read ahead until `head` has HEAD_BYTES (or the input ends), then hand out an iterator that
+ * replays those chunks first: detection looks at the start without consuming it.
+ */
+async function withHead(stream: Readable, faultRef: { error: string | null }): Promise<{ head: Buffer; chunks: AsyncIterable<Buffer> }> {
+  const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const buffered: Buffer[] = [];
+  let size = 0;
+  let done = false;
+  try {
+    while (size < HEAD_BYTES) {
+      const r = await iterator.next();
+      if (r.done) { done = true; break; }
+      buffered.push(r.value);
+      size += r.value.length;
+    }
+  } catch (e) {
+    faultRef.error = (e as Error).message;
+    done = true;
+  }
+  const head = Buffer.concat(buffered);
+  async function* replay(): AsyncGenerator<Buffer> {
+    for (const b of buffered) yield b;
+    if (done) return;
+    try {
+      while (true) {
+        const r = await iterator.next();
+        if (r.done) return;
+        yield r.value;
+      }
+    } catch (e) {
+      faultRef.error = (e as Error).message;
+    }
+  }
+  return { head, chunks: replay() };
+}
+
+async function sniffGzip(stream: Readable): Promise<{ gzip: boolean; stream: Readable }> {
+  // Peek at the first two bytes without losing them.
+  const first: Buffer | null = await new Promise((resolve, reject) => {
+    const onReadable = () => {
+      const b = stream.read() as Buffer | null;
+      if (b === null) return; // wait for more
+      cleanup();
+      resolve(b);
+    };
+    const onEnd = () => { cleanup(); resolve(null); };
+    const onError = (e: Error) => { cleanup(); reject(e); };
+    const cleanup = () => {
+      stream.off('readable', onReadable); stream.off('end', onEnd); stream.off('error', onError);
+    };
+    stream.on('readable', onReadable);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+  });
+  if (first === null) return { gzip: false, stream };
+  stream.unshift(first);
+  const gzip = first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
+  return { gzip, stream };
+}
+
+export async function openInput(label: string): Promise<OpenedInput> {
+  const isStdin = label === '-';
+  let raw: Readable;
+  let sizeOnDisk: number | null = null;
+  if (isStdin) {
+    raw = process.stdin;
+  } else {
+    let st;
+    try {
+      st = await fs.stat(label);
+    } catch (e) {
+      throw new InputError(`cannot read ${label}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    }
+    if (st.isDirectory()) throw new InputError(`cannot read ${label}: it is a directory`);
+    sizeOnDisk = st.size;
+    try {
+      const handle = await fs.open(label, 'r');
+      raw = createReadStream('', { fd: handle.fd, highWaterMark: 1 << 20 });
+    } catch (e) {
+      throw new InputError(`cannot read ${label}: ${(e as Error).message}`);
+    }
+  }
+  const faultRef = { error: null as string | null };
+  let sniffed;
+  try {
+    sniffed = await sniffGzip(raw);
+  } catch (e) {
+    throw new InputError(`cannot read ${label}: ${(e as Error).message}`);
+  }
+  let stream: Readable = sniffed.stream;
+  if (sniffed.gzip) {
+    const gunzip = createGunzip({ chunkSize: 1 << 20 });
+    raw.on('error', (e) => gunzip.destroy(e));
+    stream = raw.pipe(gunzip);
+  }
+  const { head, chunks } = await withHead(stream, faultRef);
+  return {
+    label, isStdin, gzip: sniffed.gzip, sizeOnDisk, chunks, head,
+    fault: () => faultRef.error && (sniffed.gzip ? `gzip stream ended early (${faultRef.error})` : faultRef.error),
+    // fs.ReadStream counts what it read; stdin has no size to compare with anyway.
+    diskBytesRead: () => (raw as Readable & { bytesRead?: number }).bytesRead ?? 0,
+  };
+}

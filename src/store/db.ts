@@ -1,0 +1,67 @@
+// Opening the database: pragmas for a single-writer bulk-load workload, and forward migrations.
+import Database from 'better-sqlite3';
+import { MIGRATIONS, INDEXES } from './schema.js';
+import { registerFunctions } from './functions.js';
+
+export type DB = Database.Database;
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function defaultDbPath(): string {
+  return process.env.OVERLOAD_DB || './overload.db';
+}
+
+/** Open (creating if needed) a database for writing and bring its schema up to date. */
+export function openWritable(path: string): DB {
+  const db = new Database(path);
+  // WAL: readers (the TUI, `overload query`) keep working while an ingest writes.
+  db.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode is still crash-safe for the database file; a power cut may lose the
+  // last batches, which resume re-reads.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -65536');
+  db.pragma('temp_store = MEMORY');
+  migrate(db);
+  registerFunctions(db);
+  return db;
+}
+
+/** Open an existing database read-only: `overload query` and the reports never write. */
+export function openReadOnly(path: string): DB {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  const version = currentVersion(db);
+  if (version > SCHEMA_VERSION) {
+    throw new Error(`${path} has schema version ${version}; this overload knows up to ${SCHEMA_VERSION}. Upgrade overload.`);
+  }
+  registerFunctions(db);
+  return db;
+}
+
+function currentVersion(db: DB): number {
+  const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'").get();
+  if (!has) return 0;
+  const row = db.prepare('SELECT max(version) AS v FROM schema_version').get() as { v: number | null };
+  return row.v ?? 0;
+}
+
+export function migrate(db: DB): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+  const from = currentVersion(db);
+  if (from > SCHEMA_VERSION) {
+    throw new Error(`database has schema version ${from}; this overload knows up to ${SCHEMA_VERSION}`);
+  }
+  if (from === SCHEMA_VERSION) return;
+  db.transaction(() => {
+    for (let v = from; v < SCHEMA_VERSION; v++) {
+      db.exec(MIGRATIONS[v]);
+      db.prepare('INSERT INTO schema_version(version, applied_at) VALUES (?, ?)').run(v + 1, new Date().toISOString());
+    }
+  })();
+}
+
+export function createIndexes(db: DB): void {
+  for (const sql of INDEXES) db.exec(sql);
+  db.exec('ANALYZE');
+}

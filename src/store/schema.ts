@@ -1,0 +1,140 @@
+// The public schema. Users write SQL against these tables (README "Schema"), so columns are
+// only ever added by a new migration, never renamed in place.
+
+export const REQUEST_COLUMNS = [
+  'source_id', 'host', 'ts', 'start_ts', 'end_ts', 'client', 'method', 'url', 'path', 'query', 'route',
+  'protocol', 'status', 'bytes', 'request_length', 'duration_ms', 'upstream_ms', 'upstream_connect_ms',
+  'upstream_header_ms', 'upstream_attempts', 'upstream_addr', 'upstream_status', 'upstream_raw', 'vhost',
+  'referer', 'user_agent', 'extra',
+] as const;
+
+export const EVENT_COLUMNS = [
+  'source_id', 'host', 'ts', 'component', 'kind', 'severity', 'backend', 'pid', 'client', 'request', 'route',
+  'value', 'limit_value', 'message', 'line_no',
+] as const;
+
+export const TRACE_COLUMNS = [
+  'source_id', 'host', 'ts', 'pool', 'pid', 'script', 'fingerprint', 'top_frame', 'app_frame', 'depth',
+  'request', 'route', 'truncated', 'line_no',
+] as const;
+
+/** Each entry moves the schema one version forward; applied in order inside one transaction. */
+export const MIGRATIONS: string[] = [
+  // 1: the spine: sources, requests, rejects
+  `
+  CREATE TABLE sources (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL,
+    format TEXT NOT NULL,
+    host TEXT,
+    tz TEXT,
+    bytes INTEGER NOT NULL DEFAULT 0,      -- (decompressed) bytes consumed: the resume offset
+    lines INTEGER NOT NULL DEFAULT 0,
+    parsed INTEGER NOT NULL DEFAULT 0,
+    rejected INTEGER NOT NULL DEFAULT 0,
+    first_ts INTEGER,
+    last_ts INTEGER,
+    identity TEXT,                         -- hash of the file's first bytes: same file, resumed
+    complete INTEGER NOT NULL DEFAULT 0,   -- 1 once the input reached its end
+    ingested_at TEXT NOT NULL,
+    format_spec TEXT,                      -- the log_format / LogFormat string used, if any
+    note TEXT                              -- what went wrong at the end (truncated gzip, ...)
+  );
+  CREATE TABLE requests (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    host TEXT,
+    ts INTEGER NOT NULL,
+    start_ts INTEGER,
+    end_ts INTEGER,
+    client TEXT,
+    method TEXT,
+    url TEXT,
+    path TEXT,
+    query TEXT,
+    route TEXT,
+    protocol TEXT,
+    status INTEGER,
+    bytes INTEGER,
+    request_length INTEGER,
+    duration_ms REAL,
+    upstream_ms REAL,
+    upstream_connect_ms REAL,
+    upstream_header_ms REAL,
+    upstream_attempts INTEGER,
+    upstream_addr TEXT,
+    upstream_status INTEGER,
+    upstream_raw TEXT,
+    vhost TEXT,
+    referer TEXT,
+    user_agent TEXT,
+    extra TEXT
+  );
+  CREATE TABLE rejects (
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    line_no INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    line TEXT
+  );
+  `,
+  // 2: error logs and PHP-FPM slowlogs
+  `
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    host TEXT,
+    ts INTEGER NOT NULL,
+    component TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    severity TEXT,
+    backend TEXT,
+    pid INTEGER,
+    client TEXT,
+    request TEXT,
+    route TEXT,
+    value REAL,
+    limit_value REAL,
+    message TEXT NOT NULL,
+    line_no INTEGER
+  );
+  CREATE TABLE slow_traces (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    host TEXT,
+    ts INTEGER NOT NULL,
+    pool TEXT,
+    pid INTEGER,
+    script TEXT,
+    fingerprint TEXT NOT NULL,
+    top_frame TEXT,
+    app_frame TEXT,
+    depth INTEGER NOT NULL,
+    request TEXT,
+    route TEXT,
+    truncated INTEGER NOT NULL DEFAULT 0,
+    line_no INTEGER
+  );
+  CREATE TABLE slow_frames (
+    trace_id INTEGER NOT NULL REFERENCES slow_traces(id),
+    depth INTEGER NOT NULL,
+    function TEXT NOT NULL,
+    file TEXT,
+    line INTEGER
+  );
+  `,
+];
+
+/**
+ * Indexes that serve the reports. Created after an ingest finishes (IF NOT EXISTS), not during
+ * it: maintaining them row by row would halve the insert rate, and one sorted build is cheaper.
+ */
+export const INDEXES: string[] = [
+  'CREATE INDEX IF NOT EXISTS requests_ts ON requests(ts)',
+  'CREATE INDEX IF NOT EXISTS requests_route_ts ON requests(route, ts)',
+  'CREATE INDEX IF NOT EXISTS rejects_source ON rejects(source_id, line_no)',
+  'CREATE INDEX IF NOT EXISTS events_ts ON events(ts)',
+  'CREATE INDEX IF NOT EXISTS events_kind_ts ON events(kind, ts)',
+  'CREATE INDEX IF NOT EXISTS slow_traces_ts ON slow_traces(ts)',
+  'CREATE INDEX IF NOT EXISTS slow_traces_fp ON slow_traces(fingerprint)',
+  'CREATE INDEX IF NOT EXISTS slow_frames_trace ON slow_frames(trace_id, depth)',
+];

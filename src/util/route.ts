@@ -1,0 +1,89 @@
+// `/user/123/orders/9f8e...` -> `/user/:id/orders/:hex`: a route groups the requests that hit
+// the same code, which is what slow-endpoint ranking and spike attribution need (alp's
+// "aggregates" and pt-query-digest's fingerprints follow the same idea).
+
+export interface RouteRule {
+  pattern: RegExp;
+  template: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NUMBER = /^-?\d+$/;
+const HEX = /^(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{12,}$/i;
+const DATE = /^\d{4}-\d{2}-\d{2}(?:[T_]\d{2}[:\-]?\d{2}(?:[:\-]?\d{2})?)?$|^\d{8}$/;
+const EMAIL = /^[^@/\s]+@[^@/\s]+\.[a-z]{2,}$/i;
+// Long mixed tokens (session ids, base64 / base64url): letters AND digits, 20+ characters.
+const TOKEN = /^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9_\-=.~%+]{20,}$/;
+
+function foldSegment(seg: string): string {
+  if (seg === '') return seg;
+  if (NUMBER.test(seg)) return ':id';
+  if (UUID.test(seg)) return ':uuid';
+  if (DATE.test(seg)) return ':date';
+  if (EMAIL.test(seg)) return ':email';
+  if (HEX.test(seg)) return ':hex';
+  if (TOKEN.test(seg)) return ':token';
+  // `123.json`, `42.jpg`: keep the extension, fold the id
+  const dot = seg.lastIndexOf('.');
+  if (dot > 0 && dot < seg.length - 1) {
+    const stem = seg.slice(0, dot);
+    const folded = foldSegment(stem);
+    if (folded !== stem) return folded + seg.slice(dot);
+  }
+  return seg;
+}
+
+/** Default route for a path (query already removed). */
+export function defaultRoute(path: string): string {
+  if (path.length === 0) return path;
+  const parts = path.split('/');
+  for (let i = 0; i < parts.length; i++) parts[i] = foldSegment(parts[i]);
+  return parts.join('/');
+}
+
+/** Parse a routes file: `regex => template` per line, `#` comments, blank lines ignored. */
+export function parseRouteRules(text: string): RouteRule[] {
+  const rules: RouteRule[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) return;
+    const arrow = line.lastIndexOf('=>');
+    if (arrow < 0) throw new Error(`routes line ${i + 1}: expected "regex => template"`);
+    const source = line.slice(0, arrow).trim();
+    const template = line.slice(arrow + 2).trim();
+    try {
+      rules.push({ pattern: new RegExp(source), template });
+    } catch (e) {
+      throw new Error(`routes line ${i + 1}: bad regex ${source}: ${(e as Error).message}`);
+    }
+  });
+  return rules;
+}
+
+/** A memoising path -> route function (paths repeat heavily in real traffic). */
+export function createRouter(rules: RouteRule[] = []): (path: string | null) => string | null {
+  const cache = new Map<string, string>();
+  return (path) => {
+    if (path === null) return null;
+    const hit = cache.get(path);
+    if (hit !== undefined) return hit;
+    let route: string | undefined;
+    for (const rule of rules) {
+      const m = rule.pattern.exec(path);
+      if (m) {
+        route = rule.template.replace(/\$(\d+)/g, (_, n: string) => m[Number(n)] ?? '');
+        break;
+      }
+    }
+    route ??= defaultRoute(path);
+    if (cache.size > 200_000) cache.clear();
+    cache.set(path, route);
+    return route;
+  };
+}
+
+/** Split a request target into path and query. */
+export function splitUrl(url: string): { path: string; query: string | null } {
+  const q = url.indexOf('?');
+  return q < 0 ? { path: url, query: null } : { path: url.slice(0, q), query: url.slice(q + 1) };
+}
