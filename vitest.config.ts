@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    // Tests never depend on the machine's zone: every stamp without an offset is read as UTC
+    // unless a test passes --tz itself.
+    env: { TZ: 'UTC', NO_COLOR: '1', FORCE_COLOR: '0' },
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+  },
+});
