@@ -66,7 +66,7 @@ program
   .command('sources')
   .description('What was ingested: path, format, host, lines, parsed, rejected, time range')
   .addOption(dbOption())
-  .option('--rejects [n]', 'also show up to n sample rejected lines per source', '0')
+  .option('--rejects [n]', 'also show up to n sample rejected lines per source (default 5)')
   .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json', 'csv', 'md', 'ndjson']).default('table'))
   .action(action(() => import('./sources.js')));
 
@@ -135,6 +135,14 @@ program
   .option('--db <path>', 'keep the demo database here instead of a temporary file')
   .option('--no-tui', 'print the findings even on a terminal')
   .action(action(() => import('./demo.js')));
+
+if (process.env.OVERLOAD_STATS) {
+  // For the benchmark: peak memory as the kernel counted it, printed as the process ends.
+  process.on('exit', () => {
+    const u = process.resourceUsage();
+    process.stderr.write(`overload-stats ${JSON.stringify({ maxRssMb: u.maxRSS / 1024, userS: u.userCPUTime / 1e6, systemS: u.systemCPUTime / 1e6 })}\n`);
+  });
+}
 
 program.exitOverride((err) => {
   // commander's own exits: help/version are success, everything else a usage error.

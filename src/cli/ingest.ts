@@ -1,0 +1,173 @@
+// `overload ingest`: options -> settings, every input in turn, a summary per input on stderr.
+import { readFileSync } from 'node:fs';
+import { EXIT, CliError } from './exit-codes.js';
+import { openWritable, createIndexes } from '../store/db.js';
+import { StoreWriter } from '../store/writer.js';
+import { afterIngest } from '../store/after-ingest.js';
+import { ingestInput, type IngestOutcome, type Progress } from '../ingest/ingest-input.js';
+import { InputError } from '../ingest/source.js';
+import { createRouter, parseRouteRules } from '../util/route.js';
+import { assertZone, machineZone, isoUtc } from '../util/time.js';
+import { termSafe } from '../util/sanitize.js';
+import { resolveUserFormat } from '../ingest/user-format.js';
+
+export interface IngestOptions {
+  db: string;
+  format?: string;
+  logFormat?: string;
+  nginxConf?: string;
+  logFormatName?: string;
+  field?: string[];
+  host?: string;
+  tz?: string;
+  routes?: string;
+  maxLine: string;
+  force?: boolean;
+  quiet?: boolean;
+}
+
+function fieldMap(pairs: string[] = []): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const p of pairs) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new CliError(`--field expects KEY=column, got "${p}"`);
+    map[p.slice(0, eq)] = p.slice(eq + 1);
+  }
+  return map;
+}
+
+function say(quiet: boolean | undefined, text: string): void {
+  if (!quiet) process.stderr.write(text + '\n');
+}
+
+function describe(o: IngestOutcome): string {
+  const label = termSafe(o.label === '-' ? '(stdin)' : o.label);
+  switch (o.kind) {
+    case 'empty': return `${label}: empty, nothing to ingest`;
+    case 'unchanged': return `${label}: already ingested as ${o.format}, nothing new (--force re-ingests)`;
+    case 'no-match': return '';
+    case 'ingested': {
+      const rate = o.seconds > 0 ? Math.round(o.lines / o.seconds).toLocaleString('en-US') : '-';
+      const how = o.detection ? ` (${o.detection.parsed}/${o.detection.total} sample lines matched)` : '';
+      const lines = [
+        `${label}: ${o.format}${how}${o.resumedFrom ? `, resumed at byte ${o.resumedFrom}` : ''}`,
+        `  ${o.lines.toLocaleString('en-US')} lines, ${o.parsed.toLocaleString('en-US')} parsed, ${o.rejected.toLocaleString('en-US')} rejected in ${o.seconds.toFixed(1)} s (${rate} lines/s)`,
+      ];
+      if (o.rejected > 0) {
+        lines.push(`  rejected by reason: ${Object.entries(o.rejectReasons).map(([r, n]) => `${r} ${n}`).join(', ')}` +
+          ` (see: overload sources --rejects 5)`);
+        for (const r of o.firstRejects.slice(0, 3)) lines.push(`    line ${r.line_no} [${r.reason}]: ${termSafe(r.line.slice(0, 160))}`);
+      }
+      if (o.note) lines.push(`  note: ${termSafe(o.note)}`);
+      return lines.join('\n');
+    }
+  }
+}
+
+function explainNoMatch(o: Extract<IngestOutcome, { kind: 'no-match' }>): string {
+  const label = termSafe(o.label === '-' ? '(stdin)' : o.label);
+  const closest = o.ranking.slice(0, 3).map((s) => `${s.format.name} (${s.parsed}/${s.total})`).join(', ');
+  return [
+    o.forced ? `${label}: no line of the sample parses as ${o.forced}.` : `${label}: no known format matches this input.`,
+    `  closest formats: ${closest || 'none'}`,
+    `  first unmatched line: ${termSafe((o.firstUnmatched ?? '').slice(0, 300))}`,
+    `  If the server writes a custom format, pass it as it stands in the server config:`,
+    `    nginx:  overload ingest --nginx-conf /etc/nginx/nginx.conf [--log-format-name NAME] FILE`,
+    `            overload ingest --log-format '$remote_addr - $remote_user [$time_local] "$request" ...' FILE`,
+    `    Apache/lighttpd: overload ingest --log-format '%h %l %u %t "%r" %>s %b %D' FILE`,
+    `  Known formats: overload formats`,
+  ].join('\n');
+}
+
+function progressPrinter(): ((p: Progress) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  let last = 0;
+  const t0 = Date.now();
+  return (p) => {
+    const now = Date.now();
+    if (now - last < 250) return;
+    last = now;
+    const secs = (now - t0) / 1000;
+    const rate = Math.round(p.lines / Math.max(secs, 0.001));
+    let eta = '';
+    if (p.sizeOnDisk && p.diskBytes > 0) {
+      const frac = Math.min(1, p.diskBytes / p.sizeOnDisk);
+      eta = ` ${Math.round(frac * 100)}%, ETA ${Math.max(0, Math.round(secs / frac - secs))} s`;
+    }
+    process.stderr.write(`\r\x1b[2K${termSafe(p.label)}: ${(p.bytes / 1e6).toFixed(1)} MB, ${p.lines.toLocaleString('en-US')} lines, ${rate.toLocaleString('en-US')} lines/s${eta}`);
+  };
+}
+
+export async function run(paths: string[], opts: IngestOptions): Promise<number> {
+  const tz = opts.tz ?? machineZone();
+  try { assertZone(tz); } catch { throw new CliError(`unknown time zone "${opts.tz}" (use an IANA name such as Europe/Berlin or UTC)`); }
+  const maxLine = Number(opts.maxLine);
+  if (!Number.isInteger(maxLine) || maxLine < 256) throw new CliError(`--max-line must be a whole number of bytes >= 256`);
+  let rules;
+  if (opts.routes) {
+    try { rules = parseRouteRules(readFileSync(opts.routes, 'utf8')); } catch (e) {
+      throw new CliError(`--routes ${opts.routes}: ${(e as Error).message}`, (e as NodeJS.ErrnoException).code ? EXIT.unreadable : EXIT.usage);
+    }
+  }
+  const user = resolveUserFormat({ format: opts.format, logFormat: opts.logFormat, nginxConf: opts.nginxConf, logFormatName: opts.logFormatName });
+  const inputs = paths.length ? paths : ['-'];
+  if (inputs.filter((p) => p === '-').length > 1) throw new CliError('stdin (-) can be named only once');
+  if (inputs.includes('-') && process.stdin.isTTY) {
+    throw new CliError('no input: name log files, or pipe a log into stdin (cat access.log | overload ingest)');
+  }
+
+  const db = openWritable(opts.db);
+  const writer = new StoreWriter(db);
+  let stop = false;
+  const onSigint = () => {
+    if (stop) process.exit(130);
+    stop = true;
+    process.stderr.write('\ninterrupted: finishing the batch in flight (Ctrl-C again to quit now)\n');
+  };
+  process.on('SIGINT', onSigint);
+  const progress = opts.quiet ? undefined : progressPrinter();
+  let code: number = EXIT.ok;
+  let ingestedAny = false;
+  try {
+    for (const label of inputs) {
+      if (stop) break;
+      let outcome: IngestOutcome;
+      try {
+        outcome = await ingestInput(label, writer, {
+          format: user.format, formatSpec: user.formatSpec,
+          parserOptions: { tz, logFormat: user.logFormat, fieldMap: fieldMap(opts.field) },
+          host: opts.host ?? null, maxLine, force: !!opts.force, batchSize: 5000,
+          router: createRouter(rules), stopRequested: () => stop, onProgress: progress,
+        });
+      } catch (e) {
+        if (e instanceof InputError) {
+          process.stderr.write(`overload: ${termSafe(e.message)}\n`);
+          code = Math.max(code, EXIT.unreadable);
+          continue;
+        }
+        throw e;
+      }
+      if (progress) process.stderr.write('\r\x1b[2K');
+      if (outcome.kind === 'no-match') {
+        process.stderr.write(explainNoMatch(outcome) + '\n');
+        code = code === EXIT.unreadable ? code : EXIT.noMatch;
+        continue;
+      }
+      if (outcome.kind === 'ingested') ingestedAny = true;
+      say(opts.quiet, describe(outcome));
+    }
+    if (ingestedAny) {
+      const t0 = Date.now();
+      createIndexes(db);
+      afterIngest(db);
+      say(opts.quiet, `indexes and correlations updated in ${((Date.now() - t0) / 1000).toFixed(1)} s; database: ${opts.db}`);
+      const range = db.prepare('SELECT min(first_ts) a, max(last_ts) b FROM sources').get() as { a: number | null; b: number | null };
+      if (range.a !== null) say(opts.quiet, `time range: ${isoUtc(range.a)} .. ${isoUtc(range.b)}   next: overload report spikes`);
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    db.close();
+  }
+  if (stop) return 130;
+  return code;
+}

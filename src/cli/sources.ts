@@ -1,0 +1,37 @@
+// `overload sources`: what was ingested, and what could not be read.
+import { render, type OutputFormat, type Row } from '../report/render.js';
+import { openDbForReading } from './open-db.js';
+import { isoUtc } from '../util/time.js';
+
+const TABLE_COLUMNS = ['id', 'path', 'format', 'host', 'lines', 'parsed', 'rejected', 'first', 'last', 'complete', 'note'];
+
+export async function run(opts: { db: string; format: OutputFormat; rejects: string | boolean }): Promise<number> {
+  const db = openDbForReading(opts.db);
+  try {
+    const sources = db.prepare(`SELECT id, path, format, host, lines, parsed, rejected, first_ts, last_ts, complete, note, tz, bytes
+      FROM sources ORDER BY id`).all() as Row[];
+    // `--rejects` alone means 5 samples per source
+    const n = opts.rejects === true ? 5 : Number(opts.rejects ?? 0) || 0;
+    const sample = db.prepare('SELECT line_no, reason, line FROM rejects WHERE source_id = ? ORDER BY line_no LIMIT ?');
+    const rows: Row[] = sources.map((s) => ({
+      id: s.id, path: s.path, format: s.format, host: s.host, lines: s.lines, parsed: s.parsed, rejected: s.rejected,
+      first: isoUtc(s.first_ts as number | null), last: isoUtc(s.last_ts as number | null),
+      complete: s.complete === 1, note: s.note, tz: s.tz, bytes: s.bytes,
+      ...(n > 0 ? { sample_rejects: sample.all(s.id, n) } : {}),
+    }));
+    if (opts.format !== 'table') {
+      process.stdout.write(render(opts.format, rows));
+      return 0;
+    }
+    process.stdout.write(render('table', rows, TABLE_COLUMNS));
+    for (const r of rows) {
+      const rejects = r.sample_rejects as Row[] | undefined;
+      if (!rejects?.length) continue;
+      process.stdout.write(`\nrejected lines of ${r.path} (first ${rejects.length}):\n`);
+      process.stdout.write(render('table', rejects, ['line_no', 'reason', 'line'], { maxCell: 160 }));
+    }
+  } finally {
+    db.close();
+  }
+  return 0;
+}

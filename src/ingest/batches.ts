@@ -1,0 +1,154 @@
+// Lines -> parsed record batches. Pure transformation (no I/O, no database): the ingest command
+// runs it in-process, and it can equally run in a worker thread.
+import type { LineParser, ParseOutcome, RejectReason, RequestRecord, EventRecord, SlowTraceRecord } from '../../parsers/types.js';
+import type { Line } from './line-splitter.js';
+import { splitUrl } from '../util/route.js';
+
+export const REJECT_KEEP_CHARS = 4096;
+
+export interface RejectRow {
+  line_no: number;
+  reason: RejectReason;
+  line: string;
+}
+
+export interface Batch {
+  requests: Array<RequestRecord & { route: string | null }>;
+  events: Array<EventRecord & { route: string | null; line_no: number }>;
+  traces: Array<SlowTraceRecord & { route: string | null; line_no: number }>;
+  rejects: RejectRow[];
+  /** counters for the lines this batch accounts for */
+  lines: number;
+  parsed: number;
+  rejected: number;
+  /** resume point after this batch */
+  endOffset: number;
+  lastLineNo: number;
+  firstTs: number | null;
+  lastTs: number | null;
+  /** lines that were not valid UTF-8 (decoded as Latin-1) */
+  invalidUtf8: number;
+  /** last line of the input had no newline */
+  unterminated: boolean;
+}
+
+export type Router = (path: string | null) => string | null;
+
+function emptyBatch(): Batch {
+  return {
+    requests: [], events: [], traces: [], rejects: [], lines: 0, parsed: 0, rejected: 0,
+    endOffset: 0, lastLineNo: 0, firstTs: null, lastTs: null, invalidUtf8: 0, unterminated: false,
+  };
+}
+
+/** `GET /x?y HTTP/1.1` or `/x?y` -> route of the path part */
+export function routeOfRequest(request: string | null, router: Router): string | null {
+  if (!request) return null;
+  const parts = request.split(' ');
+  const target = parts.length >= 2 ? parts[1] : parts[0];
+  if (!target || (target[0] !== '/' && !target.startsWith('http'))) return null;
+  let path = splitUrl(target).path;
+  if (path.startsWith('http')) {
+    const slash = path.indexOf('/', path.indexOf('//') + 2);
+    path = slash >= 0 ? path.slice(slash) : '/';
+  }
+  return router(path);
+}
+
+export interface BatchOptions {
+  batchSize: number;
+  router: Router;
+}
+
+/** Feeds lines to the parser and yields batches of about `batchSize` lines. */
+export class BatchBuilder {
+  private batch = emptyBatch();
+  private recordTs(ts: number): void {
+    const b = this.batch;
+    if (b.firstTs === null || ts < b.firstTs) b.firstTs = ts;
+    if (b.lastTs === null || ts > b.lastTs) b.lastTs = ts;
+  }
+
+  constructor(private parser: LineParser, private opts: BatchOptions) {}
+
+  private take(outcome: ParseOutcome, line: Line | null, lineNo: number): void {
+    const b = this.batch;
+    switch (outcome.type) {
+      case 'request': {
+        const r = outcome.record as RequestRecord & { route: string | null };
+        r.route = this.opts.router(r.path);
+        b.requests.push(r);
+        b.parsed++;
+        this.recordTs(r.ts);
+        break;
+      }
+      case 'event': {
+        const e = outcome.record as EventRecord & { route: string | null; line_no: number };
+        e.route = routeOfRequest(e.request, this.opts.router);
+        e.line_no = lineNo;
+        b.events.push(e);
+        b.parsed++;
+        this.recordTs(e.ts);
+        break;
+      }
+      case 'trace': {
+        const t = outcome.record as SlowTraceRecord & { route: string | null; line_no: number };
+        t.route = null;
+        t.line_no ??= lineNo;
+        b.traces.push(t);
+        b.parsed++;
+        this.recordTs(t.ts);
+        break;
+      }
+      case 'continued':
+        b.parsed++;
+        break;
+      case 'skip':
+        break;
+      case 'reject':
+        b.rejected++;
+        b.rejects.push({ line_no: lineNo, reason: outcome.reason, line: (line?.text ?? '').slice(0, REJECT_KEEP_CHARS) });
+        break;
+    }
+  }
+
+  /** Returns a finished batch when one is due (never while a multi-line entry is open). */
+  push(lines: Line[]): Batch | null {
+    const b = this.batch;
+    for (const line of lines) {
+      b.lines++;
+      if (line.invalidUtf8) b.invalidUtf8++;
+      if (line.unterminated) b.unterminated = true;
+      if (line.tooLong) {
+        this.take({ type: 'reject', reason: 'line-too-long' }, line, line.lineNo);
+      } else {
+        // A completed multi-line record is emitted on the line after it: its line_no is the
+        // parser's business (traces carry their own), the outcome belongs to this line.
+        this.take(this.parser.parse(line.text, line.lineNo), line, line.lineNo);
+      }
+      b.endOffset = line.endOffset;
+      b.lastLineNo = line.lineNo;
+    }
+    const open = this.parser.openSince?.() ?? null;
+    if (b.lines >= this.opts.batchSize && open === null) return this.cut();
+    // A multi-line format that never closes an entry (no blank separators) must not hold
+    // memory forever: cut anyway. A resume from here may see the rest of that one entry as
+    // orphan lines, which are rejected and counted, not lost silently.
+    if (b.lines >= this.opts.batchSize * 8) return this.cut();
+    return null;
+  }
+
+  /** End of input: flush the parser's open entry and return the last batch. */
+  finish(): Batch {
+    for (const outcome of this.parser.finish?.() ?? []) this.take(outcome, null, this.batch.lastLineNo);
+    return this.cut();
+  }
+
+  private cut(): Batch {
+    const b = this.batch;
+    this.batch = emptyBatch();
+    this.batch.endOffset = b.endOffset;
+    this.batch.lastLineNo = b.lastLineNo;
+    return b;
+  }
+}

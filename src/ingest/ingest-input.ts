@@ -1,0 +1,146 @@
+// One input from open to summary: identify it (resume or skip), choose its format, stream it
+// through the parser into the store in batches.
+import type { FormatDefinition, ParserOptions } from '../../parsers/types.js';
+import { FORMATS, findFormat } from '../../parsers/index.js';
+import { openInput, identityOf, matchesIdentity, type OpenedInput } from './source.js';
+import { splitLines } from './line-splitter.js';
+import { detectFormat, sampleLines, scoreFormat, type FormatScore } from './detect.js';
+import { BatchBuilder, type Router } from './batches.js';
+import type { StoreWriter, SourceRow } from '../store/writer.js';
+
+export interface IngestSettings {
+  /** `--format`, or the format chosen for `--log-format` / `--nginx-conf` */
+  format: string | null;
+  parserOptions: ParserOptions;
+  /** the format string given by the user (stored with the source) */
+  formatSpec: string | null;
+  host: string | null;
+  maxLine: number;
+  force: boolean;
+  batchSize: number;
+  router: Router;
+  /** set by SIGINT: stop after the batch in flight */
+  stopRequested: () => boolean;
+  onProgress?: (p: Progress) => void;
+}
+
+export interface Progress {
+  label: string;
+  bytes: number;
+  lines: number;
+  diskBytes: number;
+  sizeOnDisk: number | null;
+}
+
+export type IngestOutcome =
+  | { kind: 'ingested'; label: string; sourceId: number; format: string; resumedFrom: number; lines: number; parsed: number;
+      rejected: number; rejectReasons: Record<string, number>; firstRejects: Array<{ line_no: number; reason: string; line: string }>;
+      complete: boolean; note: string | null; seconds: number; invalidUtf8: number; detection: FormatScore | null }
+  | { kind: 'unchanged'; label: string; sourceId: number; format: string }
+  | { kind: 'empty'; label: string }
+  | { kind: 'no-match'; label: string; ranking: FormatScore[]; firstUnmatched: string | null; forced: string | null };
+
+async function* skipBytes(chunks: AsyncIterable<Buffer>, n: number): AsyncGenerator<Buffer> {
+  let left = n;
+  for await (const c of chunks) {
+    if (left >= c.length) { left -= c.length; continue; }
+    yield left > 0 ? c.subarray(left) : c;
+    left = 0;
+  }
+}
+
+function findPrevious(writer: StoreWriter, input: OpenedInput, host: string | null): SourceRow | undefined {
+  return writer.findSources(host).find((s) => s.identity !== null && matchesIdentity(input.head, s.identity));
+}
+
+export async function ingestInput(label: string, writer: StoreWriter, settings: IngestSettings): Promise<IngestOutcome> {
+  const started = Date.now();
+  const input = await openInput(label); // throws InputError: unreadable
+  if (input.head.length === 0) return { kind: 'empty', label };
+
+  let previous = findPrevious(writer, input, settings.host);
+  if (previous && settings.force) {
+    writer.deleteSource(previous.id);
+    previous = undefined;
+  }
+
+  let format: FormatDefinition | undefined;
+  let parserOptions = settings.parserOptions;
+  let detection: FormatScore | null = null;
+  const wholeInput = input.head.length < 256 * 1024;
+  const sample = sampleLines(input.head, wholeInput);
+
+  if (previous) {
+    // Same content as before: continue with the format it was read with.
+    format = findFormat(previous.format);
+    parserOptions = { ...parserOptions, logFormat: previous.format_spec ?? parserOptions.logFormat };
+    if (settings.format && settings.format !== previous.format) {
+      throw Object.assign(new Error(`${label} was ingested before as ${previous.format}; pass --force to re-ingest it as ${settings.format}`), { exitCode: 1 });
+    }
+  } else if (settings.format) {
+    format = findFormat(settings.format);
+    if (!format) throw Object.assign(new Error(`unknown format "${settings.format}" (see: overload formats)`), { exitCode: 1 });
+    const score = scoreFormat(format, sample, parserOptions);
+    if (score.parsed === 0 && score.total > 0) {
+      return { kind: 'no-match', label, ranking: detectFormat(FORMATS, sample, parserOptions).ranking, firstUnmatched: score.unmatched, forced: format.name };
+    }
+    detection = score;
+  } else {
+    const d = detectFormat(FORMATS, sample, parserOptions);
+    if (!d.best) return { kind: 'no-match', label, ranking: d.ranking, firstUnmatched: d.firstUnmatched, forced: null };
+    format = d.best.format;
+    detection = d.best;
+  }
+  if (!format) throw new Error(`format ${previous?.format} of an earlier ingest is unknown to this version`);
+
+  const sourceId = previous?.id ?? writer.createSource({
+    path: input.isStdin ? '(stdin)' : label, format: format.name, host: settings.host, tz: parserOptions.tz,
+    identity: identityOf(input.head), formatSpec: parserOptions.logFormat ?? settings.formatSpec,
+  });
+  const resumeFrom = previous?.bytes ?? 0;
+  const builder = new BatchBuilder(format.create(parserOptions), { batchSize: settings.batchSize, router: settings.router });
+
+  const rejectReasons: Record<string, number> = {};
+  const firstRejects: Array<{ line_no: number; reason: string; line: string }> = [];
+  let lines = 0, parsed = 0, rejected = 0, invalidUtf8 = 0;
+  let unterminated = false;
+  let bytes = resumeFrom;
+  const account = (b: ReturnType<BatchBuilder['finish']>) => {
+    writer.writeBatch(sourceId, settings.host, b);
+    lines += b.lines; parsed += b.parsed; rejected += b.rejected; invalidUtf8 += b.invalidUtf8;
+    unterminated ||= b.unterminated;
+    bytes = b.endOffset;
+    for (const r of b.rejects) {
+      rejectReasons[r.reason] = (rejectReasons[r.reason] ?? 0) + 1;
+      if (firstRejects.length < 5) firstRejects.push(r);
+    }
+  };
+
+  let stopped = false;
+  const chunks = resumeFrom > 0 ? skipBytes(input.chunks, resumeFrom) : input.chunks;
+  for await (const group of splitLines(chunks, { maxLine: settings.maxLine, startOffset: resumeFrom, startLine: previous?.lines ?? 0 })) {
+    const batch = builder.push(group);
+    if (batch) {
+      account(batch);
+      settings.onProgress?.({ label, bytes, lines, diskBytes: input.diskBytesRead(), sizeOnDisk: input.sizeOnDisk });
+      if (settings.stopRequested()) { stopped = true; break; }
+    }
+  }
+  if (!stopped) account(builder.finish());
+
+  const fault = input.fault();
+  const notes: string[] = [];
+  if (fault) notes.push(fault + '; kept what was read before it');
+  if (stopped) notes.push('interrupted; run the same command again to resume');
+  if (unterminated) notes.push('last line had no newline (kept)');
+  if (invalidUtf8) notes.push(`${invalidUtf8} lines were not valid UTF-8 (read as Latin-1)`);
+  const note = notes.length ? notes.join('; ') : null;
+  const complete = !stopped && !fault;
+  writer.finishSource(sourceId, complete, note);
+
+  if (previous && lines === 0) return { kind: 'unchanged', label, sourceId, format: format.name };
+  return {
+    kind: 'ingested', label, sourceId, format: format.name, resumedFrom: resumeFrom, lines, parsed, rejected,
+    rejectReasons, firstRejects, complete, note, seconds: (Date.now() - started) / 1000, invalidUtf8, detection,
+  };
+}
