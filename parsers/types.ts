@@ -86,6 +86,8 @@ export const EVENT_KINDS = [
   'worker_crashed',
   'fd_limit',
   'rate_limited',
+  /** the server gave up waiting for the client (Apache mod_reqtimeout, nginx `client timed out`) */
+  'client_timeout',
   'php_timeout',
   'php_memory',
   'lifecycle',
@@ -118,6 +120,8 @@ export interface SlowTraceRecord {
   /** true when the entry was cut off (rotation, truncation, frame cap) */
   truncated: boolean;
   frames: SlowFrame[];
+  /** line where the entry began: a multi-line entry is emitted on a later line */
+  line_no?: number;
 }
 
 export type RejectReason =
