@@ -4,12 +4,24 @@ import type { FormatDefinition } from './types.js';
 
 // --- access logs (requests table) ---
 // (access formats are listed here)
+import { nginxCombined } from './nginx-combined.js';
+import { nginxCombinedKv } from './nginx-combined-kv.js';
+import { nginxCustom } from './nginx-custom.js';
+import { apacheCommon } from './apache-common.js';
+import { apacheCombined } from './apache-combined.js';
+import { apacheVhostCombined } from './apache-vhost-combined.js';
+import { apacheCustom } from './apache-custom.js';
+import { lighttpdAccess } from './lighttpd-access.js';
+import { phpFpmAccess } from './php-fpm-access.js';
+import { varnishncsa } from './varnishncsa.js';
 
 // --- error logs, PHP-FPM, slowlogs (events / slow_traces tables) ---
 // (event formats are listed here)
 
 export const FORMATS: FormatDefinition[] = [
   // access
+  nginxCombined, nginxCombinedKv, nginxCustom,
+  apacheCommon, apacheCombined, apacheVhostCombined, apacheCustom, lighttpdAccess, phpFpmAccess, varnishncsa,
   // events
 ];
 

@@ -1,0 +1,86 @@
+// The heuristic behind nginx-combined-kv: nginx's combined layout, possibly with bare numbers
+// after the body bytes (usually $bytes_sent) and a third quoted string (the stock `main`
+// format's $http_x_forwarded_for), followed by key=value pairs whose keys are the names people
+// give nginx variables (rt=, urt=, ua=, ...). Lines carrying nothing beyond combined are
+// refused, so plain combined logs stay nginx-combined.
+//
+// The keys of a line decide its plan; real logs repeat one key sequence, so plans are cached by
+// that sequence and a line costs a split, a tail scan and the plan's closures.
+import type { LineParser, ParseOutcome } from '../types.js';
+import type { FieldSpec } from './fields.js';
+import { readTail, type TailItem } from './kv-tail.js';
+import { compileNginxFormat, nginxVar } from './nginx-format.js';
+import { compilePlan, type Plan } from './plan.js';
+import { compileSplitter } from './split.js';
+
+const PREFIX = '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent';
+
+/** Key names seen in the wild -> the nginx variable they hold. Other keys are kept as-is. */
+export const KV_ALIASES: Record<string, string> = {
+  rt: 'request_time', reqtime: 'request_time', req_time: 'request_time',
+  urt: 'upstream_response_time', upstream_time: 'upstream_response_time',
+  uct: 'upstream_connect_time', uht: 'upstream_header_time',
+  ua: 'upstream_addr', upstream: 'upstream_addr',
+  us: 'upstream_status',
+  ucs: 'upstream_cache_status', cache: 'upstream_cache_status', cs: 'upstream_cache_status',
+  conn: 'connection', reqs: 'connection_requests', creqs: 'connection_requests',
+  vhost: 'host', hostname: 'host', sn: 'server_name',
+  rl: 'request_length', reqlen: 'request_length', bs: 'bytes_sent',
+  xff: 'http_x_forwarded_for', ref: 'http_referer', rid: 'request_id', reqid: 'request_id',
+};
+
+const QUOTED_NAMES = ['http_referer', 'http_user_agent', 'http_x_forwarded_for'];
+const NUMBER = /^\d+$/;
+const NO_MATCH: ParseOutcome = { type: 'reject', reason: 'no-match' };
+const PLAN_CACHE_MAX = 1000;
+
+function tailSpecs(items: TailItem[]): FieldSpec[] | null {
+  const specs: FieldSpec[] = [];
+  let quoted = 0;
+  let numbers = 0;
+  items.forEach((it, i) => {
+    if (it.key !== null) specs.push(nginxVar(KV_ALIASES[it.key] ?? it.key));
+    else if (it.quoted) {
+      const name = QUOTED_NAMES[quoted++] ?? `quoted_${i + 1}`;
+      specs.push(nginxVar(name));
+    } else if (quoted === 0 && NUMBER.test(it.value) && numbers++ === 0) specs.push(nginxVar('bytes_sent'));
+    else specs.push({ name: `field_${i + 1}`, role: 'extra', shape: 'token' });
+  });
+  // combined's referer and user agent must be there, before any key=value
+  const firstKey = items.findIndex((it) => it.key !== null);
+  const quotedBeforeKeys = items.filter((it, i) => it.quoted && it.key === null && (firstKey < 0 || i < firstKey)).length;
+  if (quotedBeforeKeys < 2 || items.length <= 2) return null;
+  return specs;
+}
+
+function signature(items: TailItem[]): string {
+  let sig = '';
+  for (const it of items) sig += (it.key ?? (it.quoted ? '"' : NUMBER.test(it.value) ? '#' : '~')) + ' ';
+  return sig;
+}
+
+export function createCombinedTailParser(tz: string): LineParser {
+  const prefix = compileSplitter(compileNginxFormat(PREFIX).segments);
+  const nPrefix = prefix.fields.length;
+  const plans = new Map<string, Plan | null>();
+  const values: string[] = [];
+  return {
+    parse(line) {
+      const pos = prefix.split(line, values, true);
+      if (pos < 0) return line.trim() === '' ? { type: 'skip' } : NO_MATCH;
+      const items = readTail(line, pos);
+      if (!items) return NO_MATCH;
+      const sig = signature(items);
+      let plan = plans.get(sig);
+      if (plan === undefined) {
+        const specs = tailSpecs(items);
+        plan = specs ? compilePlan([...prefix.fields, ...specs], { tz, stampSide: 'end' }) : null;
+        if (plans.size >= PLAN_CACHE_MAX) plans.clear();
+        plans.set(sig, plan);
+      }
+      if (!plan) return NO_MATCH;
+      for (let i = 0; i < items.length; i++) values[nPrefix + i] = items[i].value;
+      return plan.build(values);
+    },
+  };
+}

@@ -1,0 +1,64 @@
+// Format-string compilers for access logs: a server's own format (nginx log_format, Apache /
+// lighttpd LogFormat, PHP-FPM access.format, varnishncsa -F) becomes a LineParser.
+import type { LineParser, ParseOutcome } from '../types.js';
+import type { CompiledFormat } from './fields.js';
+import { compilePlan } from './plan.js';
+import { compileSplitter, type Splitter } from './split.js';
+
+export { compileNginxFormat } from './nginx-format.js';
+export { compileModLogFormat } from './apache-format.js';
+export { compilePhpFpmFormat } from './php-fpm-format.js';
+export { readNginxConf, selectNginxLogFormat, logFormatOption, type NginxLogFormatDef } from './nginx-conf.js';
+
+const NO_MATCH: ParseOutcome = { type: 'reject', reason: 'no-match' };
+const SKIP: ParseOutcome = { type: 'skip' };
+
+export interface AccessParserOptions {
+  tz: string;
+  /** nginx escape=none: store values exactly as logged */
+  raw?: boolean;
+  /** a last look at each outcome (varnishncsa rejects lines whose URL is not absolute) */
+  accept?: (out: ParseOutcome) => ParseOutcome;
+}
+
+export interface AccessParser extends LineParser {
+  readonly splitter: Splitter;
+}
+
+/** A LineParser for a compiled format. Blank lines are skipped, not rejected. */
+export function createAccessParser(compiled: CompiledFormat, opts: AccessParserOptions): AccessParser {
+  const splitter = compileSplitter(compiled.segments);
+  const plan = compilePlan(splitter.fields, { tz: opts.tz, stampSide: compiled.stampSide, raw: opts.raw });
+  const values: string[] = new Array<string>(splitter.fields.length).fill('');
+  const accept = opts.accept;
+  return {
+    splitter,
+    parse(line) {
+      if (splitter.split(line, values) < 0) return line.trim() === '' ? SKIP : NO_MATCH;
+      const out = plan.build(values);
+      return accept ? accept(out) : out;
+    },
+  };
+}
+
+/**
+ * Which registered format handles a `--log-format STRING` (its create() reads
+ * options.logFormat):
+ * - nginx variables (`$remote_addr`, `${host}`) -> `nginx`
+ * - `%`-directives that only PHP-FPM has (%d duration, %M memory, %{mili}d ...) -> `php-fpm-access`
+ * - `%{Varnish:...}x` / `%{VSL:...}x` -> `varnishncsa`
+ * - other `%`-directives -> `lighttpd-access` when flavor is lighttpd, else `apache`
+ * Throws when the string has neither kind of field.
+ */
+export function formatForLogFormatString(spec: string, flavor?: 'lighttpd'): string {
+  const variables = (spec.match(/\$\{?[A-Za-z_][A-Za-z0-9_]*/g) ?? []).length;
+  const directives = (spec.match(/%[<>]?(?:!?\d+(?:,\d+)*)?(?:\{[^}]*\})?[A-Za-z]/g) ?? []).length;
+  if (variables === 0 && directives === 0) {
+    throw new Error('--log-format: no $variables (nginx) or %directives (Apache, lighttpd, PHP-FPM, varnishncsa)');
+  }
+  if (variables >= directives) return 'nginx';
+  if (/^\s*access\.format\s*=/.test(spec) || /%(\{[^}]*\})?[dM]/.test(spec)) return 'php-fpm-access';
+  if (/%\{(Varnish|VSL|VCL_Log):[^}]*\}x/.test(spec)) return 'varnishncsa';
+  if (flavor === 'lighttpd' || /^\s*accesslog\.format\s*=/.test(spec)) return 'lighttpd-access';
+  return 'apache';
+}
