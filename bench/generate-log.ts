@@ -101,7 +101,7 @@ export async function generateLog(path: string, lines: number, rps = 2000): Prom
     buf += `${ip} - - [${clf(t)}] "GET ${url} HTTP/1.1" ${status} ${bytes} ${bytes + 210} "-" "${AGENTS[i % AGENTS.length]}"` +
       ` rt=${rt} uct="${uct}" uht="${uht}" urt="${urt}" ua="${ua}" us="${us}" ucs="-" conn=${i % 5000} reqs=${1 + (i % 7)}\n`;
     if (buf.length > 1 << 20) {
-      if (!out.write(buf)) await new Promise((r) => out.once('drain', r));
+      if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r()));
       buf = '';
     }
   }

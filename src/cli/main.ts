@@ -102,7 +102,7 @@ program
   .option('--bucket <size>', 'bucket size: 1s, 10s, 1m, 5m or auto', 'auto')
   .option('--limit <n>', 'rows per ranking')
   .option('--param <k=v>', 'a report-specific parameter (repeatable)', collect)
-  .option('--queries <dir>', 'also load reports from this folder').env('OVERLOAD_QUERIES')
+  .addOption(new Option('--queries <dir>', 'also load reports from this folder').env('OVERLOAD_QUERIES'))
   .addOption(tzOption())
   .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json', 'csv', 'md', 'ndjson']).default('table'))
   .action(action(() => import('./report.js')));

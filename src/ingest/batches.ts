@@ -30,6 +30,12 @@ export interface Batch {
   invalidUtf8: number;
   /** last line of the input had no newline */
   unterminated: boolean;
+  /**
+   * A last line without newline that does not parse is most likely still being written: it is
+   * neither stored nor rejected, and the resume offset stays before it so the next run reads it
+   * whole. Reported so a file that really ends that way is not a silent loss.
+   */
+  heldBack: { lineNo: number; text: string } | null;
 }
 
 export type Router = (path: string | null) => string | null;
@@ -37,7 +43,7 @@ export type Router = (path: string | null) => string | null;
 function emptyBatch(): Batch {
   return {
     requests: [], events: [], traces: [], rejects: [], lines: 0, parsed: 0, rejected: 0,
-    endOffset: 0, lastLineNo: 0, firstTs: null, lastTs: null, invalidUtf8: 0, unterminated: false,
+    endOffset: 0, lastLineNo: 0, firstTs: null, lastTs: null, invalidUtf8: 0, unterminated: false, heldBack: null,
   };
 }
 
@@ -58,6 +64,9 @@ export function routeOfRequest(request: string | null, router: Router): string |
 export interface BatchOptions {
   batchSize: number;
   router: Router;
+  /** resume point: an empty final batch must not move the stored offset back to 0 */
+  startOffset?: number;
+  startLine?: number;
 }
 
 /** Feeds lines to the parser and yields batches of about `batchSize` lines. */
@@ -69,7 +78,10 @@ export class BatchBuilder {
     if (b.lastTs === null || ts > b.lastTs) b.lastTs = ts;
   }
 
-  constructor(private parser: LineParser, private opts: BatchOptions) {}
+  constructor(private parser: LineParser, private opts: BatchOptions) {
+    this.batch.endOffset = opts.startOffset ?? 0;
+    this.batch.lastLineNo = opts.startLine ?? 0;
+  }
 
   private take(outcome: ParseOutcome, line: Line | null, lineNo: number): void {
     const b = this.batch;
@@ -116,6 +128,19 @@ export class BatchBuilder {
   push(lines: Line[]): Batch | null {
     const b = this.batch;
     for (const line of lines) {
+      if (line.unterminated && !line.tooLong) {
+        const outcome = this.parser.parse(line.text, line.lineNo);
+        if (outcome.type === 'reject') {
+          b.heldBack = { lineNo: line.lineNo, text: line.text.slice(0, REJECT_KEEP_CHARS) };
+          continue;
+        }
+        b.lines++;
+        b.unterminated = true;
+        this.take(outcome, line, line.lineNo);
+        b.endOffset = line.endOffset;
+        b.lastLineNo = line.lineNo;
+        continue;
+      }
       b.lines++;
       if (line.invalidUtf8) b.invalidUtf8++;
       if (line.unterminated) b.unterminated = true;
@@ -136,6 +161,12 @@ export class BatchBuilder {
     // orphan lines, which are rejected and counted, not lost silently.
     if (b.lines >= this.opts.batchSize * 8) return this.cut();
     return null;
+  }
+
+  /** Live inputs: cut what has accumulated, if anything, when no multi-line entry is open. */
+  cutIfAny(): Batch | null {
+    if (this.batch.lines === 0 || (this.parser.openSince?.() ?? null) !== null) return null;
+    return this.cut();
   }
 
   /** End of input: flush the parser's open entry and return the last batch. */

@@ -1,5 +1,5 @@
 // Where bytes come from: a file or stdin, plain or gzip (sniffed by magic bytes, never by name).
-import { createReadStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -42,14 +42,33 @@ export function matchesIdentity(head: Buffer, identity: string): boolean {
  * Read ahead until `head` has HEAD_BYTES (or the input ends), then hand out an iterator that
  * replays those chunks first: detection looks at the start without consuming it.
  */
-async function withHead(stream: Readable, faultRef: { error: string | null }): Promise<{ head: Buffer; chunks: AsyncIterable<Buffer> }> {
+async function withHead(stream: Readable, faultRef: { error: string | null }, headTimeoutMs: number | null): Promise<{ head: Buffer; chunks: AsyncIterable<Buffer> }> {
   const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const buffered: Buffer[] = [];
   let size = 0;
   let done = false;
+  // A live pipe (tail -F) may never fill the head: after the timeout, detect on what arrived.
+  // The read still in flight is kept and replayed first, so no byte is lost.
+  let inFlight: Promise<IteratorResult<Buffer>> | null = null;
+  const deadline = headTimeoutMs === null ? Infinity : Date.now() + headTimeoutMs;
   try {
     while (size < HEAD_BYTES) {
-      const r = await iterator.next();
+      inFlight = iterator.next();
+      let r: IteratorResult<Buffer> | 'timeout';
+      if (deadline === Infinity) {
+        r = await inFlight;
+      } else {
+        const left = deadline - Date.now();
+        if (left <= 0 && size > 0) break;
+        let timer: NodeJS.Timeout | undefined;
+        r = await Promise.race([inFlight, new Promise<'timeout'>((res) => { timer = setTimeout(() => res('timeout'), Math.max(left, 0)); })]);
+        clearTimeout(timer);
+        if (r === 'timeout') {
+          if (size > 0) break;
+          r = await inFlight; // nothing yet: wait for the first bytes however long they take
+        }
+      }
+      inFlight = null;
       if (r.done) { done = true; break; }
       buffered.push(r.value);
       size += r.value.length;
@@ -57,12 +76,18 @@ async function withHead(stream: Readable, faultRef: { error: string | null }): P
   } catch (e) {
     faultRef.error = (e as Error).message;
     done = true;
+    inFlight = null;
   }
   const head = Buffer.concat(buffered);
   async function* replay(): AsyncGenerator<Buffer> {
     for (const b of buffered) yield b;
     if (done) return;
     try {
+      if (inFlight) {
+        const r = await inFlight;
+        if (r.done) return;
+        yield r.value;
+      }
       while (true) {
         const r = await iterator.next();
         if (r.done) return;
@@ -99,7 +124,12 @@ async function sniffGzip(stream: Readable): Promise<{ gzip: boolean; stream: Rea
   return { gzip, stream };
 }
 
-export async function openInput(label: string): Promise<OpenedInput> {
+export interface OpenOptions {
+  /** live inputs: detect on what arrived after this long instead of waiting for a full head */
+  headTimeoutMs?: number | null;
+}
+
+export async function openInput(label: string, options: OpenOptions = {}): Promise<OpenedInput> {
   const isStdin = label === '-';
   let raw: Readable;
   let sizeOnDisk: number | null = null;
@@ -116,7 +146,8 @@ export async function openInput(label: string): Promise<OpenedInput> {
     sizeOnDisk = st.size;
     try {
       const handle = await fs.open(label, 'r');
-      raw = createReadStream('', { fd: handle.fd, highWaterMark: 1 << 20 });
+      // The stream owns the handle from here and closes it at the end.
+      raw = handle.createReadStream({ highWaterMark: 1 << 20 });
     } catch (e) {
       throw new InputError(`cannot read ${label}: ${(e as Error).message}`);
     }
@@ -134,7 +165,7 @@ export async function openInput(label: string): Promise<OpenedInput> {
     raw.on('error', (e) => gunzip.destroy(e));
     stream = raw.pipe(gunzip);
   }
-  const { head, chunks } = await withHead(stream, faultRef);
+  const { head, chunks } = await withHead(stream, faultRef, options.headTimeoutMs ?? null);
   return {
     label, isStdin, gzip: sniffed.gzip, sizeOnDisk, chunks, head,
     fault: () => faultRef.error && (sniffed.gzip ? `gzip stream ended early (${faultRef.error})` : faultRef.error),
