@@ -113,14 +113,14 @@ export async function ingestInput(label: string, writer: StoreWriter, settings: 
   const firstRejects: Array<{ line_no: number; reason: string; line: string }> = [];
   let lines = 0, parsed = 0, rejected = 0, invalidUtf8 = 0;
   let unterminated = false;
-  let heldBack: { lineNo: number; text: string } | null = null;
+  const held: { line: { lineNo: number; text: string } | null } = { line: null };
   let bytes = resumeFrom;
   const account = (b: ReturnType<BatchBuilder['finish']>) => {
     writer.writeBatch(sourceId, settings.host, b);
     settings.onCommit?.();
     lines += b.lines; parsed += b.parsed; rejected += b.rejected; invalidUtf8 += b.invalidUtf8;
     unterminated ||= b.unterminated;
-    heldBack = b.heldBack ?? heldBack;
+    held.line = b.heldBack ?? held.line;
     bytes = b.endOffset;
     for (const r of b.rejects) {
       rejectReasons[r.reason] = (rejectReasons[r.reason] ?? 0) + 1;
@@ -151,7 +151,7 @@ export async function ingestInput(label: string, writer: StoreWriter, settings: 
   if (fault) notes.push(fault + '; kept what was read before it');
   if (stopped) notes.push('interrupted; run the same command again to resume');
   if (unterminated) notes.push('last line had no newline (kept)');
-  if (heldBack) notes.push(`line ${heldBack.lineNo} has no newline and does not parse (still being written?): not stored yet, the next run reads it: ${heldBack.text.slice(0, 120)}`);
+  if (held.line) notes.push(`line ${held.line.lineNo} has no newline and does not parse (still being written?): not stored yet, the next run reads it: ${held.line.text.slice(0, 120)}`);
   if (invalidUtf8) notes.push(`${invalidUtf8} lines were not valid UTF-8 (read as Latin-1)`);
   const note = notes.length ? notes.join('; ') : null;
   const complete = !stopped && !fault;

@@ -13,7 +13,7 @@ const HEX = /^(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{12,}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}(?:[T_]\d{2}[:\-]?\d{2}(?:[:\-]?\d{2})?)?$|^\d{8}$/;
 const EMAIL = /^[^@/\s]+@[^@/\s]+\.[a-z]{2,}$/i;
 // Long mixed tokens (session ids, base64 / base64url): letters AND digits, 20+ characters.
-const TOKEN = /^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9_\-=.~%+]{20,}$/;
+const TOKEN = /^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9_\-=~%+]{20,}$/;
 
 function foldSegment(seg: string): string {
   if (seg === '') return seg;
@@ -23,12 +23,14 @@ function foldSegment(seg: string): string {
   if (EMAIL.test(seg)) return ':email';
   if (HEX.test(seg)) return ':hex';
   if (TOKEN.test(seg)) return ':token';
-  // `123.json`, `42.jpg`: keep the extension, fold the id
-  const dot = seg.lastIndexOf('.');
-  if (dot > 0 && dot < seg.length - 1) {
-    const stem = seg.slice(0, dot);
-    const folded = foldSegment(stem);
-    if (folded !== stem) return folded + seg.slice(dot);
+  // `123.json`, `app.9f8e7d6c5b4a3f2e.js`: fold the parts between dots, keep the extension
+  if (seg.includes('.')) {
+    const parts = seg.split('.');
+    const ext = /^[A-Za-z][A-Za-z0-9]{0,5}$/.test(parts[parts.length - 1]) ? parts.pop()! : null;
+    // `42.jpg` folds its id; in `jquery-3.7.1.min.js` the numbers are a version, not an id.
+    const folded = parts.length === 1 ? [foldSegment(parts[0])] : parts.map((p) => (NUMBER.test(p) ? p : foldSegment(p)));
+    if (ext !== null) folded.push(ext);
+    return folded.join('.');
   }
   return seg;
 }
