@@ -1,6 +1,7 @@
 // Apache `combined`: common plus referer and user agent. Apache stamps the request's START.
 // The same layout as nginx's combined, which wins a detection tie (nginx-combined has the
-// higher specificity): pick this one with --format apache-combined for Apache logs.
+// higher specificity): pick this one with --format apache-combined for Apache logs. It also
+// reads lighttpd's default layout (%V where %l is), so lighttpd-access ranks above it.
 import type { FormatDefinition } from './types.js';
 import { compileModLogFormat, createAccessParser } from './log-format/index.js';
 
@@ -14,7 +15,7 @@ export const apacheCombined: FormatDefinition = {
   produces: 'requests',
   example: '192.0.2.10 - - [22/Nov/2026:09:49:51 +0000] "GET /index.php HTTP/1.1" 200 2326 "https://example.com/" "Mozilla/5.0"',
   detectable: true,
-  specificity: 20,
+  specificity: 18,
   create: (o) => createAccessParser(compileModLogFormat(APACHE_COMBINED, 'apache'), { tz: o.tz }),
   samples: [
     {

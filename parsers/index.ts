@@ -14,6 +14,7 @@ import { apacheCustom } from './apache-custom.js';
 import { lighttpdAccess } from './lighttpd-access.js';
 import { phpFpmAccess } from './php-fpm-access.js';
 import { varnishncsa } from './varnishncsa.js';
+import { jsonAccess } from './json-access.js';
 
 // --- error logs, PHP-FPM, slowlogs (events / slow_traces tables) ---
 // (event formats are listed here)
@@ -22,6 +23,7 @@ export const FORMATS: FormatDefinition[] = [
   // access
   nginxCombined, nginxCombinedKv, nginxCustom,
   apacheCommon, apacheCombined, apacheVhostCombined, apacheCustom, lighttpdAccess, phpFpmAccess, varnishncsa,
+  jsonAccess,
   // events
 ];
 

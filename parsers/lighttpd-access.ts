@@ -1,7 +1,8 @@
 // lighttpd mod_accesslog. Same directives as Apache, but lighttpd's %t is the request's END
 // (and its clock is cached per second, so stamps may trail by 1-2 s). Without --log-format the
-// lighttpd default format is assumed; it also matches combined lines whose second field is `-`,
-// so its specificity stays below the combined formats.
+// lighttpd default format is assumed. It matches combined lines whose second field is `-`, so
+// it ranks below nginx-combined; Apache combined reads lighttpd's vhost as an ident (%l), so it
+// ranks above apache-combined.
 import type { FormatDefinition } from './types.js';
 import { compileModLogFormat, createAccessParser } from './log-format/index.js';
 
@@ -16,7 +17,7 @@ export const lighttpdAccess: FormatDefinition = {
   produces: 'requests',
   example: '127.0.0.1 127.0.0.1:18081 - [22/Nov/2026:09:57:26 +0000] "GET /sleep.php HTTP/1.1" 200 2404 "-" "curl/7.88.1"',
   detectable: true,
-  specificity: 15,
+  specificity: 19,
   create: (o) => createAccessParser(compileModLogFormat(o.logFormat ?? LIGHTTPD_DEFAULT, 'lighttpd'), { tz: o.tz }),
   samples: [
     {

@@ -12,7 +12,7 @@ const CUSTOM = '%h %t "%r" %s %b %D %T "%{Host}i" "%{User-agent}i" %{Varnish:han
 
 function absoluteOnly(out: ParseOutcome): ParseOutcome {
   if (out.type !== 'request') return out;
-  return out.record.vhost !== null || out.record.url === null
+  return out.record.vhost !== null
     ? out
     : { type: 'reject', reason: 'no-match', detail: 'request target is not absolute: not varnishncsa' };
 }

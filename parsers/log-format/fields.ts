@@ -48,7 +48,9 @@ export type DurationUnit = 'ns' | 'us' | 'ms' | 's';
 export interface TimeSpec {
   /** `stamp` = whatever the format's plain stamp means (end for nginx/lighttpd, start elsewhere) */
   side: 'stamp' | 'start' | 'end';
-  parse: 'clf' | 'iso' | 'epoch_s' | 'epoch_ms' | 'epoch_us' | 'frac_ms' | 'frac_us' | 'strftime';
+  parse: 'clf' | 'iso' | 'epoch_s' | 'epoch_ms' | 'epoch_us' | 'frac_ms' | 'frac_us' | 'strftime'
+    /** JSON logs: epoch (unit by magnitude), CLF or ISO 8601, whichever the value is */
+    | 'auto';
   /** for parse = strftime */
   pattern?: string;
 }

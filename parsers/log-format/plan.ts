@@ -143,6 +143,10 @@ function requestApply(f: FieldSpec, explicit: Set<Role>, text: Text): Apply {
     if (line === null) return;
     const a = line.indexOf(' ');
     const b = line.lastIndexOf(' ');
+    if (a < 0 && line.charCodeAt(0) === 47) { // a bare target (JSON logs call it `request` too)
+      if (setUrl) st.rec.url = line;
+      return;
+    }
     if (a <= 0 || !/^[A-Za-z_-]+$/.test(line.slice(0, a))) {
       (st.extra ??= {})[f.name] = line; // not a request line (TLS probe, garbage): keep it whole
       return;

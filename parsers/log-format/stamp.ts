@@ -42,7 +42,7 @@ export class TimeSide {
       coarse = true;
     }
     if (Number.isNaN(t)) return Number.isNaN(this.fracMs) ? null : NaN;
-    return coarse && !Number.isNaN(this.fracMs) ? t + this.fracMs : t;
+    return coarse && !Number.isNaN(this.fracMs) ? Math.round(t + this.fracMs) : t;
   }
 }
 
@@ -52,7 +52,44 @@ function numberReader(toMs: number): TimeReader {
   return (raw, side) => {
     const v = Number(raw);
     if (raw === '' || Number.isNaN(v)) side.bad = true;
-    else side.epoch = Math.round(v * toMs * 1000) / 1000;
+    else side.epoch = Math.round(v * toMs);
+  };
+}
+
+/** Epoch seconds, ms, us or ns told apart by magnitude (any stamp after 1973 is unambiguous). */
+export function epochToMs(v: number): number {
+  const a = Math.abs(v);
+  const ms = a < 1e11 ? v * 1000 : a < 1e14 ? v : a < 1e17 ? v / 1000 : v / 1e6;
+  return Math.round(ms);
+}
+
+const ISO_PARTS = /^\s*\d{4}-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d))?)?/;
+
+/** parseIsoTime lets Date.UTC roll month 13 into next year; an impossible stamp is malformed. */
+function isoTime(raw: string, tz: string): number {
+  const m = ISO_PARTS.exec(raw);
+  if (!m) return NaN;
+  const [, mo, d, h = '0', mi = '0', s = '0'] = m;
+  if (+mo < 1 || +mo > 12 || +d < 1 || +d > 31 || +h > 23 || +mi > 59 || +s > 60) return NaN;
+  return parseIsoTime(raw, tz);
+}
+
+const EPOCH = /^\d+(?:\.\d+)?$/;
+const CLF_START = /^\[?\d\d\//;
+
+function autoReader(): TimeReader {
+  let lastRaw = '';
+  let lastMs = NaN;
+  let lastCoarse = false;
+  return (raw, side, tz) => {
+    if (raw !== lastRaw) {
+      lastRaw = raw;
+      if (EPOCH.test(raw)) { lastMs = epochToMs(Number(raw)); lastCoarse = false; }
+      else if (CLF_START.test(raw)) { lastMs = parseClfTime(raw.replace(/^\[|\]$/g, '')); lastCoarse = true; }
+      else { lastMs = isoTime(raw, tz); lastCoarse = false; }
+    }
+    if (Number.isNaN(lastMs)) side.bad = true;
+    else { side.epoch = lastMs; side.coarse = lastCoarse; }
   };
 }
 
@@ -69,10 +106,11 @@ export function timeReader(spec: TimeSpec): TimeReader {
       };
     case 'iso':
       return (raw, side, tz) => {
-        if (raw !== lastRaw) { lastRaw = raw; lastMs = parseIsoTime(raw, tz); }
+        if (raw !== lastRaw) { lastRaw = raw; lastMs = isoTime(raw, tz); }
         if (Number.isNaN(lastMs)) side.bad = true;
         else side.epoch = lastMs;
       };
+    case 'auto': return autoReader();
     case 'epoch_s': return numberReader(1000);
     case 'epoch_ms': return numberReader(1);
     case 'epoch_us': return numberReader(0.001);

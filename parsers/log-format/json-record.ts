@@ -1,0 +1,119 @@
+// One JSON object per line -> RequestRecord. Keys are mapped by json-keys.ts (or --field);
+// the set of keys a line carries decides its plan, and real logs repeat one set, so plans are
+// cached by it. Keys no column wants are kept in extra with their JSON type.
+import type { LineParser, ParseOutcome, ParserOptions } from '../types.js';
+import type { FieldSpec } from './fields.js';
+import { fieldMapKey, jsonKey, type JsonKey } from './json-keys.js';
+import { numberWithUnit } from './kv-tail.js';
+import { compilePlan, UNIT_TO_MS, type Plan } from './plan.js';
+
+type Scalar = string | number | boolean | null;
+
+const NO_MATCH: ParseOutcome = { type: 'reject', reason: 'no-match' };
+const CACHE_MAX = 1000;
+const MAX_DEPTH = 4;
+
+function flatten(obj: Record<string, unknown>, prefix: string, keys: string[], vals: Scalar[], depth: number): void {
+  for (const k in obj) {
+    const v = obj[k];
+    const key = prefix ? prefix + '.' + k : k;
+    if (v !== null && typeof v === 'object') {
+      if (Array.isArray(v)) {
+        keys.push(key);
+        vals.push(v.every((x) => x === null || typeof x !== 'object') ? v.join(', ') : JSON.stringify(v));
+      } else if (depth < MAX_DEPTH) flatten(v as Record<string, unknown>, key, keys, vals, depth + 1);
+      else { keys.push(key); vals.push(JSON.stringify(v)); }
+    } else {
+      keys.push(key);
+      vals.push(v as Scalar);
+    }
+  }
+}
+
+function asText(v: Scalar): string {
+  return v === null ? '-' : typeof v === 'string' ? v : String(v);
+}
+
+/** A duration value in the key's unit (or the value's own suffix) -> ms, as text for the plan. */
+function durationText(v: Scalar, unit: keyof typeof UNIT_TO_MS): string {
+  if (v === null || v === '' || v === '-') return '-';
+  if (typeof v === 'number') return String(v * UNIT_TO_MS[unit]);
+  const s = String(v);
+  const nu = numberWithUnit(s);
+  if (!nu) return s; // not a number: the plan rejects it as a bad field
+  const u = nu.unit === '' ? unit : nu.unit === 'µs' ? 'us' : nu.unit;
+  return u in UNIT_TO_MS ? String(nu.n * UNIT_TO_MS[u as keyof typeof UNIT_TO_MS]) : s;
+}
+
+interface LinePlan {
+  plan: Plan;
+  /** per flattened key: its slot in the plan's values, or -1 for extra */
+  slots: number[];
+  units: Array<JsonKey['durationUnit']>;
+}
+
+export function createJsonAccessParser(o: ParserOptions): LineParser {
+  const mapped = new Map<string, JsonKey | null>();
+  for (const [key, column] of Object.entries(o.fieldMap ?? {})) mapped.set(key, fieldMapKey(key, column));
+  const lookup = (key: string): JsonKey | null => {
+    let m = mapped.get(key);
+    if (m === undefined) {
+      m = jsonKey(key);
+      if (mapped.size < CACHE_MAX * 10) mapped.set(key, m);
+    }
+    return m;
+  };
+  const plans = new Map<string, LinePlan | null>();
+
+  function planFor(keys: string[]): LinePlan | null {
+    const specs: FieldSpec[] = [];
+    const slots: number[] = [];
+    const units: LinePlan['units'] = [];
+    for (const k of keys) {
+      const m = lookup(k);
+      slots.push(m ? specs.length : -1);
+      units.push(m?.durationUnit);
+      if (m) specs.push(m.spec);
+    }
+    const has = (roles: string[]): boolean => specs.some((s) => roles.includes(s.role));
+    if (!has(['time']) || !has(['url', 'path', 'request', 'status'])) return null;
+    return { plan: compilePlan(specs, { tz: o.tz, stampSide: 'end', raw: true }), slots, units };
+  }
+
+  return {
+    parse(line) {
+      const start = line.search(/\S/);
+      if (start < 0) return { type: 'skip' };
+      if (line.charCodeAt(start) !== 123) return NO_MATCH;
+      let obj: unknown;
+      try { obj = JSON.parse(line); } catch { return { type: 'reject', reason: 'bad-json' }; }
+      if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return NO_MATCH;
+      const keys: string[] = [];
+      const vals: Scalar[] = [];
+      flatten(obj as Record<string, unknown>, '', keys, vals, 0);
+      const sig = keys.join('\u0000');
+      let lp = plans.get(sig);
+      if (lp === undefined) {
+        lp = planFor(keys);
+        if (plans.size >= CACHE_MAX) plans.clear();
+        plans.set(sig, lp);
+      }
+      if (!lp) return { type: 'reject', reason: 'no-match', detail: 'no time or request fields' };
+      const values: string[] = [];
+      for (let i = 0; i < keys.length; i++) {
+        const slot = lp.slots[i];
+        if (slot < 0) continue;
+        const unit = lp.units[i];
+        values[slot] = unit ? durationText(vals[i], unit) : asText(vals[i]);
+      }
+      const out = lp.plan.build(values);
+      if (out.type !== 'request') return out;
+      for (let i = 0; i < keys.length; i++) {
+        if (lp.slots[i] >= 0) continue;
+        const v = vals[i];
+        (out.record.extra ??= {})[keys[i]] = typeof v === 'boolean' ? String(v) : v;
+      }
+      return out;
+    },
+  };
+}
