@@ -29,6 +29,13 @@ export const apacheCustom: FormatDefinition = {
   },
   samples: [
     {
+      note: 'incident 4 (real): Apache behind Varnish, LogFormat line pasted from httpd.conf',
+      options: { logFormat: 'LogFormat "%h %l %u %t \\"%r\\" %>s %b \\"%{Referer}i\\" \\"%{User-Agent}i\\" %D" timed' },
+      line: '127.0.0.1 - - [22/Nov/2026:11:04:13 +0000] "GET /account/profile.cgi?u=20 HTTP/1.1" 200 39 "-" "wrk/4.1.0 (overload-lab; phase=recovery)" 68517',
+      expect: { ts: 1795345453000, start_ts: 1795345453000, end_ts: 1795345453069, duration_ms: 68.517,
+        path: '/account/profile.cgi', query: 'u=20', bytes: 39 },
+    },
+    {
       note: '%D microseconds: end = start + duration',
       options: { logFormat: WITH_D },
       line: '192.0.2.10 - - [22/Nov/2026:09:49:51 +0000] "GET /report HTTP/1.1" 200 512 "-" "curl/8.5.0" 1532101',

@@ -48,7 +48,9 @@ function varnishField(param: string): FieldSpec {
   if (param === 'Varnish:time_firstbyte') {
     return { name: 'varnish_time_firstbyte_ms', role: 'extra_number', shape: 'number', scale: 1000 };
   }
-  return { name: headerKey('', param.replace(/^Varnish:/, 'varnish_')), role: 'extra', shape: 'token' };
+  // VSL records and VCL_Log values are free text (FetchError: `backend x: fail errno 110 (...)`)
+  const shape = param.startsWith('Varnish:') ? 'token' : 'text';
+  return { name: headerKey('', param.replace(/^Varnish:/, 'varnish_')), role: 'extra', shape };
 }
 
 /** One directive -> its segments (Apache's plain %t brings its brackets). */

@@ -1,8 +1,11 @@
-// The heuristic behind nginx-combined-kv: nginx's combined layout, possibly with bare numbers
-// after the body bytes (usually $bytes_sent) and a third quoted string (the stock `main`
-// format's $http_x_forwarded_for), followed by key=value pairs whose keys are the names people
-// give nginx variables (rt=, urt=, ua=, ...). Lines carrying nothing beyond combined are
-// refused, so plain combined logs stay nginx-combined.
+// The heuristic behind nginx-combined-kv (and varnishncsa without -F): the combined layout,
+// possibly with bare numbers after the body bytes (usually $bytes_sent) and a third quoted
+// string (the stock `main` format's $http_x_forwarded_for), followed by key=value pairs whose
+// keys are the names people give nginx variables (rt=, urt=, ua=, ...).
+// - nginx flavor: stamped at the end; lines carrying nothing beyond combined are refused, so
+//   plain combined logs stay nginx-combined.
+// - varnish flavor: stamped at the start; the tail is optional but the request target must be
+//   absolute (varnishncsa's %r always is), and Varnish's own names (handling=, ttfb=) map too.
 //
 // The keys of a line decide its plan; real logs repeat one key sequence, so plans are cached by
 // that sequence and a line costs a split, a tail scan and the plan's closures.
@@ -12,6 +15,8 @@ import { readTail, type TailItem } from './kv-tail.js';
 import { compileNginxFormat, nginxVar } from './nginx-format.js';
 import { compilePlan, type Plan } from './plan.js';
 import { compileSplitter } from './split.js';
+
+export type TailFlavor = 'nginx' | 'varnish';
 
 const PREFIX = '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent';
 
@@ -29,17 +34,32 @@ export const KV_ALIASES: Record<string, string> = {
   xff: 'http_x_forwarded_for', ref: 'http_referer', rid: 'request_id', reqid: 'request_id',
 };
 
+/** varnishncsa -F habits: `handling=%{Varnish:handling}x ttfb=%{Varnish:time_firstbyte}x` */
+const VARNISH_KEYS: Record<string, FieldSpec> = {
+  handling: { name: 'varnish_handling', role: 'extra', shape: 'token' },
+  hitmiss: { name: 'varnish_hitmiss', role: 'extra', shape: 'token' },
+  vxid: { name: 'varnish_vxid', role: 'extra', shape: 'token' },
+  side: { name: 'varnish_side', role: 'extra', shape: 'token' },
+};
+for (const k of ['ttfb', 'time_firstbyte', 'firstbyte']) {
+  VARNISH_KEYS[k] = { name: 'varnish_time_firstbyte_ms', role: 'extra_number', shape: 'number', scale: 1000 };
+}
+
 const QUOTED_NAMES = ['http_referer', 'http_user_agent', 'http_x_forwarded_for'];
 const NUMBER = /^\d+$/;
 const NO_MATCH: ParseOutcome = { type: 'reject', reason: 'no-match' };
 const PLAN_CACHE_MAX = 1000;
 
-function tailSpecs(items: TailItem[]): FieldSpec[] | null {
+function keySpec(key: string, flavor: TailFlavor): FieldSpec {
+  return (flavor === 'varnish' ? VARNISH_KEYS[key] : undefined) ?? nginxVar(KV_ALIASES[key] ?? key);
+}
+
+function tailSpecs(items: TailItem[], flavor: TailFlavor): FieldSpec[] | null {
   const specs: FieldSpec[] = [];
   let quoted = 0;
   let numbers = 0;
   items.forEach((it, i) => {
-    if (it.key !== null) specs.push(nginxVar(KV_ALIASES[it.key] ?? it.key));
+    if (it.key !== null) specs.push(keySpec(it.key, flavor));
     else if (it.quoted) {
       const name = QUOTED_NAMES[quoted++] ?? `quoted_${i + 1}`;
       specs.push(nginxVar(name));
@@ -49,7 +69,7 @@ function tailSpecs(items: TailItem[]): FieldSpec[] | null {
   // combined's referer and user agent must be there, before any key=value
   const firstKey = items.findIndex((it) => it.key !== null);
   const quotedBeforeKeys = items.filter((it, i) => it.quoted && it.key === null && (firstKey < 0 || i < firstKey)).length;
-  if (quotedBeforeKeys < 2 || items.length <= 2) return null;
+  if (quotedBeforeKeys < 2 || (flavor === 'nginx' && items.length <= 2)) return null;
   return specs;
 }
 
@@ -59,7 +79,10 @@ function signature(items: TailItem[]): string {
   return sig;
 }
 
-export function createCombinedTailParser(tz: string): LineParser {
+const NOT_ABSOLUTE: ParseOutcome = { type: 'reject', reason: 'no-match', detail: 'request target is not absolute: not varnishncsa' };
+
+export function createCombinedTailParser(tz: string, flavor: TailFlavor = 'nginx'): LineParser {
+  const stampSide = flavor === 'nginx' ? 'end' : 'start';
   const prefix = compileSplitter(compileNginxFormat(PREFIX).segments);
   const nPrefix = prefix.fields.length;
   const plans = new Map<string, Plan | null>();
@@ -73,14 +96,16 @@ export function createCombinedTailParser(tz: string): LineParser {
       const sig = signature(items);
       let plan = plans.get(sig);
       if (plan === undefined) {
-        const specs = tailSpecs(items);
-        plan = specs ? compilePlan([...prefix.fields, ...specs], { tz, stampSide: 'end' }) : null;
+        const specs = tailSpecs(items, flavor);
+        plan = specs ? compilePlan([...prefix.fields, ...specs], { tz, stampSide }) : null;
         if (plans.size >= PLAN_CACHE_MAX) plans.clear();
         plans.set(sig, plan);
       }
       if (!plan) return NO_MATCH;
       for (let i = 0; i < items.length; i++) values[nPrefix + i] = items[i].value;
-      return plan.build(values);
+      const out = plan.build(values);
+      // varnishncsa's %r names the host; the vhost comes from it and from nothing else here
+      return flavor === 'varnish' && out.type === 'request' && out.record.vhost === null ? NOT_ABSOLUTE : out;
     },
   };
 }

@@ -102,3 +102,38 @@ describe('s1b-lighttpd-access.log.gz', () => {
     expect(records.every((r) => r.end_ts === r.ts && r.start_ts! <= r.ts)).toBe(true);
   });
 });
+
+describe('s4 (varnish in front of Apache)', () => {
+  const firstLine = (name: string): string => read(name).split('\n')[0];
+
+  it('varnishncsa: every line with its -F format, and auto-detected without it', () => {
+    const lines = linesOf('s4-varnish-access.log.gz');
+    const spec = firstLine('s4-varnishncsa.format');
+    expect(formatForLogFormatString(spec)).toBe('varnishncsa');
+    const { records, rejects } = parseAll('varnishncsa', lines, { logFormat: spec });
+    expect(rejects).toEqual([]);
+    expect(records).toHaveLength(2591);
+    expect(records.filter((r) => r.status === 503)).toHaveLength(1091);
+    expect(records.every((r) => r.start_ts === r.ts && r.duration_ms !== null && r.vhost === '127.0.0.1:18090')).toBe(true);
+    expect(detect(lines)).toBe('varnishncsa');
+    expect(parseAll('varnishncsa', lines).rejects).toEqual([]);
+  });
+
+  it('varnishncsa backend log (-b) with its format', () => {
+    const spec = firstLine('s4-varnishncsa-backend.format');
+    expect(formatForLogFormatString(spec)).toBe('varnishncsa');
+    const { records, rejects } = parseAll('varnishncsa', linesOf('s4-varnish-fetch-errors.log.gz'), { logFormat: spec });
+    expect(rejects).toEqual([]);
+    expect(records).toHaveLength(1092);
+    expect(records.every((r) => typeof r.extra?.vsl_fetcherror === 'string')).toBe(true);
+  });
+
+  it('Apache: every line with the LogFormat line of its httpd.conf', () => {
+    const spec = read('s4-httpd-logformat.conf').split('\n').find((l) => l.startsWith('LogFormat'))!;
+    expect(formatForLogFormatString(spec)).toBe('apache');
+    const { records, rejects } = parseAll('apache', linesOf('s4-apache-access.log'), { logFormat: spec });
+    expect(rejects).toEqual([]);
+    expect(records).toHaveLength(471);
+    expect(records.every((r) => r.start_ts === r.ts && r.end_ts! >= r.ts && r.duration_ms !== null)).toBe(true);
+  });
+});
