@@ -122,6 +122,54 @@ export const MIGRATIONS: string[] = [
     line INTEGER
   );
   `,
+  // 3: rollups v1 -- summaries the reports read instead of scanning every request; built and kept
+  // current by src/store/rollups.ts after each ingest. A request counts in the second it started
+  // (coalesce(start_ts, ts)). *_hist columns are log-bucketed histograms (src/report/histogram.ts:
+  // percentiles within 2.2 %), occ is exact in-flight occupancy (level:ms). tier is 'edge' or
+  // 'backend' (PHP-FPM access logs repeat requests the web server also logged). '' = no value.
+  `-- rollups v1
+  CREATE TABLE rollup_second (
+    tier TEXT NOT NULL, host TEXT NOT NULL, t INTEGER NOT NULL,
+    requests INTEGER NOT NULL, s1xx INTEGER NOT NULL, s2xx INTEGER NOT NULL, s3xx INTEGER NOT NULL,
+    s4xx INTEGER NOT NULL, s5xx INTEGER NOT NULL, bytes INTEGER NOT NULL,
+    dur_n INTEGER NOT NULL, dur_sum REAL NOT NULL, dur_max REAL, dur_hist TEXT,
+    up_n INTEGER NOT NULL, up_sum REAL NOT NULL, up_hist TEXT,
+    done INTEGER NOT NULL, done_hist TEXT,  -- requests that ENDED in this second, and their durations
+    PRIMARY KEY (tier, host, t)
+  ) WITHOUT ROWID;
+  CREATE TABLE rollup_status (
+    tier TEXT NOT NULL, host TEXT NOT NULL, t INTEGER NOT NULL, status INTEGER NOT NULL, requests INTEGER NOT NULL,
+    PRIMARY KEY (tier, host, t, status)
+  ) WITHOUT ROWID;
+  CREATE TABLE rollup_minute (
+    tier TEXT NOT NULL, host TEXT NOT NULL, t INTEGER NOT NULL, route TEXT NOT NULL,
+    requests INTEGER NOT NULL, s4xx INTEGER NOT NULL, s5xx INTEGER NOT NULL,
+    bytes INTEGER NOT NULL, bytes_max INTEGER, bytes_hist TEXT,
+    dur_n INTEGER NOT NULL, dur_sum REAL NOT NULL, dur_min REAL, dur_max REAL, dur_hist TEXT,
+    up_n INTEGER NOT NULL, up_sum REAL NOT NULL, up_min REAL, up_max REAL, up_hist TEXT,
+    first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,
+    PRIMARY KEY (tier, host, t, route)
+  ) WITHOUT ROWID;
+  -- one row per minute and upstream server, counting every attempt of nginx's upstream lists
+  CREATE TABLE rollup_upstream (
+    tier TEXT NOT NULL, host TEXT NOT NULL, t INTEGER NOT NULL, upstream TEXT NOT NULL,
+    attempts INTEGER NOT NULL, failed INTEGER NOT NULL, timeouts INTEGER NOT NULL, retried INTEGER NOT NULL,
+    time_n INTEGER NOT NULL, time_sum REAL NOT NULL, time_max REAL, time_hist TEXT,
+    first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,
+    PRIMARY KEY (tier, host, t, upstream)
+  ) WITHOUT ROWID;
+  CREATE TABLE rollup_inflight (
+    tier TEXT NOT NULL, host TEXT NOT NULL, upstream TEXT NOT NULL, t INTEGER NOT NULL,
+    peak INTEGER NOT NULL, occ TEXT NOT NULL,
+    PRIMARY KEY (tier, host, upstream, t)
+  ) WITHOUT ROWID;
+  CREATE TABLE rollup_events (
+    host TEXT NOT NULL, t INTEGER NOT NULL, component TEXT NOT NULL, kind TEXT NOT NULL, backend TEXT NOT NULL,
+    events INTEGER NOT NULL, first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,
+    PRIMARY KEY (host, t, component, kind, backend)
+  ) WITHOUT ROWID;
+  CREATE TABLE rollup_state (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+  `,
 ];
 
 /**
@@ -137,4 +185,7 @@ export const INDEXES: string[] = [
   'CREATE INDEX IF NOT EXISTS slow_traces_ts ON slow_traces(ts)',
   'CREATE INDEX IF NOT EXISTS slow_traces_fp ON slow_traces(fingerprint)',
   'CREATE INDEX IF NOT EXISTS slow_frames_trace ON slow_frames(trace_id, depth)',
+  // reports: the time a request counts at (its start), the largest responses, event joins
+  'CREATE INDEX IF NOT EXISTS requests_start ON requests(coalesce(start_ts, ts))',
+  'CREATE INDEX IF NOT EXISTS requests_bytes ON requests(bytes)',
 ];

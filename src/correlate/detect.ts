@@ -1,0 +1,193 @@
+// Spike detection over a bucketed series. Pure: no database, so the rules are unit-testable.
+//
+// Each bucket is compared with a rolling baseline of the QUIET buckets before it (median and
+// MAD of the last 30 buckets that were not flagged; baseline.ts). Because flagged buckets never
+// enter the baseline, a long incident cannot become its own baseline and stays one window.
+// A bucket is flagged when any signal leaves its baseline by k = 4 robust sigmas and by a
+// floor that keeps noise and single requests out:
+//   traffic  requests > base + max(k*sigma, base/2, 3), sigma at least sqrt(base) (Poisson);
+//            or a drop below base - max(k*sigma, base/2) when base >= 10 per bucket
+//   errors   5xx >= 4, > base + k*sigma, and >= 5 % of the bucket's requests
+//   latency  at least 2 requests above the line base + max(k*sigma, base, 25 ms) (one slow
+//            request is not a spike) AND either the p95 is above the line, or more requests are
+//            above it than the quiet buckets' share makes plausible (Poisson tail < 1e-3): a
+//            few very slow requests among many fast ones move the tail before the p95
+//   events   overload events (every kind but lifecycle/other) >= 2 and > base + k*sigma
+// Flagged buckets separated by at most `gap` quiet buckets form one window; a window of one
+// bucket with one reason is dropped. The window ends with its load: the last bucket with slow
+// arrivals or a traffic swing of at least 10 % of the window's largest. Errors, events and
+// small retry bursts after that are the aftermath (upstreams held "down" by nginx's
+// fail_timeout, disabled backends, requests draining); `aftermathEnd` says how long it lasted.
+// Requests count where they started, so the last load bucket's slow requests finish later: if
+// at least 2 slow ones complete in the next bucket, the window takes that bucket too.
+import { Histogram } from '../report/histogram.js';
+import { quietSeed, RollingBaseline, type Baseline } from './baseline.js';
+
+export interface BucketPoint {
+  t: number;
+  requests: number;
+  errors: number;
+  hist: Histogram;
+  events: number;
+  /** durations of the requests that ENDED in the bucket (optional: used to place a window's end) */
+  doneHist?: Histogram;
+}
+
+export type Reason = 'traffic' | 'errors' | 'latency' | 'events';
+export const REASONS: Reason[] = ['traffic', 'errors', 'latency', 'events'];
+
+export interface DetectOptions {
+  k: number;
+  window: number;
+  minRef: number;
+  gap: number;
+  latencyFloorMs: number;
+  minSlow: number;
+  minEvents: number;
+  minErrors: number;
+  minErrorShare: number;
+}
+
+export const DEFAULT_DETECT: DetectOptions = {
+  k: 4, window: 30, minRef: 8, gap: 2, latencyFloorMs: 25, minSlow: 2, minEvents: 2, minErrors: 4, minErrorShare: 0.05,
+};
+
+export interface BucketFlags {
+  reasons: Set<Reason>;
+  baseRequests: number;
+  /** |requests - baseline|: how far traffic moved */
+  excess: number;
+  baseP95: number | null;
+  p95: number | null;
+  /** the latency line of this bucket (ms) */
+  line: number;
+}
+
+export interface Window {
+  /** first and last flagged bucket index of the load (inclusive) */
+  start: number;
+  end: number;
+  /** last bucket of the aftermath (errors/events after the load), or null */
+  aftermathEnd: number | null;
+  reasons: Set<Reason>;
+}
+
+/** P(X >= c) for X ~ Poisson(lambda). */
+export function poissonTail(c: number, lambda: number): number {
+  if (c <= 0) return 1;
+  if (lambda > 200) {
+    const z = (c - 0.5 - lambda) / Math.sqrt(lambda);
+    return 0.5 * erfc(z / Math.SQRT2);
+  }
+  let term = Math.exp(-lambda);
+  let below = term;
+  for (let i = 1; i < c; i++) {
+    term *= lambda / i;
+    below += term;
+  }
+  return Math.max(0, 1 - below);
+}
+
+function erfc(x: number): number {
+  // Abramowitz-Stegun 7.1.26, ample for a threshold test
+  const t = 1 / (1 + 0.3275911 * Math.abs(x));
+  const y = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-x * x);
+  return x >= 0 ? y : 2 - y;
+}
+
+export function flagBuckets(series: BucketPoint[], o: DetectOptions = DEFAULT_DETECT): BucketFlags[] {
+  const p95s = series.map((b) => (b.requests > 0 ? b.hist.percentile(95) : null));
+  const lat = p95s.filter((v): v is number => v !== null);
+  const base = {
+    traffic: new RollingBaseline(quietSeed(series.map((b) => b.requests)), o.window, o.minRef),
+    errors: new RollingBaseline(quietSeed(series.map((b) => b.errors)), o.window, o.minRef),
+    latency: new RollingBaseline(quietSeed(lat), o.window, o.minRef),
+    events: new RollingBaseline(quietSeed(series.map((b) => b.events)), o.window, o.minRef),
+  };
+  // share of requests above the latency line in the recent quiet buckets
+  const quietSlow: Array<{ n: number; slow: number }> = [];
+  const out: BucketFlags[] = [];
+  series.forEach((b, i) => {
+    const reasons = new Set<Reason>();
+    const tr: Baseline = base.traffic.current();
+    const trSigma = Math.max(tr.sigma, Math.sqrt(Math.max(tr.median, 1)));
+    if (b.requests > tr.median + Math.max(o.k * trSigma, tr.median / 2, 3)) reasons.add('traffic');
+    if (tr.median >= 10 && b.requests < tr.median - Math.max(o.k * trSigma, tr.median / 2)) reasons.add('traffic');
+
+    const er = base.errors.current();
+    const erSigma = Math.max(er.sigma, Math.sqrt(Math.max(er.median, 1)));
+    if (b.errors >= o.minErrors && b.errors > er.median + o.k * erSigma && b.errors >= o.minErrorShare * b.requests) reasons.add('errors');
+
+    const la = base.latency.current();
+    const p95 = p95s[i];
+    let slow = 0;
+    const line = la.median + Math.max(o.k * la.sigma, la.median, o.latencyFloorMs);
+    if (p95 !== null) {
+      slow = b.hist.countAbove(line);
+      let n = 0, above = 0;
+      for (const q of quietSlow) { n += q.n; above += q.slow; }
+      const lambda = (b.requests * (above + 0.5)) / (n + 1);
+      if (slow >= o.minSlow && (p95 > line || poissonTail(slow, lambda) < 1e-3)) reasons.add('latency');
+    }
+
+    const ev = base.events.current();
+    if (b.events >= o.minEvents && b.events > ev.median + o.k * ev.sigma) reasons.add('events');
+
+    out.push({ reasons, baseRequests: tr.median, excess: Math.abs(b.requests - tr.median), baseP95: lat.length ? la.median : null, p95, line });
+    if (reasons.size === 0) {
+      base.traffic.push(b.requests);
+      base.errors.push(b.errors);
+      if (p95 !== null) {
+        base.latency.push(p95);
+        quietSlow.push({ n: b.requests, slow });
+        if (quietSlow.length > o.window) quietSlow.shift();
+      }
+      base.events.push(b.events);
+    }
+  });
+  return out;
+}
+
+export function buildWindows(flags: BucketFlags[], o: DetectOptions = DEFAULT_DETECT, series?: BucketPoint[]): Window[] {
+  // runs of flagged buckets, merged across gaps of up to o.gap quiet buckets
+  const runs: Array<{ start: number; end: number }> = [];
+  flags.forEach((f, i) => {
+    if (f.reasons.size === 0) return;
+    const last = runs[runs.length - 1];
+    if (last && i - last.end - 1 <= o.gap) last.end = i;
+    else runs.push({ start: i, end: i });
+  });
+  const out: Window[] = [];
+  for (const run of runs) {
+    const reasons = new Set<Reason>();
+    let flagged = 0;
+    let lastLoad = -1;
+    let maxExcess = 0;
+    for (let i = run.start; i <= run.end; i++) {
+      if (flags[i].reasons.has('traffic')) maxExcess = Math.max(maxExcess, flags[i].excess);
+    }
+    for (let i = run.start; i <= run.end; i++) {
+      const r = flags[i].reasons;
+      if (r.size) flagged++;
+      for (const x of r) reasons.add(x);
+      // load: slow arrivals, or a traffic swing of at least a tenth of the window's largest; a
+      // trickle of fast-failing retries after the peak is aftermath, not load
+      if (r.has('latency') || (r.has('traffic') && flags[i].excess >= 0.1 * maxExcess)) lastLoad = i;
+    }
+    if (flagged === 1 && reasons.size === 1) continue;
+    let end = lastLoad >= run.start ? lastLoad : run.end;
+    // requests admitted in the last load bucket finish in the next one: when at least minSlow
+    // slow ones complete there, the load visibly lasted that bucket too (one bucket at most)
+    const next = series?.[end + 1];
+    if (next?.doneHist && end + 1 < flags.length && next.doneHist.countAbove(flags[end].line) >= o.minSlow) end++;
+    if (end > run.end) run.end = end;
+    out.push({ start: run.start, end, aftermathEnd: end < run.end ? run.end : null, reasons });
+  }
+  return out;
+}
+
+export function detectWindows(series: BucketPoint[], o: Partial<DetectOptions> = {}): { windows: Window[]; flags: BucketFlags[] } {
+  const opts = { ...DEFAULT_DETECT, ...o };
+  const flags = flagBuckets(series, opts);
+  return { windows: buildWindows(flags, opts, series), flags };
+}

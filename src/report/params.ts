@@ -1,0 +1,150 @@
+// Parameter values from the CLI (strings) or the TUI (numbers, strings) -> values bound to SQL.
+// Integral numbers bind as BigInt: better-sqlite3 binds every JS number as REAL, and SQLite's
+// integer division (bucketing) needs INTEGER operands.
+import { parseTimeArg, parseDuration, isoUtc } from '../util/time.js';
+import type { ParamDef, ReportDef } from './loader.js';
+
+export type ParamInput = string | number | boolean | null | undefined;
+
+export class ParamError extends Error {}
+
+/** What the data covers, for defaults: epoch ms, `to` exclusive. */
+export interface DataRange {
+  from: number;
+  to: number;
+  /** 'edge' when some request came from a front server's log, else 'backend' */
+  tier: 'edge' | 'backend';
+}
+
+export const BUCKET_STEPS_MS = [1_000, 10_000, 60_000, 300_000, 900_000, 3_600_000];
+
+/** The step from 1s/10s/1m/5m/15m/1h whose bucket count is nearest (in ratio) to 60-120. */
+export function autoBucketMs(spanMs: number): number {
+  let best = BUCKET_STEPS_MS[0];
+  let bestScore = Infinity;
+  for (const step of BUCKET_STEPS_MS) {
+    const n = Math.max(1, spanMs / step);
+    const score = n < 60 ? 60 / n : n > 120 ? n / 120 : 1;
+    if (score < bestScore) { best = step; bestScore = score; }
+  }
+  return best;
+}
+
+export function bucketLabel(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  return `${ms / 1000}s`;
+}
+
+function bind(v: number): number | bigint {
+  return Number.isSafeInteger(v) ? BigInt(v) : v;
+}
+
+function coerce(p: ParamDef, raw: ParamInput, tz: string, range: DataRange): unknown {
+  const text = typeof raw === 'string' ? raw.trim() : raw;
+  const bad = (why: string) => new ParamError(`bad value for ${p.name}: ${JSON.stringify(raw)} (${why})`);
+  if (text === null || text === undefined || text === '') return null;
+  switch (p.type) {
+    case 'time': {
+      if (typeof text === 'number') return text;
+      if (text === 'start of data') return range.from;
+      if (text === 'end of data') return range.to;
+      const t = parseTimeArg(String(text), tz);
+      if (Number.isNaN(t)) throw bad('expected ISO 8601, a stamp as the logs write it, or epoch seconds');
+      return t;
+    }
+    case 'int': {
+      const n = Number(text);
+      if (!Number.isInteger(n)) throw bad('expected a whole number');
+      return n;
+    }
+    case 'number': {
+      const n = Number(text);
+      if (!Number.isFinite(n)) throw bad('expected a number');
+      return n;
+    }
+    case 'duration':
+    case 'bucket': {
+      if (text === 'auto') return 'auto';
+      const ms = typeof text === 'number' ? text : parseDuration(String(text));
+      if (!Number.isFinite(ms) || ms <= 0) throw bad('expected a duration such as 1s, 10s, 1m, 5m' + (p.type === 'bucket' ? ' or auto' : ''));
+      if (p.type === 'bucket' && ms % 1000 !== 0) throw bad('buckets are whole seconds');
+      return Math.round(ms);
+    }
+    case 'enum':
+      if (!p.choices!.includes(String(text))) throw bad(`one of ${p.choices!.join(', ')}`);
+      return String(text);
+    case 'bool':
+      if (/^(1|true|yes|on)$/i.test(String(text))) return 1;
+      if (/^(0|false|no|off)$/i.test(String(text))) return 0;
+      throw bad('expected true or false');
+    case 'tier':
+      if (text === 'auto') return range.tier;
+      if (text !== 'edge' && text !== 'backend') throw bad('edge, backend or auto');
+      return text;
+    default:
+      return String(text);
+  }
+}
+
+export interface Resolved {
+  /** named values to bind (BigInt for integers) */
+  bind: Record<string, unknown>;
+  /** the same values as a person reads them (ISO times, bucket labels) */
+  shown: Record<string, string | number | null>;
+  /** plain numbers for TypeScript modules */
+  values: Record<string, unknown>;
+}
+
+/**
+ * Resolve a report's parameters. `input` holds what the user gave, by parameter name; names the
+ * report does not declare are an error unless listed in `optional` (the CLI's common flags).
+ */
+export function resolveParams(def: ReportDef, input: Record<string, ParamInput>, tz: string, range: DataRange,
+  optional: string[] = []): Resolved {
+  for (const k of Object.keys(input)) {
+    if (input[k] === undefined) continue;
+    if (!def.params.some((p) => p.name === k) && !optional.includes(k)) {
+      throw new ParamError(`report ${def.name} has no parameter ${k} (it takes: ${def.params.map((p) => p.name).join(', ') || 'none'})`);
+    }
+  }
+  const values: Record<string, unknown> = {};
+  for (const p of def.params) {
+    const given = input[p.name];
+    values[p.name] = coerce(p, given === undefined || given === null ? p.default : given, tz, range);
+  }
+  // the time range and bucket: defaults cover the data, buckets aim at 60-120 rows
+  const fromGiven = input.from != null && input.from !== '';
+  const toGiven = input.to != null && input.to !== '';
+  let from = typeof values.from === 'number' ? values.from : range.from;
+  let to = typeof values.to === 'number' ? values.to : range.to;
+  if (to < from) throw new ParamError(`--to (${isoUtc(to)}) is before --from (${isoUtc(from)})`);
+  const bucketParam = def.params.find((p) => p.type === 'bucket');
+  let bucketMs = 0;
+  if (bucketParam) {
+    const b = values[bucketParam.name];
+    bucketMs = typeof b === 'number' ? b : autoBucketMs(to - from);
+    values[bucketParam.name] = bucketMs;
+    // default edges snap to the bucket grid, so the first and last buckets are whole
+    if (!fromGiven) from = Math.floor(from / bucketMs) * bucketMs;
+    if (!toGiven) to = Math.ceil(to / bucketMs) * bucketMs;
+  }
+  if ('from' in values) values.from = from;
+  if ('to' in values) values.to = to;
+  for (const p of def.params) if (p.type === 'duration' && values[p.name] === 'auto') values[p.name] = null;
+  const derived: Record<string, unknown> = {
+    bucket_ms: bucketMs || null,
+    span_ms: to - from,
+    // whole minutes inside [from, to): per-minute rollups cover them, raw rows the edges
+    from_minute: Math.ceil(from / 60_000) * 60_000,
+    to_minute: Math.floor(to / 60_000) * 60_000,
+  };
+  const bindings: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries({ ...values, ...derived })) bindings[k] = typeof v === 'number' ? bind(v) : v;
+  const shown: Record<string, string | number | null> = {};
+  for (const p of def.params) {
+    const v = values[p.name];
+    shown[p.name] = v == null ? null : p.type === 'time' ? isoUtc(v as number) : p.type === 'bucket' ? bucketLabel(v as number) : (v as string | number);
+  }
+  return { bind: bindings, shown, values: { ...values, ...derived } };
+}

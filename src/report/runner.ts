@@ -1,0 +1,137 @@
+// Running a report: make sure the rollups are current, resolve parameters against the data,
+// bind them to each statement of the file (or hand them to the report's TypeScript module) and
+// return rows with a stable column order.
+import type { DB } from '../store/db.js';
+import { buildRollups, rollupsFresh, TIER_SQL } from '../store/rollups.js';
+import { registerReportFunctions } from './sqlfns.js';
+import { loadReports, queriesDirs, type ReportDef, type ReportSection } from './loader.js';
+import { resolveParams, ParamError, type DataRange, type ParamInput, type Resolved } from './params.js';
+import { machineZone } from '../util/time.js';
+import { MODULES } from '../correlate/modules.js';
+
+export type Row = Record<string, unknown>;
+
+export interface ReportResult {
+  name: string;
+  title: string;
+  columns: string[];
+  rows: Row[];
+  /** section names in order when the report has several (each row then has a `section` column) */
+  sections: string[] | null;
+  /** the parameters as resolved (ISO times, bucket label), for headings and the TUI */
+  params: Record<string, string | number | null>;
+}
+
+export interface RunOptions {
+  /** report folders (default: the built-in one plus $OVERLOAD_QUERIES) */
+  dirs?: string[];
+  /** zone for stamps without an offset (default: the machine's) */
+  tz?: string;
+  /** input names that may be given even if the report does not declare them (ignored) */
+  optional?: string[];
+}
+
+export class ReportNotFound extends Error {}
+
+const ready = new WeakSet<DB>();
+
+/**
+ * Make the rollups current for this connection. A database whose ingest already built them is
+ * used as is; otherwise they are built into TEMP tables of this connection (works read-only),
+ * which shadow the main ones for every later statement on it.
+ */
+export function ensureRollups(db: DB): void {
+  registerReportFunctions(db);
+  if (!ready.has(db)) {
+    db.exec(`CREATE TEMP VIEW IF NOT EXISTS source_tiers AS SELECT s.id, s.format, ${TIER_SQL} AS tier FROM sources s`);
+    ready.add(db);
+  }
+  const temp = db.prepare("SELECT 1 FROM temp.sqlite_master WHERE name = 'rollup_state'").get();
+  if (temp) {
+    if (!rollupsFresh(db, 'temp')) buildRollups(db, { schema: 'temp' });
+  } else if (!rollupsFresh(db, 'main')) {
+    buildRollups(db, { schema: 'temp' });
+  }
+}
+
+export function dataRange(db: DB, host: string | null = null): DataRange {
+  const h = host ?? null;
+  const tiers = db.prepare('SELECT tier, min(t) lo, max(t) hi FROM rollup_second WHERE (? IS NULL OR host = ?) GROUP BY tier').all(h, h) as
+    { tier: 'edge' | 'backend'; lo: number; hi: number }[];
+  const ev = db.prepare('SELECT min(t) lo, max(t) hi FROM rollup_events WHERE (? IS NULL OR host = ?)').get(h, h) as { lo: number | null; hi: number | null };
+  const los = [...tiers.map((t) => t.lo), ev.lo].filter((x): x is number => x !== null);
+  const his = [...tiers.map((t) => t.hi), ev.hi].filter((x): x is number => x !== null);
+  const from = los.length ? Math.min(...los) : 0;
+  const to = his.length ? Math.max(...his) + 1000 : from;
+  return { from, to, tier: tiers.some((t) => t.tier === 'edge') || tiers.length === 0 ? 'edge' : 'backend' };
+}
+
+const defsCache = new Map<string, Map<string, ReportDef>>();
+
+/** Every report in the given folders (built-in + $OVERLOAD_QUERIES by default), sorted by name. */
+export function listReports(dirs?: string[]): ReportDef[] {
+  return [...reportMap(dirs).values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function reportMap(dirs?: string[]): Map<string, ReportDef> {
+  const list = dirs ?? queriesDirs();
+  const key = list.join('\n');
+  let m = defsCache.get(key);
+  if (!m) defsCache.set(key, (m = loadReports(list)));
+  return m;
+}
+
+export function findReport(name: string, dirs?: string[]): ReportDef {
+  const def = reportMap(dirs).get(name);
+  if (!def) throw new ReportNotFound(`no report named ${name} (see overload report --list)`);
+  return def;
+}
+
+/** Run one statement of a report with the resolved parameters. */
+export function runSection(db: DB, def: ReportDef, section: ReportSection, bind: Record<string, unknown>): Row[] {
+  const stmt = db.prepare(section.sql);
+  const rows = (stmt.reader ? stmt.all(bind) : []) as Row[];
+  for (const col of def.json) {
+    for (const r of rows) if (typeof r[col] === 'string') r[col] = JSON.parse(r[col] as string);
+  }
+  return rows;
+}
+
+export function resolveFor(db: DB, def: ReportDef, input: Record<string, ParamInput>, opts: RunOptions = {}): Resolved {
+  const host = typeof input.host === 'string' && input.host ? input.host : null;
+  return resolveParams(def, input, opts.tz ?? machineZone(), dataRange(db, host), opts.optional);
+}
+
+/** Run a report by name (or definition) and return its rows. Throws ReportNotFound / ParamError. */
+export function runReport(db: DB, report: string | ReportDef, input: Record<string, ParamInput> = {}, opts: RunOptions = {}): ReportResult {
+  const def = typeof report === 'string' ? findReport(report, opts.dirs) : report;
+  ensureRollups(db);
+  const resolved = resolveFor(db, def, input, opts);
+  let rows: Row[];
+  let columns: string[];
+  let sections: string[] | null = null;
+  if (def.module) {
+    const mod = MODULES[def.module];
+    if (!mod) throw new ParamError(`${def.path}: unknown module ${def.module} (known: ${Object.keys(MODULES).join(', ')})`);
+    const out = mod({ db, def, resolved, run: (name, extra = {}) => runReport(db, name, { ...input, ...extra }, opts), opts });
+    ({ rows, columns } = out);
+    sections = out.sections ?? null;
+  } else if (def.sections.length === 1 && def.sections[0].name === null) {
+    const stmt = db.prepare(def.sections[0].sql);
+    rows = runSection(db, def, def.sections[0], resolved.bind);
+    columns = stmt.columns().map((c) => c.name);
+  } else {
+    rows = [];
+    columns = ['section'];
+    sections = [];
+    for (const s of def.sections) {
+      const name = s.name ?? 'rows';
+      sections.push(name);
+      for (const c of db.prepare(s.sql).columns()) if (!columns.includes(c.name)) columns.push(c.name);
+      for (const r of runSection(db, def, s, resolved.bind)) rows.push({ section: name, ...r });
+    }
+  }
+  return { name: def.name, title: def.title, columns, rows, sections, params: resolved.shown };
+}
+
+export { ParamError };
