@@ -1,5 +1,5 @@
-// Sample lines for lighttpd-error: the first block is copied from the 1.4.45 capture
-// (fixtures/incidents/1b-lighttpd-1.4.45-fastcgi-overload, trailing space included); the others
+// Sample lines for lighttpd-error: the first blocks are copied from the 1.4.45 and 1.4.69
+// captures (fixtures/incidents/1b-*, 5-*; 1.4.45 leaves a trailing space); the others
 // are the wordings of lighttpd1.4 src/mod_fastcgi.c (1.4.4x) and src/gw_backend.c (1.4.46+) with
 // the spacing each generation's logger produces (log_error_write adds a space after every field).
 import type { FormatSample } from './types.js';
@@ -19,6 +19,18 @@ export const LIGHTTPD_SAMPLES: FormatSample[] = [
     expect: { ts: 1795341469000, kind: 'backend_reenabled', backend: 'unix:/tmp/lab-s1b/run/php-fcgi.sock' } },
   { line: '2026-11-22 09:58:37: (server.c.1828) server stopped by UID = 0 PID = 12466 ',
     expect: { ts: 1795341517000, kind: 'lifecycle' } },
+  // --- real, lighttpd 1.4.69 (fixtures/incidents/5-lighttpd-current-gw-backend): one failed request ---
+  { line: '2026-11-22 11:04:27: (server.c.1704) server started (lighttpd/1.4.69)', expect: { ts: 1795345467000, kind: 'lifecycle' } },
+  { line: '2026-11-22 11:04:49: (network_write.c.109) write failed: 356: Transport endpoint is not connected', expect: { kind: 'other' } },
+  { line: '2026-11-22 11:04:49: (gw_backend.c.2026) connection was dropped after accept() (perhaps the gw process died), write-offset: 0 socket: unix:/tmp/overload-lab-5-lighttpd-current-gw-backend/run/php-fcgi.sock-3',
+    expect: { ts: 1795345489000, kind: 'backend_overloaded', severity: 'warn', backend: 'unix:/tmp/overload-lab-5-lighttpd-current-gw-backend/run/php-fcgi.sock-3' },
+    note: '1.4.46+ overload: EAGAIN is no longer reported as such' },
+  { line: '2026-11-22 11:04:49: (http-header-glue.c.1341) read() 231 356: Invalid argument', expect: { kind: 'other' } },
+  { line: '2026-11-22 11:04:49: (gw_backend.c.2380) response not received, request not sent on socket: unix:/tmp/overload-lab-5-lighttpd-current-gw-backend/run/php-fcgi.sock-3 for /sleep.php?r=414642, reconnecting',
+    expect: { kind: 'other', request: '/sleep.php?r=414642', backend: 'unix:/tmp/overload-lab-5-lighttpd-current-gw-backend/run/php-fcgi.sock-3' },
+    note: 'a retry, not yet a failure' },
+  { line: '2026-11-22 11:04:49: (gw_backend.c.2389) response not received, request sent: 0 on socket: unix:/tmp/overload-lab-5-lighttpd-current-gw-backend/run/php-fcgi.sock-3 for /sleep.php?r=414642, closing connection',
+    expect: { kind: 'upstream_closed', request: '/sleep.php?r=414642', value: 0 } },
   // --- lighttpd <= 1.4.45 wordings ---
   { line: '2017-02-19 16:13:56: (mod_fastcgi.c.1733) connect failed: Connection refused on unix:/tmp/fastcgi.socket-0 ',
     expect: { ts: 1487520836000, kind: 'connect_failed', backend: 'unix:/tmp/fastcgi.socket-0' } },
@@ -66,8 +78,6 @@ export const LIGHTTPD_SAMPLES: FormatSample[] = [
     expect: { kind: 'backend_down', request: '/report.php?account=1' } },
   { line: '2026-11-22 09:57:47: (gw_backend.c.2105) response not received, request sent: 1032 on socket: unix:/run/php.sock-0 for /report.php?account=1, closing connection',
     expect: { kind: 'upstream_closed', request: '/report.php?account=1', backend: 'unix:/run/php.sock-0' } },
-  { line: '2026-11-22 09:57:47: (gw_backend.c.1340) connection was dropped after accept() (perhaps the gw process died), write-offset: 0 socket: unix:/run/php.sock-1',
-    expect: { kind: 'upstream_closed', backend: 'unix:/run/php.sock-1' } },
   { line: '2026-11-22 09:57:47: (gw_backend.c.2563) read timeout on socket: unix:/run/php.sock-0 (fd: 14)',
     expect: { kind: 'upstream_timeout', backend: 'unix:/run/php.sock-0' } },
   { line: '2026-11-22 09:57:47: (gw_backend.c.330) child signalled: 11', expect: { kind: 'worker_crashed', value: 11 } },

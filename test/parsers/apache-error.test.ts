@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apacheError, APACHE_RULES } from '../../parsers/apache-error.js';
-import { events, feed, one } from './feed.js';
+import { countBy, events, feed, incidentLines, incidentTruth, one } from './feed.js';
 
 const L24 = (body: string) => `[Sun Nov 22 09:49:49.500000 2026] [proxy_http:error] [pid 9:tid 1] ${body}`;
 
@@ -39,5 +39,16 @@ describe('apache-error rules', () => {
   it('keeps unclassified lines as other, rejects a bad date', () => {
     expect(one(apacheError, L24('AH00124: Request exceeded the limit of 10 internal redirects')).kind).toBe('other');
     expect(feed(apacheError, ['[Sun Foo 22 09:49:49 2026] [error] x'])[0]).toMatchObject({ type: 'reject', reason: 'bad-timestamp' });
+  });
+});
+
+describe('apache-error on the real 2.4.71 capture', () => {
+  const INCIDENT4 = '4-varnish-apache-maxrequestworkers';
+  it('parses every line and finds the kinds truth.json counts', () => {
+    const lines = incidentLines(INCIDENT4, 'apache-error.log');
+    const out = feed(apacheError, lines);
+    expect(out.filter((o) => o.type === 'reject')).toEqual([]);
+    expect(countBy(events(out), (e) => e.kind)).toEqual(incidentTruth(INCIDENT4).signatures.files['apache-error.log'].kinds);
+    expect(events(out)[2]).toMatchObject({ kind: 'worker_limit_reached', pid: 22403, severity: 'error' });
   });
 });

@@ -7,8 +7,9 @@ const INCIDENT = '1b-lighttpd-1.4.45-fastcgi-overload';
 describe('lighttpd-error rules', () => {
   it('old and new wordings of one situation are rows of the same kind', () => {
     const kindsOf = (re: RegExp) => LIGHTTPD_RULES.filter((r) => re.test(r.re.source)).map((r) => r.kind);
-    expect(kindsOf(/overloaded|backend error/)).toEqual(['backend_overloaded', 'backend_overloaded']);
+    expect(kindsOf(/overloaded|backend error|gw process died/)).toEqual(['backend_overloaded', 'backend_overloaded', 'backend_overloaded']);
     expect(new Set(kindsOf(/re-enabled/))).toEqual(new Set(['backend_reenabled']));
+    expect(new Set(kindsOf(/all handlers/))).toEqual(new Set(['backend_down']));
   });
 
   it('new "backend error" is overloaded only when the connect error before it was EAGAIN', () => {
@@ -59,5 +60,23 @@ describe('lighttpd-error on the real 1.4.45 capture', () => {
     expect(new Set(evs.filter((e) => e.kind === 'backend_overloaded').map((e) => e.value))).toEqual(new Set([45]));
     expect(new Set(evs.filter((e) => e.kind === 'backend_reenabled').map((e) => e.backend))).toEqual(new Set(['unix:/tmp/lab-s1b/run/php-fcgi.sock']));
     expect(evs.filter((e) => e.kind === 'backend_down').every((e) => e.request?.startsWith('/sleep.php?r='))).toBe(true);
+  });
+});
+
+describe('lighttpd-error on the real 1.4.69 capture (gw_backend wording)', () => {
+  const INCIDENT5 = '5-lighttpd-current-gw-backend';
+  const lines = incidentLines(INCIDENT5, 'lighttpd-error.log');
+  const out = feed(lighttpdError, lines);
+  const evs = events(out);
+
+  it('parses every line and finds the kinds truth.json counts', () => {
+    expect(out.filter((o) => o.type === 'reject')).toEqual([]);
+    expect(evs).toHaveLength(lines.length);
+    expect(countBy(evs, (e) => e.kind)).toEqual(incidentTruth(INCIDENT5).signatures.files['lighttpd-error.log.gz'].kinds);
+  });
+
+  it('keeps which proc (socket -N) each overload hit', () => {
+    const bySocket = countBy(evs.filter((e) => e.kind === 'backend_overloaded'), (e) => e.backend!.replace(/^.*sock-/, 'sock-'));
+    expect(bySocket).toEqual({ 'sock-0': 635, 'sock-1': 1253, 'sock-2': 3639, 'sock-3': 19278 });
   });
 });
