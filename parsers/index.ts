@@ -18,6 +18,12 @@ import { jsonAccess } from './json-access.js';
 
 // --- error logs, PHP-FPM, slowlogs (events / slow_traces tables) ---
 // (event formats are listed here)
+import { lighttpdError } from './lighttpd-error.js';
+import { nginxError } from './nginx-error.js';
+import { apacheError } from './apache-error.js';
+import { phpFpmError } from './php-fpm-error.js';
+import { phpFpmSlowlog } from './php-fpm-slowlog.js';
+import { phpError } from './php-error.js';
 
 export const FORMATS: FormatDefinition[] = [
   // access
@@ -25,6 +31,7 @@ export const FORMATS: FormatDefinition[] = [
   apacheCommon, apacheCombined, apacheVhostCombined, apacheCustom, lighttpdAccess, phpFpmAccess, varnishncsa,
   jsonAccess,
   // events
+  lighttpdError, nginxError, apacheError, phpFpmError, phpFpmSlowlog, phpError,
 ];
 
 export function findFormat(name: string): FormatDefinition | undefined {
