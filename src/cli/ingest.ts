@@ -1,12 +1,12 @@
 // `overload ingest`: options -> settings, every input in turn, a summary per input on stderr.
 import { readFileSync } from 'node:fs';
 import { EXIT, CliError } from './exit-codes.js';
-import { openWritable, createIndexes } from '../store/db.js';
+import { openWritable, createIndexes, checkpoint } from '../store/db.js';
 import { StoreWriter } from '../store/writer.js';
 import { afterIngest } from '../store/after-ingest.js';
 import { ingestInput, type IngestOutcome, type Progress } from '../ingest/ingest-input.js';
 import { InputError } from '../ingest/source.js';
-import { createRouter, parseRouteRules } from '../util/route.js';
+import { parseRouteRules } from '../util/route.js';
 import { assertZone, machineZone, isoUtc } from '../util/time.js';
 import { termSafe } from '../util/sanitize.js';
 import { resolveUserFormat } from '../ingest/user-format.js';
@@ -137,7 +137,7 @@ export async function run(paths: string[], opts: IngestOptions): Promise<number>
           format: user.format, formatSpec: user.formatSpec,
           parserOptions: { tz, logFormat: user.logFormat, fieldMap: fieldMap(opts.field) },
           host: opts.host ?? null, maxLine, force: !!opts.force, batchSize: 5000,
-          router: createRouter(rules), stopRequested: () => stop, onProgress: progress,
+          routeRules: rules ?? [], stopRequested: () => stop, onProgress: progress,
         });
       } catch (e) {
         if (e instanceof InputError) {
@@ -160,6 +160,7 @@ export async function run(paths: string[], opts: IngestOptions): Promise<number>
       const t0 = Date.now();
       createIndexes(db);
       afterIngest(db);
+      checkpoint(db);
       say(opts.quiet, `indexes and correlations updated in ${((Date.now() - t0) / 1000).toFixed(1)} s; database: ${opts.db}`);
       const range = db.prepare('SELECT min(first_ts) a, max(last_ts) b FROM sources').get() as { a: number | null; b: number | null };
       if (range.a !== null) say(opts.quiet, `time range: ${isoUtc(range.a)} .. ${isoUtc(range.b)}   next: overload report spikes`);

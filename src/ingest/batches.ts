@@ -1,6 +1,6 @@
 // Lines -> parsed record batches. Pure transformation (no I/O, no database): the ingest command
 // runs it in-process, and it can equally run in a worker thread.
-import type { LineParser, ParseOutcome, RejectReason, RequestRecord, EventRecord, SlowTraceRecord } from '../../parsers/types.js';
+import type { LineParser, ParseOutcome, RejectReason, EventRecord, SlowTraceRecord } from '../../parsers/types.js';
 import type { Line } from './line-splitter.js';
 import { splitUrl } from '../util/route.js';
 
@@ -12,8 +12,21 @@ export interface RejectRow {
   line: string;
 }
 
+/**
+ * The requests columns a parser fills, in schema order (source_id and host are added by the
+ * writer). Batches carry requests as one flat array of these values: cheap to move between
+ * threads (no per-row objects to clone) and ready to bind.
+ */
+export const REQUEST_VALUE_COLUMNS = [
+  'ts', 'start_ts', 'end_ts', 'client', 'method', 'url', 'path', 'query', 'route', 'protocol', 'status', 'bytes',
+  'request_length', 'duration_ms', 'upstream_ms', 'upstream_connect_ms', 'upstream_header_ms', 'upstream_attempts',
+  'upstream_addr', 'upstream_status', 'upstream_raw', 'vhost', 'referer', 'user_agent', 'extra',
+] as const;
+export const REQUEST_WIDTH = REQUEST_VALUE_COLUMNS.length;
+
 export interface Batch {
-  requests: Array<RequestRecord & { route: string | null }>;
+  /** REQUEST_WIDTH values per request, rows back to back */
+  requests: Array<string | number | null>;
   events: Array<EventRecord & { route: string | null; line_no: number }>;
   traces: Array<SlowTraceRecord & { route: string | null; line_no: number }>;
   rejects: RejectRow[];
@@ -87,9 +100,15 @@ export class BatchBuilder {
     const b = this.batch;
     switch (outcome.type) {
       case 'request': {
-        const r = outcome.record as RequestRecord & { route: string | null };
-        r.route = this.opts.router(r.path);
-        b.requests.push(r);
+        const r = outcome.record;
+        b.requests.push(
+          r.ts, r.start_ts ?? null, r.end_ts ?? null, r.client ?? null, r.method ?? null, r.url ?? null, r.path ?? null,
+          r.query ?? null, this.opts.router(r.path ?? null), r.protocol ?? null, r.status ?? null, r.bytes ?? null,
+          r.request_length ?? null, r.duration_ms ?? null, r.upstream_ms ?? null, r.upstream_connect_ms ?? null,
+          r.upstream_header_ms ?? null, r.upstream_attempts ?? null, r.upstream_addr ?? null, r.upstream_status ?? null,
+          r.upstream_raw ?? null, r.vhost ?? null, r.referer ?? null, r.user_agent ?? null,
+          r.extra ? JSON.stringify(r.extra) : null,
+        );
         b.parsed++;
         this.recordTs(r.ts);
         break;

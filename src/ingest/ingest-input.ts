@@ -3,9 +3,10 @@
 import type { FormatDefinition, ParserOptions } from '../../parsers/types.js';
 import { FORMATS, findFormat } from '../../parsers/index.js';
 import { openInput, identityOf, matchesIdentity, type OpenedInput } from './source.js';
-import { splitLines } from './line-splitter.js';
 import { detectFormat, sampleLines, scoreFormat, type FormatScore } from './detect.js';
-import { BatchBuilder, type Router } from './batches.js';
+import type { Batch } from './batches.js';
+import { parseInWorker } from './parse-in-worker.js';
+import type { RouteRule } from '../util/route.js';
 import type { StoreWriter, SourceRow } from '../store/writer.js';
 
 export interface IngestSettings {
@@ -18,7 +19,7 @@ export interface IngestSettings {
   maxLine: number;
   force: boolean;
   batchSize: number;
-  router: Router;
+  routeRules: RouteRule[];
   /** set by SIGINT: stop after the batch in flight */
   stopRequested: () => boolean;
   onProgress?: (p: Progress) => void;
@@ -105,17 +106,13 @@ export async function ingestInput(label: string, writer: StoreWriter, settings: 
     identity: identityOf(input.head), formatSpec: parserOptions.logFormat ?? settings.formatSpec,
   });
   const resumeFrom = previous?.bytes ?? 0;
-  const builder = new BatchBuilder(format.create(parserOptions), {
-    batchSize: settings.batchSize, router: settings.router, startOffset: resumeFrom, startLine: previous?.lines ?? 0,
-  });
-
   const rejectReasons: Record<string, number> = {};
   const firstRejects: Array<{ line_no: number; reason: string; line: string }> = [];
   let lines = 0, parsed = 0, rejected = 0, invalidUtf8 = 0;
   let unterminated = false;
   const held: { line: { lineNo: number; text: string } | null } = { line: null };
   let bytes = resumeFrom;
-  const account = (b: ReturnType<BatchBuilder['finish']>) => {
+  const account = (b: Batch) => {
     writer.writeBatch(sourceId, settings.host, b);
     settings.onCommit?.();
     lines += b.lines; parsed += b.parsed; rejected += b.rejected; invalidUtf8 += b.invalidUtf8;
@@ -129,22 +126,17 @@ export async function ingestInput(label: string, writer: StoreWriter, settings: 
   };
 
   let stopped = false;
-  let lastCommit = Date.now();
   const chunks = resumeFrom > 0 ? skipBytes(input.chunks, resumeFrom) : input.chunks;
-  for await (const group of splitLines(chunks, { maxLine: settings.maxLine, startOffset: resumeFrom, startLine: previous?.lines ?? 0 })) {
-    let batch = builder.push(group);
-    // Caught up with a live pipe (few lines per read) or waited long enough: show what we have.
-    if (!batch && settings.liveFlushMs !== undefined && (group.length < 200 || Date.now() - lastCommit >= settings.liveFlushMs)) {
-      batch = builder.cutIfAny();
-    }
-    if (batch) {
-      lastCommit = Date.now();
-      account(batch);
-      settings.onProgress?.({ label, bytes, lines, diskBytes: input.diskBytesRead(), sizeOnDisk: input.sizeOnDisk });
-      if (settings.stopRequested()) { stopped = true; break; }
-    }
+  const batches = parseInWorker(chunks, {
+    format: format.name, parserOptions, batchSize: settings.batchSize, maxLine: settings.maxLine,
+    routeRules: settings.routeRules.map((r) => ({ source: r.pattern.source, flags: r.pattern.flags, template: r.template })),
+    startOffset: resumeFrom, startLine: previous?.lines ?? 0, liveFlushMs: settings.liveFlushMs ?? null,
+  });
+  for await (const batch of batches) {
+    account(batch);
+    settings.onProgress?.({ label, bytes, lines, diskBytes: input.diskBytesRead(), sizeOnDisk: input.sizeOnDisk });
+    if (settings.stopRequested()) { stopped = true; break; }
   }
-  if (!stopped) account(builder.finish());
 
   const fault = input.fault();
   const notes: string[] = [];

@@ -3,10 +3,13 @@
 // last committed one.
 import type { DB } from './db.js';
 import { REQUEST_COLUMNS, EVENT_COLUMNS, TRACE_COLUMNS } from './schema.js';
-import type { Batch } from '../ingest/batches.js';
+import { REQUEST_WIDTH, REQUEST_VALUE_COLUMNS, type Batch } from '../ingest/batches.js';
 import type Database from 'better-sqlite3';
 
 const ROWS_PER_INSERT = 32;
+
+// The batch layout and the table must agree column for column.
+if (REQUEST_COLUMNS.slice(2).join() !== REQUEST_VALUE_COLUMNS.join()) throw new Error('requests column order drifted');
 
 function insertSql(table: string, columns: readonly string[], rows: number): string {
   const one = '(' + columns.map(() => '?').join(',') + ')';
@@ -92,19 +95,22 @@ export class StoreWriter {
   }
 
   private write(sourceId: number, host: string | null, batch: Batch): void {
-    const reqs = batch.requests;
-    const width = REQUEST_COLUMNS.length;
+    const values = batch.requests;
+    const rows = values.length / REQUEST_WIDTH;
+    const width = REQUEST_COLUMNS.length; // REQUEST_WIDTH + source_id + host
     let i = 0;
-    if (reqs.length >= ROWS_PER_INSERT) {
+    if (rows >= ROWS_PER_INSERT) {
       const params: unknown[] = new Array(width * ROWS_PER_INSERT);
-      for (; i + ROWS_PER_INSERT <= reqs.length; i += ROWS_PER_INSERT) {
-        for (let k = 0; k < ROWS_PER_INSERT; k++) fillRequest(params, k * width, reqs[i + k], sourceId, host);
+      for (let k = 0; k < ROWS_PER_INSERT; k++) { params[k * width] = sourceId; params[k * width + 1] = host; }
+      for (; i + ROWS_PER_INSERT <= rows; i += ROWS_PER_INSERT) {
+        for (let k = 0; k < ROWS_PER_INSERT; k++) copyRow(params, k * width + 2, values, (i + k) * REQUEST_WIDTH);
         this.reqMany.run(params);
       }
     }
     const one: unknown[] = new Array(width);
-    for (; i < reqs.length; i++) {
-      fillRequest(one, 0, reqs[i], sourceId, host);
+    one[0] = sourceId; one[1] = host;
+    for (; i < rows; i++) {
+      copyRow(one, 2, values, i * REQUEST_WIDTH);
       this.reqOne.run(one);
     }
     for (const e of batch.events) {
@@ -123,13 +129,6 @@ export class StoreWriter {
   }
 }
 
-function fillRequest(p: unknown[], o: number, r: Batch['requests'][number], sourceId: number, host: string | null): void {
-  p[o] = sourceId; p[o + 1] = host; p[o + 2] = r.ts ?? null; p[o + 3] = r.start_ts ?? null; p[o + 4] = r.end_ts ?? null;
-  p[o + 5] = r.client ?? null; p[o + 6] = r.method ?? null; p[o + 7] = r.url ?? null; p[o + 8] = r.path ?? null; p[o + 9] = r.query ?? null;
-  p[o + 10] = r.route ?? null; p[o + 11] = r.protocol ?? null; p[o + 12] = r.status ?? null; p[o + 13] = r.bytes ?? null;
-  p[o + 14] = r.request_length ?? null; p[o + 15] = r.duration_ms ?? null; p[o + 16] = r.upstream_ms ?? null;
-  p[o + 17] = r.upstream_connect_ms ?? null; p[o + 18] = r.upstream_header_ms ?? null; p[o + 19] = r.upstream_attempts ?? null;
-  p[o + 20] = r.upstream_addr ?? null; p[o + 21] = r.upstream_status ?? null; p[o + 22] = r.upstream_raw ?? null; p[o + 23] = r.vhost ?? null;
-  p[o + 24] = r.referer ?? null; p[o + 25] = r.user_agent ?? null;
-  p[o + 26] = r.extra ? JSON.stringify(r.extra) : null;
+function copyRow(target: unknown[], at: number, values: Batch['requests'], from: number): void {
+  for (let c = 0; c < REQUEST_WIDTH; c++) target[at + c] = values[from + c];
 }

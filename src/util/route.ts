@@ -35,9 +35,13 @@ function foldSegment(seg: string): string {
   return seg;
 }
 
+// Every folding rule needs a digit (ids, hex, uuids, dates, tokens) or an `@` (e-mail): a path
+// without either is its own route, and most static paths are decided by this one scan.
+const MAY_FOLD = /[0-9@]/;
+
 /** Default route for a path (query already removed). */
 export function defaultRoute(path: string): string {
-  if (path.length === 0) return path;
+  if (path.length === 0 || !MAY_FOLD.test(path)) return path;
   const parts = path.split('/');
   for (let i = 0; i < parts.length; i++) parts[i] = foldSegment(parts[i]);
   return parts.join('/');

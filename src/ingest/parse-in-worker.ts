@@ -1,0 +1,64 @@
+// The main thread's side of the parse worker: feed it chunks (bounded), receive batches in order.
+import { Worker } from 'node:worker_threads';
+import type { Batch } from './batches.js';
+import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
+
+/** Bytes sent to the worker and not yet taken off its queue: bounds memory when parsing lags. */
+const MAX_BYTES_IN_FLIGHT = 8 << 20;
+
+export async function* parseInWorker(chunks: AsyncIterable<Buffer>, init: WorkerInit): AsyncGenerator<Batch> {
+  // A roomy young generation: parsing allocates many short-lived strings, and the default
+  // semi-space makes the worker spend more time in scavenges than in parsing.
+  const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 96 } });
+  const batches: Array<{ batch: Batch; final: boolean }> = [];
+  let failure: Error | null = null;
+  let inFlight = 0;
+  // Resolvers of the two waits (TypeScript cannot see closures assign plain lets).
+  const waits: { batch: (() => void) | null; feeder: (() => void) | null } = { batch: null, feeder: null };
+  const notify = () => { waits.batch?.(); waits.batch = null; };
+  const wakeFeeder = () => { waits.feeder?.(); waits.feeder = null; };
+
+  worker.on('message', (msg: FromWorker) => {
+    if (msg.type === 'batch') batches.push(msg);
+    else if (msg.type === 'consumed') { inFlight -= msg.bytes; wakeFeeder(); }
+    else if (msg.type === 'error') failure = new Error(`parse worker: ${msg.message}`);
+    notify();
+  });
+  worker.on('error', (e) => { failure = e; notify(); });
+  worker.on('exit', (code) => { if (code !== 0 && !failure) failure = new Error(`parse worker exited with ${code}`); notify(); });
+  const send = (msg: ToWorker, transfer?: ArrayBuffer[]) => worker.postMessage(msg, transfer);
+
+  let feeding = true;
+  const feeder = (async () => {
+    for await (const chunk of chunks) {
+      if (!feeding) return;
+      // Transfer instead of copy when the Buffer owns its whole ArrayBuffer (fs and zlib chunks
+      // usually do); pooled small Buffers are copied.
+      const own = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
+      const buf = own ? chunk : Uint8Array.prototype.slice.call(chunk);
+      inFlight += buf.byteLength;
+      send({ type: 'chunk', buf }, [buf.buffer as ArrayBuffer]);
+      while (inFlight > MAX_BYTES_IN_FLIGHT && feeding) await new Promise<void>((r) => { waits.feeder = r; });
+    }
+    send({ type: 'end' });
+  })().catch((e: Error) => { failure = e; notify(); });
+
+  try {
+    while (true) {
+      if (failure) throw failure;
+      const next = batches.shift();
+      if (!next) {
+        await new Promise<void>((r) => { waits.batch = r; });
+        continue;
+      }
+      yield next.batch;
+      send({ type: 'ack' });
+      if (next.final) break;
+    }
+  } finally {
+    feeding = false;
+    wakeFeeder();
+    await worker.terminate();
+    void feeder;
+  }
+}

@@ -1,0 +1,75 @@
+// Worker thread: bytes -> lines -> parser -> batches. The main thread only reads input and writes
+// SQLite, so parsing and writing use both cores.
+import { parentPort, workerData } from 'node:worker_threads';
+import { findFormat } from '../../parsers/index.js';
+import { splitLines } from './line-splitter.js';
+import { BatchBuilder, type Batch } from './batches.js';
+import { createRouter } from '../util/route.js';
+import type { ToWorker, FromWorker, WorkerInit } from './worker-protocol.js';
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+
+// Chunks arrive as messages; lines are split as they come.
+const chunks: Buffer[] = [];
+let ended = false;
+let wakeReader: (() => void) | null = null;
+// Batches posted but not yet written by the main thread: parsing waits when it runs ahead.
+let unacked = 0;
+let wakeWriter: (() => void) | null = null;
+const MAX_UNACKED = 3;
+
+port.on('message', (msg: ToWorker) => {
+  if (msg.type === 'chunk') chunks.push(Buffer.from(msg.buf.buffer, msg.buf.byteOffset, msg.buf.byteLength));
+  else if (msg.type === 'end') ended = true;
+  else if (msg.type === 'ack') { unacked--; wakeWriter?.(); wakeWriter = null; return; }
+  wakeReader?.();
+  wakeReader = null;
+});
+
+async function* incoming(): AsyncGenerator<Buffer> {
+  while (true) {
+    const c = chunks.shift();
+    if (c) {
+      post({ type: 'consumed', bytes: c.length });
+      yield c;
+      continue;
+    }
+    if (ended) return;
+    await new Promise<void>((r) => { wakeReader = r; });
+  }
+}
+
+function post(msg: FromWorker): void {
+  port.postMessage(msg);
+}
+
+async function send(batch: Batch, final: boolean): Promise<void> {
+  unacked++;
+  post({ type: 'batch', batch, final });
+  while (unacked >= MAX_UNACKED) await new Promise<void>((r) => { wakeWriter = r; });
+}
+
+async function main(): Promise<void> {
+  const format = findFormat(init.format);
+  if (!format) throw new Error(`unknown format ${init.format}`);
+  const router = createRouter(init.routeRules.map((r) => ({ pattern: new RegExp(r.source, r.flags), template: r.template })));
+  const builder = new BatchBuilder(format.create(init.parserOptions), {
+    batchSize: init.batchSize, router, startOffset: init.startOffset, startLine: init.startLine,
+  });
+  let lastCut = Date.now();
+  for await (const group of splitLines(incoming(), { maxLine: init.maxLine, startOffset: init.startOffset, startLine: init.startLine })) {
+    let batch = builder.push(group);
+    // Live input: caught up with the pipe (few lines per read) or waited long enough.
+    if (!batch && init.liveFlushMs !== null && (group.length < 200 || Date.now() - lastCut >= init.liveFlushMs)) {
+      batch = builder.cutIfAny();
+    }
+    if (batch) {
+      lastCut = Date.now();
+      await send(batch, false);
+    }
+  }
+  await send(builder.finish(), true);
+}
+
+main().catch((e: Error) => post({ type: 'error', message: e.stack ?? e.message }));

@@ -1,0 +1,26 @@
+// Messages between the ingest main thread and its parse worker.
+import type { ParserOptions } from '../../parsers/types.js';
+import type { Batch } from './batches.js';
+
+export interface WorkerInit {
+  format: string;
+  parserOptions: ParserOptions;
+  /** route rules as RegExp sources (RegExp objects do not cross threads) */
+  routeRules: Array<{ source: string; flags: string; template: string }>;
+  batchSize: number;
+  maxLine: number;
+  startOffset: number;
+  startLine: number;
+  liveFlushMs: number | null;
+}
+
+export type ToWorker =
+  | { type: 'chunk'; buf: Uint8Array }
+  | { type: 'end' }
+  | { type: 'ack' };
+
+export type FromWorker =
+  | { type: 'batch'; batch: Batch; final: boolean }
+  /** the worker took a chunk off its queue: the reader may send more */
+  | { type: 'consumed'; bytes: number }
+  | { type: 'error'; message: string };
