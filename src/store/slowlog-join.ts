@@ -3,7 +3,6 @@
 // Joining them (same pool, same pid, stamps within 2 s, the closest wins) gives each trace its
 // request and route, so slow stacks rank by endpoint next to the access log.
 import { defaultRoute, splitUrl } from '../util/route.js';
-import { registerAfterIngest } from './after-ingest.js';
 import type { DB } from './db.js';
 
 export const JOIN_WINDOW_MS = 2000;
@@ -57,4 +56,3 @@ export function joinSlowTracesToRequests(db: DB): number {
   })();
 }
 
-registerAfterIngest(joinSlowTracesToRequests);
