@@ -79,7 +79,7 @@ describe('ingest', () => {
     const db = join(dir, 'a.db');
     const log = join(dir, 'big.log');
     const lines: string[] = [];
-    for (let i = 0; i < 400_000; i++) lines.push(COMBINED.replace('/user/42', `/user/${i}`));
+    for (let i = 0; i < 150_000; i++) lines.push(COMBINED.replace('/user/42', `/user/${i}`));
     writeFileSync(log, lines.join('\n') + '\n');
     const child = cliAsync(['ingest', '--db', db, log]);
     // kill once at least one batch is committed
@@ -95,13 +95,13 @@ describe('ingest', () => {
     });
     await new Promise((r) => child.once('exit', r));
     const partial = count(db);
-    expect(partial).toBeLessThan(400_000);
+    expect(partial).toBeLessThan(150_000);
     const again = cli(['ingest', '--db', db, log]);
     expect(again.status).toBe(0);
-    expect(count(db)).toBe(400_000);
-    expect(count(db, 'SELECT count(DISTINCT path) n FROM requests')).toBe(400_000);
+    expect(count(db)).toBe(150_000);
+    expect(count(db, 'SELECT count(DISTINCT path) n FROM requests')).toBe(150_000);
     expect(query(db, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
-  });
+  }, 180_000);
 
   it('keeps ugly lines: CRLF, non-UTF-8, NUL, too long, truncated last line', () => {
     const dir = tempDir();
