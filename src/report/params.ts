@@ -31,9 +31,10 @@ export function autoBucketMs(spanMs: number): number {
 }
 
 export function bucketLabel(ms: number): string {
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  return `${ms / 1000}s`;
+  if (ms > 0 && ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms > 0 && ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
 }
 
 function bind(v: number): number | bigint {
@@ -129,12 +130,16 @@ export function resolveParams(def: ReportDef, input: Record<string, ParamInput>,
     if (!fromGiven) from = Math.floor(from / bucketMs) * bucketMs;
     if (!toGiven) to = Math.ceil(to / bucketMs) * bucketMs;
   }
-  if ('from' in values) values.from = from;
-  if ('to' in values) values.to = to;
+  // a report that declares from/to without a default (incident) gets null and chooses itself
+  if (values.from != null) values.from = from;
+  if (values.to != null) values.to = to;
   for (const p of def.params) if (p.type === 'duration' && values[p.name] === 'auto') values[p.name] = null;
   const derived: Record<string, unknown> = {
     bucket_ms: bucketMs || null,
     span_ms: to - from,
+    // what the data covers (whatever the range asked for)
+    data_from: range.from,
+    data_to: range.to,
     // whole minutes inside [from, to): per-minute rollups cover them, raw rows the edges
     from_minute: Math.ceil(from / 60_000) * 60_000,
     to_minute: Math.floor(to / 60_000) * 60_000,
@@ -144,7 +149,8 @@ export function resolveParams(def: ReportDef, input: Record<string, ParamInput>,
   const shown: Record<string, string | number | null> = {};
   for (const p of def.params) {
     const v = values[p.name];
-    shown[p.name] = v == null ? null : p.type === 'time' ? isoUtc(v as number) : p.type === 'bucket' ? bucketLabel(v as number) : (v as string | number);
+    shown[p.name] = v == null ? null : p.type === 'time' ? isoUtc(v as number)
+      : p.type === 'bucket' || p.type === 'duration' ? bucketLabel(v as number) : (v as string | number);
   }
   return { bind: bindings, shown, values: { ...values, ...derived } };
 }

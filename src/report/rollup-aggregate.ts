@@ -5,8 +5,9 @@ import { Histogram } from './histogram.js';
 import { attemptFailed, type Attempt } from '../correlate/upstream-attempts.js';
 
 /** The row shape rollups.ts selects, in this order. */
+/** t: the refined start (per-second rows); rawT: coalesce(start_ts, ts) as stored (per-minute rows) */
 export type RollupInput = [
-  tier: string, host: string, t: number, ts: number, status: number | null, bytes: number | null,
+  tier: string, host: string, t: number | null, rawT: number | null, ts: number, status: number | null, bytes: number | null,
   duration_ms: number | null, upstream_ms: number | null, route: string, attempts: Attempt[],
 ];
 
@@ -61,9 +62,13 @@ export class RequestAggregator {
   }
 
   add(row: unknown[]): void {
-    const [tier, host, t, ts, status, bytes, dur, upMs, route, attempts] = row as RollupInput;
+    const [tier, host, t, rawT, ts, status, bytes, dur, upMs, route, attempts] = row as RollupInput;
+    if (t !== null) this.addSecond(tier, host, t, status, bytes, dur, upMs);
+    if (rawT !== null) this.addMinute(tier, host, rawT, ts, status, bytes, dur, upMs, route, attempts);
+  }
+
+  private addSecond(tier: string, host: string, t: number, status: number | null, bytes: number | null, dur: number | null, upMs: number | null): void {
     const sec = Math.floor(t / 1000) * 1000;
-    const minute = Math.floor(t / 60_000) * 60_000;
     const sk = tier + SEP + host + SEP + sec;
     const s = this.second(tier, host, sec);
     s.requests++;
@@ -74,6 +79,14 @@ export class RequestAggregator {
     if (upMs !== null) { s.upN++; s.upSum += upMs; s.up.add(upMs); }
     const stk = sk + SEP + (status ?? 0);
     this.statuses.set(stk, (this.statuses.get(stk) ?? 0) + 1);
+  }
+
+  private addMinute(tier: string, host: string, rawT: number, ts: number, status: number | null, bytes: number | null,
+    dur: number | null, upMs: number | null, route: string, attempts: Attempt[]): void {
+    const cls = status !== null ? Math.floor(status / 100) : 0;
+    // per-minute rows use the start as stored, so that reports can add the raw rows of partial
+    // minutes at a range's edges with the same attribution and count every request once
+    const minute = Math.floor(rawT / 60_000) * 60_000;
 
     const mk = tier + SEP + host + SEP + minute + SEP + route;
     let m = this.minutes.get(mk);

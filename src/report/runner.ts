@@ -113,9 +113,10 @@ export function runReport(db: DB, report: string | ReportDef, input: Record<stri
   if (def.module) {
     const mod = MODULES[def.module];
     if (!mod) throw new ParamError(`${def.path}: unknown module ${def.module} (known: ${Object.keys(MODULES).join(', ')})`);
-    const out = mod({ db, def, resolved, run: (name, extra = {}) => runReport(db, name, { ...input, ...extra }, opts), opts });
+    const out = mod({ db, def, resolved, opts });
     ({ rows, columns } = out);
     sections = out.sections ?? null;
+    if (out.params) Object.assign(resolved.shown, out.params);
   } else if (def.sections.length === 1 && def.sections[0].name === null) {
     const stmt = db.prepare(def.sections[0].sql);
     rows = runSection(db, def, def.sections[0], resolved.bind);

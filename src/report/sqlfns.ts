@@ -9,8 +9,13 @@
 //   occ_mean(o, span)    time-weighted mean in-flight over span ms (exact)
 //   occ_above(o, n)      ms during which more than n requests were in flight (exact)
 //   occ_peak(o)          highest in-flight level
+//   upstream_attempts(upstream_raw, upstream_addr, upstream_status, upstream_ms)
+//                        table: one row per upstream tried (idx, addr, status, ms, failed, retried).
+//                        SQLite drops a table-valued call with a NULL argument, so pass
+//                        coalesce(x, '') for the texts and coalesce(x, -1) for the numbers.
 import type Database from 'better-sqlite3';
 import { Histogram, Occupancy } from './histogram.js';
+import { attemptFailed, attemptsOf } from '../correlate/upstream-attempts.js';
 
 const registered = new WeakSet<object>();
 
@@ -45,4 +50,16 @@ export function registerReportFunctions(db: Database.Database): void {
   db.function('occ_mean', { deterministic: true }, (o: unknown, span: unknown) => occ(o).mean(Number(span)));
   db.function('occ_above', { deterministic: true }, (o: unknown, n: unknown) => occ(o).msAbove(Number(n)));
   db.function('occ_peak', { deterministic: true }, (o: unknown) => occ(o).peak());
+  db.table('upstream_attempts', {
+    columns: ['idx', 'addr', 'status', 'ms', 'failed', 'retried'],
+    parameters: ['raw', 'addr_in', 'status_in', 'ms_in'],
+    rows: function* (raw: unknown, addr: unknown, status: unknown, ms: unknown) {
+      const n = (v: unknown) => (v == null || Number(v) < 0 ? null : Number(v));
+      const list = attemptsOf(typeof raw === 'string' && raw ? raw : null, typeof addr === 'string' && addr ? addr : null, n(status), n(ms));
+      for (let i = 0; i < list.length; i++) {
+        const a = list[i];
+        yield [i, a.addr, a.status, a.ms, attemptFailed(a) ? 1 : 0, i < list.length - 1 ? 1 : 0];
+      }
+    },
+  });
 }

@@ -1,0 +1,60 @@
+-- name: backend-overload
+-- title: Backend overload episodes
+-- description: Episodes of backends refusing work (lighttpd "backend is overloaded", "all handlers
+--   ... are down", disabled / re-enabled; nginx connect() EAGAIN), with the request rate and 5xx
+--   during each episode and in the same length of time before it.
+-- param: from (time, default: start of data) start of the range, inclusive
+-- param: to (time, default: end of data) end of the range, exclusive
+-- param: host (text) only this host
+-- param: tier (tier, default: auto) edge = the web server's access log, backend = PHP-FPM's
+-- param: gap (duration, default: 5s) events closer than this belong to one episode
+-- param: by (enum all|backend, default: all) one series of episodes, or one per backend socket
+--   (lighttpd 1.4.45 names the socket only when it re-enables it: its "overloaded" lines count under "(unnamed)")
+-- ranking: episodes in time order
+-- time: events at their stamp; requests by their start. An episode runs from its first event to one
+--   second after its last (stamps are whole seconds).
+WITH ev AS (
+  SELECT ts, kind, backend, value,
+    CASE WHEN :by = 'backend' THEN coalesce(backend, '(unnamed)') ELSE '' END AS grp
+  FROM events
+  WHERE kind IN ('backend_overloaded', 'backend_disabled', 'backend_down', 'backend_reenabled', 'backlog_full', 'connect_failed')
+    AND ts >= :from AND ts < :to AND (:host IS NULL OR host = :host)),
+marks AS (
+  SELECT *, CASE WHEN ts - lag(ts) OVER (PARTITION BY grp ORDER BY ts) <= :gap THEN 0 ELSE 1 END AS first_of
+  FROM ev),
+numbered AS (
+  SELECT *, sum(first_of) OVER (PARTITION BY grp ORDER BY ts ROWS UNBOUNDED PRECEDING) AS n FROM marks),
+ep AS (
+  SELECT grp, n, min(ts) AS start_ts, max(ts) + 1000 AS end_ts,
+    sum(kind = 'backend_overloaded') AS overloaded, sum(kind = 'backend_disabled') AS disabled,
+    sum(kind = 'backend_down') AS down, sum(kind = 'backend_reenabled') AS reenabled,
+    sum(kind IN ('backlog_full', 'connect_failed')) AS connect_failed,
+    max(CASE WHEN kind = 'backend_overloaded' THEN value END) AS max_load,
+    group_concat(DISTINCT backend) AS backends
+  FROM numbered GROUP BY grp, n),
+traffic AS (
+  SELECT ep.grp, ep.n,
+    total(CASE WHEN s.t >= ep.start_ts THEN s.requests END) AS req,
+    total(CASE WHEN s.t >= ep.start_ts THEN s.s5xx END) AS s5,
+    total(CASE WHEN s.t < ep.start_ts THEN s.requests END) AS req_before,
+    total(CASE WHEN s.t < ep.start_ts THEN s.s5xx END) AS s5_before
+  FROM ep JOIN rollup_second s
+    ON s.tier = :tier AND s.t >= ep.start_ts - (ep.end_ts - ep.start_ts) AND s.t < ep.end_ts AND (:host IS NULL OR s.host = :host)
+  GROUP BY ep.grp, ep.n)
+SELECT
+  row_number() OVER (ORDER BY ep.start_ts, ep.grp) AS episode,
+  nullif(ep.grp, '') AS backend,
+  ep.start_ts, ep.end_ts,
+  iso(ep.start_ts) AS start, iso(ep.end_ts) AS "end",
+  (ep.end_ts - ep.start_ts) / 1000.0 AS duration_s,
+  ep.overloaded, ep.disabled, ep.down, ep.reenabled, ep.connect_failed,
+  ep.max_load,
+  ep.backends,
+  CAST(coalesce(t.req, 0) AS INTEGER) AS requests,
+  round(coalesce(t.req, 0) * 1000.0 / (ep.end_ts - ep.start_ts), 2) AS rps,
+  CAST(coalesce(t.s5, 0) AS INTEGER) AS s5xx,
+  round(coalesce(t.s5, 0) / nullif(t.req, 0), 4) AS error_rate,
+  round(coalesce(t.req_before, 0) * 1000.0 / (ep.end_ts - ep.start_ts), 2) AS rps_before,
+  round(coalesce(t.s5_before, 0) / nullif(t.req_before, 0), 4) AS error_rate_before
+FROM ep LEFT JOIN traffic t ON t.grp = ep.grp AND t.n = ep.n
+ORDER BY ep.start_ts, ep.grp

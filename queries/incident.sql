@@ -1,0 +1,147 @@
+-- name: incident
+-- title: Incident: what changed
+-- description: What changed in a window against the time before it: the summary (rate, errors,
+--   p95, in-flight), the routes whose time, count, errors or latency rose most, the upstreams that
+--   failed, the clients that surged, the event kinds with first and last time, and the slowlog stacks.
+-- param: from (time) start of the window; default: the most severe spike (see report spikes)
+-- param: to (time) end of the window; default: the end of that spike's aftermath
+-- param: host (text) only this host
+-- param: tier (tier, default: auto) edge = the web server's access log, backend = PHP-FPM's
+-- param: baseline (duration, default: auto) how much time before the window to compare with (auto: 4 x the window, at least 1m, from the start of the data at most)
+-- param: limit (int, default: 10) rows per section
+-- ranking: routes by extra busy time (time served in the window minus the before-rate scaled to the
+--   window: what the incident cost); upstreams by extra failures; clients by extra requests; events
+--   and stacks by count in the window. ratio = rate in the window / rate before (null: none before).
+-- time: requests by their start, events and slowlog entries at their stamp. Derived parameters
+--   :base_from, :base_to (the comparison period) and :base_from_minute, :base_to_minute are bound
+--   by src/correlate/incident.ts. Route and upstream percentiles within 2.2 % (rollups + edge rows).
+-- module: incident
+-- section: summary
+WITH p AS (
+  SELECT 'before' AS period, :base_from AS lo, :base_to AS hi UNION ALL SELECT 'during', :from, :to),
+s AS (
+  SELECT p.period, p.hi - p.lo AS len, total(r.requests) AS n, total(r.s5xx) AS e, hist(r.dur_hist) AS h
+  FROM p LEFT JOIN rollup_second r ON r.tier = :tier AND r.t >= p.lo AND r.t < p.hi AND (:host IS NULL OR r.host = :host)
+  GROUP BY p.period),
+f AS (
+  SELECT p.period, max(i.peak) AS peak
+  FROM p LEFT JOIN rollup_inflight i ON i.tier = :tier AND i.upstream = '' AND i.t >= p.lo AND i.t < p.hi AND (:host IS NULL OR i.host = :host)
+  GROUP BY p.period),
+m(item, b, d) AS (
+  SELECT 'seconds', (SELECT len FROM s WHERE period = 'before') / 1000.0, (SELECT len FROM s WHERE period = 'during') / 1000.0
+  UNION ALL SELECT 'requests', (SELECT n FROM s WHERE period = 'before'), (SELECT n FROM s WHERE period = 'during')
+  UNION ALL SELECT 'rps', (SELECT round(n * 1000.0 / nullif(len, 0), 2) FROM s WHERE period = 'before'), (SELECT round(n * 1000.0 / nullif(len, 0), 2) FROM s WHERE period = 'during')
+  UNION ALL SELECT 's5xx', (SELECT e FROM s WHERE period = 'before'), (SELECT e FROM s WHERE period = 'during')
+  UNION ALL SELECT 'error_rate', (SELECT round(e / nullif(n, 0), 4) FROM s WHERE period = 'before'), (SELECT round(e / nullif(n, 0), 4) FROM s WHERE period = 'during')
+  UNION ALL SELECT 'p95_ms', (SELECT round(hist_pct(h, 95), 1) FROM s WHERE period = 'before'), (SELECT round(hist_pct(h, 95), 1) FROM s WHERE period = 'during')
+  UNION ALL SELECT 'peak_inflight', (SELECT peak FROM f WHERE period = 'before'), (SELECT peak FROM f WHERE period = 'during'))
+SELECT item, NULL AS detail, b AS before, d AS during, round(d / nullif(b, 0), 2) AS ratio, NULL AS change
+FROM m
+-- section: routes
+WITH parts AS (
+  SELECT CASE WHEN coalesce(r.start_ts, r.ts) >= :from THEN 'during' ELSE 'before' END AS period,
+    coalesce(r.route, '') AS route, count(*) AS n, sum(r.status >= 500) AS e, total(r.duration_ms) AS busy, hist(r.duration_ms) AS h
+  FROM requests r
+  WHERE coalesce(r.start_ts, r.ts) >= :base_from AND coalesce(r.start_ts, r.ts) < :to
+    AND ((coalesce(r.start_ts, r.ts) < :base_from_minute OR coalesce(r.start_ts, r.ts) >= :base_to_minute) AND coalesce(r.start_ts, r.ts) < :from
+      OR (coalesce(r.start_ts, r.ts) < :from_minute OR coalesce(r.start_ts, r.ts) >= :to_minute) AND coalesce(r.start_ts, r.ts) >= :from)
+    AND (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
+  GROUP BY 1, 2
+  UNION ALL
+  SELECT CASE WHEN t >= :from_minute AND t < :to_minute THEN 'during' ELSE 'before' END, route, sum(requests), sum(s5xx), total(dur_sum), hist(dur_hist)
+  FROM rollup_minute
+  WHERE tier = :tier AND (:host IS NULL OR host = :host)
+    AND (t >= :base_from_minute AND t < :base_to_minute OR t >= :from_minute AND t < :to_minute)
+  GROUP BY 1, 2),
+g AS (
+  SELECT route,
+    total(CASE WHEN period = 'before' THEN n END) AS nb, total(CASE WHEN period = 'during' THEN n END) AS nd,
+    total(CASE WHEN period = 'before' THEN e END) AS eb, total(CASE WHEN period = 'during' THEN e END) AS ed,
+    total(CASE WHEN period = 'before' THEN busy END) AS bb, total(CASE WHEN period = 'during' THEN busy END) AS bd,
+    hist(CASE WHEN period = 'before' THEN h END) AS hb, hist(CASE WHEN period = 'during' THEN h END) AS hd
+  FROM parts GROUP BY route)
+SELECT route AS item, NULL AS detail, nb AS before, nd AS during,
+  round((nd / (:to - :from)) / nullif(nb / nullif(:base_to - :base_from, 0), 0), 2) AS ratio,
+  round((bd - bb * (:to - :from) / nullif(:base_to - :base_from, 0)) / 1000.0, 3) AS change,
+  eb AS errors_before, ed AS errors_during,
+  round(hist_pct(hb, 95), 1) AS p95_before_ms, round(hist_pct(hd, 95), 1) AS p95_during_ms
+FROM g WHERE nd > 0
+ORDER BY change DESC, nd DESC, route
+LIMIT :limit
+-- section: upstreams
+WITH parts AS (
+  SELECT CASE WHEN coalesce(r.start_ts, r.ts) >= :from THEN 'during' ELSE 'before' END AS period,
+    a.addr AS upstream, count(*) AS n, sum(a.failed) AS f, sum(a.status = 504) AS tmo, hist(a.ms) AS h
+  FROM requests r, upstream_attempts(coalesce(r.upstream_raw, ''), coalesce(r.upstream_addr, ''), coalesce(r.upstream_status, -1), coalesce(r.upstream_ms, -1)) a
+  WHERE coalesce(r.start_ts, r.ts) >= :base_from AND coalesce(r.start_ts, r.ts) < :to
+    AND ((coalesce(r.start_ts, r.ts) < :base_from_minute OR coalesce(r.start_ts, r.ts) >= :base_to_minute) AND coalesce(r.start_ts, r.ts) < :from
+      OR (coalesce(r.start_ts, r.ts) < :from_minute OR coalesce(r.start_ts, r.ts) >= :to_minute) AND coalesce(r.start_ts, r.ts) >= :from)
+    AND (r.upstream_raw IS NOT NULL OR r.upstream_addr IS NOT NULL)
+    AND (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
+  GROUP BY 1, 2
+  UNION ALL
+  SELECT CASE WHEN t >= :from_minute AND t < :to_minute THEN 'during' ELSE 'before' END, upstream, sum(attempts), sum(failed), sum(timeouts), hist(time_hist)
+  FROM rollup_upstream
+  WHERE tier = :tier AND (:host IS NULL OR host = :host)
+    AND (t >= :base_from_minute AND t < :base_to_minute OR t >= :from_minute AND t < :to_minute)
+  GROUP BY 1, 2),
+g AS (
+  SELECT upstream,
+    total(CASE WHEN period = 'before' THEN n END) AS nb, total(CASE WHEN period = 'during' THEN n END) AS nd,
+    total(CASE WHEN period = 'before' THEN f END) AS fb, total(CASE WHEN period = 'during' THEN f END) AS fd,
+    total(CASE WHEN period = 'during' THEN tmo END) AS td,
+    hist(CASE WHEN period = 'before' THEN h END) AS hb, hist(CASE WHEN period = 'during' THEN h END) AS hd
+  FROM parts GROUP BY upstream)
+SELECT upstream AS item, CAST(td AS INTEGER) || ' timeouts' AS detail, nb AS before, nd AS during,
+  round((nd / (:to - :from)) / nullif(nb / nullif(:base_to - :base_from, 0), 0), 2) AS ratio,
+  round(fd - fb * (:to - :from) / nullif(:base_to - :base_from, 0), 1) AS change,
+  fb AS errors_before, fd AS errors_during,
+  round(hist_pct(hb, 95), 1) AS p95_before_ms, round(hist_pct(hd, 95), 1) AS p95_during_ms
+FROM g WHERE nd > 0
+ORDER BY change DESC, fd DESC, upstream
+LIMIT :limit
+-- section: clients
+WITH g AS (
+  SELECT coalesce(r.client, '') AS client,
+    sum(coalesce(r.start_ts, r.ts) < :from) AS nb, sum(coalesce(r.start_ts, r.ts) >= :from) AS nd,
+    sum(coalesce(r.start_ts, r.ts) < :from AND r.status >= 500) AS eb, sum(coalesce(r.start_ts, r.ts) >= :from AND r.status >= 500) AS ed
+  FROM requests r
+  WHERE coalesce(r.start_ts, r.ts) >= :base_from AND coalesce(r.start_ts, r.ts) < :to
+    AND (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
+  GROUP BY 1)
+SELECT client AS item, NULL AS detail, nb AS before, nd AS during,
+  round((1.0 * nd / (:to - :from)) / nullif(1.0 * nb / nullif(:base_to - :base_from, 0), 0), 2) AS ratio,
+  round(nd - 1.0 * nb * (:to - :from) / nullif(:base_to - :base_from, 0), 1) AS change,
+  eb AS errors_before, ed AS errors_during
+FROM g WHERE nd > 0
+ORDER BY change DESC, nd DESC, client
+LIMIT :limit
+-- section: events
+SELECT kind AS item, component AS detail,
+  total(CASE WHEN t < :from THEN events END) AS before, total(CASE WHEN t >= :from THEN events END) AS during,
+  round((total(CASE WHEN t >= :from THEN events END) / (:to - :from))
+    / nullif(total(CASE WHEN t < :from THEN events END) / nullif(:base_to - :base_from, 0), 0), 2) AS ratio,
+  iso(min(CASE WHEN t >= :from THEN first_ts END)) AS first, iso(max(CASE WHEN t >= :from THEN last_ts END)) AS last
+FROM rollup_events
+WHERE t >= :base_from AND t < :to AND (:host IS NULL OR host = :host)
+GROUP BY kind, component
+HAVING during > 0
+ORDER BY during DESC, kind
+LIMIT :limit
+-- section: stacks
+WITH g AS (
+  SELECT fingerprint, max(id) AS example, max(script) AS script,
+    sum(ts < :from) AS nb, sum(ts >= :from) AS nd,
+    min(CASE WHEN ts >= :from THEN ts END) AS first, max(CASE WHEN ts >= :from THEN ts END) AS last
+  FROM slow_traces
+  WHERE ts >= :base_from AND ts < :to AND (:host IS NULL OR host = :host)
+  GROUP BY fingerprint)
+SELECT
+  (SELECT group_concat(function, ' < ') FROM (SELECT function FROM slow_frames f WHERE f.trace_id = g.example ORDER BY depth)) AS item,
+  g.script AS detail, g.nb AS before, g.nd AS during,
+  round((1.0 * g.nd / (:to - :from)) / nullif(1.0 * g.nb / nullif(:base_to - :base_from, 0), 0), 2) AS ratio,
+  iso(g.first) AS first, iso(g.last) AS last
+FROM g
+WHERE g.nd > 0
+ORDER BY g.nd DESC, item
+LIMIT :limit

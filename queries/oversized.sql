@@ -1,0 +1,88 @@
+-- name: oversized
+-- title: Oversized responses
+-- description: The largest responses (bytes, total and upstream time, and the time the client took
+--   to read them = duration - upstream time), the routes with the largest p99 and max sizes, and the
+--   "buffered to a temporary file" events (nginx) with the requests that caused them.
+-- param: from (time, default: start of data) start of the range, inclusive
+-- param: to (time, default: end of data) end of the range, exclusive
+-- param: host (text) only this host
+-- param: tier (tier, default: auto) edge = the web server's access log, backend = PHP-FPM's
+-- param: limit (int, default: 10) rows per section
+-- ranking: largest: bytes, largest first; routes: p99 bytes, then max bytes; buffered: in time order
+-- time: a request counts at its start; an event at its stamp. A buffered event is matched to the
+--   request with the same request line (and client, when both name one) that was in flight then.
+--   Route sizes: whole minutes from the per-minute rollup (p50/p99 within 2.2 %), edges from rows.
+-- section: largest
+SELECT
+  iso(coalesce(r.start_ts, r.ts)) AS start,
+  iso(r.ts) AS time,
+  r.route,
+  r.url,
+  r.status,
+  r.bytes,
+  r.duration_ms,
+  r.upstream_ms,
+  round(r.duration_ms - coalesce(r.upstream_ms, 0), 3) AS client_ms,
+  r.client,
+  r.upstream_addr AS upstream
+FROM requests r
+WHERE coalesce(r.start_ts, r.ts) >= :from AND coalesce(r.start_ts, r.ts) < :to AND r.bytes IS NOT NULL
+  AND (:host IS NULL OR r.host = :host)
+  AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
+ORDER BY r.bytes DESC
+LIMIT :limit
+-- section: routes
+WITH parts AS (
+  SELECT coalesce(r.route, '') AS route, count(*) AS n, total(r.bytes) AS total, max(r.bytes) AS mx, hist(r.bytes) AS h
+  FROM requests r
+  WHERE coalesce(r.start_ts, r.ts) >= :from AND coalesce(r.start_ts, r.ts) < :to
+    AND (coalesce(r.start_ts, r.ts) < :from_minute OR coalesce(r.start_ts, r.ts) >= :to_minute)
+    AND (:host IS NULL OR r.host = :host)
+    AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
+  GROUP BY 1
+  UNION ALL
+  SELECT route, sum(requests), total(bytes), max(bytes_max), hist(bytes_hist)
+  FROM rollup_minute
+  WHERE tier = :tier AND t >= :from_minute AND t < :to_minute AND (:host IS NULL OR host = :host)
+  GROUP BY route)
+SELECT
+  route,
+  sum(n) AS requests,
+  CAST(sum(total) AS INTEGER) AS total_bytes,
+  CAST(round(hist_pct(hist(h), 50)) AS INTEGER) AS p50_bytes,
+  CAST(round(hist_pct(hist(h), 99)) AS INTEGER) AS p99_bytes,
+  max(mx) AS max_bytes
+FROM parts
+GROUP BY route
+ORDER BY p99_bytes DESC, max_bytes DESC, route
+LIMIT :limit
+-- section: buffered
+WITH e AS (
+  SELECT id, ts, client, request, message FROM events
+  WHERE kind = 'response_buffered_to_disk' AND ts >= :from AND ts < :to AND (:host IS NULL OR host = :host)
+  ORDER BY ts LIMIT :limit),
+m AS (
+  SELECT e.id AS event_id, r.id AS request_id,
+    row_number() OVER (PARTITION BY e.id ORDER BY abs(r.ts - e.ts)) AS k
+  FROM e JOIN requests r
+    ON r.ts >= e.ts - 1000 AND r.ts <= e.ts + (SELECT coalesce(max(value), 3600000) FROM rollup_state WHERE name = 'max_duration_ms') + 1000
+   AND coalesce(r.start_ts, r.ts) <= e.ts + 1000
+   AND (e.request = r.method || ' ' || r.url
+        OR substr(e.request, 1, length(r.method) + length(r.url) + 2) = r.method || ' ' || r.url || ' ')
+   AND (e.client IS NULL OR r.client IS NULL OR e.client = r.client))
+SELECT
+  iso(e.ts) AS event_time,
+  e.request,
+  e.client AS event_client,
+  iso(coalesce(r.start_ts, r.ts)) AS start,
+  iso(r.ts) AS time,
+  r.route,
+  r.status,
+  r.bytes,
+  r.duration_ms,
+  r.upstream_ms,
+  round(r.duration_ms - coalesce(r.upstream_ms, 0), 3) AS client_ms
+FROM e
+LEFT JOIN m ON m.event_id = e.id AND m.k = 1
+LEFT JOIN requests r ON r.id = m.request_id
+ORDER BY e.ts

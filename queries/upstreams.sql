@@ -1,0 +1,45 @@
+-- name: upstreams
+-- title: Upstreams
+-- description: Per upstream server (every address nginx tried, retries included): attempts,
+--   failures (5xx or no answer), timeouts (504), attempts retried on the next server, failure
+--   rate, p50/p95/max upstream time, first and last attempt.
+-- param: from (time, default: start of data) start of the range, inclusive
+-- param: to (time, default: end of data) end of the range, exclusive
+-- param: host (text) only this host
+-- param: tier (tier, default: auto) edge = the web server's access log, backend = PHP-FPM's
+-- param: limit (int, default: 20) how many upstreams
+-- ranking: failures, most first, then attempts. A name that is not an address (nginx logs the
+--   upstream group, e.g. app_backend) is where "no live upstreams" answered: no server was tried.
+-- time: a request's attempts count at the request's start; whole minutes from the per-minute
+--   rollup (percentiles within 2.2 %), partial minutes at the edges from the rows.
+WITH parts AS (
+  SELECT a.addr AS upstream, count(*) AS attempts, sum(a.failed) AS failed, sum(a.status = 504) AS timeouts,
+    sum(a.retried) AS retried, max(a.ms) AS tmax, hist(a.ms) AS th, min(r.ts) AS first, max(r.ts) AS last
+  FROM requests r, upstream_attempts(coalesce(r.upstream_raw, ''), coalesce(r.upstream_addr, ''), coalesce(r.upstream_status, -1), coalesce(r.upstream_ms, -1)) a
+  WHERE coalesce(r.start_ts, r.ts) >= :from AND coalesce(r.start_ts, r.ts) < :to
+    AND (coalesce(r.start_ts, r.ts) < :from_minute OR coalesce(r.start_ts, r.ts) >= :to_minute)
+    AND (r.upstream_raw IS NOT NULL OR r.upstream_addr IS NOT NULL)
+    AND (:host IS NULL OR r.host = :host)
+    AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
+  GROUP BY a.addr
+  UNION ALL
+  SELECT upstream, sum(attempts), sum(failed), sum(timeouts), sum(retried), max(time_max), hist(time_hist), min(first_ts), max(last_ts)
+  FROM rollup_upstream
+  WHERE tier = :tier AND t >= :from_minute AND t < :to_minute AND (:host IS NULL OR host = :host)
+  GROUP BY upstream)
+SELECT
+  upstream,
+  sum(attempts) AS attempts,
+  sum(failed) AS failures,
+  sum(timeouts) AS timeouts,
+  sum(retried) AS retried,
+  round(1.0 * sum(failed) / sum(attempts), 4) AS failure_rate,
+  round(hist_pct(hist(th), 50), 1) AS p50_ms,
+  round(hist_pct(hist(th), 95), 1) AS p95_ms,
+  round(max(tmax), 1) AS max_ms,
+  iso(min(first)) AS first,
+  iso(max(last)) AS last
+FROM parts
+GROUP BY upstream
+ORDER BY failures DESC, attempts DESC, upstream
+LIMIT :limit

@@ -1,0 +1,72 @@
+// The `incident` report: queries/incident.sql holds one statement per section; this module picks
+// the window (the most severe spike when none is given) and the period before it to compare with.
+import { runSection, runReport, type Row } from '../report/runner.js';
+import { isoUtc } from '../util/time.js';
+import { bucketLabel } from '../report/params.js';
+import type { ModuleContext, ModuleOutput } from './modules.js';
+import { ParamError } from '../report/params.js';
+
+export const INCIDENT_COLUMNS = [
+  'section', 'item', 'detail', 'before', 'during', 'ratio', 'change', 'errors_before', 'errors_during',
+  'p95_before_ms', 'p95_during_ms', 'first', 'last',
+];
+
+const MINUTE = 60_000;
+const big = (v: number) => BigInt(Math.round(v));
+
+interface Span { from: number; to: number }
+
+/** Spike windows through their aftermath (where the fallout is logged), most severe first. */
+export function spikeSpans(ctx: ModuleContext): Span[] {
+  const v = ctx.resolved.values;
+  const spikes = runReport(ctx.db, 'spikes', { host: v.host as string | null, tier: v.tier as string }, { ...ctx.opts, optional: undefined });
+  return [...spikes.rows]
+    .sort((a, b) => Number(b.severity) - Number(a.severity))
+    .map((r) => ({ from: Number(r.start_ts), to: Number(r.aftermath_end_ts ?? r.end_ts) }));
+}
+
+/**
+ * The comparison period: `baseline` before the window, cut to start after an earlier spike that
+ * ends inside it (comparing with another incident hides what changed), unless that leaves less
+ * than half the window's length or 10 s: rates from a few seconds are noise.
+ */
+function basePeriod(from: number, to: number, baseline: number, dataFrom: number, spans: Span[]): number {
+  let baseFrom = Math.min(from, Math.max(dataFrom, from - baseline));
+  for (const s of spans) {
+    if (s.to > baseFrom && s.to <= from && from - s.to >= Math.max((to - from) / 2, 10_000)) baseFrom = s.to;
+  }
+  return baseFrom;
+}
+
+export function incident(ctx: ModuleContext): ModuleOutput {
+  const v = ctx.resolved.values;
+  let from = v.from as number | null;
+  let to = v.to as number | null;
+  if ((from === null) !== (to === null)) throw new ParamError('incident needs both --from and --to, or neither (then it explains the most severe spike)');
+  const spans = spikeSpans(ctx);
+  if (from === null || to === null) {
+    if (!spans.length) return { columns: INCIDENT_COLUMNS, rows: [], sections: [], params: { from: null, to: null } };
+    ({ from, to } = spans[0]);
+  }
+  if (to <= from) throw new ParamError('--to must be after --from');
+  const len = to - from;
+  const baseline = typeof v.baseline === 'number' ? v.baseline : Math.max(4 * len, MINUTE);
+  const baseFrom = basePeriod(from, to, baseline, Number(v.data_from), spans);
+  const bind = {
+    ...ctx.resolved.bind,
+    from: big(from), to: big(to), base_from: big(baseFrom), base_to: big(from),
+    from_minute: big(Math.ceil(from / MINUTE) * MINUTE), to_minute: big(Math.floor(to / MINUTE) * MINUTE),
+    base_from_minute: big(Math.ceil(baseFrom / MINUTE) * MINUTE), base_to_minute: big(Math.floor(from / MINUTE) * MINUTE),
+  };
+  const rows: Row[] = [];
+  const sections: string[] = [];
+  for (const s of ctx.def.sections) {
+    const name = s.name ?? 'rows';
+    sections.push(name);
+    for (const r of runSection(ctx.db, ctx.def, s, bind)) rows.push({ section: name, ...r });
+  }
+  return {
+    columns: INCIDENT_COLUMNS, rows, sections,
+    params: { from: isoUtc(from), to: isoUtc(to), baseline_from: isoUtc(baseFrom), baseline: bucketLabel(from - baseFrom) },
+  };
+}
