@@ -1,8 +1,10 @@
-// `npm run bench [-- --lines 1000000,10000000 --runs 3]`: generates the benchmark log, ingests it
-// with the built CLI as a user would (a fresh database each run), and prints lines/s and peak
-// RSS (medians). When GoAccess is installed it parses the same file in the same run.
+// `npm run bench [-- --lines 1000000,10000000 --runs 3 --reports]`: generates the benchmark log,
+// ingests it with the built CLI as a user would (a fresh database each run), and prints lines/s
+// and peak RSS (medians). When GoAccess is installed it parses the same file in the same run.
+// `--reports` also times every canned report on the resulting database; `npm run bench --
+// --errors` measures error-log ingest (the real nginx error logs of the incidents, repeated).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { generateLog, BENCH_LOG_FORMAT } from './generate-log.js';
@@ -23,10 +25,10 @@ function median(xs: number[]): number {
 
 interface RunResult { seconds: number; maxRssMb: number }
 
-function ingestOnce(log: string, db: string): RunResult {
+function ingestOnce(log: string, db: string, formatArgs = ['--log-format', BENCH_LOG_FORMAT]): RunResult {
   for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [cli, 'ingest', '--quiet', '--db', db, '--tz', 'UTC', '--log-format', BENCH_LOG_FORMAT, log], {
+  const r = spawnSync(process.execPath, [cli, 'ingest', '--quiet', '--db', db, '--tz', 'UTC', ...formatArgs, log], {
     env: { ...process.env, OVERLOAD_STATS: '1' }, encoding: 'utf8', maxBuffer: 1 << 26,
   });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -51,6 +53,40 @@ function goaccessOnce(log: string): number | null {
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
+/** The real nginx and PHP-FPM error logs of the bundled incidents, repeated to `lines` lines. */
+function errorLog(dir: string, lines: number): string {
+  const out = join(dir, `errors-${lines}.log`);
+  if (existsSync(out)) return out;
+  const parts = ['2-nginx-proxy-tempfile-timeout/nginx-error.log', '3-nginx-phpfpm-max-children/nginx-error.log']
+    .map((p) => readFileSync(join(root, 'fixtures', 'incidents', p), 'utf8'));
+  const text = parts.join('');
+  const per = text.split('\n').length - 1;
+  writeFileSync(out, '');
+  for (let n = 0; n < lines; n += per) appendFileSync(out, text);
+  return out;
+}
+
+function timeReports(db: string, runs: number): void {
+  const list = spawnSync(process.execPath, [cli, 'report', '--list', '--db', db, '--format', 'json'], { encoding: 'utf8' });
+  let names: string[];
+  try {
+    names = (JSON.parse(list.stdout) as Array<{ name: string }>).map((r) => r.name);
+  } catch {
+    names = list.stdout.split('\n').map((l) => l.split(/\s+/)[0]).filter((n) => /^[a-z][a-z0-9-]+$/.test(n));
+  }
+  for (const name of names) {
+    const secs: number[] = [];
+    let failed = '';
+    for (let i = 0; i < runs; i++) {
+      const t0 = process.hrtime.bigint();
+      const r = spawnSync(process.execPath, [cli, 'report', name, '--db', db, '--format', 'json', '--tz', 'UTC'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+      secs.push(Number(process.hrtime.bigint() - t0) / 1e9);
+      if (r.status !== 0) failed = ` (exit ${r.status}: ${r.stderr.trim().split('\n')[0]})`;
+    }
+    console.log(`  report ${name.padEnd(18)} ${median(secs).toFixed(3)} s (whole command, median of ${runs})${failed}`);
+  }
+}
+
 async function main(): Promise<void> {
   const sizes = arg('--lines', '1000000').split(',').map(Number);
   const runs = Number(arg('--runs', '3'));
@@ -71,6 +107,10 @@ async function main(): Promise<void> {
     console.log(`ingest ${lines.toLocaleString('en-US')} lines (${mb.toFixed(0)} MB): ${secs.toFixed(2)} s, ` +
       `${Math.round(lines / secs).toLocaleString('en-US')} lines/s, peak RSS ${rss.toFixed(0)} MB ` +
       `(runs: ${results.map((r) => r.seconds.toFixed(2)).join(', ')} s)`);
+    if (process.argv.includes('--reports')) {
+      // the database of the last run is still there
+      timeReports(join(dir, 'bench.db'), runs);
+    }
     const ga: number[] = [];
     for (let i = 0; i < runs; i++) {
       const s = goaccessOnce(log);
@@ -86,4 +126,18 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+async function errors(): Promise<void> {
+  const runs = Number(arg('--runs', '3'));
+  const lines = Number(arg('--error-lines', '1000000'));
+  const dir = join(root, 'bench-data');
+  mkdirSync(dir, { recursive: true });
+  const log = errorLog(dir, lines);
+  const n = readFileSync(log, 'utf8').split('\n').length - 1;
+  const results: RunResult[] = [];
+  for (let i = 0; i < runs; i++) results.push(ingestOnce(log, join(dir, 'bench-errors.db'), []));
+  const secs = median(results.map((r) => r.seconds));
+  console.log(`ingest error logs ${n.toLocaleString('en-US')} lines: ${secs.toFixed(2)} s, ${Math.round(n / secs).toLocaleString('en-US')} lines/s, ` +
+    `peak RSS ${median(results.map((r) => r.maxRssMb)).toFixed(0)} MB (runs: ${results.map((r) => r.seconds.toFixed(2)).join(', ')} s)`);
+}
+
+(process.argv.includes('--errors') ? errors() : main()).catch((e) => { console.error(e); process.exit(1); });
