@@ -84,7 +84,7 @@ export function parseReport(text: string, path: string): ReportDef {
   };
   let current: ReportSection = { name: null, sql: '' };
   let inHeader = true;
-  let lastKey: 'description' | 'ranking' | 'time' | null = null;
+  let lastKey: 'description' | 'ranking' | 'time' | 'param' | null = null;
   for (const line of text.split(/\r?\n/)) {
     const m = /^--\s*([a-z]+):\s*(.*)$/.exec(line);
     if (m && m[1] === 'section') {
@@ -95,7 +95,7 @@ export function parseReport(text: string, path: string): ReportDef {
     }
     if (inHeader && m) {
       const [, key, value] = m;
-      lastKey = key === 'description' || key === 'ranking' || key === 'time' ? key : null;
+      lastKey = key === 'description' || key === 'ranking' || key === 'time' || key === 'param' ? key : null;
       if (key === 'param') def.params.push(parseParam(value, path));
       else if (key === 'json') def.json.push(...value.split(/[ ,]+/).filter(Boolean));
       else if (key === 'name' || key === 'title' || key === 'description' || key === 'ranking') def[key] = value.trim();
@@ -105,7 +105,8 @@ export function parseReport(text: string, path: string): ReportDef {
     if (inHeader && /^--/.test(line)) {
       // a continuation of the previous header line (long descriptions wrap)
       const more = line.replace(/^--\s?/, '').trim();
-      if (more && lastKey && def[lastKey]) def[lastKey] += ' ' + more;
+      if (more && lastKey === 'param') def.params[def.params.length - 1].description += ' ' + more;
+      else if (more && lastKey && lastKey !== 'param' && def[lastKey]) def[lastKey] += ' ' + more;
       continue;
     }
     if (line.trim()) inHeader = false;

@@ -1,0 +1,146 @@
+// Everything the postmortem says comes from the canned reports (queries/), so each statement in
+// the document can cite the command that reproduces it.
+import type { DB } from '../store/db.js';
+import { runReport, type ReportResult, type Row } from '../report/runner.js';
+import type { ParamInput } from '../report/params.js';
+
+export interface Evidence {
+  /** the report that shows it, as a command line */
+  command: string;
+}
+
+export interface WindowData {
+  spike: Row;
+  /** the window explained: the load through its aftermath */
+  from: number;
+  to: number;
+  incident: ReportResult;
+  samples: ReportResult;
+  slowest: Row[];
+}
+
+export interface PostmortemData {
+  /** the range/host the user asked for, repeated in every cited command */
+  scope: Record<string, string | undefined>;
+  params: Record<string, string | number | null>;
+  bucketMs: number;
+  timeline: Row[];
+  spikes: Row[];
+  windows: WindowData[];
+  slowEndpoints: Row[];
+  slowlog: Row[];
+  fpm: ReportResult;
+  backend: Row[];
+  oversized: ReportResult;
+  upstreams: Row[];
+  /** a capacity from the logs (pm.max_children), with how long in-flight exceeded it */
+  capacity: { limit: number; source: string; overSeconds: number; peak: number; upstream: string | null } | null;
+  events: Row[];
+  sources: Row[];
+}
+
+export interface CollectOptions {
+  from?: string;
+  to?: string;
+  host?: string;
+  tz?: string;
+}
+
+/** A command line for a report, to cite as evidence. */
+export function cite(name: string, params: Record<string, unknown>): string {
+  const parts = [`overload report ${name}`];
+  for (const [k, v] of Object.entries(params)) {
+    if (v === null || v === undefined || v === '') continue;
+    if (k === 'from' || k === 'to' || k === 'host') parts.push(`--${k} ${v}`);
+    else parts.push(`--param ${k}=${v}`);
+  }
+  return parts.join(' ');
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+export function collect(db: DB, opts: CollectOptions): PostmortemData {
+  const tz = opts.tz;
+  const base: Record<string, ParamInput> = { from: opts.from, to: opts.to, host: opts.host };
+  const run = (name: string, extra: Record<string, ParamInput> = {}) => runReport(db, name, { ...base, ...extra }, { tz });
+  const timeline = run('timeline');
+  const spikes = run('spikes');
+  const windows: WindowData[] = spikes.rows.map((s) => {
+    const from = Number(s.start_ts);
+    const to = Number(s.aftermath_end_ts ?? s.end_ts);
+    const w = { from: iso(from), to: iso(to), host: opts.host };
+    return {
+      spike: s, from, to,
+      incident: runReport(db, 'incident', { ...w, limit: 5 }, { tz: 'UTC' }),
+      samples: runReport(db, 'samples', { ...w, limit: 3 }, { tz: 'UTC' }),
+      slowest: runReport(db, 'slow-endpoints', { ...w, limit: 3 }, { tz: 'UTC' }).rows,
+    };
+  });
+  const fpm = run('fpm-saturation');
+  const events = eventTotals(run('events', { bucket: '1h' }).rows);
+  const limits = fpm.rows.filter((r) => r.section === 'saturation' && r.max_children != null).map((r) => Number(r.max_children));
+  let capacity: PostmortemData['capacity'] = null;
+  if (limits.length) {
+    const limit = Math.max(...limits);
+    // in flight per upstream: the PHP socket's own series when nginx names it, else everything
+    const byUp = run('concurrency', { by: 'upstream', limit, bucket: '1h' }).rows;
+    const ups = new Map<string, { over: number; peak: number }>();
+    for (const r of byUp) {
+      const u = ups.get(String(r.upstream)) ?? { over: 0, peak: 0 };
+      u.over += Number(r.over_limit_s ?? 0);
+      u.peak = Math.max(u.peak, Number(r.peak ?? 0));
+      ups.set(String(r.upstream), u);
+    }
+    const php = [...ups.entries()].filter(([k]) => /fpm|php|\.sock/.test(k)).sort((a, b) => b[1].peak - a[1].peak)[0];
+    if (php) capacity = { limit, source: 'pm.max_children', overSeconds: php[1].over, peak: php[1].peak, upstream: php[0] };
+    else {
+      const all = run('concurrency', { limit, bucket: '1h' }).rows;
+      capacity = {
+        limit, source: 'pm.max_children', upstream: null,
+        overSeconds: all.reduce((a, r) => a + Number(r.over_limit_s ?? 0), 0),
+        peak: all.reduce((a, r) => Math.max(a, Number(r.peak ?? 0)), 0),
+      };
+    }
+  }
+  return {
+    scope: { from: opts.from, to: opts.to, host: opts.host },
+    params: { ...timeline.params },
+    bucketMs: parseBucket(String(timeline.params.bucket)),
+    timeline: timeline.rows,
+    spikes: spikes.rows,
+    windows,
+    slowEndpoints: run('slow-endpoints', { limit: 5 }).rows,
+    slowlog: run('slowlog-top', { limit: 5 }).rows,
+    fpm,
+    backend: run('backend-overload').rows,
+    oversized: run('oversized', { limit: 50 }),
+    upstreams: run('upstreams', { limit: 5 }).rows,
+    capacity,
+    events,
+    sources: db.prepare('SELECT path, format, lines, parsed, rejected FROM sources ORDER BY id').all() as Row[],
+  };
+}
+
+/** Events per component and kind over the whole range, most first. */
+function eventTotals(rows: Row[]): Row[] {
+  const m = new Map<string, Row>();
+  for (const r of rows) {
+    const k = `${r.component}\u001f${r.kind}`;
+    const t = m.get(k);
+    if (!t) m.set(k, { component: r.component, kind: r.kind, events: Number(r.events), first: r.first, last: r.last });
+    else {
+      t.events = Number(t.events) + Number(r.events);
+      if (String(r.first) < String(t.first)) t.first = r.first;
+      if (String(r.last) > String(t.last)) t.last = r.last;
+    }
+  }
+  return [...m.values()].sort((a, b) => Number(b.events) - Number(a.events));
+}
+
+function parseBucket(label: string): number {
+  const m = /^(\d+)(s|m|h)$/.exec(label);
+  if (!m) return 1000;
+  return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 's' | 'm' | 'h'];
+}

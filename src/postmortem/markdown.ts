@@ -1,0 +1,134 @@
+// The postmortem as Markdown: summary, timeline (SVG + sparkline), one section per spike window
+// with its evidence, findings with the commands that show them, and the data it was built from.
+import { renderMarkdown } from '../report/render.js';
+import type { Row } from '../report/runner.js';
+import { stripControls } from '../util/sanitize.js';
+import { cite, type PostmortemData, type WindowData } from './collect.js';
+import type { Finding } from './findings.js';
+import { clock, code, day, duration, fence, ms, num, pct, sparkline } from './text.js';
+
+/** A table from report rows: log text loses its control characters, numbers stay numbers. */
+function table(rows: Row[], cols: Array<[string, string]>): string {
+  if (!rows.length) return '_none_\n';
+  const out = rows.map((r) => {
+    const o: Row = {};
+    for (const [key, label] of cols) {
+      const v = r[key];
+      o[label] = typeof v === 'string' ? stripControls(v) : v;
+    }
+    return o;
+  });
+  return renderMarkdown(out, cols.map(([, l]) => l));
+}
+
+function span(from: unknown, to: unknown): string {
+  return `${clock(from)}–${clock(to)}`;
+}
+
+function summary(d: PostmortemData, f: Finding[]): string {
+  const w = d.windows;
+  const lines: string[] = ['## Summary', ''];
+  if (!w.length) {
+    lines.push(`No overload window stands out between ${d.params.from} and ${d.params.to}: traffic, 5xx, latency and overload events stayed near their baselines.`, '');
+    return lines.join('\n');
+  }
+  const first = w[0].spike, last = w[w.length - 1].spike;
+  const total = w.reduce((a, x) => a + Number(x.spike.end_ts) - Number(x.spike.start_ts), 0);
+  const when = w.map((x) => `${span(x.spike.start, x.spike.end)} (${duration(Number(x.spike.end_ts) - Number(x.spike.start_ts))})`).join(', ');
+  const peak = w.reduce((a, x) => (Number(x.spike.peak_rps) > Number(a.spike.peak_rps) ? x : a));
+  const requests = w.reduce((a, x) => a + Number(x.spike.requests), 0);
+  const errors = w.reduce((a, x) => a + Number(x.spike.errors), 0);
+  const after = w.filter((x) => x.spike.aftermath_end_ts != null).map((x) => clock(x.spike.aftermath_end));
+  lines.push(`- **When:** ${day(first.start)}, ${when} UTC${w.length > 1 ? ` — ${w.length} windows, ${duration(total)} in all` : ''}` +
+    `${after.length ? `; errors and overload events went on until ${after.join(', ')}` : ''}.`);
+  lines.push(`- **How long:** ${duration(Number(last.end_ts) - Number(first.start_ts))} from the first window's start to the last one's end.`);
+  lines.push(`- **Peak rate:** ${num(peak.spike.peak_rps)} requests/s in window ${peak.spike.window} (baseline ${num(peak.spike.baseline_rps, 1)}/s).`);
+  lines.push(`- **Errors:** ${num(errors)} of ${num(requests)} requests in the windows got a 5xx (${pct(requests ? errors / requests : 0)}).`);
+  const worst = new Map<string, Row>();
+  for (const x of w) for (const r of x.incident.rows.filter((r) => r.section === 'routes').slice(0, 2)) if (!worst.has(String(r.item))) worst.set(String(r.item), r);
+  lines.push(`- **Worst routes:** ${[...worst.values()].slice(0, 4).map((r) => `${code(r.item)} (${num(r.during)} requests, p95 ${ms(r.p95_during_ms)}, ${num(r.errors_during)} 5xx)`).join(', ') || '–'}.`);
+  if (f.length) lines.push(`- **Why, in short:** ${f.slice(0, 2).map((x) => x.text + '.').join(' ')}`);
+  lines.push('');
+  return lines.join('\n');
+}
+
+function timeline(d: PostmortemData, svgName: string | null): string {
+  const rps = d.timeline.map((r) => Number(r.rps ?? 0));
+  const err = d.timeline.map((r) => Number(r.s5xx ?? 0));
+  const p95 = d.timeline.map((r) => Number(r.p95_ms ?? 0));
+  const lines = ['## Timeline', ''];
+  if (svgName) lines.push(`![Requests per second, 5xx and p95 latency; spike windows shaded](${svgName})`, '');
+  lines.push(`${d.params.bucket} buckets from ${clock(d.params.from)} to ${clock(d.params.to)} UTC:`, '');
+  lines.push(`    requests/s ${sparkline(rps)}  peak ${num(Math.max(0, ...rps))}/s`);
+  lines.push(`    5xx        ${sparkline(err)}  peak ${num(Math.max(0, ...err))} per bucket`);
+  lines.push(`    p95        ${sparkline(p95)}  peak ${ms(Math.max(0, ...p95))}`, '');
+  if (d.spikes.length) {
+    lines.push(table(d.spikes, [['window', 'window'], ['start', 'start'], ['end', 'end'], ['reasons', 'reasons'], ['peak_rps', 'peak req/s'],
+      ['baseline_rps', 'baseline req/s'], ['errors', '5xx'], ['error_rate', 'error rate'], ['p95_ms', 'p95 ms'],
+      ['baseline_p95_ms', 'baseline p95 ms'], ['peak_inflight', 'peak in flight'], ['aftermath_end', 'aftermath until']]));
+    lines.push(`_From \`${cite('spikes', d.scope)}\`: a window is where a signal left the rolling median of the quiet buckets by 4 robust sigmas (docs/reports.md)._`, '');
+  }
+  return lines.join('\n');
+}
+
+function section(rows: Row[], name: string): Row[] {
+  return rows.filter((r) => r.section === name);
+}
+
+function windowPart(x: WindowData): string {
+  const s = x.spike;
+  const inc = x.incident;
+  const lines = [`## Window ${s.window}: ${span(s.start, s.end)} UTC (${duration(Number(s.end_ts) - Number(s.start_ts))}) — ${s.reasons}`, ''];
+  const sum = section(inc.rows, 'summary');
+  lines.push(`Compared with ${inc.params.baseline} before it (from ${clock(inc.params.baseline_from)})` +
+    `${s.aftermath_end ? `; the window below runs through the aftermath, until ${clock(s.aftermath_end)}` : ''}:`, '');
+  lines.push(table(sum, [['item', 'measure'], ['before', 'before'], ['during', 'during'], ['ratio', 'ratio']]));
+  const routes = section(inc.rows, 'routes');
+  lines.push('**Routes** (ranked by the extra time spent serving them):', '');
+  lines.push(table(routes, [['item', 'route'], ['before', 'before'], ['during', 'during'], ['ratio', 'rate ratio'], ['change', 'extra busy s'],
+    ['errors_during', '5xx'], ['p95_before_ms', 'p95 before ms'], ['p95_during_ms', 'p95 during ms']]));
+  const ups = section(inc.rows, 'upstreams').filter((r) => Number(r.errors_during) > 0);
+  if (ups.length) {
+    lines.push('**Upstreams that failed:**', '');
+    lines.push(table(ups, [['item', 'upstream'], ['during', 'attempts'], ['errors_during', 'failed'], ['detail', 'timeouts'], ['p95_during_ms', 'p95 ms']]));
+  }
+  const clients = section(inc.rows, 'clients').filter((r) => Number(r.ratio ?? Infinity) >= 2);
+  if (clients.length) {
+    lines.push('**Clients that surged:**', '');
+    lines.push(table(clients, [['item', 'client'], ['before', 'before'], ['during', 'during'], ['ratio', 'rate ratio'], ['errors_during', '5xx']]));
+  }
+  // 'other' is what no rule classified (tracing chatter): it is in `overload report events --param quiet=1`
+  const ev = section(inc.rows, 'events').filter((r) => r.item !== 'other');
+  lines.push('**Events:**', '');
+  lines.push(table(ev, [['item', 'kind'], ['detail', 'component'], ['before', 'before'], ['during', 'during'], ['first', 'first'], ['last', 'last']]));
+  const st = section(inc.rows, 'stacks');
+  if (st.length) {
+    lines.push('**Slowlog stacks:**', '');
+    lines.push(table(st, [['item', 'stack (innermost first)'], ['detail', 'script'], ['during', 'entries'], ['first', 'first'], ['last', 'last']]));
+  }
+  const samples = x.samples.rows.map((r) => (r.section === 'events' ? `${r.time} ${r.component} (${r.count}x ${r.kind}): ${r.line}` : `${r.line}${Number(r.count) > 1 ? `   (${r.count}x ${r.kind})` : ''}`));
+  if (samples.length) lines.push('**Sample lines** (the first of each event kind, the first of each 5xx status, the slowest requests):', '', fence(samples));
+  lines.push(`_Reproduce: \`${cite('incident', { from: new Date(x.from).toISOString(), to: new Date(x.to).toISOString() })}\`, \`${cite('samples', { from: new Date(x.from).toISOString(), to: new Date(x.to).toISOString() })}\`_`, '');
+  return lines.join('\n');
+}
+
+function findingsPart(f: Finding[]): string {
+  if (!f.length) return '';
+  const lines = ['## Findings', ''];
+  f.forEach((x, i) => lines.push(`${i + 1}. ${x.text}. _Evidence:_ ${x.evidence.map((e) => `\`${e}\``).join(', ')}`));
+  lines.push('');
+  return lines.join('\n');
+}
+
+function dataPart(d: PostmortemData): string {
+  return ['## Data', '', 'Built by `overload postmortem` from these logs (every number above comes from a canned report; run `overload report --list`):', '',
+    table(d.sources, [['path', 'file'], ['format', 'format'], ['lines', 'lines'], ['parsed', 'parsed'], ['rejected', 'rejected']])].join('\n');
+}
+
+export function postmortemMarkdown(d: PostmortemData, f: Finding[], svgName: string | null): string {
+  const w = d.windows;
+  const title = w.length
+    ? `# Postmortem: overload on ${day(w[0].spike.start)}, ${span(w[0].spike.start, w[w.length - 1].spike.end)} UTC`
+    : `# Postmortem: ${day(d.params.from)}, ${clock(d.params.from)}–${clock(d.params.to)} UTC`;
+  return [title, '', summary(d, f), timeline(d, svgName), ...w.map(windowPart), findingsPart(f), dataPart(d)].join('\n');
+}
