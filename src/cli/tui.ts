@@ -1,0 +1,16 @@
+// `overload tui`: the interactive terminal UI (src/tui). Not on a terminal it explains itself on
+// stderr and exits 1 (a usage error: the same command works when run in a terminal).
+import { startTui } from '../tui/index.js';
+
+export interface TuiCliOptions {
+  db: string;
+  from?: string;
+  to?: string;
+  host?: string;
+  follow?: string[];
+  tz?: string;
+}
+
+export async function run(opts: TuiCliOptions): Promise<number> {
+  return startTui({ dbPath: opts.db, from: opts.from, to: opts.to, host: opts.host, tz: opts.tz, follow: opts.follow });
+}

@@ -1,0 +1,197 @@
+// The whole screen. Input is handled here, at the top (ink's own examples): a key becomes a
+// command (keys.ts), the command an action on the state (state.ts); views only draw props, and
+// data arrives through hooks from the query worker.
+import { useEffect, useReducer, useRef, useSyncExternalStore } from 'react';
+import { Box, Text, useApp, useInput } from 'ink';
+import { Header, type LiveStatus } from './views/header.js';
+import { Timeline } from './views/timeline.js';
+import { plotWidth } from './views/timeline-draw.js';
+import { Tabs } from './views/tabs.js';
+import { Panel, visibleRows } from './views/panel.js';
+import { Drill, drillLines } from './views/drill.js';
+import { Footer } from './views/footer.js';
+import { Help } from './views/help.js';
+import { useQuery } from './hooks/use-query.js';
+import { useTerminalSize, type Size } from './hooks/use-terminal-size.js';
+import { commandFor, type Command } from './keys.js';
+import { current, initialState, reduce, type Action, type UiState } from './state.js';
+import { PANELS, type CursorDetail, type DrillData, type HeaderData, type PanelId, type Query, type Table, type TimelineData, type SpikesData, type Window } from './data/types.js';
+import type { QueryClient } from './data/client.js';
+import { termSafe } from '../util/sanitize.js';
+
+export interface LiveFeed {
+  subscribe(fn: () => void): () => void;
+  status(): LiveStatus;
+}
+
+export interface AppProps {
+  client: QueryClient;
+  tz: string;
+  host: string | null;
+  /** --from / --to, epoch ms: the root window instead of the data's extent */
+  from?: number;
+  to?: number;
+  live?: LiveFeed | null;
+  /** fixed size for tests; otherwise the terminal's, following resizes */
+  size?: Size;
+  color: boolean;
+  /** writes the window's postmortem; resolves to what to tell the user */
+  onExport?: (w: Window) => Promise<string>;
+  initialPanel?: PanelId;
+}
+
+const sameWindow = (a: Window, b: Window) => a.from === b.from && a.to === b.to && a.bucketMs === b.bucketMs && a.host === b.host;
+
+const noLive = { subscribe: () => () => undefined, status: () => null };
+
+/** Rows of each part of the screen for a terminal `rows` high (one row is left free: no scroll). */
+export function layout(rows: number) {
+  const chart = Math.max(2, Math.min(12, Math.floor((rows - 8) / 4)));
+  const fixed = 2 /* header */ + chart + 4 /* markers, axis, labels, cursor line */ + 1 /* tabs */ + 1 /* footer */;
+  return { chart, panel: Math.max(3, rows - 1 - fixed), help: Math.max(3, rows - 1 - 3) };
+}
+
+export function App(props: AppProps) {
+  const { client, tz } = props;
+  const { exit } = useApp();
+  const size = useTerminalSize(props.size);
+  const columns = plotWidth(size.columns);
+  const [state, dispatchRaw] = useReducer((s: UiState, a: Action) => reduce(s, a, columns), initialState(props.initialPanel));
+  const dispatch = dispatchRaw;
+  const live = useSyncExternalStore((props.live ?? noLive).subscribe, (props.live ?? noLive).status);
+  const lay = layout(size.rows);
+
+  const header = useQuery<HeaderData>(client, { type: 'header' });
+  const w = current(state);
+  const timeline = useQuery<TimelineData>(client, w ? { type: 'timeline', window: w } : null);
+  // a new window's bars replace the old ones when they arrive: no blank frame in between
+  const tl = timeline.data;
+  const spikesQ = useQuery<SpikesData>(client, w ? { type: 'spikes', window: w } : null);
+  const spikes = spikesQ.data && w && sameWindow(spikesQ.data.window, w) ? spikesQ.data.spikes : [];
+  const buckets = tl?.buckets ?? [];
+  const cursorT = w ? w.from + state.cursor * w.bucketMs : 0;
+  const detail = useQuery<CursorDetail>(client, w && buckets.length ? { type: 'cursor', window: w, t: cursorT } : null);
+  const panelQ: Query | null = !w ? null : state.drill ? { type: 'drill', drill: state.drill, window: w } : { type: 'panel', panel: state.panel, window: w };
+  const body = useQuery<Table | DrillData>(client, panelQ);
+
+  // the root window follows the data's extent (and --from/--to when given)
+  const h = header.data;
+  useEffect(() => {
+    if (!h || h.from === null || h.to === null) return;
+    const from = props.from ?? h.from;
+    const to = Math.max(from + 1000, props.to ?? h.to);
+    dispatch({ type: 'range', from, to, host: props.host, columns });
+  }, [h?.from, h?.to, columns]);
+
+  // warm the other panels of this window while the user reads this one
+  const wKey = w ? `${w.from}|${w.to}|${w.bucketMs}` : '';
+  useEffect(() => {
+    if (!w) return;
+    client.dropPrefetches();
+    for (const p of PANELS) if (p !== state.panel) client.prefetch({ type: 'panel', panel: p, window: w });
+  }, [wKey, client.version]);
+
+  const table = !state.drill && body.data && 'columns' in body.data ? (body.data as Table) : null;
+  const drill = state.drill && body.data && 'tables' in body.data ? (body.data as DrillData) : null;
+  const rows = table ? visibleRows(table, state.filter, state.sort[state.panel]) : [];
+  const selected = Math.min(state.row[state.panel], Math.max(0, rows.length - 1));
+  const drillRoom = Math.max(1, lay.panel - 1 - (drill?.chart && lay.panel >= 12 ? 5 : 0));
+  const drillMax = drill ? Math.max(1, drillLines(drill, size.columns, tz).length - drillRoom + 1) : 0;
+
+  const exporting = useRef(false);
+  const run = (cmd: Command) => {
+    const page = Math.max(1, lay.panel - 3);
+    const rowCount = state.drill ? drillMax : rows.length;
+    if (cmd.startsWith('panel-')) return dispatch({ type: 'panel', panel: PANELS[Number(cmd.slice(6)) - 1] });
+    switch (cmd) {
+      case 'quit': return exit();
+      case 'help': return dispatch({ type: 'help' });
+      case 'left': return dispatch({ type: 'cursor', delta: -1 });
+      case 'right': return dispatch({ type: 'cursor', delta: 1 });
+      case 'extend-left': return dispatch({ type: 'cursor', delta: -1, extend: true });
+      case 'extend-right': return dispatch({ type: 'cursor', delta: 1, extend: true });
+      case 'home': return dispatch({ type: 'cursor-to', index: 0 });
+      case 'end': return dispatch({ type: 'cursor-to', index: buckets.length - 1 });
+      case 'mark-start': return dispatch({ type: 'mark-start' });
+      case 'mark-end': return dispatch({ type: 'mark-end' });
+      case 'finer': return dispatch({ type: 'bucket', dir: -1 });
+      case 'coarser': return dispatch({ type: 'bucket', dir: 1 });
+      case 'next-spike': return dispatch({ type: 'spike', dir: 1, spikes });
+      case 'prev-spike': return dispatch({ type: 'spike', dir: -1, spikes });
+      case 'next-panel': return dispatch({ type: 'panel-step', dir: 1 });
+      case 'prev-panel': return dispatch({ type: 'panel-step', dir: -1 });
+      case 'up': return dispatch({ type: 'row', delta: -1, rows: rowCount });
+      case 'down': return dispatch({ type: 'row', delta: 1, rows: rowCount });
+      case 'page-up': return dispatch({ type: 'row', delta: -page, rows: rowCount });
+      case 'page-down': return dispatch({ type: 'row', delta: page, rows: rowCount });
+      case 'back': return dispatch({ type: 'back' });
+      case 'filter': return dispatch({ type: 'filter-start' });
+      case 'sort': return dispatch({ type: 'sort', sorts: table?.sorts.length ?? 0 });
+      case 'export': {
+        if (!w || !props.onExport || exporting.current) return;
+        exporting.current = true;
+        dispatch({ type: 'message', text: 'exporting the postmortem...' });
+        props.onExport(w).then((m) => dispatch({ type: 'message', text: m }), (e: Error) => dispatch({ type: 'message', text: `export failed: ${e.message}` }))
+          .finally(() => { exporting.current = false; });
+        return;
+      }
+      case 'enter': {
+        if (state.mark) return dispatch({ type: 'zoom-in' });
+        if (state.drill || !table) return;
+        const row = rows[selected];
+        if (!row) return;
+        if (table.drill && table.drillKey && row[table.drillKey] != null) {
+          const first = table.columns.find((c) => c.kind === 'text');
+          return dispatch({ type: 'drill', drill: {
+            kind: table.drill, key: String(row[table.drillKey]), label: String(row[first?.key ?? table.drillKey] ?? ''),
+            order: state.panel === 'oversized' ? 'bytes' : 'duration',
+          } });
+        }
+        if (typeof row.from === 'number' && typeof row.to === 'number') return dispatch({ type: 'zoom-to', from: row.from, to: row.to });
+        return;
+      }
+    }
+  };
+
+  useInput((input, key) => {
+    if (state.editingFilter) {
+      if (key.return) return dispatch({ type: 'filter-done' });
+      if (key.escape) return dispatch({ type: 'filter-cancel' });
+      if (key.backspace || key.delete) return dispatch({ type: 'filter-text', text: state.filter.slice(0, -1) });
+      if (input && !key.ctrl && !key.meta) return dispatch({ type: 'filter-text', text: state.filter + input });
+      return;
+    }
+    const cmd = commandFor(input, key);
+    if (cmd) run(cmd);
+  });
+
+  const loading = header.loading || timeline.loading;
+  return (
+    <Box flexDirection="column" width={size.columns}>
+      <Header header={h} window={w} zoomDepth={state.zoom.length - 1} tz={tz} live={live} loading={loading} />
+      {state.help ? (
+        <Box height={lay.help + 2} flexDirection="column"><Help height={lay.help + 2} /></Box>
+      ) : (
+        <>
+          {tl ? (
+            <Timeline buckets={buckets} bucketMs={tl.window.bucketMs} spikes={spikes} cursor={state.cursor} mark={state.mark}
+              offset={state.offset} width={size.columns} height={lay.chart} tz={tz} color={props.color} detail={detail.data} />
+          ) : (
+            <Box height={lay.chart + 4}><Text dimColor>{h && h.from === null ? 'no rows yet: waiting for data' : header.error ? `cannot read the database: ${termSafe(header.error)}` : 'loading the timeline...'}</Text></Box>
+          )}
+          <Tabs panel={state.panel} width={size.columns} color={props.color} />
+          <Box height={lay.panel} flexDirection="column" overflow="hidden">
+            {state.drill ? (
+              <Drill data={drill} scroll={state.drillRow} width={size.columns} height={lay.panel} tz={tz} color={props.color}
+                loading={body.loading} error={body.error} />
+            ) : (
+              <Panel table={table} rows={rows} selected={selected} sortKey={table?.sorts[state.sort[state.panel]]} width={size.columns}
+                height={lay.panel} tz={tz} color={props.color} loading={body.loading} error={body.error} />
+            )}
+          </Box>
+        </>
+      )}
+      <Footer editingFilter={state.editingFilter} filter={state.filter} message={state.message} width={size.columns} />
+    </Box>
+  );
+}

@@ -1,0 +1,142 @@
+// Answers the TUI's queries against one read-only connection, with a cache per window: a panel
+// computed once for a window is served again instantly (panel switches, zoom out, the Overview
+// reusing the other panels). Runs inside the query worker; tests run it in-process.
+import type { DB } from '../../store/db.js';
+import { openReadOnly } from '../../store/db.js';
+import { ensureRollups } from '../../report/runner.js';
+import { registerReportFunctions } from '../../report/sqlfns.js';
+import { headerData } from './header.js';
+import { timelineBuckets, cursorDetail } from './timeline.js';
+import { endpoints, oversized, upstreams, statuses } from './request-panels.js';
+import { events, slowlog, sources } from './log-panels.js';
+import { drillData } from './drills.js';
+import { detectSpikes } from './spikes.js';
+import { localOverview } from './overview.js';
+import { hasReport, runWindowReport, spikesFromReport } from './reports.js';
+import { endpointsTable, oversizedTable, slowlogTable, upstreamsTable, statusTable, overviewTable } from './report-panels.js';
+import { dataRange } from '../../report/runner.js';
+import { tierOf } from './window-sql.js';
+import { clock } from '../format.js';
+import type { PanelId, Query, QueryResult, SpikesData, Table, TimelineData, Window } from './types.js';
+import type { ReportResult } from '../../report/runner.js';
+
+const CACHE_MAX = 400;
+
+export class QueryEngine {
+  private db: DB;
+  private cache = new Map<string, QueryResult>();
+  private tiers = new Map<string, 'edge' | 'backend'>();
+  /** reports that failed (the panel fell back to the TUI's own query): for debugging */
+  readonly reportErrors = new Map<string, string>();
+
+  constructor(private dbPath: string, private tz: string) {
+    this.db = openReadOnly(dbPath);
+    registerReportFunctions(this.db);
+    this.refresh();
+  }
+
+  /** New rows were committed (live mode): bring rollups up to date and forget cached answers. */
+  refresh(): void {
+    // builds TEMP rollups on this connection only when the database's own are stale (an older
+    // database, or rows a live writer committed before updating them)
+    ensureRollups(this.db);
+    this.cache.clear();
+    this.tiers.clear();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  run(q: Query): QueryResult {
+    const key = JSON.stringify(q);
+    const hit = this.cache.get(key);
+    if (hit) {
+      // refresh its place: the map's order is the eviction order
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+      return hit;
+    }
+    const result = this.compute(q);
+    this.cache.set(key, result);
+    if (this.cache.size > CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
+    return result;
+  }
+
+  private tier(host: string | null): string {
+    const k = host ?? '';
+    let t = this.tiers.get(k);
+    if (!t) this.tiers.set(k, (t = tierOf(this.db, host)));
+    return t;
+  }
+
+  private compute(q: Query): QueryResult {
+    switch (q.type) {
+      case 'header': return headerData(this.db, this.dbPath, null);
+      case 'timeline': return { window: q.window, buckets: timelineBuckets(this.db, q.window, this.tier(q.window.host)) };
+      case 'spikes': return this.spikes(q.window);
+      case 'cursor': return cursorDetail(this.db, q.window, this.tier(q.window.host), q.t);
+      case 'panel': return this.panel(q.panel, q.window);
+      case 'drill': return drillData(this.db, q.window, this.tier(q.window.host), q.drill);
+    }
+  }
+
+  private spikes(w: Window): SpikesData {
+    if (hasReport('spikes')) {
+      try {
+        return { window: w, spikes: spikesFromReport(runWindowReport(this.db, 'spikes', w, this.tz)), source: 'report' };
+      } catch (e) {
+        // a report that fails on this window must not take the shading away: detect locally
+        this.reportErrors.set('spikes', (e as Error).message);
+      }
+    }
+    const tl = this.run({ type: 'timeline', window: w }) as TimelineData;
+    return { window: w, spikes: detectSpikes(tl.buckets, w.bucketMs), source: 'local' };
+  }
+
+  /** A report-backed panel when the report exists and runs; else the TUI's own query. */
+  private viaReport(name: string, map: (r: ReportResult) => Table, own: () => Table, extra: Record<string, string | number | boolean> = {},
+    w?: Window): Table {
+    if (w && hasReport(name)) {
+      try { return map(runWindowReport(this.db, name, w, this.tz, extra)); } catch (e) { this.reportErrors.set(name, (e as Error).message); }
+    }
+    return own();
+  }
+
+  private panel(panel: PanelId, w: Window): Table {
+    const tier = this.tier(w.host);
+    switch (panel) {
+      case 'overview': return this.overview(w);
+      case 'endpoints': return this.viaReport('slow-endpoints', endpointsTable, () => endpoints(this.db, w, tier), { limit: 200 }, w);
+      case 'oversized': return this.viaReport('oversized', oversizedTable, () => oversized(this.db, w, tier), { limit: 20 }, w);
+      // the events report is per bucket; the panel wants the window's kinds: the rollup answers it directly
+      case 'events': return events(this.db, w);
+      case 'slowlog': return this.viaReport('slowlog-top', slowlogTable, () => slowlog(this.db, w), { limit: 200 }, w);
+      case 'upstreams': return this.viaReport('upstreams', upstreamsTable, () => upstreams(this.db, w, tier), { limit: 200 }, w);
+      // one bucket as wide as the window: the status report's per-bucket rows become totals
+      case 'status': return this.viaReport('status', statusTable, () => statuses(this.db, w, tier), { bucket: w.to - w.from }, w);
+      case 'sources': return sources(this.db, w.host);
+    }
+  }
+
+  private overview(w: Window): Table {
+    const sp = this.run({ type: 'spikes', window: w }) as SpikesData;
+    const fmt = (ms: number) => clock(ms, this.tz, w.to - w.from);
+    if (hasReport('incident')) {
+      const range = dataRange(this.db, w.host);
+      const whole = w.from <= range.from && w.to >= range.to;
+      try { return overviewTable(runWindowReport(this.db, 'incident', w, this.tz, {}, whole), sp.spikes, fmt); } catch (e) {
+        this.reportErrors.set('incident', (e as Error).message);
+      }
+    }
+    const sub = (p: PanelId) => this.run({ type: 'panel', panel: p, window: w }) as Table;
+    const pool = this.db.prepare(`SELECT message FROM events WHERE kind IN ('worker_limit_reached', 'pool_busy')
+      AND ts >= ? AND ts < ? AND (? IS NULL OR coalesce(host, '') = ?) ORDER BY ts LIMIT 1`).get(w.from, w.to, w.host, w.host) as { message: string } | undefined;
+    return localOverview({
+      timeline: this.run({ type: 'timeline', window: w }) as TimelineData, spikes: sp.spikes,
+      endpoints: endpoints(this.db, w, this.tier(w.host)), oversized: oversized(this.db, w, this.tier(w.host)), events: sub('events'),
+      slowlog: slowlog(this.db, w), statuses: statuses(this.db, w, this.tier(w.host)),
+      poolMessage: pool?.message ?? null, fmtTime: fmt,
+    });
+  }
+}

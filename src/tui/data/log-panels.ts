@@ -1,0 +1,89 @@
+// Panels over what the error logs and slowlogs said, and over the inputs themselves.
+import type { DB } from '../../store/db.js';
+import { bindWindow, EVENT_FILTER } from './window-sql.js';
+import { markerOf, MARKERS, MARKER_ORDER } from '../markers.js';
+import type { Row, Table, Window } from './types.js';
+
+/** Events by kind (from the per-second event rollup); Enter opens the kind's messages and lines. */
+export function events(db: DB, w: Window): Table {
+  const rows = db.prepare(`SELECT kind, group_concat(DISTINCT component) comp, sum(events) n, min(first_ts) a, max(last_ts) z
+    FROM rollup_events WHERE ${EVENT_FILTER} GROUP BY kind ORDER BY n DESC`).all(bindWindow(w, '')) as
+    { kind: string; comp: string; n: number; a: number; z: number }[];
+  // the kinds the timeline marks first, by severity; start/stop notices and chatter last
+  const rank = (k: string) => { const c = markerOf(k); return c ? MARKER_ORDER.indexOf(c) : k === 'lifecycle' || k === 'other' ? 9 : 5; };
+  rows.sort((x, y) => rank(x.kind) - rank(y.kind) || y.n - x.n);
+  return {
+    columns: [
+      { key: 'kind', title: 'kind', kind: 'text', width: 26 },
+      { key: 'marker', title: 'mark', kind: 'text', width: 5 },
+      { key: 'component', title: 'from', kind: 'text' },
+      { key: 'events', title: 'events', kind: 'int', width: 8 },
+      { key: 'first', title: 'first', kind: 'time', width: 9 },
+      { key: 'last', title: 'last', kind: 'time', width: 9 },
+    ],
+    rows: rows.map((r): Row => {
+      const c = markerOf(r.kind);
+      return { kind: r.kind, marker: c ? MARKERS[c].letter : '', component: r.comp, events: r.n, first: r.a, last: r.z };
+    }),
+    sorts: ['marker', 'events', 'first', 'kind'],
+    note: rows.length ? 'marks on the timeline: O overload, P pool limit, T timeouts, D disk buffering' : 'no error-log events in this window',
+    drill: 'event-kind', drillKey: 'kind',
+  };
+}
+
+/** Slowlog stacks grouped by fingerprint (the normalised stack), most frequent first. */
+export function slowlog(db: DB, w: Window): Table {
+  const p = bindWindow(w, '');
+  const rows = db.prepare(`SELECT fingerprint fp, count(*) n, max(top_frame) top, max(app_frame) app, max(script) script,
+      max(depth) depth, min(ts) a, max(ts) z, sum(truncated) cut
+    FROM slow_traces WHERE ts >= :from AND ts < :to AND (:host IS NULL OR coalesce(host, '') = :host)
+    GROUP BY fingerprint ORDER BY n DESC LIMIT 200`).all(p) as
+    { fp: string; n: number; top: string | null; app: string | null; script: string | null; depth: number; a: number; z: number; cut: number }[];
+  return {
+    columns: [
+      { key: 'entries', title: 'entries', kind: 'int', width: 8 },
+      { key: 'top', title: 'top frame', kind: 'text', width: 22 },
+      { key: 'app', title: 'app frame', kind: 'text', width: 22 },
+      { key: 'script', title: 'script', kind: 'text' },
+      { key: 'first', title: 'first', kind: 'time', width: 9 },
+      { key: 'last', title: 'last', kind: 'time', width: 9 },
+    ],
+    rows: rows.map((r): Row => ({
+      entries: r.n, top: r.top, app: r.app, script: r.script, first: r.a, last: r.z, fingerprint: r.fp, depth: r.depth,
+    })),
+    sorts: ['entries', 'first', 'last'],
+    note: rows.length ? 'slowlog entries grouped by stack fingerprint; Enter shows the frames and the requests'
+      : 'no slowlog entries in this window (ingest the PHP-FPM slowlog to see stacks)',
+    drill: 'fingerprint', drillKey: 'fingerprint',
+  };
+}
+
+/** Every input with its line counts; not limited to the window (rejects have no time). */
+export function sources(db: DB, host: string | null): Table {
+  const rows = db.prepare(`SELECT id, path, format, host, lines, parsed, rejected, first_ts, last_ts, complete, note
+    FROM sources WHERE (? IS NULL OR host = ?) ORDER BY id`).all(host, host) as
+    { id: number; path: string; format: string; host: string | null; lines: number; parsed: number; rejected: number;
+      first_ts: number | null; last_ts: number | null; complete: number; note: string | null }[];
+  const reasons = new Map<number, string>();
+  for (const r of db.prepare(`SELECT source_id, reason, count(*) n FROM rejects GROUP BY source_id, reason ORDER BY source_id, n DESC`)
+    .all() as { source_id: number; reason: string; n: number }[]) {
+    reasons.set(r.source_id, (reasons.has(r.source_id) ? reasons.get(r.source_id) + ', ' : '') + `${r.reason} ${r.n}`);
+  }
+  return {
+    columns: [
+      { key: 'path', title: 'source', kind: 'text' },
+      { key: 'format', title: 'format', kind: 'text', width: 16 },
+      { key: 'lines', title: 'lines', kind: 'int', width: 8 },
+      { key: 'parsed', title: 'parsed', kind: 'int', width: 8 },
+      { key: 'rejected', title: 'rejected', kind: 'int', width: 8 },
+      { key: 'reasons', title: 'reject reasons', kind: 'text', width: 18 },
+    ],
+    rows: rows.map((r): Row => ({
+      id: String(r.id), path: (r.host ? `[${r.host}] ` : '') + r.path, format: r.format, lines: r.lines, parsed: r.parsed,
+      rejected: r.rejected, reasons: reasons.get(r.id) ?? (r.note ? `note: ${r.note}` : ''),
+    })),
+    sorts: ['lines', 'rejected', 'path'],
+    note: `${rows.length} inputs; Enter shows sample rejected lines`,
+    drill: 'source', drillKey: 'id',
+  };
+}

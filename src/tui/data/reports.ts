@@ -1,0 +1,89 @@
+// The TUI's door to the canned reports (queries/*.sql run by src/report/runner.ts). Reports are
+// still being added; every use here checks that the report exists and falls back to the TUI's
+// own queries when it does not, so the screen works with whatever the runner offers today.
+import type { DB } from '../../store/db.js';
+import { listReports, runReport, type ReportResult } from '../../report/runner.js';
+import type { Cell, Column, ColumnKind, Row, Spike, Table, Window } from './types.js';
+
+let names: Set<string> | null = null;
+
+export function hasReport(name: string): boolean {
+  if (!names) {
+    try { names = new Set(listReports().map((d) => d.name)); } catch { names = new Set(); }
+  }
+  return names.has(name);
+}
+
+/**
+ * Run a report over a window. `whole`: the window is all the data, so reports that pick their
+ * own window when given none (incident: the most severe spike) are left to do so.
+ */
+export function runWindowReport(db: DB, name: string, w: Window, tz: string, extra: Record<string, string | number | boolean> = {},
+  whole = false): ReportResult {
+  const input: Record<string, string | number | boolean | undefined> = whole
+    ? { host: w.host ?? undefined, ...extra }
+    : { from: w.from, to: w.to, host: w.host ?? undefined, bucket: w.bucketMs, ...extra };
+  // inputs a report does not declare are passed as optional (ignored) rather than refused
+  return runReport(db, name, input, { tz, optional: Object.keys(input) });
+}
+
+function epoch(v: unknown): number | null {
+  if (typeof v === 'number' && v > 1e11) return v;
+  if (typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v)) {
+    const t = Date.parse(v);
+    return Number.isNaN(t) ? null : t;
+  }
+  return null;
+}
+
+/** Spike windows from the `spikes` report's rows, whatever its start/end columns are called. */
+export function spikesFromReport(result: ReportResult): Spike[] {
+  const pick = (row: Record<string, unknown>, keys: string[]) => {
+    for (const k of keys) if (k in row) { const t = epoch(row[k]); if (t !== null) return t; }
+    return null;
+  };
+  const out: Spike[] = [];
+  for (const row of result.rows) {
+    const from = pick(row, ['from_ts', 'start_ts', 'from', 'start', 'window_start']);
+    const to = pick(row, ['to_ts', 'end_ts', 'to', 'end', 'window_end']);
+    if (from === null || to === null) continue;
+    const peak = Number(row.peak_rps ?? row.rps ?? row.peak ?? 0);
+    const parts: string[] = [];
+    if (Number.isFinite(peak)) parts.push(`peak ${peak.toFixed(1)} req/s` + (row.baseline_rps != null ? ` (baseline ${Number(row.baseline_rps).toFixed(1)})` : ''));
+    if (typeof row.error_rate === 'number' && row.error_rate >= 0.01) parts.push(`5xx ${Math.round(row.error_rate * 100)} %`);
+    if (typeof row.p95_ms === 'number' && typeof row.baseline_p95_ms === 'number' && row.p95_ms > 2 * row.baseline_p95_ms) {
+      parts.push(`p95 ${Math.round(row.p95_ms)} ms (baseline ${Math.round(row.baseline_p95_ms)})`);
+    }
+    const why = row.reasons ?? row.reason ?? row.why;
+    if (why) parts.push(`why: ${String(why).replace(/,/g, ', ')}`);
+    out.push({ from, to, peakRps: Number.isFinite(peak) ? peak : 0, reason: parts.join('; ') });
+  }
+  return out;
+}
+
+function kindOf(name: string, sample: unknown): ColumnKind {
+  if (/_ms$/.test(name)) return 'ms';
+  if (/bytes/.test(name)) return 'bytes';
+  if (/_ts$/.test(name) && typeof sample === 'number') return 'time';
+  if (/share|ratio|pct/.test(name) && typeof sample === 'number' && sample <= 1) return 'pct';
+  if (typeof sample === 'number') return Number.isInteger(sample) ? 'int' : 'num';
+  return 'text';
+}
+
+/** Any report result as a table: columns in the report's order, kinds guessed from names. */
+export function reportTable(result: ReportResult, note?: string): Table {
+  const sample = (c: string) => result.rows.find((r) => r[c] != null)?.[c];
+  const columns: Column[] = result.columns.map((c) => {
+    const kind = kindOf(c, sample(c));
+    return { key: c, title: c.replace(/_ms$/, '').replace(/_/g, ' '), kind, width: kind === 'text' ? undefined : Math.max(7, Math.min(c.length, 12)) };
+  });
+  const rows: Row[] = result.rows.map((r) => {
+    const o: Row = {};
+    for (const c of result.columns) {
+      const v = r[c];
+      o[c] = v == null || typeof v === 'number' || typeof v === 'string' ? (v as Cell) : JSON.stringify(v);
+    }
+    return o;
+  });
+  return { columns, rows, sorts: [], note: note ?? result.title };
+}

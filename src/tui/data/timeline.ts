@@ -1,0 +1,40 @@
+// The timeline strip: counts per bucket from the per-second rollups. It carries no percentiles
+// (merging a histogram per second costs ~10 µs each, 1 s for a day of seconds); the bucket under
+// the cursor gets its own (cursorDetail), which is all the strip ever shows of them.
+import type { DB } from '../../store/db.js';
+import { bindWindow, SECOND_FILTER, EVENT_FILTER, pct } from './window-sql.js';
+import type { Bucket, CursorDetail, Window } from './types.js';
+
+export function timelineBuckets(db: DB, w: Window, tier: string): Bucket[] {
+  const n = Math.max(0, Math.ceil((w.to - w.from) / w.bucketMs));
+  const buckets: Bucket[] = [];
+  for (let i = 0; i < n; i++) buckets.push({ t: w.from + i * w.bucketMs, requests: 0, s4xx: 0, s5xx: 0, inflight: 0, events: {} });
+  if (n === 0) return buckets;
+  const p = bindWindow(w, tier);
+  const at = (i: number | bigint) => buckets[Number(i)];
+  const req = db.prepare(`SELECT (t - :from) / :b AS i, sum(requests) n, sum(s4xx) s4, sum(s5xx) s5
+    FROM rollup_second WHERE ${SECOND_FILTER} GROUP BY i`).raw().all(p) as [number, number, number, number][];
+  for (const [i, nReq, s4, s5] of req) {
+    const b = at(i);
+    if (b) { b.requests = nReq; b.s4xx = s4; b.s5xx = s5; }
+  }
+  const fl = db.prepare(`SELECT (t - :from) / :b AS i, max(peak) FROM rollup_inflight
+    WHERE ${SECOND_FILTER} AND upstream = '' GROUP BY i`).raw().all(p) as [number, number][];
+  for (const [i, peak] of fl) {
+    const b = at(i);
+    if (b) b.inflight = peak;
+  }
+  const ev = db.prepare(`SELECT (t - :from) / :b AS i, kind, sum(events) FROM rollup_events
+    WHERE ${EVENT_FILTER} GROUP BY i, kind`).raw().all(p) as [number, string, number][];
+  for (const [i, kind, k] of ev) {
+    const b = at(i);
+    if (b) b.events[kind] = k;
+  }
+  return buckets;
+}
+
+export function cursorDetail(db: DB, w: Window, tier: string, t: number): CursorDetail {
+  const row = db.prepare(`SELECT hist(dur_hist) h FROM rollup_second
+    WHERE tier = ? AND t >= ? AND t < ? AND (? IS NULL OR host = ?)`).get(tier, t, t + w.bucketMs, w.host, w.host) as { h: string | null };
+  return { t, p50: pct(row.h, 50), p95: pct(row.h, 95), p99: pct(row.h, 99) };
+}

@@ -1,0 +1,85 @@
+// How numbers and times look on screen: short, unit-bearing, in the zone the user asked for.
+import { zoneOffsetMs } from '../util/time.js';
+import type { Cell, ColumnKind } from './data/types.js';
+
+const p2 = (n: number) => String(n).padStart(2, '0');
+
+/** Wall-clock parts of `ms` in `tz`. */
+function wall(ms: number, tz: string): Date {
+  return new Date(ms + zoneOffsetMs(tz, ms));
+}
+
+/** `09:52:42`, or `11-22 09:52` when the span is longer than a day (seconds stop mattering). */
+export function clock(ms: number, tz: string, spanMs = 0): string {
+  const d = wall(ms, tz);
+  const hm = `${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}`;
+  return spanMs > 2 * 86_400_000 ? `${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())} ${hm}` : `${hm}:${p2(d.getUTCSeconds())}`;
+}
+
+/** `2026-11-22 09:52:42` */
+export function dateTime(ms: number, tz: string): string {
+  const d = wall(ms, tz);
+  return `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
+}
+
+/** `1h05m`, `2m30s`, `45s` */
+export function span(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s >= 86_400) return `${Math.floor(s / 86_400)}d${p2(Math.floor((s % 86_400) / 3600))}h`;
+  if (s >= 3600) return `${Math.floor(s / 3600)}h${p2(Math.floor((s % 3600) / 60))}m`;
+  if (s >= 60) return `${Math.floor(s / 60)}m${p2(s % 60)}s`;
+  return `${s}s`;
+}
+
+export function bucketName(ms: number): string {
+  if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  return `${ms / 1000}s`;
+}
+
+export function int(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** compact count: 950, 12.3k, 4.1M */
+export function count(n: number): string {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(n >= 1e7 ? 0 : 1)}M`;
+  if (n >= 1e4) return `${(n / 1e3).toFixed(n >= 1e5 ? 0 : 1)}k`;
+  return int(n);
+}
+
+export function ms(v: number): string {
+  if (v >= 60_000) return `${(v / 60_000).toFixed(1)}m`;
+  if (v >= 10_000) return `${(v / 1000).toFixed(1)}s`;
+  if (v >= 1000) return `${(v / 1000).toFixed(2)}s`;
+  if (v >= 10) return `${Math.round(v)}ms`;
+  return `${v.toFixed(1)}ms`;
+}
+
+export function bytes(v: number): string {
+  if (v >= 1 << 30) return `${(v / (1 << 30)).toFixed(1)}G`;
+  if (v >= 1 << 20) return `${(v / (1 << 20)).toFixed(1)}M`;
+  if (v >= 10_240) return `${Math.round(v / 1024)}K`;
+  if (v >= 1024) return `${(v / 1024).toFixed(1)}K`;
+  return `${Math.round(v)}B`;
+}
+
+export function rate(perSecond: number): string {
+  return perSecond >= 100 ? int(perSecond) : perSecond.toFixed(1);
+}
+
+/** One table cell as text (not yet terminal-safe: the Cell view sanitises every string it draws). */
+export function cell(v: Cell, kind: ColumnKind, tz: string): string {
+  if (v === null || v === undefined || v === '') return kind === 'text' ? '' : '-';
+  if (typeof v === 'string') return v;
+  switch (kind) {
+    case 'int': return count(v);
+    case 'ms': return ms(v);
+    case 'bytes': return bytes(v);
+    case 'pct': return `${(v * 100).toFixed(v >= 0.1 ? 0 : 1)}%`;
+    case 'time': return clock(v, tz);
+    case 'num': return Number.isInteger(v) || Math.abs(v) >= 100 ? int(v) : v.toFixed(Math.abs(v) >= 10 ? 1 : 2);
+    default: return String(v);
+  }
+}

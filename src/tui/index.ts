@@ -1,0 +1,97 @@
+// startTui: the terminal UI over a database, optionally ingesting live input while it runs.
+// `overload tui` (src/cli/tui.ts) and `overload demo` (on a terminal) both come through here.
+import { existsSync } from 'node:fs';
+import { createElement } from 'react';
+import { QueryClient } from './data/client.js';
+import { WorkerExecutor } from './data/executors.js';
+import { LiveIngest } from './live/live-feed.js';
+import { colorEnabled } from './views/segments.js';
+import { keyboard, stdinIsData, enterScreen } from './terminal.js';
+import { exportPostmortem } from './export.js';
+import { assertZone, machineZone, parseTimeArg } from '../util/time.js';
+import { termSafe } from '../util/sanitize.js';
+
+export interface TuiOptions {
+  dbPath: string;
+  from?: string;
+  to?: string;
+  host?: string;
+  tz?: string;
+  /** files to ingest as they grow while the UI runs */
+  follow?: string[];
+  /** ingest stdin while the UI runs; default: when stdin is a pipe or a file */
+  liveStdin?: boolean;
+}
+
+/** Exit code when there is no terminal: a usage error (EXIT.usage), see src/cli/tui.ts. */
+export const NO_TERMINAL = 1;
+const UNREADABLE = 2;
+
+function fail(message: string, code: number): number {
+  process.stderr.write(`overload: ${message}\n`);
+  return code;
+}
+
+export async function startTui(opts: TuiOptions): Promise<number> {
+  if (!process.stdout.isTTY) {
+    return fail('tui needs a terminal to draw on (stdout is not one).\n' +
+      '  For text output use the reports: overload report spikes, overload report --list, overload postmortem -o incident.md', NO_TERMINAL);
+  }
+  const tz = opts.tz ?? machineZone();
+  try { assertZone(tz); } catch { return fail(`unknown time zone "${termSafe(opts.tz)}" (use an IANA name such as Europe/Berlin or UTC)`, 1); }
+  const time = (name: string, v: string | undefined) => {
+    if (v === undefined) return undefined;
+    const t = parseTimeArg(v, tz);
+    if (Number.isNaN(t)) throw new Error(`--${name} ${v}: expected ISO 8601, a stamp as the logs write it, or epoch seconds`);
+    return t;
+  };
+  let from: number | undefined, to: number | undefined;
+  try { from = time('from', opts.from); to = time('to', opts.to); } catch (e) { return fail(termSafe((e as Error).message), 1); }
+
+  const follow = opts.follow ?? [];
+  const liveStdin = follow.length === 0 && (opts.liveStdin ?? stdinIsData());
+  const inputs = follow.length ? follow : liveStdin ? ['-'] : [];
+  if (inputs.length === 0 && !existsSync(opts.dbPath)) {
+    return fail(`no database at ${termSafe(opts.dbPath)}: ingest logs first (overload ingest FILE --db ${termSafe(opts.dbPath)}),\n` +
+      '  or feed one live: tail -F access.log | overload tui', UNREADABLE);
+  }
+  const keys = keyboard();
+  if (!keys) return fail('tui reads keys from the terminal, and there is none (/dev/tty cannot be opened)', NO_TERMINAL);
+
+  // ink draws nothing until exit when it believes it runs in CI; we are on a terminal by now
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+  const { render } = await import('ink');
+  const { App } = await import('./app.js');
+
+  let client: QueryClient | null = null;
+  let live: LiveIngest | null = null;
+  const leave = enterScreen(process.stdout);
+  try {
+    if (inputs.length) {
+      live = new LiveIngest({ dbPath: opts.dbPath, tz, host: opts.host ?? null, inputs, onCommitted: () => { void client?.invalidate(); } });
+      await live.ready;
+    }
+    const executor = new WorkerExecutor(opts.dbPath, tz);
+    client = new QueryClient(executor);
+    const c = client;
+    const app = render(createElement(App, {
+      client: c, tz, host: opts.host ?? null, from, to, live, color: colorEnabled(),
+      onExport: (w) => exportPostmortem(c, w, { dbPath: opts.dbPath, tz }),
+    }), { stdin: keys.stream, stdout: process.stdout, exitOnCtrlC: true, maxFps: 30 });
+    const onTerm = () => app.unmount();
+    process.once('SIGTERM', onTerm);
+    await app.waitUntilExit();
+    process.off('SIGTERM', onTerm);
+    return 0;
+  } catch (e) {
+    leave();
+    return fail(termSafe((e as Error).message), UNREADABLE);
+  } finally {
+    leave();
+    await live?.stop();
+    await client?.close();
+    if (keys.owned) keys.stream.destroy();
+    if (liveStdin) process.stdin.destroy();
+  }
+}

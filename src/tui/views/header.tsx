@@ -1,0 +1,48 @@
+// Two lines: what the database holds (sources, hosts, rows, rejects), then the window on screen.
+import { Box, Text } from 'ink';
+import { basename } from 'node:path';
+import { termSafe } from '../../util/sanitize.js';
+import { bucketName, dateTime, int, span, clock } from '../format.js';
+import type { HeaderData, Window } from '../data/types.js';
+
+export interface LiveStatus {
+  /** what is being read: "stdin", or the followed files */
+  label: string;
+  lines: number;
+  rejected: number;
+  /** the input ended (a pipe closed) */
+  ended: boolean;
+  error: string | null;
+}
+
+export interface HeaderProps {
+  header: HeaderData | null;
+  window: Window | null;
+  zoomDepth: number;
+  tz: string;
+  live: LiveStatus | null;
+  loading: boolean;
+}
+
+export function Header({ header, window: w, zoomDepth, tz, live, loading }: HeaderProps) {
+  const db = termSafe(header ? basename(header.db) : '');
+  const formats = header ? termSafe(header.formats.join(', ')) : '';
+  const hosts = header && header.hosts.length ? termSafe(header.hosts.join(', ')) : 'one host';
+  const first = header
+    ? `overload  db ${db} | ${header.sources} sources: ${formats || 'none'} | ${hosts} | ${int(header.rows)} rows | ${int(header.rejects)} rejects`
+    : 'overload  opening the database...';
+  const range = w
+    ? `${dateTime(w.from, tz)} - ${clock(w.to, tz, w.to - w.from)} ${tz} (${span(w.to - w.from)}) | bucket ${bucketName(w.bucketMs)}` +
+      (zoomDepth > 0 ? ` | zoom ${zoomDepth} (Esc out)` : '')
+    : header && header.from === null ? 'no rows yet' : '';
+  const liveText = live
+    ? ` | ${live.ended ? 'input ended' : 'LIVE'} ${termSafe(live.label)}: ${int(live.lines)} lines` + (live.rejected ? `, ${int(live.rejected)} rejected` : '') +
+      (live.error ? ` | ${termSafe(live.error)}` : '')
+    : '';
+  return (
+    <Box flexDirection="column">
+      <Text bold wrap="truncate-end">{first}</Text>
+      <Text wrap="truncate-end">{range}{liveText}{loading ? ' ...' : ''}</Text>
+    </Box>
+  );
+}
