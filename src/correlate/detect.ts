@@ -6,7 +6,8 @@
 // A bucket is flagged when any signal leaves its baseline by k = 4 robust sigmas and by a
 // floor that keeps noise and single requests out:
 //   traffic  requests > base + max(k*sigma, base/2, 3), sigma at least sqrt(base) (Poisson);
-//            or a drop below base - max(k*sigma, base/2) when base >= 10 per bucket
+//            or a drop below base - max(k*sigma, base/2) when base >= 10 per bucket (inside the
+//            span the access log covers)
 //   errors   5xx >= 4, > base + k*sigma, and >= 5 % of the bucket's requests
 //   latency  at least 2 requests above the line base + max(k*sigma, base, 25 ms) (one slow
 //            request is not a spike) AND either the p95 is above the line, or more requests are
@@ -106,13 +107,18 @@ export function flagBuckets(series: BucketPoint[], o: DetectOptions = DEFAULT_DE
   };
   // share of requests above the latency line in the recent quiet buckets
   const quietSlow: Array<{ n: number; slow: number }> = [];
+  // before the first request and after the last the log simply does not cover the time (other
+  // logs of the range start earlier): no traffic there is not a drop
+  const firstReq = series.findIndex((b) => b.requests > 0);
+  let lastReq = -1;
+  series.forEach((b, i) => { if (b.requests > 0) lastReq = i; });
   const out: BucketFlags[] = [];
   series.forEach((b, i) => {
     const reasons = new Set<Reason>();
     const tr: Baseline = base.traffic.current();
     const trSigma = Math.max(tr.sigma, Math.sqrt(Math.max(tr.median, 1)));
     if (b.requests > tr.median + Math.max(o.k * trSigma, tr.median / 2, 3)) reasons.add('traffic');
-    if (tr.median >= 10 && b.requests < tr.median - Math.max(o.k * trSigma, tr.median / 2)) reasons.add('traffic');
+    if (tr.median >= 10 && i > firstReq && i < lastReq && b.requests < tr.median - Math.max(o.k * trSigma, tr.median / 2)) reasons.add('traffic');
 
     const er = base.errors.current();
     const erSigma = Math.max(er.sigma, Math.sqrt(Math.max(er.median, 1)));

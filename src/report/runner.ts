@@ -2,7 +2,8 @@
 // bind them to each statement of the file (or hand them to the report's TypeScript module) and
 // return rows with a stable column order.
 import type { DB } from '../store/db.js';
-import { buildRollups, rollupsFresh, TIER_SQL } from '../store/rollups.js';
+import { buildRollups, rollupsFresh } from '../store/rollups.js';
+import { createTierView, sourceTiers } from './tiers.js';
 import { registerReportFunctions } from './sqlfns.js';
 import { loadReports, queriesDirs, type ReportDef, type ReportSection } from './loader.js';
 import { resolveParams, ParamError, type DataRange, type ParamInput, type Resolved } from './params.js';
@@ -33,7 +34,6 @@ export interface RunOptions {
 
 export class ReportNotFound extends Error {}
 
-const ready = new WeakSet<DB>();
 
 /**
  * Make the rollups current for this connection. A database whose ingest already built them is
@@ -42,10 +42,7 @@ const ready = new WeakSet<DB>();
  */
 export function ensureRollups(db: DB): void {
   registerReportFunctions(db);
-  if (!ready.has(db)) {
-    db.exec(`CREATE TEMP VIEW IF NOT EXISTS source_tiers AS SELECT s.id, s.format, ${TIER_SQL} AS tier FROM sources s`);
-    ready.add(db);
-  }
+  createTierView(db, sourceTiers(db));
   const temp = db.prepare("SELECT 1 FROM temp.sqlite_master WHERE name = 'rollup_state'").get();
   if (temp) {
     if (!rollupsFresh(db, 'temp')) buildRollups(db, { schema: 'temp' });

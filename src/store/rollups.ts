@@ -2,7 +2,7 @@
 // request. At 10M requests an exact scan with a JS percentile takes seconds; the rollups hold
 // one row per second (and per minute x route x upstream), so a report touches thousands of rows.
 //
-// buildRollups(db) runs after each ingest (registered with registerAfterIngest) and is
+// buildRollups(db) runs after each ingest (called by after-ingest.ts) and is
 // incremental: only the seconds/minutes that new rows fall into are recomputed, from all the
 // rows in them. If rows were deleted (--force re-ingest) it rebuilds everything. The report
 // runner calls it with schema 'temp' on a read-only connection when the database has no fresh
@@ -13,16 +13,17 @@
 // 09:50:30, after the trouble it caused. Events have one time and count at it.
 import type { DB } from './db.js';
 import { MIGRATIONS } from './schema.js';
-import { registerAfterIngest } from './after-ingest.js';
 import { Histogram } from '../report/histogram.js';
 import { registerReportFunctions } from '../report/sqlfns.js';
+import { sourceTiers, tierSignature, type Tier } from '../report/tiers.js';
+
+/** Which tier a source's requests belong to, as SQL over `sources s` (see report/tiers.ts). */
+export { TIER_SQL } from '../report/tiers.js';
 import { InflightSweep } from '../correlate/inflight.js';
 import { RequestAggregator } from '../report/rollup-aggregate.js';
 import { StampSpreader, wholeSecondSources } from '../correlate/stamp-spread.js';
 import { attemptsOf } from '../correlate/upstream-attempts.js';
 
-/** Which view of a request a source gives: 'backend' logs (PHP-FPM) repeat what the edge saw. */
-export const TIER_SQL = "CASE WHEN s.format LIKE '%fpm%' THEN 'backend' ELSE 'edge' END";
 export const ROLLUP_TABLES = ['rollup_second', 'rollup_status', 'rollup_minute', 'rollup_upstream', 'rollup_inflight', 'rollup_events', 'rollup_state'];
 const MARK = '-- rollups v1';
 
@@ -35,10 +36,10 @@ function ddl(schema: Schema): string {
     : sql.replace(/CREATE TABLE /g, 'CREATE TABLE IF NOT EXISTS temp.');
 }
 
-interface State { req_max_id: number; req_count: number; ev_max_id: number; ev_count: number; max_duration_ms: number }
+interface State { req_max_id: number; req_count: number; ev_max_id: number; ev_count: number; max_duration_ms: number; tiers: number }
 
 function readState(db: DB, s: Schema): State {
-  const st: State = { req_max_id: 0, req_count: 0, ev_max_id: 0, ev_count: 0, max_duration_ms: 0 };
+  const st: State = { req_max_id: 0, req_count: 0, ev_max_id: 0, ev_count: 0, max_duration_ms: 0, tiers: -1 };
   for (const r of db.prepare(`SELECT name, value FROM ${s}.rollup_state`).all() as { name: keyof State; value: number }[]) st[r.name] = r.value;
   return st;
 }
@@ -50,7 +51,8 @@ export function rollupsFresh(db: DB, schema: Schema = 'main'): boolean {
   const st = readState(db, schema);
   const r = db.prepare('SELECT coalesce(max(id), 0) m, count(*) n FROM requests').get() as { m: number; n: number };
   const e = db.prepare('SELECT coalesce(max(id), 0) m, count(*) n FROM events').get() as { m: number; n: number };
-  return r.m === st.req_max_id && r.n === st.req_count && e.m === st.ev_max_id && e.n === st.ev_count;
+  return r.m === st.req_max_id && r.n === st.req_count && e.m === st.ev_max_id && e.n === st.ev_count
+    && st.tiers === tierSignature(sourceTiers(db));
 }
 
 export interface RollupStats { requests: number; events: number; full: boolean; ms: number }
@@ -65,8 +67,11 @@ export function buildRollups(db: DB, opts: { schema?: Schema } = {}): RollupStat
   const e = db.prepare('SELECT coalesce(max(id), 0) m, count(*) n FROM events').get() as { m: number; n: number };
   const newReq = (db.prepare('SELECT count(*) n FROM requests WHERE id > ?').get(st.req_max_id) as { n: number }).n;
   const newEv = (db.prepare('SELECT count(*) n FROM events WHERE id > ?').get(st.ev_max_id) as { n: number }).n;
-  // rows vanished (a --force re-ingest deleted a source): the old sums are wrong, start over
-  const full = r.n !== st.req_count + newReq || e.n !== st.ev_count + newEv;
+  // rows vanished (a --force re-ingest deleted a source), or a new kind of log changed which one
+  // is the edge: the old sums are wrong, start over
+  const tiers = sourceTiers(db);
+  const sig = tierSignature(tiers);
+  const full = r.n !== st.req_count + newReq || e.n !== st.ev_count + newEv || sig !== st.tiers;
   const stats: RollupStats = { requests: 0, events: 0, full, ms: 0 };
   db.transaction(() => {
     if (full) for (const t of ROLLUP_TABLES) db.exec(`DELETE FROM ${s}.${t}`);
@@ -82,13 +87,13 @@ export function buildRollups(db: DB, opts: { schema?: Schema } = {}): RollupStat
         // reaches past the last request's end (in-flight) and past a spread stamp (+1 s)
         const lo = full ? -Infinity : Math.floor(span.lo / 60_000) * 60_000;
         const hi = full ? Infinity : Math.ceil((Math.max(span.hi, span.ehi ?? span.hi) + 1001) / 60_000) * 60_000;
-        stats.requests = rebuildRequests(db, s, lo, hi, maxDur, full);
+        stats.requests = rebuildRequests(db, s, lo, hi, maxDur, full, tiers);
       }
     }
     if (full || newEv > 0) stats.events = rebuildEvents(db, s, full ? 0 : st.ev_max_id, full);
     const put = db.prepare(`INSERT OR REPLACE INTO ${s}.rollup_state (name, value) VALUES (?, ?)`);
     put.run('req_max_id', r.m); put.run('req_count', r.n); put.run('ev_max_id', e.m); put.run('ev_count', e.n);
-    put.run('max_duration_ms', maxDur);
+    put.run('max_duration_ms', maxDur); put.run('tiers', sig);
   })();
   stats.ms = performance.now() - t0;
   return stats;
@@ -100,7 +105,7 @@ export function buildRollups(db: DB, opts: { schema?: Schema } = {}): RollupStat
  * earlier feed the in-flight sweep (clipped to the range). Rows are read in log order so
  * whole-second stamps can be spread (correlate/stamp-spread.ts).
  */
-function rebuildRequests(db: DB, s: Schema, lo: number, hi: number, maxDur: number, full: boolean): number {
+function rebuildRequests(db: DB, s: Schema, lo: number, hi: number, maxDur: number, full: boolean, tiers: Map<number, Tier>): number {
   if (!full) {
     for (const t of ['rollup_second', 'rollup_status', 'rollup_minute', 'rollup_upstream', 'rollup_inflight']) {
       db.prepare(`DELETE FROM ${s}.${t} WHERE t >= ? AND t < ?`).run(lo, hi);
@@ -110,21 +115,25 @@ function rebuildRequests(db: DB, s: Schema, lo: number, hi: number, maxDur: numb
   const whole = wholeSecondSources((db.prepare('SELECT id FROM sources').all() as { id: number }[])
     .map(({ id }) => ({ source_id: id, frac: (sample.get(id) as { frac: number | null }).frac })));
   const where = full ? '' : 'WHERE coalesce(r.start_ts, r.ts) >= ? AND coalesce(r.start_ts, r.ts) < ?';
-  const stmt = db.prepare(`SELECT r.source_id AS source, r.ts, r.start_ts AS start, r.end_ts AS "end", ${TIER_SQL} AS tier,
+  const stmt = db.prepare(`SELECT r.source_id AS source, r.ts, r.start_ts AS start, r.end_ts AS "end",
       coalesce(r.host, '') AS host, r.status, r.bytes, r.duration_ms, r.upstream_ms, coalesce(r.route, '') AS route,
       r.upstream_addr AS upstream, r.upstream_status, r.upstream_raw
-    FROM requests r JOIN sources s ON s.id = r.source_id ${where} ORDER BY r.id`);
+    FROM requests r ${where} ORDER BY r.id`);
   const agg = new RequestAggregator();
   const sweep = new InflightSweep(1000);
   let n = 0;
   const spreader = new StampSpreader<RequestRow>(whole, (r, start, end) => {
+    r.tier = tiers.get(r.source) ?? 'edge';
     const t = start ?? r.ts;
     const e = end ?? r.ts;
     if (e >= lo && e < hi) agg.addEnd(r.tier, r.host, e, r.duration_ms);
     const attempts = attemptsOf(r.upstream_raw, r.upstream, r.upstream_status, r.upstream_ms);
-    if (t >= lo && t < hi) {
-      agg.add([r.tier, r.host, t, r.ts, r.status, r.bytes, r.duration_ms, r.upstream_ms, r.route, attempts]);
-      n++;
+    const rawT = r.start ?? r.ts;
+    const inSecond = t >= lo && t < hi;
+    const inMinute = rawT >= lo && rawT < hi;
+    if (inSecond || inMinute) {
+      agg.add([r.tier, r.host, inSecond ? t : null, inMinute ? rawT : null, r.ts, r.status, r.bytes, r.duration_ms, r.upstream_ms, r.route, attempts]);
+      if (inSecond) n++;
     }
     const key = `${r.tier}\u001f${r.host}\u001f`;
     sweep.add(key, start, end);
@@ -174,4 +183,3 @@ function rebuildEvents(db: DB, s: Schema, sinceId: number, full: boolean): numbe
 /** Re-exported for tests and the TUI: the histogram class the rollup columns decode into. */
 export { Histogram };
 
-registerAfterIngest((db) => { buildRollups(db); });

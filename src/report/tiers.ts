@@ -1,0 +1,42 @@
+// Which access log is the edge. A request can be logged by several servers in a chain (Varnish ->
+// Apache, nginx -> PHP-FPM); counting every log would count it twice. Reports read one tier at a
+// time: 'edge' = the sources of the outermost server type present, 'backend' = the others.
+// Outermost first: caches (Varnish), then web servers (nginx, lighttpd, Apache, JSON access
+// logs), then application servers (PHP-FPM's access log).
+import type Database from 'better-sqlite3';
+
+export type Tier = 'edge' | 'backend';
+
+export function serverRank(format: string): number {
+  if (/varnish/i.test(format)) return 3;
+  if (/fpm/i.test(format)) return 1;
+  return 2;
+}
+
+const rankSql = (col: string) => `(CASE WHEN ${col} LIKE '%varnish%' THEN 3 WHEN ${col} LIKE '%fpm%' THEN 1 ELSE 2 END)`;
+
+/** The same rule as SQL over a `sources` row aliased `s`: 'edge' or 'backend'. */
+export const TIER_SQL = `CASE WHEN ${rankSql('s.format')} = (SELECT max(${rankSql('format')}) FROM sources) THEN 'edge' ELSE 'backend' END`;
+
+/** Tier per source id, from the formats of every source in the database. */
+export function sourceTiers(db: Database.Database): Map<number, Tier> {
+  const sources = db.prepare('SELECT id, format FROM sources').all() as { id: number; format: string }[];
+  const top = Math.max(0, ...sources.map((s) => serverRank(s.format)));
+  return new Map(sources.map((s) => [s.id, serverRank(s.format) === top ? 'edge' : 'backend']));
+}
+
+/** A stable signature of the tier assignment: rollups built under another one are rebuilt. */
+export function tierSignature(tiers: Map<number, Tier>): number {
+  let h = 0;
+  for (const [id, t] of [...tiers].sort((a, b) => a[0] - b[0])) h = (h * 31 + id * 2 + (t === 'edge' ? 1 : 0)) % 2_147_483_647;
+  return h;
+}
+
+/** (Re)create the TEMP view the raw-row parts of the reports filter on: source_tiers(id, format, tier). */
+export function createTierView(db: Database.Database, tiers: Map<number, Tier>): void {
+  const values = [...tiers].map(([id, t]) => `(${Number(id)}, '${t}')`).join(', ');
+  db.exec('DROP VIEW IF EXISTS temp.source_tiers');
+  db.exec(values
+    ? `CREATE TEMP VIEW source_tiers(id, tier) AS VALUES ${values}`
+    : 'CREATE TEMP VIEW source_tiers(id, tier) AS SELECT NULL, NULL WHERE 0');
+}
