@@ -103,6 +103,34 @@ describe('ingest', () => {
     expect(query(db, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
   }, 180_000);
 
+  it('stops cleanly on SIGINT (exit 130) and the same command resumes', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'a.db');
+    const log = join(dir, 'big.log');
+    const lines: string[] = [];
+    for (let i = 0; i < 150_000; i++) lines.push(COMBINED.replace('/user/42', `/user/${i}`));
+    writeFileSync(log, lines.join('\n') + '\n');
+    const child = cliAsync(['ingest', '--db', db, log]);
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        const r = cli(['query', '--db', db, 'SELECT coalesce(max(lines),0) n FROM sources', '--format', 'json']);
+        if (r.status === 0 && JSON.parse(r.stdout)[0].n > 0) {
+          clearInterval(timer);
+          child.kill('SIGINT');
+          resolve();
+        }
+      }, 20);
+    });
+    const code = await new Promise((r) => child.once('exit', (c) => r(c)));
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/interrupted/);
+    expect(query(db, 'SELECT complete FROM sources')).toEqual([{ complete: 0 }]);
+    expect(cli(['ingest', '--db', db, log]).status).toBe(0);
+    expect(count(db)).toBe(150_000);
+  }, 180_000);
+
   it('keeps ugly lines: CRLF, non-UTF-8, NUL, too long, truncated last line', () => {
     const dir = tempDir();
     const log = join(dir, 'ugly.log');
