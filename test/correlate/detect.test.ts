@@ -1,0 +1,83 @@
+// The spike detector on synthetic series: what must NOT be a spike matters as much as what must.
+import { describe, expect, it } from 'vitest';
+import { detectWindows, poissonTail, type BucketPoint } from '../../src/correlate/detect.js';
+import { Histogram } from '../../src/report/histogram.js';
+
+/** Deterministic pseudo-random numbers (mulberry32), so every run sees the same series. */
+function rng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Spec { requests?: number; slowMs?: number; slowShare?: number; errors?: number; events?: number }
+
+/** n buckets of ~`base` requests of 10-40 ms; `at(i)` overrides a bucket. */
+function series(n: number, base: number, at: (i: number) => Spec = () => ({}), seed = 1): BucketPoint[] {
+  const r = rng(seed);
+  return Array.from({ length: n }, (_, i) => {
+    const s = at(i);
+    const requests = s.requests ?? Math.max(0, Math.round(base + (r() - 0.5) * 2 * Math.sqrt(base)));
+    const hist = new Histogram();
+    for (let k = 0; k < requests; k++) {
+      hist.add(s.slowShare && r() < s.slowShare ? s.slowMs ?? 2000 : 10 + r() * 30);
+    }
+    return { t: i * 1000, requests, errors: s.errors ?? 0, hist, events: s.events ?? 0 };
+  });
+}
+
+describe('spike detection', () => {
+  it('finds nothing in quiet data', () => {
+    for (const seed of [1, 2, 3, 4, 5]) expect(detectWindows(series(120, 50, undefined, seed)).windows).toEqual([]);
+  });
+
+  it('a single slow request is not a spike', () => {
+    const s = series(100, 20);
+    s[50].hist.add(30_000);
+    s[50].requests++;
+    expect(detectWindows(s).windows).toEqual([]);
+  });
+
+  it('a single overload event is not a spike either', () => {
+    expect(detectWindows(series(100, 20, (i) => (i === 40 ? { events: 1 } : {}))).windows).toEqual([]);
+  });
+
+  it('a long incident is one window, from its first to its last bucket', () => {
+    // 60 of 120 buckets slow: the incident must not become its own baseline half way through
+    const s = series(120, 30, (i) => (i >= 30 && i < 90 ? { slowShare: 0.5, slowMs: 3000 } : {}));
+    const { windows } = detectWindows(s);
+    expect(windows).toHaveLength(1);
+    expect(windows[0].start).toBe(30);
+    expect(windows[0].end).toBe(89);
+    expect([...windows[0].reasons]).toContain('latency');
+  });
+
+  it('bridges short gaps and keeps separate incidents apart', () => {
+    const burst = (i: number) => (i >= 30 && i < 40) || (i >= 42 && i < 50) || (i >= 70 && i < 80);
+    const { windows } = detectWindows(series(110, 30, (i) => (burst(i) ? { requests: 300, errors: 200 } : {})));
+    expect(windows.map((w) => [w.start, w.end])).toEqual([[30, 49], [70, 79]]);
+  });
+
+  it('ends the window with the load; trailing errors are its aftermath', () => {
+    const s = series(100, 40, (i) => (i >= 40 && i < 60 ? { requests: 400, errors: 380 } : i >= 60 && i < 66 ? { errors: 30 } : {}));
+    const [w] = detectWindows(s).windows;
+    expect(w.end).toBe(59);
+    expect(w.aftermathEnd).toBe(65);
+  });
+
+  it('a few very slow requests among many fast ones are caught by the tail test', () => {
+    const s = series(100, 200, (i) => (i >= 50 && i < 60 ? { slowShare: 0.02, slowMs: 5000 } : {}));
+    const [w] = detectWindows(s).windows;
+    expect(w.start).toBeGreaterThanOrEqual(49);
+    expect(w.end).toBeLessThanOrEqual(60);
+  });
+
+  it('poissonTail matches known values', () => {
+    expect(poissonTail(0, 3)).toBe(1);
+    expect(poissonTail(1, 2)).toBeCloseTo(1 - Math.exp(-2), 10);
+    expect(poissonTail(3, 0.05)).toBeLessThan(3e-5);
+  });
+});

@@ -1,0 +1,58 @@
+// In-flight reconstruction: a sweep over exact intervals, and whole-second stamps spread in log order.
+import { describe, expect, it } from 'vitest';
+import { InflightSweep } from '../../src/correlate/inflight.js';
+import { StampSpreader } from '../../src/correlate/stamp-spread.js';
+import { attemptsOf } from '../../src/correlate/upstream-attempts.js';
+
+describe('in-flight sweep', () => {
+  it('measures time at each level exactly, per second', () => {
+    const s = new InflightSweep();
+    s.add('', 0, 1000);
+    s.add('', 500, 1500);
+    s.add('', 1500, 1600); // starts when the second one ends: no overlap
+    const occ = s.occupancy('');
+    expect(occ.get(0)!.ms).toEqual(new Map([[1, 500], [2, 500]]));
+    expect(occ.get(1000)!.ms).toEqual(new Map([[1, 600]]));
+    expect(occ.get(0)!.peak()).toBe(2);
+    expect(occ.get(0)!.msAbove(1)).toBe(500);
+    expect(occ.get(0)!.mean(1000)).toBe(1.5);
+    expect(occ.get(1000)!.percentile(50, 1000)).toBe(1);
+  });
+
+  it('ignores requests without a measurable duration', () => {
+    const s = new InflightSweep();
+    s.add('', null, 10);
+    s.add('', 10, 10);
+    expect(s.keys()).toEqual([]);
+  });
+
+  it('limits the result to a range (incremental rebuilds)', () => {
+    const s = new InflightSweep();
+    s.add('', 0, 5000);
+    expect([...s.occupancy('', 2000, 4000).keys()]).toEqual([2000, 3000]);
+  });
+});
+
+describe('whole-second stamps', () => {
+  it('spread the requests of one stamped second over it, in log order', () => {
+    const out: Array<[number, number | null, number | null]> = [];
+    const sp = new StampSpreader(new Set([1]), (r: { id: number; source: number; ts: number; start: number | null; end: number | null }, a, b) => out.push([r.id, a, b]));
+    sp.push({ id: 1, source: 1, ts: 5000, start: 4970, end: 5000 });
+    sp.push({ id: 2, source: 1, ts: 5000, start: 4990, end: 5000 });
+    sp.push({ id: 3, source: 2, ts: 5000, start: 4990, end: 5000 }); // millisecond stamps: untouched
+    sp.push({ id: 4, source: 1, ts: 6000, start: 6000, end: 6000 });
+    sp.flush();
+    expect(out).toEqual([[3, 4990, 5000], [1, 5220, 5250], [2, 5740, 5750], [4, 6500, 6500]]);
+  });
+});
+
+describe('upstream attempts', () => {
+  it('reads every member of the nginx lists', () => {
+    const a = attemptsOf('urt=1.002, 0.000 uct=0.001, - uht=-, - ua=127.0.0.1:18083, app_backend us=504, 502', 'app_backend', 502, 1002);
+    expect(a).toEqual([{ addr: '127.0.0.1:18083', status: 504, ms: 1002 }, { addr: 'app_backend', status: 502, ms: 0 }]);
+  });
+  it('falls back to the row when there is no list', () => {
+    expect(attemptsOf(null, 'unix:/run/php.sock', null, 12)).toEqual([{ addr: 'unix:/run/php.sock', status: null, ms: 12 }]);
+    expect(attemptsOf(null, null, 200, 3)).toEqual([]);
+  });
+});

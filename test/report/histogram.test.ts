@@ -1,0 +1,52 @@
+// Percentiles read from rollup histograms stay within the stated bound of the exact value.
+import { describe, expect, it } from 'vitest';
+import { Histogram, HIST_RELATIVE_ERROR, Occupancy } from '../../src/report/histogram.js';
+import { percentileOf } from '../../src/store/functions.js';
+
+describe('histogram percentiles', () => {
+  it('are within 2.2 % of the exact percentile', () => {
+    expect(HIST_RELATIVE_ERROR).toBeLessThan(0.0222);
+    let seed = 7;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const values = Array.from({ length: 20_000 }, () => Math.exp(rand() * 10) * 0.5);
+    const h = new Histogram();
+    for (const v of values) h.add(v);
+    const sorted = Float64Array.from(values).sort();
+    for (const p of [1, 10, 50, 90, 95, 99, 99.9]) {
+      const exact = percentileOf(sorted, p)!;
+      expect(Math.abs(h.percentile(p)! - exact) / exact).toBeLessThanOrEqual(HIST_RELATIVE_ERROR + 1e-9);
+    }
+    expect(h.percentile(0)).toBe(sorted[0]);
+    expect(h.percentile(100)).toBe(sorted[sorted.length - 1]);
+  });
+
+  it('survive the text form and merging', () => {
+    const a = new Histogram(), b = new Histogram(), all = new Histogram();
+    for (let i = 1; i <= 100; i++) (i % 2 ? a : b).add(i), all.add(i);
+    const m = Histogram.from(a.toText());
+    m.merge(b.toText()!);
+    expect(m.toText()).toBe(all.toText());
+    expect(m.n).toBe(100);
+    expect(m.countAbove(50)).toBeGreaterThanOrEqual(49);
+    expect(new Histogram().toText()).toBeNull();
+  });
+
+  it('keep zero and sub-microsecond values', () => {
+    const h = new Histogram();
+    h.add(0); h.add(0); h.add(5);
+    expect(h.percentile(50)).toBe(0);
+    expect(h.percentile(100)).toBe(5);
+  });
+});
+
+describe('occupancy', () => {
+  it('answers peak, time above a limit and time-weighted percentiles exactly', () => {
+    const o = new Occupancy();
+    o.merge('1:200,3:300,6:100');
+    expect(o.peak()).toBe(6);
+    expect(o.msAbove(2)).toBe(400);
+    expect(o.mean(1000)).toBe((200 + 900 + 600) / 1000);
+    expect(o.percentile(50, 1000)).toBe(1); // 400 ms at 0, 200 at 1
+    expect(o.percentile(99, 1000)).toBe(6);
+  });
+});
