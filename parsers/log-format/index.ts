@@ -2,8 +2,7 @@
 // lighttpd LogFormat, PHP-FPM access.format, varnishncsa -F) becomes a LineParser.
 import type { LineParser, ParseOutcome } from '../types.js';
 import type { CompiledFormat } from './fields.js';
-import { compilePlan } from './plan.js';
-import { compileSplitter, type Splitter } from './split.js';
+import { compileLineParser } from './line-parser.js';
 
 export { compileNginxFormat } from './nginx-format.js';
 export { compileModLogFormat } from './apache-format.js';
@@ -21,21 +20,14 @@ export interface AccessParserOptions {
   accept?: (out: ParseOutcome) => ParseOutcome;
 }
 
-export interface AccessParser extends LineParser {
-  readonly splitter: Splitter;
-}
-
 /** A LineParser for a compiled format. Blank lines are skipped, not rejected. */
-export function createAccessParser(compiled: CompiledFormat, opts: AccessParserOptions): AccessParser {
-  const splitter = compileSplitter(compiled.segments);
-  const plan = compilePlan(splitter.fields, { tz: opts.tz, stampSide: compiled.stampSide, raw: opts.raw });
-  const values: string[] = new Array<string>(splitter.fields.length).fill('');
+export function createAccessParser(compiled: CompiledFormat, opts: AccessParserOptions): LineParser {
+  const parseLine = compileLineParser(compiled.segments, { tz: opts.tz, stampSide: compiled.stampSide, raw: opts.raw }, NO_MATCH);
   const accept = opts.accept;
   return {
-    splitter,
     parse(line) {
-      if (splitter.split(line, values) < 0) return line.trim() === '' ? SKIP : NO_MATCH;
-      const out = plan.build(values);
+      const out = parseLine(line);
+      if (out === NO_MATCH) return line.trim() === '' ? SKIP : NO_MATCH;
       return accept ? accept(out) : out;
     },
   };

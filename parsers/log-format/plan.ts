@@ -1,26 +1,25 @@
-// FieldSpecs + the values a splitter cut -> a RequestRecord. Which field feeds which column is
-// decided once per format (compilePlan), so the per-line work is one small closure per field.
+// FieldSpecs -> a record builder. Which field feeds which column is decided once per format and
+// the builder is generated as straight-line JavaScript: one statement per field with the column
+// and extra key names written in, the record and extra created as object literals of a fixed
+// shape. Generic per-field closures were several times slower (every field shared one
+// polymorphic property store); generated code keeps each site monomorphic, which is what
+// 1M lines/s needs. Names from the format enter the code only through JSON.stringify.
 //
-// Rules every access format shares:
-// - `-` and empty mean "no value": null, never 0 (nginx logs `-` for an empty variable,
-//   Apache for a zero-byte %b).
-// - durations are stored in ms, whatever unit the log used.
-// - the log's stamp is `ts`; with a duration the other end follows (nginx/lighttpd stamp the
-//   end: start = end - duration; Apache/PHP-FPM/Varnish stamp the start: end = start + duration).
-// - when two fields feed one column the higher rank wins and the other lands in `extra`.
-// - path/query come from the URL; an absolute-form target (`GET http://host/x`, as proxies and
-//   varnishncsa log it) is reduced to path+query and its host becomes the vhost if none is known.
-import type { ParseOutcome, RejectReason, RequestRecord } from '../types.js';
-import { splitUrl } from '../../src/util/route.js';
+// Values come from a ValueSource: an array of strings (regex splitter, key=value and JSON
+// parsers) or, fused with the scanner (line-parser.ts), positions in the line itself, so numbers
+// are read without cutting a string first.
+//
+// When two fields feed one column the higher rank wins and the other lands in extra.
+import type { ParseOutcome } from '../types.js';
 import type { DurationUnit, FieldSpec, Role } from './fields.js';
-import { TimeSide, timeReader } from './stamp.js';
-import { unescapeLogValue } from './unescape.js';
-import { formatUpstreamRaw, lastMember, memberCount, sumListMs, type RawKey } from './upstream.js';
+import { finishRecord, msRange, num, numRange, rawText, requestLine, text } from './record.js';
+import { TimeSide, timeReader, type TimeReader } from './stamp.js';
+import { lastMember, memberCount, sumListMs, upstreamRaw } from './upstream.js';
 
 export interface PlanOptions {
   tz: string;
   stampSide: 'start' | 'end';
-  /** nginx `escape=none`: values are stored exactly as logged */
+  /** nginx `escape=none` and JSON: values are stored exactly as given */
   raw?: boolean;
 }
 
@@ -28,262 +27,154 @@ export interface Plan {
   build(values: string[]): ParseOutcome;
 }
 
-export interface LineState {
-  rec: RequestRecord;
-  extra: Record<string, string | number | null> | null;
-  start: TimeSide;
-  end: TimeSide;
-  up: Partial<Record<RawKey, string>> | null;
-  reject: RejectReason | null;
-  detail: string | undefined;
-}
-
-type Apply = (v: string, st: LineState) => void;
-
 export const UNIT_TO_MS: Record<DurationUnit, number> = { s: 1000, ms: 1, us: 0.001, ns: 0.000001 };
+/** the same as `* mul / div` with integers, for msRange */
+const UNIT_SCALE: Record<DurationUnit, string> = { s: '1000, 1', ms: '1, 1', us: '1, 1000', ns: '1, 1000000' };
 
-const COLUMN_ROLES: Role[] = [
+const COLUMN_ROLES = new Set<Role>([
   'client', 'method', 'url', 'path', 'query', 'protocol', 'status', 'bytes', 'request_length',
   'duration', 'upstream_time', 'upstream_connect', 'upstream_header', 'upstream_addr',
   'upstream_status', 'vhost', 'referer', 'user_agent',
-];
+]);
+const COMPLETE_TIME = new Set(['clf', 'iso', 'epoch_s', 'epoch_ms', 'epoch_us', 'auto']);
+const STRING_COLUMN: Partial<Record<Role, string>> = {
+  client: 'client', method: 'method', url: 'url', path: 'path', protocol: 'protocol', vhost: 'vhost',
+  referer: 'referer', user_agent: 'user_agent',
+};
+const NUMBER_COLUMN: Partial<Record<Role, string>> = { bytes: 'bytes', request_length: 'request_length' };
+const LIST: Partial<Record<Role, [string, string]>> = {
+  upstream_time: ['urt', 'upstream_ms'], upstream_connect: ['uct', 'upstream_connect_ms'],
+  upstream_header: ['uht', 'upstream_header_ms'],
+};
 
-const NUMERIC_SHAPE = new Set(['number']);
+const EMPTY_RECORD = 'ts: 0, start_ts: null, end_ts: null, client: null, method: null, url: null, path: null, ' +
+  'query: null, protocol: null, status: null, bytes: null, request_length: null, duration_ms: null, ' +
+  'upstream_ms: null, upstream_connect_ms: null, upstream_header_ms: null, upstream_attempts: null, ' +
+  'upstream_addr: null, upstream_status: null, upstream_raw: null, vhost: null, referer: null, ' +
+  'user_agent: null, extra: null';
 
-type Text = (v: string) => string | null;
+const q = (s: string): string => JSON.stringify(s);
+const isNumeric = (f: FieldSpec): boolean => f.shape === 'number' || f.role === 'extra_number';
 
-function text(v: string): string | null {
-  return v === '-' || v === '' ? null : unescapeLogValue(v);
-}
-
-function rawText(v: string): string | null {
-  return v === '-' || v === '' ? null : v;
-}
-
-function bad(st: LineState, field: string): void {
-  st.reject ??= 'bad-field';
-  st.detail ??= field;
-}
-
-/** `-`/empty -> null; a number; NaN marks the line bad. */
-function numberOf(v: string, st: LineState, field: string): number | null {
-  if (v === '-' || v === '') return null;
-  const n = Number(v);
-  if (Number.isNaN(n)) { bad(st, field); return null; }
-  return n;
-}
-
-function extraApply(f: FieldSpec, numeric: boolean, text: Text): Apply {
-  const scale = f.scale ?? 1;
-  return (v, st) => {
-    const x = (st.extra ??= {});
-    if (!numeric) { x[f.name] = text(v); return; }
-    const n = numberOf(v, st, f.name);
-    x[f.name] = n === null ? null : Math.round(n * scale * 1000) / 1000;
-  };
-}
-
-function upstreamRaw(st: LineState, key: RawKey, v: string): void {
-  (st.up ??= {})[key] = v;
-}
-
-function columnApply(f: FieldSpec, text: Text): Apply {
-  const toMs = UNIT_TO_MS[f.unit ?? 's'];
-  switch (f.role) {
-    case 'client': return (v, st) => { st.rec.client = text(v); };
-    case 'method': return (v, st) => { st.rec.method = text(v); };
-    case 'url': return (v, st) => { st.rec.url = text(v); };
-    case 'path': return (v, st) => { st.rec.path = text(v); };
-    case 'query': return (v, st) => {
-      const q = text(v);
-      st.rec.query = q !== null && q.charCodeAt(0) === 63 ? q.slice(1) || null : q;
-    };
-    case 'protocol': return (v, st) => { st.rec.protocol = text(v); };
-    case 'vhost': return (v, st) => { st.rec.vhost = text(v); };
-    case 'referer': return (v, st) => { st.rec.referer = text(v); };
-    case 'user_agent': return (v, st) => { st.rec.user_agent = text(v); };
-    case 'status': return (v, st) => {
-      const n = numberOf(v, st, f.name);
-      if (n !== null && !Number.isInteger(n)) bad(st, f.name);
-      st.rec.status = n;
-    };
-    case 'bytes': return (v, st) => { st.rec.bytes = numberOf(v, st, f.name); };
-    case 'request_length': return (v, st) => { st.rec.request_length = numberOf(v, st, f.name); };
-    case 'duration': return (v, st) => {
-      const n = numberOf(v, st, f.name);
-      st.rec.duration_ms = n === null ? null : Math.round(n * toMs * 1000) / 1000;
-    };
-    case 'upstream_time': case 'upstream_connect': case 'upstream_header': {
-      const key: RawKey = f.role === 'upstream_time' ? 'urt' : f.role === 'upstream_connect' ? 'uct' : 'uht';
-      const col = f.role === 'upstream_time' ? 'upstream_ms' : f.role === 'upstream_connect' ? 'upstream_connect_ms' : 'upstream_header_ms';
-      return (v, st) => {
-        upstreamRaw(st, key, v);
-        const ms = sumListMs(v, toMs);
-        if (ms === undefined) bad(st, f.name);
-        st.rec[col] = ms ?? null;
-      };
-    }
-    case 'upstream_addr': return (v, st) => {
-      upstreamRaw(st, 'ua', v);
-      st.rec.upstream_addr = text(lastMember(v));
-    };
-    case 'upstream_status': return (v, st) => {
-      upstreamRaw(st, 'us', v);
-      st.rec.upstream_status = numberOf(lastMember(v), st, f.name);
-    };
-    default: return () => {};
-  }
-}
-
-/** `GET /x?y HTTP/1.1` -> the columns no explicit field already fills. */
-function requestApply(f: FieldSpec, explicit: Set<Role>, text: Text): Apply {
-  const setMethod = !explicit.has('method'), setUrl = !explicit.has('url'), setProto = !explicit.has('protocol');
-  return (v, st) => {
-    const line = text(v);
-    if (line === null) return;
-    const a = line.indexOf(' ');
-    const b = line.lastIndexOf(' ');
-    if (a < 0 && line.charCodeAt(0) === 47) { // a bare target (JSON logs call it `request` too)
-      if (setUrl) st.rec.url = line;
-      return;
-    }
-    if (a <= 0 || !/^[A-Za-z_-]+$/.test(line.slice(0, a))) {
-      (st.extra ??= {})[f.name] = line; // not a request line (TLS probe, garbage): keep it whole
-      return;
-    }
-    if (setMethod) st.rec.method = line.slice(0, a);
-    const hasProto = b > a && line.startsWith('HTTP/', b + 1);
-    if (setUrl) st.rec.url = hasProto ? line.slice(a + 1, b) : line.slice(a + 1);
-    if (setProto && hasProto) st.rec.protocol = line.slice(b + 1);
-  };
-}
-
-function timeApply(f: FieldSpec, side: 'start' | 'end', tz: string): Apply {
-  const read = timeReader(f.time!);
-  return (v, st) => {
-    if (v === '-' || v === '') return;
-    read(v, side === 'start' ? st.start : st.end, tz);
-  };
-}
-
-/** Decide once which field feeds which column; the rest go to extra. */
-function assign(fields: FieldSpec[], opts: PlanOptions): Apply[] {
-  const winner = new Map<string, FieldSpec>();
-  const consider = (key: string, f: FieldSpec): void => {
-    const cur = winner.get(key);
-    if (!cur || (f.rank ?? 0) > (cur.rank ?? 0)) winner.set(key, f);
-  };
-  const sideOf = (f: FieldSpec): 'start' | 'end' =>
-    f.time!.side === 'stamp' ? opts.stampSide : f.time!.side;
+/** The fields that win their column (and complete time stamps their side). */
+function winners(fields: FieldSpec[], sideOf: (f: FieldSpec) => string): Set<FieldSpec> {
+  const best = new Map<string, FieldSpec>();
   const hasUrlSource = fields.some((f) => f.role === 'url' || f.role === 'request');
   for (const f of fields) {
-    if (COLUMN_ROLES.includes(f.role)) {
-      if (hasUrlSource && (f.role === 'path' || f.role === 'query')) continue;
-      consider(f.role, f);
-    } else if (f.role === 'time' && ['clf', 'iso', 'epoch_s', 'epoch_ms', 'epoch_us'].includes(f.time!.parse)) {
-      consider('time:' + sideOf(f), f);
-    }
+    let key: string | null = null;
+    if (COLUMN_ROLES.has(f.role) && !(hasUrlSource && (f.role === 'path' || f.role === 'query'))) key = f.role;
+    else if (f.role === 'time' && COMPLETE_TIME.has(f.time!.parse)) key = 'time:' + sideOf(f);
+    if (key === null) continue;
+    const cur = best.get(key);
+    if (!cur || (f.rank ?? 0) > (cur.rank ?? 0)) best.set(key, f);
   }
-  const explicit = new Set([...winner.values()].map((f) => f.role));
-  const txt = opts.raw ? rawText : text;
-  return fields.map((f) => {
-    const numeric = NUMERIC_SHAPE.has(f.shape) || f.role === 'extra_number' || f.role === 'status' ||
-      f.role === 'bytes' || f.role === 'request_length' || f.role === 'duration';
-    if (f.role === 'skip') return () => {};
-    if (f.role === 'request') return requestApply(f, explicit, txt);
-    if (f.role === 'time') {
-      const complete = winner.get('time:' + sideOf(f));
-      if (complete && complete !== f && ['clf', 'iso', 'epoch_s', 'epoch_ms', 'epoch_us'].includes(f.time!.parse)) {
-        return extraApply(f, false, txt);
-      }
-      return timeApply(f, sideOf(f), opts.tz);
+  return new Set(best.values());
+}
+
+/** Where field i's value comes from, as code. */
+export interface ValueSource {
+  /** an expression giving the value as a string */
+  str(i: number): string;
+  /** expressions for a string holding the value and its start and end in it */
+  range(i: number): [string, string, string];
+}
+
+export const ARRAY_SOURCE: ValueSource = { str: (i) => `v[${i}]`, range: (i) => [`v[${i}]`, '0', `v[${i}].length`] };
+
+export interface PlanCode {
+  /** statements filling `rec` and `ex` and returning the outcome; expects `PLAN_PRELUDE` in scope */
+  body: string;
+  /** the TR argument of the generated code */
+  readers: TimeReader[];
+}
+
+/** Names the plan code uses, bound once when the code is made (see planScope). */
+export const PLAN_PRELUDE = `
+  const N = H.num, NR = H.numRange, MS = H.msRange, T = H.text, REQ = H.requestLine, SUM = H.sumListMs, LAST = H.lastMember,
+    COUNT = H.memberCount, UPRAW = H.upstreamRaw, FIN = H.finishRecord;`;
+
+export function planCode(fields: FieldSpec[], opts: PlanOptions, src: ValueSource): PlanCode {
+  const sideOf = (f: FieldSpec): 'start' | 'end' => (f.time!.side === 'stamp' ? opts.stampSide : f.time!.side);
+  const won = winners(fields, sideOf);
+  const explicit = new Set([...won].map((f) => f.role));
+  const readers: TimeReader[] = [];
+  const extraKeys = new Set<string>();
+  const body: string[] = [];
+  const lists: Record<string, string> = {};
+  const numberInto = (target: string, expr: string, name: string, scale = 1, integer = false): void => {
+    body.push(`x = ${expr}; if (x !== x${integer ? ' || (x !== null && x % 1 !== 0)' : ''}) bad = bad || ${q(name)}; ` +
+      (scale === 1 ? `else ${target} = x;` : `else ${target} = x === null ? null : Math.round(x * ${scale * 1000}) / 1000;`));
+  };
+  const numOf = (i: number): string => `NR(${src.range(i).join(', ')})`;
+  const toExtra = (f: FieldSpec, i: number, numeric: boolean): void => {
+    extraKeys.add(f.name);
+    if (numeric) numberInto(`ex[${q(f.name)}]`, numOf(i), f.name, f.scale ?? 1);
+    else body.push(`ex[${q(f.name)}] = T(${src.str(i)});`);
+  };
+
+  fields.forEach((f, i) => {
+    if (f.role === 'skip') return;
+    if (f.role === 'request') {
+      body.push(`x = REQ(rec, T(${src.str(i)}), ${!explicit.has('method')}, ${!explicit.has('url')}, ${!explicit.has('protocol')});`,
+        `if (x !== null) { ex = ex || {}; ex[${q(f.name)}] = x; }`);
+    } else if (f.role === 'time') {
+      if (COMPLETE_TIME.has(f.time!.parse) && !won.has(f)) return toExtra(f, i, false);
+      readers.push(timeReader(f.time!));
+      body.push(`TR[${readers.length - 1}](${src.range(i).join(', ')}, ${sideOf(f) === 'start' ? 'S' : 'E'}, O.tz);`);
+    } else if (!won.has(f)) {
+      toExtra(f, i, isNumeric(f) && !LIST[f.role] && f.role !== 'upstream_addr' && f.role !== 'upstream_status');
+    } else if (STRING_COLUMN[f.role]) {
+      body.push(`rec.${STRING_COLUMN[f.role]} = T(${src.str(i)});`);
+    } else if (f.role === 'query') {
+      body.push(`x = T(${src.str(i)}); rec.query = x !== null && x.charCodeAt(0) === 63 ? x.slice(1) || null : x;`);
+    } else if (NUMBER_COLUMN[f.role]) {
+      numberInto(`rec.${NUMBER_COLUMN[f.role]}`, numOf(i), f.name);
+    } else if (f.role === 'status') {
+      numberInto('rec.status', numOf(i), f.name, 1, true);
+    } else if (f.role === 'duration') {
+      numberInto('rec.duration_ms', `MS(${src.range(i).join(', ')}, ${UNIT_SCALE[f.unit ?? 's']})`, f.name);
+    } else {
+      // upstream lists: kept whole for upstream_raw, summarised into their columns
+      const key = LIST[f.role]?.[0] ?? (f.role === 'upstream_addr' ? 'ua' : 'us');
+      lists[key] = `l${i}`;
+      body.push(`const l${i} = ${src.str(i)};`);
+      if (LIST[f.role]) {
+        body.push(`x = SUM(l${i}, ${UNIT_SCALE[f.unit ?? 's']}); if (x === undefined) bad = bad || ${q(f.name)}; else rec.${LIST[f.role]![1]} = x;`);
+      } else if (f.role === 'upstream_addr') body.push(`rec.upstream_addr = T(LAST(l${i}));`);
+      else numberInto('rec.upstream_status', `N(LAST(l${i}))`, f.name);
     }
-    if (COLUMN_ROLES.includes(f.role) && winner.get(f.role) === f) return columnApply(f, txt);
-    return extraApply(f, numeric && f.role !== 'upstream_time', txt);
   });
-}
-
-function emptyRecord(): RequestRecord {
+  if (Object.keys(lists).length) {
+    const arg = (k: string): string => lists[k] ?? 'undefined';
+    body.push(`x = UPRAW(${['urt', 'uct', 'uht', 'ua', 'us'].map(arg).join(', ')});`,
+      `if (x !== null) { rec.upstream_raw = x; rec.upstream_attempts = COUNT(${lists.ua ?? lists.urt ?? lists.us}); }`);
+  }
+  const extraInit = extraKeys.size ? `{ ${[...extraKeys].map((k) => `${q(k)}: null`).join(', ')} }` : 'null';
   return {
-    ts: 0, start_ts: null, end_ts: null, client: null, method: null, url: null, path: null,
-    query: null, protocol: null, status: null, bytes: null, request_length: null, duration_ms: null,
-    upstream_ms: null, upstream_connect_ms: null, upstream_header_ms: null, upstream_attempts: null,
-    upstream_addr: null, upstream_status: null, upstream_raw: null, vhost: null, referer: null,
-    user_agent: null, extra: null,
+    body: [
+      'let bad = null, x;', 'S.reset(); E.reset();', `const rec = { ${EMPTY_RECORD} };`, `let ex = ${extraInit};`,
+      ...body, 'return FIN(rec, ex, S, E, bad, O);',
+    ].join('\n'),
+    readers,
   };
 }
 
-/** Absolute-form target -> path+query, host to vhost when unknown. */
-function localiseUrl(rec: RequestRecord): void {
-  const url = rec.url!;
-  if (!(url.startsWith('http://') || url.startsWith('https://'))) return;
-  const hostStart = url.indexOf('//') + 2;
-  const slash = url.indexOf('/', hostStart);
-  const q = url.indexOf('?', hostStart);
-  const cut = slash < 0 ? q : q < 0 ? slash : Math.min(slash, q);
-  rec.vhost ??= url.slice(hostStart, cut < 0 ? url.length : cut) || null;
-  const rest = cut < 0 ? '/' : url.slice(cut);
-  rec.url = rest.startsWith('?') ? '/' + rest : rest;
-}
-
-/** The per-line steps after every field was applied: times, URL parts, upstream summary. */
-export function finishRecord(st: LineState, opts: PlanOptions): ParseOutcome {
-  if (st.reject) return { type: 'reject', reason: st.reject, detail: st.detail };
-  const start = st.start.resolve(opts.tz);
-  const end = st.end.resolve(opts.tz);
-  if ((start !== null && Number.isNaN(start)) || (end !== null && Number.isNaN(end))) {
-    return { type: 'reject', reason: 'bad-timestamp' };
-  }
-  const ts = opts.stampSide === 'end' ? end ?? start : start ?? end;
-  if (ts === null) return { type: 'reject', reason: 'bad-timestamp', detail: 'no time stamp' };
-  const rec = st.rec;
-  const d = rec.duration_ms;
-  rec.ts = ts;
-  rec.start_ts = start ?? (end !== null && d !== null ? Math.round(end - d) : null);
-  rec.end_ts = end ?? (start !== null && d !== null ? Math.round(start + d) : null);
-  // a path-only field may still hold a query (PHP-FPM %r without %Q%q): always re-split the URL
-  if (rec.url === null && rec.path !== null) rec.url = rec.query !== null ? rec.path + '?' + rec.query : rec.path;
-  if (rec.url !== null) {
-    localiseUrl(rec);
-    const parts = splitUrl(rec.url);
-    rec.path = parts.path;
-    rec.query = parts.query;
-  }
-  if (st.up) {
-    rec.upstream_raw = formatUpstreamRaw(st.up);
-    const counted = st.up.ua ?? st.up.urt ?? st.up.us;
-    if (counted !== undefined && rec.upstream_raw !== null) rec.upstream_attempts = memberCount(counted);
-  }
-  rec.extra = st.extra;
-  return { type: 'request', record: rec };
-}
-
-export function newLineState(): LineState {
+/** The values the generated code's free names (H, TR, S, E, O) are bound to. */
+export function planScope(opts: PlanOptions, readers: TimeReader[]): { names: string[]; values: unknown[] } {
+  const H = {
+    num, numRange, msRange, text: opts.raw ? rawText : text, requestLine, sumListMs, lastMember, memberCount, upstreamRaw, finishRecord,
+  };
   return {
-    rec: emptyRecord(), extra: null, start: new TimeSide(), end: new TimeSide(),
-    up: null, reject: null, detail: undefined,
+    names: ['H', 'TR', 'S', 'E', 'O'],
+    values: [H, readers, new TimeSide(), new TimeSide(), { tz: opts.tz, stampSide: opts.stampSide }],
   };
 }
 
-export function resetLineState(st: LineState): void {
-  st.rec = emptyRecord();
-  st.extra = null;
-  st.start.reset();
-  st.end.reset();
-  st.up = null;
-  st.reject = null;
-  st.detail = undefined;
-}
-
+/** A builder from an array of value strings. */
 export function compilePlan(fields: FieldSpec[], opts: PlanOptions): Plan {
-  const applies = assign(fields, opts);
-  const st = newLineState();
-  const n = applies.length;
-  return {
-    build(values) {
-      resetLineState(st);
-      for (let i = 0; i < n; i++) applies[i](values[i], st);
-      return finishRecord(st, opts);
-    },
-  };
+  const { body, readers } = planCode(fields, opts, ARRAY_SOURCE);
+  const scope = planScope(opts, readers);
+  const source = `${PLAN_PRELUDE}\n return function build(v) {\n${body}\n};`;
+  const make = new Function(...scope.names, source) as (...a: unknown[]) => Plan['build'];
+  return { build: make(...scope.values) };
 }
