@@ -20,14 +20,14 @@ const PERCENT: Convert = (n, u) => (u === '%' || u === '' ? n : null);
 const PLAIN: Convert = (n, u) => (u === '' ? n : null);
 
 /** key -> the field it becomes and how its value converts to that field's unit */
-const KEYS: Record<string, [FieldSpec, Convert]> = {};
+const KEYS: Record<string, [FieldSpec, Convert | null]> = {};
 const duration: FieldSpec = { name: 'duration_ms', role: 'duration', shape: 'number', unit: 'ms' };
 for (const k of ['dur', 'duration', 'd', 'took', 'time_taken']) KEYS[k] = [duration, DURATION_MS];
 for (const k of ['mem', 'memory', 'm']) KEYS[k] = [{ name: 'memory_kb', role: 'extra_number', shape: 'number' }, MEMORY_KB];
 KEYS.cpu = [{ name: 'cpu_pct', role: 'extra_number', shape: 'number' }, PERCENT];
 KEYS.pid = [{ name: 'pid', role: 'extra_number', shape: 'number' }, PLAIN];
 KEYS.ppid = [{ name: 'ppid', role: 'extra_number', shape: 'number' }, PLAIN];
-KEYS.pool = [{ name: 'pool', role: 'extra', shape: 'token' }, PLAIN];
+KEYS.pool = [{ name: 'pool', role: 'extra', shape: 'token' }, null];
 
 const NO_MATCH: ParseOutcome = { type: 'reject', reason: 'no-match' };
 
@@ -54,7 +54,7 @@ export function createPhpFpmDefaultParser(tz: string): LineParser {
       for (let i = 0; i < items.length; i++) {
         const it = items[i];
         sig += (it.key ?? '') + ' ';
-        const conv = it.key === null ? undefined : KEYS[it.key]?.[1];
+        const conv = it.key === null ? null : KEYS[it.key]?.[1];
         let v = it.value;
         if (conv && v !== '-') {
           const nu = numberWithUnit(v);
