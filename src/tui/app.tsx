@@ -2,20 +2,20 @@
 // command (keys.ts), the command an action on the state (state.ts); views only draw props, and
 // data arrives through hooks from the query worker.
 import { useEffect, useReducer, useRef, useSyncExternalStore } from 'react';
-import { Box, Text, useApp, useInput } from 'ink';
+import { Box, Text, useApp, useInput, type Key } from 'ink';
 import { Header, type LiveStatus } from './views/header.js';
 import { Timeline } from './views/timeline.js';
 import { plotWidth } from './views/timeline-draw.js';
 import { Tabs } from './views/tabs.js';
 import { Panel, visibleRows } from './views/panel.js';
-import { Drill, drillLines } from './views/drill.js';
+import { Drill as DrillView, drillLines } from './views/drill.js';
 import { Footer } from './views/footer.js';
 import { Help } from './views/help.js';
 import { useQuery } from './hooks/use-query.js';
 import { useTerminalSize, type Size } from './hooks/use-terminal-size.js';
 import { commandFor, type Command } from './keys.js';
 import { current, initialState, reduce, type Action, type UiState } from './state.js';
-import { PANELS, type CursorDetail, type DrillData, type HeaderData, type PanelId, type Query, type Table, type TimelineData, type SpikesData, type Window } from './data/types.js';
+import { PANELS, type CursorDetail, type Drill, type DrillData, type HeaderData, type PanelId, type Query, type Table, type TimelineData, type SpikesData, type Window } from './data/types.js';
 import type { QueryClient } from './data/client.js';
 import { termSafe } from '../util/sanitize.js';
 
@@ -69,6 +69,12 @@ export function App(props: AppProps) {
   const spikesQ = useQuery<SpikesData>(client, w ? { type: 'spikes', window: w } : null);
   const spikes = spikesQ.data && w && sameWindow(spikesQ.data.window, w) ? spikesQ.data.spikes : [];
   const buckets = tl?.buckets ?? [];
+  // while a new window loads, the old bars stay: place the cursor and the mark on them by time
+  const shown = tl?.window;
+  const toShown = (i: number) => (w && shown && !sameWindow(w, shown) ? Math.floor((w.from + i * w.bucketMs - shown.from) / shown.bucketMs) : i);
+  const shownCursor = toShown(state.cursor);
+  const shownMark = state.mark ? { a: toShown(state.mark.a), b: toShown(state.mark.b) } : null;
+  const shownOffset = w && shown && !sameWindow(w, shown) ? Math.max(0, Math.min(shownCursor, buckets.length - columns)) : state.offset;
   const cursorT = w ? w.from + state.cursor * w.bucketMs : 0;
   const detail = useQuery<CursorDetail>(client, w && buckets.length ? { type: 'cursor', window: w, t: cursorT } : null);
   const panelQ: Query | null = !w ? null : state.drill ? { type: 'drill', drill: state.drill, window: w } : { type: 'panel', panel: state.panel, window: w };
@@ -136,34 +142,48 @@ export function App(props: AppProps) {
         return;
       }
       case 'enter': {
-        if (state.mark) return dispatch({ type: 'zoom-in' });
-        if (state.drill || !table) return;
-        const row = rows[selected];
-        if (!row) return;
-        if (table.drill && table.drillKey && row[table.drillKey] != null) {
+        const row = !state.drill && table ? rows[selected] : undefined;
+        let drill: Drill | null = null;
+        if (row && table?.drill && table.drillKey && row[table.drillKey] != null) {
           const first = table.columns.find((c) => c.kind === 'text');
-          return dispatch({ type: 'drill', drill: {
+          drill = {
             kind: table.drill, key: String(row[table.drillKey]), label: String(row[first?.key ?? table.drillKey] ?? ''),
             order: state.panel === 'oversized' ? 'bytes' : 'duration',
-          } });
+          };
         }
-        if (typeof row.from === 'number' && typeof row.to === 'number') return dispatch({ type: 'zoom-to', from: row.from, to: row.to });
-        return;
+        const zoomTo = row && typeof row.from === 'number' && typeof row.to === 'number' ? { from: row.from, to: row.to } : null;
+        return dispatch({ type: 'enter', drill, zoomTo });
       }
     }
   };
 
-  useInput((input, key) => {
-    if (state.editingFilter) {
-      if (key.return) return dispatch({ type: 'filter-done' });
-      if (key.escape) return dispatch({ type: 'filter-cancel' });
-      if (key.backspace || key.delete) return dispatch({ type: 'filter-text', text: state.filter.slice(0, -1) });
-      if (input && !key.ctrl && !key.meta) return dispatch({ type: 'filter-text', text: state.filter + input });
-      return;
+  // Keys can arrive faster than renders (typing, pasting, scripts): the filter's editing state
+  // and text live in refs so no keystroke is judged by a stale render; the handler itself is
+  // the latest render's.
+  const editing = useRef(false);
+  const filterText = useRef('');
+  const handler = useRef<(input: string, key: Key) => void>(() => undefined);
+  handler.current = (input, key) => {
+    if (editing.current) {
+      if (key.return || key.escape) {
+        editing.current = false;
+        if (key.escape) filterText.current = '';
+        return dispatch({ type: key.escape ? 'filter-cancel' : 'filter-done' });
+      }
+      if (key.backspace || key.delete) filterText.current = filterText.current.slice(0, -1);
+      else if (input && !key.ctrl && !key.meta) filterText.current += input;
+      else return;
+      return dispatch({ type: 'filter-text', text: filterText.current });
     }
     const cmd = commandFor(input, key);
+    if (cmd === 'filter') {
+      editing.current = true;
+      filterText.current = state.filter;
+    }
+    if (cmd === 'back' && state.filter && !state.drill && !state.help) filterText.current = '';
     if (cmd) run(cmd);
-  });
+  };
+  useInput((input, key) => handler.current(input, key));
 
   const loading = header.loading || timeline.loading;
   return (
@@ -174,15 +194,15 @@ export function App(props: AppProps) {
       ) : (
         <>
           {tl ? (
-            <Timeline buckets={buckets} bucketMs={tl.window.bucketMs} spikes={spikes} cursor={state.cursor} mark={state.mark}
-              offset={state.offset} width={size.columns} height={lay.chart} tz={tz} color={props.color} detail={detail.data} />
+            <Timeline buckets={buckets} bucketMs={tl.window.bucketMs} spikes={spikes} cursor={shownCursor} mark={shownMark}
+              offset={shownOffset} width={size.columns} height={lay.chart} tz={tz} color={props.color} detail={detail.data} />
           ) : (
             <Box height={lay.chart + 4}><Text dimColor>{h && h.from === null ? 'no rows yet: waiting for data' : header.error ? `cannot read the database: ${termSafe(header.error)}` : 'loading the timeline...'}</Text></Box>
           )}
           <Tabs panel={state.panel} width={size.columns} color={props.color} />
           <Box height={lay.panel} flexDirection="column" overflow="hidden">
             {state.drill ? (
-              <Drill data={drill} scroll={state.drillRow} width={size.columns} height={lay.panel} tz={tz} color={props.color}
+              <DrillView data={drill} scroll={state.drillRow} width={size.columns} height={lay.panel} tz={tz} color={props.color}
                 loading={body.loading} error={body.error} />
             ) : (
               <Panel table={table} rows={rows} selected={selected} sortKey={table?.sorts[state.sort[state.panel]]} width={size.columns}

@@ -38,6 +38,9 @@ export type Action =
   | { type: 'panel-step'; dir: -1 | 1 }
   | { type: 'row'; delta: number; rows: number }
   | { type: 'drill'; drill: Drill }
+  /** Enter: zoom into the marked window if there is one (decided on the latest state), else open
+   * what the selected row offers */
+  | { type: 'enter'; drill: Drill | null; zoomTo: { from: number; to: number } | null }
   | { type: 'back' }
   | { type: 'filter-start' }
   | { type: 'filter-text'; text: string }
@@ -170,6 +173,12 @@ export function reduce(s0: UiState, a: Action, columns: number): UiState {
     }
     case 'drill':
       return { ...s, drill: a.drill, drillRow: 0 };
+    case 'enter':
+      if (s.mark) return reduce(s, { type: 'zoom-in' }, columns);
+      if (s.drill) return s;
+      if (a.drill) return { ...s, drill: a.drill, drillRow: 0 };
+      if (a.zoomTo) return reduce(s, { type: 'zoom-to', ...a.zoomTo }, columns);
+      return s;
     case 'back':
       // one step back: the drill-down, then the filter, then the mark, then the zoom
       if (s.help) return { ...s, help: false };

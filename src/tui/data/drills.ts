@@ -81,9 +81,13 @@ function routeDrill(db: DB, w: Window, tier: string, d: Drill): DrillData {
   };
 }
 
-/** digits vary from line to line (pids, connection numbers, ports): fold them to see the message shapes */
-function shape(message: string): string {
-  return message.replace(/\d+(\.\d+)?/g, 'N');
+/**
+ * A message's shape: without nginx's per-request context (", client: ..., request: ...") and with
+ * digits (pids, connection numbers, ports, seconds) folded, so lines that say the same thing count
+ * together.
+ */
+export function shape(message: string): string {
+  return message.replace(/, (client|server|request|upstream|host|referrer): .*$/, '').replace(/\d+(\.\d+)?/g, 'N');
 }
 
 function eventDrill(db: DB, w: Window, d: Drill): DrillData {

@@ -71,7 +71,7 @@ export function sources(db: DB, host: string | null): Table {
   }
   return {
     columns: [
-      { key: 'path', title: 'source', kind: 'text' },
+      { key: 'path', title: 'source', kind: 'text', cut: 'start' },
       { key: 'format', title: 'format', kind: 'text', width: 16 },
       { key: 'lines', title: 'lines', kind: 'int', width: 8 },
       { key: 'parsed', title: 'parsed', kind: 'int', width: 8 },

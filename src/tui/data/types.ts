@@ -69,6 +69,8 @@ export interface Column {
   kind: ColumnKind;
   /** fixed width in cells; text columns without one share what is left */
   width?: number;
+  /** cut long text at its start (paths: the file name is the part worth keeping) */
+  cut?: 'start';
 }
 
 export interface Table {

@@ -36,7 +36,8 @@ export interface PanelProps {
 export function Panel(p: PanelProps) {
   if (p.error) return <Text color={p.color ? 'red' : undefined} wrap="truncate-end">{`query failed: ${termSafe(p.error)}`}</Text>;
   if (!p.table) return <Text dimColor>{p.loading ? 'loading...' : ''}</Text>;
-  const note = (p.table.note ?? '') + (p.rows.length !== p.table.rows.length ? ` | ${p.rows.length} of ${p.table.rows.length} rows match` : '');
+  // the match count first: the note is cut at the screen's edge
+  const note = (p.rows.length !== p.table.rows.length ? `${p.rows.length} of ${p.table.rows.length} rows match | ` : '') + (p.table.note ?? '');
   return (
     <Box flexDirection="column">
       <Text dimColor wrap="truncate-end">{termSafe(note)}{p.loading ? ' ...' : ''}</Text>

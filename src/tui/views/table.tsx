@@ -35,7 +35,7 @@ export function formatRow(columns: Column[], widths: number[], row: Row, tz: str
   if (typeof row._line === 'string') return truncate(termSafe(row._line), widths.reduce((a, w) => a + w + 1, -1));
   return columns.map((c, i) => {
     const text = termSafe(cell(row[c.key] ?? null, c.kind, tz));
-    const cut = truncate(text, widths[i]);
+    const cut = c.cut === 'start' && text.length > widths[i] ? '…' + text.slice(text.length - widths[i] + 1) : truncate(text, widths[i]);
     return numeric(c) ? cut.padStart(widths[i]) : cut.padEnd(widths[i]);
   }).join(' ');
 }

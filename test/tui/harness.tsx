@@ -1,0 +1,50 @@
+// Test harness: the App over a real database, its queries run in-process (the worker thread
+// is the same engine; the tmux test covers it through the built program), keys typed as bytes.
+import { render } from 'ink-testing-library';
+import { App } from '../../src/tui/app.js';
+import { QueryClient } from '../../src/tui/data/client.js';
+import { InProcessExecutor } from '../../src/tui/data/executors.js';
+import { exportPostmortem } from '../../src/tui/export.js';
+import type { PanelId } from '../../src/tui/data/types.js';
+
+export const KEY = {
+  right: '\x1b[C', left: '\x1b[D', up: '\x1b[A', down: '\x1b[B', shiftRight: '\x1b[1;2C', shiftLeft: '\x1b[1;2D',
+  enter: '\r', esc: '\x1b', tab: '\t', backspace: '\x7f', pageDown: '\x1b[6~',
+};
+
+export interface Screen {
+  frame(): string;
+  /** type keys one at a time, letting each one render */
+  press(...keys: string[]): Promise<void>;
+  /** wait until the frame satisfies `test` (a substring or a predicate) */
+  until(test: string | RegExp | ((f: string) => boolean), timeoutMs?: number): Promise<string>;
+  client: QueryClient;
+  unmount(): void;
+}
+
+export async function open(db: string, opts: { columns?: number; rows?: number; panel?: PanelId; exportDir?: string } = {}): Promise<Screen> {
+  const client = new QueryClient(new InProcessExecutor(db, 'UTC'));
+  const size = { columns: opts.columns ?? 100, rows: opts.rows ?? 32 };
+  const r = render(<App client={client} tz="UTC" host={null} size={size} color={false} initialPanel={opts.panel}
+    onExport={(w) => exportPostmortem(client, w, { dbPath: db, tz: 'UTC', dir: opts.exportDir })} />);
+  const frame = () => r.lastFrame() ?? '';
+  const until = async (test: string | RegExp | ((f: string) => boolean), timeoutMs = 5000) => {
+    const ok = typeof test === 'function' ? test : (f: string) => (typeof test === 'string' ? f.includes(test) : test.test(f));
+    const t0 = Date.now();
+    while (!ok(frame())) {
+      if (Date.now() - t0 > timeoutMs) throw new Error(`screen never matched ${String(test)}; last frame:\n${frame()}`);
+      await new Promise((res) => setTimeout(res, 10));
+    }
+    return frame();
+  };
+  const press = async (...keys: string[]) => {
+    for (const k of keys) {
+      r.stdin.write(k);
+      // let the key's state change render (and the queries it starts settle)
+      await new Promise((res) => setTimeout(res, 30));
+    }
+  };
+  // the first frame with the timeline and the panel drawn
+  await until((f) => f.includes('┤') && !f.includes('loading'), 10_000);
+  return { frame, press, until, client, unmount: () => { r.unmount(); void client.close(); } };
+}
