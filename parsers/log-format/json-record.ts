@@ -1,8 +1,7 @@
 // One JSON object per line -> RequestRecord. Keys are mapped by json-keys.ts (or --field);
-// the set of keys a line carries decides its plan, and real logs repeat one set, so plans are
-// cached by it. Keys no column wants are kept in extra with their JSON type.
+// the set of mapped keys a line carries decides its plan, and real logs repeat one set, so
+// plans are cached by it. Keys no column wants are kept in extra with their JSON type.
 import type { LineParser, ParseOutcome, ParserOptions } from '../types.js';
-import type { FieldSpec } from './fields.js';
 import { fieldMapKey, jsonKey, type JsonKey } from './json-keys.js';
 import { numberWithUnit } from './kv-tail.js';
 import { compilePlan, UNIT_TO_MS, type Plan } from './plan.js';
@@ -45,13 +44,6 @@ function durationText(v: Scalar, unit: keyof typeof UNIT_TO_MS): string {
   return u in UNIT_TO_MS ? String(nu.n * UNIT_TO_MS[u as keyof typeof UNIT_TO_MS]) : s;
 }
 
-interface LinePlan {
-  plan: Plan;
-  /** per flattened key: its slot in the plan's values, or -1 for extra */
-  slots: number[];
-  units: Array<JsonKey['durationUnit']>;
-}
-
 export function createJsonAccessParser(o: ParserOptions): LineParser {
   const mapped = new Map<string, JsonKey | null>();
   for (const [key, column] of Object.entries(o.fieldMap ?? {})) mapped.set(key, fieldMapKey(key, column));
@@ -63,21 +55,12 @@ export function createJsonAccessParser(o: ParserOptions): LineParser {
     }
     return m;
   };
-  const plans = new Map<string, LinePlan | null>();
+  const plans = new Map<string, Plan | null>();
 
-  function planFor(keys: string[]): LinePlan | null {
-    const specs: FieldSpec[] = [];
-    const slots: number[] = [];
-    const units: LinePlan['units'] = [];
-    for (const k of keys) {
-      const m = lookup(k);
-      slots.push(m ? specs.length : -1);
-      units.push(m?.durationUnit);
-      if (m) specs.push(m.spec);
-    }
-    const has = (roles: string[]): boolean => specs.some((s) => roles.includes(s.role));
+  function planFor(keys: JsonKey[]): Plan | null {
+    const has = (roles: string[]): boolean => keys.some((k) => roles.includes(k.spec.role));
     if (!has(['time']) || !has(['url', 'path', 'request', 'status'])) return null;
-    return { plan: compilePlan(specs, { tz: o.tz, stampSide: 'end', raw: true }), slots, units };
+    return compilePlan(keys.map((k) => k.spec), { tz: o.tz, stampSide: 'end', raw: true });
   }
 
   return {
@@ -91,28 +74,33 @@ export function createJsonAccessParser(o: ParserOptions): LineParser {
       const keys: string[] = [];
       const vals: Scalar[] = [];
       flatten(obj as Record<string, unknown>, '', keys, vals, 0);
-      const sig = keys.join('\u0000');
+      // the plan depends on the mapped keys only: lines that differ in other keys (Caddy's
+      // headers) share one plan
+      const maps: Array<JsonKey | null> = keys.map(lookup);
+      const used: JsonKey[] = [];
+      let sig = '';
+      for (let i = 0; i < keys.length; i++) {
+        const m = maps[i];
+        if (m) { used.push(m); sig += keys[i] + '\u0000'; }
+      }
       let lp = plans.get(sig);
       if (lp === undefined) {
-        lp = planFor(keys);
+        lp = planFor(used);
         if (plans.size >= CACHE_MAX) plans.clear();
         plans.set(sig, lp);
       }
       if (!lp) return { type: 'reject', reason: 'no-match', detail: 'no time or request fields' };
       const values: string[] = [];
-      for (let i = 0; i < keys.length; i++) {
-        const slot = lp.slots[i];
-        if (slot < 0) continue;
-        const unit = lp.units[i];
-        values[slot] = unit ? durationText(vals[i], unit) : asText(vals[i]);
-      }
-      const out = lp.plan.build(values);
-      if (out.type !== 'request') return out;
-      for (let i = 0; i < keys.length; i++) {
-        if (lp.slots[i] >= 0) continue;
+      let extra: Record<string, string | number | null> | null = null;
+      for (let i = 0, slot = 0; i < keys.length; i++) {
+        const m = maps[i];
         const v = vals[i];
-        (out.record.extra ??= {})[keys[i]] = typeof v === 'boolean' ? String(v) : v;
+        if (m) values[slot++] = m.durationUnit ? durationText(v, m.durationUnit) : asText(v);
+        else (extra ??= {})[keys[i]] = typeof v === 'boolean' ? String(v) : v;
       }
+      const out = lp.build(values);
+      if (out.type !== 'request' || !extra) return out;
+      out.record.extra = out.record.extra ? Object.assign(out.record.extra, extra) : extra;
       return out;
     },
   };
