@@ -15,9 +15,17 @@ const EMAIL = /^[^@/\s]+@[^@/\s]+\.[a-z]{2,}$/i;
 // Long mixed tokens (session ids, base64 / base64url): letters AND digits, 20+ characters.
 const TOKEN = /^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9_\-=~%+]{20,}$/;
 
+function allDigits(seg: string): boolean {
+  for (let i = seg.charCodeAt(0) === 45 ? 1 : 0; i < seg.length; i++) {
+    const c = seg.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return seg.length > 0 && seg !== '-';
+}
+
 function foldSegment(seg: string): string {
-  if (seg === '') return seg;
-  if (NUMBER.test(seg)) return ':id';
+  if (seg === '' || !MAY_FOLD.test(seg)) return seg;
+  if (allDigits(seg)) return ':id';
   if (UUID.test(seg)) return ':uuid';
   if (DATE.test(seg)) return ':date';
   if (EMAIL.test(seg)) return ':email';
