@@ -10,7 +10,8 @@
 -- param: baseline (duration, default: auto) how much time before the window to compare with (auto: 4 x the window, at least 1m, from the start of the data at most)
 -- param: limit (int, default: 10) rows per section
 -- ranking: routes by extra busy time (time served in the window minus the before-rate scaled to the
---   window: what the incident cost); upstreams by extra failures; clients by extra requests; events
+--   window: what the incident cost); upstreams by extra failures; clients by extra requests (against
+--   the same length of time before the window); events
 --   and stacks by count in the window. ratio = rate in the window / rate before (null: none before).
 -- time: requests by their start, events and slowlog entries at their stamp. Derived parameters
 --   :base_from, :base_to (the comparison period) and :base_from_minute, :base_to_minute are bound
@@ -42,9 +43,11 @@ WITH parts AS (
   SELECT CASE WHEN coalesce(r.start_ts, r.ts) >= :from THEN 'during' ELSE 'before' END AS period,
     coalesce(r.route, '') AS route, count(*) AS n, sum(r.status >= 500) AS e, total(r.duration_ms) AS busy, hist(r.duration_ms) AS h
   FROM requests r
-  WHERE coalesce(r.start_ts, r.ts) >= :base_from AND coalesce(r.start_ts, r.ts) < :to
-    AND ((coalesce(r.start_ts, r.ts) < :base_from_minute OR coalesce(r.start_ts, r.ts) >= :base_to_minute) AND coalesce(r.start_ts, r.ts) < :from
-      OR (coalesce(r.start_ts, r.ts) < :from_minute OR coalesce(r.start_ts, r.ts) >= :to_minute) AND coalesce(r.start_ts, r.ts) >= :from)
+  -- the partial minutes at the edges of both periods, as four plain ranges (the start index serves them)
+  WHERE ((coalesce(r.start_ts, r.ts) >= :base_from AND coalesce(r.start_ts, r.ts) < min(:base_to, :base_from_minute))
+      OR (:base_to_minute >= :base_from_minute AND coalesce(r.start_ts, r.ts) >= max(:base_from, :base_to_minute) AND coalesce(r.start_ts, r.ts) < :base_to)
+      OR (coalesce(r.start_ts, r.ts) >= :from AND coalesce(r.start_ts, r.ts) < min(:to, :from_minute))
+      OR (:to_minute >= :from_minute AND coalesce(r.start_ts, r.ts) >= max(:from, :to_minute) AND coalesce(r.start_ts, r.ts) < :to))
     AND (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
   GROUP BY 1, 2
   UNION ALL
@@ -73,9 +76,11 @@ WITH parts AS (
   SELECT CASE WHEN coalesce(r.start_ts, r.ts) >= :from THEN 'during' ELSE 'before' END AS period,
     a.addr AS upstream, count(*) AS n, sum(a.failed) AS f, sum(a.status = 504) AS tmo, hist(a.ms) AS h
   FROM requests r, upstream_attempts(coalesce(r.upstream_raw, ''), coalesce(r.upstream_addr, ''), coalesce(r.upstream_status, -1), coalesce(r.upstream_ms, -1)) a
-  WHERE coalesce(r.start_ts, r.ts) >= :base_from AND coalesce(r.start_ts, r.ts) < :to
-    AND ((coalesce(r.start_ts, r.ts) < :base_from_minute OR coalesce(r.start_ts, r.ts) >= :base_to_minute) AND coalesce(r.start_ts, r.ts) < :from
-      OR (coalesce(r.start_ts, r.ts) < :from_minute OR coalesce(r.start_ts, r.ts) >= :to_minute) AND coalesce(r.start_ts, r.ts) >= :from)
+  -- the partial minutes at the edges of both periods, as four plain ranges (the start index serves them)
+  WHERE ((coalesce(r.start_ts, r.ts) >= :base_from AND coalesce(r.start_ts, r.ts) < min(:base_to, :base_from_minute))
+      OR (:base_to_minute >= :base_from_minute AND coalesce(r.start_ts, r.ts) >= max(:base_from, :base_to_minute) AND coalesce(r.start_ts, r.ts) < :base_to)
+      OR (coalesce(r.start_ts, r.ts) >= :from AND coalesce(r.start_ts, r.ts) < min(:to, :from_minute))
+      OR (:to_minute >= :from_minute AND coalesce(r.start_ts, r.ts) >= max(:from, :to_minute) AND coalesce(r.start_ts, r.ts) < :to))
     AND (r.upstream_raw IS NOT NULL OR r.upstream_addr IS NOT NULL)
     AND (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
   GROUP BY 1, 2
@@ -101,17 +106,20 @@ FROM g WHERE nd > 0
 ORDER BY change DESC, fd DESC, upstream
 LIMIT :limit
 -- section: clients
-WITH g AS (
+-- clients are compared with the same length of time just before the window (not the whole
+-- baseline): there is no per-client rollup, and these are raw rows
+WITH p AS (SELECT max(:base_from, :from - (:to - :from)) AS lo),
+g AS (
   SELECT coalesce(r.client, '') AS client,
     sum(coalesce(r.start_ts, r.ts) < :from) AS nb, sum(coalesce(r.start_ts, r.ts) >= :from) AS nd,
     sum(coalesce(r.start_ts, r.ts) < :from AND r.status >= 500) AS eb, sum(coalesce(r.start_ts, r.ts) >= :from AND r.status >= 500) AS ed
-  FROM requests r
-  WHERE coalesce(r.start_ts, r.ts) >= :base_from AND coalesce(r.start_ts, r.ts) < :to
+  FROM requests r, p
+  WHERE coalesce(r.start_ts, r.ts) >= p.lo AND coalesce(r.start_ts, r.ts) < :to
     AND (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
   GROUP BY 1)
 SELECT client AS item, NULL AS detail, nb AS before, nd AS during,
-  round((1.0 * nd / (:to - :from)) / nullif(1.0 * nb / nullif(:base_to - :base_from, 0), 0), 2) AS ratio,
-  round(nd - 1.0 * nb * (:to - :from) / nullif(:base_to - :base_from, 0), 1) AS change,
+  round((1.0 * nd / (:to - :from)) / nullif(1.0 * nb / nullif(:from - (SELECT lo FROM p), 0), 0), 2) AS ratio,
+  round(nd - 1.0 * nb * (:to - :from) / nullif(:from - (SELECT lo FROM p), 0), 1) AS change,
   eb AS errors_before, ed AS errors_during
 FROM g WHERE nd > 0
 ORDER BY change DESC, nd DESC, client

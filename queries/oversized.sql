@@ -13,6 +13,19 @@
 --   request with the same request line (and client, when both name one) that was in flight then.
 --   Route sizes: whole minutes from the per-minute rollup (p50/p99 within 2.2 %), edges from rows.
 -- section: largest
+-- the largest requests lie in the minutes (per route) with the largest maximum: look only there,
+-- and in the rows of the partial minutes at the range's edges
+WITH top AS (
+  SELECT t, nullif(route, '') AS route FROM rollup_minute
+  WHERE tier = :tier AND t >= :from_minute AND t < :to_minute AND (:host IS NULL OR host = :host) AND bytes_max IS NOT NULL
+  ORDER BY bytes_max DESC LIMIT :limit),
+cand AS (
+  SELECT r.id FROM top JOIN requests r
+    ON r.route IS top.route AND r.ts >= top.t AND r.ts < top.t + 60000 + (SELECT coalesce(max(value), 0) FROM rollup_state WHERE name = 'max_duration_ms') + 1000
+   AND coalesce(r.start_ts, r.ts) >= top.t AND coalesce(r.start_ts, r.ts) < top.t + 60000
+  UNION
+  SELECT r.id FROM requests r WHERE ((coalesce(r.start_ts, r.ts) >= :from AND coalesce(r.start_ts, r.ts) < min(:to, :from_minute))
+      OR (:to_minute >= :from_minute AND coalesce(r.start_ts, r.ts) >= max(:from, :to_minute) AND coalesce(r.start_ts, r.ts) < :to)))
 SELECT
   iso(coalesce(r.start_ts, r.ts)) AS start,
   iso(r.ts) AS time,
@@ -25,18 +38,17 @@ SELECT
   round(r.duration_ms - coalesce(r.upstream_ms, 0), 3) AS client_ms,
   r.client,
   r.upstream_addr AS upstream
-FROM requests r
-WHERE coalesce(r.start_ts, r.ts) >= :from AND coalesce(r.start_ts, r.ts) < :to AND r.bytes IS NOT NULL
-  AND (:host IS NULL OR r.host = :host)
+FROM cand JOIN requests r ON r.id = cand.id
+WHERE r.bytes IS NOT NULL AND (:host IS NULL OR r.host = :host)
   AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
-ORDER BY r.bytes DESC
+ORDER BY r.bytes DESC, r.id
 LIMIT :limit
 -- section: routes
 WITH parts AS (
   SELECT coalesce(r.route, '') AS route, count(*) AS n, total(r.bytes) AS total, max(r.bytes) AS mx, hist(r.bytes) AS h
   FROM requests r
-  WHERE coalesce(r.start_ts, r.ts) >= :from AND coalesce(r.start_ts, r.ts) < :to
-    AND (coalesce(r.start_ts, r.ts) < :from_minute OR coalesce(r.start_ts, r.ts) >= :to_minute)
+  WHERE ((coalesce(r.start_ts, r.ts) >= :from AND coalesce(r.start_ts, r.ts) < min(:to, :from_minute))
+      OR (:to_minute >= :from_minute AND coalesce(r.start_ts, r.ts) >= max(:from, :to_minute) AND coalesce(r.start_ts, r.ts) < :to))
     AND (:host IS NULL OR r.host = :host)
     AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
   GROUP BY 1

@@ -11,30 +11,48 @@
 -- time: events at their stamp, requests by their start. Request lines are rebuilt from the stored
 --   fields (time, client, request, status, bytes, duration): the raw line is not kept.
 -- section: events
-WITH e AS (
-  SELECT *, row_number() OVER (PARTITION BY component, kind ORDER BY ts, id) AS k, count(*) OVER (PARTITION BY component, kind) AS n
-  FROM events
-  WHERE ts >= :from AND ts < :to AND (:host IS NULL OR host = :host) AND kind NOT IN ('lifecycle', 'other'))
-SELECT iso(ts) AS time, component, kind, n AS count, message AS line
-FROM e WHERE k = 1
-ORDER BY n DESC, ts
+WITH k AS (
+  SELECT component, kind, sum(events) AS n, min(first_ts) AS first FROM rollup_events
+  WHERE t >= :from AND t < :to AND (:host IS NULL OR host = :host) AND kind NOT IN ('lifecycle', 'other')
+  GROUP BY component, kind)
+SELECT iso(k.first) AS time, k.component, k.kind, k.n AS count,
+  (SELECT e.message FROM events e WHERE e.kind = k.kind AND e.ts = k.first AND e.component = k.component
+     AND (:host IS NULL OR e.host = :host) ORDER BY e.id LIMIT 1) AS line
+FROM k
+ORDER BY k.n DESC, k.first
 -- section: slowest
+-- the slowest requests started in the seconds with the largest maximum duration: look only there
+-- (a rollup second holds requests whose stored start is up to 1 s earlier: stamps spread)
+WITH top AS (
+  SELECT t FROM rollup_second
+  WHERE tier = :tier AND t >= :from AND t < :to AND (:host IS NULL OR host = :host) AND dur_max IS NOT NULL
+  ORDER BY dur_max DESC LIMIT :limit),
+cand AS (
+  SELECT r.id FROM top JOIN requests r
+    ON coalesce(r.start_ts, r.ts) >= max(:from, top.t - 1000) AND coalesce(r.start_ts, r.ts) < min(:to, top.t + 1000)
+  WHERE r.duration_ms IS NOT NULL)
 SELECT iso(r.ts) AS time, r.route AS kind, 1 AS count,
   iso(r.ts) || ' ' || coalesce(r.client, '-') || ' "' || coalesce(r.method, '-') || ' ' || coalesce(r.url, '-') || '" ' || coalesce(r.status, '-')
     || ' ' || coalesce(r.bytes, '-') || ' ' || coalesce(printf('%g', r.duration_ms), '-') || ' ms' || coalesce(' upstream ' || r.upstream_addr || ' ' || printf('%g', r.upstream_ms) || ' ms', '') AS line
-FROM requests r
-WHERE coalesce(r.start_ts, r.ts) >= :from AND coalesce(r.start_ts, r.ts) < :to AND r.duration_ms IS NOT NULL
-  AND (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
-ORDER BY r.duration_ms DESC
+FROM (SELECT DISTINCT id FROM cand) c JOIN requests r ON r.id = c.id
+WHERE (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
+ORDER BY r.duration_ms DESC, r.id
 LIMIT :limit
 -- section: failed
-WITH f AS (
-  SELECT r.*, row_number() OVER (PARTITION BY r.status ORDER BY r.ts, r.id) AS k, count(*) OVER (PARTITION BY r.status) AS n
-  FROM requests r
-  WHERE coalesce(r.start_ts, r.ts) >= :from AND coalesce(r.start_ts, r.ts) < :to AND r.status >= 500
-    AND (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier))
-SELECT iso(ts) AS time, CAST(status AS TEXT) AS kind, n AS count,
-  iso(ts) || ' ' || coalesce(client, '-') || ' "' || coalesce(method, '-') || ' ' || coalesce(url, '-') || '" ' || status
-    || ' ' || coalesce(bytes, '-') || ' ' || coalesce(printf('%g', duration_ms), '-') || ' ms' || coalesce(' upstream ' || upstream_addr || ' ' || printf('%g', upstream_ms) || ' ms', '') AS line
-FROM f WHERE k = 1
-ORDER BY status
+-- the first request of each 5xx status: the per-second status rollup says in which second to look
+WITH s AS (
+  SELECT status, min(t) AS t0, sum(requests) AS n FROM rollup_status
+  WHERE tier = :tier AND status >= 500 AND t >= :from AND t < :to AND (:host IS NULL OR host = :host)
+  GROUP BY status),
+f AS (
+  SELECT s.status, s.n, (
+    SELECT r.id FROM requests r
+    WHERE coalesce(r.start_ts, r.ts) >= max(:from, s.t0 - 1000) AND coalesce(r.start_ts, r.ts) < min(:to, s.t0 + 1000) AND r.status = s.status
+      AND (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
+    ORDER BY coalesce(r.start_ts, r.ts), r.id LIMIT 1) AS id
+  FROM s)
+SELECT iso(r.ts) AS time, CAST(r.status AS TEXT) AS kind, f.n AS count,
+  iso(r.ts) || ' ' || coalesce(r.client, '-') || ' "' || coalesce(r.method, '-') || ' ' || coalesce(r.url, '-') || '" ' || r.status
+    || ' ' || coalesce(r.bytes, '-') || ' ' || coalesce(printf('%g', r.duration_ms), '-') || ' ms' || coalesce(' upstream ' || r.upstream_addr || ' ' || printf('%g', r.upstream_ms) || ' ms', '') AS line
+FROM f JOIN requests r ON r.id = f.id
+ORDER BY f.status

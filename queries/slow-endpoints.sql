@@ -20,8 +20,10 @@ WITH parts AS (
     min(r.upstream_ms) AS umin, max(r.upstream_ms) AS umax, total(r.upstream_ms) AS usum, hist(r.upstream_ms) AS uh,
     min(r.ts) AS first, max(r.ts) AS last
   FROM requests r
-  WHERE coalesce(r.start_ts, r.ts) >= :from AND coalesce(r.start_ts, r.ts) < :to
-    AND (:group <> 'route' OR coalesce(r.start_ts, r.ts) < :from_minute OR coalesce(r.start_ts, r.ts) >= :to_minute)
+  -- the rows: everything for path/url; for route only the partial minutes at the two edges (two
+  -- plain ranges, so the start index serves them)
+  WHERE ((coalesce(r.start_ts, r.ts) >= :from AND coalesce(r.start_ts, r.ts) < CASE WHEN :group = 'route' THEN min(:to, :from_minute) ELSE :to END)
+      OR (:group = 'route' AND :to_minute >= :from_minute AND coalesce(r.start_ts, r.ts) >= max(:from, :to_minute) AND coalesce(r.start_ts, r.ts) < :to))
     AND (:host IS NULL OR r.host = :host)
     AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
   GROUP BY endpoint

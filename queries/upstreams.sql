@@ -16,8 +16,8 @@ WITH parts AS (
   SELECT a.addr AS upstream, count(*) AS attempts, sum(a.failed) AS failed, sum(a.status = 504) AS timeouts,
     sum(a.retried) AS retried, max(a.ms) AS tmax, hist(a.ms) AS th, min(r.ts) AS first, max(r.ts) AS last
   FROM requests r, upstream_attempts(coalesce(r.upstream_raw, ''), coalesce(r.upstream_addr, ''), coalesce(r.upstream_status, -1), coalesce(r.upstream_ms, -1)) a
-  WHERE coalesce(r.start_ts, r.ts) >= :from AND coalesce(r.start_ts, r.ts) < :to
-    AND (coalesce(r.start_ts, r.ts) < :from_minute OR coalesce(r.start_ts, r.ts) >= :to_minute)
+  WHERE ((coalesce(r.start_ts, r.ts) >= :from AND coalesce(r.start_ts, r.ts) < min(:to, :from_minute))
+      OR (:to_minute >= :from_minute AND coalesce(r.start_ts, r.ts) >= max(:from, :to_minute) AND coalesce(r.start_ts, r.ts) < :to))
     AND (r.upstream_raw IS NOT NULL OR r.upstream_addr IS NOT NULL)
     AND (:host IS NULL OR r.host = :host)
     AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)

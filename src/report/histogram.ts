@@ -22,34 +22,67 @@ export function binValue(bin: number): number {
   return Math.pow(2, (bin - 1 + 0.5) / BINS_PER_DOUBLING) / 1000;
 }
 
+/** Bins 0..MAX_BIN: 16 per doubling from 0.001 covers values up to ~10^15 (bytes or ms). */
+const MAX_BIN = 1000;
+
 export class Histogram {
-  counts = new Map<number, number>();
+  /**
+   * Counts of bins base .. base + counts.length - 1, grown on demand: rollups hold hundreds of
+   * thousands of small histograms while they are built, and merging is the hot path of reports.
+   */
+  private counts = new Float64Array(0);
+  private base = 0;
   n = 0;
   min = Infinity;
   max = -Infinity;
 
+  private slot(b: number): number {
+    const len = this.counts.length;
+    if (len === 0) {
+      this.base = Math.max(0, b - 16);
+      this.counts = new Float64Array(48);
+    } else if (b < this.base || b >= this.base + len) {
+      // grow to at least twice the width, so a spread-out histogram is copied O(log n) times
+      const lo = Math.max(0, Math.min(this.base - (len >> 1), b - 16));
+      const hi = Math.max(this.base + len + (len >> 1), b + 17);
+      const next = new Float64Array(hi - lo);
+      next.set(this.counts, this.base - lo);
+      this.counts = next;
+      this.base = lo;
+    }
+    return b - this.base;
+  }
+
   add(v: number, count = 1): void {
     if (!Number.isFinite(v)) return;
-    const b = binOf(v);
-    this.counts.set(b, (this.counts.get(b) ?? 0) + count);
+    const i = this.slot(Math.min(MAX_BIN, binOf(v))); // first: slot() may replace this.counts
+    this.counts[i] += count;
     this.n += count;
     if (v < this.min) this.min = v;
     if (v > this.max) this.max = v;
   }
 
+  /** Merge a histogram's text form, parsed by hand (no split/Number per pair: it runs per row). */
   merge(text: string): void {
-    const [lo, hi, body] = text.split('|');
-    if (!body) return;
-    for (const pair of body.split(',')) {
-      const c = pair.indexOf(':');
-      const b = Number(pair.slice(0, c));
-      const k = Number(pair.slice(c + 1));
-      this.counts.set(b, (this.counts.get(b) ?? 0) + k);
-      this.n += k;
-    }
-    const a = Number(lo), z = Number(hi);
+    const p1 = text.indexOf('|');
+    const p2 = text.indexOf('|', p1 + 1);
+    if (p1 < 0 || p2 < 0 || p2 === text.length - 1) return;
+    const a = Number(text.slice(0, p1)), z = Number(text.slice(p1 + 1, p2));
     if (a < this.min) this.min = a;
     if (z > this.max) this.max = z;
+    let bin = 0, num = 0, inCount = false;
+    for (let i = p2 + 1; i <= text.length; i++) {
+      const c = i < text.length ? text.charCodeAt(i) : 44;
+      if (c === 58) { bin = num; num = 0; inCount = true; } // ':'
+      else if (c === 44) { // ','
+        if (inCount) {
+          const at = this.slot(Math.min(MAX_BIN, bin));
+          this.counts[at] += num;
+          this.n += num;
+        }
+        num = 0; inCount = false;
+      } else num = num * 10 + (c - 48);
+    }
   }
 
   /** Percentile by the same rank rule as the exact aggregate (linear between closest ranks). */
@@ -66,25 +99,25 @@ export class Histogram {
 
   /** How many values are above `threshold` (counted by bin: a bin straddling it counts as above). */
   countAbove(threshold: number): number {
-    const tb = binOf(threshold);
     let k = 0;
-    for (const [b, c] of this.counts) if (b > tb) k += c;
+    for (let i = Math.max(0, binOf(threshold) + 1 - this.base); i < this.counts.length; i++) k += this.counts[i];
     return k;
   }
 
   private valueAtRank(r: number): number {
     let seen = 0;
-    for (const b of [...this.counts.keys()].sort((x, y) => x - y)) {
-      seen += this.counts.get(b)!;
-      if (seen > r) return binValue(b);
+    for (let i = 0; i < this.counts.length; i++) {
+      seen += this.counts[i];
+      if (seen > r) return binValue(i + this.base);
     }
     return this.max;
   }
 
   toText(): string | null {
     if (this.n === 0) return null;
-    const bins = [...this.counts.keys()].sort((x, y) => x - y);
-    return `${this.min}|${this.max}|${bins.map((b) => `${b}:${this.counts.get(b)}`).join(',')}`;
+    const parts: string[] = [];
+    for (let i = 0; i < this.counts.length; i++) if (this.counts[i]) parts.push(`${i + this.base}:${this.counts[i]}`);
+    return `${this.min}|${this.max}|${parts.join(',')}`;
   }
 
   static from(text: string | null | undefined): Histogram {
