@@ -44,7 +44,8 @@ describe('tui panels on incident 3', () => {
     screen = await open(db);
     await screen.press('3');
     const f = await screen.until(/largest\s+\/fast\.php\?p=/);
-    expect(f).toMatch(/2\.0K/);
+    expect(f).toMatch(/routes\s+\/fast\.php\s+2\.0K\s+2\.0K\s+159B\s+1,137/);
+    expect(f.indexOf('routes ')).toBeLessThan(f.indexOf('largest '));
   });
 
   it('4 Events: kinds with the timeline marks first, counts from the error logs', async () => {

@@ -108,7 +108,7 @@ export class QueryEngine {
     switch (panel) {
       case 'overview': return this.overview(w);
       case 'endpoints': return this.viaReport('slow-endpoints', endpointsTable, () => endpoints(this.db, w, tier), { limit: 200 }, w);
-      case 'oversized': return this.viaReport('oversized', oversizedTable, () => oversized(this.db, w, tier), { limit: 20 }, w);
+      case 'oversized': return this.viaReport('oversized', oversizedTable, () => oversized(this.db, w, tier), { limit: 10 }, w);
       // the events report is per bucket; the panel wants the window's kinds: the rollup answers it directly
       case 'events': return events(this.db, w);
       case 'slowlog': return this.viaReport('slowlog-top', slowlogTable, () => slowlog(this.db, w), { limit: 200 }, w);

@@ -45,33 +45,34 @@ export function endpointsTable(r: ReportResult): Table {
   };
 }
 
-/** Oversized: the largest responses, then routes by size, then responses buffered to disk. */
+/** Oversized: routes by size, responses buffered to disk, then the largest responses themselves. */
 export function oversizedTable(r: ReportResult): Table {
   const rows: Row[] = [];
-  for (const x of rowsOf(r, 'largest')) {
-    rows.push({ section: 'largest', what: text(x.url ?? x.route), route: text(x.route), bytes: num(x.bytes), p95: null,
-      count: null, ms: num(x.duration_ms), when: time(x.start ?? x.time), key: text(x.route) });
-  }
   for (const x of rowsOf(r, 'routes')) {
-    rows.push({ section: 'routes', what: text(x.route), route: text(x.route), bytes: num(x.max_bytes ?? x.bytes_max), p95: num(x.p95_bytes ?? x.p99_bytes),
-      count: num(x.requests), ms: null, when: null, key: text(x.route) });
+    rows.push({ section: 'routes', what: text(x.route), route: text(x.route), bytes: num(x.max_bytes ?? x.bytes_max), p99: num(x.p99_bytes ?? x.p95_bytes),
+      p50: num(x.p50_bytes), count: num(x.requests), ms: null, when: null, key: text(x.route) });
   }
   for (const x of rowsOf(r, 'buffered')) {
-    rows.push({ section: 'buffered', what: text(x.url ?? x.request ?? x.message), route: text(x.route), bytes: num(x.bytes), p95: null,
-      count: null, ms: num(x.duration_ms), when: time(x.time ?? x.ts ?? x.start), key: text(x.route) });
+    rows.push({ section: 'buffered', what: text(x.url ?? x.request ?? x.message), route: text(x.route), bytes: num(x.bytes), p99: null,
+      p50: null, count: null, ms: num(x.duration_ms), when: time(x.event_time ?? x.time ?? x.start), key: text(x.route) });
+  }
+  for (const x of rowsOf(r, 'largest')) {
+    rows.push({ section: 'largest', what: text(x.url ?? x.route), route: text(x.route), bytes: num(x.bytes), p99: null,
+      p50: null, count: null, ms: num(x.duration_ms), when: time(x.start ?? x.time), key: text(x.route) });
   }
   return {
     columns: [
       { key: 'section', title: 'section', kind: 'text', width: 8 },
       { key: 'what', title: 'url / route', kind: 'text' },
       { key: 'bytes', title: 'bytes', kind: 'bytes', width: 8 },
-      { key: 'p95', title: 'p95', kind: 'bytes', width: 7 },
+      { key: 'p99', title: 'p99', kind: 'bytes', width: 7 },
+      { key: 'p50', title: 'p50', kind: 'bytes', width: 7 },
       { key: 'count', title: 'reqs', kind: 'int', width: 7 },
       { key: 'ms', title: 'time', kind: 'ms', width: 7 },
       { key: 'when', title: 'at', kind: 'time', width: 9 },
     ],
     rows, sorts: ['section', 'bytes', 'ms'],
-    note: rows.length ? 'largest responses, routes by size, responses buffered to disk (report oversized); Enter: the route' : 'no responses in this window',
+    note: rows.length ? 'routes by size, responses buffered to disk, the largest responses (report oversized); Enter: the route' : 'no responses in this window',
     drill: 'route', drillKey: 'key',
   };
 }

@@ -44,8 +44,17 @@ let dirty = false;
 let lastRefresh = 0;
 let stop = false;
 
+let trailing: NodeJS.Timeout | null = null;
+
 function refresh(force = false): void {
-  if (!dirty || (!force && Date.now() - lastRefresh < REFRESH_MS)) return;
+  if (!dirty) return;
+  const wait = REFRESH_MS - (Date.now() - lastRefresh);
+  if (!force && wait > 0) {
+    // throttled: make sure the last rows of a burst are shown once the pipe goes quiet
+    trailing ??= setTimeout(() => { trailing = null; refresh(); }, wait);
+    return;
+  }
+  if (trailing) { clearTimeout(trailing); trailing = null; }
   afterIngest(db);
   // the writer's connection does not checkpoint by itself (wal_autocheckpoint = 0): keep the
   // WAL from growing for as long as the pipe runs; PASSIVE never waits for the reader
