@@ -112,7 +112,7 @@ export function collect(db: DB, opts: CollectOptions): PostmortemData {
     spikes: spikes.rows,
     windows,
     slowEndpoints: run('slow-endpoints', { limit: 5 }).rows,
-    slowlog: run('slowlog-top', { limit: 5 }).rows,
+    slowlog: run('slowlog-top', { limit: 1000 }).rows,
     fpm,
     backend: run('backend-overload').rows,
     oversized: run('oversized', { limit: 50 }),

@@ -42,7 +42,7 @@ function capacity(d: PostmortemData, out: Finding[]): void {
 function backends(d: PostmortemData, out: Finding[]): void {
   for (const e of d.backend) {
     const span = `${clock(e.start)}–${clock(e.end)} (${num(e.duration_s)} s)`;
-    const impact = `${num(e.s5xx)} of ${num(e.requests)} requests (${pct(e.error_rate)}) got a 5xx, against ${pct(e.error_rate_before ?? 0)} before`;
+    const impact = `${num(e.s5xx)} of the ${num(e.requests)} requests that arrived meanwhile (${pct(e.error_rate)}) got a 5xx`;
     if (Number(e.overloaded) > 0 || Number(e.down) > 0) {
       out.push({
         text: `The web server took its backends out of service ${span}: "backend is overloaded" ${num(e.overloaded)} times` +
@@ -91,7 +91,7 @@ function stacks(d: PostmortemData, out: Finding[]): void {
   if (!d.slowlog.length) return;
   const total = d.slowlog.reduce((a, r) => a + Number(r.entries), 0);
   const top = d.slowlog.slice(0, 3).map((r) => `${code(r.stack)} ${num(r.entries)}× in ${code(r.routes ?? r.scripts)}`);
-  out.push({ text: `The PHP-FPM slowlog's stacks (${num(total)}${d.slowlog.length >= 5 ? '+' : ''} entries): ${top.join('; ')}`, evidence: [cite('slowlog-top', d.scope)] });
+  out.push({ text: `The PHP-FPM slowlog's stacks (${num(total)} entries, ${d.slowlog.length} distinct): ${top.join('; ')}`, evidence: [cite('slowlog-top', d.scope)] });
 }
 
 function windows(d: PostmortemData, out: Finding[]): void {

@@ -45,7 +45,12 @@ function summary(d: PostmortemData, f: Finding[]): string {
   lines.push(`- **Peak rate:** ${num(peak.spike.peak_rps)} requests/s in window ${peak.spike.window} (baseline ${num(peak.spike.baseline_rps, 1)}/s).`);
   lines.push(`- **Errors:** ${num(errors)} of ${num(requests)} requests in the windows got a 5xx (${pct(requests ? errors / requests : 0)}).`);
   const worst = new Map<string, Row>();
-  for (const x of w) for (const r of x.incident.rows.filter((r) => r.section === 'routes').slice(0, 2)) if (!worst.has(String(r.item))) worst.set(String(r.item), r);
+  for (const x of w) {
+    // a route is among the worst when it cost at least a tenth of what the window's worst cost
+    const routes = x.incident.rows.filter((r) => r.section === 'routes');
+    const top = Math.max(0, ...routes.map((r) => Number(r.change ?? 0)));
+    for (const r of routes.slice(0, 3)) if (Number(r.change ?? 0) >= 0.1 * top && !worst.has(String(r.item))) worst.set(String(r.item), r);
+  }
   lines.push(`- **Worst routes:** ${[...worst.values()].slice(0, 4).map((r) => `${code(r.item)} (${num(r.during)} requests, p95 ${ms(r.p95_during_ms)}, ${num(r.errors_during)} 5xx)`).join(', ') || '–'}.`);
   if (f.length) lines.push(`- **Why, in short:** ${f.slice(0, 2).map((x) => x.text + '.').join(' ')}`);
   lines.push('');
