@@ -77,9 +77,18 @@ export interface ValueSource {
   str(i: number): string;
   /** expressions for a string holding the value and its start and end in it */
   range(i: number): [string, string, string];
+  /** an expression giving the stored text: null for `-`/empty, escapes undone unless raw */
+  text(i: number): string;
+  /** an expression true when the value needs no unescaping */
+  clean(i: number): string;
 }
 
-export const ARRAY_SOURCE: ValueSource = { str: (i) => `v[${i}]`, range: (i) => [`v[${i}]`, '0', `v[${i}].length`] };
+export const ARRAY_SOURCE: ValueSource = {
+  str: (i) => `v[${i}]`,
+  range: (i) => [`v[${i}]`, '0', `v[${i}].length`],
+  text: (i) => `T(v[${i}])`,
+  clean: () => 'O.raw',
+};
 
 export interface PlanCode {
   /** statements filling `rec` and `ex` and returning the outcome; expects `PLAN_PRELUDE` in scope */
@@ -89,7 +98,7 @@ export interface PlanCode {
 }
 
 /** Names the plan code uses, bound once when the code is made (see planScope). */
-export const PLAN_PRELUDE = `
+export const PLAN_PRELUDE = `'use strict';
   const N = H.num, NR = H.numRange, MS = H.msRange, T = H.text, REQ = H.requestLine, SUM = H.sumListMs, LAST = H.lastMember,
     COUNT = H.memberCount, UPRAW = H.upstreamRaw, FIN = H.finishRecord;`;
 
@@ -109,13 +118,13 @@ export function planCode(fields: FieldSpec[], opts: PlanOptions, src: ValueSourc
   const toExtra = (f: FieldSpec, i: number, numeric: boolean): void => {
     extraKeys.add(f.name);
     if (numeric) numberInto(`ex[${q(f.name)}]`, numOf(i), f.name, f.scale ?? 1);
-    else body.push(`ex[${q(f.name)}] = T(${src.str(i)});`);
+    else body.push(`ex[${q(f.name)}] = ${src.text(i)};`);
   };
 
   fields.forEach((f, i) => {
     if (f.role === 'skip') return;
     if (f.role === 'request') {
-      body.push(`x = REQ(rec, T(${src.str(i)}), ${!explicit.has('method')}, ${!explicit.has('url')}, ${!explicit.has('protocol')});`,
+      body.push(`x = REQ(rec, ${src.range(i).join(', ')}, ${!explicit.has('method')}, ${!explicit.has('url')}, ${!explicit.has('protocol')}, ${src.clean(i)});`,
         `if (x !== null) { ex = ex || {}; ex[${q(f.name)}] = x; }`);
     } else if (f.role === 'time') {
       if (COMPLETE_TIME.has(f.time!.parse) && !won.has(f)) return toExtra(f, i, false);
@@ -124,9 +133,9 @@ export function planCode(fields: FieldSpec[], opts: PlanOptions, src: ValueSourc
     } else if (!won.has(f)) {
       toExtra(f, i, isNumeric(f) && !LIST[f.role] && f.role !== 'upstream_addr' && f.role !== 'upstream_status');
     } else if (STRING_COLUMN[f.role]) {
-      body.push(`rec.${STRING_COLUMN[f.role]} = T(${src.str(i)});`);
+      body.push(`rec.${STRING_COLUMN[f.role]} = ${src.text(i)};`);
     } else if (f.role === 'query') {
-      body.push(`x = T(${src.str(i)}); rec.query = x !== null && x.charCodeAt(0) === 63 ? x.slice(1) || null : x;`);
+      body.push(`x = ${src.text(i)}; rec.query = x !== null && x.charCodeAt(0) === 63 ? x.slice(1) || null : x;`);
     } else if (NUMBER_COLUMN[f.role]) {
       numberInto(`rec.${NUMBER_COLUMN[f.role]}`, numOf(i), f.name);
     } else if (f.role === 'status') {
@@ -166,7 +175,7 @@ export function planScope(opts: PlanOptions, readers: TimeReader[]): { names: st
   };
   return {
     names: ['H', 'TR', 'S', 'E', 'O'],
-    values: [H, readers, new TimeSide(), new TimeSide(), { tz: opts.tz, stampSide: opts.stampSide }],
+    values: [H, readers, new TimeSide(), new TimeSide(), { tz: opts.tz, stampSide: opts.stampSide, raw: !!opts.raw }],
   };
 }
 

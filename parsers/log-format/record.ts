@@ -74,32 +74,43 @@ export function num(v: string): number | null {
 }
 
 /** `GET`, `M-SEARCH`, `PROPFIND`: letters, `_` and `-` only. */
-function isMethod(s: string, end: number): boolean {
-  for (let i = 0; i < end; i++) {
+function isMethod(s: string, b: number, end: number): boolean {
+  for (let i = b; i < end; i++) {
     const c = s.charCodeAt(i);
     const lower = c | 32;
     if (!((lower >= 97 && lower <= 122) || c === 45 || c === 95)) return false;
   }
-  return end > 0;
+  return end > b;
 }
 
 /**
- * `GET /x?y HTTP/1.1` -> method/url/protocol (each only when asked: an explicit field wins).
- * Returns the line when it is no request line (TLS probe, garbage), for extra; else null.
+ * The request line in s[b, e) (`GET /x?y HTTP/1.1`) -> method/url/protocol, each only when
+ * asked (an explicit field wins). Read in place unless it carries escapes. Returns the line
+ * when it is no request line (TLS probe, garbage), for extra; else null.
  */
-export function requestLine(rec: RequestRecord, line: string | null, m: boolean, u: boolean, p: boolean): string | null {
-  if (line === null) return null;
-  const a = line.indexOf(' ');
-  if (a < 0 && line.charCodeAt(0) === 47) { // a bare target (JSON logs call it `request` too)
-    if (u) rec.url = line;
+export function requestLine(
+  rec: RequestRecord, s: string, b: number, e: number, m: boolean, u: boolean, p: boolean, raw: boolean,
+): string | null {
+  if (e <= b || (e - b === 1 && s.charCodeAt(b) === 45)) return null;
+  if (!raw) {
+    const bs = s.indexOf('\\', b);
+    if (bs >= 0 && bs < e) {
+      const line = unescapeLogValue(s.slice(b, e));
+      return requestLine(rec, line, 0, line.length, m, u, p, true);
+    }
+  }
+  let a = s.indexOf(' ', b);
+  if (a >= e) a = -1;
+  if (a < 0 && s.charCodeAt(b) === 47) { // a bare target (JSON logs call it `request` too)
+    if (u) rec.url = s.slice(b, e);
     return null;
   }
-  if (!isMethod(line, a)) return line;
-  const b = line.lastIndexOf(' ');
-  const hasProto = b > a && line.startsWith('HTTP/', b + 1);
-  if (m) rec.method = line.slice(0, a);
-  if (u) rec.url = hasProto ? line.slice(a + 1, b) : line.slice(a + 1);
-  if (p && hasProto) rec.protocol = line.slice(b + 1);
+  if (a < 0 || !isMethod(s, b, a)) return s.slice(b, e);
+  const last = s.lastIndexOf(' ', e - 1);
+  const hasProto = last > a && s.startsWith('HTTP/', last + 1);
+  if (m) rec.method = s.slice(b, a);
+  if (u) rec.url = s.slice(a + 1, hasProto ? last : e);
+  if (p && hasProto) rec.protocol = s.slice(last + 1, e);
   return null;
 }
 
