@@ -4,7 +4,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadStories, ingestArgs } from '../demo/incidents.js';
-import { run as ingest } from './ingest.js';
+import { ingestJobs, type IngestJob } from './ingest.js';
+import { resolveUserFormat } from '../ingest/user-format.js';
 import { openDbForReading } from './open-db.js';
 import { runReport } from '../report/runner.js';
 import { render } from '../report/render.js';
@@ -15,18 +16,18 @@ export async function run(opts: { db?: string; tui: boolean }): Promise<number> 
   if (stories.length === 0) throw new CliError('no bundled incidents found under fixtures/incidents');
   const dbPath = opts.db ?? join(mkdtempSync(join(tmpdir(), 'overload-demo-')), 'demo.db');
   process.stderr.write(`overload demo: ${stories.length} incidents captured from real servers -> ${dbPath}\n\n`);
-  for (const story of stories) {
-    process.stderr.write(`== ${story.story}: ${story.title ?? ''}\n`);
-    for (const entry of story.ingest) {
-      const { path, flags } = ingestArgs(story, entry);
-      const code = await ingest([path], { db: dbPath, host: story.story, tz: 'UTC', maxLine: '1048576', quiet: false, ...flags });
-      if (code !== 0) throw new CliError(`demo: ingest of ${path} failed (exit ${code})`, code);
-    }
-    process.stderr.write('\n');
-  }
+  // Each story is its own host, so reports and the TUI can look at one story at a time.
+  const jobs: IngestJob[] = stories.flatMap((story) => story.ingest.map((entry) => {
+    const { path, flags } = ingestArgs(story, entry);
+    return { label: path, format: resolveUserFormat(flags), host: story.story };
+  }));
+  const code = await ingestJobs(jobs, {
+    db: dbPath, tz: 'UTC', maxLine: 1 << 20, routeRules: [], fieldMap: {}, force: false, quiet: false,
+  });
+  if (code !== 0) throw new CliError(`demo: ingest failed (exit ${code})`, code);
 
   if (opts.tui && process.stdout.isTTY && process.stdin.isTTY) {
-    const { startTui } = await import('../tui/start.js');
+    const { startTui } = await import('../tui/index.js');
     return startTui({ dbPath, tz: 'UTC' });
   }
 

@@ -6,10 +6,10 @@ import { StoreWriter } from '../store/writer.js';
 import { afterIngest } from '../store/after-ingest.js';
 import { ingestInput, type IngestOutcome, type Progress } from '../ingest/ingest-input.js';
 import { InputError } from '../ingest/source.js';
-import { parseRouteRules } from '../util/route.js';
+import { parseRouteRules, type RouteRule } from '../util/route.js';
 import { assertZone, machineZone, isoUtc } from '../util/time.js';
 import { termSafe } from '../util/sanitize.js';
-import { resolveUserFormat } from '../ingest/user-format.js';
+import { resolveUserFormat, type UserFormat } from '../ingest/user-format.js';
 
 export interface IngestOptions {
   db: string;
@@ -98,24 +98,50 @@ function progressPrinter(): ((p: Progress) => void) | undefined {
   };
 }
 
-export async function run(paths: string[], opts: IngestOptions): Promise<number> {
+/** One input and how to read it: several jobs share one database open and one finishing pass. */
+export interface IngestJob {
+  label: string;
+  format: UserFormat;
+  host: string | null;
+}
+
+export interface IngestRunOptions {
+  db: string;
+  tz: string;
+  maxLine: number;
+  routeRules: RouteRule[];
+  fieldMap: Record<string, string>;
+  force: boolean;
+  quiet: boolean;
+}
+
+function checkedOptions(opts: IngestOptions): IngestRunOptions {
   const tz = opts.tz ?? machineZone();
   try { assertZone(tz); } catch { throw new CliError(`unknown time zone "${opts.tz}" (use an IANA name such as Europe/Berlin or UTC)`); }
   const maxLine = Number(opts.maxLine);
   if (!Number.isInteger(maxLine) || maxLine < 256) throw new CliError(`--max-line must be a whole number of bytes >= 256`);
-  let rules;
+  let routeRules: RouteRule[] = [];
   if (opts.routes) {
-    try { rules = parseRouteRules(readFileSync(opts.routes, 'utf8')); } catch (e) {
+    try { routeRules = parseRouteRules(readFileSync(opts.routes, 'utf8')); } catch (e) {
       throw new CliError(`--routes ${opts.routes}: ${(e as Error).message}`, (e as NodeJS.ErrnoException).code ? EXIT.unreadable : EXIT.usage);
     }
   }
-  const user = resolveUserFormat({ format: opts.format, logFormat: opts.logFormat, nginxConf: opts.nginxConf, logFormatName: opts.logFormatName });
+  return { db: opts.db, tz, maxLine, routeRules, fieldMap: fieldMap(opts.field), force: !!opts.force, quiet: !!opts.quiet };
+}
+
+export async function run(paths: string[], opts: IngestOptions): Promise<number> {
+  const common = checkedOptions(opts);
+  const format = resolveUserFormat({ format: opts.format, logFormat: opts.logFormat, nginxConf: opts.nginxConf, logFormatName: opts.logFormatName });
   const inputs = paths.length ? paths : ['-'];
   if (inputs.filter((p) => p === '-').length > 1) throw new CliError('stdin (-) can be named only once');
   if (inputs.includes('-') && process.stdin.isTTY) {
     throw new CliError('no input: name log files, or pipe a log into stdin (cat access.log | overload ingest)');
   }
+  return ingestJobs(inputs.map((label) => ({ label, format, host: opts.host ?? null })), common);
+}
 
+/** Ingest every job in turn, then build indexes, joins and rollups once. Returns the exit code. */
+export async function ingestJobs(jobs: IngestJob[], opts: IngestRunOptions): Promise<number> {
   const db = openWritable(opts.db);
   const writer = new StoreWriter(db);
   let stop = false;
@@ -129,15 +155,15 @@ export async function run(paths: string[], opts: IngestOptions): Promise<number>
   let code: number = EXIT.ok;
   let ingestedAny = false;
   try {
-    for (const label of inputs) {
+    for (const job of jobs) {
       if (stop) break;
       let outcome: IngestOutcome;
       try {
-        outcome = await ingestInput(label, writer, {
-          format: user.format, formatSpec: user.formatSpec,
-          parserOptions: { tz, logFormat: user.logFormat, fieldMap: fieldMap(opts.field) },
-          host: opts.host ?? null, maxLine, force: !!opts.force, batchSize: 5000,
-          routeRules: rules ?? [], stopRequested: () => stop, onProgress: progress,
+        outcome = await ingestInput(job.label, writer, {
+          format: job.format.format, formatSpec: job.format.formatSpec,
+          parserOptions: { tz: opts.tz, logFormat: job.format.logFormat, fieldMap: opts.fieldMap },
+          host: job.host, maxLine: opts.maxLine, force: opts.force, batchSize: 5000,
+          routeRules: opts.routeRules, stopRequested: () => stop, onProgress: progress,
         });
       } catch (e) {
         if (e instanceof InputError) {
