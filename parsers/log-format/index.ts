@@ -16,19 +16,15 @@ export interface AccessParserOptions {
   tz: string;
   /** nginx escape=none: store values exactly as logged */
   raw?: boolean;
-  /** a last look at each outcome (varnishncsa rejects lines whose URL is not absolute) */
-  accept?: (out: ParseOutcome) => ParseOutcome;
 }
 
 /** A LineParser for a compiled format. Blank lines are skipped, not rejected. */
 export function createAccessParser(compiled: CompiledFormat, opts: AccessParserOptions): LineParser {
   const parseLine = compileLineParser(compiled.segments, { tz: opts.tz, stampSide: compiled.stampSide, raw: opts.raw }, NO_MATCH);
-  const accept = opts.accept;
   return {
     parse(line) {
       const out = parseLine(line);
-      if (out === NO_MATCH) return line.trim() === '' ? SKIP : NO_MATCH;
-      return accept ? accept(out) : out;
+      return out === NO_MATCH && line.trim() === '' ? SKIP : out;
     },
   };
 }

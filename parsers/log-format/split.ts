@@ -97,7 +97,7 @@ function litTest(lit: string, from: number, at = 'e'): string {
 }
 
 /**
- * One field's cut as code: sets `e` to where the field ends (or returns -1), then stores the
+ * One field's cut as code: sets `e` to where the field ends (or runs `fail`), then stores the
  * value. Long runs are found with indexOf (a native scan, faster per char than a JS loop);
  * literals are compared char by char inline.
  */

@@ -1,8 +1,8 @@
 // One side (start or end) of a request's time, assembled from the time fields of a line.
 // Most formats carry one complete stamp ($time_local, %t, $msec); Apache may build one from
-// pieces (strftime date, %{msec_frac}t, %{%z}t). Complete stamps are read without Date or
-// regex work in the common CLF case, and every reader keeps its last value: a busy log repeats
-// the same second thousands of times.
+// pieces (strftime date, %{msec_frac}t, %{%z}t). CLF stamps are read in place with one
+// Date.UTC per distinct day; the other readers keep their last value: a busy log repeats the
+// same second thousands of times.
 import { parseClfTime, parseIsoTime, zonedToEpoch } from '../../src/util/time.js';
 import type { TimeSpec } from './fields.js';
 import { compileStrftime, type TimeParts } from './strftime.js';
