@@ -24,6 +24,7 @@ import { apacheError } from './apache-error.js';
 import { phpFpmError } from './php-fpm-error.js';
 import { phpFpmSlowlog } from './php-fpm-slowlog.js';
 import { phpError } from './php-error.js';
+import { varnishFetchError } from './varnish-fetch-error.js';
 
 export const FORMATS: FormatDefinition[] = [
   // access
@@ -31,7 +32,7 @@ export const FORMATS: FormatDefinition[] = [
   apacheCommon, apacheCombined, apacheVhostCombined, apacheCustom, lighttpdAccess, phpFpmAccess, varnishncsa,
   jsonAccess,
   // events
-  lighttpdError, nginxError, apacheError, phpFpmError, phpFpmSlowlog, phpError,
+  lighttpdError, nginxError, apacheError, phpFpmError, phpFpmSlowlog, phpError, varnishFetchError,
 ];
 
 export function findFormat(name: string): FormatDefinition | undefined {
