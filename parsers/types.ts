@@ -34,7 +34,7 @@ export interface RequestRecord {
   /** last address / status of the upstream list */
   upstream_addr: string | null;
   upstream_status: number | null;
-  /** the upstream lists as logged, e.g. `rt=0.012, 0.480 : 0.3 addr=...` (null when the log has none) */
+  /** the upstream lists as logged, `urt=0.012, 0.480 uct=... uht=... ua=10.0.0.1:80, 10.0.0.2:80 us=504, 200` (null when every list is `-`) */
   upstream_raw: string | null;
   vhost: string | null;
   referer: string | null;

@@ -56,7 +56,8 @@ Examples:
   $ overload ingest /var/log/nginx/access.log /var/log/nginx/error.log
   $ zcat access.log.*.gz | overload ingest --host web1
   $ overload ingest --nginx-conf /etc/nginx/nginx.conf --log-format-name upstream_timing access.log
-  $ overload ingest --log-format '%h %V %u %t "%r" %>s %b %O %D "%{Referer}i" "%{User-Agent}i"' lighttpd-access.log
+  $ overload ingest --format lighttpd-access --log-format '%h %V %u %t "%r" %>s %b %O %D "%{Referer}i" "%{User-Agent}i"' lighttpd-access.log
+  $ overload ingest --format apache-combined /var/log/apache2/access.log   (Apache stamps the start, nginx the end)
   $ overload ingest --tz Europe/Berlin /var/log/php8.2-fpm.log
 
 Exit codes: 0 ok, 1 usage error, 2 input unreadable, 3 nothing in an input could be parsed.`)
