@@ -16,10 +16,15 @@ const big = (v: number) => BigInt(Math.round(v));
 
 interface Span { from: number; to: number }
 
-/** Spike windows through their aftermath (where the fallout is logged), most severe first. */
-export function spikeSpans(ctx: ModuleContext): Span[] {
+/**
+ * Spike windows through their aftermath (where the fallout is logged), most severe first; within
+ * [from, to) when given (the baseline period only needs the spikes that end inside it).
+ */
+export function spikeSpans(ctx: ModuleContext, from?: number, to?: number): Span[] {
   const v = ctx.resolved.values;
-  const spikes = runReport(ctx.db, 'spikes', { host: v.host as string | null, tier: v.tier as string }, { ...ctx.opts, optional: undefined });
+  const input: Record<string, string | null> = { host: v.host as string | null, tier: v.tier as string };
+  if (from !== undefined && to !== undefined) Object.assign(input, { from: String(from), to: String(to) });
+  const spikes = runReport(ctx.db, 'spikes', input, { ...ctx.opts, optional: undefined });
   return [...spikes.rows]
     .sort((a, b) => Number(b.severity) - Number(a.severity))
     .map((r) => ({ from: Number(r.start_ts), to: Number(r.aftermath_end_ts ?? r.end_ts) }));
@@ -43,14 +48,18 @@ export function incident(ctx: ModuleContext): ModuleOutput {
   let from = v.from as number | null;
   let to = v.to as number | null;
   if ((from === null) !== (to === null)) throw new ParamError('incident needs both --from and --to, or neither (then it explains the most severe spike)');
-  const spans = spikeSpans(ctx);
+  let spans: Span[] | null = null;
   if (from === null || to === null) {
+    spans = spikeSpans(ctx);
     if (!spans.length) return { columns: INCIDENT_COLUMNS, rows: [], sections: [], params: { from: null, to: null } };
     ({ from, to } = spans[0]);
   }
   if (to <= from) throw new ParamError('--to must be after --from');
   const len = to - from;
   const baseline = typeof v.baseline === 'number' ? v.baseline : Math.max(4 * len, MINUTE);
+  const earliest = Math.max(Number(v.data_from), from - baseline);
+  // a window given by hand: only the spikes inside its baseline period matter (and are cheaper)
+  spans ??= earliest < from ? spikeSpans(ctx, earliest, from) : [];
   const baseFrom = basePeriod(from, to, baseline, Number(v.data_from), spans);
   const bind = {
     ...ctx.resolved.bind,
