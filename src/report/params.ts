@@ -50,8 +50,8 @@ function coerce(p: ParamDef, raw: ParamInput, tz: string, range: DataRange): unk
       if (typeof text === 'number') return text;
       if (text === 'start of data') return range.from;
       if (text === 'end of data') return range.to;
-      const t = parseTimeArg(String(text), tz);
-      if (Number.isNaN(t)) throw bad('expected ISO 8601, a stamp as the logs write it, or epoch seconds');
+      const t = parseTimeArg(String(text), tz, range.from);
+      if (Number.isNaN(t)) throw bad('expected ISO 8601, a stamp as the logs write it, a time of day (09:52) or epoch seconds');
       return t;
     }
     case 'int': {

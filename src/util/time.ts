@@ -125,10 +125,21 @@ const LOOSE_FORMATS: Array<{ re: RegExp; build: (m: RegExpExecArray, tz: string)
 
 /**
  * Any stamp a user may paste on the command line: ISO 8601, CLF, the error-log layouts, or
- * epoch seconds / milliseconds. NaN when nothing fits.
+ * epoch seconds / milliseconds. A bare time of day (`09:52`, `09:52:30`) means that time on the
+ * day of `dayOf` (epoch ms, usually the start of the data) in `tz`: at 3 a.m. nobody types
+ * the date of the incident they are looking at. NaN when nothing fits.
  */
-export function parseTimeArg(input: string, tz: string): number {
+export function parseTimeArg(input: string, tz: string, dayOf?: number): number {
   const s = input.trim().replace(/^\[|\]$/g, '');
+  const clock = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/.exec(s);
+  if (clock) {
+    if (dayOf === undefined || !Number.isFinite(dayOf)) return NaN;
+    const local = new Date(dayOf + zoneOffsetMs(tz, dayOf));
+    const [h, m, sec] = [Number(clock[1]), Number(clock[2]), Number(clock[3] ?? 0)];
+    if (h > 23 || m > 59 || sec > 59) return NaN;
+    return zonedToEpoch(tz, local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate(), h, m, sec,
+      clock[4] ? Number(clock[4].padEnd(3, '0')) : 0);
+  }
   if (/^\d{9,10}(\.\d+)?$/.test(s)) return Math.round(Number(s) * 1000);
   if (/^\d{12,13}$/.test(s)) return Number(s);
   if (/^\d{2}\/[A-Za-z]{3}\/\d{4}:\d{2}:\d{2}:\d{2}$/.test(s)) {

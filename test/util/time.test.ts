@@ -33,4 +33,13 @@ describe('time', () => {
     }
     expect(parseTimeArg('yesterday', 'UTC')).toBeNaN();
   });
+
+  it('reads a bare time of day on the day of the data, in the zone', () => {
+    const dataStart = Date.UTC(2026, 10, 22, 9, 49, 51);
+    expect(parseTimeArg('09:52', 'UTC', dataStart)).toBe(T);
+    expect(parseTimeArg('10:52:00', 'Europe/Berlin', dataStart)).toBe(T);
+    expect(parseTimeArg('09:52:00.250', 'UTC', dataStart)).toBe(T + 250);
+    expect(parseTimeArg('09:52', 'UTC')).toBeNaN();
+    expect(parseTimeArg('25:00', 'UTC', dataStart)).toBeNaN();
+  });
 });
