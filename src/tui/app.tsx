@@ -1,7 +1,7 @@
 // The whole screen. Input is handled here, at the top (ink's own examples): a key becomes a
 // command (keys.ts), the command an action on the state (state.ts); views only draw props, and
 // data arrives through hooks from the query worker.
-import { useEffect, useReducer, useRef, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useReducer, useRef, useSyncExternalStore } from 'react';
 import { Box, Text, useApp, useInput, type Key } from 'ink';
 import { Header, type LiveStatus } from './views/header.js';
 import { Timeline } from './views/timeline.js';
@@ -18,6 +18,8 @@ import { current, initialState, reduce, type Action, type UiState } from './stat
 import { PANELS, type CursorDetail, type Drill, type DrillData, type HeaderData, type PanelId, type Query, type Table, type TimelineData, type SpikesData, type Window } from './data/types.js';
 import type { QueryClient } from './data/client.js';
 import { termSafe } from '../util/sanitize.js';
+import { spikeRows } from './data/report-panels.js';
+import { clock } from './format.js';
 
 export interface LiveFeed {
   subscribe(fn: () => void): () => void;
@@ -41,6 +43,11 @@ export interface AppProps {
 }
 
 const sameWindow = (a: Window, b: Window) => a.from === b.from && a.to === b.to && a.bucketMs === b.bucketMs && a.host === b.host;
+
+const OVERVIEW_SHELL: Table = {
+  columns: [{ key: 'section', title: 'section', kind: 'text', width: 9 }, { key: 'item', title: 'what', kind: 'text' }],
+  rows: [], sorts: [], note: 'explaining the window: the incident findings follow...',
+};
 
 const noLive = { subscribe: () => () => undefined, status: () => null };
 
@@ -97,7 +104,14 @@ export function App(props: AppProps) {
     for (const p of PANELS) if (p !== state.panel) client.prefetch({ type: 'panel', panel: p, window: w });
   }, [wKey, client.version]);
 
-  const table = !state.drill && body.data && 'columns' in body.data ? (body.data as Table) : null;
+  const panelTable = !state.drill && body.data && 'columns' in body.data ? (body.data as Table) : null;
+  // the Overview opens with the spike windows (their own query), the findings follow when ready
+  const table = useMemo(() => {
+    if (state.panel !== 'overview' || state.drill || !w) return panelTable;
+    const lines = spikeRows(spikes, (ms) => clock(ms, tz, w.to - w.from));
+    if (!panelTable) return lines.length ? { ...OVERVIEW_SHELL, rows: lines } : null;
+    return { ...panelTable, rows: [...lines, ...panelTable.rows] };
+  }, [panelTable, spikes, state.panel, state.drill, w?.from, w?.to]);
   const drill = state.drill && body.data && 'tables' in body.data ? (body.data as DrillData) : null;
   const rows = table ? visibleRows(table, state.filter, state.sort[state.panel]) : [];
   const selected = Math.min(state.row[state.panel], Math.max(0, rows.length - 1));

@@ -3,13 +3,16 @@
 import { existsSync } from 'node:fs';
 import { createElement } from 'react';
 import { QueryClient } from './data/client.js';
-import { WorkerExecutor } from './data/executors.js';
+import { rootWindow } from './state.js';
+import type { HeaderData } from './data/types.js';
+import { WorkerExecutor } from './data/worker-executor.js';
 import { LiveIngest } from './live/live-feed.js';
-import { colorEnabled } from './views/segments.js';
+import { colorEnabled } from './views/runs.js';
 import { keyboard, stdinIsData, enterScreen } from './terminal.js';
 import { exportPostmortem } from './export.js';
 import { assertZone, machineZone, parseTimeArg } from '../util/time.js';
 import { termSafe } from '../util/sanitize.js';
+import { trace } from './trace.js';
 
 export interface TuiOptions {
   dbPath: string;
@@ -61,8 +64,6 @@ export async function startTui(opts: TuiOptions): Promise<number> {
   // ink draws nothing until exit when it believes it runs in CI; we are on a terminal by now
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;
-  const { render } = await import('ink');
-  const { App } = await import('./app.js');
 
   let client: QueryClient | null = null;
   let live: LiveIngest | null = null;
@@ -72,13 +73,23 @@ export async function startTui(opts: TuiOptions): Promise<number> {
       live = new LiveIngest({ dbPath: opts.dbPath, tz, host: opts.host ?? null, inputs, onCommitted: () => { void client?.invalidate(); } });
       await live.ready;
     }
-    const executor = new WorkerExecutor(opts.dbPath, tz);
-    client = new QueryClient(executor);
+    // two workers: one answers keys, the other runs the slow reports and prefetches (client.ts).
+    // They open the database while ink and React load (~0.5 s of the first paint): start them first.
+    client = new QueryClient(new WorkerExecutor(opts.dbPath, tz), () => new WorkerExecutor(opts.dbPath, tz));
     const c = client;
+    // the first paint needs the header, then the whole range's bars: ask for both now, the App's
+    // own requests for the same queries will find them answered or under way
+    c.fetch({ type: 'header' }).then((h) => {
+      const root = rootWindow(h as HeaderData, process.stdout.columns || 80, opts.host ?? null, from, to);
+      if (root) c.prefetchNow({ type: 'timeline', window: root });
+    }, () => undefined);
+    trace('workers started');
+    const [{ render }, { App }] = await Promise.all([import('ink'), import('./app.js')]);
+    trace('ink loaded');
     const app = render(createElement(App, {
       client: c, tz, host: opts.host ?? null, from, to, live, color: colorEnabled(),
       onExport: (w) => exportPostmortem(c, w, { dbPath: opts.dbPath, tz }),
-    }), { stdin: keys.stream, stdout: process.stdout, exitOnCtrlC: true, maxFps: 30 });
+    }), { stdin: keys.stream, stdout: process.stdout, exitOnCtrlC: true, maxFps: 30, onRender: ({ renderTime }) => trace('frame', `${renderTime.toFixed(1)}ms`) });
     const onTerm = () => app.unmount();
     process.once('SIGTERM', onTerm);
     await app.waitUntilExit();

@@ -1,7 +1,7 @@
 // The screen's state and every change a key makes to it, as one pure reducer: keys.ts turns a
 // keystroke into an Action, the App feeds it here with what it knows about the data on screen.
-import { PANELS, type Drill, type PanelId, type Spike, type Window } from './data/types.js';
-import { bucketCount, fitBucket, makeWindow, rebucket } from './window.js';
+import { PANELS, type Drill, type HeaderData, type PanelId, type Spike, type Window } from './data/types.js';
+import { bucketCount, fitBucket, makeWindow, plotWidth, rebucket } from './window.js';
 
 export interface UiState {
   /** zoom stack: [0] is the whole range, the last entry is on screen */
@@ -57,6 +57,14 @@ export function initialState(panel: PanelId = 'overview'): UiState {
     zoom: [], cursor: 0, offset: 0, mark: null, panel, row: zeroes(), sort: zeroes(), drill: null, drillRow: 0,
     filter: '', editingFilter: false, help: false, message: null, follow: true,
   };
+}
+
+/** The whole range's window as the App will draw it first (--from/--to or the data's extent). */
+export function rootWindow(h: HeaderData, terminalColumns: number, host: string | null, from?: number, to?: number): Window | null {
+  if (h.from === null || h.to === null) return null;
+  const f = from ?? h.from;
+  const t = Math.max(f + 1000, to ?? h.to);
+  return makeWindow(f, t, fitBucket(t - f, plotWidth(terminalColumns)), host);
 }
 
 export function current(s: UiState): Window | null {

@@ -2,6 +2,14 @@
 // move between them. Bucket sizes come from a list of round steps so labels stay readable.
 import type { Window } from './data/types.js';
 
+/** the timeline's y-axis labels take this many columns */
+export const AXIS = 6;
+
+/** How many buckets fit across a terminal this wide without scrolling. */
+export function plotWidth(width: number): number {
+  return Math.max(10, width - AXIS - 1);
+}
+
 export const STEPS_MS = [
   1_000, 2_000, 5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000,
   3_600_000, 7_200_000, 10_800_000, 21_600_000, 43_200_000, 86_400_000,

@@ -26,6 +26,7 @@ describe('tui keys', () => {
 
   it('n marks the next spike, Enter zooms into it, Esc zooms back out', async () => {
     screen = await open(db);
+    await screen.until('spike 2');
     await screen.press('n');
     let f = await screen.until('spike 1/2 marked');
     expect(f).toContain('window 09:51:54-09:52:22 (28s): 91 requests, 0 5xx');
@@ -36,14 +37,22 @@ describe('tui keys', () => {
     await screen.press(KEY.enter);
     f = await screen.until('zoom 1 (Esc out)');
     expect(rangeLine(f)).toContain('2026-11-22 09:52:30 - 09:53:12 UTC (42s) | bucket 1s | zoom 1');
-    await screen.press('p');
-    await screen.press(KEY.esc);
-    // first Esc clears the mark p made, the next one zooms out
     await screen.press(KEY.esc);
     f = await screen.until((x) => !x.includes('zoom 1'));
     expect(rangeLine(f)).toContain('(2m00s) | bucket 2s');
     // coming back, the window we left is marked: Enter goes straight back in
     await screen.until('window 09:52:30-09:53:12');
+  });
+
+  it('p marks the previous spike from the cursor, n wraps around', async () => {
+    screen = await open(db);
+    await screen.until('spike 2');
+    await screen.press('p');
+    await screen.until('spike 2/2 marked');
+    await screen.press('p');
+    await screen.until('spike 1/2 marked');
+    await screen.press('n', 'n');
+    await screen.until('spike 1/2 marked');
   });
 
   it('[ and ] mark a window at the cursor, shift+arrows extend it', async () => {
@@ -119,6 +128,7 @@ describe('tui keys', () => {
   it('e exports the window postmortem to ./overload-postmortem-<from>.md', async () => {
     const dir = tempDir();
     screen = await open(db, { exportDir: dir });
+    await screen.until('spike 2');
     await screen.press('n', KEY.enter);
     await screen.until('zoom 1');
     await screen.press('e');

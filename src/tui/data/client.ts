@@ -1,8 +1,10 @@
-// The UI's side of the data: a cache keyed by query, and a queue that keeps at most one query
-// running at a time, interactive ones first. Prefetches (the panels the user has not opened
-// yet) wait behind anything the user asked for and are dropped when the window changes, so a
-// keystroke never waits for more than the one query already running.
+// The UI's side of the data: a cache keyed by query, and two lanes, each running one query at
+// a time on its own worker. The interactive lane answers what the user just asked for (a
+// window's bars, a panel switch, a drill-down); the background lane takes the slow reports
+// (spike detection, the incident findings) and the prefetches of panels not yet opened. A
+// keystroke therefore never waits behind a multi-second report: at most behind one quick query.
 import type { Query, QueryResult } from './types.js';
+import { trace, tracing } from '../trace.js';
 
 /** Runs one query somewhere (a worker thread, or in-process for tests). */
 export interface Executor {
@@ -19,18 +21,35 @@ interface Job {
   waiters: Array<{ resolve: (r: QueryResult) => void; reject: (e: Error) => void }>;
 }
 
+interface Lane {
+  executor: Executor;
+  queue: Job[];
+  running: Job | null;
+}
+
 const CACHE_MAX = 300;
+
+/** Queries that take seconds on large data: they never hold the interactive lane. */
+export function isSlow(q: Query): boolean {
+  return q.type === 'spikes' || (q.type === 'panel' && q.panel === 'overview');
+}
 
 export class QueryClient {
   private cache = new Map<string, QueryResult>();
-  private queue: Job[] = [];
-  private running: Job | null = null;
+  private lanes: { fast: Lane; slow: Lane };
   private refreshing = false;
   private listeners = new Set<(v: number) => void>();
   /** bumped when the data changes; part of every key, so old answers are never shown as new */
   version = 0;
 
-  constructor(private executor: Executor) {}
+  /**
+   * `slow`: the background lane's executor (default: the same one), or a function that makes it
+   * when the lane first has work, so a second worker does not compete with the first paint.
+   */
+  constructor(fast: Executor, slow: Executor | (() => Executor) = fast) {
+    const lazy = typeof slow === 'function' ? new LazyExecutor(slow) : slow;
+    this.lanes = { fast: { executor: fast, queue: [], running: null }, slow: { executor: lazy, queue: [], running: null } };
+  }
 
   key(q: Query): string {
     return this.version + '|' + JSON.stringify(q);
@@ -49,14 +68,21 @@ export class QueryClient {
     this.enqueue(q, true).catch(() => undefined);
   }
 
+  /** Start a query on the interactive lane without waiting for it (the first paint's bars). */
+  prefetchNow(q: Query): void {
+    this.enqueue(q, false).catch(() => undefined);
+  }
+
   /** Forget queued prefetches (the window they were for is gone). */
   dropPrefetches(): void {
-    const keep: Job[] = [];
-    for (const j of this.queue) {
-      if (j.prefetch) for (const w of j.waiters) w.reject(new Error('dropped'));
-      else keep.push(j);
+    for (const lane of Object.values(this.lanes)) {
+      const keep: Job[] = [];
+      for (const j of lane.queue) {
+        if (j.prefetch) for (const w of j.waiters) w.reject(new Error('dropped'));
+        else keep.push(j);
+      }
+      lane.queue = keep;
     }
-    this.queue = keep;
   }
 
   subscribe(fn: (version: number) => void): () => void {
@@ -64,24 +90,38 @@ export class QueryClient {
     return () => this.listeners.delete(fn);
   }
 
-  /** Live mode: rows arrived. Refresh the executor, then bump the version (hooks refetch). */
+  /** Live mode: rows arrived. Refresh the executors, then bump the version (hooks refetch). */
   async invalidate(): Promise<void> {
     if (this.refreshing) return;
     this.refreshing = true;
     try {
-      await this.executor.refresh();
+      const { fast, slow } = this.lanes;
+      await Promise.all(fast.executor === slow.executor ? [fast.executor.refresh()] : [fast.executor.refresh(), slow.executor.refresh()]);
       this.version++;
       this.cache.clear();
       this.dropPrefetches();
       for (const fn of this.listeners) fn(this.version);
     } finally {
       this.refreshing = false;
+      this.pump(this.lanes.fast);
+      this.pump(this.lanes.slow);
     }
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.dropPrefetches();
-    return this.executor.close();
+    const { fast, slow } = this.lanes;
+    await fast.executor.close();
+    if (slow.executor !== fast.executor) await slow.executor.close();
+  }
+
+  private find(key: string): { lane: Lane; job: Job } | null {
+    for (const lane of Object.values(this.lanes)) {
+      if (lane.running?.key === key) return { lane, job: lane.running };
+      const job = lane.queue.find((j) => j.key === key);
+      if (job) return { lane, job };
+    }
+    return null;
   }
 
   private enqueue(q: Query, prefetch: boolean): Promise<QueryResult> {
@@ -89,43 +129,77 @@ export class QueryClient {
     const hit = this.cache.get(key);
     if (hit) return Promise.resolve(hit);
     return new Promise((resolve, reject) => {
-      const same = this.running?.key === key ? this.running : this.queue.find((j) => j.key === key);
-      if (same) {
-        same.waiters.push({ resolve, reject });
-        // asked for now: move it ahead of the prefetches
-        if (!prefetch && same.prefetch && same !== this.running) {
-          same.prefetch = false;
-          this.queue = [same, ...this.queue.filter((j) => j !== same)];
+      const found = this.find(key);
+      if (found) {
+        found.job.waiters.push({ resolve, reject });
+        // asked for now while still waiting as a prefetch: to the front, on the interactive lane
+        // unless it is one of the slow reports
+        if (!prefetch && found.job.prefetch && found.lane.running !== found.job) {
+          found.job.prefetch = false;
+          found.lane.queue = found.lane.queue.filter((j) => j !== found.job);
+          const lane = isSlow(q) ? this.lanes.slow : this.lanes.fast;
+          lane.queue.unshift(found.job);
+          this.pump(lane);
         }
-      } else {
-        const job: Job = { key, q, prefetch, waiters: [{ resolve, reject }] };
-        if (prefetch) this.queue.push(job);
-        else {
-          const firstPrefetch = this.queue.findIndex((j) => j.prefetch);
-          this.queue.splice(firstPrefetch < 0 ? this.queue.length : firstPrefetch, 0, job);
-        }
+        return;
       }
-      this.pump();
+      const job: Job = { key, q, prefetch, waiters: [{ resolve, reject }] };
+      const lane = prefetch || isSlow(q) ? this.lanes.slow : this.lanes.fast;
+      if (prefetch) lane.queue.push(job);
+      else {
+        const firstPrefetch = lane.queue.findIndex((j) => j.prefetch);
+        lane.queue.splice(firstPrefetch < 0 ? lane.queue.length : firstPrefetch, 0, job);
+      }
+      this.pump(lane);
     });
   }
 
-  private pump(): void {
-    if (this.running || this.refreshing) return;
-    const job = this.queue.shift();
+  private pump(lane: Lane): void {
+    if (lane.running || this.refreshing) return;
+    // background work starts only while the interactive lane is idle: on a busy machine the two
+    // workers would otherwise share the CPU and every key would wait for half of it
+    const fast = this.lanes.fast;
+    if (lane === this.lanes.slow && fast !== lane && (fast.running || fast.queue.length)) return;
+    const job = lane.queue.shift();
     if (!job) return;
-    this.running = job;
-    this.executor.exec(job.q).then(
+    lane.running = job;
+    const t0 = tracing ? performance.now() : 0;
+    const what = tracing ? `${lane === this.lanes.fast ? 'fast' : 'slow'} ${job.prefetch ? 'prefetch ' : ''}${job.key.slice(0, 90)}` : '';
+    lane.executor.exec(job.q).then(
       (r) => {
-        this.cache.set(job.key, r);
-        if (this.cache.size > CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
+        if (tracing) trace('query', `${(performance.now() - t0).toFixed(0)}ms ${what}`);
+        // an answer computed before a refresh belongs to the old data: hand it out, do not keep it
+        if (job.key.startsWith(this.version + '|')) {
+          this.cache.set(job.key, r);
+          if (this.cache.size > CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
+        }
         for (const w of job.waiters) w.resolve(r);
       },
       (e: unknown) => {
         for (const w of job.waiters) w.reject(e instanceof Error ? e : new Error(String(e)));
       },
     ).finally(() => {
-      this.running = null;
-      this.pump();
+      lane.running = null;
+      this.pump(lane);
+      if (lane === this.lanes.fast) this.pump(this.lanes.slow);
     });
+  }
+}
+
+/** An executor made on first use; refresh and close are no-ops until then. */
+class LazyExecutor implements Executor {
+  private inner: Executor | null = null;
+  constructor(private make: () => Executor) {}
+  private get(): Executor {
+    return (this.inner ??= this.make());
+  }
+  exec(q: Query): Promise<QueryResult> {
+    return this.get().exec(q);
+  }
+  async refresh(): Promise<void> {
+    await this.inner?.refresh();
+  }
+  async close(): Promise<void> {
+    await this.inner?.close();
   }
 }

@@ -1,7 +1,7 @@
 // Enter on a row: a route's own timeline and its slowest (or largest) requests; an event kind's
 // messages and lines; a fingerprint's frames and the requests it served; a source's rejects.
 import type { DB } from '../../store/db.js';
-import { bindWindow, START } from './window-sql.js';
+import { bindWindow, START, HOST_IN, maxDurationMs } from './window-sql.js';
 import { TIER_SQL } from '../../store/rollups.js';
 import type { Bucket, Drill, DrillData, Row, Table, Window } from './types.js';
 
@@ -14,15 +14,17 @@ function table(columns: Table['columns'], rows: Row[], note?: string): Table {
 function routeBuckets(db: DB, w: Window, tier: string, route: string): Bucket[] {
   const n = Math.max(0, Math.ceil((w.to - w.from) / w.bucketMs));
   const out: Bucket[] = Array.from({ length: n }, (_, i) => ({ t: w.from + i * w.bucketMs, requests: 0, s4xx: 0, s5xx: 0, inflight: 0, events: {} }));
-  const p = { ...bindWindow(w, tier), route };
-  // whole-minute buckets on the minute grid come from the rollup; anything finer from the rows
-  const sql = w.bucketMs % 60_000 === 0 && w.from % 60_000 === 0
+  const p = { ...bindWindow(db, w, tier), route, toEnd: BigInt(w.to + maxDurationMs(db)) };
+  // buckets of a minute or more come from the per-minute rollup (a minute straddling a bucket
+  // edge counts in the bucket it starts in); finer ones from the route's own rows, found by the
+  // (route, ts) index: the end stamp is at most the longest request after the start
+  const sql = w.bucketMs >= 60_000
     ? `SELECT (t - :from) / :b i, sum(requests), sum(s4xx), sum(s5xx) FROM rollup_minute
-       WHERE tier = :tier AND route = :route AND t >= :from AND t < :to AND (:host IS NULL OR host = :host) GROUP BY i`
+       WHERE tier = :tier AND ${HOST_IN} AND t >= :from AND t < :to AND route = :route GROUP BY i`
     : `SELECT (${START} - :from) / :b i, count(*), sum(r.status BETWEEN 400 AND 499), sum(r.status >= 500)
        FROM requests r JOIN sources s ON s.id = r.source_id
-       WHERE r.route = :route AND ${START} >= :from AND ${START} < :to AND (${TIER_SQL}) = :tier
-         AND (:host IS NULL OR coalesce(r.host, '') = :host) GROUP BY i`;
+       WHERE r.route = :route AND r.ts >= :from AND r.ts < :toEnd AND ${START} >= :from AND ${START} < :to
+         AND (${TIER_SQL}) = :tier AND (:host IS NULL OR coalesce(r.host, '') = :host) GROUP BY i`;
   for (const [i, k, s4, s5] of db.prepare(sql).raw().all(p) as [number, number, number, number][]) {
     const b = out[i];
     if (b) { b.requests = k; b.s4xx = s4; b.s5xx = s5; }
@@ -36,20 +38,23 @@ function routeBuckets(db: DB, w: Window, tier: string, route: string): Bucket[] 
  */
 function topRequests(db: DB, w: Window, tier: string, route: string, order: 'duration' | 'bytes'): Row[] {
   const col = order === 'bytes' ? 'r.bytes' : 'r.duration_ms';
-  const p = { ...bindWindow(w, tier), route };
+  const p = { ...bindWindow(db, w, tier), route, toEnd: BigInt(w.to + maxDurationMs(db)) };
   const base = `SELECT ${START} t, r.status, r.duration_ms, r.upstream_ms, r.bytes, r.method, r.url, r.client
     FROM requests r JOIN sources s ON s.id = r.source_id
-    WHERE r.route = :route AND (${TIER_SQL}) = :tier AND (:host IS NULL OR coalesce(r.host, '') = :host)`;
+    WHERE (${TIER_SQL}) = :tier AND (:host IS NULL OR coalesce(r.host, '') = :host)`;
   let rows: Row[];
   if (w.to - w.from <= 30 * 60_000) {
-    rows = db.prepare(`${base} AND ${START} >= :from AND ${START} < :to ORDER BY ${col} DESC LIMIT 40`).all(p) as Row[];
+    rows = db.prepare(`${base} AND r.route = :route AND r.ts >= :from AND r.ts < :toEnd AND ${START} >= :from AND ${START} < :to
+      ORDER BY ${col} DESC LIMIT 40`).all(p) as Row[];
   } else {
     const mcol = order === 'bytes' ? 'bytes_max' : 'dur_max';
-    const minutes = (db.prepare(`SELECT DISTINCT t FROM rollup_minute WHERE tier = :tier AND route = :route AND t >= :fm AND t < :tm
-      AND (:host IS NULL OR host = :host) ORDER BY ${mcol} DESC LIMIT 20`).raw().all(p) as [number][]).map((r) => r[0]);
+    const minutes = (db.prepare(`SELECT DISTINCT t FROM rollup_minute WHERE tier = :tier AND ${HOST_IN} AND t >= :fm AND t < :tm
+      AND route = :route ORDER BY ${mcol} DESC LIMIT 20`).raw().all(p) as [number][]).map((r) => r[0]);
     const ranges: Array<[bigint, bigint]> = minutes.map((t) => [BigInt(t), BigInt(t + 60_000)]);
     ranges.push([p.from, p.fm], [p.tm, p.to]);
-    const stmt = db.prepare(`${base} AND ${START} >= :lo AND ${START} < :hi ORDER BY ${col} DESC LIMIT 40`);
+    // one minute each: the start-time index, not the route's (a busy route has millions of rows);
+    // the unary + keeps SQLite from choosing the route index
+    const stmt = db.prepare(`${base} AND +r.route = :route AND ${START} >= :lo AND ${START} < :hi ORDER BY ${col} DESC LIMIT 40`);
     rows = ranges.flatMap(([lo, hi]) => stmt.all({ ...p, lo, hi }) as Row[]);
     const key = order === 'bytes' ? 'bytes' : 'duration_ms';
     rows.sort((a, b) => Number(b[key] ?? -1) - Number(a[key] ?? -1));
@@ -91,7 +96,7 @@ export function shape(message: string): string {
 }
 
 function eventDrill(db: DB, w: Window, d: Drill): DrillData {
-  const p = { ...bindWindow(w, ''), kind: d.key };
+  const p = { ...bindWindow(db, w, ''), kind: d.key };
   const where = `kind = :kind AND ts >= :from AND ts < :to AND (:host IS NULL OR coalesce(host, '') = :host)`;
   const lines = db.prepare(`SELECT ts, component, severity, backend, message FROM events WHERE ${where} ORDER BY ts LIMIT ${LINES}`).all(p) as Row[];
   const shapes = db.prepare(`SELECT component, message FROM events WHERE ${where} LIMIT 20000`).raw().all(p) as [string, string][];
@@ -122,7 +127,7 @@ function eventDrill(db: DB, w: Window, d: Drill): DrillData {
 }
 
 function fingerprintDrill(db: DB, w: Window, d: Drill): DrillData {
-  const p = { ...bindWindow(w, ''), fp: d.key };
+  const p = { ...bindWindow(db, w, ''), fp: d.key };
   const where = `fingerprint = :fp AND ts >= :from AND ts < :to AND (:host IS NULL OR coalesce(host, '') = :host)`;
   const last = db.prepare(`SELECT id FROM slow_traces WHERE ${where} ORDER BY ts DESC LIMIT 1`).get(p) as { id: number } | undefined;
   const frames = last ? db.prepare(`SELECT depth, function, file, line FROM slow_frames WHERE trace_id = ? ORDER BY depth`).all(last.id) as Row[] : [];

@@ -6,18 +6,17 @@ import { openReadOnly } from '../../store/db.js';
 import { ensureRollups } from '../../report/runner.js';
 import { registerReportFunctions } from '../../report/sqlfns.js';
 import { headerData } from './header.js';
-import { timelineBuckets, cursorDetail } from './timeline.js';
+import { timelineBuckets, cursorDetail, minuteSeries, regroup, MINUTE_SERIES_MAX_MS } from './timeline.js';
 import { endpoints, oversized, upstreams, statuses } from './request-panels.js';
 import { events, slowlog, sources } from './log-panels.js';
 import { drillData } from './drills.js';
 import { detectSpikes } from './spikes.js';
 import { localOverview } from './overview.js';
-import { hasReport, runWindowReport, spikesFromReport } from './reports.js';
+import { hasReport, runWindowReport, spikesFromReport, type DataRange } from './reports.js';
 import { endpointsTable, oversizedTable, slowlogTable, upstreamsTable, statusTable, overviewTable } from './report-panels.js';
-import { dataRange } from '../../report/runner.js';
-import { tierOf } from './window-sql.js';
+import { tierOf, fastRange } from './window-sql.js';
 import { clock } from '../format.js';
-import type { PanelId, Query, QueryResult, SpikesData, Table, TimelineData, Window } from './types.js';
+import type { Bucket, PanelId, Query, QueryResult, SpikesData, Table, TimelineData, Window } from './types.js';
 import type { ReportResult } from '../../report/runner.js';
 
 const CACHE_MAX = 400;
@@ -42,6 +41,8 @@ export class QueryEngine {
     ensureRollups(this.db);
     this.cache.clear();
     this.tiers.clear();
+    this.ranges.clear();
+    this.minutes.clear();
   }
 
   close(): void {
@@ -63,6 +64,16 @@ export class QueryEngine {
     return result;
   }
 
+  private ranges = new Map<string, DataRange>();
+
+  /** the data's extent per host, kept until the next refresh (reports resolve defaults with it) */
+  private range(host: string | null): DataRange {
+    const k = host ?? '';
+    let r = this.ranges.get(k);
+    if (!r) this.ranges.set(k, (r = fastRange(this.db, host)));
+    return r;
+  }
+
   private tier(host: string | null): string {
     const k = host ?? '';
     let t = this.tiers.get(k);
@@ -73,7 +84,7 @@ export class QueryEngine {
   private compute(q: Query): QueryResult {
     switch (q.type) {
       case 'header': return headerData(this.db, this.dbPath, null);
-      case 'timeline': return { window: q.window, buckets: timelineBuckets(this.db, q.window, this.tier(q.window.host)) };
+      case 'timeline': return { window: q.window, buckets: this.buckets(q.window) };
       case 'spikes': return this.spikes(q.window);
       case 'cursor': return cursorDetail(this.db, q.window, this.tier(q.window.host), q.t);
       case 'panel': return this.panel(q.panel, q.window);
@@ -81,10 +92,22 @@ export class QueryEngine {
     }
   }
 
+  private minutes = new Map<string, Bucket[]>();
+
+  private buckets(w: Window): Bucket[] {
+    const range = this.range(w.host);
+    const onGrid = w.bucketMs % 60_000 === 0 && w.from % 60_000 === 0;
+    if (!onGrid || range.to - range.from > MINUTE_SERIES_MAX_MS) return timelineBuckets(this.db, w, this.tier(w.host));
+    const k = w.host ?? '';
+    let m = this.minutes.get(k);
+    if (!m) this.minutes.set(k, (m = minuteSeries(this.db, range, this.tier(w.host), w.host)));
+    return regroup(m, w);
+  }
+
   private spikes(w: Window): SpikesData {
     if (hasReport('spikes')) {
       try {
-        return { window: w, spikes: spikesFromReport(runWindowReport(this.db, 'spikes', w, this.tz)), source: 'report' };
+        return { window: w, spikes: spikesFromReport(runWindowReport(this.db, 'spikes', w, this.tz, this.range(w.host))), source: 'report' };
       } catch (e) {
         // a report that fails on this window must not take the shading away: detect locally
         this.reportErrors.set('spikes', (e as Error).message);
@@ -98,7 +121,7 @@ export class QueryEngine {
   private viaReport(name: string, map: (r: ReportResult) => Table, own: () => Table, extra: Record<string, string | number | boolean> = {},
     w?: Window): Table {
     if (w && hasReport(name)) {
-      try { return map(runWindowReport(this.db, name, w, this.tz, extra)); } catch (e) { this.reportErrors.set(name, (e as Error).message); }
+      try { return map(runWindowReport(this.db, name, w, this.tz, this.range(w.host), extra)); } catch (e) { this.reportErrors.set(name, (e as Error).message); }
     }
     return own();
   }
@@ -120,22 +143,21 @@ export class QueryEngine {
   }
 
   private overview(w: Window): Table {
-    const sp = this.run({ type: 'spikes', window: w }) as SpikesData;
     const fmt = (ms: number) => clock(ms, this.tz, w.to - w.from);
     if (hasReport('incident')) {
-      const range = dataRange(this.db, w.host);
+      const range = this.range(w.host);
       const whole = w.from <= range.from && w.to >= range.to;
-      try { return overviewTable(runWindowReport(this.db, 'incident', w, this.tz, {}, whole), sp.spikes, fmt); } catch (e) {
+      try { return overviewTable(runWindowReport(this.db, 'incident', w, this.tz, range, {}, whole), fmt); } catch (e) {
         this.reportErrors.set('incident', (e as Error).message);
       }
     }
-    const sub = (p: PanelId) => this.run({ type: 'panel', panel: p, window: w }) as Table;
+    const tier = this.tier(w.host);
     const pool = this.db.prepare(`SELECT message FROM events WHERE kind IN ('worker_limit_reached', 'pool_busy')
       AND ts >= ? AND ts < ? AND (? IS NULL OR coalesce(host, '') = ?) ORDER BY ts LIMIT 1`).get(w.from, w.to, w.host, w.host) as { message: string } | undefined;
     return localOverview({
-      timeline: this.run({ type: 'timeline', window: w }) as TimelineData, spikes: sp.spikes,
-      endpoints: endpoints(this.db, w, this.tier(w.host)), oversized: oversized(this.db, w, this.tier(w.host)), events: sub('events'),
-      slowlog: slowlog(this.db, w), statuses: statuses(this.db, w, this.tier(w.host)),
+      timeline: this.run({ type: 'timeline', window: w }) as TimelineData,
+      endpoints: endpoints(this.db, w, tier), oversized: oversized(this.db, w, tier), events: events(this.db, w),
+      slowlog: slowlog(this.db, w), statuses: statuses(this.db, w, tier),
       poolMessage: pool?.message ?? null, fmtTime: fmt,
     });
   }

@@ -7,7 +7,7 @@ import type { Row, Table, Window } from './types.js';
 /** Events by kind (from the per-second event rollup); Enter opens the kind's messages and lines. */
 export function events(db: DB, w: Window): Table {
   const rows = db.prepare(`SELECT kind, group_concat(DISTINCT component) comp, sum(events) n, min(first_ts) a, max(last_ts) z
-    FROM rollup_events WHERE ${EVENT_FILTER} GROUP BY kind ORDER BY n DESC`).all(bindWindow(w, '')) as
+    FROM rollup_events WHERE ${EVENT_FILTER} GROUP BY kind ORDER BY n DESC`).all(bindWindow(db, w, '')) as
     { kind: string; comp: string; n: number; a: number; z: number }[];
   // the kinds the timeline marks first, by severity; start/stop notices and chatter last
   const rank = (k: string) => { const c = markerOf(k); return c ? MARKER_ORDER.indexOf(c) : k === 'lifecycle' || k === 'other' ? 9 : 5; };
@@ -33,7 +33,7 @@ export function events(db: DB, w: Window): Table {
 
 /** Slowlog stacks grouped by fingerprint (the normalised stack), most frequent first. */
 export function slowlog(db: DB, w: Window): Table {
-  const p = bindWindow(w, '');
+  const p = bindWindow(db, w, '');
   const rows = db.prepare(`SELECT fingerprint fp, count(*) n, max(top_frame) top, max(app_frame) app, max(script) script,
       max(depth) depth, min(ts) a, max(ts) z, sum(truncated) cut
     FROM slow_traces WHERE ts >= :from AND ts < :to AND (:host IS NULL OR coalesce(host, '') = :host)

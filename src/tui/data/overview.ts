@@ -1,10 +1,9 @@
 // The Overview panel when the `incident` report is not available: one line per finding, built
 // from the other panels of the same window (the engine caches them, so this costs no new scan).
-import type { Row, Spike, Table, TimelineData } from './types.js';
+import type { Row, Table, TimelineData } from './types.js';
 
 export interface OverviewInputs {
   timeline: TimelineData;
-  spikes: Spike[];
   endpoints: Table;
   oversized: Table;
   events: Table;
@@ -22,8 +21,7 @@ const bytes = (v: unknown) => (typeof v !== 'number' ? '-' : v >= 1 << 20 ? `${(
 
 export function localOverview(x: OverviewInputs): Table {
   const rows: Row[] = [];
-  const add = (finding: string, detail: string, from?: number, to?: number) =>
-    rows.push({ finding, detail, from: from ?? null, to: to ?? null });
+  const add = (finding: string, detail: string) => rows.push({ finding, detail });
   const { buckets, window: w } = x.timeline;
   const total = buckets.reduce((a, b) => a + b.requests, 0);
   const s5 = buckets.reduce((a, b) => a + b.s5xx, 0);
@@ -33,10 +31,6 @@ export function localOverview(x: OverviewInputs): Table {
     (total ? ` (${((100 * s5) / total).toFixed(1)} %)` : ''));
   const fl = buckets.reduce((a, b) => (b.inflight > a.inflight ? b : a), buckets[0] ?? { inflight: 0, t: w.from });
   if (fl && fl.inflight > 0) add('in flight', `peak ${fl.inflight} concurrent requests at ${x.fmtTime(fl.t)}`);
-  for (const s of x.spikes.slice(0, 6)) {
-    add('spike', `${x.fmtTime(s.from)}-${x.fmtTime(s.to)} (${Math.round((s.to - s.from) / 1000)} s): ${s.reason}`, s.from, s.to);
-  }
-  if (x.spikes.length > 6) add('spike', `... ${x.spikes.length - 6} more (n / p jump between them)`);
   if (x.poolMessage) add('pool limit', x.poolMessage);
   const ev = x.events.rows.slice(0, 4).map((r) => `${r.kind} ${int(n(r.events))}`);
   if (ev.length) add('events', ev.join(', '));

@@ -153,16 +153,21 @@ const SECTION_COLUMNS: Column[] = [
   { key: 'when', title: 'first-last', kind: 'text', width: 17 },
 ];
 
-/**
- * Overview: the detected spikes (Enter zooms into one), then the incident report's findings for
- * the window against the time before it.
- */
-export function overviewTable(r: ReportResult | null, spikes: Spike[], fmt: (ms: number) => string): Table {
-  const rows: Row[] = spikes.map((s, i): Row => ({
+/** The spike windows as Overview rows: one sentence each; Enter zooms into one. */
+export function spikeRows(spikes: Spike[], fmt: (ms: number) => string): Row[] {
+  return spikes.map((s, i): Row => ({
     section: 'spike', from: s.from, to: s.to,
     _line: `spike ${i + 1}  ${fmt(s.from)}-${fmt(s.to)}  ${s.reason}`,
   }));
-  for (const x of r?.rows ?? []) {
+}
+
+/**
+ * Overview: the incident report's findings for the window against the time before it. The App
+ * puts the spike rows above them (they come from their own, faster query).
+ */
+export function overviewTable(r: ReportResult, fmt: (ms: number) => string): Table {
+  const rows: Row[] = [];
+  for (const x of r.rows) {
     const first = time(x.first), last = time(x.last);
     rows.push({
       section: text(x.section), item: text(x.item), detail: text(x.detail), before: num(x.before) ?? (text(x.before) as Cell),
@@ -170,12 +175,11 @@ export function overviewTable(r: ReportResult | null, spikes: Spike[], fmt: (ms:
       when: first !== null ? `${fmt(first)}-${last !== null ? fmt(last) : ''}` : null,
     });
   }
-  const p = r?.params ?? {};
+  const p = r.params ?? {};
   const win = p.from && p.to ? `${fmt(Date.parse(String(p.from)))}-${fmt(Date.parse(String(p.to)))}` : null;
   return {
     columns: SECTION_COLUMNS, rows, sorts: [],
-    note: !r ? 'no incident report installed: spikes only'
-      : win ? `what changed in ${win} against the time before it (report incident); Enter on a spike zooms in`
-        : 'no spike to explain in this window',
+    note: win ? `what changed in ${win} against the time before it (report incident); Enter on a spike zooms in`
+      : 'no spike to explain in this window',
   };
 }

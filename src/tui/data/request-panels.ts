@@ -1,7 +1,7 @@
 // Panels over requests: Endpoints, Oversized, Upstreams, Status. Each merges the per-minute
 // rollups of the window's whole minutes with raw rows from its edges (window-sql.ts).
 import type { DB } from '../../store/db.js';
-import { bindWindow, edgeRows, MINUTE_FILTER, SECOND_FILTER, pct } from './window-sql.js';
+import { bindWindow, edgeRows, MINUTE_FILTER, SECOND_FILTER, HOST_IN, pct } from './window-sql.js';
 import type { Row, Table, Window } from './types.js';
 
 const LIMIT = 200;
@@ -15,7 +15,7 @@ export function endpoints(db: DB, w: Window, tier: string): Table {
       UNION ALL
       SELECT route, count(*), sum(st >= 500), coalesce(sum(d), 0), max(d), hist(d) FROM edge GROUP BY route)
     SELECT route, sum(n) n, sum(s5) s5, sum(ds) ds, max(dmax) dmax, hist(dh) dh FROM parts
-    GROUP BY route ORDER BY ds DESC, n DESC LIMIT ${LIMIT}`).all(bindWindow(w, tier)) as
+    GROUP BY route ORDER BY ds DESC, n DESC LIMIT ${LIMIT}`).all(bindWindow(db, w, tier)) as
     { route: string; n: number; s5: number; ds: number; dmax: number | null; dh: string | null }[];
   const total = rows.reduce((a, r) => a + r.ds, 0);
   return {
@@ -50,7 +50,7 @@ export function oversized(db: DB, w: Window, tier: string): Table {
       UNION ALL
       SELECT route, count(*), coalesce(sum(sz), 0), max(sz), hist(sz) FROM edge GROUP BY route)
     SELECT route, sum(n) n, sum(bs) bs, max(bmax) bmax, hist(bh) bh FROM parts
-    GROUP BY route ORDER BY bmax DESC, bs DESC LIMIT ${LIMIT}`).all(bindWindow(w, tier)) as
+    GROUP BY route ORDER BY bmax DESC, bs DESC LIMIT ${LIMIT}`).all(bindWindow(db, w, tier)) as
     { route: string; n: number; bs: number; bmax: number | null; bh: string | null }[];
   const total = rows.reduce((a, r) => a + r.bs, 0);
   return {
@@ -73,46 +73,40 @@ export function oversized(db: DB, w: Window, tier: string): Table {
   };
 }
 
-/** Upstreams (backends): load, failures, timeouts, response time and peak concurrency. */
+/**
+ * Upstreams (backends): every attempt of the upstream lists, from the per-minute upstream rollup
+ * (whole minutes overlapping the window: attempts are not kept per request row).
+ */
 export function upstreams(db: DB, w: Window, tier: string): Table {
-  const p = bindWindow(w, tier);
-  const rows = db.prepare(`WITH edge AS (${edgeRows(`coalesce(r.upstream_addr, '') up, r.status st, r.upstream_status us, r.upstream_ms u`)}),
-    parts AS (
-      SELECT upstream up, sum(requests) n, sum(up_failed) f, sum(timeouts) tmo, sum(up_sum) us, max(up_max) umax, hist(up_hist) uh
-      FROM rollup_minute WHERE ${MINUTE_FILTER} AND upstream != '' GROUP BY upstream
-      UNION ALL
-      SELECT up, count(*), sum(coalesce(us >= 500, st BETWEEN 502 AND 504)), sum(st = 504 OR us = 504),
-        coalesce(sum(u), 0), max(u), hist(u) FROM edge WHERE up != '' GROUP BY up)
-    SELECT up, sum(n) n, sum(f) f, sum(tmo) tmo, sum(us) us, max(umax) umax, hist(uh) uh FROM parts
-    GROUP BY up ORDER BY n DESC LIMIT ${LIMIT}`).all(p) as
-    { up: string; n: number; f: number; tmo: number; us: number; umax: number | null; uh: string | null }[];
-  const peaks = new Map((db.prepare(`SELECT upstream, max(peak) FROM rollup_inflight WHERE ${SECOND_FILTER} AND upstream != ''
-    GROUP BY upstream`).raw().all(p) as [string, number][]));
+  const p = { ...bindWindow(db, w, tier), mfrom: BigInt(Math.floor(w.from / 60_000) * 60_000) };
+  const rows = db.prepare(`SELECT upstream up, sum(attempts) n, sum(failed) f, sum(timeouts) tmo, sum(retried) rt,
+      max(time_max) umax, hist(time_hist) uh
+    FROM rollup_upstream WHERE tier = :tier AND ${HOST_IN} AND t >= :mfrom AND t < :to
+    GROUP BY upstream ORDER BY f DESC, n DESC LIMIT ${LIMIT}`).all(p) as
+    { up: string; n: number; f: number; tmo: number; rt: number; umax: number | null; uh: string | null }[];
   return {
     columns: [
       { key: 'upstream', title: 'upstream', kind: 'text' },
-      { key: 'requests', title: 'reqs', kind: 'int', width: 7 },
-      { key: 'failed', title: 'failed', kind: 'int', width: 7 },
+      { key: 'attempts', title: 'tries', kind: 'int', width: 7 },
+      { key: 'failures', title: 'failed', kind: 'int', width: 7 },
       { key: 'timeouts', title: 'timeout', kind: 'int', width: 7 },
+      { key: 'retried', title: 'retried', kind: 'int', width: 7 },
       { key: 'p50_ms', title: 'p50', kind: 'ms', width: 7 },
       { key: 'p95_ms', title: 'p95', kind: 'ms', width: 7 },
       { key: 'max_ms', title: 'max', kind: 'ms', width: 7 },
-      { key: 'inflight', title: 'inflight', kind: 'int', width: 8 },
     ],
     rows: rows.map((r): Row => ({
-      upstream: r.up, requests: r.n, failed: r.f, timeouts: r.tmo, p50_ms: pct(r.uh, 50), p95_ms: pct(r.uh, 95),
-      max_ms: r.umax, inflight: peaks.get(r.up) ?? null,
+      upstream: r.up, attempts: r.n, failures: r.f, timeouts: r.tmo, retried: r.rt, p50_ms: pct(r.uh, 50), p95_ms: pct(r.uh, 95), max_ms: r.umax,
     })),
-    sorts: ['requests', 'failed', 'timeouts', 'p95_ms', 'inflight'],
-    note: rows.length ? 'failed = upstream answered 5xx (or 502-504 with no upstream status); inflight = peak concurrent'
-      : 'no upstream recorded in this window (the access log has no $upstream_addr)',
+    sorts: ['failures', 'attempts', 'timeouts', 'p95_ms'],
+    note: rows.length ? 'upstreams by failures, by whole minutes' : 'no upstream recorded in this window (the access log has no upstream address)',
   };
 }
 
 /** Status codes: exact counts from the per-second rollup. */
 export function statuses(db: DB, w: Window, tier: string): Table {
   const rows = db.prepare(`SELECT status, sum(requests) n FROM rollup_status WHERE ${SECOND_FILTER}
-    GROUP BY status ORDER BY n DESC`).all(bindWindow(w, tier)) as { status: number; n: number }[];
+    GROUP BY status ORDER BY n DESC`).all(bindWindow(db, w, tier)) as { status: number; n: number }[];
   const total = rows.reduce((a, r) => a + r.n, 0);
   return {
     columns: [

@@ -14,18 +14,39 @@ export interface WindowBind {
   /** whole minutes inside [from, to): rollup_minute covers [fm, tm); raw rows cover the rest */
   fm: bigint; tm: bigint;
   host: string | null;
+  /** the hosts to read as a JSON list (see HOST_IN) */
+  hosts: string;
   tier: string;
 }
 
-export function bindWindow(w: Window, tier: string): WindowBind {
+/**
+ * Rollup keys start (tier, host, t): "host IN (list)" lets SQLite seek each host's time range,
+ * where "(:host IS NULL OR host = :host)" made it read every row of the tier (50x slower on a
+ * day of seconds). The list is every host the sources name ('' for none) or the one asked for.
+ */
+export const HOST_IN = 'host IN (SELECT value FROM json_each(:hosts))';
+
+export function hostList(db: DB, host: string | null): string {
+  if (host !== null) return JSON.stringify([host]);
+  const rows = db.prepare("SELECT DISTINCT coalesce(host, '') h FROM sources").all() as { h: string }[];
+  return JSON.stringify(rows.length ? rows.map((r) => r.h) : ['']);
+}
+
+export function bindWindow(db: DB, w: Window, tier: string): WindowBind {
   const fm = Math.ceil(w.from / 60_000) * 60_000;
   const tm = Math.floor(w.to / 60_000) * 60_000;
   const whole = fm < tm;
   return {
     from: int(w.from), to: int(w.to), b: int(w.bucketMs),
     fm: int(whole ? fm : w.to), tm: int(whole ? tm : w.to),
-    host: w.host, tier,
+    host: w.host, hosts: hostList(db, w.host), tier,
   };
+}
+
+/** the longest request, so a range on the end stamp (ts) can bound a range on the start */
+export function maxDurationMs(db: DB): number {
+  const row = db.prepare("SELECT value FROM rollup_state WHERE name = 'max_duration_ms'").get() as { value: number } | undefined;
+  return row?.value ?? 3_600_000;
 }
 
 /** the time a request counts at: its start (same expression as the requests_start index) */
@@ -43,17 +64,43 @@ export function edgeRows(cols: string): string {
 }
 
 /** rollup_minute rows of the window's whole minutes */
-export const MINUTE_FILTER = `tier = :tier AND t >= :fm AND t < :tm AND (:host IS NULL OR host = :host)`;
+export const MINUTE_FILTER = `tier = :tier AND ${HOST_IN} AND t >= :fm AND t < :tm`;
 /** per-second rollups (rollup_second, rollup_status, rollup_inflight) of the whole window */
-export const SECOND_FILTER = `tier = :tier AND t >= :from AND t < :to AND (:host IS NULL OR host = :host)`;
-export const EVENT_FILTER = `t >= :from AND t < :to AND (:host IS NULL OR host = :host)`;
+export const SECOND_FILTER = `tier = :tier AND ${HOST_IN} AND t >= :from AND t < :to`;
+export const EVENT_FILTER = `${HOST_IN} AND t >= :from AND t < :to`;
 
 export function pct(hist: unknown, p: number): number | null {
   return typeof hist === 'string' ? Histogram.from(hist).percentile(p) : null;
 }
 
-/** Which view of a request the panels use: the edge server's when there is one (as the reports do). */
+/**
+ * What the data covers, as the runner's dataRange() computes it, but by index seeks (min and max
+ * of each tier and host separately) instead of a scan of every second: 0.1 ms instead of 100 ms
+ * at a day of data. 'edge' when the edge tier has rows (the reports' default tier).
+ */
+export function fastRange(db: DB, host: string | null): { from: number; to: number; tier: 'edge' | 'backend' } {
+  const hosts = JSON.parse(hostList(db, host)) as string[];
+  const los: number[] = [];
+  const his: number[] = [];
+  let edge = false;
+  const one = (sql: string, ...args: unknown[]) => (db.prepare(sql).pluck().get(...args) as number | null) ?? null;
+  for (const h of hosts) {
+    for (const tier of ['edge', 'backend']) {
+      const lo = one('SELECT min(t) FROM rollup_second WHERE tier = ? AND host = ?', tier, h);
+      if (lo === null) continue;
+      if (tier === 'edge') edge = true;
+      los.push(lo);
+      his.push(one('SELECT max(t) FROM rollup_second WHERE tier = ? AND host = ?', tier, h)!);
+    }
+    const elo = one('SELECT min(t) FROM rollup_events WHERE host = ?', h);
+    if (elo !== null) { los.push(elo); his.push(one('SELECT max(t) FROM rollup_events WHERE host = ?', h)!); }
+  }
+  const from = los.length ? Math.min(...los) : 0;
+  const to = his.length ? Math.max(...his) + 1000 : from;
+  return { from, to, tier: edge || los.length === 0 ? 'edge' : 'backend' };
+}
+
+/** Which view of a request the panels use: the edge server's when it has rows (as the reports do). */
 export function tierOf(db: DB, host: string | null): 'edge' | 'backend' {
-  const rows = db.prepare(`SELECT DISTINCT tier FROM rollup_second WHERE (? IS NULL OR host = ?)`).all(host, host) as { tier: string }[];
-  return rows.some((r) => r.tier === 'edge') || rows.length === 0 ? 'edge' : 'backend';
+  return fastRange(db, host).tier;
 }

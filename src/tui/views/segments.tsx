@@ -3,18 +3,10 @@
 // every distinction must also exist in the characters themselves.
 import { Text } from 'ink';
 import { termSafe } from '../../util/sanitize.js';
+import type { Segment, Tone } from './runs.js';
 
-export type Tone = 'bar' | 'error' | 'spike' | 'marker' | 'cursor' | 'mark' | 'dim' | 'title' | 'select' | 'warn';
-
-export interface Segment {
-  text: string;
-  tone?: Tone;
-}
-
-/** no-color.org: NO_COLOR present and not empty disables colour */
-export function colorEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  return !(env.NO_COLOR !== undefined && env.NO_COLOR !== '');
-}
+export type { Segment, Tone };
+export { push, colorEnabled } from './runs.js';
 
 const STYLE: Record<Tone, { color?: string; backgroundColor?: string; bold?: boolean; inverse?: boolean; dimColor?: boolean }> = {
   bar: { color: 'cyan' },
@@ -37,14 +29,10 @@ function style(tone: Tone | undefined, color: boolean) {
   return { bold: s.bold, inverse: s.inverse };
 }
 
-/** Append to the last run when the tone matches (fewer <Text> nodes per line). */
-export function push(line: Segment[], text: string, tone?: Tone): void {
-  const last = line[line.length - 1];
-  if (last && last.tone === tone) last.text += text;
-  else line.push({ text, tone });
-}
-
 export function Line({ segments, color }: { segments: Segment[]; color: boolean }) {
+  // without colour the runs differ only in bold: one <Text> for the line keeps ink's layout
+  // work (and so each frame) small
+  if (!color) return <Text wrap="truncate-end">{termSafe(segments.map((s) => s.text).join(''))}</Text>;
   return (
     <Text wrap="truncate-end">
       {segments.map((s, i) => (

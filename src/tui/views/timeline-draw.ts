@@ -1,13 +1,15 @@
 // The timeline strip as characters: one column per bucket (or several, when the buckets are
 // fewer than the columns), bar heights in eighths of a cell, 5xx as the lower part of the bar
 // in its own glyph, spike windows shaded, event markers, the cursor and the marked window.
-import { push, type Segment } from './segments.js';
+import { push, type Segment } from './runs.js';
 import { markerLetter } from '../markers.js';
 import { clock, rate } from '../format.js';
 import type { Bucket, Spike } from '../data/types.js';
 
 const BLOCKS = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-export const AXIS = 6;
+import { AXIS, plotWidth } from '../window.js';
+
+export { AXIS, plotWidth };
 
 export interface TimelineDrawInput {
   buckets: Bucket[];
@@ -35,11 +37,6 @@ export function columnMap(n: number, plotW: number, offset: number): { bucketAt:
     if (!startCol.has(b)) startCol.set(b, c);
   }
   return { bucketAt, startCol };
-}
-
-/** How many buckets fit without scrolling. */
-export function plotWidth(width: number): number {
-  return Math.max(10, width - AXIS - 1);
 }
 
 export function drawTimeline(x: TimelineDrawInput): Segment[][] {

@@ -1,0 +1,13 @@
+// OVERLOAD_TUI_TRACE=<file>: a line per milestone (startup steps, each query's lane and time,
+// each frame's render time), to see where a slow screen spends its time. Off by default.
+import { appendFileSync } from 'node:fs';
+
+const file = process.env.OVERLOAD_TUI_TRACE;
+const t0 = performance.now();
+
+export function trace(event: string, detail = ''): void {
+  if (!file) return;
+  try { appendFileSync(file, `${(performance.now() - t0).toFixed(1).padStart(9)} ${event} ${detail}\n`); } catch { /* tracing must not break the UI */ }
+}
+
+export const tracing = !!file;
