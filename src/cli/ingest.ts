@@ -162,7 +162,7 @@ export async function ingestJobs(jobs: IngestJob[], opts: IngestRunOptions): Pro
         outcome = await ingestInput(job.label, writer, {
           format: job.format.format, formatSpec: job.format.formatSpec,
           parserOptions: { tz: opts.tz, logFormat: job.format.logFormat, fieldMap: opts.fieldMap },
-          host: job.host, maxLine: opts.maxLine, force: opts.force, batchSize: 5000,
+          host: job.host, maxLine: opts.maxLine, force: opts.force, batchSize: 2000,
           routeRules: opts.routeRules, stopRequested: () => stop, onProgress: progress,
         });
       } catch (e) {

@@ -23,7 +23,7 @@ export function openWritable(path: string): DB {
   // crash could lose the last batches, which a resumed ingest reads again.
   db.pragma('synchronous = OFF');
   db.pragma('busy_timeout = 5000');
-  db.pragma('cache_size = -32768');
+  db.pragma('cache_size = -8192');
   // Checkpoints run at the end of an ingest (checkpoint()) instead of every 1000 pages: each
   // page is then copied once, not re-copied while the tables grow.
   db.pragma('wal_autocheckpoint = 0');

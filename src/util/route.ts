@@ -90,7 +90,9 @@ export function createRouter(rules: RouteRule[] = []): (path: string | null) => 
       }
     }
     route ??= defaultRoute(path);
-    if (cache.size > 200_000) cache.clear();
+    // Paths with ids rarely repeat exactly: a small cache keeps the hot static paths without
+    // holding every distinct path of a big log in the parse worker's heap.
+    if (cache.size > 20_000) cache.clear();
     cache.set(path, route);
     return route;
   };
