@@ -53,6 +53,14 @@ function buildDb() {
   return db;
 }
 
+const clock = (ms) => new Date(ms).toISOString().slice(11, 19);
+
+/** the spike windows the TUI must show: asked of `overload report spikes` (2 s buckets from 09:51:42, as drawn) */
+function spikeOracle(db) {
+  const r = cli(['report', 'spikes', '--db', db, '--from', '2026-11-22T09:51:42Z', '--to', '2026-11-22T09:53:42Z', '--bucket', '2s', '--format', 'json', '--tz', 'UTC']);
+  return JSON.parse(r.stdout).map((x) => ({ from: x.start_ts, to: x.end_ts, label: `${clock(x.start_ts)}-${clock(x.end_ts)}`, seconds: (x.end_ts - x.start_ts) / 1000 }));
+}
+
 class Pane {
   constructor(name, width, height, command) {
     this.name = name;
@@ -110,6 +118,7 @@ async function scenario(name, fn) {
 
 /** open, first spike, zoom, Events, drill into a kind, quit */
 async function walkthrough(db, width, height) {
+  const [s1] = spikeOracle(db);
   const p = new Pane(`walk${width}`, width, height, `node ${CLI} tui --db ${db}`);
   try {
     let s = await step(p, 'opens: header, timeline, Overview with both spikes',
@@ -117,9 +126,9 @@ async function walkthrough(db, width, height) {
     checkFits(p, s);
     if (!/ ev  │.*O/.test(s) || !/▓/.test(s) || !/░/.test(s)) throw new Error(`timeline lacks 5xx, spike shading or markers:\n${s}`);
     p.keys('n');
-    s = await step(p, 'n marks the first spike', has('spike 1/2 marked', 'window 09:51:54-09:52:22 (28s)', /└─*▲═+\]/));
+    s = await step(p, `n marks the first spike (${s1.label})`, has('spike 1/2 marked', `window ${s1.label} (${s1.seconds}s)`, /└─*▲═+\]/));
     p.keys('Enter');
-    s = await step(p, 'Enter zooms into it', has('09:51:54 - 09:52:22 UTC (28s) | bucket 1s | zoom 1'));
+    s = await step(p, 'Enter zooms into it', has(`${clock(s1.from)} - ${clock(s1.to)} UTC (${s1.seconds}s) | bucket 1s | zoom 1`));
     checkFits(p, s);
     p.keys('4');
     s = await step(p, '4 opens Events for the window', has('[4 Events]', /> worker_limit_reached\s+P\s+php-fpm/));
@@ -201,8 +210,9 @@ async function docs(db) {
   try {
     await step(p, 'docs: open', has('spike 2', '┤'), 15_000);
     // the cursor on the start of the 502 burst, no mark: the cursor line shows that bucket
+    const s2 = spikeOracle(db)[1];
     p.keys('n', 'n', 'Escape');
-    await step(p, 'docs: cursor on spike 2', has(/^09:52:30 \+2s/m));
+    await step(p, 'docs: cursor on spike 2', has(new RegExp(`^${clock(s2.from)} \\+2s`, 'm')));
     for (const [i, name] of PANELS.entries()) {
       p.keys(String(i + 1));
       const s = await step(p, `docs: ${name}`, (x) => x.includes(`[${i + 1} `) && !x.includes('loading') && !x.includes(' ...'));

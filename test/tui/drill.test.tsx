@@ -1,7 +1,7 @@
 // Enter on a row: a route's own timeline and slowest requests, an event kind's messages and
 // lines, a fingerprint's frames and requests, a source's rejected lines. Esc comes back.
 import { describe, it, expect, beforeAll, afterEach } from 'vitest';
-import { ingestStory, STORY3 } from './fixture-db.js';
+import { ingestStory, spikeOracle, clock, STORY3 } from './fixture-db.js';
 import { open, KEY, type Screen } from './harness.js';
 
 let db: string;
@@ -62,6 +62,7 @@ describe('tui drill-downs', () => {
     await screen.until('spike 2');
     await screen.press(KEY.down, KEY.enter);
     const f = await screen.until('zoom 1');
-    expect(f.split('\n')[1]).toContain('09:52:30 - 09:53:12 UTC (42s)');
+    const s2 = spikeOracle(db)[1];
+    expect(f.split('\n')[1]).toContain(`${clock(s2.from)} - ${clock(s2.to)} UTC (${s2.seconds}s)`);
   });
 });

@@ -39,3 +39,31 @@ export function ingestStory(story: string, dir = tempDir()): string {
   }
   return db;
 }
+
+export interface SpikeOracle {
+  from: number;
+  to: number;
+  /** as the TUI prints it: 09:51:54-09:52:20 */
+  label: string;
+  seconds: number;
+  requests: number;
+  errors: number;
+}
+
+const clock = (ms: number) => new Date(ms).toISOString().slice(11, 19);
+
+/**
+ * The spike windows the TUI must show for incident 3's whole range (2 s buckets from 09:51:42):
+ * asked of `overload report spikes` itself, so the tests follow the detector's tuning.
+ */
+export function spikeOracle(db: string): SpikeOracle[] {
+  const r = cli(['report', 'spikes', '--db', db, '--from', '2026-11-22T09:51:42Z', '--to', '2026-11-22T09:53:42Z', '--bucket', '2s',
+    '--format', 'json', '--tz', 'UTC']);
+  if (r.code !== 0) throw new Error(`report spikes failed: ${r.stderr}`);
+  return (JSON.parse(r.stdout) as Array<Record<string, number>>).map((x) => ({
+    from: x.start_ts, to: x.end_ts, label: `${clock(x.start_ts)}-${clock(x.end_ts)}`, seconds: (x.end_ts - x.start_ts) / 1000,
+    requests: x.requests, errors: x.errors,
+  }));
+}
+
+export { clock };

@@ -3,12 +3,13 @@
 import { describe, it, expect, beforeAll, afterEach } from 'vitest';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ingestStory, STORY3, tempDir } from './fixture-db.js';
+import { ingestStory, spikeOracle, clock, STORY3, tempDir, type SpikeOracle } from './fixture-db.js';
 import { open, KEY, type Screen } from './harness.js';
 
 let db: string;
+let spikes: SpikeOracle[];
 let screen: Screen | null = null;
-beforeAll(() => { db = ingestStory(STORY3); });
+beforeAll(() => { db = ingestStory(STORY3); spikes = spikeOracle(db); });
 afterEach(() => { screen?.unmount(); screen = null; });
 
 const cursorLine = (f: string) => f.split('\n').find((l) => /^\d\d:\d\d:\d\d \+\d+s \|/.test(l)) ?? '';
@@ -28,20 +29,21 @@ describe('tui keys', () => {
     screen = await open(db);
     await screen.until('spike 2');
     await screen.press('n');
+    const [s1, s2] = spikes;
     let f = await screen.until('spike 1/2 marked');
-    expect(f).toContain('window 09:51:54-09:52:22 (28s): 91 requests, 0 5xx');
+    expect(f).toContain(`window ${s1.label} (${s1.seconds}s): ${s1.requests} requests, 0 5xx`);
     expect(f).toMatch(/└─*▲═+\]/);
     await screen.press('n');
     f = await screen.until('spike 2/2 marked');
-    expect(f).toContain('window 09:52:30-09:53:12 (42s)');
+    expect(f).toContain(`window ${s2.label} (${s2.seconds}s): ${s2.requests} requests, ${s2.errors} 5xx`);
     await screen.press(KEY.enter);
     f = await screen.until('zoom 1 (Esc out)');
-    expect(rangeLine(f)).toContain('2026-11-22 09:52:30 - 09:53:12 UTC (42s) | bucket 1s | zoom 1');
+    expect(rangeLine(f)).toContain(`2026-11-22 ${clock(s2.from)} - ${clock(s2.to)} UTC (${s2.seconds}s) | bucket 1s | zoom 1`);
     await screen.press(KEY.esc);
     f = await screen.until((x) => !x.includes('zoom 1'));
     expect(rangeLine(f)).toContain('(2m00s) | bucket 2s');
     // coming back, the window we left is marked: Enter goes straight back in
-    await screen.until('window 09:52:30-09:53:12');
+    await screen.until(`window ${s2.label}`);
   });
 
   it('p marks the previous spike from the cursor, n wraps around', async () => {
@@ -132,13 +134,17 @@ describe('tui keys', () => {
     await screen.press('n', KEY.enter);
     await screen.until('zoom 1');
     await screen.press('e');
-    const f = await screen.until('postmortem written to');
-    const file = join(dir, 'overload-postmortem-20261122T095154Z.md');
-    expect(f).toContain('overload-postmortem-20261122T095154Z.md');
+    const f = await screen.until('postmortem written to', 20_000);
+    const stamp = new Date(spikes[0].from).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const file = join(dir, `overload-postmortem-${stamp}.md`);
+    expect(f).toContain(`overload-postmortem-${stamp}.md`);
     expect(existsSync(file)).toBe(true);
+    // the postmortem module's document for the zoomed window, with its chart beside it
     const md = readFileSync(file, 'utf8');
-    expect(md).toContain('# Postmortem: 2026-11-22 09:51:54');
-    expect(md).toContain('/report.php');
+    expect(md).toMatch(/^# Postmortem: .*2026-11-22/);
+    expect(md).toContain('pm.max_children (4) was reached');
+    expect(md).toContain(`overload-postmortem-${stamp}.svg`);
+    expect(existsSync(file.replace(/\.md$/, '.svg'))).toBe(true);
   });
 
   it('q quits', async () => {

@@ -31,7 +31,7 @@ const CACHE_MAX = 300;
 
 /** Queries that take seconds on large data: they never hold the interactive lane. */
 export function isSlow(q: Query): boolean {
-  return q.type === 'spikes' || (q.type === 'panel' && q.panel === 'overview');
+  return q.type === 'spikes' || q.type === 'postmortem' || (q.type === 'panel' && q.panel === 'overview');
 }
 
 export class QueryClient {

@@ -4,6 +4,7 @@
 import type { DB } from '../../store/db.js';
 import { openReadOnly } from '../../store/db.js';
 import { ensureRollups } from '../../report/runner.js';
+import { buildPostmortem } from '../../postmortem/index.js';
 import { registerReportFunctions } from '../../report/sqlfns.js';
 import { headerData } from './header.js';
 import { timelineBuckets, cursorDetail, minuteSeries, regroup, MINUTE_SERIES_MAX_MS } from './timeline.js';
@@ -89,6 +90,12 @@ export class QueryEngine {
       case 'cursor': return cursorDetail(this.db, q.window, this.tier(q.window.host), q.t);
       case 'panel': return this.panel(q.panel, q.window);
       case 'drill': return drillData(this.db, q.window, this.tier(q.window.host), q.drill);
+      case 'postmortem': {
+        const w = q.window;
+        const pm = buildPostmortem(this.db, { from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString(), host: w.host ?? undefined,
+          tz: this.tz, svgName: q.svgName });
+        return { markdown: pm.markdown, svg: pm.svg };
+      }
     }
   }
 

@@ -118,7 +118,14 @@ export type Query =
   | { type: 'spikes'; window: Window }
   | { type: 'panel'; panel: PanelId; window: Window }
   | { type: 'drill'; drill: Drill; window: Window }
-  | { type: 'cursor'; window: Window; t: number };
+  | { type: 'cursor'; window: Window; t: number }
+  /** the window's postmortem document (src/postmortem), for `e` */
+  | { type: 'postmortem'; window: Window; svgName: string };
+
+export interface PostmortemDoc {
+  markdown: string;
+  svg: string;
+}
 
 /** p50/p95/p99 of the bucket under the cursor (the timeline itself carries only counts). */
 export interface CursorDetail {
@@ -128,4 +135,4 @@ export interface CursorDetail {
   p99: number | null;
 }
 
-export type QueryResult = HeaderData | TimelineData | SpikesData | Table | DrillData | CursorDetail;
+export type QueryResult = HeaderData | TimelineData | SpikesData | Table | DrillData | CursorDetail | PostmortemDoc;
