@@ -14,12 +14,19 @@
 --   when the slow or failing requests arrived, not when the log wrote them; events at their stamp.
 --   Baseline per signal: rolling median and MAD of the last 30 quiet (unflagged) buckets, seeded
 --   from the quieter half of the range (src/correlate/detect.ts, docs/reports.md "Spikes").
+--   A window is the incident: the time the load exceeded what the servers could serve. What
+--   follows once the load stopped is its aftermath (aftermath_end): errors and events after the
+--   load, the drain (buckets where more requests end than start and in flight falls by more than
+--   its square root, arrivals not above baseline: the backlog emptying, its arrivals slow only
+--   because they queue behind it) and
+--   the recovery (slowness alone within the load's length after it, milder than the window). The
+--   series therefore carries completions (done) and the peak in flight beside the arrivals.
 -- module: spikes
 -- section: series
 WITH RECURSIVE
   b(t) AS (SELECT :from UNION ALL SELECT t + :bucket_ms FROM b WHERE t + :bucket_ms < :to),
   r AS (
-    SELECT :from + ((t - :from) / :bucket_ms) * :bucket_ms AS bt, sum(requests) AS n, sum(s5xx) AS e, hist(dur_hist) AS dh, hist(done_hist) AS doh
+    SELECT :from + ((t - :from) / :bucket_ms) * :bucket_ms AS bt, sum(requests) AS n, sum(done) AS d, sum(s5xx) AS e, hist(dur_hist) AS dh, hist(done_hist) AS doh
     FROM rollup_second
     WHERE tier = :tier AND t >= :from AND t < :to AND (:host IS NULL OR host = :host)
     GROUP BY bt),
@@ -35,7 +42,7 @@ WITH RECURSIVE
       WHERE t >= :from AND t < :to AND (:host IS NULL OR host = :host) AND kind NOT IN ('lifecycle', 'other')
       GROUP BY bt, kind ORDER BY bt, kind)
     GROUP BY bt)
-SELECT b.t AS bucket_ts, coalesce(r.n, 0) AS requests, coalesce(r.e, 0) AS errors, r.dh AS dur_hist, r.doh AS done_hist,
+SELECT b.t AS bucket_ts, coalesce(r.n, 0) AS requests, coalesce(r.d, 0) AS done, coalesce(r.e, 0) AS errors, r.dh AS dur_hist, r.doh AS done_hist,
   coalesce(f.peak, 0) AS inflight_peak, coalesce(ev.n, 0) AS events, coalesce(ev.kinds, '{}') AS kinds
 FROM b
 LEFT JOIN r ON r.bt = b.t

@@ -15,12 +15,26 @@
 //            few very slow requests among many fast ones move the tail before the p95
 //   events   overload events (every kind but lifecycle/other) >= 2 and > base + k*sigma
 // Flagged buckets separated by at most `gap` quiet buckets form one window; a window of one
-// bucket with one reason is dropped. The window ends with its load: the last bucket with slow
-// arrivals or a traffic swing of at least 10 % of the window's largest. Errors, events and
-// small retry bursts after that are the aftermath (upstreams held "down" by nginx's
-// fail_timeout, disabled backends, requests draining); `aftermathEnd` says how long it lasted.
-// Requests count where they started, so the last load bucket's slow requests finish later: if
-// at least 2 slow ones complete in the next bucket, the window takes that bucket too.
+// bucket with one reason is dropped.
+//
+// Incident and aftermath. A window is the INCIDENT: the time the offered load exceeded what the
+// servers could serve. What follows once the load has stopped is its AFTERMATH, reported as
+// `aftermathEnd`, not as the window nor as a window of its own:
+//   - the window ends with its load: the last bucket with slow arrivals or a traffic swing of at
+//     least 10 % of the window's largest. Errors, events and small retry bursts after that are
+//     aftermath (upstreams held "down" by nginx's fail_timeout, disabled backends re-enabling).
+//   - the DRAIN: a bucket where more requests complete than arrive, the peak in flight falls
+//     below the bucket before's by more than its Poisson noise (sqrt), and arrivals are not above
+//     their baseline is the queue emptying, not load, even though its arrivals are slow (they
+//     queue behind the backlog; logs that stamp the start count them there). Such buckets at the
+//     end of the load are trimmed off it. Requests count where they started, so the last load
+//     bucket's slow requests finish later: if at least 2 slow ones complete in the next bucket,
+//     the window takes that bucket too.
+//   - RECOVERY: a later run of buckets flagged for latency alone (arrivals at their baseline, no
+//     5xx, no events: nothing new came in) that lies within the window's load length after the
+//     load ended and is milder than the window (a lower p95) is the servers settling, not a new
+//     incident: it extends the aftermath. Slowness that lasts longer than the incident did, or is
+//     worse than it, or comes with traffic, errors or events is a window of its own.
 import { Histogram } from '../report/histogram.js';
 import { quietSeed, RollingBaseline, type Baseline } from './baseline.js';
 
@@ -32,6 +46,10 @@ export interface BucketPoint {
   events: number;
   /** durations of the requests that ENDED in the bucket (optional: used to place a window's end) */
   doneHist?: Histogram;
+  /** requests that ENDED in the bucket (optional: with `inflight`, tells the drain from load) */
+  done?: number;
+  /** peak requests in flight in the bucket (optional) */
+  inflight?: number;
 }
 
 export type Reason = 'traffic' | 'errors' | 'latency' | 'events';
@@ -62,6 +80,8 @@ export interface BucketFlags {
   p95: number | null;
   /** the latency line of this bucket (ms) */
   line: number;
+  /** arrivals above the baseline's upper bound (a traffic surge, not a drop) */
+  surge: boolean;
 }
 
 export interface Window {
@@ -117,7 +137,8 @@ export function flagBuckets(series: BucketPoint[], o: DetectOptions = DEFAULT_DE
     const reasons = new Set<Reason>();
     const tr: Baseline = base.traffic.current();
     const trSigma = Math.max(tr.sigma, Math.sqrt(Math.max(tr.median, 1)));
-    if (b.requests > tr.median + Math.max(o.k * trSigma, tr.median / 2, 3)) reasons.add('traffic');
+    const surge = b.requests > tr.median + Math.max(o.k * trSigma, tr.median / 2, 3);
+    if (surge) reasons.add('traffic');
     if (tr.median >= 10 && i > firstReq && i < lastReq && b.requests < tr.median - Math.max(o.k * trSigma, tr.median / 2)) reasons.add('traffic');
 
     const er = base.errors.current();
@@ -139,7 +160,7 @@ export function flagBuckets(series: BucketPoint[], o: DetectOptions = DEFAULT_DE
     const ev = base.events.current();
     if (b.events >= o.minEvents && b.events > ev.median + o.k * ev.sigma) reasons.add('events');
 
-    out.push({ reasons, baseRequests: tr.median, excess: Math.abs(b.requests - tr.median), baseP95: lat.length ? la.median : null, p95, line });
+    out.push({ reasons, baseRequests: tr.median, excess: Math.abs(b.requests - tr.median), baseP95: lat.length ? la.median : null, p95, line, surge });
     if (reasons.size === 0) {
       base.traffic.push(b.requests);
       base.errors.push(b.errors);
@@ -154,6 +175,28 @@ export function flagBuckets(series: BucketPoint[], o: DetectOptions = DEFAULT_DE
   return out;
 }
 
+/**
+ * The queue draining after the load stopped: more requests complete than arrive, the peak in
+ * flight falls below the bucket before's by more than that count's Poisson noise (its square
+ * root; at a few requests a second a drain cannot be told from chance, and the bucket stays
+ * load), and arrivals are not above their baseline. Needs `done` and `inflight` on the series;
+ * without them no bucket is a drain.
+ */
+export function isDrain(series: BucketPoint[] | undefined, flags: BucketFlags[], i: number): boolean {
+  const b = series?.[i], prev = series?.[i - 1];
+  if (!b || !prev || b.done === undefined || b.inflight === undefined || prev.inflight === undefined) return false;
+  return b.done > b.requests && b.inflight < prev.inflight - Math.sqrt(prev.inflight) && !flags[i].surge;
+}
+
+function mergedHist(series: BucketPoint[], from: number, to: number): Histogram {
+  const h = new Histogram();
+  for (let i = from; i <= to; i++) {
+    const t = series[i].hist.toText();
+    if (t) h.merge(t);
+  }
+  return h;
+}
+
 export function buildWindows(flags: BucketFlags[], o: DetectOptions = DEFAULT_DETECT, series?: BucketPoint[]): Window[] {
   // runs of flagged buckets, merged across gaps of up to o.gap quiet buckets
   const runs: Array<{ start: number; end: number }> = [];
@@ -164,6 +207,8 @@ export function buildWindows(flags: BucketFlags[], o: DetectOptions = DEFAULT_DE
     else runs.push({ start: i, end: i });
   });
   const out: Window[] = [];
+  // p95 of each window's load, for the recovery test
+  const loadP95: number[] = [];
   for (const run of runs) {
     const reasons = new Set<Reason>();
     let flagged = 0;
@@ -181,13 +226,28 @@ export function buildWindows(flags: BucketFlags[], o: DetectOptions = DEFAULT_DE
       if (r.has('latency') || (r.has('traffic') && flags[i].excess >= 0.1 * maxExcess)) lastLoad = i;
     }
     if (flagged === 1 && reasons.size === 1) continue;
+
+    // recovery: slowness alone, soon after a window and milder than it, is that window settling
+    const prev = out[out.length - 1];
+    if (prev && series && [...reasons].every((x) => x === 'latency')) {
+      const loadLength = prev.end - prev.start + 1;
+      const p95 = mergedHist(series, run.start, run.end).percentile(95) ?? 0;
+      if (run.end - prev.end <= loadLength && p95 < loadP95[out.length - 1]) {
+        prev.aftermathEnd = Math.max(prev.aftermathEnd ?? prev.end, run.end);
+        continue;
+      }
+    }
+
     let end = lastLoad >= run.start ? lastLoad : run.end;
+    // the drain at the end of the load is aftermath: the load had stopped, the backlog empties
+    while (end > run.start && isDrain(series, flags, end)) end--;
     // requests admitted in the last load bucket finish in the next one: when at least minSlow
     // slow ones complete there, the load visibly lasted that bucket too (one bucket at most)
     const next = series?.[end + 1];
     if (next?.doneHist && end + 1 < flags.length && next.doneHist.countAbove(flags[end].line) >= o.minSlow) end++;
     if (end > run.end) run.end = end;
     out.push({ start: run.start, end, aftermathEnd: end < run.end ? run.end : null, reasons });
+    loadP95.push(series ? mergedHist(series, run.start, end).percentile(95) ?? 0 : 0);
   }
   return out;
 }

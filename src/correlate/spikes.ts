@@ -15,6 +15,8 @@ export const SPIKE_COLUMNS = [
 export interface SeriesRow {
   bucket_ts: number;
   requests: number;
+  /** requests that ended in the bucket (optional: older custom spikes.sql files lack it) */
+  done?: number | null;
   errors: number;
   dur_hist: string | null;
   done_hist?: string | null;
@@ -71,6 +73,7 @@ export function spikeRows(series: SeriesRow[], bucketMs: number, opts: { k?: num
   const points: BucketPoint[] = series.map((s) => ({
     t: s.bucket_ts, requests: s.requests, errors: s.errors, hist: Histogram.from(s.dur_hist), events: s.events,
     doneHist: s.done_hist !== undefined ? Histogram.from(s.done_hist) : undefined,
+    done: s.done ?? undefined, inflight: s.inflight_peak,
   }));
   const o: { k?: number; gap?: number } = {};
   if (opts.k != null) o.k = opts.k;

@@ -68,6 +68,37 @@ describe('spike detection', () => {
     expect(w.aftermathEnd).toBe(65);
   });
 
+  it('the drain after the load is aftermath: slow arrivals queued behind the burst do not extend it', () => {
+    // 40..59: a burst that piles up 100 requests in flight; 60..63: arrivals back to normal but
+    // still slow (they queue behind the backlog) while more complete than arrive and in flight falls
+    const s = series(100, 30, (i) => (i >= 40 && i < 60 ? { requests: 80, slowShare: 0.8, errors: 30 }
+      : i >= 60 && i < 64 ? { slowShare: 0.5 } : {}));
+    const inflight = (i: number) => (i >= 40 && i < 60 ? 100 : i >= 60 && i < 64 ? 100 - (i - 59) * 22 : 5);
+    for (const [i, b] of s.entries()) Object.assign(b, { inflight: inflight(i), done: i >= 60 && i < 64 ? b.requests + 20 : b.requests });
+    const [w] = detectWindows(s).windows;
+    expect([w.start, w.end]).toEqual([40, 59]);
+    expect(w.aftermathEnd).toBe(63);
+    // without completions and in-flight the same slow arrivals are load (the old reading)
+    const bare = series(100, 30, (i) => (i >= 40 && i < 60 ? { requests: 80, slowShare: 0.8, errors: 30 }
+      : i >= 60 && i < 64 ? { slowShare: 0.5 } : {}));
+    expect(detectWindows(bare).windows[0].end).toBe(63);
+  });
+
+  it('slowness alone soon after a window, and milder than it, is its recovery, not a new window', () => {
+    const burst = (i: number) => i >= 40 && i < 60;
+    const slowAfter = (from: number, ms: number) => (i: number): Spec =>
+      burst(i) ? { requests: 200, errors: 150, slowShare: 0.6, slowMs: 4000 } : i >= from && i < from + 8 ? { slowShare: 0.15, slowMs: ms } : {};
+    // 8 slow buckets starting 6 after the load: within the load's length (20), p95 far below 4 s
+    const recovery = detectWindows(series(120, 30, slowAfter(66, 500))).windows;
+    expect(recovery).toHaveLength(1);
+    expect(recovery[0].end).toBe(59);
+    expect(recovery[0].aftermathEnd).toBe(73);
+    // the same slowness later than the load lasted is its own window
+    expect(detectWindows(series(120, 30, slowAfter(80, 500))).windows).toHaveLength(2);
+    // and so is slowness worse than the incident itself
+    expect(detectWindows(series(120, 30, slowAfter(66, 20_000))).windows).toHaveLength(2);
+  });
+
   it('a few very slow requests among many fast ones are caught by the tail test', () => {
     const s = series(100, 200, (i) => (i >= 50 && i < 60 ? { slowShare: 0.02, slowMs: 5000 } : {}));
     const [w] = detectWindows(s).windows;
