@@ -12,9 +12,21 @@ export const BINS_PER_DOUBLING = 16;
 /** the largest relative error of a percentile read from a histogram */
 export const HIST_RELATIVE_ERROR = Math.pow(2, 1 / (2 * BINS_PER_DOUBLING)) - 1;
 
-export function binOf(v: number): number {
+function computeBin(v: number): number {
   if (!(v >= 0.001)) return 0;
   return 1 + Math.floor(BINS_PER_DOUBLING * Math.log2(v * 1000));
+}
+
+/** binOf of the integers 0..SMALL-1, filled on first use (-1 = not yet): most values are whole ms or bytes. */
+const SMALL = 1 << 16;
+const smallBins = new Int16Array(SMALL).fill(-1);
+
+export function binOf(v: number): number {
+  if ((v & (SMALL - 1)) === v) {
+    const b = smallBins[v];
+    return b >= 0 ? b : (smallBins[v] = computeBin(v));
+  }
+  return computeBin(v);
 }
 
 export function binValue(bin: number): number {

@@ -1,21 +1,28 @@
-// One pass over request rows -> the per-second, per-status and per-minute rollup rows
-// (src/store/rollups.ts decides which rows to feed and deletes what it replaces).
+// One pass over request rows in log order -> the per-second, per-status, per-minute, per-upstream
+// and in-flight rollup rows (src/store/rollups.ts decides which rows to feed, feeds them and
+// deletes what it replaces).
+//
+// Built for 10M rows: rows arrive as plain arguments (no row objects), aggregates are found
+// through small integer-keyed maps with a one-entry cache (consecutive rows share a second), the
+// upstream list is parsed without building objects, and the in-flight sweep is streamed: events
+// before a watermark (no later row can start before it) are swept and dropped, so memory follows
+// the concurrency and the time span, not the row count.
+//
+// The results are the same, value for value, as the straightforward version kept in
+// test/report/rollups-reference.ts: the same stamp spreading (correlate/stamp-spread.ts), the same
+// upstream attempts (correlate/upstream-attempts.ts), the same sweep (correlate/inflight.ts), and
+// sums added in the same order.
 import type Database from 'better-sqlite3';
-import { Histogram } from './histogram.js';
-import { attemptFailed, type Attempt } from '../correlate/upstream-attempts.js';
+import { Histogram, Occupancy } from './histogram.js';
 
-/** The row shape rollups.ts selects, in this order. */
-/** t: the refined start (per-second rows); rawT: coalesce(start_ts, ts) as stored (per-minute rows) */
-export type RollupInput = [
-  tier: string, host: string, t: number | null, rawT: number | null, ts: number, status: number | null, bytes: number | null,
-  duration_ms: number | null, upstream_ms: number | null, route: string, attempts: Attempt[],
-];
+const SEP = '\u001f';
 
 interface Second {
   requests: number; s: number[]; bytes: number;
   durN: number; durSum: number; durMax: number | null; dur: Histogram;
   upN: number; upSum: number; up: Histogram;
   done: number; doneH: Histogram;
+  statuses: Map<number, number>;
 }
 
 interface Upstream {
@@ -31,72 +38,425 @@ interface Minute {
   first: number; last: number;
 }
 
-const SEP = '\u001f';
+interface MinuteBucket { routes: Map<string, Minute>; ups: Map<string, Upstream> }
+
+/** One in-flight series: sorted-later event buffer plus the sweep's carried state. */
+class Sweep {
+  buf = new Float64Array(256);
+  len = 0;
+  level = 0;
+  prev = 0;
+  out = new Map<number, Occupancy>();
+
+  add(start: number | null, end: number | null): void {
+    if (start == null || end == null || !(end > start)) return;
+    if (this.len + 2 > this.buf.length) {
+      const next = new Float64Array(this.buf.length * 2);
+      next.set(this.buf.subarray(0, this.len));
+      this.buf = next;
+    }
+    // time * 2 + 1 for a start, * 2 for an end: one numeric sort puts ends before starts at a tie
+    this.buf[this.len++] = Math.round(start) * 2 + 1;
+    this.buf[this.len++] = Math.round(end) * 2;
+  }
+
+  /** Sweep every buffered event whose time is before `until` (no event still to come is). */
+  advance(until: number, lo: number, hi: number): void {
+    if (this.len === 0) return;
+    const limit = until * 2;
+    const buf = this.buf, len = this.len;
+    // the events to sweep now: their count and value range
+    let n = 0, vmin = Infinity, vmax = -Infinity;
+    for (let i = 0; i < len; i++) {
+      const v = buf[i];
+      if (v < limit) { n++; if (v < vmin) vmin = v; if (v > vmax) vmax = v; }
+    }
+    if (n === 0) return;
+    const range = vmax - vmin + 1;
+    if (range <= 4 * n + 4096) {
+      // dense (the usual case: a chunk of rows covers a stretch of time): count each value
+      // instead of sorting; the events of one value are swept together, as the sorted loop
+      // would take them one after the other (only the first can add time)
+      const counts = scratch(range);
+      let keep = 0;
+      for (let i = 0; i < len; i++) {
+        const v = buf[i];
+        if (v < limit) counts[v - vmin]++;
+        else buf[keep++] = v;
+      }
+      this.len = keep;
+      for (let j = 0; j < range; j++) {
+        const c = counts[j];
+        if (c === 0) continue;
+        counts[j] = 0;
+        const v = vmin + j;
+        this.step(v, Math.floor(v / 2), v % 2 === 1 ? c : -c, lo, hi);
+      }
+      return;
+    }
+    const ev = buf.subarray(0, len).sort();
+    let i = 0;
+    for (; i < ev.length && ev[i] < limit; i++) this.step(ev[i], Math.floor(ev[i] / 2), ev[i] % 2 === 1 ? 1 : -1, lo, hi);
+    if (i > 0) {
+      buf.copyWithin(0, i, len);
+      this.len = len - i;
+    }
+  }
+
+  private lastS = NaN;
+  private lastO: Occupancy | undefined;
+
+  /** The in-flight level changes by `delta` at time t (correlate/inflight.ts occupancy()). */
+  private step(_v: number, t: number, delta: number, lo: number, hi: number): void {
+    const level = this.level, prev = this.prev;
+    if (level > 0 && t > prev) {
+      const a0 = Math.max(prev, lo);
+      const b0 = Math.min(t, hi);
+      for (let s = Math.floor(a0 / 1000) * 1000; s < b0; s += 1000) {
+        const a = Math.max(a0, s);
+        const b = Math.min(b0, s + 1000);
+        if (b <= a) continue;
+        let o = s === this.lastS ? this.lastO : this.out.get(s);
+        if (!o) this.out.set(s, (o = new Occupancy()));
+        this.lastS = s; this.lastO = o;
+        o.add(level, b - a);
+      }
+    }
+    this.level = level + delta;
+    this.prev = t;
+  }
+}
+
+/** A zeroed Int32Array of at least `n` counts, shared (callers leave it zeroed). */
+let scratchBuf = new Int32Array(0);
+function scratch(n: number): Int32Array {
+  if (scratchBuf.length < n) scratchBuf = new Int32Array(Math.max(n, scratchBuf.length * 2));
+  return scratchBuf;
+}
+
+/** Per tier and host: its seconds, minutes and in-flight series. */
+interface Series {
+  tier: string; host: string;
+  seconds: Map<number, Second>; lastSec: number; lastSecond: Second | null;
+  minutes: Map<number, MinuteBucket>; lastMin: number; lastMinute: MinuteBucket | null;
+  all: Sweep; perUpstream: Map<string, Sweep>;
+}
+
 const min = (a: number | null, b: number) => (a === null || b < a ? b : a);
 const max = (a: number | null, b: number) => (a === null || b > a ? b : a);
 
-export class RequestAggregator {
-  private seconds = new Map<string, Second>();
-  private statuses = new Map<string, number>();
-  private minutes = new Map<string, Minute>();
-  private upstreams = new Map<string, Upstream>();
+// ---- upstream attempts, as correlate/upstream-attempts.ts attemptsOf() gives them, into reused arrays
+// the keys are those of /(?:^| )(urt|uct|uht|ua|us)=/g in correlate/upstream-attempts.ts
+const LIST_SEP = /, | : /;
+const attAddr: string[] = [];
+const attStatus: Array<number | null> = [];
+const attMs: Array<number | null> = [];
 
-  private second(tier: string, host: string, sec: number): Second {
-    const sk = tier + SEP + host + SEP + sec;
-    let s = this.seconds.get(sk);
+function splitList(v: string): string[] {
+  return v.indexOf(',') < 0 && v.indexOf(' : ') < 0 ? [v.trim()] : v.split(LIST_SEP).map((s) => s.trim());
+}
+
+/** 10^0 .. 10^22: exact doubles, so digits / POW10[d] is the correctly rounded value, as Number() gives */
+const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+
+function num(s: string | undefined): number | null {
+  if (s === undefined || s === '-' || s === '') return null;
+  // plain "123" or "0.071" (what nginx writes) without Number(): at most 15 digits, exact
+  const len = s.length;
+  if (len <= 15) {
+    let n = 0, dot = -1, i = 0;
+    for (; i < len; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 48 && c <= 57) n = n * 10 + (c - 48);
+      else if (c === 46 && dot < 0 && i > 0 && i < len - 1) dot = i;
+      else break;
+    }
+    if (i === len) return dot < 0 ? n : n / POW10[len - dot - 1];
+  }
+  const v = Number(s);
+  return Number.isFinite(v) ? v : null;
+}
+
+/**
+ * Which key of KEY_RE starts at `i` (its text must be followed by '='): 1 urt, 2 uct, 3 uht,
+ * 4 ua, 5 us, 0 none. The keys are no prefix of one another, so at most one matches.
+ */
+function keyAt(raw: string, i: number): number {
+  if (raw.charCodeAt(i) !== 117) return 0; // u
+  const a = raw.charCodeAt(i + 1), b = raw.charCodeAt(i + 2);
+  if (b === 61) return a === 97 ? 4 : a === 115 ? 5 : 0; // ua= us=
+  if (b !== 116 || raw.charCodeAt(i + 3) !== 61) return 0; // ?t=
+  return a === 114 ? 1 : a === 99 ? 2 : a === 104 ? 3 : 0; // urt= uct= uht=
+}
+
+/**
+ * The attempts of one request into attAddr/attStatus/attMs; returns how many. A hand-written
+ * scan that finds exactly what KEY_RE's global exec loop finds (a key at the very start or after
+ * a space; the search goes on after each match's '='), without a match array per key.
+ */
+function parseAttempts(raw: string | null, addr: string | null, status: number | null, ms: number | null): number {
+  if (raw) {
+    // the value of a key runs to the next key (or the end); a repeated key keeps the last value
+    let ua: string | null = null, us: string | null = null, urt: string | null = null;
+    let key = 0, from = 0;
+    const len = raw.length;
+    let p = 0;
+    for (;;) {
+      // the next match at or after p: its index (the space, or 0) and key
+      let at = -1, k = 0, klen = 0;
+      if (p === 0 && (k = keyAt(raw, 0)) !== 0) { at = 0; klen = 0; }
+      else {
+        for (let q = raw.indexOf(' ', p); q >= 0; q = raw.indexOf(' ', q + 1)) {
+          if ((k = keyAt(raw, q + 1)) !== 0) { at = q; klen = 1; break; }
+        }
+      }
+      const to = at < 0 ? len : at;
+      if (key === 4) ua = raw.slice(from, to);
+      else if (key === 5) us = raw.slice(from, to);
+      else if (key === 1) urt = raw.slice(from, to);
+      if (at < 0) break;
+      key = k;
+      from = at + klen + (k <= 3 ? 4 : 3);
+      p = from;
+    }
+    if (ua !== null) {
+      const addrs = splitList(ua);
+      const sts = us !== null ? splitList(us) : null;
+      const times = urt !== null ? splitList(urt) : null;
+      for (let i = 0; i < addrs.length; i++) {
+        attAddr[i] = addrs[i];
+        attStatus[i] = num(sts?.[i]);
+        const sec = num(times?.[i]);
+        attMs[i] = sec === null ? null : Math.round(sec * 1e6) / 1e3;
+      }
+      return addrs.length;
+    }
+  }
+  if (!addr) return 0;
+  attAddr[0] = addr; attStatus[0] = status; attMs[0] = ms;
+  return 1;
+}
+
+// ---- rows held back while their whole-second stamp is spread (correlate/stamp-spread.ts):
+// one array per field, reused from group to group
+class Group {
+  n = 0;
+  ts = 0;
+  start: Array<number | null> = []; end: Array<number | null> = []; host: string[] = [];
+  status: Array<number | null> = []; bytes: Array<number | null> = []; dur: Array<number | null> = [];
+  upMs: Array<number | null> = []; route: string[] = []; upAddr: Array<string | null> = [];
+  upStatus: Array<number | null> = []; upRaw: Array<string | null> = [];
+  /** the earliest coalesce(start, ts) held */
+  first = Infinity;
+}
+
+export interface RollupPassOptions {
+  /** the range being rebuilt: rows contribute to it only (±Infinity for all) */
+  lo: number; hi: number;
+  /** sources whose stamps are whole seconds (correlate/stamp-spread.ts wholeSecondSources) */
+  whole: Set<number>;
+  tierOf: (source: number) => string;
+}
+
+export class RollupPass {
+  /** requests counted in a second of the range */
+  counted = 0;
+  /** the longest duration_ms fed (0 if none) */
+  maxDuration = 0;
+  private series = new Map<string, Series>();
+  private lastSource = -1;
+  private lastHost = '';
+  private lastSeries: Series | null = null;
+  private groups = new Map<number, Group>();
+  private spare: Group[] = [];
+  private readonly lo: number;
+  private readonly hi: number;
+
+  constructor(private opts: RollupPassOptions) {
+    this.lo = opts.lo;
+    this.hi = opts.hi;
+  }
+
+  /** One row, in log (id) order. */
+  feed(source: number, ts: number, start: number | null, end: number | null, host: string, status: number | null,
+    bytes: number | null, dur: number | null, upMs: number | null, route: string, upAddr: string | null,
+    upStatus: number | null, upRaw: string | null): void {
+    if (dur !== null && dur > this.maxDuration) this.maxDuration = dur;
+    const endStamped = end !== null && end === ts;
+    if (!endStamped || !this.opts.whole.has(source)) {
+      this.emit(source, ts, start, end, host, status, bytes, dur, upMs, route, upAddr, upStatus, upRaw, start, end);
+      return;
+    }
+    let g = this.groups.get(source);
+    if (g && g.ts !== ts) {
+      this.flushGroup(source);
+      g = undefined;
+    }
+    if (!g) {
+      g = this.spare.pop() ?? new Group();
+      g.ts = ts;
+      this.groups.set(source, g);
+    }
+    const k = g.n++;
+    g.start[k] = start; g.end[k] = end; g.host[k] = host; g.status[k] = status; g.bytes[k] = bytes; g.dur[k] = dur;
+    g.upMs[k] = upMs; g.route[k] = route; g.upAddr[k] = upAddr; g.upStatus[k] = upStatus; g.upRaw[k] = upRaw;
+    const raw = start ?? ts;
+    if (raw < g.first) g.first = raw;
+  }
+
+  /**
+   * The earliest time any row still to be emitted can start at: rows held in a group, and
+   * (from the caller) rows not fed yet. Events before it are final.
+   */
+  private pendingStart(): number {
+    let m = Infinity;
+    for (const g of this.groups.values()) if (g.first < m) m = g.first;
+    return m;
+  }
+
+  /**
+   * Sweep the in-flight events that are final: `notBefore` is the earliest coalesce(start_ts, ts)
+   * of the rows not fed yet (a row's refined start is never before it).
+   */
+  advance(notBefore: number): void {
+    const until = Math.floor(Math.min(notBefore, this.pendingStart()));
+    for (const s of this.series.values()) {
+      s.all.advance(until, this.lo, this.hi);
+      for (const u of s.perUpstream.values()) u.advance(until, this.lo, this.hi);
+    }
+  }
+
+  private finishSweeps(): void {
+    for (const s of this.series.values()) {
+      s.all.advance(Infinity, this.lo, this.hi);
+      for (const u of s.perUpstream.values()) u.advance(Infinity, this.lo, this.hi);
+    }
+  }
+
+  /** No more rows: spread the held groups and sweep everything. */
+  finish(): void {
+    for (const source of [...this.groups.keys()]) this.flushGroup(source);
+    this.finishSweeps();
+  }
+
+  private flushGroup(source: number): void {
+    const g = this.groups.get(source);
+    this.groups.delete(source);
+    if (!g) return;
+    const m = g.n, ts = g.ts;
+    for (let k = 0; k < m; k++) {
+      const end = ts + Math.floor(((k + 0.5) / m) * 1000);
+      const dur = g.end[k]! - (g.start[k] ?? g.end[k]!);
+      this.emit(source, ts, g.start[k], g.end[k], g.host[k], g.status[k], g.bytes[k], g.dur[k], g.upMs[k], g.route[k],
+        g.upAddr[k], g.upStatus[k], g.upRaw[k], end - dur, end);
+      g.upRaw[k] = null; // let the strings go
+    }
+    g.n = 0;
+    g.first = Infinity;
+    this.spare.push(g);
+  }
+
+  private seriesOf(source: number, host: string): Series {
+    if (source === this.lastSource && host === this.lastHost && this.lastSeries) return this.lastSeries;
+    const tier = this.opts.tierOf(source);
+    const key = tier + SEP + host;
+    let s = this.series.get(key);
     if (!s) {
       s = {
-        requests: 0, s: [0, 0, 0, 0, 0], bytes: 0, durN: 0, durSum: 0, durMax: null, dur: new Histogram(),
-        upN: 0, upSum: 0, up: new Histogram(), done: 0, doneH: new Histogram(),
+        tier, host, seconds: new Map(), lastSec: NaN, lastSecond: null, minutes: new Map(), lastMin: NaN, lastMinute: null,
+        all: new Sweep(), perUpstream: new Map(),
       };
-      this.seconds.set(sk, s);
+      this.series.set(key, s);
     }
+    this.lastSource = source;
+    this.lastHost = host;
+    this.lastSeries = s;
     return s;
   }
 
-  /** A request that ended at `end` (its completion second; only rows whose end falls in the rebuilt range). */
-  addEnd(tier: string, host: string, end: number, dur: number | null): void {
-    const s = this.second(tier, host, Math.floor(end / 1000) * 1000);
-    s.done++;
-    if (dur !== null) s.doneH.add(dur);
+  private second(s: Series, sec: number): Second {
+    if (sec === s.lastSec && s.lastSecond) return s.lastSecond;
+    let x = s.seconds.get(sec);
+    if (!x) {
+      x = {
+        requests: 0, s: [0, 0, 0, 0, 0], bytes: 0, durN: 0, durSum: 0, durMax: null, dur: new Histogram(),
+        upN: 0, upSum: 0, up: new Histogram(), done: 0, doneH: new Histogram(), statuses: new Map(),
+      };
+      s.seconds.set(sec, x);
+    }
+    s.lastSec = sec;
+    s.lastSecond = x;
+    return x;
   }
 
-  add(row: unknown[]): void {
-    const [tier, host, t, rawT, ts, status, bytes, dur, upMs, route, attempts] = row as RollupInput;
-    if (t !== null) this.addSecond(tier, host, t, status, bytes, dur, upMs);
-    if (rawT !== null) this.addMinute(tier, host, rawT, ts, status, bytes, dur, upMs, route, attempts);
+  private minute(s: Series, minute: number): MinuteBucket {
+    if (minute === s.lastMin && s.lastMinute) return s.lastMinute;
+    let b = s.minutes.get(minute);
+    if (!b) s.minutes.set(minute, (b = { routes: new Map(), ups: new Map() }));
+    s.lastMin = minute;
+    s.lastMinute = b;
+    return b;
   }
 
-  private addSecond(tier: string, host: string, t: number, status: number | null, bytes: number | null, dur: number | null, upMs: number | null): void {
-    const sec = Math.floor(t / 1000) * 1000;
-    const sk = tier + SEP + host + SEP + sec;
-    const s = this.second(tier, host, sec);
-    s.requests++;
-    const cls = status !== null ? Math.floor(status / 100) : 0;
-    if (cls >= 1 && cls <= 5) s.s[cls - 1]++;
-    if (bytes !== null) s.bytes += bytes;
-    if (dur !== null) { s.durN++; s.durSum += dur; s.durMax = max(s.durMax, dur); s.dur.add(dur); }
-    if (upMs !== null) { s.upN++; s.upSum += upMs; s.up.add(upMs); }
-    const stk = sk + SEP + (status ?? 0);
-    this.statuses.set(stk, (this.statuses.get(stk) ?? 0) + 1);
+  /** A row with its refined start and end (the stamp spread), into every aggregate. */
+  private emit(source: number, ts: number, rowStart: number | null, rowEnd: number | null, host: string, status: number | null,
+    bytes: number | null, dur: number | null, upMs: number | null, route: string, upAddr: string | null,
+    upStatus: number | null, upRaw: string | null, start: number | null, end: number | null): void {
+    const lo = this.lo, hi = this.hi;
+    const s = this.seriesOf(source, host);
+    const t = start ?? ts;
+    const e = end ?? ts;
+    if (e >= lo && e < hi) {
+      // the request ended in this second
+      const x = this.second(s, Math.floor(e / 1000) * 1000);
+      x.done++;
+      if (dur !== null) x.doneH.add(dur);
+    }
+    const n = parseAttempts(upRaw, upAddr, upStatus, upMs);
+    const rawT = rowStart ?? ts;
+    if (t >= lo && t < hi) {
+      this.counted++;
+      const x = this.second(s, Math.floor(t / 1000) * 1000);
+      x.requests++;
+      const cls = status !== null ? Math.floor(status / 100) : 0;
+      if (cls >= 1 && cls <= 5) x.s[cls - 1]++;
+      if (bytes !== null) x.bytes += bytes;
+      if (dur !== null) { x.durN++; x.durSum += dur; x.durMax = max(x.durMax, dur); x.dur.add(dur); }
+      if (upMs !== null) { x.upN++; x.upSum += upMs; x.up.add(upMs); }
+      const sk = status ?? 0;
+      x.statuses.set(sk, (x.statuses.get(sk) ?? 0) + 1);
+    }
+    if (rawT >= lo && rawT < hi) this.addMinute(s, rawT, ts, status, bytes, dur, upMs, route, n);
+    s.all.add(start, end);
+    if (start === null) return;
+    // per upstream: each attempt in turn, from the request's start (the attempts ran one after
+    // the other); an attempt without a time holds its upstream for the rest of the request
+    let at = start;
+    for (let i = 0; i < n; i++) {
+      const ms = attMs[i];
+      const until = ms !== null ? Math.min(at + ms, end ?? at + ms) : end;
+      // an upstream named '' shares the "all requests" series, as it always has (same key)
+      let u = attAddr[i] === '' ? s.all : s.perUpstream.get(attAddr[i]);
+      if (!u) s.perUpstream.set(attAddr[i], (u = new Sweep()));
+      u.add(at, until);
+      if (ms !== null) at += ms;
+    }
   }
 
-  private addMinute(tier: string, host: string, rawT: number, ts: number, status: number | null, bytes: number | null,
-    dur: number | null, upMs: number | null, route: string, attempts: Attempt[]): void {
+  private addMinute(s: Series, rawT: number, ts: number, status: number | null, bytes: number | null,
+    dur: number | null, upMs: number | null, route: string, attempts: number): void {
     const cls = status !== null ? Math.floor(status / 100) : 0;
     // per-minute rows use the start as stored, so that reports can add the raw rows of partial
     // minutes at a range's edges with the same attribution and count every request once
-    const minute = Math.floor(rawT / 60_000) * 60_000;
-
-    const mk = tier + SEP + host + SEP + minute + SEP + route;
-    let m = this.minutes.get(mk);
+    const b = this.minute(s, Math.floor(rawT / 60_000) * 60_000);
+    let m = b.routes.get(route);
     if (!m) {
       m = {
         requests: 0, s4xx: 0, s5xx: 0, bytes: 0, bytesMax: null, bytesH: new Histogram(),
         durN: 0, durSum: 0, durMin: null, durMax: null, dur: new Histogram(),
         upN: 0, upSum: 0, upMin: null, upMax: null, up: new Histogram(), first: ts, last: ts,
       };
-      this.minutes.set(mk, m);
+      b.routes.set(route, m);
     }
     m.requests++;
     if (cls === 4) m.s4xx++;
@@ -106,50 +466,51 @@ export class RequestAggregator {
     if (upMs !== null) { m.upN++; m.upSum += upMs; m.upMin = min(m.upMin, upMs); m.upMax = max(m.upMax, upMs); m.up.add(upMs); }
     if (ts < m.first) m.first = ts;
     if (ts > m.last) m.last = ts;
-    attempts.forEach((a, i) => this.addAttempt(tier + SEP + host + SEP + minute + SEP + a.addr, a, i < attempts.length - 1, ts));
-  }
-
-  private addAttempt(key: string, a: Attempt, retried: boolean, ts: number): void {
-    let u = this.upstreams.get(key);
-    if (!u) {
-      u = { attempts: 0, failed: 0, timeouts: 0, retried: 0, n: 0, sum: 0, max: null, h: new Histogram(), first: ts, last: ts };
-      this.upstreams.set(key, u);
+    for (let i = 0; i < attempts; i++) {
+      let u = b.ups.get(attAddr[i]);
+      if (!u) {
+        u = { attempts: 0, failed: 0, timeouts: 0, retried: 0, n: 0, sum: 0, max: null, h: new Histogram(), first: ts, last: ts };
+        b.ups.set(attAddr[i], u);
+      }
+      const st = attStatus[i], ms = attMs[i];
+      u.attempts++;
+      if (st === null || st >= 500) u.failed++; // attemptFailed()
+      if (st === 504) u.timeouts++;
+      if (i < attempts - 1) u.retried++;
+      if (ms !== null) { u.n++; u.sum += ms; u.max = max(u.max, ms); u.h.add(ms); }
+      if (ts < u.first) u.first = ts;
+      if (ts > u.last) u.last = ts;
     }
-    u.attempts++;
-    if (attemptFailed(a)) u.failed++;
-    if (a.status === 504) u.timeouts++;
-    if (retried) u.retried++;
-    if (a.ms !== null) { u.n++; u.sum += a.ms; u.max = max(u.max, a.ms); u.h.add(a.ms); }
-    if (ts < u.first) u.first = ts;
-    if (ts > u.last) u.last = ts;
   }
 
+  /** Insert every aggregate (call after finish()). */
   write(db: Database.Database, schema: string): void {
     const sec = db.prepare(`INSERT INTO ${schema}.rollup_second (tier, host, t, requests, s1xx, s2xx, s3xx, s4xx, s5xx, bytes,
       dur_n, dur_sum, dur_max, dur_hist, up_n, up_sum, up_hist, done, done_hist) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`);
-    for (const [k, s] of this.seconds) {
-      const [tier, host, t] = k.split(SEP);
-      sec.run(tier, host, Number(t), s.requests, ...s.s, s.bytes, s.durN, s.durSum, s.durMax, s.dur.toText(), s.upN, s.upSum, s.up.toText(), s.done, s.doneH.toText());
-    }
     const st = db.prepare(`INSERT INTO ${schema}.rollup_status (tier, host, t, status, requests) VALUES (?,?,?,?,?)`);
-    for (const [k, n] of this.statuses) {
-      const [tier, host, t, status] = k.split(SEP);
-      st.run(tier, host, Number(t), Number(status), n);
-    }
     const mi = db.prepare(`INSERT INTO ${schema}.rollup_minute (tier, host, t, route, requests, s4xx, s5xx,
       bytes, bytes_max, bytes_hist, dur_n, dur_sum, dur_min, dur_max, dur_hist, up_n, up_sum, up_min, up_max, up_hist,
       first_ts, last_ts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`);
-    for (const [k, m] of this.minutes) {
-      const [tier, host, t, route] = k.split(SEP);
-      mi.run(tier, host, Number(t), route, m.requests, m.s4xx, m.s5xx,
-        m.bytes, m.bytesMax, m.bytesH.toText(), m.durN, m.durSum, m.durMin, m.durMax, m.dur.toText(),
-        m.upN, m.upSum, m.upMin, m.upMax, m.up.toText(), m.first, m.last);
-    }
     const up = db.prepare(`INSERT INTO ${schema}.rollup_upstream (tier, host, t, upstream, attempts, failed, timeouts, retried,
       time_n, time_sum, time_max, time_hist, first_ts, last_ts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`);
-    for (const [k, u] of this.upstreams) {
-      const [tier, host, t, addr] = k.split(SEP);
-      up.run(tier, host, Number(t), addr, u.attempts, u.failed, u.timeouts, u.retried, u.n, u.sum, u.max, u.h.toText(), u.first, u.last);
+    const inf = db.prepare(`INSERT INTO ${schema}.rollup_inflight (tier, host, upstream, t, peak, occ) VALUES (?, ?, ?, ?, ?, ?)`);
+    for (const { tier, host, seconds, minutes, all, perUpstream } of this.series.values()) {
+      for (const [t, s] of seconds) {
+        sec.run(tier, host, t, s.requests, ...s.s, s.bytes, s.durN, s.durSum, s.durMax, s.dur.toText(), s.upN, s.upSum, s.up.toText(), s.done, s.doneH.toText());
+        for (const [status, n] of s.statuses) st.run(tier, host, t, status, n);
+      }
+      for (const [t, b] of minutes) {
+        for (const [route, m] of b.routes) {
+          mi.run(tier, host, t, route, m.requests, m.s4xx, m.s5xx,
+            m.bytes, m.bytesMax, m.bytesH.toText(), m.durN, m.durSum, m.durMin, m.durMax, m.dur.toText(),
+            m.upN, m.upSum, m.upMin, m.upMax, m.up.toText(), m.first, m.last);
+        }
+        for (const [addr, u] of b.ups) {
+          up.run(tier, host, t, addr, u.attempts, u.failed, u.timeouts, u.retried, u.n, u.sum, u.max, u.h.toText(), u.first, u.last);
+        }
+      }
+      for (const [t, o] of all.out) inf.run(tier, host, '', t, o.peak(), o.toText());
+      for (const [addr, u] of perUpstream) for (const [t, o] of u.out) inf.run(tier, host, addr, t, o.peak(), o.toText());
     }
   }
 }

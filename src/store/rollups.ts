@@ -20,10 +20,8 @@ import { sourceTiers, tierSignature, type Tier } from '../report/tiers.js';
 
 /** Which tier a source's requests belong to, as SQL over `sources s` (see report/tiers.ts). */
 export { TIER_SQL } from '../report/tiers.js';
-import { InflightSweep } from '../correlate/inflight.js';
-import { RequestAggregator } from '../report/rollup-aggregate.js';
-import { StampSpreader, wholeSecondSources } from '../correlate/stamp-spread.js';
-import { attemptsOf } from '../correlate/upstream-attempts.js';
+import { RollupPass } from '../report/rollup-aggregate.js';
+import { wholeSecondSources } from '../correlate/stamp-spread.js';
 
 export const ROLLUP_TABLES = ['rollup_second', 'rollup_status', 'rollup_minute', 'rollup_upstream', 'rollup_inflight', 'rollup_events', 'rollup_state'];
 const MARK = '-- rollups v1';
@@ -71,7 +69,8 @@ export function rollupsFresh(db: DB, schema: Schema = 'main'): boolean {
 
 export interface RollupStats { requests: number; events: number; full: boolean; ms: number }
 
-export function buildRollups(db: DB, opts: { schema?: Schema } = {}): RollupStats {
+/** `chunk`: rows per scan of the pass (tests make it small to cross many chunk boundaries). */
+export function buildRollups(db: DB, opts: { schema?: Schema; chunk?: number } = {}): RollupStats {
   const t0 = performance.now();
   const s = opts.schema ?? 'main';
   registerReportFunctions(db);
@@ -79,29 +78,35 @@ export function buildRollups(db: DB, opts: { schema?: Schema } = {}): RollupStat
   const st = readState(db, s);
   const r = db.prepare('SELECT coalesce(max(id), 0) m, count(*) n FROM requests').get() as { m: number; n: number };
   const e = db.prepare('SELECT coalesce(max(id), 0) m, count(*) n FROM events').get() as { m: number; n: number };
-  const newReq = (db.prepare('SELECT count(*) n FROM requests WHERE id > ?').get(st.req_max_id) as { n: number }).n;
-  const newEv = (db.prepare('SELECT count(*) n FROM events WHERE id > ?').get(st.ev_max_id) as { n: number }).n;
   // rows vanished (a --force re-ingest deleted a source), or a new kind of log changed which one
   // is the edge: the old sums are wrong, start over
   const tiers = sourceTiers(db);
   const sig = tierSignature(tiers);
-  const full = r.n !== st.req_count + newReq || e.n !== st.ev_count + newEv || sig !== st.tiers;
+  const count = (sql: string, since: number) => (db.prepare(sql).get(since) as { n: number }).n;
+  // (a fresh database has no tiers yet: a full build, no need to count the new rows)
+  const newReq = sig !== st.tiers ? 0 : count('SELECT count(*) n FROM requests WHERE id > ?', st.req_max_id);
+  const newEv = sig !== st.tiers ? 0 : count('SELECT count(*) n FROM events WHERE id > ?', st.ev_max_id);
+  const full = sig !== st.tiers || r.n !== st.req_count + newReq || e.n !== st.ev_count + newEv;
   const stats: RollupStats = { requests: 0, events: 0, full, ms: 0 };
   db.transaction(() => {
     if (full) for (const t of ROLLUP_TABLES) db.exec(`DELETE FROM ${s}.${t}`);
-    const since = full ? 0 : st.req_max_id;
     let maxDur = full ? 0 : st.max_duration_ms;
-    if (full || newReq > 0) {
+    if (full) {
+      // every row: the pass itself finds the longest duration (no extra scan for the span)
+      const done = rebuildRequests(db, s, -Infinity, Infinity, 0, true, tiers, opts.chunk ?? CHUNK);
+      stats.requests = done.counted;
+      maxDur = Math.max(maxDur, Math.ceil(done.maxDuration));
+    } else if (newReq > 0) {
       const span = db.prepare(`SELECT min(coalesce(start_ts, ts)) lo, max(coalesce(start_ts, ts)) hi,
         max(coalesce(end_ts, ts)) ehi, max(duration_ms) dmax FROM requests WHERE id > ?`)
-        .get(since) as { lo: number | null; hi: number | null; ehi: number | null; dmax: number | null };
+        .get(st.req_max_id) as { lo: number | null; hi: number | null; ehi: number | null; dmax: number | null };
       if (span.lo !== null && span.hi !== null) {
         maxDur = Math.max(maxDur, Math.ceil(span.dmax ?? 0));
         // whole minutes, so the per-minute rows are rebuilt from every row in them; the end
         // reaches past the last request's end (in-flight) and past a spread stamp (+1 s)
-        const lo = full ? -Infinity : Math.floor(span.lo / 60_000) * 60_000;
-        const hi = full ? Infinity : Math.ceil((Math.max(span.hi, span.ehi ?? span.hi) + 1001) / 60_000) * 60_000;
-        stats.requests = rebuildRequests(db, s, lo, hi, maxDur, full, tiers);
+        const lo = Math.floor(span.lo / 60_000) * 60_000;
+        const hi = Math.ceil((Math.max(span.hi, span.ehi ?? span.hi) + 1001) / 60_000) * 60_000;
+        stats.requests = rebuildRequests(db, s, lo, hi, maxDur, false, tiers, opts.chunk ?? CHUNK).counted;
       }
     }
     if (full || newEv > 0) stats.events = rebuildEvents(db, s, full ? 0 : st.ev_max_id, full);
@@ -113,13 +118,24 @@ export function buildRollups(db: DB, opts: { schema?: Schema } = {}): RollupStat
   return stats;
 }
 
+/** Rows per query of the pass: between two, the in-flight sweep drops what is final. */
+const CHUNK = 131_072;
+const FEED = 'overload_rollup_feed';
+const withFeed = new WeakSet<DB>();
+let feeding: { pass: RollupPass; lastId: number } | null = null;
+
 /**
  * Recompute the request rollups of [lo, hi) in one pass over the rows that can touch it: rows
  * starting in it feed the sums and histograms, and rows starting up to the longest duration
- * earlier feed the in-flight sweep (clipped to the range). Rows are read in log order so
+ * earlier feed the in-flight sweep (clipped to the range). Rows are read in log order (by id) so
  * whole-second stamps can be spread (correlate/stamp-spread.ts).
+ *
+ * The rows reach JavaScript as the arguments of a function SQLite calls once per row during a
+ * rowid range scan: no row objects, no iterator step per row (about 3x cheaper than .iterate()
+ * at 1M rows). The scan runs in chunks of ids; before it, one cheap scan takes each chunk's
+ * earliest start, so after each chunk the sweep can finish every instant no later row reaches.
  */
-function rebuildRequests(db: DB, s: Schema, lo: number, hi: number, maxDur: number, full: boolean, tiers: Map<number, Tier>): number {
+function rebuildRequests(db: DB, s: Schema, lo: number, hi: number, maxDur: number, full: boolean, tiers: Map<number, Tier>, chunk: number): RollupPass {
   if (!full) {
     for (const t of ['rollup_second', 'rollup_status', 'rollup_minute', 'rollup_upstream', 'rollup_inflight']) {
       db.prepare(`DELETE FROM ${s}.${t} WHERE t >= ? AND t < ?`).run(lo, hi);
@@ -128,55 +144,51 @@ function rebuildRequests(db: DB, s: Schema, lo: number, hi: number, maxDur: numb
   const sample = db.prepare('SELECT max(ts % 1000) AS frac FROM (SELECT ts FROM requests WHERE source_id = ? LIMIT 1000)');
   const whole = wholeSecondSources((db.prepare('SELECT id FROM sources').all() as { id: number }[])
     .map(({ id }) => ({ source_id: id, frac: (sample.get(id) as { frac: number | null }).frac })));
-  const where = full ? '' : 'WHERE coalesce(r.start_ts, r.ts) >= ? AND coalesce(r.start_ts, r.ts) < ?';
-  const stmt = db.prepare(`SELECT r.source_id AS source, r.ts, r.start_ts AS start, r.end_ts AS "end",
-      coalesce(r.host, '') AS host, r.status, r.bytes, r.duration_ms, r.upstream_ms, coalesce(r.route, '') AS route,
-      r.upstream_addr AS upstream, r.upstream_status, r.upstream_raw
-    FROM requests r ${where} ORDER BY r.id`);
-  const agg = new RequestAggregator();
-  const sweep = new InflightSweep(1000);
-  let n = 0;
-  const spreader = new StampSpreader<RequestRow>(whole, (r, start, end) => {
-    r.tier = tiers.get(r.source) ?? 'edge';
-    const t = start ?? r.ts;
-    const e = end ?? r.ts;
-    if (e >= lo && e < hi) agg.addEnd(r.tier, r.host, e, r.duration_ms);
-    const attempts = attemptsOf(r.upstream_raw, r.upstream, r.upstream_status, r.upstream_ms);
-    const rawT = r.start ?? r.ts;
-    const inSecond = t >= lo && t < hi;
-    const inMinute = rawT >= lo && rawT < hi;
-    if (inSecond || inMinute) {
-      agg.add([r.tier, r.host, inSecond ? t : null, inMinute ? rawT : null, r.ts, r.status, r.bytes, r.duration_ms, r.upstream_ms, r.route, attempts]);
-      if (inSecond) n++;
+  const pass = new RollupPass({ lo, hi, whole, tierOf: (source) => tiers.get(source) ?? 'edge' });
+  // which rows: all, or those that start in the range or up to the longest request before it
+  const filter = full ? '' : 'AND coalesce(start_ts, ts) >= ? AND coalesce(start_ts, ts) < ?';
+  const args = full ? [] : [lo - maxDur - 1000, hi];
+  const ids = db.prepare(`SELECT min(id) a, max(id) b FROM requests ${full ? '' : `WHERE ${filter.slice(4)}`}`)
+    .get(...args) as { a: number | null; b: number | null };
+  if (ids.a !== null && ids.b !== null) {
+    if (!withFeed.has(db)) {
+      db.function(FEED, { directOnly: true }, (id: number, source: number, ts: number, start: number | null, end: number | null,
+        host: string, status: number | null, bytes: number | null, dur: number | null, upMs: number | null, route: string,
+        upAddr: string | null, upStatus: number | null, upRaw: string | null) => {
+        const f = feeding!;
+        if (!(id > f.lastId)) throw new Error('rollups: rows reached the rollup pass out of log order');
+        f.lastId = id;
+        f.pass.feed(source, ts, start, end, host, status, bytes, dur, upMs, route, upAddr, upStatus, upRaw);
+        return null;
+      });
+      withFeed.add(db);
     }
-    const key = `${r.tier}\u001f${r.host}\u001f`;
-    sweep.add(key, start, end);
-    if (start === null) return;
-    // per upstream: each attempt in turn, from the request's start (the attempts ran one after
-    // the other); an attempt without a time holds its upstream for the rest of the request
-    let at = start;
-    for (const a of attempts) {
-      const until = a.ms !== null ? Math.min(at + a.ms, end ?? at + a.ms) : end;
-      sweep.add(key + a.addr, at, until);
-      if (a.ms !== null) at += a.ms;
+    // NOT INDEXED: a rowid range scan, so rows come in id order whatever indexes exist
+    const range = `FROM requests NOT INDEXED WHERE id > ? AND id <= ? ${filter}`;
+    const first = db.prepare(`SELECT min(coalesce(start_ts, ts)) ${range}`).pluck();
+    const feed = db.prepare(`SELECT count(${FEED}(id, source_id, ts, start_ts, end_ts, coalesce(host, ''), status, bytes,
+      duration_ms, upstream_ms, coalesce(route, ''), upstream_addr, upstream_status, upstream_raw)) ${range}`);
+    const from = ids.a - 1;
+    const chunks = Math.ceil((ids.b - from) / chunk);
+    // notBefore[c]: the earliest start of any row in chunk c or later
+    const notBefore = new Float64Array(chunks + 1).fill(Infinity);
+    for (let c = chunks - 1; c >= 0; c--) {
+      const m = first.get(from + c * chunk, from + (c + 1) * chunk, ...args) as number | null;
+      notBefore[c] = Math.min(notBefore[c + 1], m ?? Infinity);
     }
-  });
-  const rows = (full ? stmt.iterate() : stmt.iterate(lo - maxDur - 1000, hi)) as Iterable<RequestRow>;
-  for (const row of rows) spreader.push(row);
-  spreader.flush();
-  agg.write(db, s);
-  const ins = db.prepare(`INSERT INTO ${s}.rollup_inflight (tier, host, upstream, t, peak, occ) VALUES (?, ?, ?, ?, ?, ?)`);
-  for (const key of sweep.keys()) {
-    const [tier, host, up] = key.split('\u001f');
-    for (const [t, o] of sweep.occupancy(key, lo, hi)) ins.run(tier, host, up, t, o.peak(), o.toText());
+    feeding = { pass, lastId: -Infinity };
+    try {
+      for (let c = 0; c < chunks; c++) {
+        feed.get(from + c * chunk, from + (c + 1) * chunk, ...args);
+        pass.advance(notBefore[c + 1]);
+      }
+    } finally {
+      feeding = null;
+    }
   }
-  return n;
-}
-
-interface RequestRow {
-  source: number; ts: number; start: number | null; end: number | null; tier: string; host: string;
-  status: number | null; bytes: number | null; duration_ms: number | null; upstream_ms: number | null;
-  route: string; upstream: string | null; upstream_status: number | null; upstream_raw: string | null;
+  pass.finish();
+  pass.write(db, s);
+  return pass;
 }
 
 function rebuildEvents(db: DB, s: Schema, sinceId: number, full: boolean): number {

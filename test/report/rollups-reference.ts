@@ -1,0 +1,210 @@
+// The request rollups as buildRollups computed them before the single-pass rewrite (one object
+// per row, JS sweep over every interval): kept as the reference the fast build must equal,
+// cell for cell (test/report/rollups-equal.test.ts). Test-only; not imported by src/.
+import type Database from 'better-sqlite3';
+import { Histogram } from '../../src/report/histogram.js';
+import { attemptFailed, attemptsOf, type Attempt } from '../../src/correlate/upstream-attempts.js';
+import { InflightSweep } from '../../src/correlate/inflight.js';
+import { StampSpreader, wholeSecondSources } from '../../src/correlate/stamp-spread.js';
+import { sourceTiers } from '../../src/report/tiers.js';
+type RollupInput = [
+  tier: string, host: string, t: number | null, rawT: number | null, ts: number, status: number | null, bytes: number | null,
+  duration_ms: number | null, upstream_ms: number | null, route: string, attempts: Attempt[],
+];
+
+interface Second {
+  requests: number; s: number[]; bytes: number;
+  durN: number; durSum: number; durMax: number | null; dur: Histogram;
+  upN: number; upSum: number; up: Histogram;
+  done: number; doneH: Histogram;
+}
+
+interface Upstream {
+  attempts: number; failed: number; timeouts: number; retried: number;
+  n: number; sum: number; max: number | null; h: Histogram; first: number; last: number;
+}
+
+interface Minute {
+  requests: number; s4xx: number; s5xx: number;
+  bytes: number; bytesMax: number | null; bytesH: Histogram;
+  durN: number; durSum: number; durMin: number | null; durMax: number | null; dur: Histogram;
+  upN: number; upSum: number; upMin: number | null; upMax: number | null; up: Histogram;
+  first: number; last: number;
+}
+
+const SEP = '\u001f';
+const min = (a: number | null, b: number) => (a === null || b < a ? b : a);
+const max = (a: number | null, b: number) => (a === null || b > a ? b : a);
+
+class RequestAggregator {
+  private seconds = new Map<string, Second>();
+  private statuses = new Map<string, number>();
+  private minutes = new Map<string, Minute>();
+  private upstreams = new Map<string, Upstream>();
+
+  private second(tier: string, host: string, sec: number): Second {
+    const sk = tier + SEP + host + SEP + sec;
+    let s = this.seconds.get(sk);
+    if (!s) {
+      s = {
+        requests: 0, s: [0, 0, 0, 0, 0], bytes: 0, durN: 0, durSum: 0, durMax: null, dur: new Histogram(),
+        upN: 0, upSum: 0, up: new Histogram(), done: 0, doneH: new Histogram(),
+      };
+      this.seconds.set(sk, s);
+    }
+    return s;
+  }
+
+  /** A request that ended at `end` (its completion second; only rows whose end falls in the rebuilt range). */
+  addEnd(tier: string, host: string, end: number, dur: number | null): void {
+    const s = this.second(tier, host, Math.floor(end / 1000) * 1000);
+    s.done++;
+    if (dur !== null) s.doneH.add(dur);
+  }
+
+  add(row: unknown[]): void {
+    const [tier, host, t, rawT, ts, status, bytes, dur, upMs, route, attempts] = row as RollupInput;
+    if (t !== null) this.addSecond(tier, host, t, status, bytes, dur, upMs);
+    if (rawT !== null) this.addMinute(tier, host, rawT, ts, status, bytes, dur, upMs, route, attempts);
+  }
+
+  private addSecond(tier: string, host: string, t: number, status: number | null, bytes: number | null, dur: number | null, upMs: number | null): void {
+    const sec = Math.floor(t / 1000) * 1000;
+    const sk = tier + SEP + host + SEP + sec;
+    const s = this.second(tier, host, sec);
+    s.requests++;
+    const cls = status !== null ? Math.floor(status / 100) : 0;
+    if (cls >= 1 && cls <= 5) s.s[cls - 1]++;
+    if (bytes !== null) s.bytes += bytes;
+    if (dur !== null) { s.durN++; s.durSum += dur; s.durMax = max(s.durMax, dur); s.dur.add(dur); }
+    if (upMs !== null) { s.upN++; s.upSum += upMs; s.up.add(upMs); }
+    const stk = sk + SEP + (status ?? 0);
+    this.statuses.set(stk, (this.statuses.get(stk) ?? 0) + 1);
+  }
+
+  private addMinute(tier: string, host: string, rawT: number, ts: number, status: number | null, bytes: number | null,
+    dur: number | null, upMs: number | null, route: string, attempts: Attempt[]): void {
+    const cls = status !== null ? Math.floor(status / 100) : 0;
+    // per-minute rows use the start as stored, so that reports can add the raw rows of partial
+    // minutes at a range's edges with the same attribution and count every request once
+    const minute = Math.floor(rawT / 60_000) * 60_000;
+
+    const mk = tier + SEP + host + SEP + minute + SEP + route;
+    let m = this.minutes.get(mk);
+    if (!m) {
+      m = {
+        requests: 0, s4xx: 0, s5xx: 0, bytes: 0, bytesMax: null, bytesH: new Histogram(),
+        durN: 0, durSum: 0, durMin: null, durMax: null, dur: new Histogram(),
+        upN: 0, upSum: 0, upMin: null, upMax: null, up: new Histogram(), first: ts, last: ts,
+      };
+      this.minutes.set(mk, m);
+    }
+    m.requests++;
+    if (cls === 4) m.s4xx++;
+    if (cls === 5) m.s5xx++;
+    if (bytes !== null) { m.bytes += bytes; m.bytesMax = max(m.bytesMax, bytes); m.bytesH.add(bytes); }
+    if (dur !== null) { m.durN++; m.durSum += dur; m.durMin = min(m.durMin, dur); m.durMax = max(m.durMax, dur); m.dur.add(dur); }
+    if (upMs !== null) { m.upN++; m.upSum += upMs; m.upMin = min(m.upMin, upMs); m.upMax = max(m.upMax, upMs); m.up.add(upMs); }
+    if (ts < m.first) m.first = ts;
+    if (ts > m.last) m.last = ts;
+    attempts.forEach((a, i) => this.addAttempt(tier + SEP + host + SEP + minute + SEP + a.addr, a, i < attempts.length - 1, ts));
+  }
+
+  private addAttempt(key: string, a: Attempt, retried: boolean, ts: number): void {
+    let u = this.upstreams.get(key);
+    if (!u) {
+      u = { attempts: 0, failed: 0, timeouts: 0, retried: 0, n: 0, sum: 0, max: null, h: new Histogram(), first: ts, last: ts };
+      this.upstreams.set(key, u);
+    }
+    u.attempts++;
+    if (attemptFailed(a)) u.failed++;
+    if (a.status === 504) u.timeouts++;
+    if (retried) u.retried++;
+    if (a.ms !== null) { u.n++; u.sum += a.ms; u.max = max(u.max, a.ms); u.h.add(a.ms); }
+    if (ts < u.first) u.first = ts;
+    if (ts > u.last) u.last = ts;
+  }
+
+  write(db: Database.Database, schema: string): void {
+    const sec = db.prepare(`INSERT INTO ${schema}.rollup_second (tier, host, t, requests, s1xx, s2xx, s3xx, s4xx, s5xx, bytes,
+      dur_n, dur_sum, dur_max, dur_hist, up_n, up_sum, up_hist, done, done_hist) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`);
+    for (const [k, s] of this.seconds) {
+      const [tier, host, t] = k.split(SEP);
+      sec.run(tier, host, Number(t), s.requests, ...s.s, s.bytes, s.durN, s.durSum, s.durMax, s.dur.toText(), s.upN, s.upSum, s.up.toText(), s.done, s.doneH.toText());
+    }
+    const st = db.prepare(`INSERT INTO ${schema}.rollup_status (tier, host, t, status, requests) VALUES (?,?,?,?,?)`);
+    for (const [k, n] of this.statuses) {
+      const [tier, host, t, status] = k.split(SEP);
+      st.run(tier, host, Number(t), Number(status), n);
+    }
+    const mi = db.prepare(`INSERT INTO ${schema}.rollup_minute (tier, host, t, route, requests, s4xx, s5xx,
+      bytes, bytes_max, bytes_hist, dur_n, dur_sum, dur_min, dur_max, dur_hist, up_n, up_sum, up_min, up_max, up_hist,
+      first_ts, last_ts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`);
+    for (const [k, m] of this.minutes) {
+      const [tier, host, t, route] = k.split(SEP);
+      mi.run(tier, host, Number(t), route, m.requests, m.s4xx, m.s5xx,
+        m.bytes, m.bytesMax, m.bytesH.toText(), m.durN, m.durSum, m.durMin, m.durMax, m.dur.toText(),
+        m.upN, m.upSum, m.upMin, m.upMax, m.up.toText(), m.first, m.last);
+    }
+    const up = db.prepare(`INSERT INTO ${schema}.rollup_upstream (tier, host, t, upstream, attempts, failed, timeouts, retried,
+      time_n, time_sum, time_max, time_hist, first_ts, last_ts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`);
+    for (const [k, u] of this.upstreams) {
+      const [tier, host, t, addr] = k.split(SEP);
+      up.run(tier, host, Number(t), addr, u.attempts, u.failed, u.timeouts, u.retried, u.n, u.sum, u.max, u.h.toText(), u.first, u.last);
+    }
+  }
+}
+
+interface RequestRow {
+  source: number; ts: number; start: number | null; end: number | null; tier: string; host: string;
+  status: number | null; bytes: number | null; duration_ms: number | null; upstream_ms: number | null;
+  route: string; upstream: string | null; upstream_status: number | null; upstream_raw: string | null;
+}
+
+/**
+ * Every request rollup table (second, status, minute, upstream, inflight) from scratch into
+ * `schema`'s (already emptied) tables, the old way.
+ */
+export function referenceRequestRollups(db: Database.Database, schema: string): void {
+  const lo = -Infinity, hi = Infinity;
+  const tiers = sourceTiers(db as never);
+  const sample = db.prepare('SELECT max(ts % 1000) AS frac FROM (SELECT ts FROM requests WHERE source_id = ? LIMIT 1000)');
+  const whole = wholeSecondSources((db.prepare('SELECT id FROM sources').all() as { id: number }[])
+    .map(({ id }) => ({ source_id: id, frac: (sample.get(id) as { frac: number | null }).frac })));
+  const stmt = db.prepare(`SELECT r.source_id AS source, r.ts, r.start_ts AS start, r.end_ts AS "end",
+      coalesce(r.host, '') AS host, r.status, r.bytes, r.duration_ms, r.upstream_ms, coalesce(r.route, '') AS route,
+      r.upstream_addr AS upstream, r.upstream_status, r.upstream_raw
+    FROM requests r ORDER BY r.id`);
+  const agg = new RequestAggregator();
+  const sweep = new InflightSweep(1000);
+  const spreader = new StampSpreader<RequestRow>(whole, (r, start, end) => {
+    r.tier = tiers.get(r.source) ?? 'edge';
+    const t = start ?? r.ts;
+    const e = end ?? r.ts;
+    if (e >= lo && e < hi) agg.addEnd(r.tier, r.host, e, r.duration_ms);
+    const attempts = attemptsOf(r.upstream_raw, r.upstream, r.upstream_status, r.upstream_ms);
+    const rawT = r.start ?? r.ts;
+    const inSecond = t >= lo && t < hi;
+    const inMinute = rawT >= lo && rawT < hi;
+    if (inSecond || inMinute) {
+      agg.add([r.tier, r.host, inSecond ? t : null, inMinute ? rawT : null, r.ts, r.status, r.bytes, r.duration_ms, r.upstream_ms, r.route, attempts]);
+    }
+    const key = `${r.tier}\u001f${r.host}\u001f`;
+    sweep.add(key, start, end);
+    if (start === null) return;
+    let at = start;
+    for (const a of attempts) {
+      const until = a.ms !== null ? Math.min(at + a.ms, end ?? at + a.ms) : end;
+      sweep.add(key + a.addr, at, until);
+      if (a.ms !== null) at += a.ms;
+    }
+  });
+  for (const row of stmt.iterate() as Iterable<RequestRow>) spreader.push(row);
+  spreader.flush();
+  agg.write(db, schema);
+  const ins = db.prepare(`INSERT INTO ${schema}.rollup_inflight (tier, host, upstream, t, peak, occ) VALUES (?, ?, ?, ?, ?, ?)`);
+  for (const key of sweep.keys()) {
+    const [tier, host, up] = key.split('\u001f');
+    for (const [t, o] of sweep.occupancy(key, lo, hi)) ins.run(tier, host, up, t, o.peak(), o.toText());
+  }
+}
