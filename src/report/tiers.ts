@@ -1,6 +1,7 @@
 // Which access log is the edge. A request can be logged by several servers in a chain (Varnish ->
 // Apache, nginx -> PHP-FPM); counting every log would count it twice. Reports read one tier at a
-// time: 'edge' = the sources of the outermost server type present, 'backend' = the others.
+// time: 'edge' = the sources of the outermost server type present on the same host (`--host`
+// tags a machine: web1's nginx and PHP-FPM are one chain, web2's another), 'backend' = the others.
 // Outermost first: caches (Varnish), then web servers (nginx, lighttpd, Apache, JSON access
 // logs), then application servers (PHP-FPM's access log).
 import type Database from 'better-sqlite3';
@@ -16,13 +17,15 @@ export function serverRank(format: string): number {
 const rankSql = (col: string) => `(CASE WHEN ${col} LIKE '%varnish%' THEN 3 WHEN ${col} LIKE '%fpm%' THEN 1 ELSE 2 END)`;
 
 /** The same rule as SQL over a `sources` row aliased `s`: 'edge' or 'backend'. */
-export const TIER_SQL = `CASE WHEN ${rankSql('s.format')} = (SELECT max(${rankSql('format')}) FROM sources) THEN 'edge' ELSE 'backend' END`;
+export const TIER_SQL = `CASE WHEN ${rankSql('s.format')} = (SELECT max(${rankSql('t.format')}) FROM sources t ` +
+  `WHERE coalesce(t.host, '') = coalesce(s.host, '')) THEN 'edge' ELSE 'backend' END`;
 
-/** Tier per source id, from the formats of every source in the database. */
+/** Tier per source id, from the formats of the sources of the same host. */
 export function sourceTiers(db: Database.Database): Map<number, Tier> {
-  const sources = db.prepare('SELECT id, format FROM sources').all() as { id: number; format: string }[];
-  const top = Math.max(0, ...sources.map((s) => serverRank(s.format)));
-  return new Map(sources.map((s) => [s.id, serverRank(s.format) === top ? 'edge' : 'backend']));
+  const sources = db.prepare('SELECT id, format, coalesce(host, \'\') AS host FROM sources').all() as { id: number; format: string; host: string }[];
+  const top = new Map<string, number>();
+  for (const s of sources) top.set(s.host, Math.max(top.get(s.host) ?? 0, serverRank(s.format)));
+  return new Map(sources.map((s) => [s.id, serverRank(s.format) === top.get(s.host) ? 'edge' : 'backend']));
 }
 
 /** A stable signature of the tier assignment: rollups built under another one are rebuilt. */
