@@ -74,7 +74,12 @@ class Pane {
     return tmux('capture-pane', '-p', '-t', this.name).replace(/\n+$/, '');
   }
   keys(...k) {
-    for (const key of k) tmux('send-keys', '-t', this.name, key);
+    // one key per read, as typed: a terminal delivers keys pressed together in one chunk, and
+    // an Escape followed at once by more bytes reads as a meta sequence
+    for (const key of k) {
+      tmux('send-keys', '-t', this.name, key);
+      execFileSync('sleep', ['0.08']);
+    }
   }
   async until(what, test, timeoutMs = 10_000) {
     const t0 = Date.now();

@@ -1,7 +1,7 @@
 // The whole screen. Input is handled here, at the top (ink's own examples): a key becomes a
 // command (keys.ts), the command an action on the state (state.ts); views only draw props, and
 // data arrives through hooks from the query worker.
-import { useEffect, useMemo, useReducer, useRef, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, Text, useApp, useInput, type Key } from 'ink';
 import { Header, type LiveStatus } from './views/header.js';
 import { Timeline } from './views/timeline.js';
@@ -68,7 +68,9 @@ export function App(props: AppProps) {
   const live = useSyncExternalStore((props.live ?? noLive).subscribe, (props.live ?? noLive).status);
   const lay = layout(size.rows);
 
-  const header = useQuery<HeaderData>(client, { type: 'header' });
+  // H cycles the host: all of them, then each (a database of a server farm, or `overload demo`)
+  const [host, setHost] = useState<string | null>(props.host);
+  const header = useQuery<HeaderData>(client, { type: 'header', host });
   const w = current(state);
   const timeline = useQuery<TimelineData>(client, w ? { type: 'timeline', window: w } : null);
   // a new window's bars replace the old ones when they arrive: no blank frame in between
@@ -93,8 +95,8 @@ export function App(props: AppProps) {
     if (!h || h.from === null || h.to === null) return;
     const from = props.from ?? h.from;
     const to = Math.max(from + 1000, props.to ?? h.to);
-    dispatch({ type: 'range', from, to, host: props.host, columns });
-  }, [h?.from, h?.to, columns]);
+    dispatch({ type: 'range', from, to, host, columns });
+  }, [h?.from, h?.to, columns, host]);
 
   // warm the other panels of this window while the user reads this one
   const wKey = w ? `${w.from}|${w.to}|${w.bucketMs}` : '';
@@ -126,6 +128,13 @@ export function App(props: AppProps) {
     switch (cmd) {
       case 'quit': return exit();
       case 'help': return dispatch({ type: 'help' });
+      case 'host': {
+        const hosts = h?.hosts ?? [];
+        if (hosts.length < 2) return dispatch({ type: 'message', text: hosts.length ? `one host: ${hosts[0]}` : 'the sources name no host' });
+        const next = host === null ? hosts[0] : hosts[hosts.indexOf(host) + 1] ?? null;
+        setHost(next);
+        return dispatch({ type: 'reset', message: `host: ${next ?? 'all'}` });
+      }
       case 'left': return dispatch({ type: 'cursor', delta: -1 });
       case 'right': return dispatch({ type: 'cursor', delta: 1 });
       case 'extend-left': return dispatch({ type: 'cursor', delta: -1, extend: true });
@@ -202,7 +211,7 @@ export function App(props: AppProps) {
   const loading = header.loading || timeline.loading;
   return (
     <Box flexDirection="column" width={size.columns}>
-      <Header header={h} window={w} zoomDepth={state.zoom.length - 1} tz={tz} live={live} loading={loading} />
+      <Header header={h} window={w} zoomDepth={state.zoom.length - 1} tz={tz} live={live} loading={loading} host={host} />
       {state.help ? (
         <Box height={lay.help + 2} flexDirection="column"><Help height={lay.help + 2} /></Box>
       ) : (

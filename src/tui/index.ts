@@ -79,7 +79,7 @@ export async function startTui(opts: TuiOptions): Promise<number> {
     const c = client;
     // the first paint needs the header, then the whole range's bars: ask for both now, the App's
     // own requests for the same queries will find them answered or under way
-    c.fetch({ type: 'header' }).then((h) => {
+    c.fetch({ type: 'header', host: opts.host ?? null }).then((h) => {
       const root = rootWindow(h as HeaderData, process.stdout.columns || 80, opts.host ?? null, from, to);
       if (root) c.prefetchNow({ type: 'timeline', window: root });
     }, () => undefined);

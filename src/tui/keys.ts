@@ -5,7 +5,7 @@ import type { Key } from 'ink';
 export type Command =
   | 'quit' | 'help' | 'left' | 'right' | 'extend-left' | 'extend-right' | 'mark-start' | 'mark-end'
   | 'enter' | 'back' | 'finer' | 'coarser' | 'next-spike' | 'prev-spike' | 'next-panel' | 'prev-panel'
-  | 'up' | 'down' | 'page-up' | 'page-down' | 'home' | 'end' | 'filter' | 'sort' | 'export'
+  | 'up' | 'down' | 'page-up' | 'page-down' | 'home' | 'end' | 'filter' | 'sort' | 'export' | 'host'
   | `panel-${number}`;
 
 export function commandFor(input: string, key: Key): Command | null {
@@ -34,6 +34,7 @@ export function commandFor(input: string, key: Key): Command | null {
     case '/': return 'filter';
     case 's': return 'sort';
     case 'e': return 'export';
+    case 'H': return 'host';
     case 'h': return 'left';
     case 'l': return 'right';
     case 'k': return 'up';
@@ -56,6 +57,7 @@ export const KEY_HELP: Array<{ keys: string; short?: string; what: string }> = [
   { keys: '/', short: 'filter', what: 'filter the rows by text (Enter keeps it, Esc clears it)' },
   { keys: 's', short: 'sort', what: 'cycle the sort column' },
   { keys: 'e', short: 'export', what: "export the window's postmortem to ./overload-postmortem-<from>.md" },
+  { keys: 'H', what: 'next host: all, then each host the sources name (a farm, or overload demo)' },
   { keys: '?', short: 'help', what: 'this help' },
   { keys: 'q', short: 'quit', what: 'quit' },
 ];

@@ -48,6 +48,8 @@ export type Action =
   | { type: 'filter-cancel' }
   | { type: 'sort'; sorts: number }
   | { type: 'help' }
+  /** another host: back to a whole range, which the next 'range' sets */
+  | { type: 'reset'; message: string }
   | { type: 'message'; text: string | null };
 
 const zeroes = () => Object.fromEntries(PANELS.map((p) => [p, 0])) as Record<PanelId, number>;
@@ -206,6 +208,8 @@ export function reduce(s0: UiState, a: Action, columns: number): UiState {
       return { ...s, sort: { ...s.sort, [s.panel]: a.sorts ? (s.sort[s.panel] + 1) % a.sorts : 0 }, row: { ...s.row, [s.panel]: 0 } };
     case 'help':
       return { ...s, help: !s.help };
+    case 'reset':
+      return { ...initialState(s.panel), message: a.message };
     case 'message':
       return { ...s, message: a.text };
   }

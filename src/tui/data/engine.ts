@@ -84,7 +84,7 @@ export class QueryEngine {
 
   private compute(q: Query): QueryResult {
     switch (q.type) {
-      case 'header': return headerData(this.db, this.dbPath, null);
+      case 'header': return headerData(this.db, this.dbPath, q.host);
       case 'timeline': return { window: q.window, buckets: this.buckets(q.window) };
       case 'spikes': return this.spikes(q.window);
       case 'cursor': return cursorDetail(this.db, q.window, this.tier(q.window.host), q.t);

@@ -113,7 +113,7 @@ export interface DrillData {
 }
 
 export type Query =
-  | { type: 'header' }
+  | { type: 'header'; host: string | null }
   | { type: 'timeline'; window: Window }
   | { type: 'spikes'; window: Window }
   | { type: 'panel'; panel: PanelId; window: Window }

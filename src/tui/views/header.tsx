@@ -22,12 +22,16 @@ export interface HeaderProps {
   tz: string;
   live: LiveStatus | null;
   loading: boolean;
+  /** the host on screen, null for all */
+  host: string | null;
 }
 
-export function Header({ header, window: w, zoomDepth, tz, live, loading }: HeaderProps) {
+export function Header({ header, window: w, zoomDepth, tz, live, loading, host }: HeaderProps) {
   const db = termSafe(header ? basename(header.db) : '');
   const formats = header ? termSafe(header.formats.join(', ')) : '';
-  const hosts = header && header.hosts.length ? termSafe(header.hosts.join(', ')) : 'one host';
+  const hosts = !header || header.hosts.length === 0 ? 'one host'
+    : host !== null ? `host ${termSafe(host)} of ${header.hosts.length} (H next)`
+      : header.hosts.length === 1 ? `host ${termSafe(header.hosts[0])}` : `${header.hosts.length} hosts (H one at a time)`;
   const first = header
     ? `overload  db ${db} | ${header.sources} sources: ${formats || 'none'} | ${hosts} | ${int(header.rows)} rows | ${int(header.rejects)} rejects`
     : 'overload  opening the database...';
