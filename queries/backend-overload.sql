@@ -29,6 +29,7 @@ ep AS (
     sum(kind = 'backend_overloaded') AS overloaded, sum(kind = 'backend_disabled') AS disabled,
     sum(kind = 'backend_down') AS down, sum(kind = 'backend_reenabled') AS reenabled,
     sum(kind IN ('backlog_full', 'connect_failed')) AS connect_failed,
+    sum(kind = 'backlog_full') AS backlog_full,
     max(CASE WHEN kind = 'backend_overloaded' THEN value END) AS max_load,
     group_concat(DISTINCT backend) AS backends
   FROM numbered GROUP BY grp, n),
@@ -47,7 +48,7 @@ SELECT
   ep.start_ts, ep.end_ts,
   iso(ep.start_ts) AS start, iso(ep.end_ts) AS "end",
   (ep.end_ts - ep.start_ts) / 1000.0 AS duration_s,
-  ep.overloaded, ep.disabled, ep.down, ep.reenabled, ep.connect_failed,
+  ep.overloaded, ep.disabled, ep.down, ep.reenabled, ep.connect_failed, ep.backlog_full,
   ep.max_load,
   ep.backends,
   CAST(coalesce(t.req, 0) AS INTEGER) AS requests,

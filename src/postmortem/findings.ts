@@ -19,7 +19,10 @@ function capacity(d: PostmortemData, out: Finding[]): void {
   const sat = d.fpm.rows.filter((r) => r.section === 'saturation');
   if (!sat.length) return;
   const c = d.capacity;
-  let t = `pm.max_children (${num(sat[0].max_children)}) was reached ${sat.length} time${sat.length > 1 ? 's' : ''} (${times(sat, 'time')})`;
+  // PHP-FPM names its pool and limit; Apache's AH00484 (MaxRequestWorkers) names neither.
+  const limitName = sat[0].pool != null ? `pm.max_children (${num(sat[0].max_children)}) of pool ${code(sat[0].pool)}`
+    : 'The web server\'s worker limit (MaxRequestWorkers)';
+  let t = `${limitName} was reached ${sat.length} time${sat.length > 1 ? 's' : ''} (${times(sat, 'time')})`;
   const ev = [cite('fpm-saturation', d.scope)];
   if (c) {
     t += `; peak in-flight requests ${c.upstream ? `to ${code(c.upstream)} ` : ''}was ${num(c.peak)}`;
@@ -39,6 +42,13 @@ function capacity(d: PostmortemData, out: Finding[]): void {
   }
 }
 
+/** What the errno of the failed connects says about the backend. */
+function connectCause(backlogFull: number, failed: number): string {
+  if (backlogFull === failed) return ' (EAGAIN: its listen backlog was full)';
+  if (backlogFull === 0) return ' (refused or timed out: a full accept queue on TCP shows as connect timeouts)';
+  return ` (${num(backlogFull)} with EAGAIN: its listen backlog was full)`;
+}
+
 function backends(d: PostmortemData, out: Finding[]): void {
   for (const e of d.backend) {
     const span = `${clock(e.start)}–${clock(e.end)} (${num(e.duration_s)} s)`;
@@ -52,7 +62,7 @@ function backends(d: PostmortemData, out: Finding[]): void {
     } else if (Number(e.connect_failed) > 0) {
       out.push({
         text: `Connecting to ${code(e.backends ?? 'the backend')} failed ${num(e.connect_failed)} times ${span}` +
-          ` (EAGAIN: its listen backlog was full); ${impact}`,
+          `${connectCause(Number(e.backlog_full ?? 0), Number(e.connect_failed))}; ${impact}`,
         evidence: [cite('backend-overload', d.scope), cite('events', { ...d.scope, kind: 'backlog_full' })],
       });
     }
@@ -107,7 +117,7 @@ function windows(d: PostmortemData, out: Finding[]): void {
     // a bucket or two of trailing errors is the stamp resolution, not news
     if (s.aftermath_end_ts != null && Number(s.aftermath_end_ts) - Number(s.end_ts) > 2 * d.bucketMs) {
       out.push({
-        text: `Window ${s.window}: errors and overload events went on for ${num((Number(s.aftermath_end_ts) - Number(s.end_ts)) / 1000)} s after the load ended (until ${clock(s.aftermath_end_ts)})`,
+        text: `Window ${s.window}: the aftermath (errors, overload events, the queue draining, slower responses) lasted ${num((Number(s.aftermath_end_ts) - Number(s.end_ts)) / 1000)} s after the load ended (until ${clock(s.aftermath_end_ts)})`,
         evidence: [cite('spikes', d.scope), cite('events', { ...d.scope, from: s.end, to: s.aftermath_end })],
       });
     }

@@ -40,7 +40,7 @@ function summary(d: PostmortemData, f: Finding[]): string {
   const errors = w.reduce((a, x) => a + Number(x.spike.errors), 0);
   const after = w.filter((x) => x.spike.aftermath_end_ts != null).map((x) => clock(x.spike.aftermath_end));
   lines.push(`- **When:** ${day(first.start)}, ${when} UTC${w.length > 1 ? ` — ${w.length} windows, ${duration(total)} in all` : ''}` +
-    `${after.length ? `; errors and overload events went on until ${after.join(', ')}` : ''}.`);
+    `${after.length ? `; the aftermath (errors, events, a draining queue) lasted until ${after.join(', ')}` : ''}.`);
   lines.push(`- **How long:** ${duration(Number(last.end_ts) - Number(first.start_ts))} from the first window's start to the last one's end.`);
   lines.push(`- **Peak rate:** ${num(peak.spike.peak_rps)} requests/s in window ${peak.spike.window} (baseline ${num(peak.spike.baseline_rps, 1)}/s).`);
   lines.push(`- **Errors:** ${num(errors)} of ${num(requests)} requests in the windows got a 5xx (${pct(requests ? errors / requests : 0)}).`);

@@ -22,7 +22,7 @@ describe('postmortem', () => {
     const { md, svg } = postmortem('3-nginx-phpfpm-max-children');
     expect(md).toMatch(/^# Postmortem: overload on 2026-11-22, 09:51:54–09:53:09 UTC/);
     expect(md).toContain('![Requests per second, 5xx and p95 latency; spike windows shaded](incident.svg)');
-    expect(md).toMatch(/pm\.max_children \(4\) was reached 2 times \(09:51:57, 09:52:31\); peak in-flight requests to `unix:[^`]+php-fpm\.sock` was \d+/);
+    expect(md).toMatch(/pm\.max_children \(4\) of pool `www` was reached 2 times \(09:51:57, 09:52:31\); peak in-flight requests to `unix:[^`]+php-fpm\.sock` was \d+/);
     expect(md).toMatch(/Connecting to `unix:[^`]+` failed 818 times/);
     expect(md).toContain('`sleep() < runQuery() < fetchRows() < build() < show() < dispatch()` 53×');
     expect(md).toContain('_Evidence:_ `overload report fpm-saturation`');

@@ -1,0 +1,36 @@
+// Regenerates docs/postmortems/<story>.md (+ .svg) from the bundled incidents, each in its own
+// database, with the built CLI as a user runs it:  npm run build && node scripts/postmortem-examples.mjs
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadStories, ingestArgs } from '../dist/src/demo/incidents.js';
+
+import { relative } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const cli = join(root, 'dist', 'src', 'cli', 'main.js');
+const out = join(root, 'docs', 'postmortems');
+
+// Paths relative to the repository, as a user in the checkout would type them: the documents
+// list their sources.
+function run(args) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: root, env: { ...process.env, TZ: 'UTC' } });
+  if (r.status !== 0) throw new Error(`overload ${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
+  return r;
+}
+
+for (const story of loadStories()) {
+  const db = join(mkdtempSync(join(tmpdir(), 'overload-pm-')), 'story.db');
+  for (const entry of story.ingest) {
+    const { path, flags } = ingestArgs(story, entry);
+    const args = ['ingest', '--quiet', '--db', db, '--tz', 'UTC'];
+    if (flags.format) args.push('--format', flags.format);
+    if (flags.logFormat) args.push('--log-format', flags.logFormat);
+    if (flags.nginxConf) args.push('--nginx-conf', relative(root, flags.nginxConf));
+    if (flags.logFormatName) args.push('--log-format-name', flags.logFormatName);
+    run([...args, relative(root, path)]);
+  }
+  run(['postmortem', '--db', db, '--tz', 'UTC', '-o', join(out, `${story.story}.md`)]);
+  console.log(`docs/postmortems/${story.story}.md`);
+}
