@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Drives the BUILT `overload tui` in a real terminal (tmux) and checks what it draws, step by
 // step, as a user would see it: open, jump to the first spike, zoom, open Events, drill into a
-// kind, quit; at 120x40 and at 80x24; then live mode fed by a pipe and by a slow fifo.
+// kind, quit; at 120x40 and at 80x24; then live mode fed by a pipe, by a slow fifo, and by
+// --follow on files that grow.
 //
 //   node scripts/tui-tmux-test.mjs            run the checks (exit 1 and print the screen on a failure)
 //   node scripts/tui-tmux-test.mjs --docs     also write docs/tui/<panel>.txt (100x32 captures)
@@ -11,7 +12,7 @@
 // TZ=UTC and NO_COLOR=1, so captures are stable; the CI variable is removed inside the pane (ink
 // draws nothing until exit when it thinks it runs in CI).
 import { spawnSync, execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, mkdirSync, rmSync, existsSync, createWriteStream } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, mkdirSync, rmSync, existsSync, createWriteStream, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -196,6 +197,31 @@ async function liveFifo() {
   }
 }
 
+/** `--follow access.log error.log`: files that grow while the UI runs */
+async function liveFollow() {
+  const db = join(TMP, 'live-follow.db');
+  const access = join(TMP, 'access.log');
+  const error = join(TMP, 'error.log');
+  const a = readFileSync(LOG, 'utf8').split('\n').filter(Boolean);
+  const e = readFileSync(join(STORY, 'nginx-error.log'), 'utf8').split('\n').filter(Boolean);
+  writeFileSync(access, a.slice(0, 500).join('\n') + '\n');
+  writeFileSync(error, e.slice(0, 100).join('\n') + '\n');
+  const p = new Pane('follow', 120, 40, `node ${CLI} tui --db ${db} --follow ${access} ${error}`);
+  try {
+    await step(p, 'both files are read at start', has('LIVE 2 files', '600 rows', 'nginx-combined-kv, nginx-error'), 20_000);
+    appendFileSync(access, a.slice(500).join('\n') + '\n');
+    appendFileSync(error, e.slice(100).join('\n') + '\n');
+    const s = await step(p, 'what is appended to them is ingested and drawn', has('2,127 rows', / ev  │.*O/), 20_000);
+    checkFits(p, s);
+    p.keys('4');
+    await step(p, 'the new events are in the Events panel', has('[4 Events]', /backlog_full\s+O\s+nginx\s+818/));
+    p.keys('q');
+    await step(p, 'q quits', has('EXIT:0'));
+  } finally {
+    p.close();
+  }
+}
+
 /** Not a terminal: explains itself on stderr, exit 1. */
 function notATerminal(db) {
   const r = spawnSync(process.execPath, [CLI, 'tui', '--db', db], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
@@ -237,6 +263,7 @@ try {
   await scenario('walkthrough at 80x24', () => walkthrough(db, 80, 24));
   await scenario('live: cat access.log | overload tui', livePipe);
   await scenario('live: a fifo fed slowly', liveFifo);
+  await scenario('live: --follow two growing files', liveFollow);
   await scenario('not a terminal', () => notATerminal(db));
   if (args.has('--docs')) await scenario('docs/tui captures', () => docs(db));
 } catch (e) {

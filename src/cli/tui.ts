@@ -1,6 +1,6 @@
 // `overload tui`: the interactive terminal UI (src/tui). Not on a terminal it explains itself on
 // stderr and exits 1 (a usage error: the same command works when run in a terminal).
-import { startTui } from '../tui/index.js';
+import { startTui } from '../tui/start.js';
 
 export interface TuiCliOptions {
   db: string;

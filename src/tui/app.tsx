@@ -10,6 +10,7 @@ import { Tabs } from './views/tabs.js';
 import { Panel, visibleRows } from './views/panel.js';
 import { Drill as DrillView, drillLines } from './views/drill.js';
 import { Footer } from './views/footer.js';
+import { layout } from './layout.js';
 import { Help } from './views/help.js';
 import { useQuery } from './hooks/use-query.js';
 import { useTerminalSize, type Size } from './hooks/use-terminal-size.js';
@@ -51,19 +52,20 @@ const OVERVIEW_SHELL: Table = {
 
 const noLive = { subscribe: () => () => undefined, status: () => null };
 
-/** Rows of each part of the screen for a terminal `rows` high (one row is left free: no scroll). */
-export function layout(rows: number) {
-  const chart = Math.max(2, Math.min(12, Math.floor((rows - 8) / 4)));
-  const fixed = 2 /* header */ + chart + 4 /* markers, axis, labels, cursor line */ + 1 /* tabs */ + 1 /* footer */;
-  return { chart, panel: Math.max(3, rows - 1 - fixed), help: Math.max(3, rows - 1 - 3) };
-}
-
 export function App(props: AppProps) {
   const { client, tz } = props;
   const { exit } = useApp();
   const size = useTerminalSize(props.size);
   const columns = plotWidth(size.columns);
-  const [state, dispatchRaw] = useReducer((s: UiState, a: Action) => reduce(s, a, columns), initialState(props.initialPanel));
+  // when the header is already known (the first paint fetched it), start on the whole range at
+  // once: the first frame then has its bars instead of a placeholder
+  const [state, dispatchRaw] = useReducer((s: UiState, a: Action) => reduce(s, a, columns), null, () => {
+    const s0 = initialState(props.initialPanel);
+    const h0 = client.peek({ type: 'header', host: props.host }) as HeaderData | undefined;
+    if (!h0 || h0.from === null || h0.to === null) return s0;
+    const from = props.from ?? h0.from;
+    return reduce(s0, { type: 'range', from, to: Math.max(from + 1000, props.to ?? h0.to), host: props.host, columns }, columns);
+  });
   const dispatch = dispatchRaw;
   const live = useSyncExternalStore((props.live ?? noLive).subscribe, (props.live ?? noLive).status);
   const lay = layout(size.rows);

@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { createElement } from 'react';
 import { QueryClient } from './data/client.js';
 import { rootWindow } from './state.js';
-import type { HeaderData } from './data/types.js';
+import type { HeaderData, TimelineData } from './data/types.js';
+import { prepaint } from './prepaint.js';
 import { WorkerExecutor } from './data/worker-executor.js';
 import { LiveIngest } from './live/live-feed.js';
 import { colorEnabled } from './views/runs.js';
@@ -79,17 +80,30 @@ export async function startTui(opts: TuiOptions): Promise<number> {
     const c = client;
     // the first paint needs the header, then the whole range's bars: ask for both now, the App's
     // own requests for the same queries will find them answered or under way
-    c.fetch({ type: 'header', host: opts.host ?? null }).then((h) => {
+    let inkLoaded = false;
+    c.fetch({ type: 'header', host: opts.host ?? null }).then(async (h) => {
       const root = rootWindow(h as HeaderData, process.stdout.columns || 80, opts.host ?? null, from, to);
-      if (root) c.prefetchNow({ type: 'timeline', window: root });
-    }, () => undefined);
+      if (!root) return;
+      const tl = (await c.fetch({ type: 'timeline', window: root })) as TimelineData;
+      if (!inkLoaded) {
+        prepaint(process.stdout, h as HeaderData, tl, tz, opts.host ?? null);
+        trace('prepaint');
+      }
+    }).catch(() => undefined);
     trace('workers started');
     const [{ render }, { App }] = await Promise.all([import('ink'), import('./app.js')]);
+    inkLoaded = true;
+    let cleared = false;
     trace('ink loaded');
+    // ink writes its first frame over the first paint without clearing line ends: clear the
+    // screen in the same tick as that write (onRender runs just before it), so nothing blinks
     const app = render(createElement(App, {
       client: c, tz, host: opts.host ?? null, from, to, live, color: colorEnabled(),
       onExport: (w) => exportPostmortem(c, w, { dbPath: opts.dbPath, tz }),
-    }), { stdin: keys.stream, stdout: process.stdout, exitOnCtrlC: true, maxFps: 30, onRender: ({ renderTime }) => trace('frame', `${renderTime.toFixed(1)}ms`) });
+    }), { stdin: keys.stream, stdout: process.stdout, exitOnCtrlC: true, maxFps: 30, onRender: ({ renderTime }) => {
+        if (!cleared) { cleared = true; process.stdout.write('\x1b[H\x1b[J'); }
+        trace('frame', `${renderTime.toFixed(1)}ms`);
+      } });
     const onTerm = () => app.unmount();
     process.once('SIGTERM', onTerm);
     await app.waitUntilExit();

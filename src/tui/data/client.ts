@@ -1,8 +1,9 @@
 // The UI's side of the data: a cache keyed by query, and two lanes, each running one query at
-// a time on its own worker. The interactive lane answers what the user just asked for (a
-// window's bars, a panel switch, a drill-down); the background lane takes the slow reports
-// (spike detection, the incident findings) and the prefetches of panels not yet opened. A
-// keystroke therefore never waits behind a multi-second report: at most behind one quick query.
+// a time on its own worker. The interactive lane answers what the user asks for (a window's
+// bars, a panel, a drill-down) and, when idle, prefetches the panels not yet opened; the
+// background lane takes the reports that can run for seconds on large data (spike detection,
+// the incident findings, the postmortem). A keystroke never waits behind a multi-second report:
+// at most behind one quick query (a prefetch of the same size as what it asked for).
 import type { Query, QueryResult } from './types.js';
 import { trace, tracing } from '../trace.js';
 
@@ -134,17 +135,18 @@ export class QueryClient {
         found.job.waiters.push({ resolve, reject });
         // asked for now while still waiting as a prefetch: to the front, on the interactive lane
         // unless it is one of the slow reports
-        if (!prefetch && found.job.prefetch && found.lane.running !== found.job) {
+        if (!prefetch && found.job.prefetch) {
           found.job.prefetch = false;
-          found.lane.queue = found.lane.queue.filter((j) => j !== found.job);
-          const lane = isSlow(q) ? this.lanes.slow : this.lanes.fast;
-          lane.queue.unshift(found.job);
-          this.pump(lane);
+          if (found.lane.running !== found.job) {
+            found.lane.queue = found.lane.queue.filter((j) => j !== found.job);
+            found.lane.queue.unshift(found.job);
+            this.pump(found.lane);
+          }
         }
         return;
       }
       const job: Job = { key, q, prefetch, waiters: [{ resolve, reject }] };
-      const lane = prefetch || isSlow(q) ? this.lanes.slow : this.lanes.fast;
+      const lane = isSlow(q) ? this.lanes.slow : this.lanes.fast;
       if (prefetch) lane.queue.push(job);
       else {
         const firstPrefetch = lane.queue.findIndex((j) => j.prefetch);
@@ -156,10 +158,10 @@ export class QueryClient {
 
   private pump(lane: Lane): void {
     if (lane.running || this.refreshing) return;
-    // background work starts only while the interactive lane is idle: on a busy machine the two
-    // workers would otherwise share the CPU and every key would wait for half of it
+    // background work starts only while the interactive lane has nothing the user asked for: on
+    // a busy machine the two workers would otherwise share the CPU and a key wait for half of it
     const fast = this.lanes.fast;
-    if (lane === this.lanes.slow && fast !== lane && (fast.running || fast.queue.length)) return;
+    if (lane === this.lanes.slow && fast !== lane && ((fast.running && !fast.running.prefetch) || fast.queue.some((j) => !j.prefetch))) return;
     const job = lane.queue.shift();
     if (!job) return;
     lane.running = job;

@@ -1,52 +1,15 @@
 // Two lines: what the database holds (sources, hosts, rows, rejects), then the window on screen.
 import { Box, Text } from 'ink';
-import { basename } from 'node:path';
-import { termSafe } from '../../util/sanitize.js';
-import { bucketName, dateTime, int, span, clock } from '../format.js';
-import type { HeaderData, Window } from '../data/types.js';
+import { headerLines, type HeaderProps } from './header-text.js';
 
-export interface LiveStatus {
-  /** what is being read: "stdin", or the followed files */
-  label: string;
-  lines: number;
-  rejected: number;
-  /** the input ended (a pipe closed) */
-  ended: boolean;
-  error: string | null;
-}
+export type { HeaderProps, LiveStatus } from './header-text.js';
 
-export interface HeaderProps {
-  header: HeaderData | null;
-  window: Window | null;
-  zoomDepth: number;
-  tz: string;
-  live: LiveStatus | null;
-  loading: boolean;
-  /** the host on screen, null for all */
-  host: string | null;
-}
-
-export function Header({ header, window: w, zoomDepth, tz, live, loading, host }: HeaderProps) {
-  const db = termSafe(header ? basename(header.db) : '');
-  const formats = header ? termSafe(header.formats.join(', ')) : '';
-  const hosts = !header || header.hosts.length === 0 ? 'one host'
-    : host !== null ? `host ${termSafe(host)} of ${header.hosts.length} (H next)`
-      : header.hosts.length === 1 ? `host ${termSafe(header.hosts[0])}` : `${header.hosts.length} hosts (H one at a time)`;
-  const first = header
-    ? `overload  db ${db} | ${header.sources} sources: ${formats || 'none'} | ${hosts} | ${int(header.rows)} rows | ${int(header.rejects)} rejects`
-    : 'overload  opening the database...';
-  const range = w
-    ? `${dateTime(w.from, tz)} - ${clock(w.to, tz, w.to - w.from)} ${tz} (${span(w.to - w.from)}) | bucket ${bucketName(w.bucketMs)}` +
-      (zoomDepth > 0 ? ` | zoom ${zoomDepth} (Esc out)` : '')
-    : header && header.from === null ? 'no rows yet' : '';
-  const liveText = live
-    ? ` | ${live.ended ? 'input ended' : 'LIVE'} ${termSafe(live.label)}: ${int(live.lines)} lines` + (live.rejected ? `, ${int(live.rejected)} rejected` : '') +
-      (live.error ? ` | ${termSafe(live.error)}` : '')
-    : '';
+export function Header(props: HeaderProps) {
+  const [first, second] = headerLines(props);
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">{first}</Text>
-      <Text wrap="truncate-end">{range}{liveText}{loading ? ' ...' : ''}</Text>
+      <Text wrap="truncate-end">{second}</Text>
     </Box>
   );
 }
