@@ -43,14 +43,13 @@ export async function startTui(opts: TuiOptions): Promise<number> {
   }
   const tz = opts.tz ?? machineZone();
   try { assertZone(tz); } catch { return fail(`unknown time zone "${termSafe(opts.tz)}" (use an IANA name such as Europe/Berlin or UTC)`, 1); }
-  const time = (name: string, v: string | undefined) => {
-    if (v === undefined) return undefined;
-    const t = parseTimeArg(v, tz);
-    if (Number.isNaN(t)) throw new Error(`--${name} ${v}: expected ISO 8601, a stamp as the logs write it, or epoch seconds`);
-    return t;
-  };
-  let from: number | undefined, to: number | undefined;
-  try { from = time('from', opts.from); to = time('to', opts.to); } catch (e) { return fail(termSafe((e as Error).message), 1); }
+  // a time of day (09:52) means that time on the day the data starts, known once the database
+  // is open: check the syntax now (against any day), resolve it then
+  for (const [name, v] of [['from', opts.from], ['to', opts.to]] as const) {
+    if (v !== undefined && Number.isNaN(parseTimeArg(v, tz, Date.now()))) {
+      return fail(`--${name} ${termSafe(v)}: expected ISO 8601, a stamp as the logs write it, a time of day (09:52) or epoch seconds`, 1);
+    }
+  }
 
   const follow = opts.follow ?? [];
   const liveStdin = follow.length === 0 && (opts.liveStdin ?? stdinIsData());
@@ -78,27 +77,32 @@ export async function startTui(opts: TuiOptions): Promise<number> {
     // They open the database while ink and React load (~0.5 s of the first paint): start them first.
     client = new QueryClient(new WorkerExecutor(opts.dbPath, tz), () => new WorkerExecutor(opts.dbPath, tz));
     const c = client;
-    // the first paint needs the header, then the whole range's bars: ask for both now, the App's
-    // own requests for the same queries will find them answered or under way
-    let inkLoaded = false;
-    c.fetch({ type: 'header', host: opts.host ?? null }).then(async (h) => {
-      const root = rootWindow(h as HeaderData, process.stdout.columns || 80, opts.host ?? null, from, to);
-      if (!root) return;
-      const tl = (await c.fetch({ type: 'timeline', window: root })) as TimelineData;
-      if (!inkLoaded) {
-        prepaint(process.stdout, h as HeaderData, tl, tz, opts.host ?? null);
-        trace('prepaint');
-      }
-    }).catch(() => undefined);
+    const host = opts.host ?? null;
+    // ink and React load (~0.3-0.6 s) while the workers answer the first queries
+    const ui = Promise.all([import('ink'), import('./app.js')]);
     trace('workers started');
-    const [{ render }, { App }] = await Promise.all([import('ink'), import('./app.js')]);
+    const h0 = (await c.fetch({ type: 'header', host })) as HeaderData;
+    const at = (v: string | undefined) => (v === undefined ? undefined : parseTimeArg(v, tz, h0.from ?? Date.now()));
+    const from = at(opts.from);
+    const to = at(opts.to);
+    // the first paint: header and bars, drawn before ink if ink is still loading (prepaint.ts)
+    let inkLoaded = false;
+    const root = rootWindow(h0, process.stdout.columns || 80, host, from, to);
+    if (root) {
+      c.fetch({ type: 'timeline', window: root }).then((tl) => {
+        if (inkLoaded) return;
+        prepaint(process.stdout, h0, tl as TimelineData, tz, host);
+        trace('prepaint');
+      }, () => undefined);
+    }
+    const [{ render }, { App }] = await ui;
     inkLoaded = true;
-    let cleared = false;
     trace('ink loaded');
     // ink writes its first frame over the first paint without clearing line ends: clear the
     // screen in the same tick as that write (onRender runs just before it), so nothing blinks
+    let cleared = false;
     const app = render(createElement(App, {
-      client: c, tz, host: opts.host ?? null, from, to, live, color: colorEnabled(),
+      client: c, tz, host, from, to, live, color: colorEnabled(),
       onExport: (w) => exportPostmortem(c, w, { dbPath: opts.dbPath, tz }),
     }), { stdin: keys.stream, stdout: process.stdout, exitOnCtrlC: true, maxFps: 30, onRender: ({ renderTime }) => {
         if (!cleared) { cleared = true; process.stdout.write('\x1b[H\x1b[J'); }
