@@ -15,8 +15,9 @@ import { Help } from './views/help.js';
 import { useQuery } from './hooks/use-query.js';
 import { useTerminalSize, type Size } from './hooks/use-terminal-size.js';
 import { commandFor, type Command } from './keys.js';
+import { actionFor } from './commands.js';
 import { current, initialState, reduce, type Action, type UiState } from './state.js';
-import { PANELS, type CursorDetail, type Drill, type DrillData, type HeaderData, type PanelId, type Query, type Table, type TimelineData, type SpikesData, type Window } from './data/types.js';
+import { PANELS, type CursorDetail, type DrillData, type HeaderData, type PanelId, type Query, type Table, type TimelineData, type SpikesData, type Window } from './data/types.js';
 import type { QueryClient } from './data/client.js';
 import { termSafe } from '../util/sanitize.js';
 import { spikeRows } from './data/report-panels.js';
@@ -124,12 +125,8 @@ export function App(props: AppProps) {
 
   const exporting = useRef(false);
   const run = (cmd: Command) => {
-    const page = Math.max(1, lay.panel - 3);
-    const rowCount = state.drill ? drillMax : rows.length;
-    if (cmd.startsWith('panel-')) return dispatch({ type: 'panel', panel: PANELS[Number(cmd.slice(6)) - 1] });
     switch (cmd) {
       case 'quit': return exit();
-      case 'help': return dispatch({ type: 'help' });
       case 'host': {
         const hosts = h?.hosts ?? [];
         if (hosts.length < 2) return dispatch({ type: 'message', text: hosts.length ? `one host: ${hosts[0]}` : 'the sources name no host' });
@@ -137,27 +134,6 @@ export function App(props: AppProps) {
         setHost(next);
         return dispatch({ type: 'reset', message: `host: ${next ?? 'all'}` });
       }
-      case 'left': return dispatch({ type: 'cursor', delta: -1 });
-      case 'right': return dispatch({ type: 'cursor', delta: 1 });
-      case 'extend-left': return dispatch({ type: 'cursor', delta: -1, extend: true });
-      case 'extend-right': return dispatch({ type: 'cursor', delta: 1, extend: true });
-      case 'home': return dispatch({ type: 'cursor-to', index: 0 });
-      case 'end': return dispatch({ type: 'cursor-to', index: buckets.length - 1 });
-      case 'mark-start': return dispatch({ type: 'mark-start' });
-      case 'mark-end': return dispatch({ type: 'mark-end' });
-      case 'finer': return dispatch({ type: 'bucket', dir: -1 });
-      case 'coarser': return dispatch({ type: 'bucket', dir: 1 });
-      case 'next-spike': return dispatch({ type: 'spike', dir: 1, spikes });
-      case 'prev-spike': return dispatch({ type: 'spike', dir: -1, spikes });
-      case 'next-panel': return dispatch({ type: 'panel-step', dir: 1 });
-      case 'prev-panel': return dispatch({ type: 'panel-step', dir: -1 });
-      case 'up': return dispatch({ type: 'row', delta: -1, rows: rowCount });
-      case 'down': return dispatch({ type: 'row', delta: 1, rows: rowCount });
-      case 'page-up': return dispatch({ type: 'row', delta: -page, rows: rowCount });
-      case 'page-down': return dispatch({ type: 'row', delta: page, rows: rowCount });
-      case 'back': return dispatch({ type: 'back' });
-      case 'filter': return dispatch({ type: 'filter-start' });
-      case 'sort': return dispatch({ type: 'sort', sorts: table?.sorts.length ?? 0 });
       case 'export': {
         if (!w || !props.onExport || exporting.current) return;
         exporting.current = true;
@@ -166,20 +142,9 @@ export function App(props: AppProps) {
           .finally(() => { exporting.current = false; });
         return;
       }
-      case 'enter': {
-        const row = !state.drill && table ? rows[selected] : undefined;
-        let drill: Drill | null = null;
-        if (row && table?.drill && table.drillKey && row[table.drillKey] != null) {
-          const first = table.columns.find((c) => c.kind === 'text');
-          drill = {
-            kind: table.drill, key: String(row[table.drillKey]), label: String(row[first?.key ?? table.drillKey] ?? ''),
-            order: state.panel === 'oversized' ? 'bytes' : 'duration',
-          };
-        }
-        const zoomTo = row && typeof row.from === 'number' && typeof row.to === 'number' ? { from: row.from, to: row.to } : null;
-        return dispatch({ type: 'enter', drill, zoomTo });
-      }
     }
+    const action = actionFor(cmd, { state, buckets: buckets.length, spikes, table, rows, selected, drillLines: drillMax, page: Math.max(1, lay.panel - 3) });
+    if (action) dispatch(action);
   };
 
   // Keys can arrive faster than renders (typing, pasting, scripts): the filter's editing state

@@ -69,11 +69,6 @@ export class QueryClient {
     this.enqueue(q, true).catch(() => undefined);
   }
 
-  /** Start a query on the interactive lane without waiting for it (the first paint's bars). */
-  prefetchNow(q: Query): void {
-    this.enqueue(q, false).catch(() => undefined);
-  }
-
   /** Forget queued prefetches (the window they were for is gone). */
   dropPrefetches(): void {
     for (const lane of Object.values(this.lanes)) {
