@@ -101,12 +101,16 @@ export function App(props: AppProps) {
     dispatch({ type: 'range', from, to, host, columns });
   }, [h?.from, h?.to, columns, host]);
 
-  // warm the other panels of this window while the user reads this one
+  // warm the other panels of this window while the user reads this one; a moment later, so the
+  // window's own bars and panel are drawn first and a quick run of keys (+ + +) prefetches once
   const wKey = w ? `${w.from}|${w.to}|${w.bucketMs}` : '';
   useEffect(() => {
     if (!w) return;
     client.dropPrefetches();
-    for (const p of PANELS) if (p !== state.panel) client.prefetch({ type: 'panel', panel: p, window: w });
+    const timer = setTimeout(() => {
+      for (const p of PANELS) if (p !== state.panel) client.prefetch({ type: 'panel', panel: p, window: w });
+    }, 200);
+    return () => clearTimeout(timer);
   }, [wKey, client.version]);
 
   const panelTable = !state.drill && body.data && 'columns' in body.data ? (body.data as Table) : null;

@@ -19,21 +19,22 @@ export interface Screen {
   page: number;
 }
 
-/** Enter on a row: what it opens (a drill-down) or, for a spike, the window to zoom into. */
-function enter(x: Screen): Action {
-  const { state, table } = x;
-  const row = !state.drill && table ? x.rows[x.selected] : undefined;
+/**
+ * What Enter on a row opens: a drill-down, or for a spike row the window to zoom into. Called
+ * by the reducer with the selection of the latest state (a key can arrive before the render
+ * of the key before it).
+ */
+export function rowTarget(table: Table, row: Row | undefined, panel: UiState['panel']): { drill: Drill | null; zoomTo: { from: number; to: number } | null } {
   let drill: Drill | null = null;
-  if (row && table?.drill && table.drillKey && row[table.drillKey] != null) {
+  if (row && table.drill && table.drillKey && row[table.drillKey] != null) {
     const first = table.columns.find((c) => c.kind === 'text');
     drill = {
       kind: table.drill, key: String(row[table.drillKey]), label: String(row[first?.key ?? table.drillKey] ?? ''),
-      order: state.panel === 'oversized' ? 'bytes' : 'duration',
+      order: panel === 'oversized' ? 'bytes' : 'duration',
     };
   }
   const zoomTo = row && typeof row.from === 'number' && typeof row.to === 'number' ? { from: row.from, to: row.to } : null;
-  // whether a marked window wins over the row is decided by the reducer, on the latest state
-  return { type: 'enter', drill, zoomTo };
+  return { drill, zoomTo };
 }
 
 export function actionFor(cmd: Command, x: Screen): Action | null {
@@ -62,7 +63,7 @@ export function actionFor(cmd: Command, x: Screen): Action | null {
     case 'back': return { type: 'back' };
     case 'filter': return { type: 'filter-start' };
     case 'sort': return { type: 'sort', sorts: x.table?.sorts.length ?? 0 };
-    case 'enter': return enter(x);
+    case 'enter': return { type: 'enter', table: x.state.drill ? null : x.table, rows: x.rows };
     default: return null;
   }
 }

@@ -1,6 +1,7 @@
 // The screen's state and every change a key makes to it, as one pure reducer: keys.ts turns a
 // keystroke into an Action, the App feeds it here with what it knows about the data on screen.
-import { PANELS, type Drill, type HeaderData, type PanelId, type Spike, type Window } from './data/types.js';
+import { PANELS, type Drill, type HeaderData, type PanelId, type Row, type Spike, type Table, type Window } from './data/types.js';
+import { rowTarget } from './commands.js';
 import { bucketCount, fitBucket, makeWindow, plotWidth, rebucket } from './window.js';
 
 export interface UiState {
@@ -38,9 +39,9 @@ export type Action =
   | { type: 'panel-step'; dir: -1 | 1 }
   | { type: 'row'; delta: number; rows: number }
   | { type: 'drill'; drill: Drill }
-  /** Enter: zoom into the marked window if there is one (decided on the latest state), else open
-   * what the selected row offers */
-  | { type: 'enter'; drill: Drill | null; zoomTo: { from: number; to: number } | null }
+  /** Enter: zoom into the marked window if there is one, else open what the selected row offers
+   * (both decided on the latest state: the table and its rows as drawn) */
+  | { type: 'enter'; table: Table | null; rows: Row[] }
   | { type: 'back' }
   | { type: 'filter-start' }
   | { type: 'filter-text'; text: string }
@@ -183,12 +184,15 @@ export function reduce(s0: UiState, a: Action, columns: number): UiState {
     }
     case 'drill':
       return { ...s, drill: a.drill, drillRow: 0 };
-    case 'enter':
+    case 'enter': {
       if (s.mark) return reduce(s, { type: 'zoom-in' }, columns);
-      if (s.drill) return s;
-      if (a.drill) return { ...s, drill: a.drill, drillRow: 0 };
-      if (a.zoomTo) return reduce(s, { type: 'zoom-to', ...a.zoomTo }, columns);
+      if (s.drill || !a.table) return s;
+      const row = a.rows[Math.min(s.row[s.panel], a.rows.length - 1)];
+      const { drill, zoomTo } = rowTarget(a.table, row, s.panel);
+      if (drill) return { ...s, drill, drillRow: 0 };
+      if (zoomTo) return reduce(s, { type: 'zoom-to', ...zoomTo }, columns);
       return s;
+    }
     case 'back':
       // one step back: the drill-down, then the filter, then the mark, then the zoom
       if (s.help) return { ...s, help: false };

@@ -21,8 +21,9 @@ describe('tui drill-downs', () => {
     const title = lines.findIndex((l) => l.includes('route /report.php'));
     expect(lines.slice(title, title + 6).join('\n')).toMatch(/┤.*[▁▂▃▄▅▆▇█]/);
     await screen.press(KEY.esc);
-    await screen.until('[2 Endpoints]');
-    expect(screen.frame()).not.toContain('slowest requests');
+    const back = await screen.until((x) => !x.includes('slowest requests'));
+    expect(back).toContain('[2 Endpoints]');
+    expect(back).toMatch(/> \/report\.php/);
   });
 
   it('Events: a kind\'s message shapes and its lines', async () => {

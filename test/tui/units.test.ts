@@ -51,7 +51,7 @@ describe('windows and the reducer', () => {
     s = reduce(s, { type: 'cursor-to', index: 10 }, 93);
     s = reduce(s, { type: 'cursor', delta: 4, extend: true }, 93);
     expect(s.mark).toEqual({ a: 10, b: 14 });
-    s = reduce(s, { type: 'enter', drill: null, zoomTo: null }, 93);
+    s = reduce(s, { type: 'enter', table: null, rows: [] }, 93);
     expect(current(s)).toEqual({ from: T0 + 20_000, to: T0 + 30_000, bucketMs: 1000, host: null });
     expect(s.zoom).toHaveLength(2);
     s = reduce(s, { type: 'back' }, 93);
