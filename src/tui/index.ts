@@ -90,6 +90,8 @@ export async function startTui(opts: TuiOptions): Promise<number> {
     const root = rootWindow(h0, process.stdout.columns || 80, host, from, to);
     if (root) {
       c.fetch({ type: 'timeline', window: root }).then((tl) => {
+        // the bars are known: the spike detector's worker can start booting
+        c.warmUp();
         if (inkLoaded) return;
         prepaint(process.stdout, h0, tl as TimelineData, tz, host);
         trace('prepaint');

@@ -69,6 +69,12 @@ export class QueryClient {
     this.enqueue(q, true).catch(() => undefined);
   }
 
+  /** Start the background lane's worker now (after the first paint), not at its first job. */
+  warmUp(): void {
+    const slow = this.lanes.slow.executor;
+    if (slow instanceof LazyExecutor) slow.start();
+  }
+
   /** Forget queued prefetches (the window they were for is gone). */
   dropPrefetches(): void {
     for (const lane of Object.values(this.lanes)) {
@@ -189,6 +195,9 @@ class LazyExecutor implements Executor {
   constructor(private make: () => Executor) {}
   private get(): Executor {
     return (this.inner ??= this.make());
+  }
+  start(): void {
+    this.get();
   }
   exec(q: Query): Promise<QueryResult> {
     return this.get().exec(q);
