@@ -134,7 +134,8 @@ FROM rollup_events
 WHERE t >= :base_from AND t < :to AND (:host IS NULL OR host = :host)
 GROUP BY kind, component
 HAVING during > 0
-ORDER BY during DESC, kind
+-- start/stop notices and unclassified chatter (PHP-FPM's "about to trace") come after the signals
+ORDER BY kind IN ('lifecycle', 'other'), during DESC, kind
 LIMIT :limit
 -- section: stacks
 WITH g AS (
