@@ -24,9 +24,10 @@ export function openWritable(path: string): DB {
   db.pragma('synchronous = OFF');
   db.pragma('busy_timeout = 5000');
   db.pragma('cache_size = -8192');
-  // Checkpoints run at the end of an ingest (checkpoint()) instead of every 1000 pages: each
-  // page is then copied once, not re-copied while the tables grow.
-  db.pragma('wal_autocheckpoint = 0');
+  // Checkpoint every 64 MB of WAL instead of every 4 MB: fewer pauses, while the WAL stays
+  // bounded (with no automatic checkpoint a 10M-row ingest kept a 4.5 GB WAL beside a 4.5 GB
+  // database until the end: twice the disk, and slower page lookups as it grew).
+  db.pragma('wal_autocheckpoint = 16384');
   migrate(db);
   registerFunctions(db);
   return db;
