@@ -39,16 +39,18 @@ m(item, b, d) AS (
 SELECT item, NULL AS detail, b AS before, d AS during, round(d / nullif(b, 0), 2) AS ratio, NULL AS change
 FROM m
 -- section: routes
-WITH parts AS (
-  SELECT CASE WHEN coalesce(r.start_ts, r.ts) >= :from THEN 'during' ELSE 'before' END AS period,
+-- the partial minutes at the edges of both periods (edges: four plain ranges the start index serves)
+-- come from the rows, the whole minutes from the per-minute rollups
+WITH edges(period, lo, hi) AS (VALUES
+    ('before', :base_from, min(:base_to, :base_from_minute)),
+    ('before', max(:base_from, :base_to_minute), CASE WHEN :base_to_minute >= :base_from_minute THEN :base_to ELSE :base_from END),
+    ('during', :from, min(:to, :from_minute)),
+    ('during', max(:from, :to_minute), CASE WHEN :to_minute >= :from_minute THEN :to ELSE :from END)),
+parts AS (
+  SELECT x.period,
     coalesce(r.route, '') AS route, count(*) AS n, sum(r.status >= 500) AS e, total(r.duration_ms) AS busy, hist(r.duration_ms) AS h
-  FROM requests r
-  -- the partial minutes at the edges of both periods, as four plain ranges (the start index serves them)
-  WHERE ((coalesce(r.start_ts, r.ts) >= :base_from AND coalesce(r.start_ts, r.ts) < min(:base_to, :base_from_minute))
-      OR (:base_to_minute >= :base_from_minute AND coalesce(r.start_ts, r.ts) >= max(:base_from, :base_to_minute) AND coalesce(r.start_ts, r.ts) < :base_to)
-      OR (coalesce(r.start_ts, r.ts) >= :from AND coalesce(r.start_ts, r.ts) < min(:to, :from_minute))
-      OR (:to_minute >= :from_minute AND coalesce(r.start_ts, r.ts) >= max(:from, :to_minute) AND coalesce(r.start_ts, r.ts) < :to))
-    AND (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
+  FROM edges x JOIN requests r ON coalesce(r.start_ts, r.ts) >= x.lo AND coalesce(r.start_ts, r.ts) < x.hi
+  WHERE (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
   GROUP BY 1, 2
   UNION ALL
   SELECT CASE WHEN t >= :from_minute AND t < :to_minute THEN 'during' ELSE 'before' END, route, sum(requests), sum(s5xx), total(dur_sum), hist(dur_hist)
@@ -72,16 +74,30 @@ FROM g WHERE nd > 0
 ORDER BY change DESC, nd DESC, route
 LIMIT :limit
 -- section: upstreams
-WITH parts AS (
-  SELECT CASE WHEN coalesce(r.start_ts, r.ts) >= :from THEN 'during' ELSE 'before' END AS period,
+-- a request with one attempt (no ", " or " : " list in upstream_raw) is its own columns; only the
+-- retried ones go through upstream_attempts(), which costs a JS call per row
+-- the partial minutes at the edges of both periods (edges: four plain ranges the start index serves)
+-- come from the rows, the whole minutes from the per-minute rollups
+WITH edges(period, lo, hi) AS (VALUES
+    ('before', :base_from, min(:base_to, :base_from_minute)),
+    ('before', max(:base_from, :base_to_minute), CASE WHEN :base_to_minute >= :base_from_minute THEN :base_to ELSE :base_from END),
+    ('during', :from, min(:to, :from_minute)),
+    ('during', max(:from, :to_minute), CASE WHEN :to_minute >= :from_minute THEN :to ELSE :from END)),
+parts AS (
+  SELECT x.period,
+    r.upstream_addr AS upstream, count(*) AS n, sum(r.upstream_status IS NULL OR r.upstream_status >= 500) AS f,
+    sum(r.upstream_status = 504) AS tmo, hist(r.upstream_ms) AS h
+  FROM edges x JOIN requests r ON coalesce(r.start_ts, r.ts) >= x.lo AND coalesce(r.start_ts, r.ts) < x.hi
+  WHERE r.upstream_addr IS NOT NULL AND (r.upstream_raw IS NULL OR (instr(r.upstream_raw, ',') = 0 AND instr(r.upstream_raw, ' : ') = 0))
+    AND (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
+  GROUP BY 1, 2
+  UNION ALL
+  SELECT x.period,
     a.addr AS upstream, count(*) AS n, sum(a.failed) AS f, sum(a.status = 504) AS tmo, hist(a.ms) AS h
-  FROM requests r, upstream_attempts(coalesce(r.upstream_raw, ''), coalesce(r.upstream_addr, ''), coalesce(r.upstream_status, -1), coalesce(r.upstream_ms, -1)) a
-  -- the partial minutes at the edges of both periods, as four plain ranges (the start index serves them)
-  WHERE ((coalesce(r.start_ts, r.ts) >= :base_from AND coalesce(r.start_ts, r.ts) < min(:base_to, :base_from_minute))
-      OR (:base_to_minute >= :base_from_minute AND coalesce(r.start_ts, r.ts) >= max(:base_from, :base_to_minute) AND coalesce(r.start_ts, r.ts) < :base_to)
-      OR (coalesce(r.start_ts, r.ts) >= :from AND coalesce(r.start_ts, r.ts) < min(:to, :from_minute))
-      OR (:to_minute >= :from_minute AND coalesce(r.start_ts, r.ts) >= max(:from, :to_minute) AND coalesce(r.start_ts, r.ts) < :to))
-    AND (r.upstream_raw IS NOT NULL OR r.upstream_addr IS NOT NULL)
+  FROM edges x JOIN requests r ON coalesce(r.start_ts, r.ts) >= x.lo AND coalesce(r.start_ts, r.ts) < x.hi,
+    upstream_attempts(coalesce(r.upstream_raw, ''), coalesce(r.upstream_addr, ''), coalesce(r.upstream_status, -1), coalesce(r.upstream_ms, -1)) a
+  WHERE (r.upstream_raw IS NOT NULL OR r.upstream_addr IS NOT NULL)
+    AND NOT (r.upstream_addr IS NOT NULL AND (r.upstream_raw IS NULL OR (instr(r.upstream_raw, ',') = 0 AND instr(r.upstream_raw, ' : ') = 0)))
     AND (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
   GROUP BY 1, 2
   UNION ALL

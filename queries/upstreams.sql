@@ -12,13 +12,27 @@
 --   upstream group, e.g. app_backend) is where "no live upstreams" answered: no server was tried.
 -- time: a request's attempts count at the request's start; whole minutes from the per-minute
 --   rollup (percentiles within 2.2 %), partial minutes at the edges from the rows.
-WITH parts AS (
+-- the partial minutes at the edges (two plain ranges the start index serves) come from the rows, the
+-- whole minutes from the rollup; a request with one attempt (no ", " or " : " list in upstream_raw)
+-- is its own columns, only the retried ones go through upstream_attempts() (a JS call per row)
+WITH edges(lo, hi) AS (VALUES
+    (:from, min(:to, :from_minute)),
+    (max(:from, :to_minute), CASE WHEN :to_minute >= :from_minute THEN :to ELSE :from END)),
+parts AS (
+  SELECT r.upstream_addr AS upstream, count(*) AS attempts, sum(r.upstream_status IS NULL OR r.upstream_status >= 500) AS failed,
+    sum(r.upstream_status = 504) AS timeouts, 0 AS retried, max(r.upstream_ms) AS tmax, hist(r.upstream_ms) AS th, min(r.ts) AS first, max(r.ts) AS last
+  FROM edges x JOIN requests r ON coalesce(r.start_ts, r.ts) >= x.lo AND coalesce(r.start_ts, r.ts) < x.hi
+  WHERE r.upstream_addr IS NOT NULL AND (r.upstream_raw IS NULL OR (instr(r.upstream_raw, ',') = 0 AND instr(r.upstream_raw, ' : ') = 0))
+    AND (:host IS NULL OR r.host = :host)
+    AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
+  GROUP BY 1
+  UNION ALL
   SELECT a.addr AS upstream, count(*) AS attempts, sum(a.failed) AS failed, sum(a.status = 504) AS timeouts,
     sum(a.retried) AS retried, max(a.ms) AS tmax, hist(a.ms) AS th, min(r.ts) AS first, max(r.ts) AS last
-  FROM requests r, upstream_attempts(coalesce(r.upstream_raw, ''), coalesce(r.upstream_addr, ''), coalesce(r.upstream_status, -1), coalesce(r.upstream_ms, -1)) a
-  WHERE ((coalesce(r.start_ts, r.ts) >= :from AND coalesce(r.start_ts, r.ts) < min(:to, :from_minute))
-      OR (:to_minute >= :from_minute AND coalesce(r.start_ts, r.ts) >= max(:from, :to_minute) AND coalesce(r.start_ts, r.ts) < :to))
-    AND (r.upstream_raw IS NOT NULL OR r.upstream_addr IS NOT NULL)
+  FROM edges x JOIN requests r ON coalesce(r.start_ts, r.ts) >= x.lo AND coalesce(r.start_ts, r.ts) < x.hi,
+    upstream_attempts(coalesce(r.upstream_raw, ''), coalesce(r.upstream_addr, ''), coalesce(r.upstream_status, -1), coalesce(r.upstream_ms, -1)) a
+  WHERE (r.upstream_raw IS NOT NULL OR r.upstream_addr IS NOT NULL)
+    AND NOT (r.upstream_addr IS NOT NULL AND (r.upstream_raw IS NULL OR (instr(r.upstream_raw, ',') = 0 AND instr(r.upstream_raw, ' : ') = 0)))
     AND (:host IS NULL OR r.host = :host)
     AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
   GROUP BY a.addr
