@@ -8,12 +8,9 @@ import { buildPostmortem } from '../../postmortem/index.js';
 import { registerReportFunctions } from '../../report/sqlfns.js';
 import { headerData } from './header.js';
 import { timelineBuckets, cursorDetail, minuteSeries, regroup, MINUTE_SERIES_MAX_MS } from './timeline.js';
-import { endpoints, oversized, upstreams, statuses } from './request-panels.js';
-import { events, slowlog, sources } from './log-panels.js';
+import { events, sources } from './log-panels.js';
 import { drillData } from './drills.js';
-import { detectSpikes } from './spikes.js';
-import { localOverview } from './overview.js';
-import { hasReport, runWindowReport, spikesFromReport, type DataRange } from './reports.js';
+import { runWindowReport, spikesFromReport, type DataRange } from './reports.js';
 import { endpointsTable, oversizedTable, slowlogTable, upstreamsTable, statusTable, overviewTable } from './report-panels.js';
 import { tierOf, fastRange } from './window-sql.js';
 import { clock } from '../format.js';
@@ -26,7 +23,7 @@ export class QueryEngine {
   private db: DB;
   private cache = new Map<string, QueryResult>();
   private tiers = new Map<string, 'edge' | 'backend'>();
-  /** reports that failed (the panel fell back to the TUI's own query): for debugging */
+  /** reports that failed on a window (their panel says so): for debugging */
   readonly reportErrors = new Map<string, string>();
 
   constructor(private dbPath: string, private tz: string) {
@@ -112,60 +109,49 @@ export class QueryEngine {
   }
 
   private spikes(w: Window): SpikesData {
-    if (hasReport('spikes')) {
-      try {
-        return { window: w, spikes: spikesFromReport(runWindowReport(this.db, 'spikes', w, this.tz, this.range(w.host))), source: 'report' };
-      } catch (e) {
-        // a report that fails on this window must not take the shading away: detect locally
-        this.reportErrors.set('spikes', (e as Error).message);
-      }
+    try {
+      return { window: w, spikes: spikesFromReport(runWindowReport(this.db, 'spikes', w, this.tz, this.range(w.host))), error: null };
+    } catch (e) {
+      // no shading rather than different shading: the timeline itself still draws
+      this.reportErrors.set('spikes', (e as Error).message);
+      return { window: w, spikes: [], error: (e as Error).message };
     }
-    const tl = this.run({ type: 'timeline', window: w }) as TimelineData;
-    return { window: w, spikes: detectSpikes(tl.buckets, w.bucketMs), source: 'local' };
   }
 
-  /** A report-backed panel when the report exists and runs; else the TUI's own query. */
-  private viaReport(name: string, map: (r: ReportResult) => Table, own: () => Table, extra: Record<string, string | number | boolean> = {},
-    w?: Window): Table {
-    if (w && hasReport(name)) {
-      try { return map(runWindowReport(this.db, name, w, this.tz, this.range(w.host), extra)); } catch (e) { this.reportErrors.set(name, (e as Error).message); }
+  /**
+   * A panel is a canned report (queries/*.sql, the same files as `overload report`), mapped to a
+   * table. A report that fails shows its error in the panel instead of other numbers.
+   */
+  private viaReport(name: string, map: (r: ReportResult) => Table, w: Window, extra: Record<string, string | number | boolean> = {},
+    whole = false): Table {
+    try {
+      return map(runWindowReport(this.db, name, w, this.tz, this.range(w.host), extra, whole));
+    } catch (e) {
+      this.reportErrors.set(name, (e as Error).message);
+      return { columns: [], rows: [], sorts: [], note: `report ${name} failed: ${(e as Error).message}` };
     }
-    return own();
   }
 
   private panel(panel: PanelId, w: Window): Table {
-    const tier = this.tier(w.host);
     switch (panel) {
       case 'overview': return this.overview(w);
-      case 'endpoints': return this.viaReport('slow-endpoints', endpointsTable, () => endpoints(this.db, w, tier), { limit: 200 }, w);
-      case 'oversized': return this.viaReport('oversized', oversizedTable, () => oversized(this.db, w, tier), { limit: 10 }, w);
+      case 'endpoints': return this.viaReport('slow-endpoints', endpointsTable, w, { limit: 200 });
+      case 'oversized': return this.viaReport('oversized', oversizedTable, w, { limit: 10 });
       // the events report is per bucket; the panel wants the window's kinds: the rollup answers it directly
       case 'events': return events(this.db, w);
-      case 'slowlog': return this.viaReport('slowlog-top', slowlogTable, () => slowlog(this.db, w), { limit: 200 }, w);
-      case 'upstreams': return this.viaReport('upstreams', upstreamsTable, () => upstreams(this.db, w, tier), { limit: 200 }, w);
+      case 'slowlog': return this.viaReport('slowlog-top', slowlogTable, w, { limit: 200 });
+      case 'upstreams': return this.viaReport('upstreams', upstreamsTable, w, { limit: 200 });
       // one bucket as wide as the window: the status report's per-bucket rows become totals
-      case 'status': return this.viaReport('status', statusTable, () => statuses(this.db, w, tier), { bucket: w.to - w.from }, w);
+      case 'status': return this.viaReport('status', statusTable, w, { bucket: w.to - w.from });
       case 'sources': return sources(this.db, w.host);
     }
   }
 
   private overview(w: Window): Table {
     const fmt = (ms: number) => clock(ms, this.tz, w.to - w.from);
-    if (hasReport('incident')) {
-      const range = this.range(w.host);
-      const whole = w.from <= range.from && w.to >= range.to;
-      try { return overviewTable(runWindowReport(this.db, 'incident', w, this.tz, range, {}, whole), fmt); } catch (e) {
-        this.reportErrors.set('incident', (e as Error).message);
-      }
-    }
-    const tier = this.tier(w.host);
-    const pool = this.db.prepare(`SELECT message FROM events WHERE kind IN ('worker_limit_reached', 'pool_busy')
-      AND ts >= ? AND ts < ? AND (? IS NULL OR coalesce(host, '') = ?) ORDER BY ts LIMIT 1`).get(w.from, w.to, w.host, w.host) as { message: string } | undefined;
-    return localOverview({
-      timeline: this.run({ type: 'timeline', window: w }) as TimelineData,
-      endpoints: endpoints(this.db, w, tier), oversized: oversized(this.db, w, tier), events: events(this.db, w),
-      slowlog: slowlog(this.db, w), statuses: statuses(this.db, w, tier),
-      poolMessage: pool?.message ?? null, fmtTime: fmt,
-    });
+    const range = this.range(w.host);
+    // the whole data: let `incident` pick its own window (the most severe spike)
+    const whole = w.from <= range.from && w.to >= range.to;
+    return this.viaReport('incident', (r) => overviewTable(r, fmt), w, {}, whole);
   }
 }

@@ -31,33 +31,6 @@ export function events(db: DB, w: Window): Table {
   };
 }
 
-/** Slowlog stacks grouped by fingerprint (the normalised stack), most frequent first. */
-export function slowlog(db: DB, w: Window): Table {
-  const p = bindWindow(db, w, '');
-  const rows = db.prepare(`SELECT fingerprint fp, count(*) n, max(top_frame) top, max(app_frame) app, max(script) script,
-      max(depth) depth, min(ts) a, max(ts) z, sum(truncated) cut
-    FROM slow_traces WHERE ts >= :from AND ts < :to AND (:host IS NULL OR coalesce(host, '') = :host)
-    GROUP BY fingerprint ORDER BY n DESC LIMIT 200`).all(p) as
-    { fp: string; n: number; top: string | null; app: string | null; script: string | null; depth: number; a: number; z: number; cut: number }[];
-  return {
-    columns: [
-      { key: 'entries', title: 'entries', kind: 'int', width: 8 },
-      { key: 'top', title: 'top frame', kind: 'text', width: 22 },
-      { key: 'app', title: 'app frame', kind: 'text', width: 22 },
-      { key: 'script', title: 'script', kind: 'text' },
-      { key: 'first', title: 'first', kind: 'time', width: 9 },
-      { key: 'last', title: 'last', kind: 'time', width: 9 },
-    ],
-    rows: rows.map((r): Row => ({
-      entries: r.n, top: r.top, app: r.app, script: r.script, first: r.a, last: r.z, fingerprint: r.fp, depth: r.depth,
-    })),
-    sorts: ['entries', 'first', 'last'],
-    note: rows.length ? 'slowlog entries grouped by stack fingerprint; Enter shows the frames and the requests'
-      : 'no slowlog entries in this window (ingest the PHP-FPM slowlog to see stacks)',
-    drill: 'fingerprint', drillKey: 'fingerprint',
-  };
-}
-
 /** Every input with its line counts; not limited to the window (rejects have no time). */
 export function sources(db: DB, host: string | null): Table {
   const rows = db.prepare(`SELECT id, path, format, host, lines, parsed, rejected, first_ts, last_ts, complete, note

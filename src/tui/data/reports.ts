@@ -1,21 +1,11 @@
-// The TUI's door to the canned reports (queries/*.sql run by src/report/runner.ts). Reports are
-// still being added; every use here checks that the report exists and falls back to the TUI's
-// own queries when it does not, so the screen works with whatever the runner offers today.
+// The TUI's door to the canned reports (queries/*.sql run by src/report/runner.ts): every panel
+// but Events and Sources is a report, so the screen and `overload report` show the same numbers.
 import type { DB } from '../../store/db.js';
-import { listReports, findReport, runSection, type ReportResult, type Row as ReportRow } from '../../report/runner.js';
+import { findReport, runSection, type ReportResult, type Row as ReportRow } from '../../report/runner.js';
 import { resolveParams, ParamError, type DataRange, type ParamInput } from '../../report/params.js';
 import { MODULES } from '../../correlate/modules.js';
 import type { Cell, Column, ColumnKind, Row, Spike, Table, Window } from './types.js';
 export type { DataRange };
-
-let names: Set<string> | null = null;
-
-export function hasReport(name: string): boolean {
-  if (!names) {
-    try { names = new Set(listReports().map((d) => d.name)); } catch { names = new Set(); }
-  }
-  return names.has(name);
-}
 
 /**
  * runReport (src/report/runner.ts) without its two per-call costs, which at 10M requests are

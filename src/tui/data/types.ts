@@ -39,8 +39,8 @@ export interface TimelineData {
 export interface SpikesData {
   window: Window;
   spikes: Spike[];
-  /** where they came from: the `spikes` report, or the TUI's own detector */
-  source: 'report' | 'local';
+  /** why there are none, when the `spikes` report failed on this window */
+  error: string | null;
 }
 
 export interface HeaderData {
