@@ -30,6 +30,13 @@ export interface RunOptions {
   tz?: string;
   /** input names that may be given even if the report does not declare them (ignored) */
   optional?: string[];
+  /**
+   * For callers that run many reports on one connection (the TUI): the data range they keep,
+   * and that they have already made the rollups current (ensureRollups). Skips a freshness
+   * count and a scan of the rollups on every call, 0.3-0.5 s each at 10M requests.
+   */
+  range?: DataRange;
+  rollupsReady?: boolean;
 }
 
 export class ReportNotFound extends Error {}
@@ -96,13 +103,13 @@ export function runSection(db: DB, def: ReportDef, section: ReportSection, bind:
 
 export function resolveFor(db: DB, def: ReportDef, input: Record<string, ParamInput>, opts: RunOptions = {}): Resolved {
   const host = typeof input.host === 'string' && input.host ? input.host : null;
-  return resolveParams(def, input, opts.tz ?? machineZone(), dataRange(db, host), opts.optional);
+  return resolveParams(def, input, opts.tz ?? machineZone(), opts.range ?? dataRange(db, host), opts.optional);
 }
 
 /** Run a report by name (or definition) and return its rows. Throws ReportNotFound / ParamError. */
 export function runReport(db: DB, report: string | ReportDef, input: Record<string, ParamInput> = {}, opts: RunOptions = {}): ReportResult {
   const def = typeof report === 'string' ? findReport(report, opts.dirs) : report;
-  ensureRollups(db);
+  if (!opts.rollupsReady) ensureRollups(db);
   const resolved = resolveFor(db, def, input, opts);
   let rows: Row[];
   let columns: string[];

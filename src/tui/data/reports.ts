@@ -1,49 +1,10 @@
 // The TUI's door to the canned reports (queries/*.sql run by src/report/runner.ts): every panel
 // but Events and Sources is a report, so the screen and `overload report` show the same numbers.
 import type { DB } from '../../store/db.js';
-import { findReport, runSection, type ReportResult, type Row as ReportRow } from '../../report/runner.js';
-import { resolveParams, ParamError, type DataRange, type ParamInput } from '../../report/params.js';
-import { MODULES } from '../../correlate/modules.js';
+import { runReport, type ReportResult } from '../../report/runner.js';
+import type { DataRange } from '../../report/params.js';
 import type { Cell, Column, ColumnKind, Row, Spike, Table, Window } from './types.js';
 export type { DataRange };
-
-/**
- * runReport (src/report/runner.ts) without its two per-call costs, which at 10M requests are
- * 0.3-0.5 s each call: ensureRollups (count(*) over requests and events to check freshness; the
- * engine calls it once, and again when live rows arrive) and dataRange (a scan of every second
- * of rollup; the engine passes the range it keeps). Otherwise the same steps, in the same order.
- */
-export function runReportFast(db: DB, name: string, input: Record<string, ParamInput>, tz: string, range: DataRange): ReportResult {
-  const def = findReport(name);
-  const optional = Object.keys(input);
-  const resolved = resolveParams(def, input, tz, range, optional);
-  const opts = { tz, optional };
-  let rows: ReportRow[];
-  let columns: string[];
-  let sections: string[] | null = null;
-  if (def.module) {
-    const mod = MODULES[def.module];
-    if (!mod) throw new ParamError(`${def.path}: unknown module ${def.module}`);
-    const out = mod({ db, def, resolved, opts });
-    ({ rows, columns } = out);
-    sections = out.sections ?? null;
-    if (out.params) Object.assign(resolved.shown, out.params);
-  } else if (def.sections.length === 1 && def.sections[0].name === null) {
-    rows = runSection(db, def, def.sections[0], resolved.bind);
-    columns = db.prepare(def.sections[0].sql).columns().map((c) => c.name);
-  } else {
-    rows = [];
-    columns = ['section'];
-    sections = [];
-    for (const sec of def.sections) {
-      const sname = sec.name ?? 'rows';
-      sections.push(sname);
-      for (const c of db.prepare(sec.sql).columns()) if (!columns.includes(c.name)) columns.push(c.name);
-      for (const r of runSection(db, def, sec, resolved.bind)) rows.push({ section: sname, ...r });
-    }
-  }
-  return { name: def.name, title: def.title, columns, rows, sections, params: resolved.shown };
-}
 
 /**
  * Run a report over a window. `whole`: the window is all the data, so reports that pick their
@@ -54,7 +15,8 @@ export function runWindowReport(db: DB, name: string, w: Window, tz: string, ran
   const input: Record<string, string | number | boolean | undefined> = whole
     ? { host: w.host ?? undefined, ...extra }
     : { from: w.from, to: w.to, host: w.host ?? undefined, bucket: w.bucketMs, ...extra };
-  return runReportFast(db, name, input, tz, range);
+  // The engine makes the rollups current once (and again when live rows arrive) and keeps the range.
+  return runReport(db, name, input, { tz, range, rollupsReady: true, optional: Object.keys(input) });
 }
 
 function epoch(v: unknown): number | null {
