@@ -16,6 +16,7 @@
 -- time: requests by their start, events and slowlog entries at their stamp. Derived parameters
 --   :base_from, :base_to (the comparison period) and :base_from_minute, :base_to_minute are bound
 --   by src/correlate/incident.ts. Route and upstream percentiles within 2.2 % (rollups + edge rows).
+--   Clients: exact unless a 10 s or minute had more clients than the rollups keep (see clients).
 -- module: incident
 -- section: summary
 WITH p AS (
@@ -39,24 +40,26 @@ m(item, b, d) AS (
 SELECT item, NULL AS detail, b AS before, d AS during, round(d / nullif(b, 0), 2) AS ratio, NULL AS change
 FROM m
 -- section: routes
--- the partial minutes at the edges of both periods (edges: four plain ranges the start index serves)
--- come from the rows, the whole minutes from the per-minute rollups
-WITH edges(period, lo, hi) AS (VALUES
-    ('before', :base_from, min(:base_to, :base_from_minute)),
-    ('before', max(:base_from, :base_to_minute), CASE WHEN :base_to_minute >= :base_from_minute THEN :base_to ELSE :base_from END),
-    ('during', :from, min(:to, :from_minute)),
-    ('during', max(:from, :to_minute), CASE WHEN :to_minute >= :from_minute THEN :to ELSE :from END)),
+-- each period in pieces (time_pieces): the whole minutes from rollup_minute, the whole 10 s
+-- around them from rollup_route_10s, the ragged ends (under 10 s) from the rows themselves
+WITH ranges AS (
+  SELECT 'before' AS period, grain, lo, hi FROM time_pieces(:base_from, :base_to)
+  UNION ALL SELECT 'during', grain, lo, hi FROM time_pieces(:from, :to)),
 parts AS (
   SELECT x.period,
-    coalesce(r.route, '') AS route, count(*) AS n, sum(r.status >= 500) AS e, total(r.duration_ms) AS busy, hist(r.duration_ms) AS h
-  FROM edges x JOIN requests r ON coalesce(r.start_ts, r.ts) >= x.lo AND coalesce(r.start_ts, r.ts) < x.hi
-  WHERE (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
+    coalesce(r.route, '') AS route, count(*) AS n, sum(r.status BETWEEN 500 AND 599) AS e, total(r.duration_ms) AS busy, hist(r.duration_ms) AS h
+  FROM ranges x CROSS JOIN requests r ON coalesce(r.start_ts, r.ts) >= x.lo AND coalesce(r.start_ts, r.ts) < x.hi
+  WHERE x.grain = 'rows' AND (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
   GROUP BY 1, 2
   UNION ALL
-  SELECT CASE WHEN t >= :from_minute AND t < :to_minute THEN 'during' ELSE 'before' END, route, sum(requests), sum(s5xx), total(dur_sum), hist(dur_hist)
-  FROM rollup_minute
-  WHERE tier = :tier AND (:host IS NULL OR host = :host)
-    AND (t >= :base_from_minute AND t < :base_to_minute OR t >= :from_minute AND t < :to_minute)
+  SELECT x.period, m.route, sum(m.requests), sum(m.s5xx), total(m.dur_sum), hist(m.dur_hist)
+  FROM ranges x CROSS JOIN rollup_route_10s m ON m.tier = :tier AND m.t >= x.lo AND m.t < x.hi
+  WHERE x.grain = '10s' AND (:host IS NULL OR m.host = :host)
+  GROUP BY 1, 2
+  UNION ALL
+  SELECT x.period, m.route, sum(m.requests), sum(m.s5xx), total(m.dur_sum), hist(m.dur_hist)
+  FROM ranges x CROSS JOIN rollup_minute m ON m.tier = :tier AND m.t >= x.lo AND m.t < x.hi
+  WHERE x.grain = '1m' AND (:host IS NULL OR m.host = :host)
   GROUP BY 1, 2),
 g AS (
   SELECT route,
@@ -74,37 +77,38 @@ FROM g WHERE nd > 0
 ORDER BY change DESC, nd DESC, route
 LIMIT :limit
 -- section: upstreams
--- a request with one attempt (no ", " or " : " list in upstream_raw) is its own columns; only the
--- retried ones go through upstream_attempts(), which costs a JS call per row
--- the partial minutes at the edges of both periods (edges: four plain ranges the start index serves)
--- come from the rows, the whole minutes from the per-minute rollups
-WITH edges(period, lo, hi) AS (VALUES
-    ('before', :base_from, min(:base_to, :base_from_minute)),
-    ('before', max(:base_from, :base_to_minute), CASE WHEN :base_to_minute >= :base_from_minute THEN :base_to ELSE :base_from END),
-    ('during', :from, min(:to, :from_minute)),
-    ('during', max(:from, :to_minute), CASE WHEN :to_minute >= :from_minute THEN :to ELSE :from END)),
+-- pieces as for routes (rollup_upstream, rollup_upstream_10s, rows). Of the rows, a request with
+-- one attempt (no ", " or " : " list in upstream_raw) is its own columns; only the retried ones
+-- go through upstream_attempts(), which costs a JS call per row
+WITH ranges AS (
+  SELECT 'before' AS period, grain, lo, hi FROM time_pieces(:base_from, :base_to)
+  UNION ALL SELECT 'during', grain, lo, hi FROM time_pieces(:from, :to)),
 parts AS (
   SELECT x.period,
     r.upstream_addr AS upstream, count(*) AS n, sum(r.upstream_status IS NULL OR r.upstream_status >= 500) AS f,
     sum(r.upstream_status = 504) AS tmo, hist(r.upstream_ms) AS h
-  FROM edges x JOIN requests r ON coalesce(r.start_ts, r.ts) >= x.lo AND coalesce(r.start_ts, r.ts) < x.hi
-  WHERE r.upstream_addr IS NOT NULL AND (r.upstream_raw IS NULL OR (instr(r.upstream_raw, ',') = 0 AND instr(r.upstream_raw, ' : ') = 0))
+  FROM ranges x CROSS JOIN requests r ON coalesce(r.start_ts, r.ts) >= x.lo AND coalesce(r.start_ts, r.ts) < x.hi
+  WHERE x.grain = 'rows' AND r.upstream_addr IS NOT NULL AND (r.upstream_raw IS NULL OR (instr(r.upstream_raw, ',') = 0 AND instr(r.upstream_raw, ' : ') = 0))
     AND (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
   GROUP BY 1, 2
   UNION ALL
   SELECT x.period,
     a.addr AS upstream, count(*) AS n, sum(a.failed) AS f, sum(a.status = 504) AS tmo, hist(a.ms) AS h
-  FROM edges x JOIN requests r ON coalesce(r.start_ts, r.ts) >= x.lo AND coalesce(r.start_ts, r.ts) < x.hi,
+  FROM ranges x CROSS JOIN requests r ON coalesce(r.start_ts, r.ts) >= x.lo AND coalesce(r.start_ts, r.ts) < x.hi,
     upstream_attempts(coalesce(r.upstream_raw, ''), coalesce(r.upstream_addr, ''), coalesce(r.upstream_status, -1), coalesce(r.upstream_ms, -1)) a
-  WHERE (r.upstream_raw IS NOT NULL OR r.upstream_addr IS NOT NULL)
+  WHERE x.grain = 'rows' AND (r.upstream_raw IS NOT NULL OR r.upstream_addr IS NOT NULL)
     AND NOT (r.upstream_addr IS NOT NULL AND (r.upstream_raw IS NULL OR (instr(r.upstream_raw, ',') = 0 AND instr(r.upstream_raw, ' : ') = 0)))
     AND (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
   GROUP BY 1, 2
   UNION ALL
-  SELECT CASE WHEN t >= :from_minute AND t < :to_minute THEN 'during' ELSE 'before' END, upstream, sum(attempts), sum(failed), sum(timeouts), hist(time_hist)
-  FROM rollup_upstream
-  WHERE tier = :tier AND (:host IS NULL OR host = :host)
-    AND (t >= :base_from_minute AND t < :base_to_minute OR t >= :from_minute AND t < :to_minute)
+  SELECT x.period, u.upstream, sum(u.attempts), sum(u.failed), sum(u.timeouts), hist(u.time_hist)
+  FROM ranges x CROSS JOIN rollup_upstream_10s u ON u.tier = :tier AND u.t >= x.lo AND u.t < x.hi
+  WHERE x.grain = '10s' AND (:host IS NULL OR u.host = :host)
+  GROUP BY 1, 2
+  UNION ALL
+  SELECT x.period, u.upstream, sum(u.attempts), sum(u.failed), sum(u.timeouts), hist(u.time_hist)
+  FROM ranges x CROSS JOIN rollup_upstream u ON u.tier = :tier AND u.t >= x.lo AND u.t < x.hi
+  WHERE x.grain = '1m' AND (:host IS NULL OR u.host = :host)
   GROUP BY 1, 2),
 g AS (
   SELECT upstream,
@@ -123,23 +127,71 @@ ORDER BY change DESC, fd DESC, upstream
 LIMIT :limit
 -- section: clients
 -- clients are compared with the same length of time just before the window (not the whole
--- baseline): there is no per-client rollup, and these are raw rows
+-- baseline), in pieces as for routes: rollup_client_minute, rollup_client_10s, rows. The client
+-- rollups keep the busiest clients of each bucket (rollup_state 'clients_kept': 1000) and sum the
+-- rest in rollup_client_rest. Where a period read such a rest, a client's count may be low by
+-- the busiest left-out client of each bucket it was left out of (`rest_top`, summed): its detail
+-- says by how much at most (NULL: exact). The rest itself follows the ranked clients as one more
+-- row, '(other clients)': the traffic of clients too small to tell apart (not ranked).
 WITH p AS (SELECT max(:base_from, :from - (:to - :from)) AS lo),
+ranges AS (
+  SELECT 'before' AS period, t.grain, t.lo, t.hi FROM p, time_pieces(p.lo, :from) t
+  UNION ALL SELECT 'during', grain, lo, hi FROM time_pieces(:from, :to)),
+parts AS (
+  SELECT x.period, coalesce(r.client, '') AS client, count(*) AS n, sum(r.status BETWEEN 500 AND 599) AS e, 0 AS covered
+  FROM ranges x CROSS JOIN requests r ON coalesce(r.start_ts, r.ts) >= x.lo AND coalesce(r.start_ts, r.ts) < x.hi
+  WHERE x.grain = 'rows' AND (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
+  GROUP BY 1, 2
+  UNION ALL
+  SELECT x.period, c.client, sum(c.requests), sum(c.s5xx), sum(c.rest_top)
+  FROM ranges x CROSS JOIN rollup_client_10s c ON c.tier = :tier AND c.t >= x.lo AND c.t < x.hi
+  WHERE x.grain = '10s' AND (:host IS NULL OR c.host = :host)
+  GROUP BY 1, 2
+  UNION ALL
+  SELECT x.period, c.client, sum(c.requests), sum(c.s5xx), sum(c.rest_top)
+  FROM ranges x CROSS JOIN rollup_client_minute c ON c.tier = :tier AND c.t >= x.lo AND c.t < x.hi
+  WHERE x.grain = '1m' AND (:host IS NULL OR c.host = :host)
+  GROUP BY 1, 2),
+rest AS (
+  SELECT x.period, c.clients, c.requests AS n, c.s5xx AS e, c.top
+  FROM ranges x CROSS JOIN rollup_client_rest c ON c.tier = :tier AND c.grain = CASE x.grain WHEN '10s' THEN 10000 ELSE 60000 END
+    AND c.t >= x.lo AND c.t < x.hi
+  WHERE x.grain IN ('10s', '1m') AND (:host IS NULL OR c.host = :host)),
+s AS (
+  SELECT total(CASE WHEN period = 'before' THEN top END) AS sb, total(CASE WHEN period = 'during' THEN top END) AS sd,
+    total(clients) AS clients,
+    total(CASE WHEN period = 'before' THEN n END) AS nb, total(CASE WHEN period = 'during' THEN n END) AS nd,
+    total(CASE WHEN period = 'before' THEN e END) AS eb, total(CASE WHEN period = 'during' THEN e END) AS ed,
+    count(*) AS buckets
+  FROM rest),
 g AS (
-  SELECT coalesce(r.client, '') AS client,
-    sum(coalesce(r.start_ts, r.ts) < :from) AS nb, sum(coalesce(r.start_ts, r.ts) >= :from) AS nd,
-    sum(coalesce(r.start_ts, r.ts) < :from AND r.status >= 500) AS eb, sum(coalesce(r.start_ts, r.ts) >= :from AND r.status >= 500) AS ed
-  FROM requests r, p
-  WHERE coalesce(r.start_ts, r.ts) >= p.lo AND coalesce(r.start_ts, r.ts) < :to
-    AND (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
-  GROUP BY 1)
-SELECT client AS item, NULL AS detail, nb AS before, nd AS during,
-  round((1.0 * nd / (:to - :from)) / nullif(1.0 * nb / nullif(:from - (SELECT lo FROM p), 0), 0), 2) AS ratio,
-  round(nd - 1.0 * nb * (:to - :from) / nullif(:from - (SELECT lo FROM p), 0), 1) AS change,
-  eb AS errors_before, ed AS errors_during
-FROM g WHERE nd > 0
-ORDER BY change DESC, nd DESC, client
-LIMIT :limit
+  SELECT client,
+    total(CASE WHEN period = 'before' THEN n END) AS nb, total(CASE WHEN period = 'during' THEN n END) AS nd,
+    total(CASE WHEN period = 'before' THEN e END) AS eb, total(CASE WHEN period = 'during' THEN e END) AS ed,
+    total(CASE WHEN period = 'before' THEN covered END) AS cb, total(CASE WHEN period = 'during' THEN covered END) AS cd
+  FROM parts GROUP BY client),
+ranked AS (
+  SELECT 0 AS k, client AS item,
+    CASE WHEN s.sb > g.cb OR s.sd > g.cd
+      THEN 'may be low by up to ' || CAST(s.sb - g.cb AS INTEGER) || ' before, ' || CAST(s.sd - g.cd AS INTEGER) || ' during' END AS detail,
+    g.nb AS before, g.nd AS during,
+    round((g.nd / (:to - :from)) / nullif(g.nb / nullif(:from - (SELECT lo FROM p), 0), 0), 2) AS ratio,
+    round(g.nd - g.nb * (:to - :from) / nullif(:from - (SELECT lo FROM p), 0), 1) AS change,
+    g.eb AS errors_before, g.ed AS errors_during
+  FROM g, s WHERE g.nd > 0
+  ORDER BY change DESC, during DESC, item
+  LIMIT :limit)
+SELECT item, detail, before, during, ratio, change, errors_before, errors_during FROM (
+  SELECT * FROM ranked
+  UNION ALL
+  -- no ratio or change: how many clients a bucket keeps is fixed, so the rest of a busy bucket
+  -- holds a larger share of its traffic than the rest of a quiet one
+  SELECT 1, '(other clients)', 'clients outside the busiest '
+      || coalesce((SELECT value FROM rollup_state WHERE name = 'clients_kept'), '?') || ' of their 10 s or minute ('
+      || CAST(clients AS INTEGER) || ', counted per bucket)',
+    nb, nd, NULL, NULL, eb, ed
+  FROM s WHERE buckets > 0 AND nd > 0)
+ORDER BY k, change DESC, during DESC, item
 -- section: events
 SELECT kind AS item, component AS detail,
   total(CASE WHEN t < :from THEN events END) AS before, total(CASE WHEN t >= :from THEN events END) AS during,

@@ -11,6 +11,12 @@ export const INCIDENT_COLUMNS = [
   'p95_before_ms', 'p95_during_ms', 'first', 'last',
 ];
 
+/**
+ * The clients section's last row when the client rollups could not tell every client apart (more
+ * clients in a 10 s or minute than they keep): the traffic of the rest (queries/incident.sql).
+ */
+export const OTHER_CLIENTS = '(other clients)';
+
 const MINUTE = 60_000;
 const big = (v: number) => BigInt(Math.round(v));
 
@@ -24,7 +30,9 @@ export function spikeSpans(ctx: ModuleContext, from?: number, to?: number): Span
   const v = ctx.resolved.values;
   const input: Record<string, string | null> = { host: v.host as string | null, tier: v.tier as string };
   if (from !== undefined && to !== undefined) Object.assign(input, { from: String(from), to: String(to) });
-  const spikes = runReport(ctx.db, 'spikes', input, { ...ctx.opts, optional: undefined });
+  // the rollups were made current and the data range found for this report: not again
+  const range = { from: Number(v.data_from), to: Number(v.data_to), tier: v.tier as 'edge' | 'backend' };
+  const spikes = runReport(ctx.db, 'spikes', input, { ...ctx.opts, optional: undefined, rollupsReady: true, range });
   return [...spikes.rows]
     .sort((a, b) => Number(b.severity) - Number(a.severity))
     .map((r) => ({ from: Number(r.start_ts), to: Number(r.aftermath_end_ts ?? r.end_ts) }));

@@ -6,6 +6,7 @@ import { stripControls } from '../util/sanitize.js';
 import { cite, type PostmortemData, type WindowData } from './collect.js';
 import type { Finding } from './findings.js';
 import { clock, code, day, duration, fence, ms, num, pct, sparkline } from './text.js';
+import { OTHER_CLIENTS } from '../correlate/incident.js';
 
 /** A table from report rows: log text loses its control characters, numbers stay numbers. */
 function table(rows: Row[], cols: Array<[string, string]>): string {
@@ -97,7 +98,8 @@ function windowPart(x: WindowData): string {
     lines.push('**Upstreams that failed:**', '');
     lines.push(table(ups, [['item', 'upstream'], ['during', 'attempts'], ['errors_during', 'failed'], ['detail', 'timeouts'], ['p95_during_ms', 'p95 ms']]));
   }
-  const clients = section(inc.rows, 'clients').filter((r) => Number(r.ratio ?? Infinity) >= 2);
+  // the rest of the clients (too many to tell apart) is no client that surged
+  const clients = section(inc.rows, 'clients').filter((r) => r.item !== OTHER_CLIENTS && Number(r.ratio ?? Infinity) >= 2);
   if (clients.length) {
     lines.push('**Clients that surged:**', '');
     lines.push(table(clients, [['item', 'client'], ['before', 'before'], ['during', 'during'], ['ratio', 'rate ratio'], ['errors_during', '5xx']]));

@@ -1,6 +1,8 @@
 // One pass over request rows in log order -> the per-second, per-status, per-minute, per-upstream
 // and in-flight rollup rows (src/store/rollups.ts decides which rows to feed, feeds them and
-// deletes what it replaces).
+// deletes what it replaces), and the rollups v2 rows (per 10 s routes and upstreams, bounded
+// per-client counts: rollup-fine.ts), which are written through `sink` as their minutes finish
+// instead of at the end.
 //
 // Built for 10M rows: rows arrive as plain arguments (no row objects), aggregates are found
 // through small integer-keyed maps with a one-entry cache (consecutive rows share a second), the
@@ -14,6 +16,7 @@
 // sums added in the same order.
 import type Database from 'better-sqlite3';
 import { Histogram, Occupancy } from './histogram.js';
+import { FineSeries, type FineSink } from './rollup-fine.js';
 
 const SEP = '\u001f';
 
@@ -140,6 +143,8 @@ interface Series {
   seconds: Map<number, Second>; lastSec: number; lastSecond: Second | null;
   minutes: Map<number, MinuteBucket>; lastMin: number; lastMinute: MinuteBucket | null;
   all: Sweep; perUpstream: Map<string, Sweep>;
+  /** rollups v2: 10 s routes/upstreams and clients, flushed minute by minute */
+  fine: FineSeries;
 }
 
 const min = (a: number | null, b: number) => (a === null || b < a ? b : a);
@@ -245,7 +250,7 @@ class Group {
   start: Array<number | null> = []; end: Array<number | null> = []; host: string[] = [];
   status: Array<number | null> = []; bytes: Array<number | null> = []; dur: Array<number | null> = [];
   upMs: Array<number | null> = []; route: string[] = []; upAddr: Array<string | null> = [];
-  upStatus: Array<number | null> = []; upRaw: Array<string | null> = [];
+  upStatus: Array<number | null> = []; upRaw: Array<string | null> = []; client: string[] = [];
   /** the earliest coalesce(start, ts) held */
   first = Infinity;
 }
@@ -256,6 +261,10 @@ export interface RollupPassOptions {
   /** sources whose stamps are whole seconds (correlate/stamp-spread.ts wholeSecondSources) */
   whole: Set<number>;
   tierOf: (source: number) => string;
+  /** where the rollups v2 rows go as their minutes finish (rollup-fine.ts) */
+  sink: FineSink;
+  /** clients kept per 10 s / minute bucket (rollup-fine.ts CLIENTS_KEPT) */
+  clientsKept: number;
 }
 
 export class RollupPass {
@@ -280,11 +289,11 @@ export class RollupPass {
   /** One row, in log (id) order. */
   feed(source: number, ts: number, start: number | null, end: number | null, host: string, status: number | null,
     bytes: number | null, dur: number | null, upMs: number | null, route: string, upAddr: string | null,
-    upStatus: number | null, upRaw: string | null): void {
+    upStatus: number | null, upRaw: string | null, client: string): void {
     if (dur !== null && dur > this.maxDuration) this.maxDuration = dur;
     const endStamped = end !== null && end === ts;
     if (!endStamped || !this.opts.whole.has(source)) {
-      this.emit(source, ts, start, end, host, status, bytes, dur, upMs, route, upAddr, upStatus, upRaw, start, end);
+      this.emit(source, ts, start, end, host, status, bytes, dur, upMs, route, upAddr, upStatus, upRaw, client, start, end);
       return;
     }
     let g = this.groups.get(source);
@@ -299,7 +308,7 @@ export class RollupPass {
     }
     const k = g.n++;
     g.start[k] = start; g.end[k] = end; g.host[k] = host; g.status[k] = status; g.bytes[k] = bytes; g.dur[k] = dur;
-    g.upMs[k] = upMs; g.route[k] = route; g.upAddr[k] = upAddr; g.upStatus[k] = upStatus; g.upRaw[k] = upRaw;
+    g.upMs[k] = upMs; g.route[k] = route; g.upAddr[k] = upAddr; g.upStatus[k] = upStatus; g.upRaw[k] = upRaw; g.client[k] = client;
     const raw = start ?? ts;
     if (raw < g.first) g.first = raw;
   }
@@ -323,6 +332,8 @@ export class RollupPass {
     for (const s of this.series.values()) {
       s.all.advance(until, this.lo, this.hi);
       for (const u of s.perUpstream.values()) u.advance(until, this.lo, this.hi);
+      // no row still to come starts before `until`: the minutes that end by then are final
+      s.fine.flush(until, this.opts.sink, this.opts.clientsKept);
     }
   }
 
@@ -337,6 +348,7 @@ export class RollupPass {
   finish(): void {
     for (const source of [...this.groups.keys()]) this.flushGroup(source);
     this.finishSweeps();
+    for (const s of this.series.values()) s.fine.flush(Infinity, this.opts.sink, this.opts.clientsKept);
   }
 
   private flushGroup(source: number): void {
@@ -348,7 +360,7 @@ export class RollupPass {
       const end = ts + Math.floor(((k + 0.5) / m) * 1000);
       const dur = g.end[k]! - (g.start[k] ?? g.end[k]!);
       this.emit(source, ts, g.start[k], g.end[k], g.host[k], g.status[k], g.bytes[k], g.dur[k], g.upMs[k], g.route[k],
-        g.upAddr[k], g.upStatus[k], g.upRaw[k], end - dur, end);
+        g.upAddr[k], g.upStatus[k], g.upRaw[k], g.client[k], end - dur, end);
       g.upRaw[k] = null; // let the strings go
     }
     g.n = 0;
@@ -364,7 +376,7 @@ export class RollupPass {
     if (!s) {
       s = {
         tier, host, seconds: new Map(), lastSec: NaN, lastSecond: null, minutes: new Map(), lastMin: NaN, lastMinute: null,
-        all: new Sweep(), perUpstream: new Map(),
+        all: new Sweep(), perUpstream: new Map(), fine: new FineSeries(tier, host),
       };
       this.series.set(key, s);
     }
@@ -401,7 +413,7 @@ export class RollupPass {
   /** A row with its refined start and end (the stamp spread), into every aggregate. */
   private emit(source: number, ts: number, rowStart: number | null, rowEnd: number | null, host: string, status: number | null,
     bytes: number | null, dur: number | null, upMs: number | null, route: string, upAddr: string | null,
-    upStatus: number | null, upRaw: string | null, start: number | null, end: number | null): void {
+    upStatus: number | null, upRaw: string | null, client: string, start: number | null, end: number | null): void {
     const lo = this.lo, hi = this.hi;
     const s = this.seriesOf(source, host);
     const t = start ?? ts;
@@ -426,7 +438,10 @@ export class RollupPass {
       const sk = status ?? 0;
       x.statuses.set(sk, (x.statuses.get(sk) ?? 0) + 1);
     }
-    if (rawT >= lo && rawT < hi) this.addMinute(s, rawT, ts, status, bytes, dur, upMs, route, n);
+    if (rawT >= lo && rawT < hi) {
+      this.addMinute(s, rawT, ts, status, bytes, dur, upMs, route, n);
+      s.fine.add(rawT, status, dur, route, client, n, attAddr, attStatus, attMs);
+    }
     s.all.add(start, end);
     if (start === null) return;
     // per upstream: each attempt in turn, from the request's start (the attempts ran one after
@@ -483,7 +498,7 @@ export class RollupPass {
     }
   }
 
-  /** Insert every aggregate (call after finish()). */
+  /** Insert every aggregate (call after finish(); the rollups v2 rows went to the sink already). */
   write(db: Database.Database, schema: string): void {
     const sec = db.prepare(`INSERT INTO ${schema}.rollup_second (tier, host, t, requests, s1xx, s2xx, s3xx, s4xx, s5xx, bytes,
       dur_n, dur_sum, dur_max, dur_hist, up_n, up_sum, up_hist, done, done_hist) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`);

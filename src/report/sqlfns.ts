@@ -13,11 +13,36 @@
 //                        table: one row per upstream tried (idx, addr, status, ms, failed, retried).
 //                        SQLite drops a table-valued call with a NULL argument, so pass
 //                        coalesce(x, '') for the texts and coalesce(x, -1) for the numbers.
+//   time_pieces(lo, hi)  table: [lo, hi) cut into what reads it cheapest (grain, lo, hi): the whole
+//                        minutes ('1m': rollup_minute, rollup_upstream, rollup_client_minute), the
+//                        whole 10 s around them ('10s': rollup_route_10s, rollup_upstream_10s,
+//                        rollup_client_10s) and the ragged ends ('rows': the requests themselves,
+//                        by coalesce(start_ts, ts)). Empty pieces are left out.
 import type Database from 'better-sqlite3';
 import { Histogram, Occupancy } from './histogram.js';
 import { attemptFailed, attemptsOf } from '../correlate/upstream-attempts.js';
 
 const registered = new WeakSet<object>();
+
+export type Grain = 'rows' | '10s' | '1m';
+
+/** time_pieces(): [lo, hi) as whole minutes, whole 10 s around them, and rows at the ragged ends. */
+export function timePieces(lo: number, hi: number): Array<[Grain, number, number]> {
+  const out: Array<[Grain, number, number]> = [];
+  if (!(hi > lo)) return out;
+  const add = (g: Grain, a: number, z: number) => { if (z > a) out.push([g, a, z]); };
+  const t0 = Math.ceil(lo / 10_000) * 10_000, t1 = Math.floor(hi / 10_000) * 10_000;
+  if (t0 >= t1) { add('rows', lo, hi); return out; }
+  const m0 = Math.ceil(lo / 60_000) * 60_000, m1 = Math.floor(hi / 60_000) * 60_000;
+  add('rows', lo, t0);
+  if (m0 < m1) {
+    add('10s', t0, m0);
+    add('1m', m0, m1);
+    add('10s', m1, t1);
+  } else add('10s', t0, t1);
+  add('rows', t1, hi);
+  return out;
+}
 
 export function registerReportFunctions(db: Database.Database): void {
   if (registered.has(db)) return;
@@ -50,6 +75,15 @@ export function registerReportFunctions(db: Database.Database): void {
   db.function('occ_mean', { deterministic: true }, (o: unknown, span: unknown) => occ(o).mean(Number(span)));
   db.function('occ_above', { deterministic: true }, (o: unknown, n: unknown) => occ(o).msAbove(Number(n)));
   db.function('occ_peak', { deterministic: true }, (o: unknown) => occ(o).peak());
+  db.table('time_pieces', {
+    columns: ['grain', 'lo', 'hi'],
+    parameters: ['range_lo', 'range_hi'],
+    rows: function* (lo: unknown, hi: unknown) {
+      // whole numbers go back as INTEGER (a JS number would come back REAL)
+      const v = (x: number) => (Number.isSafeInteger(x) ? BigInt(x) : x);
+      for (const [g, a, z] of timePieces(Number(lo), Number(hi))) yield [g, v(a), v(z)];
+    },
+  });
   db.table('upstream_attempts', {
     columns: ['idx', 'addr', 'status', 'ms', 'failed', 'retried'],
     parameters: ['raw', 'addr_in', 'status_in', 'ms_in'],

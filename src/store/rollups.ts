@@ -1,7 +1,12 @@
 // Rollups: per-second and per-minute summaries the reports read instead of scanning every
 // request. At 10M requests an exact scan with a JS percentile takes seconds; the rollups hold
 // one row per second (and per minute and route, per minute and upstream), so a report touches
-// thousands of rows.
+// thousands of rows. Rollups v2 (migration 4) add per 10 s routes and upstreams, so short windows
+// read rollups too, and bounded per-client counts (report/rollup-fine.ts).
+//
+// rollup_state 'version' says which of these a database's rollups hold: one built before v2
+// (an older overload) is rebuilt in full by the next ingest, and a read-only connection builds
+// its own in TEMP tables meanwhile (rollupsFresh() says they are not fresh).
 //
 // buildRollups(db) runs after each ingest (called by after-ingest.ts) and is
 // incremental: only the seconds/minutes that new rows fall into are recomputed, from all the
@@ -21,24 +26,36 @@ import { sourceTiers, tierSignature, type Tier } from '../report/tiers.js';
 /** Which tier a source's requests belong to, as SQL over `sources s` (see report/tiers.ts). */
 export { TIER_SQL } from '../report/tiers.js';
 import { RollupPass } from '../report/rollup-aggregate.js';
+import { CLIENTS_KEPT, type FineSink } from '../report/rollup-fine.js';
 import { wholeSecondSources } from '../correlate/stamp-spread.js';
 
-export const ROLLUP_TABLES = ['rollup_second', 'rollup_status', 'rollup_minute', 'rollup_upstream', 'rollup_inflight', 'rollup_events', 'rollup_state'];
-const MARK = '-- rollups v1';
+/** the request rollups v2 added (migration 4), all keyed (tier, t, ...) */
+const FINE_TABLES = ['rollup_route_10s', 'rollup_upstream_10s', 'rollup_client_10s', 'rollup_client_minute', 'rollup_client_rest'];
+export const ROLLUP_TABLES = ['rollup_second', 'rollup_status', 'rollup_minute', 'rollup_upstream', 'rollup_inflight', 'rollup_events',
+  ...FINE_TABLES, 'rollup_state'];
+/** what rollup_state 'version' says once every table above is built (rollups of v1 say nothing) */
+export const ROLLUPS_VERSION = 2;
+const MARKS = ['-- rollups v1', '-- rollups v2'];
 
 type Schema = 'main' | 'temp';
 
 function ddl(schema: Schema): string {
-  const sql = MIGRATIONS.find((m) => m.includes(MARK));
-  if (!sql) throw new Error('schema.ts has no rollup migration');
+  const sql = MARKS.map((mark) => {
+    const m = MIGRATIONS.find((x) => x.includes(mark));
+    if (!m) throw new Error(`schema.ts has no migration marked ${mark}`);
+    return m;
+  }).join('\n');
   return schema === 'main' ? sql.replace(/CREATE TABLE /g, 'CREATE TABLE IF NOT EXISTS ')
     : sql.replace(/CREATE TABLE /g, 'CREATE TABLE IF NOT EXISTS temp.');
 }
 
-interface State { req_max_id: number; req_count: number; ev_max_id: number; ev_count: number; max_duration_ms: number; tiers: number; sources: number }
+interface State {
+  req_max_id: number; req_count: number; ev_max_id: number; ev_count: number; max_duration_ms: number; tiers: number; sources: number;
+  version: number; clients_kept: number;
+}
 
 function readState(db: DB, s: Schema): State {
-  const st: State = { req_max_id: 0, req_count: 0, ev_max_id: 0, ev_count: 0, max_duration_ms: 0, tiers: -1, sources: -1 };
+  const st: State = { req_max_id: 0, req_count: 0, ev_max_id: 0, ev_count: 0, max_duration_ms: 0, tiers: -1, sources: -1, version: 1, clients_kept: -1 };
   for (const r of db.prepare(`SELECT name, value FROM ${s}.rollup_state`).all() as { name: keyof State; value: number }[]) st[r.name] = r.value;
   return st;
 }
@@ -61,6 +78,8 @@ export function rollupsFresh(db: DB, schema: Schema = 'main'): boolean {
   const has = db.prepare(`SELECT 1 FROM ${schema}.sqlite_master WHERE name = 'rollup_state'`).get();
   if (!has) return false;
   const st = readState(db, schema);
+  // built by an older overload: the tables of rollups v2 are missing or empty
+  if (st.version !== ROLLUPS_VERSION) return false;
   const r = db.prepare('SELECT coalesce(max(id), 0) m FROM requests').get() as { m: number };
   const e = db.prepare('SELECT coalesce(max(id), 0) m FROM events').get() as { m: number };
   return r.m === st.req_max_id && e.m === st.ev_max_id && st.sources === sourcesSignature(db)
@@ -69,8 +88,11 @@ export function rollupsFresh(db: DB, schema: Schema = 'main'): boolean {
 
 export interface RollupStats { requests: number; events: number; full: boolean; ms: number }
 
-/** `chunk`: rows per scan of the pass (tests make it small to cross many chunk boundaries). */
-export function buildRollups(db: DB, opts: { schema?: Schema; chunk?: number } = {}): RollupStats {
+/**
+ * `chunk`: rows per scan of the pass (tests make it small to cross many chunk boundaries).
+ * `clientsKept`: clients kept per 10 s / minute bucket (tests lower it to exercise the rest rows).
+ */
+export function buildRollups(db: DB, opts: { schema?: Schema; chunk?: number; clientsKept?: number } = {}): RollupStats {
   const t0 = performance.now();
   const s = opts.schema ?? 'main';
   registerReportFunctions(db);
@@ -83,17 +105,20 @@ export function buildRollups(db: DB, opts: { schema?: Schema; chunk?: number } =
   const tiers = sourceTiers(db);
   const sig = tierSignature(tiers);
   const count = (sql: string, since: number) => (db.prepare(sql).get(since) as { n: number }).n;
-  // (a fresh database has no tiers yet: a full build, no need to count the new rows)
-  const newReq = sig !== st.tiers ? 0 : count('SELECT count(*) n FROM requests WHERE id > ?', st.req_max_id);
-  const newEv = sig !== st.tiers ? 0 : count('SELECT count(*) n FROM events WHERE id > ?', st.ev_max_id);
-  const full = sig !== st.tiers || r.n !== st.req_count + newReq || e.n !== st.ev_count + newEv;
+  // (a fresh database has no tiers yet: a full build, no need to count the new rows; nor when
+  // the rollups predate the tables of this version, or kept another number of clients)
+  const kept = opts.clientsKept ?? CLIENTS_KEPT;
+  const rebuild = sig !== st.tiers || st.version !== ROLLUPS_VERSION || st.clients_kept !== kept;
+  const newReq = rebuild ? 0 : count('SELECT count(*) n FROM requests WHERE id > ?', st.req_max_id);
+  const newEv = rebuild ? 0 : count('SELECT count(*) n FROM events WHERE id > ?', st.ev_max_id);
+  const full = rebuild || r.n !== st.req_count + newReq || e.n !== st.ev_count + newEv;
   const stats: RollupStats = { requests: 0, events: 0, full, ms: 0 };
   db.transaction(() => {
     if (full) for (const t of ROLLUP_TABLES) db.exec(`DELETE FROM ${s}.${t}`);
     let maxDur = full ? 0 : st.max_duration_ms;
     if (full) {
       // every row: the pass itself finds the longest duration (no extra scan for the span)
-      const done = rebuildRequests(db, s, -Infinity, Infinity, 0, true, tiers, opts.chunk ?? CHUNK);
+      const done = rebuildRequests(db, s, -Infinity, Infinity, 0, true, tiers, opts.chunk ?? CHUNK, kept);
       stats.requests = done.counted;
       maxDur = Math.max(maxDur, Math.ceil(done.maxDuration));
     } else if (newReq > 0) {
@@ -106,13 +131,14 @@ export function buildRollups(db: DB, opts: { schema?: Schema; chunk?: number } =
         // reaches past the last request's end (in-flight) and past a spread stamp (+1 s)
         const lo = Math.floor(span.lo / 60_000) * 60_000;
         const hi = Math.ceil((Math.max(span.hi, span.ehi ?? span.hi) + 1001) / 60_000) * 60_000;
-        stats.requests = rebuildRequests(db, s, lo, hi, maxDur, false, tiers, opts.chunk ?? CHUNK).counted;
+        stats.requests = rebuildRequests(db, s, lo, hi, maxDur, false, tiers, opts.chunk ?? CHUNK, kept).counted;
       }
     }
     if (full || newEv > 0) stats.events = rebuildEvents(db, s, full ? 0 : st.ev_max_id, full);
     const put = db.prepare(`INSERT OR REPLACE INTO ${s}.rollup_state (name, value) VALUES (?, ?)`);
     put.run('req_max_id', r.m); put.run('req_count', r.n); put.run('ev_max_id', e.m); put.run('ev_count', e.n);
     put.run('max_duration_ms', maxDur); put.run('tiers', sig); put.run('sources', sourcesSignature(db));
+    put.run('version', ROLLUPS_VERSION); put.run('clients_kept', kept);
   })();
   stats.ms = performance.now() - t0;
   return stats;
@@ -135,16 +161,17 @@ let feeding: { pass: RollupPass; lastId: number } | null = null;
  * at 1M rows). The scan runs in chunks of ids; before it, one cheap scan takes each chunk's
  * earliest start, so after each chunk the sweep can finish every instant no later row reaches.
  */
-function rebuildRequests(db: DB, s: Schema, lo: number, hi: number, maxDur: number, full: boolean, tiers: Map<number, Tier>, chunk: number): RollupPass {
+function rebuildRequests(db: DB, s: Schema, lo: number, hi: number, maxDur: number, full: boolean, tiers: Map<number, Tier>,
+  chunk: number, clientsKept: number): RollupPass {
   if (!full) {
-    for (const t of ['rollup_second', 'rollup_status', 'rollup_minute', 'rollup_upstream', 'rollup_inflight']) {
+    for (const t of ['rollup_second', 'rollup_status', 'rollup_minute', 'rollup_upstream', 'rollup_inflight', ...FINE_TABLES]) {
       db.prepare(`DELETE FROM ${s}.${t} WHERE t >= ? AND t < ?`).run(lo, hi);
     }
   }
   const sample = db.prepare('SELECT max(ts % 1000) AS frac FROM (SELECT ts FROM requests WHERE source_id = ? LIMIT 1000)');
   const whole = wholeSecondSources((db.prepare('SELECT id FROM sources').all() as { id: number }[])
     .map(({ id }) => ({ source_id: id, frac: (sample.get(id) as { frac: number | null }).frac })));
-  const pass = new RollupPass({ lo, hi, whole, tierOf: (source) => tiers.get(source) ?? 'edge' });
+  const pass = new RollupPass({ lo, hi, whole, tierOf: (source) => tiers.get(source) ?? 'edge', sink: fineSink(db, s), clientsKept });
   // which rows: all, or those that start in the range or up to the longest request before it
   const filter = full ? '' : 'AND coalesce(start_ts, ts) >= ? AND coalesce(start_ts, ts) < ?';
   const args = full ? [] : [lo - maxDur - 1000, hi];
@@ -154,11 +181,11 @@ function rebuildRequests(db: DB, s: Schema, lo: number, hi: number, maxDur: numb
     if (!withFeed.has(db)) {
       db.function(FEED, { directOnly: true }, (id: number, source: number, ts: number, start: number | null, end: number | null,
         host: string, status: number | null, bytes: number | null, dur: number | null, upMs: number | null, route: string,
-        upAddr: string | null, upStatus: number | null, upRaw: string | null) => {
+        upAddr: string | null, upStatus: number | null, upRaw: string | null, client: string) => {
         const f = feeding!;
         if (!(id > f.lastId)) throw new Error('rollups: rows reached the rollup pass out of log order');
         f.lastId = id;
-        f.pass.feed(source, ts, start, end, host, status, bytes, dur, upMs, route, upAddr, upStatus, upRaw);
+        f.pass.feed(source, ts, start, end, host, status, bytes, dur, upMs, route, upAddr, upStatus, upRaw, client);
         return null;
       });
       withFeed.add(db);
@@ -167,7 +194,7 @@ function rebuildRequests(db: DB, s: Schema, lo: number, hi: number, maxDur: numb
     const range = `FROM requests NOT INDEXED WHERE id > ? AND id <= ? ${filter}`;
     const first = db.prepare(`SELECT min(coalesce(start_ts, ts)) ${range}`).pluck();
     const feed = db.prepare(`SELECT count(${FEED}(id, source_id, ts, start_ts, end_ts, coalesce(host, ''), status, bytes,
-      duration_ms, upstream_ms, coalesce(route, ''), upstream_addr, upstream_status, upstream_raw)) ${range}`);
+      duration_ms, upstream_ms, coalesce(route, ''), upstream_addr, upstream_status, upstream_raw, coalesce(client, ''))) ${range}`);
     const from = ids.a - 1;
     const chunks = Math.ceil((ids.b - from) / chunk);
     // notBefore[c]: the earliest start of any row in chunk c or later
@@ -189,6 +216,21 @@ function rebuildRequests(db: DB, s: Schema, lo: number, hi: number, maxDur: numb
   pass.finish();
   pass.write(db, s);
   return pass;
+}
+
+/** INSERTs of the rollups v2 rows into `s`'s tables, as the pass finishes their minutes. */
+function fineSink(db: DB, s: Schema): FineSink {
+  const route = db.prepare(`INSERT INTO ${s}.rollup_route_10s (tier, t, host, route, requests, s5xx, dur_sum, dur_hist) VALUES (?,?,?,?,?,?,?,?)`);
+  const up = db.prepare(`INSERT INTO ${s}.rollup_upstream_10s (tier, t, host, upstream, attempts, failed, timeouts, time_hist) VALUES (?,?,?,?,?,?,?,?)`);
+  const c10 = db.prepare(`INSERT INTO ${s}.rollup_client_10s (tier, t, host, client, requests, s5xx, rest_top) VALUES (?,?,?,?,?,?,?)`);
+  const c60 = db.prepare(`INSERT INTO ${s}.rollup_client_minute (tier, t, host, client, requests, s5xx, rest_top) VALUES (?,?,?,?,?,?,?)`);
+  const rest = db.prepare(`INSERT INTO ${s}.rollup_client_rest (tier, grain, t, host, clients, requests, s5xx, top) VALUES (?,?,?,?,?,?,?,?)`);
+  return {
+    route: (tier, t, host, name, r) => { route.run(tier, t, host, name, r.requests, r.s5xx, r.durSum, r.dur.toText()); },
+    upstream: (tier, t, host, addr, u) => { up.run(tier, t, host, addr, u.attempts, u.failed, u.timeouts, u.time.toText()); },
+    client: (grain, tier, t, host, client, n, e, top) => { (grain === 10_000 ? c10 : c60).run(tier, t, host, client, n, e, top); },
+    rest: (grain, tier, t, host, clients, n, e, top) => { rest.run(tier, grain, t, host, clients, n, e, top); },
+  };
 }
 
 function rebuildEvents(db: DB, s: Schema, sinceId: number, full: boolean): number {

@@ -170,6 +170,50 @@ export const MIGRATIONS: string[] = [
   ) WITHOUT ROWID;
   CREATE TABLE rollup_state (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
   `,
+  // 4: rollups v2 -- finer and per-client summaries, so that a report on a short window (the
+  // incident report's 40 s spike, its 40 s before) reads rollups instead of hundreds of thousands
+  // of rows. Built by the same pass as v1 (src/store/rollups.ts); a database whose rollups
+  // predate them gets a full rebuild (rollup_state 'version'). Keys start (tier, t): a time range
+  // is one index range whether or not a host is given. Requests count at their start as stored
+  // (coalesce(start_ts, ts)), as in rollup_minute, so raw rows at a range's ragged ends add up
+  // with them exactly. 5xx = status 500-599, as in rollup_minute.
+  //   rollup_route_10s, rollup_upstream_10s: what rollup_minute / rollup_upstream hold that the
+  //     incident report reads, per 10 seconds.
+  //   rollup_client_10s, rollup_client_minute: requests and 5xx per client ('' = none), per 10 s
+  //     and per minute. BOUNDED: only the busiest clients of each bucket are kept (1000 by
+  //     default, rollup_state 'clients_kept'; ties by name); the rest of the bucket is summed in
+  //     rollup_client_rest with how many clients it holds and the most requests any one of them
+  //     had (`top`). A kept client's count over several buckets is low by at most the sum of
+  //     `top` over the buckets it was left out of: each kept row repeats its bucket's `top` as
+  //     `rest_top` (0: nobody was left out), so that sum is the buckets' total minus its own.
+  `-- rollups v2
+  CREATE TABLE rollup_route_10s (
+    tier TEXT NOT NULL, t INTEGER NOT NULL, host TEXT NOT NULL, route TEXT NOT NULL,
+    requests INTEGER NOT NULL, s5xx INTEGER NOT NULL, dur_sum REAL NOT NULL, dur_hist TEXT,
+    PRIMARY KEY (tier, t, host, route)
+  ) WITHOUT ROWID;
+  CREATE TABLE rollup_upstream_10s (
+    tier TEXT NOT NULL, t INTEGER NOT NULL, host TEXT NOT NULL, upstream TEXT NOT NULL,
+    attempts INTEGER NOT NULL, failed INTEGER NOT NULL, timeouts INTEGER NOT NULL, time_hist TEXT,
+    PRIMARY KEY (tier, t, host, upstream)
+  ) WITHOUT ROWID;
+  CREATE TABLE rollup_client_10s (
+    tier TEXT NOT NULL, t INTEGER NOT NULL, host TEXT NOT NULL, client TEXT NOT NULL,
+    requests INTEGER NOT NULL, s5xx INTEGER NOT NULL, rest_top INTEGER NOT NULL,
+    PRIMARY KEY (tier, t, host, client)
+  ) WITHOUT ROWID;
+  CREATE TABLE rollup_client_minute (
+    tier TEXT NOT NULL, t INTEGER NOT NULL, host TEXT NOT NULL, client TEXT NOT NULL,
+    requests INTEGER NOT NULL, s5xx INTEGER NOT NULL, rest_top INTEGER NOT NULL,
+    PRIMARY KEY (tier, t, host, client)
+  ) WITHOUT ROWID;
+  -- grain: 10000 (a rollup_client_10s bucket) or 60000 (a rollup_client_minute bucket)
+  CREATE TABLE rollup_client_rest (
+    tier TEXT NOT NULL, grain INTEGER NOT NULL, t INTEGER NOT NULL, host TEXT NOT NULL,
+    clients INTEGER NOT NULL, requests INTEGER NOT NULL, s5xx INTEGER NOT NULL, top INTEGER NOT NULL,
+    PRIMARY KEY (tier, grain, t, host)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /**

@@ -25,13 +25,13 @@ function dump(db: Database.Database): Record<string, unknown[][]> {
 }
 
 /** Rebuild from scratch with the new code, then with the reference; both dumps. */
-function both(db: Database.Database, chunk?: number): { fast: Record<string, unknown[][]>; ref: Record<string, unknown[][]> } {
+function both(db: Database.Database, chunk?: number, clientsKept?: number): { fast: Record<string, unknown[][]>; ref: Record<string, unknown[][]> } {
   db.exec('DELETE FROM rollup_state');
-  const stats = buildRollups(db as DB, { chunk });
+  const stats = buildRollups(db as DB, { chunk, clientsKept });
   expect(stats.full).toBe(true);
   const fast = dump(db);
   for (const t of REQUEST_TABLES) db.exec(`DELETE FROM main.${t}`);
-  referenceRequestRollups(db, 'main');
+  referenceRequestRollups(db, 'main', clientsKept);
   return { fast, ref: dump(db) };
 }
 
@@ -49,7 +49,7 @@ function awkwardDb(): Database.Database {
     (1, 'a.log', 'nginx', 'x'), (2, 'a.log.1', 'nginx', 'x'), (3, 'b.log', 'nginx', 'x'),
     (4, 'php.log', 'php-fpm-access', 'x'), (5, 'apache.log', 'apache-combined', 'x')`).run();
   const ins = db.prepare(`INSERT INTO requests (source_id, host, ts, start_ts, end_ts, route, status, bytes, duration_ms,
-    upstream_ms, upstream_addr, upstream_status, upstream_raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    upstream_ms, upstream_addr, upstream_status, upstream_raw, client) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const r = rng(42);
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
   const raws = [
@@ -78,7 +78,9 @@ function awkwardDb(): Database.Database {
       const raw = pick(raws);
       ins.run(src, host, ts, start, end, pick([null, '/', '/api/:id']), pick([null, 200, 200, 302, 404, 499, 502, 504]),
         pick([null, 0, 512, 70_000, 1.5]), dur, dur === null ? null : pick([null, dur / 2]),
-        pick([null, 'up1', '']), pick([null, 200, 502]), raw);
+        pick([null, 'up1', '']), pick([null, 200, 502]), raw,
+        // a few busy clients and a long tail, for the bounded client rollups
+        r() < 0.6 ? pick([null, '10.0.0.1', '10.0.0.2', '10.0.0.3', '']) : `2001:db8::${Math.floor(r() * 400).toString(16)}`);
     }
   })();
   db.prepare("INSERT INTO events (source_id, ts, component, kind, message) VALUES (3, ?, 'nginx', 'upstream_timeout', 'x')").run(T0 + 2000);
@@ -91,6 +93,16 @@ describe('rollups: single pass equals the reference', () => {
     const { fast, ref } = both(db, chunk);
     expect(fast.rollup_second.length).toBeGreaterThan(100);
     expect(fast.rollup_inflight.length).toBeGreaterThan(100);
+    expect(fast.rollup_route_10s.length).toBeGreaterThan(fast.rollup_minute.length);
+    expect(fast.rollup_client_10s.length).toBeGreaterThan(100);
+    expect(fast.rollup_client_rest).toHaveLength(0);
+    expect(fast).toEqual(ref);
+  });
+
+  it.each([[undefined, 3], [7, 3], [1, 1], [500, 20]])('awkward rows, scan chunk %s, %s clients kept per bucket', (chunk, kept) => {
+    const { fast, ref } = both(db, chunk, kept);
+    // the cut happened: buckets with more clients than kept have a rest row
+    expect(fast.rollup_client_rest.length).toBeGreaterThan(10);
     expect(fast).toEqual(ref);
   });
 

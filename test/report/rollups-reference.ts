@@ -9,7 +9,7 @@ import { StampSpreader, wholeSecondSources } from '../../src/correlate/stamp-spr
 import { sourceTiers } from '../../src/report/tiers.js';
 type RollupInput = [
   tier: string, host: string, t: number | null, rawT: number | null, ts: number, status: number | null, bytes: number | null,
-  duration_ms: number | null, upstream_ms: number | null, route: string, attempts: Attempt[],
+  duration_ms: number | null, upstream_ms: number | null, route: string, attempts: Attempt[], client: string,
 ];
 
 interface Second {
@@ -32,6 +32,9 @@ interface Minute {
   first: number; last: number;
 }
 
+interface Route10 { requests: number; s5xx: number; durSum: number; dur: Histogram }
+interface Upstream10 { attempts: number; failed: number; timeouts: number; time: Histogram }
+
 const SEP = '\u001f';
 const min = (a: number | null, b: number) => (a === null || b < a ? b : a);
 const max = (a: number | null, b: number) => (a === null || b > a ? b : a);
@@ -41,6 +44,12 @@ class RequestAggregator {
   private statuses = new Map<string, number>();
   private minutes = new Map<string, Minute>();
   private upstreams = new Map<string, Upstream>();
+  // rollups v2: keys tier|host|t|name
+  private routes10 = new Map<string, Route10>();
+  private upstreams10 = new Map<string, Upstream10>();
+  private clients = { 10_000: new Map<string, { n: number; e: number }>(), 60_000: new Map<string, { n: number; e: number }>() };
+
+  constructor(private clientsKept: number) {}
 
   private second(tier: string, host: string, sec: number): Second {
     const sk = tier + SEP + host + SEP + sec;
@@ -63,9 +72,41 @@ class RequestAggregator {
   }
 
   add(row: unknown[]): void {
-    const [tier, host, t, rawT, ts, status, bytes, dur, upMs, route, attempts] = row as RollupInput;
+    const [tier, host, t, rawT, ts, status, bytes, dur, upMs, route, attempts, client] = row as RollupInput;
     if (t !== null) this.addSecond(tier, host, t, status, bytes, dur, upMs);
-    if (rawT !== null) this.addMinute(tier, host, rawT, ts, status, bytes, dur, upMs, route, attempts);
+    if (rawT !== null) {
+      this.addMinute(tier, host, rawT, ts, status, bytes, dur, upMs, route, attempts);
+      this.addFine(tier, host, rawT, status, dur, route, attempts, client);
+    }
+  }
+
+  /** rollups v2, counted at the start as stored like the minutes: 10 s routes and upstreams, clients per 10 s and minute */
+  private addFine(tier: string, host: string, rawT: number, status: number | null, dur: number | null, route: string,
+    attempts: Attempt[], client: string): void {
+    const t = Math.floor(rawT / 10_000) * 10_000;
+    const is5xx = status !== null && status >= 500 && status < 600;
+    const rk = tier + SEP + host + SEP + t + SEP + route;
+    let r = this.routes10.get(rk);
+    if (!r) this.routes10.set(rk, (r = { requests: 0, s5xx: 0, durSum: 0, dur: new Histogram() }));
+    r.requests++;
+    if (is5xx) r.s5xx++;
+    if (dur !== null) { r.durSum += dur; r.dur.add(dur); }
+    for (const a of attempts) {
+      const uk = tier + SEP + host + SEP + t + SEP + a.addr;
+      let u = this.upstreams10.get(uk);
+      if (!u) this.upstreams10.set(uk, (u = { attempts: 0, failed: 0, timeouts: 0, time: new Histogram() }));
+      u.attempts++;
+      if (attemptFailed(a)) u.failed++;
+      if (a.status === 504) u.timeouts++;
+      if (a.ms !== null) u.time.add(a.ms);
+    }
+    for (const grain of [10_000, 60_000] as const) {
+      const ck = tier + SEP + host + SEP + Math.floor(rawT / grain) * grain + SEP + client;
+      let c = this.clients[grain].get(ck);
+      if (!c) this.clients[grain].set(ck, (c = { n: 0, e: 0 }));
+      c.n++;
+      if (is5xx) c.e++;
+    }
   }
 
   private addSecond(tier: string, host: string, t: number, status: number | null, bytes: number | null, dur: number | null, upMs: number | null): void {
@@ -152,20 +193,53 @@ class RequestAggregator {
       const [tier, host, t, addr] = k.split(SEP);
       up.run(tier, host, Number(t), addr, u.attempts, u.failed, u.timeouts, u.retried, u.n, u.sum, u.max, u.h.toText(), u.first, u.last);
     }
+    const r10 = db.prepare(`INSERT INTO ${schema}.rollup_route_10s (tier, t, host, route, requests, s5xx, dur_sum, dur_hist) VALUES (?,?,?,?,?,?,?,?)`);
+    for (const [k, r] of this.routes10) {
+      const [tier, host, t, route] = k.split(SEP);
+      r10.run(tier, Number(t), host, route, r.requests, r.s5xx, r.durSum, r.dur.toText());
+    }
+    const u10 = db.prepare(`INSERT INTO ${schema}.rollup_upstream_10s (tier, t, host, upstream, attempts, failed, timeouts, time_hist) VALUES (?,?,?,?,?,?,?,?)`);
+    for (const [k, u] of this.upstreams10) {
+      const [tier, host, t, addr] = k.split(SEP);
+      u10.run(tier, Number(t), host, addr, u.attempts, u.failed, u.timeouts, u.time.toText());
+    }
+    // clients: per bucket, the clientsKept busiest (most requests, then name) and one rest row
+    const rest = db.prepare(`INSERT INTO ${schema}.rollup_client_rest (tier, grain, t, host, clients, requests, s5xx, top) VALUES (?,?,?,?,?,?,?,?)`);
+    for (const grain of [10_000, 60_000] as const) {
+      const ins = db.prepare(`INSERT INTO ${schema}.${grain === 10_000 ? 'rollup_client_10s' : 'rollup_client_minute'}
+        (tier, t, host, client, requests, s5xx, rest_top) VALUES (?,?,?,?,?,?,?)`);
+      const buckets = new Map<string, Array<{ client: string; n: number; e: number }>>();
+      for (const [k, c] of this.clients[grain]) {
+        const [tier, host, t, client] = k.split(SEP);
+        const b = tier + SEP + host + SEP + t;
+        if (!buckets.has(b)) buckets.set(b, []);
+        buckets.get(b)!.push({ client, ...c });
+      }
+      for (const [b, list] of buckets) {
+        const [tier, host, t] = b.split(SEP);
+        list.sort((x, y) => y.n - x.n || (x.client < y.client ? -1 : x.client > y.client ? 1 : 0));
+        const kept = list.slice(0, this.clientsKept), left = list.slice(this.clientsKept);
+        const top = left.length ? left[0].n : 0;
+        for (const c of kept) ins.run(tier, Number(t), host, c.client, c.n, c.e, top);
+        if (left.length) {
+          rest.run(tier, grain, Number(t), host, left.length, left.reduce((a, c) => a + c.n, 0), left.reduce((a, c) => a + c.e, 0), top);
+        }
+      }
+    }
   }
 }
 
 interface RequestRow {
   source: number; ts: number; start: number | null; end: number | null; tier: string; host: string;
   status: number | null; bytes: number | null; duration_ms: number | null; upstream_ms: number | null;
-  route: string; upstream: string | null; upstream_status: number | null; upstream_raw: string | null;
+  route: string; upstream: string | null; upstream_status: number | null; upstream_raw: string | null; client: string;
 }
 
 /**
- * Every request rollup table (second, status, minute, upstream, inflight) from scratch into
- * `schema`'s (already emptied) tables, the old way.
+ * Every request rollup table (second, status, minute, upstream, inflight, and those of rollups v2)
+ * from scratch into `schema`'s (already emptied) tables, the old way.
  */
-export function referenceRequestRollups(db: Database.Database, schema: string): void {
+export function referenceRequestRollups(db: Database.Database, schema: string, clientsKept = 1000): void {
   const lo = -Infinity, hi = Infinity;
   const tiers = sourceTiers(db as never);
   const sample = db.prepare('SELECT max(ts % 1000) AS frac FROM (SELECT ts FROM requests WHERE source_id = ? LIMIT 1000)');
@@ -173,9 +247,9 @@ export function referenceRequestRollups(db: Database.Database, schema: string): 
     .map(({ id }) => ({ source_id: id, frac: (sample.get(id) as { frac: number | null }).frac })));
   const stmt = db.prepare(`SELECT r.source_id AS source, r.ts, r.start_ts AS start, r.end_ts AS "end",
       coalesce(r.host, '') AS host, r.status, r.bytes, r.duration_ms, r.upstream_ms, coalesce(r.route, '') AS route,
-      r.upstream_addr AS upstream, r.upstream_status, r.upstream_raw
+      r.upstream_addr AS upstream, r.upstream_status, r.upstream_raw, coalesce(r.client, '') AS client
     FROM requests r ORDER BY r.id`);
-  const agg = new RequestAggregator();
+  const agg = new RequestAggregator(clientsKept);
   const sweep = new InflightSweep(1000);
   const spreader = new StampSpreader<RequestRow>(whole, (r, start, end) => {
     r.tier = tiers.get(r.source) ?? 'edge';
@@ -187,7 +261,7 @@ export function referenceRequestRollups(db: Database.Database, schema: string): 
     const inSecond = t >= lo && t < hi;
     const inMinute = rawT >= lo && rawT < hi;
     if (inSecond || inMinute) {
-      agg.add([r.tier, r.host, inSecond ? t : null, inMinute ? rawT : null, r.ts, r.status, r.bytes, r.duration_ms, r.upstream_ms, r.route, attempts]);
+      agg.add([r.tier, r.host, inSecond ? t : null, inMinute ? rawT : null, r.ts, r.status, r.bytes, r.duration_ms, r.upstream_ms, r.route, attempts, r.client]);
     }
     const key = `${r.tier}\u001f${r.host}\u001f`;
     sweep.add(key, start, end);

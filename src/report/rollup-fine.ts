@@ -1,0 +1,131 @@
+// The rollups v2 tables (migration 4 in src/store/schema.ts), built inside RollupPass: per 10 s
+// routes and upstreams, and per-client counts per 10 s and per minute, bounded.
+//
+// RollupPass hands every row that starts (as stored: coalesce(start_ts, ts), like rollup_minute)
+// in the range being rebuilt to its series' FineSeries, and calls flush() whenever no row still to
+// come can start before a time: every minute that ends by then is written out and forgotten. So
+// memory holds the minutes in flight (the rows of a scan chunk and the longest request), not the
+// whole range, however many clients a log has.
+//
+// Clients are bounded per bucket: the `keep` clients with the most requests (ties by name) are
+// written; the rest of the bucket becomes one rollup_client_rest row (how many clients, their
+// requests and 5xx, and `top`: the most requests any one of them had). A minute's clients are
+// ranked on the minute's own counts (the sum of its 10 s buckets before either is cut), so the
+// minute table is what counting per minute would give, not a sum of cut lists.
+
+import { Histogram } from './histogram.js';
+
+/** clients kept per 10 s or minute bucket (and per tier and host) */
+export const CLIENTS_KEPT = 1000;
+
+export interface Route10 { requests: number; s5xx: number; durSum: number; dur: Histogram }
+export interface Upstream10 { attempts: number; failed: number; timeouts: number; time: Histogram }
+interface ClientCount { n: number; e: number }
+interface Ten { routes: Map<string, Route10>; ups: Map<string, Upstream10>; clients: Map<string, ClientCount> }
+
+/** Where finished buckets go: INSERTs into the rollup tables (src/store/rollups.ts). */
+export interface FineSink {
+  route(tier: string, t: number, host: string, route: string, r: Route10): void;
+  upstream(tier: string, t: number, host: string, upstream: string, u: Upstream10): void;
+  /** `restTop`: the most requests of a client of this bucket that was not kept (0: none was left out) */
+  client(grain: 10_000 | 60_000, tier: string, t: number, host: string, client: string, requests: number, s5xx: number, restTop: number): void;
+  rest(grain: 10_000 | 60_000, tier: string, t: number, host: string, clients: number, requests: number, s5xx: number, top: number): void;
+}
+
+const byRequests = (a: [string, ClientCount], b: [string, ClientCount]) =>
+  b[1].n - a[1].n || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+
+/** Write a bucket's clients: all of them, or the `keep` busiest and one row for the rest. */
+export function writeClients(sink: FineSink, grain: 10_000 | 60_000, tier: string, t: number, host: string,
+  clients: Map<string, ClientCount>, keep: number): void {
+  if (clients.size <= keep) {
+    for (const [c, x] of clients) sink.client(grain, tier, t, host, c, x.n, x.e, 0);
+    return;
+  }
+  const sorted = [...clients].sort(byRequests);
+  const top = sorted[keep][1].n;
+  let n = 0, e = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const [c, x] = sorted[i];
+    if (i < keep) sink.client(grain, tier, t, host, c, x.n, x.e, top);
+    else { n += x.n; e += x.e; }
+  }
+  sink.rest(grain, tier, t, host, sorted.length - keep, n, e, top);
+}
+
+/** One tier and host's fine rollups, minute by minute. */
+export class FineSeries {
+  /** minute -> its 10 s buckets (by their start) */
+  private minutes = new Map<number, Map<number, Ten>>();
+  private lastT = NaN;
+  private lastTen: Ten | null = null;
+
+  constructor(readonly tier: string, readonly host: string) {}
+
+  /**
+   * One request, counted at `rawT` (its start as stored). The upstream attempts are the first
+   * `attempts` entries of addr/status/ms (RollupPass parses them once for every table).
+   */
+  add(rawT: number, status: number | null, dur: number | null, route: string, client: string,
+    attempts: number, addr: string[], st: Array<number | null>, ms: Array<number | null>): void {
+    const t = Math.floor(rawT / 10_000) * 10_000;
+    let b = t === this.lastT ? this.lastTen : null;
+    if (!b) {
+      const m = Math.floor(rawT / 60_000) * 60_000;
+      let tens = this.minutes.get(m);
+      if (!tens) this.minutes.set(m, (tens = new Map()));
+      b = tens.get(t) ?? null;
+      if (!b) tens.set(t, (b = { routes: new Map(), ups: new Map(), clients: new Map() }));
+      this.lastT = t;
+      this.lastTen = b;
+    }
+    const is5xx = status !== null && status >= 500 && status < 600;
+    let r = b.routes.get(route);
+    if (!r) b.routes.set(route, (r = { requests: 0, s5xx: 0, durSum: 0, dur: new Histogram() }));
+    r.requests++;
+    if (is5xx) r.s5xx++;
+    if (dur !== null) { r.durSum += dur; r.dur.add(dur); }
+    for (let i = 0; i < attempts; i++) {
+      let u = b.ups.get(addr[i]);
+      if (!u) b.ups.set(addr[i], (u = { attempts: 0, failed: 0, timeouts: 0, time: new Histogram() }));
+      const s = st[i], x = ms[i];
+      u.attempts++;
+      if (s === null || s >= 500) u.failed++; // attemptFailed()
+      if (s === 504) u.timeouts++;
+      if (x !== null) u.time.add(x);
+    }
+    let c = b.clients.get(client);
+    if (!c) b.clients.set(client, (c = { n: 0, e: 0 }));
+    c.n++;
+    if (is5xx) c.e++;
+  }
+
+  /** Write and forget every minute that ends at or before `until` (Infinity: all). */
+  flush(until: number, sink: FineSink, keep: number): void {
+    const { tier, host } = this;
+    let any = false;
+    for (const [m, tens] of this.minutes) {
+      if (m + 60_000 > until) continue;
+      this.minutes.delete(m);
+      any = true;
+      let minute: Map<string, ClientCount>;
+      if (tens.size === 1) minute = tens.values().next().value!.clients;
+      else {
+        minute = new Map();
+        for (const ten of tens.values()) {
+          for (const [c, x] of ten.clients) {
+            const y = minute.get(c);
+            if (y) { y.n += x.n; y.e += x.e; } else minute.set(c, { n: x.n, e: x.e });
+          }
+        }
+      }
+      writeClients(sink, 60_000, tier, m, host, minute, keep);
+      for (const [t, ten] of tens) {
+        for (const [route, r] of ten.routes) sink.route(tier, t, host, route, r);
+        for (const [addr, u] of ten.ups) sink.upstream(tier, t, host, addr, u);
+        writeClients(sink, 10_000, tier, t, host, ten.clients, keep);
+      }
+    }
+    if (any) { this.lastT = NaN; this.lastTen = null; }
+  }
+}
