@@ -58,16 +58,34 @@ export function ensureRollups(db: DB): void {
   }
 }
 
+/**
+ * What the data covers: the first and last second of any tier (and events), by index seeks: the
+ * min and max of each tier and host separately (rollup keys start tier, host, t), 0.1 ms where
+ * one scan of every second took 30-100 ms at 10M requests. 'edge' when the edge tier has rows
+ * (the reports' default tier). The hosts are those the sources name ('' for none).
+ */
 export function dataRange(db: DB, host: string | null = null): DataRange {
-  const h = host ?? null;
-  const tiers = db.prepare('SELECT tier, min(t) lo, max(t) hi FROM rollup_second WHERE (? IS NULL OR host = ?) GROUP BY tier').all(h, h) as
-    { tier: 'edge' | 'backend'; lo: number; hi: number }[];
-  const ev = db.prepare('SELECT min(t) lo, max(t) hi FROM rollup_events WHERE (? IS NULL OR host = ?)').get(h, h) as { lo: number | null; hi: number | null };
-  const los = [...tiers.map((t) => t.lo), ev.lo].filter((x): x is number => x !== null);
-  const his = [...tiers.map((t) => t.hi), ev.hi].filter((x): x is number => x !== null);
+  const hosts = host !== null ? [host]
+    : (db.prepare("SELECT DISTINCT coalesce(host, '') FROM sources").pluck().all() as string[]);
+  if (hosts.length === 0) hosts.push('');
+  const los: number[] = [];
+  const his: number[] = [];
+  let edge = false;
+  const one = (sql: string, ...args: unknown[]) => (db.prepare(sql).pluck().get(...args) as number | null) ?? null;
+  for (const h of hosts) {
+    for (const tier of ['edge', 'backend']) {
+      const lo = one('SELECT min(t) FROM rollup_second WHERE tier = ? AND host = ?', tier, h);
+      if (lo === null) continue;
+      if (tier === 'edge') edge = true;
+      los.push(lo);
+      his.push(one('SELECT max(t) FROM rollup_second WHERE tier = ? AND host = ?', tier, h)!);
+    }
+    const elo = one('SELECT min(t) FROM rollup_events WHERE host = ?', h);
+    if (elo !== null) { los.push(elo); his.push(one('SELECT max(t) FROM rollup_events WHERE host = ?', h)!); }
+  }
   const from = los.length ? Math.min(...los) : 0;
   const to = his.length ? Math.max(...his) + 1000 : from;
-  return { from, to, tier: tiers.some((t) => t.tier === 'edge') || tiers.length === 0 ? 'edge' : 'backend' };
+  return { from, to, tier: edge || los.length === 0 ? 'edge' : 'backend' };
 }
 
 const defsCache = new Map<string, Map<string, ReportDef>>();

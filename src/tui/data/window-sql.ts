@@ -5,6 +5,7 @@ import type { DB } from '../../store/db.js';
 import { TIER_SQL } from '../../store/rollups.js';
 import { Histogram } from '../../store/rollups.js';
 import type { Window } from './types.js';
+import { dataRange } from '../../report/runner.js';
 
 /** better-sqlite3 binds JS numbers as REAL; bucket arithmetic needs INTEGER operands. */
 const int = (n: number) => BigInt(Math.round(n));
@@ -73,31 +74,9 @@ export function pct(hist: unknown, p: number): number | null {
   return typeof hist === 'string' ? Histogram.from(hist).percentile(p) : null;
 }
 
-/**
- * What the data covers, as the runner's dataRange() computes it, but by index seeks (min and max
- * of each tier and host separately) instead of a scan of every second: 0.1 ms instead of 100 ms
- * at a day of data. 'edge' when the edge tier has rows (the reports' default tier).
- */
+/** What the data covers (the runner's dataRange(): index seeks, 0.1 ms at a day of data). */
 export function fastRange(db: DB, host: string | null): { from: number; to: number; tier: 'edge' | 'backend' } {
-  const hosts = JSON.parse(hostList(db, host)) as string[];
-  const los: number[] = [];
-  const his: number[] = [];
-  let edge = false;
-  const one = (sql: string, ...args: unknown[]) => (db.prepare(sql).pluck().get(...args) as number | null) ?? null;
-  for (const h of hosts) {
-    for (const tier of ['edge', 'backend']) {
-      const lo = one('SELECT min(t) FROM rollup_second WHERE tier = ? AND host = ?', tier, h);
-      if (lo === null) continue;
-      if (tier === 'edge') edge = true;
-      los.push(lo);
-      his.push(one('SELECT max(t) FROM rollup_second WHERE tier = ? AND host = ?', tier, h)!);
-    }
-    const elo = one('SELECT min(t) FROM rollup_events WHERE host = ?', h);
-    if (elo !== null) { los.push(elo); his.push(one('SELECT max(t) FROM rollup_events WHERE host = ?', h)!); }
-  }
-  const from = los.length ? Math.min(...los) : 0;
-  const to = his.length ? Math.max(...his) + 1000 : from;
-  return { from, to, tier: edge || los.length === 0 ? 'edge' : 'backend' };
+  return dataRange(db, host);
 }
 
 /** Which view of a request the panels use: the edge server's when it has rows (as the reports do). */
