@@ -127,43 +127,38 @@ ORDER BY change DESC, fd DESC, upstream
 LIMIT :limit
 -- section: clients
 -- clients are compared with the same length of time just before the window (not the whole
--- baseline), in pieces as for routes: rollup_client_minute, rollup_client_10s, rows. The client
--- rollups keep the busiest clients of each bucket (rollup_state 'clients_kept': 1000) and sum the
--- rest in rollup_client_rest. Where a period read such a rest, a client's count may be low by
--- the busiest left-out client of each bucket it was left out of (`rest_top`, summed): its detail
--- says by how much at most (NULL: exact). The rest itself follows the ranked clients as one more
--- row, '(other clients)': the traffic of clients too small to tell apart (not ranked).
+-- baseline), in pieces as for routes: rollup_clients per minute and per 10 s, and rows. Each
+-- rollup_clients row keeps its bucket's busiest clients (rollup_state 'clients_kept': 1000) and
+-- sums the rest. Where a period read such a rest, a client's count may be low by the busiest
+-- left-out client (rest_top) of each bucket it is not kept in: its detail says by how much at
+-- most (NULL: exact). The rest itself follows the ranked clients as one more row, '(other
+-- clients)': the traffic of clients too small to tell apart (not ranked).
 WITH p AS (SELECT max(:base_from, :from - (:to - :from)) AS lo),
 ranges AS (
   SELECT 'before' AS period, t.grain, t.lo, t.hi FROM p, time_pieces(p.lo, :from) t
   UNION ALL SELECT 'during', grain, lo, hi FROM time_pieces(:from, :to)),
+buckets AS (
+  SELECT x.period, c.kept, c.rest_clients, c.rest_requests, c.rest_s5xx, c.rest_top
+  FROM ranges x CROSS JOIN rollup_clients c ON c.tier = :tier AND c.grain = CASE x.grain WHEN '10s' THEN 10000 ELSE 60000 END
+    AND c.t >= x.lo AND c.t < x.hi
+  WHERE x.grain IN ('10s', '1m') AND (:host IS NULL OR c.host = :host)),
 parts AS (
   SELECT x.period, coalesce(r.client, '') AS client, count(*) AS n, sum(r.status BETWEEN 500 AND 599) AS e, 0 AS covered
   FROM ranges x CROSS JOIN requests r ON coalesce(r.start_ts, r.ts) >= x.lo AND coalesce(r.start_ts, r.ts) < x.hi
   WHERE x.grain = 'rows' AND (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
   GROUP BY 1, 2
   UNION ALL
-  SELECT x.period, c.client, sum(c.requests), sum(c.s5xx), sum(c.rest_top)
-  FROM ranges x CROSS JOIN rollup_client_10s c ON c.tier = :tier AND c.t >= x.lo AND c.t < x.hi
-  WHERE x.grain = '10s' AND (:host IS NULL OR c.host = :host)
-  GROUP BY 1, 2
-  UNION ALL
-  SELECT x.period, c.client, sum(c.requests), sum(c.s5xx), sum(c.rest_top)
-  FROM ranges x CROSS JOIN rollup_client_minute c ON c.tier = :tier AND c.t >= x.lo AND c.t < x.hi
-  WHERE x.grain = '1m' AND (:host IS NULL OR c.host = :host)
+  -- covered: rest_top of the buckets the client is kept in (it is exact there)
+  SELECT b.period, k.value ->> 0, sum(k.value ->> 1), sum(k.value ->> 2), sum(b.rest_top)
+  FROM buckets b, json_each(b.kept) k
   GROUP BY 1, 2),
-rest AS (
-  SELECT x.period, c.clients, c.requests AS n, c.s5xx AS e, c.top
-  FROM ranges x CROSS JOIN rollup_client_rest c ON c.tier = :tier AND c.grain = CASE x.grain WHEN '10s' THEN 10000 ELSE 60000 END
-    AND c.t >= x.lo AND c.t < x.hi
-  WHERE x.grain IN ('10s', '1m') AND (:host IS NULL OR c.host = :host)),
 s AS (
-  SELECT total(CASE WHEN period = 'before' THEN top END) AS sb, total(CASE WHEN period = 'during' THEN top END) AS sd,
-    total(clients) AS clients,
-    total(CASE WHEN period = 'before' THEN n END) AS nb, total(CASE WHEN period = 'during' THEN n END) AS nd,
-    total(CASE WHEN period = 'before' THEN e END) AS eb, total(CASE WHEN period = 'during' THEN e END) AS ed,
+  SELECT total(CASE WHEN period = 'before' THEN rest_top END) AS sb, total(CASE WHEN period = 'during' THEN rest_top END) AS sd,
+    total(rest_clients) AS clients,
+    total(CASE WHEN period = 'before' THEN rest_requests END) AS nb, total(CASE WHEN period = 'during' THEN rest_requests END) AS nd,
+    total(CASE WHEN period = 'before' THEN rest_s5xx END) AS eb, total(CASE WHEN period = 'during' THEN rest_s5xx END) AS ed,
     count(*) AS buckets
-  FROM rest),
+  FROM buckets WHERE rest_clients > 0),
 g AS (
   SELECT client,
     total(CASE WHEN period = 'before' THEN n END) AS nb, total(CASE WHEN period = 'during' THEN n END) AS nd,

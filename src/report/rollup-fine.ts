@@ -7,11 +7,11 @@
 // memory holds the minutes in flight (the rows of a scan chunk and the longest request), not the
 // whole range, however many clients a log has.
 //
-// Clients are bounded per bucket: the `keep` clients with the most requests (ties by name) are
-// written; the rest of the bucket becomes one rollup_client_rest row (how many clients, their
-// requests and 5xx, and `top`: the most requests any one of them had). A minute's clients are
-// ranked on the minute's own counts (the sum of its 10 s buckets before either is cut), so the
-// minute table is what counting per minute would give, not a sum of cut lists.
+// Clients are bounded per bucket: one rollup_clients row holds the `keep` clients with the most
+// requests (ties by name) as JSON, and the rest of the bucket summed (how many clients, their
+// requests and 5xx, and the most requests any one of them had). A minute's clients are ranked on
+// the minute's own counts (the sum of its 10 s buckets before either is cut), so its row is what
+// counting per minute would give, not a sum of cut lists.
 
 import { Histogram } from './histogram.js';
 
@@ -27,30 +27,30 @@ interface Ten { routes: Map<string, Route10>; ups: Map<string, Upstream10>; clie
 export interface FineSink {
   route(tier: string, t: number, host: string, route: string, r: Route10): void;
   upstream(tier: string, t: number, host: string, upstream: string, u: Upstream10): void;
-  /** `restTop`: the most requests of a client of this bucket that was not kept (0: none was left out) */
-  client(grain: 10_000 | 60_000, tier: string, t: number, host: string, client: string, requests: number, s5xx: number, restTop: number): void;
-  rest(grain: 10_000 | 60_000, tier: string, t: number, host: string, clients: number, requests: number, s5xx: number, top: number): void;
+  /**
+   * One bucket's clients: `kept` as JSON [[client, requests, s5xx], ...] busiest first, and the
+   * rest: how many clients, their requests and 5xx, and the most requests one of them had (0: none)
+   */
+  clients(grain: 10_000 | 60_000, tier: string, t: number, host: string, kept: string,
+    restClients: number, restRequests: number, restS5xx: number, restTop: number): void;
 }
 
 const byRequests = (a: [string, ClientCount], b: [string, ClientCount]) =>
   b[1].n - a[1].n || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
-/** Write a bucket's clients: all of them, or the `keep` busiest and one row for the rest. */
+/** Write a bucket's clients: the `keep` busiest, and the rest summed. */
 export function writeClients(sink: FineSink, grain: 10_000 | 60_000, tier: string, t: number, host: string,
   clients: Map<string, ClientCount>, keep: number): void {
-  if (clients.size <= keep) {
-    for (const [c, x] of clients) sink.client(grain, tier, t, host, c, x.n, x.e, 0);
-    return;
-  }
   const sorted = [...clients].sort(byRequests);
-  const top = sorted[keep][1].n;
+  const kept: Array<[string, number, number]> = [];
   let n = 0, e = 0;
   for (let i = 0; i < sorted.length; i++) {
     const [c, x] = sorted[i];
-    if (i < keep) sink.client(grain, tier, t, host, c, x.n, x.e, top);
+    if (i < keep) kept.push([c, x.n, x.e]);
     else { n += x.n; e += x.e; }
   }
-  sink.rest(grain, tier, t, host, sorted.length - keep, n, e, top);
+  const left = sorted.length - kept.length;
+  sink.clients(grain, tier, t, host, JSON.stringify(kept), left, n, e, left > 0 ? sorted[keep][1].n : 0);
 }
 
 /** One tier and host's fine rollups, minute by minute. */

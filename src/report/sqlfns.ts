@@ -14,10 +14,10 @@
 //                        SQLite drops a table-valued call with a NULL argument, so pass
 //                        coalesce(x, '') for the texts and coalesce(x, -1) for the numbers.
 //   time_pieces(lo, hi)  table: [lo, hi) cut into what reads it cheapest (grain, lo, hi): the whole
-//                        minutes ('1m': rollup_minute, rollup_upstream, rollup_client_minute), the
-//                        whole 10 s around them ('10s': rollup_route_10s, rollup_upstream_10s,
-//                        rollup_client_10s) and the ragged ends ('rows': the requests themselves,
-//                        by coalesce(start_ts, ts)). Empty pieces are left out.
+//                        minutes ('1m': rollup_minute, rollup_upstream, rollup_clients grain 60000),
+//                        the whole 10 s around them ('10s': rollup_route_10s, rollup_upstream_10s,
+//                        rollup_clients grain 10000) and the ragged ends ('rows': the requests
+//                        themselves, by coalesce(start_ts, ts)). Empty pieces are left out.
 import type Database from 'better-sqlite3';
 import { Histogram, Occupancy } from './histogram.js';
 import { attemptFailed, attemptsOf } from '../correlate/upstream-attempts.js';

@@ -30,7 +30,7 @@ import { CLIENTS_KEPT, type FineSink } from '../report/rollup-fine.js';
 import { wholeSecondSources } from '../correlate/stamp-spread.js';
 
 /** the request rollups v2 added (migration 4), all keyed (tier, t, ...) */
-const FINE_TABLES = ['rollup_route_10s', 'rollup_upstream_10s', 'rollup_client_10s', 'rollup_client_minute', 'rollup_client_rest'];
+const FINE_TABLES = ['rollup_route_10s', 'rollup_upstream_10s', 'rollup_clients'];
 export const ROLLUP_TABLES = ['rollup_second', 'rollup_status', 'rollup_minute', 'rollup_upstream', 'rollup_inflight', 'rollup_events',
   ...FINE_TABLES, 'rollup_state'];
 /** what rollup_state 'version' says once every table above is built (rollups of v1 say nothing) */
@@ -222,14 +222,12 @@ function rebuildRequests(db: DB, s: Schema, lo: number, hi: number, maxDur: numb
 function fineSink(db: DB, s: Schema): FineSink {
   const route = db.prepare(`INSERT INTO ${s}.rollup_route_10s (tier, t, host, route, requests, s5xx, dur_sum, dur_hist) VALUES (?,?,?,?,?,?,?,?)`);
   const up = db.prepare(`INSERT INTO ${s}.rollup_upstream_10s (tier, t, host, upstream, attempts, failed, timeouts, time_hist) VALUES (?,?,?,?,?,?,?,?)`);
-  const c10 = db.prepare(`INSERT INTO ${s}.rollup_client_10s (tier, t, host, client, requests, s5xx, rest_top) VALUES (?,?,?,?,?,?,?)`);
-  const c60 = db.prepare(`INSERT INTO ${s}.rollup_client_minute (tier, t, host, client, requests, s5xx, rest_top) VALUES (?,?,?,?,?,?,?)`);
-  const rest = db.prepare(`INSERT INTO ${s}.rollup_client_rest (tier, grain, t, host, clients, requests, s5xx, top) VALUES (?,?,?,?,?,?,?,?)`);
+  const cl = db.prepare(`INSERT INTO ${s}.rollup_clients (tier, grain, t, host, kept, rest_clients, rest_requests, rest_s5xx, rest_top)
+    VALUES (?,?,?,?,?,?,?,?,?)`);
   return {
     route: (tier, t, host, name, r) => { route.run(tier, t, host, name, r.requests, r.s5xx, r.durSum, r.dur.toText()); },
     upstream: (tier, t, host, addr, u) => { up.run(tier, t, host, addr, u.attempts, u.failed, u.timeouts, u.time.toText()); },
-    client: (grain, tier, t, host, client, n, e, top) => { (grain === 10_000 ? c10 : c60).run(tier, t, host, client, n, e, top); },
-    rest: (grain, tier, t, host, clients, n, e, top) => { rest.run(tier, grain, t, host, clients, n, e, top); },
+    clients: (grain, tier, t, host, kept, left, n, e, top) => { cl.run(tier, grain, t, host, kept, left, n, e, top); },
   };
 }
 

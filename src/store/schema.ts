@@ -179,13 +179,14 @@ export const MIGRATIONS: string[] = [
   // with them exactly. 5xx = status 500-599, as in rollup_minute.
   //   rollup_route_10s, rollup_upstream_10s: what rollup_minute / rollup_upstream hold that the
   //     incident report reads, per 10 seconds.
-  //   rollup_client_10s, rollup_client_minute: requests and 5xx per client ('' = none), per 10 s
-  //     and per minute. BOUNDED: only the busiest clients of each bucket are kept (1000 by
-  //     default, rollup_state 'clients_kept'; ties by name); the rest of the bucket is summed in
-  //     rollup_client_rest with how many clients it holds and the most requests any one of them
-  //     had (`top`). A kept client's count over several buckets is low by at most the sum of
-  //     `top` over the buckets it was left out of: each kept row repeats its bucket's `top` as
-  //     `rest_top` (0: nobody was left out), so that sum is the buckets' total minus its own.
+  //   rollup_clients: requests and 5xx per client ('' = none), one row per 10 s (grain 10000) and
+  //     per minute (grain 60000). BOUNDED: `kept` holds the busiest clients of the bucket (1000
+  //     by default, rollup_state 'clients_kept'), as JSON [[client, requests, s5xx], ...], busiest
+  //     first, ties by name; the rest of the bucket is summed in rest_*, with rest_top the most
+  //     requests any one left-out client had (0: none was left out). So a client's count over
+  //     several buckets is low by at most the sum of rest_top over the buckets it is not kept in.
+  //     One row per bucket, not per client: a long log has millions of (client, bucket) pairs,
+  //     and inserting them one row each cost more than the rest of the rollups v2 together.
   `-- rollups v2
   CREATE TABLE rollup_route_10s (
     tier TEXT NOT NULL, t INTEGER NOT NULL, host TEXT NOT NULL, route TEXT NOT NULL,
@@ -197,20 +198,10 @@ export const MIGRATIONS: string[] = [
     attempts INTEGER NOT NULL, failed INTEGER NOT NULL, timeouts INTEGER NOT NULL, time_hist TEXT,
     PRIMARY KEY (tier, t, host, upstream)
   ) WITHOUT ROWID;
-  CREATE TABLE rollup_client_10s (
-    tier TEXT NOT NULL, t INTEGER NOT NULL, host TEXT NOT NULL, client TEXT NOT NULL,
-    requests INTEGER NOT NULL, s5xx INTEGER NOT NULL, rest_top INTEGER NOT NULL,
-    PRIMARY KEY (tier, t, host, client)
-  ) WITHOUT ROWID;
-  CREATE TABLE rollup_client_minute (
-    tier TEXT NOT NULL, t INTEGER NOT NULL, host TEXT NOT NULL, client TEXT NOT NULL,
-    requests INTEGER NOT NULL, s5xx INTEGER NOT NULL, rest_top INTEGER NOT NULL,
-    PRIMARY KEY (tier, t, host, client)
-  ) WITHOUT ROWID;
-  -- grain: 10000 (a rollup_client_10s bucket) or 60000 (a rollup_client_minute bucket)
-  CREATE TABLE rollup_client_rest (
+  CREATE TABLE rollup_clients (
     tier TEXT NOT NULL, grain INTEGER NOT NULL, t INTEGER NOT NULL, host TEXT NOT NULL,
-    clients INTEGER NOT NULL, requests INTEGER NOT NULL, s5xx INTEGER NOT NULL, top INTEGER NOT NULL,
+    kept TEXT NOT NULL,
+    rest_clients INTEGER NOT NULL, rest_requests INTEGER NOT NULL, rest_s5xx INTEGER NOT NULL, rest_top INTEGER NOT NULL,
     PRIMARY KEY (tier, grain, t, host)
   ) WITHOUT ROWID;
   `,

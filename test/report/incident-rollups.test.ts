@@ -238,13 +238,13 @@ describe('a database whose rollups predate rollups v2', () => {
     const w = { from: String(SURGE[0]), to: String(SURGE[1]) };
     const now = runReport(db, 'incident', w, { tz: 'UTC' }).rows;
     // what an older overload left: schema version 3, no v2 tables, no version in rollup_state
-    for (const t of ['rollup_route_10s', 'rollup_upstream_10s', 'rollup_client_10s', 'rollup_client_minute', 'rollup_client_rest']) db.exec(`DROP TABLE ${t}`);
+    for (const t of ['rollup_route_10s', 'rollup_upstream_10s', 'rollup_clients']) db.exec(`DROP TABLE ${t}`);
     db.exec("DELETE FROM rollup_state WHERE name IN ('version', 'clients_kept'); DELETE FROM schema_version WHERE version = 4");
     db.close();
     const ro = openReadOnly(path);
     expect(rollupsFresh(ro)).toBe(false);
     expect(runReport(ro, 'incident', w, { tz: 'UTC' }).rows).toEqual(now);
-    expect(ro.prepare("SELECT count(*) n FROM temp.sqlite_master WHERE name = 'rollup_client_10s'").get()).toEqual({ n: 1 });
+    expect(ro.prepare("SELECT count(*) n FROM temp.sqlite_master WHERE name = 'rollup_clients'").get()).toEqual({ n: 1 });
     ro.close();
     const rw = openWritable(path); // migrates: the v2 tables exist again, empty
     expect(rollupsFresh(rw)).toBe(false);

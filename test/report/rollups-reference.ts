@@ -203,11 +203,10 @@ class RequestAggregator {
       const [tier, host, t, addr] = k.split(SEP);
       u10.run(tier, Number(t), host, addr, u.attempts, u.failed, u.timeouts, u.time.toText());
     }
-    // clients: per bucket, the clientsKept busiest (most requests, then name) and one rest row
-    const rest = db.prepare(`INSERT INTO ${schema}.rollup_client_rest (tier, grain, t, host, clients, requests, s5xx, top) VALUES (?,?,?,?,?,?,?,?)`);
+    // clients: per bucket, the clientsKept busiest (most requests, then name) and the rest summed
+    const ins = db.prepare(`INSERT INTO ${schema}.rollup_clients (tier, grain, t, host, kept, rest_clients, rest_requests, rest_s5xx, rest_top)
+      VALUES (?,?,?,?,?,?,?,?,?)`);
     for (const grain of [10_000, 60_000] as const) {
-      const ins = db.prepare(`INSERT INTO ${schema}.${grain === 10_000 ? 'rollup_client_10s' : 'rollup_client_minute'}
-        (tier, t, host, client, requests, s5xx, rest_top) VALUES (?,?,?,?,?,?,?)`);
       const buckets = new Map<string, Array<{ client: string; n: number; e: number }>>();
       for (const [k, c] of this.clients[grain]) {
         const [tier, host, t, client] = k.split(SEP);
@@ -219,11 +218,8 @@ class RequestAggregator {
         const [tier, host, t] = b.split(SEP);
         list.sort((x, y) => y.n - x.n || (x.client < y.client ? -1 : x.client > y.client ? 1 : 0));
         const kept = list.slice(0, this.clientsKept), left = list.slice(this.clientsKept);
-        const top = left.length ? left[0].n : 0;
-        for (const c of kept) ins.run(tier, Number(t), host, c.client, c.n, c.e, top);
-        if (left.length) {
-          rest.run(tier, grain, Number(t), host, left.length, left.reduce((a, c) => a + c.n, 0), left.reduce((a, c) => a + c.e, 0), top);
-        }
+        ins.run(tier, grain, Number(t), host, JSON.stringify(kept.map((c) => [c.client, c.n, c.e])), left.length,
+          left.reduce((a, c) => a + c.n, 0), left.reduce((a, c) => a + c.e, 0), left.length ? left[0].n : 0);
       }
     }
   }
