@@ -30,7 +30,7 @@ import { CLIENTS_KEPT, type FineSink } from '../report/rollup-fine.js';
 import { wholeSecondSources } from '../correlate/stamp-spread.js';
 
 /** the request rollups v2 added (migration 4), all keyed (tier, t, ...) */
-const FINE_TABLES = ['rollup_route_10s', 'rollup_upstream_10s', 'rollup_clients'];
+const FINE_TABLES = ['rollup_route_10s', 'rollup_upstream_10s', 'rollup_clients', 'rollup_minute_totals'];
 export const ROLLUP_TABLES = ['rollup_second', 'rollup_status', 'rollup_minute', 'rollup_upstream', 'rollup_inflight', 'rollup_events',
   ...FINE_TABLES, 'rollup_state'];
 /** what rollup_state 'version' says once every table above is built (rollups of v1 say nothing) */
@@ -215,7 +215,25 @@ function rebuildRequests(db: DB, s: Schema, lo: number, hi: number, maxDur: numb
   }
   pass.finish();
   pass.write(db, s);
+  minuteTotals(db, s, lo, hi);
   return pass;
+}
+
+/**
+ * rollup_minute_totals of [lo, hi) (whole minutes, or everything) from the seconds and the
+ * in-flight rows just written: the per-minute bars the TUI draws on the minute grid.
+ */
+function minuteTotals(db: DB, s: Schema, lo: number, hi: number): void {
+  const range = Number.isFinite(lo) ? 'AND t >= :lo AND t < :hi' : '';
+  const args = Number.isFinite(lo) ? { lo, hi } : {};
+  // (rebuildRequests deleted the range's old rows with the other tables of rollups v2)
+  db.prepare(`INSERT INTO ${s}.rollup_minute_totals (tier, host, t, requests, s4xx, s5xx, inflight_peak)
+    SELECT tier, host, t / 60000 * 60000, sum(requests), sum(s4xx), sum(s5xx), 0 FROM ${s}.rollup_second
+    WHERE 1 ${range} GROUP BY 1, 2, 3`).run(args);
+  db.prepare(`INSERT INTO ${s}.rollup_minute_totals (tier, host, t, requests, s4xx, s5xx, inflight_peak)
+    SELECT tier, host, t / 60000 * 60000, 0, 0, 0, max(peak) FROM ${s}.rollup_inflight
+    WHERE upstream = '' ${range} GROUP BY 1, 2, 3
+    ON CONFLICT (tier, host, t) DO UPDATE SET inflight_peak = excluded.inflight_peak`).run(args);
 }
 
 /** INSERTs of the rollups v2 rows into `s`'s tables, as the pass finishes their minutes. */

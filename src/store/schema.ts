@@ -187,6 +187,9 @@ export const MIGRATIONS: string[] = [
   //     several buckets is low by at most the sum of rest_top over the buckets it is not kept in.
   //     One row per bucket, not per client: a long log has millions of (client, bucket) pairs,
   //     and inserting them one row each cost more than the rest of the rollups v2 together.
+  //   rollup_minute_totals: rollup_second's counts per minute and rollup_inflight's peak (all
+  //     upstreams): the TUI's bars on the minute grid without reading every second (a day of
+  //     seconds, with their histograms, is ~100 MB to read; its minutes are 1440 short rows).
   `-- rollups v2
   CREATE TABLE rollup_route_10s (
     tier TEXT NOT NULL, t INTEGER NOT NULL, host TEXT NOT NULL, route TEXT NOT NULL,
@@ -197,6 +200,11 @@ export const MIGRATIONS: string[] = [
     tier TEXT NOT NULL, t INTEGER NOT NULL, host TEXT NOT NULL, upstream TEXT NOT NULL,
     attempts INTEGER NOT NULL, failed INTEGER NOT NULL, timeouts INTEGER NOT NULL, time_hist TEXT,
     PRIMARY KEY (tier, t, host, upstream)
+  ) WITHOUT ROWID;
+  CREATE TABLE rollup_minute_totals (
+    tier TEXT NOT NULL, host TEXT NOT NULL, t INTEGER NOT NULL,
+    requests INTEGER NOT NULL, s4xx INTEGER NOT NULL, s5xx INTEGER NOT NULL, inflight_peak INTEGER NOT NULL,
+    PRIMARY KEY (tier, host, t)
   ) WITHOUT ROWID;
   CREATE TABLE rollup_clients (
     tier TEXT NOT NULL, grain INTEGER NOT NULL, t INTEGER NOT NULL, host TEXT NOT NULL,

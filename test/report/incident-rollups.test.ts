@@ -14,6 +14,7 @@ import { buildRollups, rollupsFresh } from '../../src/store/rollups.js';
 import { runReport, type Row } from '../../src/report/runner.js';
 import { registerReportFunctions, timePieces } from '../../src/report/sqlfns.js';
 import { OTHER_CLIENTS } from '../../src/correlate/incident.js';
+import { minuteSeries, timelineBuckets } from '../../src/tui/data/timeline.js';
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 const SPAN = 20 * 60_000;
@@ -231,6 +232,27 @@ describe('incident clients when the rollups keep only a few clients per bucket',
   });
 });
 
+describe('rollup_minute_totals', () => {
+  it('gives the TUI the same minute bars as the seconds and in-flight rollups, built at once or in steps', () => {
+    const { db } = makeDb();
+    registerReportFunctions(db);
+    // in steps: the first half, then the rest (an incremental build of the minutes touched)
+    const half = db.prepare('SELECT max(id) / 2 FROM requests').pluck().get() as number;
+    db.exec(`CREATE TEMP TABLE later AS SELECT * FROM requests WHERE id > ${half}; DELETE FROM requests WHERE id > ${half}`);
+    buildRollups(db);
+    db.exec('INSERT INTO requests SELECT * FROM temp.later');
+    expect(buildRollups(db).full).toBe(false);
+    const range = { from: T0, to: T0 + SPAN + 60_000 };
+    for (const [tier, host] of [['edge', null], ['edge', 'web2'], ['backend', null]] as const) {
+      const viaTotals = minuteSeries(db, range, tier, host);
+      const viaSeconds = timelineBuckets(db, { from: T0, to: T0 + SPAN + 60_000, bucketMs: 60_000, host }, tier);
+      expect(viaTotals.reduce((a, b) => a + b.requests, 0)).toBeGreaterThan(1000);
+      expect(viaTotals.some((b) => b.inflight > 1)).toBe(true);
+      expect(viaTotals).toEqual(viaSeconds);
+    }
+  });
+});
+
 describe('a database whose rollups predate rollups v2', () => {
   it('is answered from TEMP rollups read-only, and rebuilt in full by the next build', () => {
     const { db, path } = makeDb();
@@ -238,7 +260,7 @@ describe('a database whose rollups predate rollups v2', () => {
     const w = { from: String(SURGE[0]), to: String(SURGE[1]) };
     const now = runReport(db, 'incident', w, { tz: 'UTC' }).rows;
     // what an older overload left: schema version 3, no v2 tables, no version in rollup_state
-    for (const t of ['rollup_route_10s', 'rollup_upstream_10s', 'rollup_clients']) db.exec(`DROP TABLE ${t}`);
+    for (const t of ['rollup_route_10s', 'rollup_upstream_10s', 'rollup_clients', 'rollup_minute_totals']) db.exec(`DROP TABLE ${t}`);
     db.exec("DELETE FROM rollup_state WHERE name IN ('version', 'clients_kept'); DELETE FROM schema_version WHERE version = 4");
     db.close();
     const ro = openReadOnly(path);

@@ -166,6 +166,24 @@ class RequestAggregator {
     if (ts > u.last) u.last = ts;
   }
 
+  /** rollup_minute_totals: the seconds' counts summed per minute, with the minute's in-flight peak */
+  writeMinuteTotals(db: Database.Database, schema: string, peaks: Map<string, number>): void {
+    const tot = new Map<string, number[]>();
+    for (const [k, s] of this.seconds) {
+      const [tier, host, t] = k.split(SEP);
+      const mk = tier + SEP + host + SEP + Math.floor(Number(t) / 60_000) * 60_000;
+      const x = tot.get(mk) ?? [0, 0, 0];
+      x[0] += s.requests; x[1] += s.s[3]; x[2] += s.s[4];
+      tot.set(mk, x);
+    }
+    for (const mk of peaks.keys()) if (!tot.has(mk)) tot.set(mk, [0, 0, 0]);
+    const ins = db.prepare(`INSERT INTO ${schema}.rollup_minute_totals (tier, host, t, requests, s4xx, s5xx, inflight_peak) VALUES (?,?,?,?,?,?,?)`);
+    for (const [mk, [n, s4, s5]] of tot) {
+      const [tier, host, t] = mk.split(SEP);
+      ins.run(tier, host, Number(t), n, s4, s5, peaks.get(mk) ?? 0);
+    }
+  }
+
   write(db: Database.Database, schema: string): void {
     const sec = db.prepare(`INSERT INTO ${schema}.rollup_second (tier, host, t, requests, s1xx, s2xx, s3xx, s4xx, s5xx, bytes,
       dur_n, dur_sum, dur_max, dur_hist, up_n, up_sum, up_hist, done, done_hist) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`);
@@ -273,8 +291,14 @@ export function referenceRequestRollups(db: Database.Database, schema: string, c
   spreader.flush();
   agg.write(db, schema);
   const ins = db.prepare(`INSERT INTO ${schema}.rollup_inflight (tier, host, upstream, t, peak, occ) VALUES (?, ?, ?, ?, ?, ?)`);
+  const peaks = new Map<string, number>(); // tier|host|minute -> the highest in flight (all upstreams)
   for (const key of sweep.keys()) {
     const [tier, host, up] = key.split('\u001f');
-    for (const [t, o] of sweep.occupancy(key, lo, hi)) ins.run(tier, host, up, t, o.peak(), o.toText());
+    for (const [t, o] of sweep.occupancy(key, lo, hi)) {
+      ins.run(tier, host, up, t, o.peak(), o.toText());
+      const mk = tier + SEP + host + SEP + Math.floor(t / 60_000) * 60_000;
+      if (up === '') peaks.set(mk, Math.max(peaks.get(mk) ?? 0, o.peak()));
+    }
   }
+  agg.writeMinuteTotals(db, schema, peaks);
 }
