@@ -113,6 +113,22 @@ export function App(props: AppProps) {
     return () => clearTimeout(timer);
   }, [wKey, client.version]);
 
+  // a marked window is one Enter away from being zoomed into: fetch its bars (and the cursor's
+  // bucket there) now, so the zoom's first frame already has them instead of a frame saying
+  // "..." and another when they arrive; and, once the mark has held a moment (shift+arrows move
+  // it key by key), its panels, this one first, so they are ready when the zoom shows them
+  useEffect(() => {
+    if (!state.mark || !w) return;
+    const next = current(reduce(state, { type: 'zoom-in' }, columns));
+    if (!next || sameWindow(next, w)) return;
+    client.prefetch({ type: 'timeline', window: next });
+    client.prefetch({ type: 'cursor', window: next, t: next.from });
+    const timer = setTimeout(() => {
+      for (const p of [state.panel, ...PANELS.filter((x) => x !== state.panel)]) client.prefetch({ type: 'panel', panel: p, window: next });
+    }, 200);
+    return () => clearTimeout(timer);
+  }, [state.mark?.a, state.mark?.b, wKey, columns, client.version]);
+
   const panelTable = !state.drill && body.data && 'columns' in body.data ? (body.data as Table) : null;
   // the Overview opens with the spike windows (their own query), the findings follow when ready
   const table = useMemo(() => {

@@ -1,8 +1,7 @@
 // startTui: the terminal UI over a database, optionally ingesting live input while it runs.
 // `overload tui` (src/cli/tui.ts) and `overload demo` (on a terminal) both come through here.
 import { existsSync } from 'node:fs';
-import { createElement } from 'react';
-import { QueryClient } from './data/client.js';
+import { QueryClient, type Executor } from './data/client.js';
 import { rootWindow } from './state.js';
 import type { HeaderData, TimelineData } from './data/types.js';
 import { prepaint } from './prepaint.js';
@@ -31,12 +30,19 @@ export interface TuiOptions {
 export const NO_TERMINAL = 1;
 const UNREADABLE = 2;
 
-function fail(message: string, code: number): number {
+function failWith(message: string, code: number): number {
   process.stderr.write(`overload: ${message}\n`);
   return code;
 }
 
-export async function startTui(opts: TuiOptions): Promise<number> {
+/**
+ * `early`: the query worker start.ts started before this module loaded (for the database, in
+ * the zone this function resolves); used as the interactive lane's, or closed when the UI stops
+ * before it needs it.
+ */
+export async function startTui(opts: TuiOptions, early?: Executor): Promise<number> {
+  trace('tui module loaded');
+  const fail = (message: string, code: number) => { void early?.close(); return failWith(message, code); };
   if (!process.stdout.isTTY) {
     return fail('tui needs a terminal to draw on (stdout is not one).\n' +
       '  For text output use the reports: overload report spikes, overload report --list, overload postmortem -o incident.md', NO_TERMINAL);
@@ -70,35 +76,35 @@ export async function startTui(opts: TuiOptions): Promise<number> {
   const leave = enterScreen(process.stdout);
   try {
     if (inputs.length) {
+      void early?.close(); // (start.ts starts none for live input: the database may not exist yet)
+      early = undefined;
       live = new LiveIngest({ dbPath: opts.dbPath, tz, host: opts.host ?? null, inputs, onCommitted: () => { void client?.invalidate(); } });
       await live.ready;
     }
-    // two workers: one answers keys, the other runs the slow reports and prefetches (client.ts).
-    // They open the database while ink and React load (~0.5 s of the first paint): start them first.
-    client = new QueryClient(new WorkerExecutor(opts.dbPath, tz), () => new WorkerExecutor(opts.dbPath, tz));
+    // two workers: one answers keys, the other runs the slow reports and prefetches (client.ts);
+    // the first (started by start.ts, when it could) answers the first paint
+    client = new QueryClient(early ?? new WorkerExecutor(opts.dbPath, tz), () => new WorkerExecutor(opts.dbPath, tz));
     const c = client;
     const host = opts.host ?? null;
-    // ink and React load (~0.3-0.6 s) while the workers answer the first queries
-    const ui = Promise.all([import('ink'), import('./app.js')]);
     trace('workers started');
     const h0 = (await c.fetch({ type: 'header', host })) as HeaderData;
     const at = (v: string | undefined) => (v === undefined ? undefined : parseTimeArg(v, tz, h0.from ?? Date.now()));
     const from = at(opts.from);
     const to = at(opts.to);
-    // the first paint: header and bars, drawn before ink if ink is still loading (prepaint.ts)
-    let inkLoaded = false;
+    // the first paint: header and bars, drawn straight to the terminal (prepaint.ts). ink and
+    // React load after it: loading them (~0.3-0.5 s of CPU) while the worker booted and answered
+    // made that 2-4x slower on two cores shared with other work, and the first paint with it
     const root = rootWindow(h0, process.stdout.columns || 80, host, from, to);
     if (root) {
-      c.fetch({ type: 'timeline', window: root }).then((tl) => {
-        // the bars are known: the spike detector's worker can start booting
-        c.warmUp();
-        if (inkLoaded) return;
-        prepaint(process.stdout, h0, tl as TimelineData, tz, host);
+      try {
+        const tl = (await c.fetch({ type: 'timeline', window: root })) as TimelineData;
+        prepaint(process.stdout, h0, tl, tz, host);
         trace('prepaint');
-      }, () => undefined);
+      } catch { /* the App shows what failed */ }
+      // the bars are known: the spike detector's worker can start booting
+      c.warmUp();
     }
-    const [{ render }, { App }] = await ui;
-    inkLoaded = true;
+    const [{ render }, { App }, { createElement }] = await Promise.all([import('ink'), import('./app.js'), import('react')]);
     trace('ink loaded');
     // ink writes its first frame over the first paint without clearing line ends: clear the
     // screen in the same tick as that write (onRender runs just before it), so nothing blinks

@@ -1,7 +1,8 @@
 // The first paint, before ink has loaded. Loading ink and React takes ~0.3-0.6 s, longer than
 // the header and the whole range's bars take to compute at 10M requests; so the bars are drawn
-// straight to the terminal as soon as they are known, in the rows ink will draw them in. ink's
-// first frame then writes over them from the top (its output fills all rows but the last).
+// straight to the terminal as soon as they are known, in the rows ink will draw them in, and ink
+// loads after that (index.ts). ink's first frame then writes over them from the top (its output
+// fills all rows but the last).
 import { headerLines } from './views/header-text.js';
 import { drawTimeline } from './views/timeline-draw.js';
 import { layout } from './layout.js';

@@ -46,6 +46,24 @@ describe('tui keys', () => {
     await screen.until(`window ${s2.label}`);
   });
 
+  it('a marked window is fetched before Enter: bars, cursor and panels of the zoom are ready', async () => {
+    screen = await open(db);
+    await screen.until('spike 2');
+    await screen.press('n', 'n');
+    await screen.until('spike 2/2 marked');
+    const s2 = spikes[1];
+    const cached = () => [...(screen!.client as unknown as { cache: Map<string, unknown> }).cache.keys()];
+    const zoomed = (type: string) => cached().filter((k) => k.includes(`"type":"${type}"`) && k.includes(`"window":{"from":${s2.from},"to":${s2.to},"bucketMs":1000`));
+    // the bars and the cursor's bucket at once; the panels once the mark has held 200 ms
+    await screen.until(() => zoomed('timeline').length === 1 && zoomed('cursor').length === 1);
+    await screen.until(() => zoomed('panel').length >= 7, 5000);
+    // so the zoom's first frame has its bars, not the old ones marked loading
+    await screen.press(KEY.enter);
+    const f = screen.frame();
+    expect(rangeLine(f)).toContain('| bucket 1s | zoom 1');
+    expect(rangeLine(f)).not.toMatch(/\.\.\.$/);
+  });
+
   it('p marks the previous spike from the cursor, n wraps around', async () => {
     screen = await open(db);
     await screen.until('spike 2');
