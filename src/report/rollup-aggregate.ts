@@ -440,7 +440,7 @@ export class RollupPass {
     }
     if (rawT >= lo && rawT < hi) {
       this.addMinute(s, rawT, ts, status, bytes, dur, upMs, route, n);
-      s.fine.add(rawT, status, dur, route, client, n, attAddr, attStatus, attMs);
+      s.fine.add(rawT, ts, status, dur, route, client, n, attAddr, attStatus, attMs);
     }
     s.all.add(start, end);
     if (start === null) return;

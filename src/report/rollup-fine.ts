@@ -19,7 +19,9 @@ import { Histogram } from './histogram.js';
 export const CLIENTS_KEPT = 1000;
 
 export interface Route10 { requests: number; s5xx: number; durSum: number; dur: Histogram }
-export interface Upstream10 { attempts: number; failed: number; timeouts: number; time: Histogram }
+export interface Upstream10 {
+  attempts: number; failed: number; timeouts: number; retried: number; time: Histogram; max: number | null; first: number; last: number;
+}
 interface ClientCount { n: number; e: number }
 interface Ten { routes: Map<string, Route10>; ups: Map<string, Upstream10>; clients: Map<string, ClientCount> }
 
@@ -66,7 +68,7 @@ export class FineSeries {
    * One request, counted at `rawT` (its start as stored). The upstream attempts are the first
    * `attempts` entries of addr/status/ms (RollupPass parses them once for every table).
    */
-  add(rawT: number, status: number | null, dur: number | null, route: string, client: string,
+  add(rawT: number, ts: number, status: number | null, dur: number | null, route: string, client: string,
     attempts: number, addr: string[], st: Array<number | null>, ms: Array<number | null>): void {
     const t = Math.floor(rawT / 10_000) * 10_000;
     let b = t === this.lastT ? this.lastTen : null;
@@ -87,12 +89,15 @@ export class FineSeries {
     if (dur !== null) { r.durSum += dur; r.dur.add(dur); }
     for (let i = 0; i < attempts; i++) {
       let u = b.ups.get(addr[i]);
-      if (!u) b.ups.set(addr[i], (u = { attempts: 0, failed: 0, timeouts: 0, time: new Histogram() }));
+      if (!u) b.ups.set(addr[i], (u = { attempts: 0, failed: 0, timeouts: 0, retried: 0, time: new Histogram(), max: null, first: ts, last: ts }));
       const s = st[i], x = ms[i];
       u.attempts++;
       if (s === null || s >= 500) u.failed++; // attemptFailed()
       if (s === 504) u.timeouts++;
-      if (x !== null) u.time.add(x);
+      if (i < attempts - 1) u.retried++;
+      if (x !== null) { u.time.add(x); if (u.max === null || x > u.max) u.max = x; }
+      if (ts < u.first) u.first = ts;
+      if (ts > u.last) u.last = ts;
     }
     let c = b.clients.get(client);
     if (!c) b.clients.set(client, (c = { n: 0, e: 0 }));

@@ -239,12 +239,15 @@ function minuteTotals(db: DB, s: Schema, lo: number, hi: number): void {
 /** INSERTs of the rollups v2 rows into `s`'s tables, as the pass finishes their minutes. */
 function fineSink(db: DB, s: Schema): FineSink {
   const route = db.prepare(`INSERT INTO ${s}.rollup_route_10s (tier, t, host, route, requests, s5xx, dur_sum, dur_hist) VALUES (?,?,?,?,?,?,?,?)`);
-  const up = db.prepare(`INSERT INTO ${s}.rollup_upstream_10s (tier, t, host, upstream, attempts, failed, timeouts, time_hist) VALUES (?,?,?,?,?,?,?,?)`);
+  const up = db.prepare(`INSERT INTO ${s}.rollup_upstream_10s (tier, t, host, upstream, attempts, failed, timeouts, retried, time_max, time_hist,
+    first_ts, last_ts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`);
   const cl = db.prepare(`INSERT INTO ${s}.rollup_clients (tier, grain, t, host, kept, rest_clients, rest_requests, rest_s5xx, rest_top)
     VALUES (?,?,?,?,?,?,?,?,?)`);
   return {
     route: (tier, t, host, name, r) => { route.run(tier, t, host, name, r.requests, r.s5xx, r.durSum, r.dur.toText()); },
-    upstream: (tier, t, host, addr, u) => { up.run(tier, t, host, addr, u.attempts, u.failed, u.timeouts, u.time.toText()); },
+    upstream: (tier, t, host, addr, u) => {
+      up.run(tier, t, host, addr, u.attempts, u.failed, u.timeouts, u.retried, u.max, u.time.toText(), u.first, u.last);
+    },
     clients: (grain, tier, t, host, kept, left, n, e, top) => { cl.run(tier, grain, t, host, kept, left, n, e, top); },
   };
 }

@@ -178,7 +178,7 @@ export const MIGRATIONS: string[] = [
   // (coalesce(start_ts, ts)), as in rollup_minute, so raw rows at a range's ragged ends add up
   // with them exactly. 5xx = status 500-599, as in rollup_minute.
   //   rollup_route_10s, rollup_upstream_10s: what rollup_minute / rollup_upstream hold that the
-  //     incident report reads, per 10 seconds.
+  //     incident and upstreams reports read, per 10 seconds.
   //   rollup_clients: requests and 5xx per client ('' = none), one row per 10 s (grain 10000) and
   //     per minute (grain 60000). BOUNDED: `kept` holds the busiest clients of the bucket (1000
   //     by default, rollup_state 'clients_kept'), as JSON [[client, requests, s5xx], ...], busiest
@@ -198,7 +198,8 @@ export const MIGRATIONS: string[] = [
   ) WITHOUT ROWID;
   CREATE TABLE rollup_upstream_10s (
     tier TEXT NOT NULL, t INTEGER NOT NULL, host TEXT NOT NULL, upstream TEXT NOT NULL,
-    attempts INTEGER NOT NULL, failed INTEGER NOT NULL, timeouts INTEGER NOT NULL, time_hist TEXT,
+    attempts INTEGER NOT NULL, failed INTEGER NOT NULL, timeouts INTEGER NOT NULL, retried INTEGER NOT NULL,
+    time_max REAL, time_hist TEXT, first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,
     PRIMARY KEY (tier, t, host, upstream)
   ) WITHOUT ROWID;
   CREATE TABLE rollup_minute_totals (

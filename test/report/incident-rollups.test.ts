@@ -75,11 +75,14 @@ function exactClients(db: DB, f: Filter, lo: number, hi: number): Map<string, { 
 }
 
 /** every attempt of every request (the upstream_attempts table function) per upstream */
-function exactUpstreams(db: DB, f: Filter, lo: number, hi: number): Map<string, { n: number; failed: number }> {
-  const rows = db.prepare(`SELECT a.addr AS upstream, count(*) n, sum(a.failed) failed
+function exactUpstreams(db: DB, f: Filter, lo: number, hi: number):
+  Map<string, { n: number; failed: number; timeouts: number; retried: number; max: number | null; first: number; last: number }> {
+  const rows = db.prepare(`SELECT a.addr AS upstream, count(*) n, sum(a.failed) failed, sum(a.status = 504) timeouts, sum(a.retried) retried,
+      max(a.ms) max, min(r.ts) first, max(r.ts) last
     FROM requests r, upstream_attempts(coalesce(r.upstream_raw, ''), coalesce(r.upstream_addr, ''), coalesce(r.upstream_status, -1), coalesce(r.upstream_ms, -1)) a
     WHERE ${START} >= :lo AND ${START} < :hi AND ${FILTER}
-    GROUP BY 1`).all({ ...f, lo, hi }) as Array<{ upstream: string; n: number; failed: number }>;
+    GROUP BY 1`).all({ ...f, lo, hi }) as Array<{ upstream: string; n: number; failed: number; timeouts: number; retried: number;
+      max: number | null; first: number; last: number }>;
   return new Map(rows.map((x) => [x.upstream, x]));
 }
 
@@ -167,6 +170,18 @@ describe('incident sections from rollups v2 against the rows', () => {
     const got = section(rows, 'clients').map((r) => ({ item: r.item, detail: r.detail, before: r.before, during: r.during,
       errors_before: r.errors_before, errors_during: r.errors_during, change: r.change }));
     expect(got).toEqual(expected);
+  });
+
+  it.each(WINDOWS.flatMap((w) => FILTERS.map((f) => [w, f] as const)))('the upstreams report, window %j, %j', ([from, to], f) => {
+    const rows = runReport(db, 'upstreams', { from: String(from), to: String(to), limit: '100', host: f.host ?? undefined, tier: f.tier }, { tz: 'UTC' }).rows;
+    const exact = exactUpstreams(db, f, from, to);
+    expect(rows.length).toBe(exact.size);
+    for (const r of rows) {
+      const x = exact.get(String(r.upstream))!;
+      expect([r.attempts, r.failures, r.timeouts, r.retried, r.max_ms, r.first, r.last])
+        .toEqual([x.n, x.failed, x.timeouts, x.retried, x.max === null ? null : Math.round(x.max * 10) / 10,
+          new Date(x.first).toISOString(), new Date(x.last).toISOString()]);
+    }
   });
 
   it('the default incident (the worst spike) explains the surge: its client first', () => {

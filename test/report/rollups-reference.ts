@@ -33,7 +33,7 @@ interface Minute {
 }
 
 interface Route10 { requests: number; s5xx: number; durSum: number; dur: Histogram }
-interface Upstream10 { attempts: number; failed: number; timeouts: number; time: Histogram }
+interface Upstream10 { attempts: number; failed: number; timeouts: number; retried: number; time: Histogram; max: number | null; first: number; last: number }
 
 const SEP = '\u001f';
 const min = (a: number | null, b: number) => (a === null || b < a ? b : a);
@@ -76,12 +76,12 @@ class RequestAggregator {
     if (t !== null) this.addSecond(tier, host, t, status, bytes, dur, upMs);
     if (rawT !== null) {
       this.addMinute(tier, host, rawT, ts, status, bytes, dur, upMs, route, attempts);
-      this.addFine(tier, host, rawT, status, dur, route, attempts, client);
+      this.addFine(tier, host, rawT, ts, status, dur, route, attempts, client);
     }
   }
 
   /** rollups v2, counted at the start as stored like the minutes: 10 s routes and upstreams, clients per 10 s and minute */
-  private addFine(tier: string, host: string, rawT: number, status: number | null, dur: number | null, route: string,
+  private addFine(tier: string, host: string, rawT: number, ts: number, status: number | null, dur: number | null, route: string,
     attempts: Attempt[], client: string): void {
     const t = Math.floor(rawT / 10_000) * 10_000;
     const is5xx = status !== null && status >= 500 && status < 600;
@@ -91,14 +91,17 @@ class RequestAggregator {
     r.requests++;
     if (is5xx) r.s5xx++;
     if (dur !== null) { r.durSum += dur; r.dur.add(dur); }
-    for (const a of attempts) {
+    for (const [i, a] of attempts.entries()) {
       const uk = tier + SEP + host + SEP + t + SEP + a.addr;
       let u = this.upstreams10.get(uk);
-      if (!u) this.upstreams10.set(uk, (u = { attempts: 0, failed: 0, timeouts: 0, time: new Histogram() }));
+      if (!u) this.upstreams10.set(uk, (u = { attempts: 0, failed: 0, timeouts: 0, retried: 0, time: new Histogram(), max: null, first: ts, last: ts }));
       u.attempts++;
       if (attemptFailed(a)) u.failed++;
       if (a.status === 504) u.timeouts++;
-      if (a.ms !== null) u.time.add(a.ms);
+      if (i < attempts.length - 1) u.retried++;
+      if (a.ms !== null) { u.time.add(a.ms); u.max = max(u.max, a.ms); }
+      if (ts < u.first) u.first = ts;
+      if (ts > u.last) u.last = ts;
     }
     for (const grain of [10_000, 60_000] as const) {
       const ck = tier + SEP + host + SEP + Math.floor(rawT / grain) * grain + SEP + client;
@@ -216,10 +219,11 @@ class RequestAggregator {
       const [tier, host, t, route] = k.split(SEP);
       r10.run(tier, Number(t), host, route, r.requests, r.s5xx, r.durSum, r.dur.toText());
     }
-    const u10 = db.prepare(`INSERT INTO ${schema}.rollup_upstream_10s (tier, t, host, upstream, attempts, failed, timeouts, time_hist) VALUES (?,?,?,?,?,?,?,?)`);
+    const u10 = db.prepare(`INSERT INTO ${schema}.rollup_upstream_10s (tier, t, host, upstream, attempts, failed, timeouts, retried, time_max,
+      time_hist, first_ts, last_ts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`);
     for (const [k, u] of this.upstreams10) {
       const [tier, host, t, addr] = k.split(SEP);
-      u10.run(tier, Number(t), host, addr, u.attempts, u.failed, u.timeouts, u.time.toText());
+      u10.run(tier, Number(t), host, addr, u.attempts, u.failed, u.timeouts, u.retried, u.max, u.time.toText(), u.first, u.last);
     }
     // clients: per bucket, the clientsKept busiest (most requests, then name) and the rest summed
     const ins = db.prepare(`INSERT INTO ${schema}.rollup_clients (tier, grain, t, host, kept, rest_clients, rest_requests, rest_s5xx, rest_top)
