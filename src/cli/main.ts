@@ -139,9 +139,11 @@ program
 
 if (process.env.OVERLOAD_STATS) {
   // For the benchmark: peak memory as the kernel counted it, printed as the process ends.
+  const { threadTimes } = await import('../ingest/ingest-input.js');
   process.on('exit', () => {
     const u = process.resourceUsage();
-    process.stderr.write(`overload-stats ${JSON.stringify({ maxRssMb: u.maxRSS / 1024, userS: u.userCPUTime / 1e6, systemS: u.systemCPUTime / 1e6 })}\n`);
+    process.stderr.write(`overload-stats ${JSON.stringify({ maxRssMb: u.maxRSS / 1024, userS: u.userCPUTime / 1e6, systemS: u.systemCPUTime / 1e6,
+      writeS: threadTimes.writeMs / 1000, waitS: threadTimes.waitMs / 1000 })}\n`);
   });
 }
 

@@ -3,6 +3,7 @@
 import type { LineParser, ParseOutcome, RejectReason, EventRecord, SlowTraceRecord } from '../../parsers/types.js';
 import type { Line } from './line-splitter.js';
 import { splitUrl } from '../util/route.js';
+import { RequestEncoder, type EncodedRequests, type StringDictionary } from './request-encoding.js';
 
 export const REJECT_KEEP_CHARS = 4096;
 
@@ -12,21 +13,9 @@ export interface RejectRow {
   line: string;
 }
 
-/**
- * The requests columns a parser fills, in schema order (source_id and host are added by the
- * writer). Batches carry requests as one flat array of these values: cheap to move between
- * threads (no per-row objects to clone) and ready to bind.
- */
-export const REQUEST_VALUE_COLUMNS = [
-  'ts', 'start_ts', 'end_ts', 'client', 'method', 'url', 'path', 'query', 'route', 'protocol', 'status', 'bytes',
-  'request_length', 'duration_ms', 'upstream_ms', 'upstream_connect_ms', 'upstream_header_ms', 'upstream_attempts',
-  'upstream_addr', 'upstream_status', 'upstream_raw', 'vhost', 'referer', 'user_agent', 'extra',
-] as const;
-export const REQUEST_WIDTH = REQUEST_VALUE_COLUMNS.length;
-
 export interface Batch {
-  /** REQUEST_WIDTH values per request, rows back to back */
-  requests: Array<string | number | null>;
+  /** the batch's requests, encoded for the writer (numbers in one transferable array) */
+  requests: EncodedRequests;
   events: Array<EventRecord & { route: string | null; line_no: number }>;
   traces: Array<SlowTraceRecord & { route: string | null; line_no: number }>;
   rejects: RejectRow[];
@@ -55,7 +44,7 @@ export type Router = (path: string | null) => string | null;
 
 function emptyBatch(): Batch {
   return {
-    requests: [], events: [], traces: [], rejects: [], lines: 0, parsed: 0, rejected: 0,
+    requests: { count: 0, nums: new Float64Array(0), texts: [], strings: [] }, events: [], traces: [], rejects: [], lines: 0, parsed: 0, rejected: 0,
     endOffset: 0, lastLineNo: 0, firstTs: null, lastTs: null, invalidUtf8: 0, unterminated: false, heldBack: null,
   };
 }
@@ -77,6 +66,8 @@ export function routeOfRequest(request: string | null, router: Router): string |
 export interface BatchOptions {
   batchSize: number;
   router: Router;
+  /** ids for the repetitive request columns (one per ingest, shared by its batches) */
+  dictionary: StringDictionary;
   /** resume point: an empty final batch must not move the stored offset back to 0 */
   startOffset?: number;
   startLine?: number;
@@ -85,6 +76,7 @@ export interface BatchOptions {
 /** Feeds lines to the parser and yields batches of about `batchSize` lines. */
 export class BatchBuilder {
   private batch = emptyBatch();
+  private encoder: RequestEncoder;
   private recordTs(ts: number): void {
     const b = this.batch;
     if (b.firstTs === null || ts < b.firstTs) b.firstTs = ts;
@@ -92,6 +84,7 @@ export class BatchBuilder {
   }
 
   constructor(private parser: LineParser, private opts: BatchOptions) {
+    this.encoder = new RequestEncoder(opts.dictionary, Math.max(16, opts.batchSize + 48));
     this.batch.endOffset = opts.startOffset ?? 0;
     this.batch.lastLineNo = opts.startLine ?? 0;
   }
@@ -101,14 +94,7 @@ export class BatchBuilder {
     switch (outcome.type) {
       case 'request': {
         const r = outcome.record;
-        b.requests.push(
-          r.ts, r.start_ts ?? null, r.end_ts ?? null, r.client ?? null, r.method ?? null, r.url ?? null, r.path ?? null,
-          r.query ?? null, this.opts.router(r.path ?? null), r.protocol ?? null, r.status ?? null, r.bytes ?? null,
-          r.request_length ?? null, r.duration_ms ?? null, r.upstream_ms ?? null, r.upstream_connect_ms ?? null,
-          r.upstream_header_ms ?? null, r.upstream_attempts ?? null, r.upstream_addr ?? null, r.upstream_status ?? null,
-          r.upstream_raw ?? null, r.vhost ?? null, r.referer ?? null, r.user_agent ?? null,
-          r.extra ? JSON.stringify(r.extra) : null,
-        );
+        this.encoder.add(r, this.opts.router(r.path ?? null));
         b.parsed++;
         this.recordTs(r.ts);
         break;
@@ -196,6 +182,7 @@ export class BatchBuilder {
 
   private cut(): Batch {
     const b = this.batch;
+    b.requests = this.encoder.take();
     this.batch = emptyBatch();
     this.batch.endOffset = b.endOffset;
     this.batch.lastLineNo = b.lastLineNo;

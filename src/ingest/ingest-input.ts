@@ -48,6 +48,13 @@ export type IngestOutcome =
   | { kind: 'empty'; label: string }
   | { kind: 'no-match'; label: string; ranking: FormatScore[]; firstUnmatched: string | null; forced: string | null };
 
+/**
+ * Where the main thread's ingest time went (for the benchmark's OVERLOAD_STATS line): writing
+ * batches, or waiting for the parse worker to deliver them. Which one dominates says which
+ * thread bounds the ingest.
+ */
+export const threadTimes = { writeMs: 0, waitMs: 0 };
+
 async function* skipBytes(chunks: AsyncIterable<Buffer>, n: number): AsyncGenerator<Buffer> {
   let left = n;
   for await (const c of chunks) {
@@ -131,9 +138,15 @@ export async function ingestInput(label: string, writer: StoreWriter, settings: 
     format: format.name, parserOptions, batchSize: settings.batchSize, maxLine: settings.maxLine,
     routeRules: settings.routeRules.map((r) => ({ source: r.pattern.source, flags: r.pattern.flags, template: r.template })),
     startOffset: resumeFrom, startLine: previous?.lines ?? 0, liveFlushMs: settings.liveFlushMs ?? null,
+    firstStringId: writer.reserveStringIds(),
   });
+  let idleSince = performance.now();
   for await (const batch of batches) {
+    const t0 = performance.now();
+    threadTimes.waitMs += t0 - idleSince;
     account(batch);
+    idleSince = performance.now();
+    threadTimes.writeMs += idleSince - t0;
     settings.onProgress?.({ label, bytes, lines, diskBytes: input.diskBytesRead(), sizeOnDisk: input.sizeOnDisk });
     if (settings.stopRequested()) { stopped = true; break; }
   }

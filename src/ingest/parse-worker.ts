@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { findFormat } from '../../parsers/index.js';
 import { splitLines } from './line-splitter.js';
 import { BatchBuilder, type Batch } from './batches.js';
+import { StringDictionary } from './request-encoding.js';
 import { createRouter } from '../util/route.js';
 import type { ToWorker, FromWorker, WorkerInit } from './worker-protocol.js';
 
@@ -40,13 +41,14 @@ async function* incoming(): AsyncGenerator<Buffer> {
   }
 }
 
-function post(msg: FromWorker): void {
-  port.postMessage(msg);
+function post(msg: FromWorker, transfer?: ArrayBuffer[]): void {
+  port.postMessage(msg, transfer);
 }
 
 async function send(batch: Batch, final: boolean): Promise<void> {
   unacked++;
-  post({ type: 'batch', batch, final });
+  // the numbers move to the main thread without a copy
+  post({ type: 'batch', batch, final }, [batch.requests.nums.buffer as ArrayBuffer]);
   while (unacked >= MAX_UNACKED) await new Promise<void>((r) => { wakeWriter = r; });
 }
 
@@ -55,7 +57,7 @@ async function main(): Promise<void> {
   if (!format) throw new Error(`unknown format ${init.format}`);
   const router = createRouter(init.routeRules.map((r) => ({ pattern: new RegExp(r.source, r.flags), template: r.template })));
   const builder = new BatchBuilder(format.create(init.parserOptions), {
-    batchSize: init.batchSize, router, startOffset: init.startOffset, startLine: init.startLine,
+    batchSize: init.batchSize, router, dictionary: new StringDictionary(init.firstStringId), startOffset: init.startOffset, startLine: init.startLine,
   });
   let lastCut = Date.now();
   for await (const group of splitLines(incoming(), { maxLine: init.maxLine, startOffset: init.startOffset, startLine: init.startLine })) {

@@ -12,6 +12,8 @@ export interface WorkerInit {
   startOffset: number;
   startLine: number;
   liveFlushMs: number | null;
+  /** first id of the block of string ids the writer reserved for this input */
+  firstStringId: number;
 }
 
 export type ToWorker =

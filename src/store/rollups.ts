@@ -28,6 +28,7 @@ export { TIER_SQL } from '../report/tiers.js';
 import { RollupPass } from '../report/rollup-aggregate.js';
 import { CLIENTS_KEPT, type FineSink } from '../report/rollup-fine.js';
 import { wholeSecondSources } from '../correlate/stamp-spread.js';
+import { StringLookup } from './strings.js';
 
 /** the request rollups v2 added (migration 4), all keyed (tier, t, ...) */
 const FINE_TABLES = ['rollup_route_10s', 'rollup_upstream_10s', 'rollup_clients', 'rollup_minute_totals'];
@@ -80,7 +81,7 @@ export function rollupsFresh(db: DB, schema: Schema = 'main'): boolean {
   const st = readState(db, schema);
   // built by an older overload: the tables of rollups v2 are missing or empty
   if (st.version !== ROLLUPS_VERSION) return false;
-  const r = db.prepare('SELECT coalesce(max(id), 0) m FROM requests').get() as { m: number };
+  const r = db.prepare('SELECT coalesce(max(id), 0) m FROM request_rows').get() as { m: number };
   const e = db.prepare('SELECT coalesce(max(id), 0) m FROM events').get() as { m: number };
   return r.m === st.req_max_id && e.m === st.ev_max_id && st.sources === sourcesSignature(db)
     && st.tiers === tierSignature(sourceTiers(db));
@@ -98,7 +99,7 @@ export function buildRollups(db: DB, opts: { schema?: Schema; chunk?: number; cl
   registerReportFunctions(db);
   db.exec(ddl(s));
   const st = readState(db, s);
-  const r = db.prepare('SELECT coalesce(max(id), 0) m, count(*) n FROM requests').get() as { m: number; n: number };
+  const r = db.prepare('SELECT coalesce(max(id), 0) m, count(*) n FROM request_rows').get() as { m: number; n: number };
   const e = db.prepare('SELECT coalesce(max(id), 0) m, count(*) n FROM events').get() as { m: number; n: number };
   // rows vanished (a --force re-ingest deleted a source), or a new kind of log changed which one
   // is the edge: the old sums are wrong, start over
@@ -109,7 +110,7 @@ export function buildRollups(db: DB, opts: { schema?: Schema; chunk?: number; cl
   // the rollups predate the tables of this version, or kept another number of clients)
   const kept = opts.clientsKept ?? CLIENTS_KEPT;
   const rebuild = sig !== st.tiers || st.version !== ROLLUPS_VERSION || st.clients_kept !== kept;
-  const newReq = rebuild ? 0 : count('SELECT count(*) n FROM requests WHERE id > ?', st.req_max_id);
+  const newReq = rebuild ? 0 : count('SELECT count(*) n FROM request_rows WHERE id > ?', st.req_max_id);
   const newEv = rebuild ? 0 : count('SELECT count(*) n FROM events WHERE id > ?', st.ev_max_id);
   const full = rebuild || r.n !== st.req_count + newReq || e.n !== st.ev_count + newEv;
   const stats: RollupStats = { requests: 0, events: 0, full, ms: 0 };
@@ -123,7 +124,7 @@ export function buildRollups(db: DB, opts: { schema?: Schema; chunk?: number; cl
       maxDur = Math.max(maxDur, Math.ceil(done.maxDuration));
     } else if (newReq > 0) {
       const span = db.prepare(`SELECT min(coalesce(start_ts, ts)) lo, max(coalesce(start_ts, ts)) hi,
-        max(coalesce(end_ts, ts)) ehi, max(duration_ms) dmax FROM requests WHERE id > ?`)
+        max(coalesce(end_ts, ts)) ehi, max(duration_ms) dmax FROM request_rows WHERE id > ?`)
         .get(st.req_max_id) as { lo: number | null; hi: number | null; ehi: number | null; dmax: number | null };
       if (span.lo !== null && span.hi !== null) {
         maxDur = Math.max(maxDur, Math.ceil(span.dmax ?? 0));
@@ -148,7 +149,7 @@ export function buildRollups(db: DB, opts: { schema?: Schema; chunk?: number; cl
 const CHUNK = 131_072;
 const FEED = 'overload_rollup_feed';
 const withFeed = new WeakSet<DB>();
-let feeding: { pass: RollupPass; lastId: number } | null = null;
+let feeding: { pass: RollupPass; lastId: number; strings: StringLookup } | null = null;
 
 /**
  * Recompute the request rollups of [lo, hi) in one pass over the rows that can touch it: rows
@@ -168,33 +169,37 @@ function rebuildRequests(db: DB, s: Schema, lo: number, hi: number, maxDur: numb
       db.prepare(`DELETE FROM ${s}.${t} WHERE t >= ? AND t < ?`).run(lo, hi);
     }
   }
-  const sample = db.prepare('SELECT max(ts % 1000) AS frac FROM (SELECT ts FROM requests WHERE source_id = ? LIMIT 1000)');
+  const sample = db.prepare('SELECT max(ts % 1000) AS frac FROM (SELECT ts FROM request_rows WHERE source_id = ? LIMIT 1000)');
   const whole = wholeSecondSources((db.prepare('SELECT id FROM sources').all() as { id: number }[])
     .map(({ id }) => ({ source_id: id, frac: (sample.get(id) as { frac: number | null }).frac })));
   const pass = new RollupPass({ lo, hi, whole, tierOf: (source) => tiers.get(source) ?? 'edge', sink: fineSink(db, s), clientsKept });
   // which rows: all, or those that start in the range or up to the longest request before it
   const filter = full ? '' : 'AND coalesce(start_ts, ts) >= ? AND coalesce(start_ts, ts) < ?';
   const args = full ? [] : [lo - maxDur - 1000, hi];
-  const ids = db.prepare(`SELECT min(id) a, max(id) b FROM requests ${full ? '' : `WHERE ${filter.slice(4)}`}`)
+  const ids = db.prepare(`SELECT min(id) a, max(id) b FROM request_rows ${full ? '' : `WHERE ${filter.slice(4)}`}`)
     .get(...args) as { a: number | null; b: number | null };
   if (ids.a !== null && ids.b !== null) {
     if (!withFeed.has(db)) {
       db.function(FEED, { directOnly: true }, (id: number, source: number, ts: number, start: number | null, end: number | null,
-        host: string, status: number | null, bytes: number | null, dur: number | null, upMs: number | null, route: string,
-        upAddr: string | null, upStatus: number | null, upRaw: string | null, client: string) => {
+        host: number | null, status: number | null, bytes: number | null, dur: number | null, upMs: number | null, route: number | null,
+        upAddr: number | null, upStatus: number | null, upRaw: number | null, client: number | null) => {
         const f = feeding!;
         if (!(id > f.lastId)) throw new Error('rollups: rows reached the rollup pass out of log order');
         f.lastId = id;
-        f.pass.feed(source, ts, start, end, host, status, bytes, dur, upMs, route, upAddr, upStatus, upRaw, client);
+        const str = f.strings;
+        f.pass.feed(source, ts, start, end, str.text(host) ?? '', status, bytes, dur, upMs, str.text(route) ?? '',
+          str.text(upAddr), upStatus, str.text(upRaw), str.text(client) ?? '');
         return null;
       });
       withFeed.add(db);
     }
-    // NOT INDEXED: a rowid range scan, so rows come in id order whatever indexes exist
-    const range = `FROM requests NOT INDEXED WHERE id > ? AND id <= ? ${filter}`;
+    // NOT INDEXED: a rowid range scan, so rows come in id order whatever indexes exist. The
+    // stored ids of the dictionary columns are turned into text in JavaScript (a cached lookup),
+    // not by joins in SQL: four B-tree lookups per row cost more than the rest of the scan.
+    const range = `FROM request_rows NOT INDEXED WHERE id > ? AND id <= ? ${filter}`;
     const first = db.prepare(`SELECT min(coalesce(start_ts, ts)) ${range}`).pluck();
-    const feed = db.prepare(`SELECT count(${FEED}(id, source_id, ts, start_ts, end_ts, coalesce(host, ''), status, bytes,
-      duration_ms, upstream_ms, coalesce(route, ''), upstream_addr, upstream_status, upstream_raw, coalesce(client, ''))) ${range}`);
+    const feed = db.prepare(`SELECT count(${FEED}(id, source_id, ts, start_ts, end_ts, host_id, status, bytes,
+      duration_ms, upstream_ms, route_id, upstream_addr_id, upstream_status, upstream_raw_id, client_id)) ${range}`);
     const from = ids.a - 1;
     const chunks = Math.ceil((ids.b - from) / chunk);
     // notBefore[c]: the earliest start of any row in chunk c or later
@@ -203,13 +208,14 @@ function rebuildRequests(db: DB, s: Schema, lo: number, hi: number, maxDur: numb
       const m = first.get(from + c * chunk, from + (c + 1) * chunk, ...args) as number | null;
       notBefore[c] = Math.min(notBefore[c + 1], m ?? Infinity);
     }
-    feeding = { pass, lastId: -Infinity };
+    feeding = { pass, lastId: -Infinity, strings: new StringLookup(db) };
     try {
       for (let c = 0; c < chunks; c++) {
         feed.get(from + c * chunk, from + (c + 1) * chunk, ...args);
         pass.advance(notBefore[c + 1]);
       }
     } finally {
+      feeding?.strings.close();
       feeding = null;
     }
   }

@@ -1,12 +1,75 @@
-// The public schema. Users write SQL against these tables (README "Schema"), so columns are
-// only ever added by a new migration, never renamed in place.
+// The public schema. Users write SQL against these tables and views (README "Schema"), so public
+// columns are only ever added by a new migration, never renamed in place.
 
+/** The public columns of `requests` (a view since migration 4; see below). */
 export const REQUEST_COLUMNS = [
   'source_id', 'host', 'ts', 'start_ts', 'end_ts', 'client', 'method', 'url', 'path', 'query', 'route',
   'protocol', 'status', 'bytes', 'request_length', 'duration_ms', 'upstream_ms', 'upstream_connect_ms',
   'upstream_header_ms', 'upstream_attempts', 'upstream_addr', 'upstream_status', 'upstream_raw', 'vhost',
   'referer', 'user_agent', 'extra',
 ] as const;
+
+/**
+ * `requests` columns stored as ids into `strings` (request_rows.<name>_id). They repeat: a log of a
+ * million lines has a few dozen routes, a handful of user agents and upstreams. Binding one small
+ * integer instead of a string is what lets one SQLite writer keep up with the parser.
+ */
+export const DICTIONARY_COLUMNS = [
+  'host', 'client', 'method', 'route', 'protocol', 'upstream_addr', 'upstream_raw', 'vhost', 'referer', 'user_agent',
+] as const;
+
+/**
+ * `path` and `query` are stored only when they are not what the url says: NULL in request_rows
+ * means "derive it from url" (the common case), and a lone NUL character means "really NULL".
+ * The ingest (src/ingest/request-encoding.ts) applies the same rule with the same definition.
+ */
+export const NO_VALUE = '\u0000';
+const pathOf = (url: string) => `CASE WHEN instr(${url}, '?') > 0 THEN substr(${url}, 1, instr(${url}, '?') - 1) ELSE ${url} END`;
+const queryOf = (url: string) => `CASE WHEN instr(${url}, '?') > 0 THEN substr(${url}, instr(${url}, '?') + 1) END`;
+const stored = (column: string, derived: string) =>
+  `CASE WHEN ${column} IS ${derived} THEN NULL WHEN ${column} IS NULL THEN char(0) ELSE ${column} END`;
+const shown = (column: string, derived: string) =>
+  `CASE WHEN ${column} IS NULL THEN ${derived} WHEN ${column} = char(0) THEN NULL ELSE ${column} END`;
+
+const stringId = (v: string) => `(SELECT min(id) FROM strings WHERE text = ${v})`;
+
+const REQUESTS_VIEW = `
+  CREATE VIEW requests AS SELECT
+    r.id AS id, r.source_id AS source_id, host.text AS host, r.ts AS ts, r.start_ts AS start_ts, r.end_ts AS end_ts,
+    client.text AS client, method.text AS method, r.url AS url,
+    ${shown('r.path', pathOf('r.url'))} AS path,
+    ${shown('r.query', queryOf('r.url'))} AS query,
+    route.text AS route, protocol.text AS protocol, r.status AS status, r.bytes AS bytes,
+    r.request_length AS request_length, r.duration_ms AS duration_ms, r.upstream_ms AS upstream_ms,
+    r.upstream_connect_ms AS upstream_connect_ms, r.upstream_header_ms AS upstream_header_ms,
+    r.upstream_attempts AS upstream_attempts, upstream_addr.text AS upstream_addr, r.upstream_status AS upstream_status,
+    upstream_raw.text AS upstream_raw, vhost.text AS vhost, referer.text AS referer, user_agent.text AS user_agent,
+    r.extra AS extra
+  FROM request_rows r
+${['host', 'client', 'method', 'route', 'protocol', 'upstream_addr', 'upstream_raw', 'vhost', 'referer', 'user_agent']
+    .map((c) => `  LEFT JOIN strings ${c} ON ${c}.id = r.${c}_id`).join('\n')};
+  -- Inserting into the view (scripts, tests, a user's own import) stores the strings as the
+  -- ingest does. New strings take ids above every block an ingest reserved (string_ids.next).
+  CREATE TRIGGER requests_insert INSTEAD OF INSERT ON requests BEGIN
+${['host', 'client', 'method', 'route', 'protocol', 'upstream_addr', 'upstream_raw', 'vhost', 'referer', 'user_agent'].map((c) => `
+    INSERT INTO strings (id, text)
+      SELECT max(coalesce((SELECT max(id) FROM strings), 0), (SELECT next - 1 FROM string_ids)) + 1, NEW.${c}
+      WHERE NEW.${c} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM strings WHERE text = NEW.${c});`).join('')}
+    INSERT INTO request_rows (id, source_id, host_id, ts, start_ts, end_ts, client_id, method_id, url, path, query,
+      route_id, protocol_id, status, bytes, request_length, duration_ms, upstream_ms, upstream_connect_ms,
+      upstream_header_ms, upstream_attempts, upstream_addr_id, upstream_status, upstream_raw_id, vhost_id, referer_id,
+      user_agent_id, extra)
+    VALUES (NEW.id, NEW.source_id, ${stringId('NEW.host')}, NEW.ts, NEW.start_ts, NEW.end_ts, ${stringId('NEW.client')},
+      ${stringId('NEW.method')}, NEW.url, ${stored('NEW.path', pathOf('NEW.url'))}, ${stored('NEW.query', queryOf('NEW.url'))},
+      ${stringId('NEW.route')}, ${stringId('NEW.protocol')}, NEW.status, NEW.bytes, NEW.request_length, NEW.duration_ms,
+      NEW.upstream_ms, NEW.upstream_connect_ms, NEW.upstream_header_ms, NEW.upstream_attempts,
+      ${stringId('NEW.upstream_addr')}, NEW.upstream_status, ${stringId('NEW.upstream_raw')}, ${stringId('NEW.vhost')},
+      ${stringId('NEW.referer')}, ${stringId('NEW.user_agent')}, NEW.extra);
+  END;
+  CREATE TRIGGER requests_delete INSTEAD OF DELETE ON requests BEGIN
+    DELETE FROM request_rows WHERE id = OLD.id;
+  END;
+`;
 
 export const EVENT_COLUMNS = [
   'source_id', 'host', 'ts', 'component', 'kind', 'severity', 'backend', 'pid', 'client', 'request', 'route',
@@ -214,6 +277,57 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (tier, grain, t, host)
   ) WITHOUT ROWID;
   `,
+  // 5: narrow requests -- the table becomes request_rows (repetitive strings as ids into
+  // strings, path/query only where the url does not say them) and requests a view with the same
+  // columns as before, so every query written against it still works. Existing rows are converted.
+  `-- narrow requests
+  CREATE TABLE strings (id INTEGER PRIMARY KEY, text TEXT NOT NULL);
+  -- the next id an ingest may reserve a block from (src/store/writer.ts reserveStringIds)
+  CREATE TABLE string_ids (next INTEGER NOT NULL);
+  CREATE TABLE request_rows (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    host_id INTEGER,
+    ts INTEGER NOT NULL,
+    start_ts INTEGER,
+    end_ts INTEGER,
+    client_id INTEGER,
+    method_id INTEGER,
+    url TEXT,
+    path TEXT,                -- NULL: as in url; char(0): no path
+    query TEXT,               -- NULL: as in url; char(0): no query
+    route_id INTEGER,
+    protocol_id INTEGER,
+    status INTEGER,
+    bytes INTEGER,
+    request_length INTEGER,
+    duration_ms REAL,
+    upstream_ms REAL,
+    upstream_connect_ms REAL,
+    upstream_header_ms REAL,
+    upstream_attempts INTEGER,
+    upstream_addr_id INTEGER,
+    upstream_status INTEGER,
+    upstream_raw_id INTEGER,
+    vhost_id INTEGER,
+    referer_id INTEGER,
+    user_agent_id INTEGER,
+    extra TEXT
+  );
+  INSERT INTO strings (text) SELECT v FROM (
+    ${DICTIONARY_COLUMNS.map((c) => `SELECT ${c} AS v FROM requests`).join(' UNION ')}
+  ) WHERE v IS NOT NULL;
+  CREATE INDEX strings_text ON strings(text);
+  INSERT INTO request_rows SELECT r.id, r.source_id, ${stringId('r.host')}, r.ts, r.start_ts, r.end_ts, ${stringId('r.client')},
+    ${stringId('r.method')}, r.url, ${stored('r.path', pathOf('r.url'))}, ${stored('r.query', queryOf('r.url'))},
+    ${stringId('r.route')}, ${stringId('r.protocol')}, r.status, r.bytes, r.request_length, r.duration_ms, r.upstream_ms,
+    r.upstream_connect_ms, r.upstream_header_ms, r.upstream_attempts, ${stringId('r.upstream_addr')}, r.upstream_status,
+    ${stringId('r.upstream_raw')}, ${stringId('r.vhost')}, ${stringId('r.referer')}, ${stringId('r.user_agent')}, r.extra
+  FROM requests r ORDER BY r.id;
+  DROP TABLE requests;
+  INSERT INTO string_ids (next) SELECT coalesce(max(id), 0) + 1 FROM strings;
+  ${REQUESTS_VIEW}
+  `,
 ];
 
 /**
@@ -221,8 +335,7 @@ export const MIGRATIONS: string[] = [
  * it: maintaining them row by row would halve the insert rate, and one sorted build is cheaper.
  */
 export const INDEXES: string[] = [
-  'CREATE INDEX IF NOT EXISTS requests_ts ON requests(ts)',
-  'CREATE INDEX IF NOT EXISTS requests_route_ts ON requests(route, ts)',
+  'CREATE INDEX IF NOT EXISTS request_rows_route ON request_rows(route_id, ts)',
   'CREATE INDEX IF NOT EXISTS rejects_source ON rejects(source_id, line_no)',
   'CREATE INDEX IF NOT EXISTS events_ts ON events(ts)',
   'CREATE INDEX IF NOT EXISTS events_kind_ts ON events(kind, ts)',
@@ -230,6 +343,6 @@ export const INDEXES: string[] = [
   'CREATE INDEX IF NOT EXISTS slow_traces_fp ON slow_traces(fingerprint)',
   'CREATE INDEX IF NOT EXISTS slow_frames_trace ON slow_frames(trace_id, depth)',
   // reports: the time a request counts at (its start), the largest responses, event joins
-  'CREATE INDEX IF NOT EXISTS requests_start ON requests(coalesce(start_ts, ts))',
-  'CREATE INDEX IF NOT EXISTS requests_bytes ON requests(bytes)',
+  'CREATE INDEX IF NOT EXISTS request_rows_start ON request_rows(coalesce(start_ts, ts))',
+  'CREATE INDEX IF NOT EXISTS request_rows_bytes ON request_rows(bytes)',
 ];

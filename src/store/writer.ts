@@ -2,14 +2,16 @@
 // a killed ingest loses at most the batch in flight and the next run starts exactly after the
 // last committed one.
 import type { DB } from './db.js';
-import { REQUEST_COLUMNS, EVENT_COLUMNS, TRACE_COLUMNS } from './schema.js';
-import { REQUEST_WIDTH, REQUEST_VALUE_COLUMNS, type Batch } from '../ingest/batches.js';
+import { EVENT_COLUMNS, TRACE_COLUMNS } from './schema.js';
+import type { Batch } from '../ingest/batches.js';
+import { NUMERIC_COLUMNS, TEXT_COLUMNS, NUMERIC_WIDTH, TEXT_WIDTH, type EncodedRequests } from '../ingest/request-encoding.js';
 import type Database from 'better-sqlite3';
 
-const ROWS_PER_INSERT = 32;
-
-// The batch layout and the table must agree column for column.
-if (REQUEST_COLUMNS.slice(2).join() !== REQUEST_VALUE_COLUMNS.join()) throw new Error('requests column order drifted');
+/** Rows per multi-row INSERT: fewer statement steps per row; 64 x 25 values stays far below SQLite's limit. */
+const ROWS_PER_INSERT = 64;
+const STRINGS_PER_INSERT = 64;
+/** Ids reserved per ingest: more distinct strings than one input can hold. */
+export const STRING_ID_BLOCK = 2 ** 32;
 
 function insertSql(table: string, columns: readonly string[], rows: number): string {
   const one = '(' + columns.map(() => '?').join(',') + ')';
@@ -43,9 +45,21 @@ export interface SourceRow {
   note: string | null;
 }
 
+/**
+ * `INSERT INTO request_rows` for one source: source and host are literals, so each row binds
+ * only what varies (NUMERIC_COLUMNS then TEXT_COLUMNS, as the encoder lays them out).
+ */
+function requestInsertSql(sourceId: number, hostId: number | null, rows: number): string {
+  const one = `(${sourceId},${hostId ?? 'NULL'},` + Array(NUMERIC_WIDTH + TEXT_WIDTH).fill('?').join(',') + ')';
+  return `INSERT INTO request_rows (source_id,host_id,${[...NUMERIC_COLUMNS, ...TEXT_COLUMNS].join(',')}) VALUES ` +
+    Array(rows).fill(one).join(',');
+}
+
 export class StoreWriter {
-  private reqMany: Database.Statement;
-  private reqOne: Database.Statement;
+  private reqBySource = new Map<string, { many: Database.Statement; one: Database.Statement }>();
+  private strMany: Database.Statement;
+  private strOne: Database.Statement;
+  private hostIds = new Map<string, number>();
   private evOne: Database.Statement;
   private trOne: Database.Statement;
   private frOne: Database.Statement;
@@ -54,8 +68,8 @@ export class StoreWriter {
   private writeTx: (sourceId: number, host: string | null, batch: Batch) => void;
 
   constructor(private db: DB) {
-    this.reqMany = db.prepare(insertSql('requests', REQUEST_COLUMNS, ROWS_PER_INSERT));
-    this.reqOne = db.prepare(insertSql('requests', REQUEST_COLUMNS, 1));
+    this.strMany = db.prepare('INSERT INTO strings (id, text) VALUES ' + Array(STRINGS_PER_INSERT).fill('(?,?)').join(','));
+    this.strOne = db.prepare('INSERT INTO strings (id, text) VALUES (?,?)');
     this.evOne = db.prepare(insertSql('events', EVENT_COLUMNS, 1));
     this.trOne = db.prepare(insertSql('slow_traces', TRACE_COLUMNS, 1));
     this.frOne = db.prepare('INSERT INTO slow_frames (trace_id, depth, function, file, line) VALUES (?,?,?,?,?)');
@@ -64,6 +78,44 @@ export class StoreWriter {
       first_ts = min(coalesce(first_ts, ?), coalesce(?, first_ts)), last_ts = max(coalesce(last_ts, ?), coalesce(?, last_ts))
       WHERE id = ?`);
     this.writeTx = db.transaction((sourceId: number, host: string | null, batch: Batch) => this.write(sourceId, host, batch));
+  }
+
+  /**
+   * The first of STRING_ID_BLOCK ids this ingest may give to new strings. Reserved in a write
+   * transaction, so a second ingest into the same database gets the next block; ids a user's
+   * INSERT INTO requests creates go above every reserved block (schema.ts, requests_insert).
+   */
+  reserveStringIds(): number {
+    return this.db.transaction(() => {
+      const { start } = this.db.prepare(`SELECT max(next, coalesce((SELECT max(id) FROM strings), 0) + 1) AS start
+        FROM string_ids`).get() as { start: number };
+      this.db.prepare('UPDATE string_ids SET next = ?').run(start + STRING_ID_BLOCK);
+      return start;
+    }).immediate();
+  }
+
+  /** The strings id of a source's host (tagged with --host), creating it if needed. */
+  private hostId(host: string | null): number | null {
+    if (host === null) return null;
+    let id = this.hostIds.get(host);
+    if (id === undefined) {
+      const found = this.db.prepare('SELECT min(id) AS id FROM strings WHERE text = ?').get(host) as { id: number | null };
+      id = found.id ?? Number(this.db.prepare(`INSERT INTO strings (id, text) SELECT max(coalesce((SELECT max(id) FROM strings), 0),
+        (SELECT next - 1 FROM string_ids)) + 1, ?`).run(host).lastInsertRowid);
+      this.hostIds.set(host, id);
+    }
+    return id;
+  }
+
+  private requestStatements(sourceId: number, host: string | null): { many: Database.Statement; one: Database.Statement } {
+    const key = `${sourceId}\u0000${host ?? ''}\u0000${host === null}`;
+    let st = this.reqBySource.get(key);
+    if (!st) {
+      const hostId = this.hostId(host);
+      st = { many: this.db.prepare(requestInsertSql(sourceId, hostId, ROWS_PER_INSERT)), one: this.db.prepare(requestInsertSql(sourceId, hostId, 1)) };
+      this.reqBySource.set(key, st);
+    }
+    return st;
   }
 
   createSource(init: SourceInit): number {
@@ -80,7 +132,7 @@ export class StoreWriter {
   deleteSource(id: number): void {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM slow_frames WHERE trace_id IN (SELECT id FROM slow_traces WHERE source_id = ?)').run(id);
-      for (const t of ['slow_traces', 'events', 'requests', 'rejects']) this.db.prepare(`DELETE FROM ${t} WHERE source_id = ?`).run(id);
+      for (const t of ['slow_traces', 'events', 'request_rows', 'rejects']) this.db.prepare(`DELETE FROM ${t} WHERE source_id = ?`).run(id);
       this.db.prepare('DELETE FROM sources WHERE id = ?').run(id);
     })();
   }
@@ -95,24 +147,8 @@ export class StoreWriter {
   }
 
   private write(sourceId: number, host: string | null, batch: Batch): void {
-    const values = batch.requests;
-    const rows = values.length / REQUEST_WIDTH;
-    const width = REQUEST_COLUMNS.length; // REQUEST_WIDTH + source_id + host
-    let i = 0;
-    if (rows >= ROWS_PER_INSERT) {
-      const params: unknown[] = new Array(width * ROWS_PER_INSERT);
-      for (let k = 0; k < ROWS_PER_INSERT; k++) { params[k * width] = sourceId; params[k * width + 1] = host; }
-      for (; i + ROWS_PER_INSERT <= rows; i += ROWS_PER_INSERT) {
-        for (let k = 0; k < ROWS_PER_INSERT; k++) copyRow(params, k * width + 2, values, (i + k) * REQUEST_WIDTH);
-        this.reqMany.run(params);
-      }
-    }
-    const one: unknown[] = new Array(width);
-    one[0] = sourceId; one[1] = host;
-    for (; i < rows; i++) {
-      copyRow(one, 2, values, i * REQUEST_WIDTH);
-      this.reqOne.run(one);
-    }
+    this.writeStrings(batch.requests.strings);
+    if (batch.requests.count > 0) this.writeRequests(this.requestStatements(sourceId, host), batch.requests);
     for (const e of batch.events) {
       this.evOne.run(sourceId, host, e.ts, e.component, e.kind, e.severity ?? null, e.backend ?? null, e.pid ?? null,
         e.client ?? null, e.request ?? null, e.route ?? null, e.value ?? null, e.limit_value ?? null, e.message, e.line_no);
@@ -127,8 +163,37 @@ export class StoreWriter {
     this.progress.run(batch.endOffset, batch.lastLineNo, batch.parsed, batch.rejected,
       batch.firstTs, batch.firstTs, batch.lastTs, batch.lastTs, sourceId);
   }
+
+  private writeStrings(pairs: Array<number | string>): void {
+    let i = 0;
+    const many = STRINGS_PER_INSERT * 2;
+    for (; i + many <= pairs.length; i += many) this.strMany.run(pairs.slice(i, i + many));
+    for (; i < pairs.length; i += 2) this.strOne.run(pairs[i], pairs[i + 1]);
+  }
+
+  private writeRequests(st: { many: Database.Statement; one: Database.Statement }, r: EncodedRequests): void {
+    const { nums, texts, count } = r;
+    let row = 0;
+    if (count >= ROWS_PER_INSERT) {
+      const params: unknown[] = new Array((NUMERIC_WIDTH + TEXT_WIDTH) * ROWS_PER_INSERT);
+      for (; row + ROWS_PER_INSERT <= count; row += ROWS_PER_INSERT) {
+        let p = 0;
+        for (let k = row; k < row + ROWS_PER_INSERT; k++) p = copyRow(params, p, nums, texts, k);
+        st.many.run(params);
+      }
+    }
+    const one: unknown[] = new Array(NUMERIC_WIDTH + TEXT_WIDTH);
+    for (; row < count; row++) {
+      copyRow(one, 0, nums, texts, row);
+      st.one.run(one);
+    }
+  }
 }
 
-function copyRow(target: unknown[], at: number, values: Batch['requests'], from: number): void {
-  for (let c = 0; c < REQUEST_WIDTH; c++) target[at + c] = values[from + c];
+/** Row `k` of an encoded batch into `target` from `at`; returns the next free index. */
+function copyRow(target: unknown[], at: number, nums: Float64Array, texts: Array<string | null>, k: number): number {
+  // NaN stays NaN: SQLite stores a bound NaN as NULL
+  for (let c = 0, from = k * NUMERIC_WIDTH; c < NUMERIC_WIDTH; c++) target[at++] = nums[from + c];
+  for (let c = 0, from = k * TEXT_WIDTH; c < TEXT_WIDTH; c++) target[at++] = texts[from + c];
+  return at;
 }

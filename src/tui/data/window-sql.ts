@@ -50,7 +50,7 @@ export function maxDurationMs(db: DB): number {
   return row?.value ?? 3_600_000;
 }
 
-/** the time a request counts at: its start (same expression as the requests_start index) */
+/** the time a request counts at: its start (same expression as the request_rows_start index) */
 export const START = 'coalesce(r.start_ts, r.ts)';
 const RAW_FILTER = `(${TIER_SQL}) = :tier AND (:host IS NULL OR coalesce(r.host, '') = :host)`;
 

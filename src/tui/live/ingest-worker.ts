@@ -36,7 +36,7 @@ const FLUSH_MS = 500;
 
 const db = openWritable(dbPath);
 // the indexes the panels use must exist before rows arrive (a new database has none yet)
-if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'requests_start'").get()) createIndexes(db);
+if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'request_rows_start'").get()) createIndexes(db);
 const writer = new StoreWriter(db);
 let lines = 0;
 let rejected = 0;
