@@ -50,9 +50,25 @@ const MAY_FOLD = /[0-9@]/;
 /** Default route for a path (query already removed). */
 export function defaultRoute(path: string): string {
   if (path.length === 0 || !MAY_FOLD.test(path)) return path;
-  const parts = path.split('/');
-  for (let i = 0; i < parts.length; i++) parts[i] = foldSegment(parts[i]);
-  return parts.join('/');
+  // Segment by segment without split/join: most paths fold one id and keep the rest, and this
+  // runs once per request line.
+  let out = '';
+  let kept = 0; // path[0, kept) is accounted for in `out`
+  let from = 0;
+  while (from <= path.length) {
+    let to = path.indexOf('/', from);
+    if (to < 0) to = path.length;
+    if (to > from) {
+      const seg = path.slice(from, to);
+      const folded = allDigits(seg) ? ':id' : foldSegment(seg);
+      if (folded !== seg) {
+        out += path.slice(kept, from) + folded;
+        kept = to;
+      }
+    }
+    from = to + 1;
+  }
+  return kept === 0 ? path : out + path.slice(kept);
 }
 
 /** Parse a routes file: `regex => template` per line, `#` comments, blank lines ignored. */
@@ -74,8 +90,13 @@ export function parseRouteRules(text: string): RouteRule[] {
   return rules;
 }
 
-/** A memoising path -> route function (paths repeat heavily in real traffic). */
+/**
+ * path -> route. With the user's rules, memoised (a regex per rule per path is costly, and paths
+ * repeat heavily in real traffic); the default folding is cheaper than a cache lookup of a
+ * fresh string, so it runs every time.
+ */
 export function createRouter(rules: RouteRule[] = []): (path: string | null) => string | null {
+  if (rules.length === 0) return (path) => (path === null ? null : defaultRoute(path));
   const cache = new Map<string, string>();
   return (path) => {
     if (path === null) return null;
