@@ -182,24 +182,24 @@ function rebuildRequests(db: DB, s: Schema, lo: number, hi: number, maxDur: numb
     if (!withFeed.has(db)) {
       db.function(FEED, { directOnly: true }, (id: number, source: number, ts: number, start: number | null, end: number | null,
         host: number | null, status: number | null, bytes: number | null, dur: number | null, upMs: number | null, route: number | null,
-        upAddr: number | null, upStatus: number | null, upRaw: number | null, client: number | null) => {
+        upAddr: number | null, upStatus: number | null, upRaw: string | null, client: number | null) => {
         const f = feeding!;
         if (!(id > f.lastId)) throw new Error('rollups: rows reached the rollup pass out of log order');
         f.lastId = id;
         const str = f.strings;
         f.pass.feed(source, ts, start, end, str.text(host) ?? '', status, bytes, dur, upMs, str.text(route) ?? '',
-          str.text(upAddr), upStatus, str.text(upRaw), str.text(client) ?? '');
+          str.text(upAddr), upStatus, upRaw, str.text(client) ?? '');
         return null;
       });
       withFeed.add(db);
     }
     // NOT INDEXED: a rowid range scan, so rows come in id order whatever indexes exist. The
     // stored ids of the dictionary columns are turned into text in JavaScript (a cached lookup),
-    // not by joins in SQL: four B-tree lookups per row cost more than the rest of the scan.
+    // not by joins in SQL: three B-tree lookups per row cost more than the rest of the scan.
     const range = `FROM request_rows NOT INDEXED WHERE id > ? AND id <= ? ${filter}`;
     const first = db.prepare(`SELECT min(coalesce(start_ts, ts)) ${range}`).pluck();
     const feed = db.prepare(`SELECT count(${FEED}(id, source_id, ts, start_ts, end_ts, host_id, status, bytes,
-      duration_ms, upstream_ms, route_id, upstream_addr_id, upstream_status, upstream_raw_id, client_id)) ${range}`);
+      duration_ms, upstream_ms, route_id, upstream_addr_id, upstream_status, upstream_raw, client_id)) ${range}`);
     const from = ids.a - 1;
     const chunks = Math.ceil((ids.b - from) / chunk);
     // notBefore[c]: the earliest start of any row in chunk c or later

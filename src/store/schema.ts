@@ -15,8 +15,9 @@ export const REQUEST_COLUMNS = [
  * integer instead of a string is what lets one SQLite writer keep up with the parser.
  */
 export const DICTIONARY_COLUMNS = [
-  'host', 'client', 'method', 'route', 'protocol', 'upstream_addr', 'upstream_raw', 'vhost', 'referer', 'user_agent',
+  'host', 'client', 'method', 'route', 'protocol', 'upstream_addr', 'vhost', 'referer', 'user_agent',
 ] as const;
+// (upstream_raw stays text: with three timings per attempt nearly every request has its own)
 
 /**
  * `path` and `query` are stored only when they are not what the url says: NULL in request_rows
@@ -43,27 +44,26 @@ const REQUESTS_VIEW = `
     r.request_length AS request_length, r.duration_ms AS duration_ms, r.upstream_ms AS upstream_ms,
     r.upstream_connect_ms AS upstream_connect_ms, r.upstream_header_ms AS upstream_header_ms,
     r.upstream_attempts AS upstream_attempts, upstream_addr.text AS upstream_addr, r.upstream_status AS upstream_status,
-    upstream_raw.text AS upstream_raw, vhost.text AS vhost, referer.text AS referer, user_agent.text AS user_agent,
+    r.upstream_raw AS upstream_raw, vhost.text AS vhost, referer.text AS referer, user_agent.text AS user_agent,
     r.extra AS extra
   FROM request_rows r
-${['host', 'client', 'method', 'route', 'protocol', 'upstream_addr', 'upstream_raw', 'vhost', 'referer', 'user_agent']
-    .map((c) => `  LEFT JOIN strings ${c} ON ${c}.id = r.${c}_id`).join('\n')};
+${DICTIONARY_COLUMNS.map((c) => `  LEFT JOIN strings ${c} ON ${c}.id = r.${c}_id`).join('\n')};
   -- Inserting into the view (scripts, tests, a user's own import) stores the strings as the
   -- ingest does. New strings take ids above every block an ingest reserved (string_ids.next).
   CREATE TRIGGER requests_insert INSTEAD OF INSERT ON requests BEGIN
-${['host', 'client', 'method', 'route', 'protocol', 'upstream_addr', 'upstream_raw', 'vhost', 'referer', 'user_agent'].map((c) => `
+${DICTIONARY_COLUMNS.map((c) => `
     INSERT INTO strings (id, text)
       SELECT max(coalesce((SELECT max(id) FROM strings), 0), (SELECT next - 1 FROM string_ids)) + 1, NEW.${c}
       WHERE NEW.${c} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM strings WHERE text = NEW.${c});`).join('')}
     INSERT INTO request_rows (id, source_id, host_id, ts, start_ts, end_ts, client_id, method_id, url, path, query,
       route_id, protocol_id, status, bytes, request_length, duration_ms, upstream_ms, upstream_connect_ms,
-      upstream_header_ms, upstream_attempts, upstream_addr_id, upstream_status, upstream_raw_id, vhost_id, referer_id,
+      upstream_header_ms, upstream_attempts, upstream_addr_id, upstream_status, upstream_raw, vhost_id, referer_id,
       user_agent_id, extra)
     VALUES (NEW.id, NEW.source_id, ${stringId('NEW.host')}, NEW.ts, NEW.start_ts, NEW.end_ts, ${stringId('NEW.client')},
       ${stringId('NEW.method')}, NEW.url, ${stored('NEW.path', pathOf('NEW.url'))}, ${stored('NEW.query', queryOf('NEW.url'))},
       ${stringId('NEW.route')}, ${stringId('NEW.protocol')}, NEW.status, NEW.bytes, NEW.request_length, NEW.duration_ms,
       NEW.upstream_ms, NEW.upstream_connect_ms, NEW.upstream_header_ms, NEW.upstream_attempts,
-      ${stringId('NEW.upstream_addr')}, NEW.upstream_status, ${stringId('NEW.upstream_raw')}, ${stringId('NEW.vhost')},
+      ${stringId('NEW.upstream_addr')}, NEW.upstream_status, NEW.upstream_raw, ${stringId('NEW.vhost')},
       ${stringId('NEW.referer')}, ${stringId('NEW.user_agent')}, NEW.extra);
   END;
   CREATE TRIGGER requests_delete INSTEAD OF DELETE ON requests BEGIN
@@ -308,7 +308,7 @@ export const MIGRATIONS: string[] = [
     upstream_attempts INTEGER,
     upstream_addr_id INTEGER,
     upstream_status INTEGER,
-    upstream_raw_id INTEGER,
+    upstream_raw TEXT,
     vhost_id INTEGER,
     referer_id INTEGER,
     user_agent_id INTEGER,
@@ -322,7 +322,7 @@ export const MIGRATIONS: string[] = [
     ${stringId('r.method')}, r.url, ${stored('r.path', pathOf('r.url'))}, ${stored('r.query', queryOf('r.url'))},
     ${stringId('r.route')}, ${stringId('r.protocol')}, r.status, r.bytes, r.request_length, r.duration_ms, r.upstream_ms,
     r.upstream_connect_ms, r.upstream_header_ms, r.upstream_attempts, ${stringId('r.upstream_addr')}, r.upstream_status,
-    ${stringId('r.upstream_raw')}, ${stringId('r.vhost')}, ${stringId('r.referer')}, ${stringId('r.user_agent')}, r.extra
+    r.upstream_raw, ${stringId('r.vhost')}, ${stringId('r.referer')}, ${stringId('r.user_agent')}, r.extra
   FROM requests r ORDER BY r.id;
   DROP TABLE requests;
   INSERT INTO string_ids (next) SELECT coalesce(max(id), 0) + 1 FROM strings;

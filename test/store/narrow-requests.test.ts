@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { MIGRATIONS, REQUEST_COLUMNS } from '../../src/store/schema.js';
 import { migrate, openWritable } from '../../src/store/db.js';
 import { StoreWriter, STRING_ID_BLOCK } from '../../src/store/writer.js';
-import { RequestEncoder, StringDictionary } from '../../src/ingest/request-encoding.js';
+import { ExtraJson, RequestEncoder, StringDictionary } from '../../src/ingest/request-encoding.js';
 import type { Batch } from '../../src/ingest/batches.js';
 import type { RequestRecord } from '../../parsers/types.js';
 
@@ -108,6 +108,16 @@ describe('requests view over request_rows', () => {
     }
     expect(db.prepare("SELECT count(*) n FROM strings WHERE text = '/same'").get()).toEqual({ n: 2 });
     expect(db.prepare('SELECT route, count(*) n FROM requests GROUP BY route').all()).toEqual([{ route: '/same', n: 2 }]);
+  });
+
+  it('extra JSON is exactly what JSON.stringify writes, whatever the shape', () => {
+    const json = new ExtraJson();
+    const shapes: Array<Record<string, unknown>> = [
+      { remote_user: null, bytes_sent: 978, connection: 41 }, { remote_user: 'u"\\\u0001x', bytes_sent: 1, connection: 2 },
+      {}, { a: 1 }, { a: 1, b: 2 }, { b: 2, a: 1 }, { x: NaN, y: -0, z: 1e21, w: Infinity }, { q: 'é\ud800' },
+      { a: undefined, b: 1 }, { nested: { x: [1, 'y'] } }, { 2: 'two', 1: 'one', k: null }, { remote_user: null, bytes_sent: 978, connection: 41 },
+    ];
+    for (const o of shapes) expect(json.text(o)).toBe(JSON.stringify(o));
   });
 
   it('a full dictionary starts over instead of growing without bound', () => {
