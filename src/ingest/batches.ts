@@ -44,7 +44,7 @@ export type Router = (path: string | null) => string | null;
 
 function emptyBatch(): Batch {
   return {
-    requests: { count: 0, nums: new Float64Array(0), texts: [], strings: [] }, events: [], traces: [], rejects: [], lines: 0, parsed: 0, rejected: 0,
+    requests: { count: 0, nums: new Float64Array(0), text: new Uint8Array(0), strings: [] }, events: [], traces: [], rejects: [], lines: 0, parsed: 0, rejected: 0,
     endOffset: 0, lastLineNo: 0, firstTs: null, lastTs: null, invalidUtf8: 0, unterminated: false, heldBack: null,
   };
 }

@@ -48,7 +48,7 @@ function post(msg: FromWorker, transfer?: ArrayBuffer[]): void {
 async function send(batch: Batch, final: boolean): Promise<void> {
   unacked++;
   // the numbers move to the main thread without a copy
-  post({ type: 'batch', batch, final }, [batch.requests.nums.buffer as ArrayBuffer]);
+  post({ type: 'batch', batch, final }, [batch.requests.nums.buffer as ArrayBuffer, batch.requests.text.buffer as ArrayBuffer]);
   while (unacked >= MAX_UNACKED) await new Promise<void>((r) => { wakeWriter = r; });
 }
 

@@ -4,7 +4,7 @@
 import type { DB } from './db.js';
 import { EVENT_COLUMNS, TRACE_COLUMNS } from './schema.js';
 import type { Batch } from '../ingest/batches.js';
-import { NUMERIC_COLUMNS, TEXT_COLUMNS, NUMERIC_WIDTH, TEXT_WIDTH, type EncodedRequests } from '../ingest/request-encoding.js';
+import { NUMERIC_COLUMNS, TEXT_COLUMNS, ROW_WIDTH, decodeRow, type EncodedRequests } from '../ingest/request-encoding.js';
 import type Database from 'better-sqlite3';
 
 /** Rows per multi-row INSERT: fewer statement steps per row; 64 x 25 values stays far below SQLite's limit. */
@@ -50,7 +50,7 @@ export interface SourceRow {
  * only what varies (NUMERIC_COLUMNS then TEXT_COLUMNS, as the encoder lays them out).
  */
 function requestInsertSql(sourceId: number, hostId: number | null, rows: number): string {
-  const one = `(${sourceId},${hostId ?? 'NULL'},` + Array(NUMERIC_WIDTH + TEXT_WIDTH).fill('?').join(',') + ')';
+  const one = `(${sourceId},${hostId ?? 'NULL'},` + Array(ROW_WIDTH).fill('?').join(',') + ')';
   return `INSERT INTO request_rows (source_id,host_id,${[...NUMERIC_COLUMNS, ...TEXT_COLUMNS].join(',')}) VALUES ` +
     Array(rows).fill(one).join(',');
 }
@@ -172,28 +172,21 @@ export class StoreWriter {
   }
 
   private writeRequests(st: { many: Database.Statement; one: Database.Statement }, r: EncodedRequests): void {
-    const { nums, texts, count } = r;
+    const text = Buffer.from(r.text.buffer, r.text.byteOffset, r.text.byteLength);
+    const cursor = { at: 0 };
     let row = 0;
-    if (count >= ROWS_PER_INSERT) {
-      const params: unknown[] = new Array((NUMERIC_WIDTH + TEXT_WIDTH) * ROWS_PER_INSERT);
-      for (; row + ROWS_PER_INSERT <= count; row += ROWS_PER_INSERT) {
+    if (r.count >= ROWS_PER_INSERT) {
+      const params: unknown[] = new Array(ROW_WIDTH * ROWS_PER_INSERT);
+      for (; row + ROWS_PER_INSERT <= r.count; row += ROWS_PER_INSERT) {
         let p = 0;
-        for (let k = row; k < row + ROWS_PER_INSERT; k++) p = copyRow(params, p, nums, texts, k);
+        for (let k = row; k < row + ROWS_PER_INSERT; k++) p = decodeRow(r, text, k, cursor, params, p);
         st.many.run(params);
       }
     }
-    const one: unknown[] = new Array(NUMERIC_WIDTH + TEXT_WIDTH);
-    for (; row < count; row++) {
-      copyRow(one, 0, nums, texts, row);
+    const one: unknown[] = new Array(ROW_WIDTH);
+    for (; row < r.count; row++) {
+      decodeRow(r, text, row, cursor, one, 0);
       st.one.run(one);
     }
   }
-}
-
-/** Row `k` of an encoded batch into `target` from `at`; returns the next free index. */
-function copyRow(target: unknown[], at: number, nums: Float64Array, texts: Array<string | null>, k: number): number {
-  // NaN stays NaN: SQLite stores a bound NaN as NULL
-  for (let c = 0, from = k * NUMERIC_WIDTH; c < NUMERIC_WIDTH; c++) target[at++] = nums[from + c];
-  for (let c = 0, from = k * TEXT_WIDTH; c < TEXT_WIDTH; c++) target[at++] = texts[from + c];
-  return at;
 }
