@@ -41,25 +41,33 @@ const NO_VALUE = '\u0000';
 
 /**
  * Text -> id for the dictionary columns. Ids come from a block the writer reserved for this
- * ingest (string_ids), so concurrent ingests never hand out the same id. The map is bounded: when
- * a log has more distinct values than `capacity` (clients of a big DDoS, say), it starts over,
- * and a value met again gets a second id. Duplicates cost a few bytes; `requests` joins every
- * id back to its text, so queries see no difference.
+ * ingest (string_ids), so concurrent ingests never hand out the same id. The map is bounded, by
+ * entries and by characters, since the parse worker runs with a capped heap: when a log has more
+ * distinct values (clients of a big DDoS, long referers), it starts over, and a value met again
+ * gets a second id. Duplicates cost a few bytes; `requests` joins every id back to its text, so
+ * queries see no difference.
  */
 export class StringDictionary {
   private ids = new Map<string, number>();
+  private chars = 0;
   private pending: Array<number | string> = [];
 
-  constructor(private next: number, private readonly capacity = 200_000) {}
+  constructor(private next: number, private readonly capacity = 200_000, private readonly capacityChars = 4_000_000) {}
 
   idOf(text: string | null): number {
     if (text === null) return NaN;
     const known = this.ids.get(text);
     if (known !== undefined) return known;
-    if (this.ids.size >= this.capacity) this.ids.clear();
+    if (this.ids.size >= this.capacity || this.chars >= this.capacityChars) {
+      this.ids.clear();
+      this.chars = 0;
+    }
     const id = this.next++;
-    this.ids.set(text, id);
-    this.pending.push(id, text);
+    // A value sliced from a log line keeps the whole line alive: keep a copy of its own.
+    const own = detached(text);
+    this.ids.set(own, id);
+    this.chars += own.length;
+    this.pending.push(id, own);
     return id;
   }
 
@@ -69,6 +77,14 @@ export class StringDictionary {
     this.pending = [];
     return out;
   }
+}
+
+/**
+ * A copy of `s` that does not share memory with the string it was sliced from. (V8 flattens
+ * the concatenation into a new string before slicing it: the slice keeps only that alive.)
+ */
+function detached(s: string): string {
+  return (' ' + s).slice(1);
 }
 
 const num = (v: number | null): number => (v === null ? NaN : v);
