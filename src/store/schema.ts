@@ -34,20 +34,24 @@ const shown = (column: string, derived: string) =>
 
 const stringId = (v: string) => `(SELECT min(id) FROM strings WHERE text = ${v})`;
 
+// Each dictionary column reads its text with a scalar subquery, which SQLite evaluates only
+// when a query uses that column (a LEFT JOIN per column was looked up for every row, used or
+// not). route is the exception: a JOIN lets `WHERE route = ?` go through strings_text to the
+// route index.
+const text = (c: string) => `(SELECT text FROM strings WHERE id = r.${c}_id)`;
 const REQUESTS_VIEW = `
   CREATE VIEW requests AS SELECT
-    r.id AS id, r.source_id AS source_id, host.text AS host, r.ts AS ts, r.start_ts AS start_ts, r.end_ts AS end_ts,
-    client.text AS client, method.text AS method, r.url AS url,
+    r.id AS id, r.source_id AS source_id, ${text('host')} AS host, r.ts AS ts, r.start_ts AS start_ts, r.end_ts AS end_ts,
+    ${text('client')} AS client, ${text('method')} AS method, r.url AS url,
     ${shown('r.path', pathOf('r.url'))} AS path,
     ${shown('r.query', queryOf('r.url'))} AS query,
-    route.text AS route, protocol.text AS protocol, r.status AS status, r.bytes AS bytes,
+    route.text AS route, ${text('protocol')} AS protocol, r.status AS status, r.bytes AS bytes,
     r.request_length AS request_length, r.duration_ms AS duration_ms, r.upstream_ms AS upstream_ms,
     r.upstream_connect_ms AS upstream_connect_ms, r.upstream_header_ms AS upstream_header_ms,
-    r.upstream_attempts AS upstream_attempts, upstream_addr.text AS upstream_addr, r.upstream_status AS upstream_status,
-    r.upstream_raw AS upstream_raw, vhost.text AS vhost, referer.text AS referer, user_agent.text AS user_agent,
+    r.upstream_attempts AS upstream_attempts, ${text('upstream_addr')} AS upstream_addr, r.upstream_status AS upstream_status,
+    r.upstream_raw AS upstream_raw, ${text('vhost')} AS vhost, ${text('referer')} AS referer, ${text('user_agent')} AS user_agent,
     r.extra AS extra
-  FROM request_rows r
-${DICTIONARY_COLUMNS.map((c) => `  LEFT JOIN strings ${c} ON ${c}.id = r.${c}_id`).join('\n')};
+  FROM request_rows r LEFT JOIN strings route ON route.id = r.route_id;
   -- Inserting into the view (scripts, tests, a user's own import) stores the strings as the
   -- ingest does. New strings take ids above every block an ingest reserved (string_ids.next).
   CREATE TRIGGER requests_insert INSTEAD OF INSERT ON requests BEGIN
