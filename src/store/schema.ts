@@ -34,6 +34,13 @@ const shown = (column: string, derived: string) =>
 
 const stringId = (v: string) => `(SELECT min(id) FROM strings WHERE text = ${v})`;
 
+/**
+ * The lowest strings id no one has and no ingest reserved: above every existing id and every
+ * block handed out (string_ids.next). New strings outside an ingest take it; an ingest reserves
+ * its block from it (src/store/writer.ts).
+ */
+export const FREE_STRING_ID_SQL = 'max(coalesce((SELECT max(id) FROM strings), 0), (SELECT next - 1 FROM string_ids)) + 1';
+
 // Each dictionary column reads its text with a scalar subquery, which SQLite evaluates only
 // when a query uses that column (a LEFT JOIN per column was looked up for every row, used or
 // not). route is the exception: a JOIN lets `WHERE route = ?` go through strings_text to the
@@ -57,7 +64,7 @@ const REQUESTS_VIEW = `
   CREATE TRIGGER requests_insert INSTEAD OF INSERT ON requests BEGIN
 ${DICTIONARY_COLUMNS.map((c) => `
     INSERT INTO strings (id, text)
-      SELECT max(coalesce((SELECT max(id) FROM strings), 0), (SELECT next - 1 FROM string_ids)) + 1, NEW.${c}
+      SELECT ${FREE_STRING_ID_SQL}, NEW.${c}
       WHERE NEW.${c} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM strings WHERE text = NEW.${c});`).join('')}
     INSERT INTO request_rows (id, source_id, host_id, ts, start_ts, end_ts, client_id, method_id, url, path, query,
       route_id, protocol_id, status, bytes, request_length, duration_ms, upstream_ms, upstream_connect_ms,

@@ -2,7 +2,7 @@
 // a killed ingest loses at most the batch in flight and the next run starts exactly after the
 // last committed one.
 import type { DB } from './db.js';
-import { EVENT_COLUMNS, TRACE_COLUMNS } from './schema.js';
+import { EVENT_COLUMNS, TRACE_COLUMNS, FREE_STRING_ID_SQL } from './schema.js';
 import type { Batch } from '../ingest/batches.js';
 import { NUMERIC_COLUMNS, TEXT_COLUMNS, ROW_WIDTH, decodeRow, type EncodedRequests } from '../ingest/request-encoding.js';
 import type Database from 'better-sqlite3';
@@ -87,8 +87,7 @@ export class StoreWriter {
    */
   reserveStringIds(): number {
     return this.db.transaction(() => {
-      const { start } = this.db.prepare(`SELECT max(next, coalesce((SELECT max(id) FROM strings), 0) + 1) AS start
-        FROM string_ids`).get() as { start: number };
+      const { start } = this.db.prepare(`SELECT ${FREE_STRING_ID_SQL} AS start`).get() as { start: number };
       this.db.prepare('UPDATE string_ids SET next = ?').run(start + STRING_ID_BLOCK);
       return start;
     }).immediate();
@@ -100,8 +99,7 @@ export class StoreWriter {
     let id = this.hostIds.get(host);
     if (id === undefined) {
       const found = this.db.prepare('SELECT min(id) AS id FROM strings WHERE text = ?').get(host) as { id: number | null };
-      id = found.id ?? Number(this.db.prepare(`INSERT INTO strings (id, text) SELECT max(coalesce((SELECT max(id) FROM strings), 0),
-        (SELECT next - 1 FROM string_ids)) + 1, ?`).run(host).lastInsertRowid);
+      id = found.id ?? Number(this.db.prepare(`INSERT INTO strings (id, text) SELECT ${FREE_STRING_ID_SQL}, ?`).run(host).lastInsertRowid);
       this.hostIds.set(host, id);
     }
     return id;
