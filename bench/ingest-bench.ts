@@ -3,6 +3,7 @@
 // and peak RSS (medians). When GoAccess is installed it parses the same file in the same run.
 // `--reports` also times every canned report on the resulting database; `npm run bench --
 // --errors` measures error-log ingest (the real nginx error logs of the incidents, repeated).
+import { arg, median } from './args.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -11,17 +12,6 @@ import { generateLog, BENCH_LOG_FORMAT } from './generate-log.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(root, 'dist', 'src', 'cli', 'main.js');
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(name);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 interface RunResult { seconds: number; maxRssMb: number }
 

@@ -4,6 +4,7 @@
 // routes, 4 upstreams, 2000 clients, an incident in the middle, error-log events and slowlog
 // traces), after timing buildRollups() the way ingest runs it. Rows are written straight into
 // SQLite so the benchmark measures the reports, not the parsers (bench/ingest-bench.ts does that).
+import { arg, median } from './args.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,10 +12,6 @@ import { openWritable, createIndexes, openReadOnly, type DB } from '../src/store
 import { buildRollups } from '../src/store/rollups.js';
 import { listReports, runReport } from '../src/report/runner.js';
 
-function arg(name: string, dflt: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : dflt;
-}
 
 function rng(seed: number) {
   return () => {
@@ -63,10 +60,9 @@ function time<T>(f: () => T): { ms: number; value: T } {
   return { ms: performance.now() - t, value };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-for (const n of arg('rows', '1000000').split(',').map(Number)) {
-  const dir = arg('keep', '') || mkdtempSync(join(tmpdir(), 'overload-report-bench-'));
+for (const n of arg('--rows', '1000000').split(',').map(Number)) {
+  const dir = arg('--keep', '') || mkdtempSync(join(tmpdir(), 'overload-report-bench-'));
   const path = join(dir, `bench-${n}.db`);
   rmSync(path, { force: true });
   const db = openWritable(path);
@@ -76,7 +72,7 @@ for (const n of arg('rows', '1000000').split(',').map(Number)) {
   db.close();
   console.log(`\n${n.toLocaleString('en-US')} requests: generated in ${(gen.ms / 1000).toFixed(1)} s, indexes ${(idx.ms / 1000).toFixed(1)} s, buildRollups ${(roll.ms / 1000).toFixed(1)} s`);
   const ro = openReadOnly(path);
-  const runs = Number(arg('runs', '3'));
+  const runs = Number(arg('--runs', '3'));
   for (const def of listReports()) {
     const input = def.name === 'incident' ? { from: String(T0 + SPAN / 2), to: String(T0 + SPAN / 2 + 600_000) } : {};
     const times: number[] = [];
@@ -89,5 +85,5 @@ for (const n of arg('rows', '1000000').split(',').map(Number)) {
     console.log(`  ${def.name.padEnd(18)} ${(median(times) / 1000).toFixed(3)} s  (median of ${runs}, ${rows} rows)`);
   }
   ro.close();
-  if (!arg('keep', '')) rmSync(dir, { recursive: true, force: true });
+  if (!arg('--keep', '')) rmSync(dir, { recursive: true, force: true });
 }

@@ -4,6 +4,7 @@
 // thread does). Each stage runs over the whole benchmark log, the others excluded, so the
 // figures are CPU cost per line (process CPU time, which other work on the machine barely
 // moves, unlike wall time) and add up to what two threads have to share. Medians of R runs.
+import { arg, median } from './args.js';
 import { createReadStream, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -20,10 +21,6 @@ import { existsSync, mkdirSync } from 'node:fs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(name);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
 /**
  * CPU milliseconds (user + system) of this process: unlike wall time it does not grow when other
  * work shares the machine's cores, which is what makes stage figures comparable between runs.
@@ -33,7 +30,6 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 type Stage = 'split' | 'parse' | 'encode' | 'routes';
 
