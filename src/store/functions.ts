@@ -21,23 +21,30 @@ interface PercentileState {
 }
 
 export function registerFunctions(db: Database.Database): void {
-  const aggregate = (name: string, fixedP: number | null) =>
-    db.aggregate(name, {
-      start: () => ({ values: [], p: fixedP ?? NaN }) as PercentileState,
-      step: (state: PercentileState, value: unknown, p?: unknown) => {
-        if (fixedP === null && Number.isNaN(state.p) && p != null) state.p = Number(p);
-        if (value !== null && value !== undefined) state.values.push(Number(value));
-      },
-      result: (state: PercentileState) => {
-        const sorted = Float64Array.from(state.values).sort();
-        return percentileOf(sorted, state.p);
-      },
-    });
+  const common = {
+    result: (state: PercentileState) => percentileOf(Float64Array.from(state.values).sort(), state.p),
+  };
+  // better-sqlite3 takes an aggregate's SQL arity from step's parameter count: p95(x) needs a
+  // step of (state, x), percentile(x, p) one of (state, x, p)
+  const fixed = (name: string, p: number) => db.aggregate(name, {
+    ...common,
+    start: () => ({ values: [], p }) as PercentileState,
+    step: (state: PercentileState, value: unknown) => {
+      if (value !== null && value !== undefined) state.values.push(Number(value));
+    },
+  });
+  db.aggregate('percentile', {
+    ...common,
+    start: () => ({ values: [], p: NaN }) as PercentileState,
+    step: (state: PercentileState, value: unknown, p?: unknown) => {
+      if (Number.isNaN(state.p) && p != null) state.p = Number(p);
+      if (value !== null && value !== undefined) state.values.push(Number(value));
+    },
+  });
   // percentile(x, 95); p50(x), p95(x), p99(x) as shorthands
-  aggregate('percentile', null);
-  aggregate('p50', 50);
-  aggregate('p95', 95);
-  aggregate('p99', 99);
+  fixed('p50', 50);
+  fixed('p95', 95);
+  fixed('p99', 99);
   db.function('iso', { deterministic: true }, (ms: unknown) =>
     ms == null ? null : new Date(Number(ms)).toISOString());
 }

@@ -199,4 +199,15 @@ describe('ingest', () => {
     expect(count(db)).toBe(1);
     expect(cli(['query', '--db', join(dir, 'none.db'), 'SELECT 1']).status).toBe(2);
   });
+
+  it('the query command has the percentile functions the README shows', () => {
+    const dir = tempDir();
+    const db = join(dir, 'a.db');
+    cli(['ingest', '--db', db, '--log-format', '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time'],
+      { input: [0.001, 0.002, 0.003, 0.004, 0.005].map((s) => COMBINED + ' ' + s).join('\n') + '\n' });
+    const r = cli(['query', '--db', db, '--format', 'json',
+      'SELECT p50(duration_ms) p50, p95(duration_ms) p95, p99(duration_ms) p99, percentile(duration_ms, 25) p25 FROM requests']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([{ p50: 3, p95: 4.8, p99: 4.96, p25: 2 }]);
+  });
 });
