@@ -59,6 +59,11 @@ export const nginxCombinedKv: FormatDefinition = {
       line: '127.0.0.1 - - [22/Nov/2026:09:49:51 +0000] "GET / HTTP/1.1" 200 5 "-" "curl/7.88.1"' },
     { note: 'truncated inside a quoted value', reject: 'no-match',
       line: '127.0.0.1 - - [22/Nov/2026:09:51:44 +0000] "GET /fast.php HTTP/1.1" 200 1959 2129 "-" "curl/7.88.1" rt=0.017 uct="0.0' },
+    {
+      note: 'cut after uct= (no urt, ua or us): the attempts are counted from uct',
+      line: '127.0.0.1 - - [22/Nov/2026:09:49:51 +0000] "GET /small.php HTTP/1.1" 200 312 517 "-" "curl/7.88.1" rt=0.064 uct="0.000" u',
+      expect: { upstream_attempts: 1, upstream_raw: 'uct=0.000', upstream_connect_ms: 0, extra: { remote_user: null, bytes_sent: 517, field_6: 'u' } },
+    },
     { note: 'rt is not a number', reject: 'bad-field',
       line: '127.0.0.1 - - [22/Nov/2026:09:51:44 +0000] "GET /fast.php HTTP/1.1" 200 1959 "-" "curl/7.88.1" rt=fast' },
   ],

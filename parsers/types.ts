@@ -130,7 +130,9 @@ export type RejectReason =
   | 'line-too-long'
   | 'bad-json'
   | 'bad-field'
-  | 'orphan-line';
+  | 'orphan-line'
+  /** the parser failed on the line (a bug, not the line's fault): the line is kept, the ingest goes on */
+  | 'parser-error';
 
 /** What a parser makes of one line. */
 export type ParseOutcome =

@@ -149,14 +149,17 @@ export function planCode(fields: FieldSpec[], opts: PlanOptions, src: ValueSourc
       body.push(`const l${i} = ${src.str(i)};`);
       if (LIST[f.role]) {
         body.push(`x = SUM(l${i}, ${UNIT_SCALE[f.unit ?? 's']}); if (x === undefined) bad = bad || ${q(f.name)}; else rec.${LIST[f.role]![1]} = x;`);
-      } else if (f.role === 'upstream_addr') body.push(`rec.upstream_addr = T(LAST(l${i}));`);
-      else numberInto('rec.upstream_status', `N(LAST(l${i}))`, f.name);
+      } else if (f.role === 'upstream_addr') {
+        // (a list that needs no unescaping skips text()'s search for a backslash)
+        body.push(`x = LAST(l${i}); rec.upstream_addr = ${src.clean(i)} ? (x === '-' || x === '' ? null : x) : T(x);`);
+      } else numberInto('rec.upstream_status', `N(LAST(l${i}))`, f.name);
     }
   });
   if (Object.keys(lists).length) {
+    // attempts = members of the first list the line has: a line cut after uct= or uht= still counts
     const arg = (k: string): string => lists[k] ?? 'undefined';
     body.push(`x = UPRAW(${['urt', 'uct', 'uht', 'ua', 'us'].map(arg).join(', ')});`,
-      `if (x !== null) { rec.upstream_raw = x; rec.upstream_attempts = COUNT(${lists.ua ?? lists.urt ?? lists.us}); }`);
+      `if (x !== null) { rec.upstream_raw = x; rec.upstream_attempts = COUNT(${lists.ua ?? lists.urt ?? lists.us ?? lists.uct ?? lists.uht}); }`);
   }
   const extraInit = extraKeys.size ? `{ ${[...extraKeys].map((k) => `${q(k)}: null`).join(', ')} }` : 'null';
   return {

@@ -1,7 +1,7 @@
 // Lines -> parsed record batches. Pure transformation (no I/O, no database): the ingest command
 // runs it in-process, and it can equally run in a worker thread.
 import type { LineParser, ParseOutcome, RejectReason, EventRecord, SlowTraceRecord } from '../../parsers/types.js';
-import type { Line } from './line-splitter.js';
+import type { Line, LineList } from './line-splitter.js';
 import { splitUrl } from '../util/route.js';
 import { RequestEncoder, type EncodedRequests, type StringDictionary } from './request-encoding.js';
 
@@ -129,12 +129,25 @@ export class BatchBuilder {
     }
   }
 
+  /**
+   * Parsers must not throw; one that does on some line (a bug) costs that line, kept as a reject
+   * with the error, not the whole ingest.
+   */
+  private parse(text: string, lineNo: number): ParseOutcome {
+    try {
+      return this.parser.parse(text, lineNo);
+    } catch (e) {
+      return { type: 'reject', reason: 'parser-error', detail: (e as Error).message };
+    }
+  }
+
   /** Returns a finished batch when one is due (never while a multi-line entry is open). */
-  push(lines: Line[]): Batch | null {
+  push(lines: LineList): Batch | null {
     const b = this.batch;
-    for (const line of lines) {
+    for (let i = 0, n = lines.length; i < n; i++) {
+      const line = lines.at(i)!;
       if (line.unterminated && !line.tooLong) {
-        const outcome = this.parser.parse(line.text, line.lineNo);
+        const outcome = this.parse(line.text, line.lineNo);
         if (outcome.type === 'reject') {
           b.heldBack = { lineNo: line.lineNo, text: line.text.slice(0, REJECT_KEEP_CHARS) };
           continue;
@@ -154,7 +167,7 @@ export class BatchBuilder {
       } else {
         // A completed multi-line record is emitted on the line after it: its line_no is the
         // parser's business (traces carry their own), the outcome belongs to this line.
-        this.take(this.parser.parse(line.text, line.lineNo), line, line.lineNo);
+        this.take(this.parse(line.text, line.lineNo), line, line.lineNo);
       }
       b.endOffset = line.endOffset;
       b.lastLineNo = line.lineNo;

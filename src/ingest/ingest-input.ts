@@ -8,6 +8,7 @@ import type { Batch } from './batches.js';
 import { parseInWorker } from './parse-in-worker.js';
 import type { RouteRule } from '../util/route.js';
 import type { StoreWriter, SourceRow } from '../store/writer.js';
+import type { RollupStream } from '../store/rollup-stream.js';
 
 export interface IngestSettings {
   /** `--format`, or the format chosen for `--log-format` / `--nginx-conf` */
@@ -30,6 +31,8 @@ export interface IngestSettings {
   liveFlushMs?: number;
   /** called after each committed batch (the TUI refreshes on it) */
   onCommit?: () => void;
+  /** rollups built from the batches as they are written (store/rollup-stream.ts) */
+  rollups?: RollupStream | null;
 }
 
 export interface Progress {
@@ -53,7 +56,7 @@ export type IngestOutcome =
  * batches, or waiting for the parse worker to deliver them. Which one dominates says which
  * thread bounds the ingest.
  */
-export const threadTimes = { writeMs: 0, waitMs: 0 };
+export const threadTimes = { writeMs: 0, waitMs: 0, rollupWaitMs: 0 };
 
 async function* skipBytes(chunks: AsyncIterable<Buffer>, n: number): AsyncGenerator<Buffer> {
   let left = n;
@@ -76,6 +79,7 @@ export async function ingestInput(label: string, writer: StoreWriter, settings: 
   let previous = findPrevious(writer, input, settings.host);
   if (previous && settings.force) {
     writer.deleteSource(previous.id);
+    settings.rollups?.invalidate('a source was re-ingested (--force)');
     previous = undefined;
   }
 
@@ -119,8 +123,10 @@ export async function ingestInput(label: string, writer: StoreWriter, settings: 
   let unterminated = false;
   const held: { line: { lineNo: number; text: string } | null } = { line: null };
   let bytes = resumeFrom;
+  const rollups = settings.rollups ?? null;
+  rollups?.beginSource(sourceId, settings.host);
   const account = (b: Batch) => {
-    writer.writeBatch(sourceId, settings.host, b);
+    writer.writeBatch(sourceId, settings.host, b, rollups ? (firstId) => rollups.feed(sourceId, b.requests, firstId) : undefined);
     settings.onCommit?.();
     lines += b.lines; parsed += b.parsed; rejected += b.rejected; invalidUtf8 += b.invalidUtf8;
     unterminated ||= b.unterminated;
@@ -145,12 +151,17 @@ export async function ingestInput(label: string, writer: StoreWriter, settings: 
     const t0 = performance.now();
     threadTimes.waitMs += t0 - idleSince;
     account(batch);
+    const t1 = performance.now();
+    threadTimes.writeMs += t1 - t0;
+    // (the rollup pass runs beside the writer; a few batches behind at most)
+    if (rollups) await rollups.keepUp();
     idleSince = performance.now();
-    threadTimes.writeMs += idleSince - t0;
+    threadTimes.rollupWaitMs += idleSince - t1;
     settings.onProgress?.({ label, bytes, lines, diskBytes: input.diskBytesRead(), sizeOnDisk: input.sizeOnDisk });
     if (settings.stopRequested()) { stopped = true; break; }
   }
 
+  rollups?.endSource(sourceId);
   const fault = input.fault();
   const notes: string[] = [];
   if (fault) notes.push(fault + '; kept what was read before it');

@@ -4,16 +4,17 @@ import type { Batch } from './batches.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
 /** Bytes sent to the worker and not yet taken off its queue: bounds memory when parsing lags. */
-const MAX_BYTES_IN_FLIGHT = 8 << 20;
+const MAX_BYTES_IN_FLIGHT = 2 << 20;
+
+// A roomy young generation: parsing allocates many short-lived strings, and the default
+// semi-space makes the worker spend more time in scavenges than in parsing. A capped old
+// generation: what the worker keeps (the bounded string dictionary, batches in flight) is
+// small, and without a cap V8 let the heap grow to ~100 MB before collecting it.
+// (bench/worker-bench.ts measures the worker's stages under these same limits)
+export const WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 64 };
 
 export async function* parseInWorker(chunks: AsyncIterable<Buffer>, init: WorkerInit): AsyncGenerator<Batch> {
-  // A roomy young generation: parsing allocates many short-lived strings, and the default
-  // semi-space makes the worker spend more time in scavenges than in parsing. A capped old
-  // generation: what the worker keeps (the bounded string dictionary, batches in flight) is
-  // small, and without a cap V8 let the heap grow to ~100 MB before collecting it.
-  const worker = new Worker(new URL('./parse-worker.js', import.meta.url), {
-    workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 64 },
-  });
+  const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: init, resourceLimits: WORKER_RESOURCE_LIMITS });
   const batches: Array<{ batch: Batch; final: boolean }> = [];
   let failure: Error | null = null;
   let inFlight = 0;

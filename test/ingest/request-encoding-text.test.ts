@@ -1,0 +1,64 @@
+// RequestEncoder writes a row's texts with one Buffer.write and falls back to one write per
+// value when the row is not all ASCII: the bytes and lengths must be each value's own UTF-8,
+// as when every value was written on its own (a surrogate pair split between two values must
+// stay two replaced halves, not become one character).
+import { describe, expect, it } from 'vitest';
+import type { RequestRecord } from '../../parsers/types.js';
+import { NUMERIC_WIDTH, ROW_WIDTH, RequestEncoder, StringDictionary, TEXT_WIDTH } from '../../src/ingest/request-encoding.js';
+
+function record(url: string | null, path: string | null, query: string | null, upstreamRaw: string | null, extra: Record<string, string | number | null> | null): RequestRecord {
+  return {
+    ts: 1, start_ts: null, end_ts: null, client: null, method: null, url, path, query, protocol: null, status: null, bytes: null,
+    request_length: null, duration_ms: null, upstream_ms: null, upstream_connect_ms: null, upstream_header_ms: null,
+    upstream_attempts: null, upstream_addr: null, upstream_status: null, upstream_raw: upstreamRaw, vhost: null, referer: null,
+    user_agent: null, extra,
+  };
+}
+
+/** The texts a row stores (path/query only where the url does not say them), as the encoder decides. */
+function storedTexts(r: RequestRecord): Array<string | null> {
+  const url = r.url;
+  let path = r.path, query = r.query;
+  if (url === null || url.includes('\u0000')) {
+    path = path === null && url !== null ? '\u0000' : path;
+    query = query === null && url !== null ? '\u0000' : query;
+  } else {
+    const q = url.indexOf('?');
+    const pathEnd = q < 0 ? url.length : q;
+    path = path !== null && path.length === pathEnd && url.startsWith(path) ? null : (path ?? '\u0000');
+    const asInUrl = q < 0 ? query === null : query !== null && query.length === url.length - q - 1 && url.endsWith(query);
+    query = asInUrl ? null : (query ?? '\u0000');
+  }
+  return [url, path, query, r.upstream_raw, r.extra ? JSON.stringify(r.extra) : null];
+}
+
+describe('RequestEncoder text', () => {
+  const values = ['/a?b=1', '/caf\u00e9', '\uD83D', '\uDE00', '\uD83D\uDE00', '\u0000', 'x\u0000y', '\r\n', '日本', '\u00ff', '', 'urt=0.1 ua=10.0.0.1:80',
+    'a'.repeat(5000), '\u00e9'.repeat(3000), 'z\uD800', '\uDC00z'];
+  it('stores each value as its own UTF-8, ASCII rows and others, on one buffer that grows', () => {
+    const rows: RequestRecord[] = [];
+    for (const a of values) for (const b of values) {
+      rows.push(record(a, null, null, b, { k: b, n: 1 }));
+      rows.push(record(a === '' ? null : a, b === '' ? null : b, a, b, null));
+      rows.push(record(null, a, b, null, { [a]: 1.5, z: null }));
+    }
+    const enc = new RequestEncoder(new StringDictionary(1), 16);
+    for (const r of rows) enc.add(r, null);
+    const out = enc.take();
+    expect(out.count).toBe(rows.length);
+    const want: Buffer[] = [];
+    rows.forEach((r, k) => {
+      storedTexts(r).forEach((v, c) => {
+        const len = out.nums[k * ROW_WIDTH + NUMERIC_WIDTH + c];
+        if (v === null) expect(len).toBeNaN();
+        else {
+          const bytes = Buffer.from(v, 'utf8');
+          expect(len).toBe(bytes.length);
+          want.push(bytes);
+        }
+      });
+    });
+    expect(TEXT_WIDTH).toBe(5);
+    expect(Buffer.from(out.text).equals(Buffer.concat(want))).toBe(true);
+  });
+});
