@@ -1,0 +1,324 @@
+/*
+** overload's SQLite loadable extension: the access-log writer's rows bound in C.
+**
+**   overload_insert_rows(sql, nums, text, numeric_width, text_width [, sql_one])
+**
+** runs the INSERT `sql` on the calling connection for every row of one encoded batch
+** (src/ingest/request-encoding.ts) and returns the number of rows inserted:
+**
+**   nums  BLOB of native-endian doubles, numeric_width + text_width per row: the row's numbers,
+**         then the UTF-8 byte length of each of its texts (NaN = NULL, for both)
+**   text  BLOB, the rows' texts back to back
+**
+** `sql` has numeric_width + text_width parameters per row and may insert several rows per step
+** (a multi-row VALUES); the rows left over at the end of a batch then go through `sql_one`,
+** the same INSERT for one row (NULL or absent when the batch needs none).
+**
+** Why: better-sqlite3 binds each value through V8's API, which cost more than SQLite's own
+** insert work. Binding from the two blobs here gives SQLite exactly the same values, so the
+** stored rows are byte for byte those of the JS path (src/store/writer.ts), which stays the
+** reference:
+**   - a number is bound with sqlite3_bind_double, as better-sqlite3 binds every JS number
+**     (the column's affinity then stores an integral value as INTEGER; a NaN becomes NULL);
+**   - a text is bound with its explicit byte length, so embedded NUL bytes are kept. The JS
+**     path decodes the bytes into a JS string and better-sqlite3 encodes it again, which
+**     replaces each invalid UTF-8 sequence by U+FFFD; utf8_repair() does the same here.
+** Malformed blobs are SQL errors, found before any row is inserted.
+*/
+#include <sqlite3ext.h>
+SQLITE_EXTENSION_INIT1
+#include <stdint.h>
+#include <string.h>
+
+#define CACHE_SLOTS 8
+
+/*
+** Prepared INSERTs, per connection, kept across calls: preparing the 64-row INSERT for every
+** batch cost about 5% more per row (as much as inserting ~100 rows). Auxdata on the SQL argument
+** would not do: SQLite drops a statement's auxdata each time the statement halts, i.e. after
+** every call.
+*/
+typedef struct Cache {
+  struct { char *sql; sqlite3_stmt *stmt; } slot[CACHE_SLOTS];
+  int next; /* the slot to reuse when all are taken */
+  int busy; /* a call is running: its INSERT may not call the function again with the same statements */
+} Cache;
+
+static void cache_clear(Cache *c) {
+  for (int i = 0; i < CACHE_SLOTS; i++) {
+    sqlite3_finalize(c->slot[i].stmt);
+    sqlite3_free(c->slot[i].sql);
+    c->slot[i].stmt = 0;
+    c->slot[i].sql = 0;
+  }
+}
+
+static void cache_free(void *p) {
+  cache_clear((Cache *)p);
+  sqlite3_free(p);
+}
+
+/*
+** sqlite3_close() refuses to close a connection that has unfinalized statements (better-sqlite3
+** finalizes its own, not ours), and destructors of function or client data run only after
+** that check. The SQLITE_TRACE_CLOSE callback runs before it: finalize the cache there.
+** (better-sqlite3 has no trace API, so nothing else competes for the connection's trace slot.)
+*/
+static int on_trace(unsigned type, void *cache, void *p, void *x) {
+  (void)p; (void)x;
+  if (type == SQLITE_TRACE_CLOSE) cache_clear((Cache *)cache);
+  return 0;
+}
+
+/*
+** The prepared statement for sql, from the cache or newly prepared into it, in place of the
+** oldest one other than `keep` (in use by the same call).
+*/
+static int cached_stmt(Cache *c, sqlite3 *db, const char *sql, sqlite3_stmt *keep, sqlite3_stmt **out) {
+  if (sql == 0) return SQLITE_NOMEM;
+  for (int i = 0; i < CACHE_SLOTS; i++) {
+    if (c->slot[i].sql && strcmp(c->slot[i].sql, sql) == 0) {
+      *out = c->slot[i].stmt;
+      return SQLITE_OK;
+    }
+  }
+  const char *tail = 0;
+  sqlite3_stmt *stmt = 0;
+  int rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, &tail);
+  if (rc != SQLITE_OK) return rc;
+  if (stmt == 0) return SQLITE_MISUSE; /* no statement at all: blank SQL */
+  char *copy = sqlite3_mprintf("%s", sql);
+  if (copy == 0) {
+    sqlite3_finalize(stmt);
+    return SQLITE_NOMEM;
+  }
+  int i = c->next;
+  if (c->slot[i].stmt != 0 && c->slot[i].stmt == keep) i = (i + 1) % CACHE_SLOTS;
+  c->next = (i + 1) % CACHE_SLOTS;
+  sqlite3_finalize(c->slot[i].stmt);
+  sqlite3_free(c->slot[i].sql);
+  c->slot[i].sql = copy;
+  c->slot[i].stmt = stmt;
+  *out = stmt;
+  return SQLITE_OK;
+}
+
+/*
+** Length of the valid UTF-8 prefix of s[0..n): n when all of it is valid. Valid means what the
+** WHATWG decoder (V8's, hence Buffer.toString) accepts: no overlong forms, no surrogates,
+** nothing above U+10FFFF.
+*/
+static size_t utf8_valid_prefix(const unsigned char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    /* (most text is ASCII: eight bytes per test) */
+    if (i + 8 <= n) {
+      uint64_t w;
+      memcpy(&w, s + i, 8);
+      if ((w & 0x8080808080808080ull) == 0) { i += 8; continue; }
+    }
+    unsigned char b = s[i];
+    if (b < 0x80) { i++; continue; }
+    int need;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (b >= 0xC2 && b <= 0xDF) need = 1;
+    else if (b >= 0xE0 && b <= 0xEF) { need = 2; if (b == 0xE0) lo = 0xA0; if (b == 0xED) hi = 0x9F; }
+    else if (b >= 0xF0 && b <= 0xF4) { need = 3; if (b == 0xF0) lo = 0x90; if (b == 0xF4) hi = 0x8F; }
+    else return i;
+    for (int k = 1; k <= need; k++, lo = 0x80, hi = 0xBF) {
+      if (i + k >= n || s[i + k] < lo || s[i + k] > hi) return i;
+    }
+    i += need + 1;
+  }
+  return n;
+}
+
+/*
+** s[0..n) with each maximal invalid subsequence replaced by U+FFFD (EF BF BD), as the WHATWG
+** decoder does; out has room for 3n bytes. Returns the length written.
+*/
+static size_t utf8_repair(const unsigned char *s, size_t n, unsigned char *out) {
+  size_t o = 0;
+  while (n > 0) {
+    size_t ok = utf8_valid_prefix(s, n);
+    memcpy(out + o, s, ok);
+    o += ok;
+    s += ok;
+    n -= ok;
+    if (n == 0) break;
+    /* s[0] starts an invalid sequence: it spans the lead byte and the continuation bytes that
+    ** were acceptable in place (the byte that broke the sequence starts the next one). */
+    unsigned char b = s[0];
+    size_t len = 1;
+    int need = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (b >= 0xC2 && b <= 0xDF) need = 1;
+    else if (b >= 0xE0 && b <= 0xEF) { need = 2; if (b == 0xE0) lo = 0xA0; if (b == 0xED) hi = 0x9F; }
+    else if (b >= 0xF0 && b <= 0xF4) { need = 3; if (b == 0xF0) lo = 0x90; if (b == 0xF4) hi = 0x8F; }
+    while (need-- > 0 && len < n && s[len] >= lo && s[len] <= hi) { len++; lo = 0x80; hi = 0xBF; }
+    out[o++] = 0xEF; out[o++] = 0xBF; out[o++] = 0xBD;
+    s += len;
+    n -= len;
+  }
+  return o;
+}
+
+static double num_at(const unsigned char *nums, sqlite3_int64 i) {
+  double v;
+  memcpy(&v, nums + i * 8, 8); /* (a blob need not be 8-byte aligned) */
+  return v;
+}
+
+static void fail(sqlite3_context *ctx, int code, char *msg) {
+  if (msg == 0) {
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  sqlite3_result_error(ctx, msg, -1);
+  sqlite3_result_error_code(ctx, code);
+  sqlite3_free(msg);
+}
+
+#define FAIL(code, ...) do { fail(ctx, code, sqlite3_mprintf("overload_insert_rows: " __VA_ARGS__)); goto done; } while (0)
+
+static void insert_rows(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  Cache *cache = (Cache *)sqlite3_user_data(ctx);
+  sqlite3 *db = sqlite3_context_db_handle(ctx);
+  unsigned char *scratch = 0; /* repaired text, when a value is not valid UTF-8 */
+  sqlite3_int64 scratch_size = 0;
+  sqlite3_stmt *many = 0, *one = 0, *st = 0;
+  int rc, entered = 0;
+
+  if (argc != 5 && argc != 6) FAIL(SQLITE_ERROR, "expects 5 or 6 arguments, got %d", argc);
+  const int has_one = argc == 6 && sqlite3_value_type(argv[5]) != SQLITE_NULL; /* (NULL: not given) */
+  if (sqlite3_value_type(argv[0]) != SQLITE_TEXT || (has_one && sqlite3_value_type(argv[5]) != SQLITE_TEXT)) {
+    FAIL(SQLITE_MISMATCH, "the INSERT statements must be text");
+  }
+  if (sqlite3_value_type(argv[1]) != SQLITE_BLOB || sqlite3_value_type(argv[2]) != SQLITE_BLOB) {
+    FAIL(SQLITE_MISMATCH, "nums and text must be blobs");
+  }
+  /* (whole numbers; from JS a number bound as a parameter arrives as a REAL) */
+  const int type_nw = sqlite3_value_type(argv[3]), type_tw = sqlite3_value_type(argv[4]);
+  const double num_wd = sqlite3_value_double(argv[3]), text_wd = sqlite3_value_double(argv[4]);
+  if ((type_nw != SQLITE_INTEGER && type_nw != SQLITE_FLOAT) || (type_tw != SQLITE_INTEGER && type_tw != SQLITE_FLOAT)
+      || !(num_wd >= 0 && num_wd <= 32766 && text_wd >= 0 && text_wd <= 32766)
+      || num_wd != (double)(int)num_wd || text_wd != (double)(int)text_wd) {
+    FAIL(SQLITE_MISMATCH, "numeric_width and text_width must be whole numbers of columns");
+  }
+  const sqlite3_int64 num_w = (sqlite3_int64)num_wd, text_w = (sqlite3_int64)text_wd;
+  if (num_w + text_w == 0 || num_w + text_w > 32766) {
+    FAIL(SQLITE_RANGE, "bad row width: %lld numbers + %lld texts", num_w, text_w);
+  }
+  const sqlite3_int64 width = num_w + text_w;
+  const unsigned char *nums = (const unsigned char *)sqlite3_value_blob(argv[1]);
+  const sqlite3_int64 nums_size = sqlite3_value_bytes(argv[1]);
+  const unsigned char *text = (const unsigned char *)sqlite3_value_blob(argv[2]);
+  const sqlite3_int64 text_size = sqlite3_value_bytes(argv[2]);
+  if (nums_size % (8 * width) != 0) {
+    FAIL(SQLITE_RANGE, "nums holds %lld bytes, not a whole number of rows of %lld doubles", nums_size, width);
+  }
+  const sqlite3_int64 count = nums_size / (8 * width);
+
+  /* Check every text length first, so that a malformed batch inserts nothing. */
+  sqlite3_int64 at = 0;
+  for (sqlite3_int64 r = 0; r < count; r++) {
+    for (sqlite3_int64 c = num_w; c < width; c++) {
+      double len = num_at(nums, r * width + c);
+      if (len != len) continue; /* NULL */
+      if (!(len >= 0 && len <= (double)(text_size - at)) || len != (double)(sqlite3_int64)len) {
+        FAIL(SQLITE_RANGE, "row %lld, text %lld: length %g does not fit the %lld bytes left in text",
+             r, c - num_w, len, text_size - at);
+      }
+      at += (sqlite3_int64)len;
+    }
+  }
+  if (at != text_size) FAIL(SQLITE_RANGE, "the rows' text lengths add up to %lld bytes, text holds %lld", at, text_size);
+
+  if (cache->busy) FAIL(SQLITE_MISUSE, "cannot run from within its own INSERT");
+  cache->busy = entered = 1;
+  rc = cached_stmt(cache, db, (const char *)sqlite3_value_text(argv[0]), 0, &many);
+  if (rc != SQLITE_OK) FAIL(rc, "cannot prepare the INSERT: %s", rc == SQLITE_MISUSE ? "no statement" : sqlite3_errmsg(db));
+  const int params = sqlite3_bind_parameter_count(many);
+  if (params == 0 || params % width != 0) {
+    FAIL(SQLITE_RANGE, "the INSERT has %d parameters, not a multiple of the row width %lld", params, width);
+  }
+  const sqlite3_int64 per_step = params / width;
+  if (count % per_step != 0) {
+    if (!has_one) FAIL(SQLITE_MISUSE, "%lld rows are not a multiple of %lld rows per INSERT: give the one-row INSERT", count, per_step);
+    rc = cached_stmt(cache, db, (const char *)sqlite3_value_text(argv[5]), many, &one);
+    if (rc != SQLITE_OK) FAIL(rc, "cannot prepare the one-row INSERT: %s", rc == SQLITE_MISUSE ? "no statement" : sqlite3_errmsg(db));
+    if (sqlite3_bind_parameter_count(one) != width) {
+      FAIL(SQLITE_RANGE, "the one-row INSERT has %d parameters, not %lld", sqlite3_bind_parameter_count(one), width);
+    }
+  }
+
+  at = 0;
+  sqlite3_int64 row = 0;
+  while (row < count) {
+    const int rows = count - row >= per_step ? (int)per_step : 1;
+    st = rows == per_step ? many : one;
+    int p = 1;
+    for (int k = 0; k < rows; k++, row++) {
+      const sqlite3_int64 base = row * width;
+      /* (sqlite3_bind_double stores a NaN as NULL, as better-sqlite3's binding of NaN does) */
+      for (sqlite3_int64 c = 0; c < num_w; c++) sqlite3_bind_double(st, p++, num_at(nums, base + c));
+      for (sqlite3_int64 c = num_w; c < width; c++) {
+        double len_d = num_at(nums, base + c);
+        if (len_d != len_d) {
+          sqlite3_bind_null(st, p++);
+          continue;
+        }
+        const sqlite3_int64 len = (sqlite3_int64)len_d;
+        const unsigned char *s = text + at;
+        at += len;
+        if (utf8_valid_prefix(s, (size_t)len) == (size_t)len) {
+          /* (the blob outlives the step; the bindings are cleared before returning) */
+          rc = sqlite3_bind_text64(st, p++, (const char *)(len ? s : (const unsigned char *)""), (sqlite3_uint64)len, SQLITE_STATIC, SQLITE_UTF8);
+        } else {
+          if (scratch_size < 3 * len) {
+            sqlite3_free(scratch);
+            scratch_size = 3 * len;
+            scratch = (unsigned char *)sqlite3_malloc64((sqlite3_uint64)scratch_size);
+            if (scratch == 0) { scratch_size = 0; FAIL(SQLITE_NOMEM, "out of memory"); }
+          }
+          size_t n = utf8_repair(s, (size_t)len, scratch);
+          rc = sqlite3_bind_text64(st, p++, (const char *)scratch, n, SQLITE_TRANSIENT, SQLITE_UTF8);
+        }
+        if (rc != SQLITE_OK) FAIL(rc, "row %lld: cannot bind text %lld: %s", row, c - num_w, sqlite3_errstr(rc));
+      }
+    }
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE) {
+      int code = sqlite3_extended_errcode(db);
+      if (rows == 1) FAIL(code, "row %lld: %s", row - 1, sqlite3_errmsg(db));
+      FAIL(code, "rows %lld to %lld: %s", row - rows, row - 1, sqlite3_errmsg(db));
+    }
+    sqlite3_reset(st);
+  }
+  sqlite3_result_int64(ctx, count);
+
+done:
+  /* leave the cached statements reset, holding no pointer into this call's blobs */
+  if (many) { sqlite3_reset(many); sqlite3_clear_bindings(many); }
+  if (one) { sqlite3_reset(one); sqlite3_clear_bindings(one); }
+  if (entered) cache->busy = 0;
+  sqlite3_free(scratch);
+}
+
+#ifdef _WIN32
+__declspec(dllexport)
+#else
+__attribute__((visibility("default")))
+#endif
+int sqlite3_bulkinsert_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi) {
+  SQLITE_EXTENSION_INIT2(pApi);
+  (void)pzErrMsg;
+  Cache *cache = (Cache *)sqlite3_malloc(sizeof(Cache));
+  if (cache == 0) return SQLITE_NOMEM;
+  memset(cache, 0, sizeof(Cache));
+  /* DIRECTONLY: it writes, so it must not run from a trigger or view someone else wrote. */
+  int rc = sqlite3_create_function_v2(db, "overload_insert_rows", -1, SQLITE_UTF8 | SQLITE_DIRECTONLY, cache,
+                                      insert_rows, 0, 0, cache_free);
+  if (rc != SQLITE_OK) return rc; /* (cache_free has run) */
+  return sqlite3_trace_v2(db, SQLITE_TRACE_CLOSE, on_trace, cache);
+}
