@@ -1,9 +1,10 @@
 // `node dist/bench/stage-bench.js [--lines N] [--runs R]`: where an ingest's time goes, stage by
 // stage, on one thread: split the file into lines, parse, fold routes and encode into batches
 // (what the parse worker does), then write those batches into a fresh database (what the main
-// thread does). Each stage runs over the whole benchmark log, the others excluded, so the
-// figures are CPU cost per line (process CPU time, which other work on the machine barely
-// moves, unlike wall time) and add up to what two threads have to share. Medians of R runs.
+// thread does) and feed them to the rollup pass (what its worker does). Each stage runs over the
+// whole benchmark log, the others excluded, so the figures are CPU cost per line (process CPU
+// time, which other work on the machine barely moves, unlike wall time) and add up to what the
+// three threads have to share on two cores. Medians of R runs.
 import { arg, median } from './args.js';
 import { createReadStream, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,8 @@ import { findFormat } from '../parsers/index.js';
 import { createRouter } from '../src/util/route.js';
 import { openWritable } from '../src/store/db.js';
 import { StoreWriter } from '../src/store/writer.js';
+import { StreamPass } from '../src/store/rollup-stream-pass.js';
+import { CLIENTS_KEPT } from '../src/report/rollup-fine.js';
 import { generateLog, BENCH_LOG_FORMAT } from './generate-log.js';
 import { existsSync, mkdirSync } from 'node:fs';
 
@@ -66,6 +69,8 @@ async function main(): Promise<void> {
 
   const cumulative: Record<Stage, number[]> = { split: [], parse: [], encode: [], routes: [] };
   const write: number[] = [];
+  const rollup: number[] = [];
+  let native = false;
   const dir = mkdtempSync(join(tmpdir(), 'overload-stage-'));
   for (let r = 0; r < runs; r++) {
     for (const stage of Object.keys(cumulative) as Stage[]) {
@@ -78,11 +83,24 @@ async function main(): Promise<void> {
     for (const s of ['', '-wal', '-shm']) rmSync(dbPath + s, { force: true });
     const db = openWritable(dbPath);
     const writer = new StoreWriter(db);
+    native = writer.native;
     const sourceId = writer.createSource({ path: log, format: 'nginx', host: null, tz: 'UTC', identity: null, formatSpec: null });
     const t = cpuMs();
     for (const b of batches) writer.writeBatch(sourceId, null, b);
     write.push(cpuMs() - t);
     db.close();
+    // the rollup pass, as its worker runs it: the same batches in, rows out (kept nowhere)
+    const pass = new StreamPass({ oldHi: new Map(), clientsKept: CLIENTS_KEPT, out: () => {}, lookup: () => undefined });
+    pass.beginSource(sourceId, '', 'edge', null);
+    const t2 = cpuMs();
+    let id = 1;
+    for (const b of batches) {
+      pass.learn(b.requests.strings);
+      pass.feed(sourceId, b.requests, id);
+      id += b.requests.count;
+    }
+    pass.finish();
+    rollup.push(cpuMs() - t2);
   }
   rmSync(dir, { recursive: true, force: true });
   const us = (ms: number) => ((ms * 1000) / lines).toFixed(2).padStart(6) + ' us';
@@ -96,7 +114,10 @@ async function main(): Promise<void> {
   }
   console.log(`  ${'parse worker, total'.padEnd(28)} ${us(before)}   -> ${Math.round(lines / (before / 1000)).toLocaleString('en-US')} lines/s`);
   const w = median(write);
-  console.log(`  ${'write (main thread)'.padEnd(28)} ${us(w)}   -> ${Math.round(lines / (w / 1000)).toLocaleString('en-US')} rows/s`);
+  console.log(`  ${'write (main thread)'.padEnd(28)} ${us(w)}   -> ${Math.round(lines / (w / 1000)).toLocaleString('en-US')} rows/s` +
+    `   (${native ? 'native extension' : 'JS binding: OVERLOAD_NATIVE=0 or not built'})`);
+  const p = median(rollup);
+  console.log(`  ${'rollup pass (its worker)'.padEnd(28)} ${us(p)}   -> ${Math.round(lines / (p / 1000)).toLocaleString('en-US')} rows/s`);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

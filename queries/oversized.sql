@@ -13,22 +13,23 @@
 --   request with the same request line (and client, when both name one) that was in flight then.
 --   Route sizes: whole minutes from the per-minute rollup (p50/p99 within 2.2 %), edges from rows.
 -- section: largest
--- the largest requests lie in the minutes (per route) with the largest maximum: the :limit largest
--- maxima of those cells leave at least :limit requests at or above the smallest of them, so only
--- rows that large (the bytes index finds them) can be among the largest; plus the largest rows of
--- the partial minutes at the range's edges
-WITH thr AS (
-  SELECT min(bytes_max) AS b FROM (
-    SELECT bytes_max FROM rollup_minute
-    WHERE tier = :tier AND t >= :from_minute AND t < :to_minute AND (:host IS NULL OR host = :host) AND bytes_max IS NOT NULL
-    ORDER BY bytes_max DESC LIMIT :limit)),
-edges(lo, hi) AS (VALUES
+-- whole minutes: each minute's 100 largest responses per tier and host are in rollup_largest, so
+-- the :limit largest of a range of whole minutes are among them (up to :limit = 100; beyond that
+-- the minutes' rows are read); plus the largest rows of the partial minutes at the range's edges
+WITH edges(lo, hi) AS (VALUES
     (:from, min(:to, :from_minute)),
     (max(:from, :to_minute), CASE WHEN :to_minute >= :from_minute THEN :to ELSE :from END)),
 cand AS (
-  -- (CROSS JOIN keeps thr outside, + keeps the bytes index in use)
-  SELECT r.id FROM thr CROSS JOIN requests r ON r.bytes >= thr.b
-  WHERE +coalesce(r.start_ts, r.ts) >= :from_minute AND +coalesce(r.start_ts, r.ts) < :to_minute
+  SELECT id FROM (
+    SELECT id FROM rollup_largest
+    WHERE tier = :tier AND t >= :from_minute AND t < :to_minute AND (:host IS NULL OR host = :host)
+    ORDER BY bytes DESC, id LIMIT :limit)
+  UNION
+  SELECT id FROM (
+    SELECT r.id FROM requests r
+    WHERE :limit > 100 AND coalesce(r.start_ts, r.ts) >= :from_minute AND coalesce(r.start_ts, r.ts) < :to_minute
+      AND r.bytes IS NOT NULL AND (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
+    ORDER BY r.bytes DESC, r.id LIMIT :limit)
   UNION
   SELECT id FROM (
     SELECT r.id FROM edges x JOIN requests r ON coalesce(r.start_ts, r.ts) >= x.lo AND coalesce(r.start_ts, r.ts) < x.hi

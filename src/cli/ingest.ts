@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { EXIT, CliError } from './exit-codes.js';
 import { openWritable, createIndexes, checkpoint } from '../store/db.js';
 import { StoreWriter } from '../store/writer.js';
-import { afterIngest } from '../store/after-ingest.js';
+import { afterStreamedIngest } from '../store/after-ingest.js';
+import { RollupStream } from '../store/rollup-stream.js';
 import { ingestInput, type IngestOutcome, type Progress } from '../ingest/ingest-input.js';
 import { InputError } from '../ingest/source.js';
 import { parseRouteRules, type RouteRule } from '../util/route.js';
@@ -144,6 +145,7 @@ export async function run(paths: string[], opts: IngestOptions): Promise<number>
 export async function ingestJobs(jobs: IngestJob[], opts: IngestRunOptions): Promise<number> {
   const db = openWritable(opts.db);
   const writer = new StoreWriter(db);
+  const rollups = RollupStream.open(db);
   let stop = false;
   const onSigint = () => {
     if (stop) process.exit(130);
@@ -163,7 +165,7 @@ export async function ingestJobs(jobs: IngestJob[], opts: IngestRunOptions): Pro
           format: job.format.format, formatSpec: job.format.formatSpec,
           parserOptions: { tz: opts.tz, logFormat: job.format.logFormat, fieldMap: opts.fieldMap },
           host: job.host, maxLine: opts.maxLine, force: opts.force, batchSize: 2000,
-          routeRules: opts.routeRules, stopRequested: () => stop, onProgress: progress,
+          routeRules: opts.routeRules, stopRequested: () => stop, onProgress: progress, rollups,
         });
       } catch (e) {
         if (e instanceof InputError) {
@@ -185,7 +187,10 @@ export async function ingestJobs(jobs: IngestJob[], opts: IngestRunOptions): Pro
     if (ingestedAny) {
       const t0 = Date.now();
       createIndexes(db);
-      afterIngest(db);
+      const built = await afterStreamedIngest(db, rollups);
+      if (process.env.OVERLOAD_STATS) {
+        process.stderr.write(`overload-rollups ${JSON.stringify({ ...built, declined: rollups ? rollups.declined : 'not fresh before the ingest' })}\n`);
+      }
       checkpoint(db);
       say(opts.quiet, `indexes and correlations updated in ${((Date.now() - t0) / 1000).toFixed(1)} s; database: ${opts.db}`);
       const range = db.prepare('SELECT min(first_ts) a, max(last_ts) b FROM sources').get() as { a: number | null; b: number | null };
@@ -193,6 +198,7 @@ export async function ingestJobs(jobs: IngestJob[], opts: IngestRunOptions): Pro
     }
   } finally {
     process.off('SIGINT', onSigint);
+    rollups?.close();
     db.close();
   }
   if (stop) return 130;

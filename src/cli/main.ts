@@ -140,10 +140,12 @@ program
 if (process.env.OVERLOAD_STATS) {
   // For the benchmark: peak memory as the kernel counted it, printed as the process ends.
   const { threadTimes } = await import('../ingest/ingest-input.js');
+  const { nativeUsed } = await import('../store/native.js');
   process.on('exit', () => {
     const u = process.resourceUsage();
     process.stderr.write(`overload-stats ${JSON.stringify({ maxRssMb: u.maxRSS / 1024, userS: u.userCPUTime / 1e6, systemS: u.systemCPUTime / 1e6,
-      writeS: threadTimes.writeMs / 1000, waitS: threadTimes.waitMs / 1000 })}\n`);
+      writeS: threadTimes.writeMs / 1000, waitS: threadTimes.waitMs / 1000, rollupWaitS: threadTimes.rollupWaitMs / 1000,
+      native: nativeUsed() })}\n`);
   });
 }
 

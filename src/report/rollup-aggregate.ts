@@ -14,13 +14,12 @@
 // test/report/rollups-reference.ts: the same stamp spreading (correlate/stamp-spread.ts), the same
 // upstream attempts (correlate/upstream-attempts.ts), the same sweep (correlate/inflight.ts), and
 // sums added in the same order.
-import type Database from 'better-sqlite3';
 import { Histogram, Occupancy } from './histogram.js';
 import { FineSeries, type FineSink } from './rollup-fine.js';
 
 const SEP = '\u001f';
 
-interface Second {
+export interface Second {
   requests: number; s: number[]; bytes: number;
   durN: number; durSum: number; durMax: number | null; dur: Histogram;
   upN: number; upSum: number; up: Histogram;
@@ -28,12 +27,12 @@ interface Second {
   statuses: Map<number, number>;
 }
 
-interface Upstream {
+export interface Upstream {
   attempts: number; failed: number; timeouts: number; retried: number;
   n: number; sum: number; max: number | null; h: Histogram; first: number; last: number;
 }
 
-interface Minute {
+export interface Minute {
   requests: number; s4xx: number; s5xx: number;
   bytes: number; bytesMax: number | null; bytesH: Histogram;
   durN: number; durSum: number; durMin: number | null; durMax: number | null; dur: Histogram;
@@ -41,7 +40,74 @@ interface Minute {
   first: number; last: number;
 }
 
-interface MinuteBucket { routes: Map<string, Minute>; ups: Map<string, Upstream> }
+/** responses kept per minute, tier and host in rollup_largest: the oversized report's largest */
+export const LARGEST_KEPT = 100;
+
+/**
+ * A minute's LARGEST_KEPT largest responses, in the oversized report's order (bytes descending,
+ * then id): a heap whose root is the one that would go first. The set kept does not depend on the
+ * order rows come in, so a range rebuilt and a stream give the same rows.
+ */
+export class Largest {
+  ids: number[] = [];
+  bytes: number[] = [];
+
+  /** i ranks after j */
+  private worse(i: number, j: number): boolean {
+    const bi = this.bytes[i], bj = this.bytes[j];
+    return bi < bj || (bi === bj && this.ids[i] > this.ids[j]);
+  }
+
+  private swap(i: number, j: number): void {
+    const id = this.ids[i], b = this.bytes[i];
+    this.ids[i] = this.ids[j]; this.bytes[i] = this.bytes[j];
+    this.ids[j] = id; this.bytes[j] = b;
+  }
+
+  add(id: number, bytes: number): void {
+    const n = this.ids.length;
+    if (n < LARGEST_KEPT) {
+      this.ids.push(id); this.bytes.push(bytes);
+      for (let i = n; i > 0;) {
+        const p = (i - 1) >> 1;
+        if (!this.worse(i, p)) break;
+        this.swap(i, p);
+        i = p;
+      }
+      return;
+    }
+    const rb = this.bytes[0];
+    if (bytes < rb || (bytes === rb && id > this.ids[0])) return; // (the usual case: one comparison)
+    this.ids[0] = id; this.bytes[0] = bytes;
+    for (let i = 0; ;) {
+      const l = 2 * i + 1, r = l + 1;
+      let w = i;
+      if (l < n && this.worse(l, w)) w = l;
+      if (r < n && this.worse(r, w)) w = r;
+      if (w === i) break;
+      this.swap(i, w);
+      i = w;
+    }
+  }
+}
+
+interface MinuteBucket { routes: Map<string, Minute>; ups: Map<string, Upstream>; largest: Largest }
+
+/**
+ * Where the rollups v1 rows go as they become final (src/store/rollups.ts: INSERTs): one second
+ * (rollup_second and its rollup_status rows), one minute of a route or an upstream, one second of
+ * an in-flight series ('' = all requests).
+ */
+export interface V1Sink {
+  second(tier: string, host: string, t: number, x: Second): void;
+  minute(tier: string, host: string, t: number, route: string, m: Minute): void;
+  upstream(tier: string, host: string, t: number, addr: string, u: Upstream): void;
+  inflight(tier: string, host: string, upstream: string, t: number, o: Occupancy): void;
+  /** one of a minute's largest responses (rollup_largest) */
+  largest(tier: string, host: string, t: number, id: number, bytes: number): void;
+}
+
+export type RollupSink = V1Sink & FineSink;
 
 /** One in-flight series: sorted-later event buffer plus the sweep's carried state. */
 class Sweep {
@@ -109,6 +175,22 @@ class Sweep {
   private lastS = NaN;
   private lastO: Occupancy | undefined;
 
+  /**
+   * Hand `write` every second of `out` that no event still to come can add time to, and forget
+   * it. After advance(until) every event before `until` is swept, but the time from the last
+   * swept event on is added only when the next one comes: while the level is above zero the
+   * seconds from that event's on are still open.
+   */
+  flush(until: number, write: (t: number, o: Occupancy) => void): void {
+    const done = this.level > 0 ? Math.min(until, this.prev) : until;
+    for (const [t, o] of this.out) {
+      if (t + 1000 > done) continue;
+      write(t, o);
+      this.out.delete(t);
+      if (t === this.lastS) { this.lastS = NaN; this.lastO = undefined; }
+    }
+  }
+
   /** The in-flight level changes by `delta` at time t (correlate/inflight.ts occupancy()). */
   private step(_v: number, t: number, delta: number, lo: number, hi: number): void {
     const level = this.level, prev = this.prev;
@@ -157,8 +239,15 @@ const attAddr: string[] = [];
 const attStatus: Array<number | null> = [];
 const attMs: Array<number | null> = [];
 
+const isSingle = (v: string): boolean => v.indexOf(',') < 0 && v.indexOf(' : ') < 0;
+
 function splitList(v: string): string[] {
-  return v.indexOf(',') < 0 && v.indexOf(' : ') < 0 ? [v.trim()] : v.split(LIST_SEP).map((s) => s.trim());
+  return isSingle(v) ? [v.trim()] : v.split(LIST_SEP).map((s) => s.trim());
+}
+
+/** splitList(v)[0] without the array (most requests try one upstream). */
+function firstMember(v: string): string {
+  return isSingle(v) ? v.trim() : v.split(LIST_SEP)[0].trim();
 }
 
 /** 10^0 .. 10^22: exact doubles, so digits / POW10[d] is the correctly rounded value, as Number() gives */
@@ -224,6 +313,13 @@ function parseAttempts(raw: string | null, addr: string | null, status: number |
       from = at + klen + (k <= 3 ? 4 : 3);
       p = from;
     }
+    if (ua !== null && isSingle(ua)) {
+      attAddr[0] = ua.trim();
+      attStatus[0] = us !== null ? num(firstMember(us)) : null;
+      const sec = urt !== null ? num(firstMember(urt)) : null;
+      attMs[0] = sec === null ? null : Math.round(sec * 1e6) / 1e3;
+      return 1;
+    }
     if (ua !== null) {
       const addrs = splitList(ua);
       const sts = us !== null ? splitList(us) : null;
@@ -253,6 +349,9 @@ class Group {
   upStatus: Array<number | null> = []; upRaw: Array<string | null> = []; client: string[] = [];
   /** the earliest coalesce(start, ts) held */
   first = Infinity;
+  /** the tier and host of the group's rows, and whether some row had another (it bounds them all) */
+  series: Series | null = null;
+  mixed = false;
 }
 
 export interface RollupPassOptions {
@@ -261,8 +360,8 @@ export interface RollupPassOptions {
   /** sources whose stamps are whole seconds (correlate/stamp-spread.ts wholeSecondSources) */
   whole: Set<number>;
   tierOf: (source: number) => string;
-  /** where the rollups v2 rows go as their minutes finish (rollup-fine.ts) */
-  sink: FineSink;
+  /** where the rows go as their seconds and minutes become final (rollups v2: rollup-fine.ts) */
+  sink: RollupSink;
   /** clients kept per 10 s / minute bucket (rollup-fine.ts CLIENTS_KEPT) */
   clientsKept: number;
 }
@@ -287,10 +386,15 @@ export class RollupPass {
   }
 
   /** One row, in log (id) order. */
-  feed(source: number, ts: number, start: number | null, end: number | null, host: string, status: number | null,
+  feed(id: number, source: number, ts: number, start: number | null, end: number | null, host: string, status: number | null,
     bytes: number | null, dur: number | null, upMs: number | null, route: string, upAddr: string | null,
     upStatus: number | null, upRaw: string | null, client: string): void {
     if (dur !== null && dur > this.maxDuration) this.maxDuration = dur;
+    // the largest responses count where the minute rollups do (the start as stored), spread or not
+    const rawT = start ?? ts;
+    if (bytes !== null && rawT >= this.lo && rawT < this.hi) {
+      this.minute(this.seriesOf(source, host), Math.floor(rawT / 60_000) * 60_000).largest.add(id, bytes);
+    }
     const endStamped = end !== null && end === ts;
     if (!endStamped || !this.opts.whole.has(source)) {
       this.emit(source, ts, start, end, host, status, bytes, dur, upMs, route, upAddr, upStatus, upRaw, client, start, end);
@@ -304,7 +408,10 @@ export class RollupPass {
     if (!g) {
       g = this.spare.pop() ?? new Group();
       g.ts = ts;
+      g.series = this.seriesOf(source, host);
       this.groups.set(source, g);
+    } else if (!g.mixed && g.series !== this.seriesOf(source, host)) {
+      g.mixed = true;
     }
     const k = g.n++;
     g.start[k] = start; g.end[k] = end; g.host[k] = host; g.status[k] = status; g.bytes[k] = bytes; g.dur[k] = dur;
@@ -313,42 +420,67 @@ export class RollupPass {
     if (raw < g.first) g.first = raw;
   }
 
+  /** True while a held whole-second group has a row that starts before `t`. */
+  holdsRowsBefore(t: number): boolean {
+    for (const g of this.groups.values()) if (g.first < t) return true;
+    return false;
+  }
+
   /**
-   * The earliest time any row still to be emitted can start at: rows held in a group, and
-   * (from the caller) rows not fed yet. Events before it are final.
+   * The earliest time any row of series `s` still to be emitted can start at: rows held in a
+   * group, and (from the caller) rows not fed yet. Events before it are final.
    */
-  private pendingStart(): number {
+  private pendingStart(s: Series): number {
     let m = Infinity;
-    for (const g of this.groups.values()) if (g.first < m) m = g.first;
+    for (const g of this.groups.values()) if ((g.series === s || g.mixed) && g.first < m) m = g.first;
     return m;
   }
 
   /**
-   * Sweep the in-flight events that are final: `notBefore` is the earliest coalesce(start_ts, ts)
-   * of the rows not fed yet (a row's refined start is never before it).
+   * Sweep the in-flight events that are final and write out every second and minute no row still
+   * to come can change: `notBefore` is the earliest coalesce(start_ts, ts) of the rows not fed yet
+   * (a row's refined start is never before it, and its end never before its start); `limitOf`,
+   * when given, lowers it per tier and host. Writing as the pass goes keeps memory to the seconds
+   * and minutes in flight, however long the log.
    */
-  advance(notBefore: number): void {
-    const until = Math.floor(Math.min(notBefore, this.pendingStart()));
+  advance(notBefore: number, limitOf?: (tier: string, host: string) => number): void {
+    const sink = this.opts.sink;
     for (const s of this.series.values()) {
+      const until = Math.floor(Math.min(notBefore, limitOf ? limitOf(s.tier, s.host) : Infinity, this.pendingStart(s)));
       s.all.advance(until, this.lo, this.hi);
       for (const u of s.perUpstream.values()) u.advance(until, this.lo, this.hi);
-      // no row still to come starts before `until`: the minutes that end by then are final
-      s.fine.flush(until, this.opts.sink, this.opts.clientsKept);
+      s.fine.flush(until, sink, this.opts.clientsKept);
+      this.flushSeries(s, until);
     }
   }
 
-  private finishSweeps(): void {
-    for (const s of this.series.values()) {
-      s.all.advance(Infinity, this.lo, this.hi);
-      for (const u of s.perUpstream.values()) u.advance(Infinity, this.lo, this.hi);
-    }
-  }
-
-  /** No more rows: spread the held groups and sweep everything. */
+  /** No more rows: spread the held groups, sweep everything and write out what is left. */
   finish(): void {
     for (const source of [...this.groups.keys()]) this.flushGroup(source);
-    this.finishSweeps();
-    for (const s of this.series.values()) s.fine.flush(Infinity, this.opts.sink, this.opts.clientsKept);
+    this.advance(Infinity);
+  }
+
+  /** Write and forget the seconds, minutes and in-flight seconds that end by `until`. */
+  private flushSeries(s: Series, until: number): void {
+    const { tier, host } = s;
+    const sink = this.opts.sink;
+    for (const [t, x] of s.seconds) {
+      if (t + 1000 > until) continue;
+      sink.second(tier, host, t, x);
+      s.seconds.delete(t);
+    }
+    if (s.lastSec + 1000 <= until) { s.lastSec = NaN; s.lastSecond = null; }
+    for (const [t, b] of s.minutes) {
+      if (t + 60_000 > until) continue;
+      for (const [route, m] of b.routes) sink.minute(tier, host, t, route, m);
+      for (const [addr, u] of b.ups) sink.upstream(tier, host, t, addr, u);
+      const big = b.largest;
+      for (let i = 0; i < big.ids.length; i++) sink.largest(tier, host, t, big.ids[i], big.bytes[i]);
+      s.minutes.delete(t);
+    }
+    if (s.lastMin + 60_000 <= until) { s.lastMin = NaN; s.lastMinute = null; }
+    s.all.flush(until, (t, o) => sink.inflight(tier, host, '', t, o));
+    for (const [addr, u] of s.perUpstream) u.flush(until, (t, o) => sink.inflight(tier, host, addr, t, o));
   }
 
   private flushGroup(source: number): void {
@@ -365,6 +497,8 @@ export class RollupPass {
     }
     g.n = 0;
     g.first = Infinity;
+    g.series = null;
+    g.mixed = false;
     this.spare.push(g);
   }
 
@@ -404,7 +538,7 @@ export class RollupPass {
   private minute(s: Series, minute: number): MinuteBucket {
     if (minute === s.lastMin && s.lastMinute) return s.lastMinute;
     let b = s.minutes.get(minute);
-    if (!b) s.minutes.set(minute, (b = { routes: new Map(), ups: new Map() }));
+    if (!b) s.minutes.set(minute, (b = { routes: new Map(), ups: new Map(), largest: new Largest() }));
     s.lastMin = minute;
     s.lastMinute = b;
     return b;
@@ -495,37 +629,6 @@ export class RollupPass {
       if (ms !== null) { u.n++; u.sum += ms; u.max = max(u.max, ms); u.h.add(ms); }
       if (ts < u.first) u.first = ts;
       if (ts > u.last) u.last = ts;
-    }
-  }
-
-  /** Insert every aggregate (call after finish(); the rollups v2 rows went to the sink already). */
-  write(db: Database.Database, schema: string): void {
-    const sec = db.prepare(`INSERT INTO ${schema}.rollup_second (tier, host, t, requests, s1xx, s2xx, s3xx, s4xx, s5xx, bytes,
-      dur_n, dur_sum, dur_max, dur_hist, up_n, up_sum, up_hist, done, done_hist) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`);
-    const st = db.prepare(`INSERT INTO ${schema}.rollup_status (tier, host, t, status, requests) VALUES (?,?,?,?,?)`);
-    const mi = db.prepare(`INSERT INTO ${schema}.rollup_minute (tier, host, t, route, requests, s4xx, s5xx,
-      bytes, bytes_max, bytes_hist, dur_n, dur_sum, dur_min, dur_max, dur_hist, up_n, up_sum, up_min, up_max, up_hist,
-      first_ts, last_ts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`);
-    const up = db.prepare(`INSERT INTO ${schema}.rollup_upstream (tier, host, t, upstream, attempts, failed, timeouts, retried,
-      time_n, time_sum, time_max, time_hist, first_ts, last_ts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`);
-    const inf = db.prepare(`INSERT INTO ${schema}.rollup_inflight (tier, host, upstream, t, peak, occ) VALUES (?, ?, ?, ?, ?, ?)`);
-    for (const { tier, host, seconds, minutes, all, perUpstream } of this.series.values()) {
-      for (const [t, s] of seconds) {
-        sec.run(tier, host, t, s.requests, ...s.s, s.bytes, s.durN, s.durSum, s.durMax, s.dur.toText(), s.upN, s.upSum, s.up.toText(), s.done, s.doneH.toText());
-        for (const [status, n] of s.statuses) st.run(tier, host, t, status, n);
-      }
-      for (const [t, b] of minutes) {
-        for (const [route, m] of b.routes) {
-          mi.run(tier, host, t, route, m.requests, m.s4xx, m.s5xx,
-            m.bytes, m.bytesMax, m.bytesH.toText(), m.durN, m.durSum, m.durMin, m.durMax, m.dur.toText(),
-            m.upN, m.upSum, m.upMin, m.upMax, m.up.toText(), m.first, m.last);
-        }
-        for (const [addr, u] of b.ups) {
-          up.run(tier, host, t, addr, u.attempts, u.failed, u.timeouts, u.retried, u.n, u.sum, u.max, u.h.toText(), u.first, u.last);
-        }
-      }
-      for (const [t, o] of all.out) inf.run(tier, host, '', t, o.peak(), o.toText());
-      for (const [addr, u] of perUpstream) for (const [t, o] of u.out) inf.run(tier, host, addr, t, o.peak(), o.toText());
     }
   }
 }

@@ -27,8 +27,8 @@ interface Ten { routes: Map<string, Route10>; ups: Map<string, Upstream10>; clie
 
 /** Where finished buckets go: INSERTs into the rollup tables (src/store/rollups.ts). */
 export interface FineSink {
-  route(tier: string, t: number, host: string, route: string, r: Route10): void;
-  upstream(tier: string, t: number, host: string, upstream: string, u: Upstream10): void;
+  route10(tier: string, t: number, host: string, route: string, r: Route10): void;
+  upstream10(tier: string, t: number, host: string, upstream: string, u: Upstream10): void;
   /**
    * One bucket's clients: `kept` as JSON [[client, requests, s5xx], ...] busiest first, and the
    * rest: how many clients, their requests and 5xx, and the most requests one of them had (0: none)
@@ -126,8 +126,8 @@ export class FineSeries {
       }
       writeClients(sink, 60_000, tier, m, host, minute, keep);
       for (const [t, ten] of tens) {
-        for (const [route, r] of ten.routes) sink.route(tier, t, host, route, r);
-        for (const [addr, u] of ten.ups) sink.upstream(tier, t, host, addr, u);
+        for (const [route, r] of ten.routes) sink.route10(tier, t, host, route, r);
+        for (const [addr, u] of ten.ups) sink.upstream10(tier, t, host, addr, u);
         writeClients(sink, 10_000, tier, t, host, ten.clients, keep);
       }
     }

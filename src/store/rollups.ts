@@ -25,18 +25,19 @@ import { sourceTiers, tierSignature, type Tier } from '../report/tiers.js';
 
 /** Which tier a source's requests belong to, as SQL over `sources s` (see report/tiers.ts). */
 export { TIER_SQL } from '../report/tiers.js';
-import { RollupPass } from '../report/rollup-aggregate.js';
-import { CLIENTS_KEPT, type FineSink } from '../report/rollup-fine.js';
+import { RollupPass, type RollupSink } from '../report/rollup-aggregate.js';
+import { CLIENTS_KEPT } from '../report/rollup-fine.js';
 import { wholeSecondSources } from '../correlate/stamp-spread.js';
 import { StringLookup } from './strings.js';
+import { rowInserter, rowSink } from './rollup-rows.js';
 
 /** the request rollups v2 added (migration 4), all keyed (tier, t, ...) */
-const FINE_TABLES = ['rollup_route_10s', 'rollup_upstream_10s', 'rollup_clients', 'rollup_minute_totals'];
+const FINE_TABLES = ['rollup_route_10s', 'rollup_upstream_10s', 'rollup_clients', 'rollup_minute_totals', 'rollup_largest'];
 export const ROLLUP_TABLES = ['rollup_second', 'rollup_status', 'rollup_minute', 'rollup_upstream', 'rollup_inflight', 'rollup_events',
   ...FINE_TABLES, 'rollup_state'];
 /** what rollup_state 'version' says once every table above is built (rollups of v1 say nothing) */
-export const ROLLUPS_VERSION = 2;
-const MARKS = ['-- rollups v1', '-- rollups v2'];
+export const ROLLUPS_VERSION = 3;
+const MARKS = ['-- rollups v1', '-- rollups v2', '-- rollups v3'];
 
 type Schema = 'main' | 'temp';
 
@@ -50,14 +51,14 @@ function ddl(schema: Schema): string {
     : sql.replace(/CREATE TABLE /g, 'CREATE TABLE IF NOT EXISTS temp.');
 }
 
-interface State {
+export interface RollupState {
   req_max_id: number; req_count: number; ev_max_id: number; ev_count: number; max_duration_ms: number; tiers: number; sources: number;
   version: number; clients_kept: number;
 }
 
-function readState(db: DB, s: Schema): State {
-  const st: State = { req_max_id: 0, req_count: 0, ev_max_id: 0, ev_count: 0, max_duration_ms: 0, tiers: -1, sources: -1, version: 1, clients_kept: -1 };
-  for (const r of db.prepare(`SELECT name, value FROM ${s}.rollup_state`).all() as { name: keyof State; value: number }[]) st[r.name] = r.value;
+export function readRollupState(db: DB, s: Schema): RollupState {
+  const st: RollupState = { req_max_id: 0, req_count: 0, ev_max_id: 0, ev_count: 0, max_duration_ms: 0, tiers: -1, sources: -1, version: 1, clients_kept: -1 };
+  for (const r of db.prepare(`SELECT name, value FROM ${s}.rollup_state`).all() as { name: keyof RollupState; value: number }[]) st[r.name] = r.value;
   return st;
 }
 
@@ -66,7 +67,7 @@ function readState(db: DB, s: Schema): State {
  * added through a source and removed with it (--force), so an unchanged fingerprint and
  * unchanged max ids mean unchanged tables, without count(*) over 10M rows on every report.
  */
-function sourcesSignature(db: DB): number {
+export function sourcesSignature(db: DB): number {
   let h = 7;
   for (const r of db.prepare('SELECT id, lines, parsed, rejected FROM sources ORDER BY id').raw().all() as number[][]) {
     for (const v of r) h = (h * 31 + (Number(v) % 1_000_003)) % 2_147_483_647;
@@ -78,7 +79,7 @@ function sourcesSignature(db: DB): number {
 export function rollupsFresh(db: DB, schema: Schema = 'main'): boolean {
   const has = db.prepare(`SELECT 1 FROM ${schema}.sqlite_master WHERE name = 'rollup_state'`).get();
   if (!has) return false;
-  const st = readState(db, schema);
+  const st = readRollupState(db, schema);
   // built by an older overload: the tables of rollups v2 are missing or empty
   if (st.version !== ROLLUPS_VERSION) return false;
   const r = db.prepare('SELECT coalesce(max(id), 0) m FROM request_rows').get() as { m: number };
@@ -98,7 +99,7 @@ export function buildRollups(db: DB, opts: { schema?: Schema; chunk?: number; cl
   const s = opts.schema ?? 'main';
   registerReportFunctions(db);
   db.exec(ddl(s));
-  const st = readState(db, s);
+  const st = readRollupState(db, s);
   const r = db.prepare('SELECT coalesce(max(id), 0) m, count(*) n FROM request_rows').get() as { m: number; n: number };
   const e = db.prepare('SELECT coalesce(max(id), 0) m, count(*) n FROM events').get() as { m: number; n: number };
   // rows vanished (a --force re-ingest deleted a source), or a new kind of log changed which one
@@ -145,6 +146,14 @@ export function buildRollups(db: DB, opts: { schema?: Schema; chunk?: number; cl
   return stats;
 }
 
+/**
+ * Recompute the request rollups of the whole minutes [lo, hi) in the main schema from the rows
+ * (rollup-stream.ts: the minutes a stream could not settle). `maxDur`: the longest request.
+ */
+export function rebuildRequestRange(db: DB, lo: number, hi: number, maxDur: number, tiers: Map<number, Tier>): void {
+  rebuildRequests(db, 'main', lo, hi, maxDur, false, tiers, CHUNK, CLIENTS_KEPT);
+}
+
 /** Rows per query of the pass: between two, the in-flight sweep drops what is final. */
 const CHUNK = 131_072;
 const FEED = 'overload_rollup_feed';
@@ -172,12 +181,14 @@ function rebuildRequests(db: DB, s: Schema, lo: number, hi: number, maxDur: numb
   const sample = db.prepare('SELECT max(ts % 1000) AS frac FROM (SELECT ts FROM request_rows WHERE source_id = ? LIMIT 1000)');
   const whole = wholeSecondSources((db.prepare('SELECT id FROM sources').all() as { id: number }[])
     .map(({ id }) => ({ source_id: id, frac: (sample.get(id) as { frac: number | null }).frac })));
-  const pass = new RollupPass({ lo, hi, whole, tierOf: (source) => tiers.get(source) ?? 'edge', sink: fineSink(db, s), clientsKept });
-  // which rows: all, or those that start in the range or up to the longest request before it
-  const filter = full ? '' : 'AND coalesce(start_ts, ts) >= ? AND coalesce(start_ts, ts) < ?';
-  const args = full ? [] : [lo - maxDur - 1000, hi];
-  const ids = db.prepare(`SELECT min(id) a, max(id) b FROM request_rows ${full ? '' : `WHERE ${filter.slice(4)}`}`)
-    .get(...args) as { a: number | null; b: number | null };
+  const pass = new RollupPass({ lo, hi, whole, tierOf: (source) => tiers.get(source) ?? 'edge', sink: tableSink(db, s), clientsKept });
+  // which rows: all, or the id range of those that start in the range or up to the longest
+  // request before it. Every row of that id range is fed, not only those: the pass ignores what
+  // falls outside [lo, hi), but the rows between decide when a whole-second group is spread, so
+  // values are summed in the same order as by a full pass, to the last bit.
+  const span = full ? '' : 'WHERE coalesce(start_ts, ts) >= ? AND coalesce(start_ts, ts) < ?';
+  const ids = db.prepare(`SELECT min(id) a, max(id) b FROM request_rows ${span}`)
+    .get(...(full ? [] : [lo - maxDur - 1000, hi])) as { a: number | null; b: number | null };
   if (ids.a !== null && ids.b !== null) {
     if (!withFeed.has(db)) {
       db.function(FEED, { directOnly: true }, (id: number, source: number, ts: number, start: number | null, end: number | null,
@@ -187,7 +198,7 @@ function rebuildRequests(db: DB, s: Schema, lo: number, hi: number, maxDur: numb
         if (!(id > f.lastId)) throw new Error('rollups: rows reached the rollup pass out of log order');
         f.lastId = id;
         const str = f.strings;
-        f.pass.feed(source, ts, start, end, str.text(host) ?? '', status, bytes, dur, upMs, str.text(route) ?? '',
+        f.pass.feed(id, source, ts, start, end, str.text(host) ?? '', status, bytes, dur, upMs, str.text(route) ?? '',
           str.text(upAddr), upStatus, upRaw, str.text(client) ?? '');
         return null;
       });
@@ -196,7 +207,7 @@ function rebuildRequests(db: DB, s: Schema, lo: number, hi: number, maxDur: numb
     // NOT INDEXED: a rowid range scan, so rows come in id order whatever indexes exist. The
     // stored ids of the dictionary columns are turned into text in JavaScript (a cached lookup),
     // not by joins in SQL: three B-tree lookups per row cost more than the rest of the scan.
-    const range = `FROM request_rows NOT INDEXED WHERE id > ? AND id <= ? ${filter}`;
+    const range = 'FROM request_rows NOT INDEXED WHERE id > ? AND id <= ?';
     const first = db.prepare(`SELECT min(coalesce(start_ts, ts)) ${range}`).pluck();
     const feed = db.prepare(`SELECT count(${FEED}(id, source_id, ts, start_ts, end_ts, host_id, status, bytes,
       duration_ms, upstream_ms, route_id, upstream_addr_id, upstream_status, upstream_raw, client_id)) ${range}`);
@@ -205,14 +216,20 @@ function rebuildRequests(db: DB, s: Schema, lo: number, hi: number, maxDur: numb
     // notBefore[c]: the earliest start of any row in chunk c or later
     const notBefore = new Float64Array(chunks + 1).fill(Infinity);
     for (let c = chunks - 1; c >= 0; c--) {
-      const m = first.get(from + c * chunk, from + (c + 1) * chunk, ...args) as number | null;
+      const m = first.get(from + c * chunk, from + (c + 1) * chunk) as number | null;
       notBefore[c] = Math.min(notBefore[c + 1], m ?? Infinity);
     }
     feeding = { pass, lastId: -Infinity, strings: new StringLookup(db) };
     try {
       for (let c = 0; c < chunks; c++) {
-        feed.get(from + c * chunk, from + (c + 1) * chunk, ...args);
-        pass.advance(notBefore[c + 1]);
+        feed.get(from + c * chunk, from + (c + 1) * chunk);
+        if (c < chunks - 1 || full) pass.advance(notBefore[c + 1]);
+      }
+      if (!full) {
+        // a whole-second group still open at the end of the range is spread when a full pass
+        // would spread it: at the next row of its source with another stamp
+        const last = (db.prepare('SELECT coalesce(max(id), 0) m FROM request_rows').get() as { m: number }).m;
+        for (let at = from + chunks * chunk; at < last && pass.holdsRowsBefore(hi); at += 1024) feed.get(at, Math.min(last, at + 1024));
       }
     } finally {
       feeding?.strings.close();
@@ -220,7 +237,6 @@ function rebuildRequests(db: DB, s: Schema, lo: number, hi: number, maxDur: numb
     }
   }
   pass.finish();
-  pass.write(db, s);
   minuteTotals(db, s, lo, hi);
   return pass;
 }
@@ -229,7 +245,7 @@ function rebuildRequests(db: DB, s: Schema, lo: number, hi: number, maxDur: numb
  * rollup_minute_totals of [lo, hi) (whole minutes, or everything) from the seconds and the
  * in-flight rows just written: the per-minute bars the TUI draws on the minute grid.
  */
-function minuteTotals(db: DB, s: Schema, lo: number, hi: number): void {
+export function minuteTotals(db: DB, s: Schema, lo: number, hi: number): void {
   const range = Number.isFinite(lo) ? 'AND t >= :lo AND t < :hi' : '';
   const args = Number.isFinite(lo) ? { lo, hi } : {};
   // (rebuildRequests deleted the range's old rows with the other tables of rollups v2)
@@ -242,23 +258,12 @@ function minuteTotals(db: DB, s: Schema, lo: number, hi: number): void {
     ON CONFLICT (tier, host, t) DO UPDATE SET inflight_peak = excluded.inflight_peak`).run(args);
 }
 
-/** INSERTs of the rollups v2 rows into `s`'s tables, as the pass finishes their minutes. */
-function fineSink(db: DB, s: Schema): FineSink {
-  const route = db.prepare(`INSERT INTO ${s}.rollup_route_10s (tier, t, host, route, requests, s5xx, dur_sum, dur_hist) VALUES (?,?,?,?,?,?,?,?)`);
-  const up = db.prepare(`INSERT INTO ${s}.rollup_upstream_10s (tier, t, host, upstream, attempts, failed, timeouts, retried, time_max, time_hist,
-    first_ts, last_ts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`);
-  const cl = db.prepare(`INSERT INTO ${s}.rollup_clients (tier, grain, t, host, kept, rest_clients, rest_requests, rest_s5xx, rest_top)
-    VALUES (?,?,?,?,?,?,?,?,?)`);
-  return {
-    route: (tier, t, host, name, r) => { route.run(tier, t, host, name, r.requests, r.s5xx, r.durSum, r.dur.toText()); },
-    upstream: (tier, t, host, addr, u) => {
-      up.run(tier, t, host, addr, u.attempts, u.failed, u.timeouts, u.retried, u.max, u.time.toText(), u.first, u.last);
-    },
-    clients: (grain, tier, t, host, kept, left, n, e, top) => { cl.run(tier, grain, t, host, kept, left, n, e, top); },
-  };
+/** INSERTs of the rollup rows into `s`'s tables, as the pass finishes their seconds and minutes. */
+export function tableSink(db: DB, s: string): RollupSink {
+  return rowSink(rowInserter(db, s));
 }
 
-function rebuildEvents(db: DB, s: Schema, sinceId: number, full: boolean): number {
+export function rebuildEvents(db: DB, s: Schema, sinceId: number, full: boolean): number {
   let lo = -1, hi = -1;
   if (!full) {
     const span = db.prepare('SELECT min(ts) lo, max(ts) hi FROM events WHERE id > ?').get(sinceId) as { lo: number | null; hi: number | null };

@@ -248,7 +248,7 @@ class RequestAggregator {
 }
 
 interface RequestRow {
-  source: number; ts: number; start: number | null; end: number | null; tier: string; host: string;
+  id: number; source: number; ts: number; start: number | null; end: number | null; tier: string; host: string;
   status: number | null; bytes: number | null; duration_ms: number | null; upstream_ms: number | null;
   route: string; upstream: string | null; upstream_status: number | null; upstream_raw: string | null; client: string;
 }
@@ -263,7 +263,7 @@ export function referenceRequestRollups(db: Database.Database, schema: string, c
   const sample = db.prepare('SELECT max(ts % 1000) AS frac FROM (SELECT ts FROM requests WHERE source_id = ? LIMIT 1000)');
   const whole = wholeSecondSources((db.prepare('SELECT id FROM sources').all() as { id: number }[])
     .map(({ id }) => ({ source_id: id, frac: (sample.get(id) as { frac: number | null }).frac })));
-  const stmt = db.prepare(`SELECT r.source_id AS source, r.ts, r.start_ts AS start, r.end_ts AS "end",
+  const stmt = db.prepare(`SELECT r.id, r.source_id AS source, r.ts, r.start_ts AS start, r.end_ts AS "end",
       coalesce(r.host, '') AS host, r.status, r.bytes, r.duration_ms, r.upstream_ms, coalesce(r.route, '') AS route,
       r.upstream_addr AS upstream, r.upstream_status, r.upstream_raw, coalesce(r.client, '') AS client
     FROM requests r ORDER BY r.id`);
@@ -291,7 +291,23 @@ export function referenceRequestRollups(db: Database.Database, schema: string, c
       if (a.ms !== null) at += a.ms;
     }
   });
-  for (const row of stmt.iterate() as Iterable<RequestRow>) spreader.push(row);
+  // rollups v3: per tier, host and minute of the start as stored, the 100 largest responses by bytes, then id
+  const largest = new Map<string, Array<[number, number]>>();
+  for (const row of stmt.iterate() as Iterable<RequestRow>) {
+    const rawT = row.start ?? row.ts;
+    if (row.bytes !== null && rawT >= lo && rawT < hi) {
+      const k = (tiers.get(row.source) ?? 'edge') + SEP + row.host + SEP + Math.floor(rawT / 60_000) * 60_000;
+      if (!largest.has(k)) largest.set(k, []);
+      largest.get(k)!.push([row.id, row.bytes]);
+    }
+    spreader.push(row);
+  }
+  const big = db.prepare(`INSERT INTO ${schema}.rollup_largest (tier, t, host, id, bytes) VALUES (?,?,?,?,?)`);
+  for (const [k, list] of largest) {
+    const [tier, host, t] = k.split(SEP);
+    list.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    for (const [id, bytes] of list.slice(0, 100)) big.run(tier, Number(t), host, id, bytes);
+  }
   spreader.flush();
   agg.write(db, schema);
   const ins = db.prepare(`INSERT INTO ${schema}.rollup_inflight (tier, host, upstream, t, peak, occ) VALUES (?, ?, ?, ?, ?, ?)`);

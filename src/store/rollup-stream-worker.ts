@@ -1,0 +1,76 @@
+// Worker thread: the streamed rollups' pass (rollup-stream-pass.ts). Batches come in after the
+// writer committed them; the rows of every second and minute the pass finishes go back to the
+// writer's thread, which owns the database. Strings a batch did not bring are read through a
+// read-only connection of its own (they were committed with an earlier batch).
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { StreamPass, type StreamPassResult } from './rollup-stream-pass.js';
+import type { RowTable } from './rollup-rows.js';
+import type { Tier } from '../report/tiers.js';
+
+export interface RollupWorkerInit {
+  dbPath: string;
+  oldHi: Array<[string, number]>;
+  clientsKept: number;
+}
+
+export type ToRollupWorker =
+  | { type: 'begin'; sourceId: number; host: string; tier: Tier; whole: boolean | null }
+  | { type: 'end'; sourceId: number }
+  | { type: 'feed'; sourceId: number; firstId: number; count: number; nums: Float64Array; text: Uint8Array; strings: Array<number | string> }
+  | { type: 'finish' };
+
+type Rows = Partial<Record<RowTable, unknown[][]>>;
+
+export type FromRollupWorker =
+  | { type: 'fed'; rows: Rows | null }
+  | { type: 'finished'; rows: Rows | null; result: StreamPassResult }
+  | { type: 'error'; message: string };
+
+if (parentPort) {
+  const port = parentPort;
+  const init = workerData as RollupWorkerInit;
+  let reader: Database.Database | null = null;
+  let byId: Database.Statement | null = null;
+  const lookup = (id: number): string | undefined => {
+    if (!byId) {
+      reader = new Database(init.dbPath, { readonly: true, fileMustExist: true });
+      byId = reader.prepare('SELECT text FROM strings WHERE id = ?').pluck();
+    }
+    return byId.get(id) as string | undefined;
+  };
+  let rows: Rows = {};
+  let any = false;
+  const take = (): Rows | null => {
+    if (!any) return null;
+    const out = rows;
+    rows = {};
+    any = false;
+    return out;
+  };
+  const pass = new StreamPass({
+    oldHi: new Map(init.oldHi), clientsKept: init.clientsKept, lookup,
+    out: (table, row) => { (rows[table] ??= []).push(row); any = true; },
+  });
+  port.on('message', (m: ToRollupWorker) => {
+    try {
+      switch (m.type) {
+        case 'begin': pass.beginSource(m.sourceId, m.host, m.tier, m.whole); break;
+        case 'end': pass.endSource(m.sourceId); break;
+        case 'feed':
+          pass.learn(m.strings);
+          pass.feed(m.sourceId, { count: m.count, nums: m.nums, text: m.text, strings: [] }, m.firstId);
+          port.postMessage({ type: 'fed', rows: take() } satisfies FromRollupWorker);
+          break;
+        case 'finish': {
+          const result = pass.finish();
+          port.postMessage({ type: 'finished', rows: take(), result } satisfies FromRollupWorker);
+          reader?.close();
+          break;
+        }
+      }
+    } catch (e) {
+      port.postMessage({ type: 'error', message: (e as Error).stack ?? (e as Error).message } satisfies FromRollupWorker);
+    }
+  });
+}
