@@ -24,11 +24,16 @@
 **     path decodes the bytes into a JS string and better-sqlite3 encodes it again, which
 **     replaces each invalid UTF-8 sequence by U+FFFD; utf8_repair() does the same here.
 ** Malformed blobs are SQL errors, found before any row is inserted.
+**
+** It also defines overload_pin_mmap_threshold(bytes), a malloc setting for the ingest (below).
 */
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT1
 #include <stdint.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #define CACHE_SLOTS 8
 
@@ -305,6 +310,30 @@ done:
   sqlite3_free(scratch);
 }
 
+/*
+** overload_pin_mmap_threshold(bytes): makes glibc's malloc serve every allocation of `bytes` or
+** more with its own mmap, for the rest of the process; returns 1, or 0 where malloc is not
+** glibc's. Why: an ingest allocates a 1 MB input chunk or a ~400 KB batch buffer in one thread
+** and frees it in another, hundreds of times. glibc starts with a 128 KB threshold but raises it
+** to the size of each mmapped block freed, so after the first few these buffers come from the
+** arenas, whose freed space fragments and stays resident: ~15 MB of peak RSS on a 1M-line
+** ingest. With the threshold pinned, freeing such a buffer returns its pages to the system.
+*/
+static void pin_mmap_threshold(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+#ifdef __GLIBC__
+  sqlite3_int64 bytes = sqlite3_value_int64(argv[0]);
+  if (bytes <= 0 || bytes > (32 << 20)) {
+    sqlite3_result_error(ctx, "overload_pin_mmap_threshold: bytes must be in 1 .. 32 MiB", -1);
+    return;
+  }
+  sqlite3_result_int(ctx, mallopt(M_MMAP_THRESHOLD, (int)bytes) == 1);
+#else
+  (void)argv;
+  sqlite3_result_int(ctx, 0);
+#endif
+}
+
 #ifdef _WIN32
 __declspec(dllexport)
 #else
@@ -320,5 +349,8 @@ int sqlite3_bulkinsert_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_rout
   int rc = sqlite3_create_function_v2(db, "overload_insert_rows", -1, SQLITE_UTF8 | SQLITE_DIRECTONLY, cache,
                                       insert_rows, 0, 0, cache_free);
   if (rc != SQLITE_OK) return rc; /* (cache_free has run) */
+  rc = sqlite3_create_function_v2(db, "overload_pin_mmap_threshold", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, 0,
+                                  pin_mmap_threshold, 0, 0, 0);
+  if (rc != SQLITE_OK) return rc;
   return sqlite3_trace_v2(db, SQLITE_TRACE_CLOSE, on_trace, cache);
 }

@@ -4,7 +4,7 @@ import type { Batch } from './batches.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
 /** Bytes sent to the worker and not yet taken off its queue: bounds memory when parsing lags. */
-const MAX_BYTES_IN_FLIGHT = 2 << 20;
+const MAX_BYTES_IN_FLIGHT = 1 << 20;
 
 // A roomy young generation: parsing allocates many short-lived strings, and the default
 // semi-space makes the worker spend more time in scavenges than in parsing. A capped old

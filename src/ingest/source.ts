@@ -24,6 +24,12 @@ export interface OpenedInput {
 export class InputError extends Error {}
 
 const HEAD_BYTES = 256 * 1024;
+/**
+ * Bytes per read from a file or out of gunzip. 256 KB reads as fast as 1 MB, and a chunk is
+ * alive (in flight to the parse worker, then until a collection frees it) in two threads at once:
+ * 1 MB chunks cost ~12 MB of peak RSS.
+ */
+const READ_CHUNK = 256 * 1024;
 /** identity covers this many leading bytes: enough to tell log files apart, small to hash */
 export const IDENTITY_BYTES = 1024;
 
@@ -147,7 +153,7 @@ export async function openInput(label: string, options: OpenOptions = {}): Promi
     try {
       const handle = await fs.open(label, 'r');
       // The stream owns the handle from here and closes it at the end.
-      raw = handle.createReadStream({ highWaterMark: 1 << 20 });
+      raw = handle.createReadStream({ highWaterMark: READ_CHUNK });
     } catch (e) {
       throw new InputError(`cannot read ${label}: ${(e as Error).message}`);
     }
@@ -161,7 +167,7 @@ export async function openInput(label: string, options: OpenOptions = {}): Promi
   }
   let stream: Readable = sniffed.stream;
   if (sniffed.gzip) {
-    const gunzip = createGunzip({ chunkSize: 1 << 20 });
+    const gunzip = createGunzip({ chunkSize: READ_CHUNK });
     raw.on('error', (e) => gunzip.destroy(e));
     stream = raw.pipe(gunzip);
   }

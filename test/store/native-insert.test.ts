@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openWritable } from '../../src/store/db.js';
 import { StoreWriter } from '../../src/store/writer.js';
-import { loadNative, NATIVE_BUILD_FAILED, NATIVE_EXTENSION } from '../../src/store/native.js';
+import { loadNative, NATIVE_BUILD_FAILED, NATIVE_EXTENSION, pinMallocMmapThreshold } from '../../src/store/native.js';
 import { NUMERIC_COLUMNS, NUMERIC_WIDTH, ROW_WIDTH, TEXT_COLUMNS, type EncodedRequests } from '../../src/ingest/request-encoding.js';
 import type { Batch } from '../../src/ingest/batches.js';
 import { loadStories, ingestArgs } from '../../src/demo/incidents.js';
@@ -124,6 +124,19 @@ describe.skipIf(buildFailed)('the native extension in the normal build', () => {
     process.env.OVERLOAD_NATIVE = '0';
     const plain = openWritable(':memory:');
     expect(new StoreWriter(plain).native).toBe(false);
+    plain.close();
+  });
+
+  it("pins glibc malloc's mmap threshold for the ingest, and refuses a nonsense size", () => {
+    const onGlibc = Boolean((process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime);
+    const db = openWritable(':memory:');
+    expect(pinMallocMmapThreshold(db)).toBe(onGlibc);
+    expect(() => db.prepare('SELECT overload_pin_mmap_threshold(0)').get()).toThrow(/bytes must be in/);
+    expect(() => db.prepare('SELECT overload_pin_mmap_threshold(1 << 30)').get()).toThrow(/bytes must be in/);
+    db.close();
+    process.env.OVERLOAD_NATIVE = '0';
+    const plain = openWritable(':memory:');
+    expect(pinMallocMmapThreshold(plain)).toBe(false);
     plain.close();
   });
 });
