@@ -25,6 +25,13 @@ function ingestOnce(log: string, db: string, formatArgs = ['--log-format', BENCH
   if (r.status !== 0) throw new Error(`ingest failed (${r.status}): ${r.stderr}`);
   const stats = /overload-stats (\{.*\})/.exec(r.stderr);
   const maxRssMb = stats ? JSON.parse(stats[1]).maxRssMb : NaN;
+  // A stream that declined means a full rollup rebuild on the main thread: slower and bigger,
+  // and a bug when the input is one plain log. Say so beside the figures it distorts.
+  const rollups = /overload-rollups (\{.*\})/.exec(r.stderr);
+  const declined = rollups ? (JSON.parse(rollups[1]) as { streamed?: boolean; declined?: unknown }) : null;
+  if (declined && declined.streamed === false) {
+    process.stderr.write(`warning: the streamed rollups declined (${String(declined.declined).split('\n')[0]}); this run rebuilt them\n`);
+  }
   return { seconds, maxRssMb };
 }
 

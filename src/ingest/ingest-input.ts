@@ -126,7 +126,10 @@ export async function ingestInput(label: string, writer: StoreWriter, settings: 
   const rollups = settings.rollups ?? null;
   rollups?.beginSource(sourceId, settings.host);
   const account = (b: Batch) => {
-    writer.writeBatch(sourceId, settings.host, b, rollups ? (firstId) => rollups.feed(sourceId, b.requests, firstId) : undefined);
+    const firstId = writer.writeBatch(sourceId, settings.host, b);
+    // Only once the batch is committed: the rollup worker reads the strings of earlier batches
+    // through a connection of its own, which sees nothing uncommitted.
+    rollups?.feed(sourceId, b.requests, firstId);
     settings.onCommit?.();
     lines += b.lines; parsed += b.parsed; rejected += b.rejected; invalidUtf8 += b.invalidUtf8;
     unterminated ||= b.unterminated;

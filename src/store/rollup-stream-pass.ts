@@ -18,7 +18,7 @@ const MINUTE = 60_000;
  * busy clients of the benchmark's 10M log with few misses (the rollup wait stayed at 0.3 s);
  * 50,000 cost ~5 MB more peak RSS there.
  */
-const STRINGS_KEPT = 20_000;
+export const STRINGS_KEPT = 20_000;
 
 const col = (name: string) => NUMERIC_COLUMNS.indexOf(name as (typeof NUMERIC_COLUMNS)[number]);
 const TS = col('ts'), START = col('start_ts'), END = col('end_ts'), CLIENT = col('client_id'), ROUTE = col('route_id');
@@ -137,12 +137,14 @@ export class StreamPass {
     if (src && src.whole === null && src.heldRows > 0) this.decideWhole(sourceId, src);
   }
 
-  /** Strings first met in a batch (id, text, id, text, ...), whether or not its rows are fed. */
+  /**
+   * Strings first met in a batch (id, text, id, text, ...), whether or not its rows are fed. The
+   * cache starts over before a batch's strings, never in the middle of them: the batch's own rows
+   * must find every one of its strings here, since `lookup` only sees batches committed before.
+   */
   learn(pairs: Array<number | string>): void {
-    for (let i = 0; i < pairs.length; i += 2) {
-      if (this.strings.size >= STRINGS_KEPT) this.strings.clear();
-      this.strings.set(pairs[i] as number, pairs[i + 1] as string);
-    }
+    if (this.strings.size + pairs.length / 2 > STRINGS_KEPT) this.strings.clear();
+    for (let i = 0; i < pairs.length; i += 2) this.strings.set(pairs[i] as number, pairs[i + 1] as string);
   }
 
   /** The requests of one committed batch of the source (ids firstId, firstId + 1, ...), in id order. */

@@ -59,9 +59,6 @@ function requestInsertSql(sourceId: number, hostId: number | null, rows: number)
     Array(rows).fill(one).join(',');
 }
 
-/** Called with the id of a batch's first request row (0 when it had none). */
-export type RowsWritten = (firstId: number) => void;
-
 /** A source's request INSERTs as SQL text, for overload_insert_rows(): ROWS_PER_INSERT rows and one. */
 interface NativeInserts {
   many: string;
@@ -85,7 +82,7 @@ export class StoreWriter {
   private rejOne: Database.Statement;
   private progress: Database.Statement;
   private lastRowid: Database.Statement;
-  private writeTx: (sourceId: number, host: string | null, batch: Batch, after?: RowsWritten) => void;
+  private writeTx: (sourceId: number, host: string | null, batch: Batch) => number;
 
   constructor(private db: DB) {
     this.strMany = db.prepare('INSERT INTO strings (id, text) VALUES ' + Array(STRINGS_PER_INSERT).fill('(?,?)').join(','));
@@ -101,8 +98,7 @@ export class StoreWriter {
       this.insertRows = db.prepare(`SELECT overload_insert_rows(?, ?, ?, ${NUMERIC_COLUMNS.length}, ${TEXT_COLUMNS.length}, ?)`).pluck();
     }
     this.lastRowid = db.prepare('SELECT last_insert_rowid()').pluck();
-    this.writeTx = db.transaction((sourceId: number, host: string | null, batch: Batch, after?: RowsWritten) =>
-      this.write(sourceId, host, batch, after));
+    this.writeTx = db.transaction((sourceId: number, host: string | null, batch: Batch) => this.write(sourceId, host, batch));
   }
 
   /**
@@ -176,9 +172,9 @@ export class StoreWriter {
     })();
   }
 
-  /** One batch in one transaction; `after` runs inside it, once the requests are in. */
-  writeBatch(sourceId: number, host: string | null, batch: Batch, after?: RowsWritten): void {
-    this.writeTx(sourceId, host, batch, after);
+  /** One batch in one transaction. Returns the id of its first request row (0 when it had none). */
+  writeBatch(sourceId: number, host: string | null, batch: Batch): number {
+    return this.writeTx(sourceId, host, batch);
   }
 
   finishSource(sourceId: number, complete: boolean, note: string | null): void {
@@ -186,15 +182,16 @@ export class StoreWriter {
       .run(complete ? 1 : 0, note, new Date().toISOString(), sourceId);
   }
 
-  private write(sourceId: number, host: string | null, batch: Batch, after?: RowsWritten): void {
+  private write(sourceId: number, host: string | null, batch: Batch): number {
     this.writeStrings(batch.requests.strings);
     const count = batch.requests.count;
     if (count > 0) {
       if (this.insertRows) this.writeRequestsNative(this.insertRows, this.nativeInserts(sourceId, host), batch.requests);
       else this.writeRequests(this.requestStatements(sourceId, host), batch.requests);
     }
-    // one writer inside one transaction: the rows got consecutive ids up to the last one
-    after?.(count > 0 ? Number(this.lastRowid.get()) - count + 1 : 0);
+    // one writer inside one transaction: the rows got consecutive ids up to the last one (read
+    // now: the events and traces below move last_insert_rowid)
+    const firstId = count > 0 ? Number(this.lastRowid.get()) - count + 1 : 0;
     for (const e of batch.events) {
       this.evOne.run(sourceId, host, e.ts, e.component, e.kind, e.severity ?? null, e.backend ?? null, e.pid ?? null,
         e.client ?? null, e.request ?? null, e.route ?? null, e.value ?? null, e.limit_value ?? null, e.message, e.line_no);
@@ -208,6 +205,7 @@ export class StoreWriter {
     for (const r of batch.rejects) this.rejOne.run(sourceId, r.line_no, r.reason, r.line);
     this.progress.run(batch.endOffset, batch.lastLineNo, batch.parsed, batch.rejected,
       batch.firstTs, batch.firstTs, batch.lastTs, batch.lastTs, sourceId);
+    return firstId;
   }
 
   private writeStrings(pairs: Array<number | string>): void {
