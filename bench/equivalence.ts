@@ -22,6 +22,7 @@ import { resolveUserFormat } from '../src/ingest/user-format.js';
 import { createRouter, parseRouteRules, type RouteRule } from '../src/util/route.js';
 import { arg } from './args.js';
 import { BENCH_LOG_FORMAT } from './generate-log.js';
+import { rng } from './random.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -43,18 +44,6 @@ function fileChunks(path: string): () => AsyncIterable<Buffer> {
   return () => {
     const raw = createReadStream(path, { highWaterMark: 1 << 20 });
     return path.endsWith('.gz') ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
-  };
-}
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

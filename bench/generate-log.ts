@@ -2,6 +2,7 @@
 // nginx incidents, Zipf-distributed routes with ids, upstream retries and redirects, and a
 // traffic spike with errors in the middle. Deterministic (seeded) so runs compare.
 import { createWriteStream } from 'node:fs';
+import { rng } from './random.js';
 
 export const BENCH_LOG_FORMAT =
   `'$remote_addr - $remote_user [$time_local] "$request" ' ` +
@@ -9,17 +10,6 @@ export const BENCH_LOG_FORMAT =
   `'rt=$request_time uct="$upstream_connect_time" uht="$upstream_header_time" ' ` +
   `'urt="$upstream_response_time" ua="$upstream_addr" us="$upstream_status" ' ` +
   `'ucs="$upstream_cache_status" conn=$connection reqs=$connection_requests'`;
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ROUTES = [
   '/', '/api/user/{id}', '/api/orders/{id}/items', '/product/{id}', '/search', '/static/app.{hex}.js',

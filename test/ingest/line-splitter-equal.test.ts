@@ -5,6 +5,7 @@
 import { isUtf8 } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { splitLines, type Line } from '../../src/ingest/line-splitter.js';
+import { rng } from '../../bench/random.js';
 
 // --- the splitter as it was (the reference) ---
 function decode(buf: Buffer, start: number, end: number): { text: string; invalid: boolean } {
@@ -93,17 +94,6 @@ async function* referenceSplit(chunks: AsyncIterable<Buffer>, opts: SplitOptions
     yield [{ text: d.text, lineNo, endOffset: offset, tooLong: false, byteLength: pending.length,
       unterminated: true, invalidUtf8: d.invalid }];
   }
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function input(seed: number, lines: number, asciiOnly: boolean): Buffer {

@@ -3,6 +3,7 @@
 // non-ASCII text and the map starting over when full.
 import { describe, expect, it } from 'vitest';
 import { StringDictionary } from '../../src/ingest/request-encoding.js';
+import { rng } from '../../bench/random.js';
 
 /** The dictionary as it was before the cache (the reference). */
 class MapOnlyDictionary {
@@ -29,17 +30,6 @@ class MapOnlyDictionary {
     this.pending = [];
     return out;
   }
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Values as they reach the dictionary: fresh slices of a longer string, never the same object. */

@@ -2,6 +2,7 @@
 // char, `@`): the routes must be exactly those of the regex chain it replaced.
 import { describe, expect, it } from 'vitest';
 import { defaultRoute } from '../../src/util/route.js';
+import { rng } from '../../bench/random.js';
 
 // --- the folding as it was (the reference) ---
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -38,17 +39,6 @@ function foldSegment(seg: string): string {
 function referenceRoute(path: string): string {
   if (path.length === 0 || !MAY_FOLD.test(path)) return path;
   return path.split('/').map((s) => (s === '' ? s : allDigits(s) ? ':id' : foldSegment(s))).join('/');
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('defaultRoute', () => {
