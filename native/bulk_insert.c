@@ -313,8 +313,8 @@ done:
 /*
 ** overload_pin_mmap_threshold(bytes): makes glibc's malloc serve every allocation of `bytes` or
 ** more with its own mmap, for the rest of the process; returns 1, or 0 where malloc is not
-** glibc's. Why: an ingest allocates a 1 MB input chunk or a ~400 KB batch buffer in one thread
-** and frees it in another, hundreds of times. glibc starts with a 128 KB threshold but raises it
+** glibc's. Why: an ingest allocates input chunks and ~400 KB batch buffers in one thread and
+** frees them in another, hundreds of times. glibc starts with a 128 KB threshold but raises it
 ** to the size of each mmapped block freed, so after the first few these buffers come from the
 ** arenas, whose freed space fragments and stays resident: ~15 MB of peak RSS on a 1M-line
 ** ingest. With the threshold pinned, freeing such a buffer returns its pages to the system.

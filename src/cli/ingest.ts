@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs';
 import { EXIT, CliError } from './exit-codes.js';
 import { openWritable, createIndexes, checkpoint } from '../store/db.js';
-import { pinMallocMmapThreshold } from '../store/native.js';
 import { StoreWriter } from '../store/writer.js';
 import { afterStreamedIngest } from '../store/after-ingest.js';
 import { RollupStream } from '../store/rollup-stream.js';
@@ -146,7 +145,6 @@ export async function run(paths: string[], opts: IngestOptions): Promise<number>
 export async function ingestJobs(jobs: IngestJob[], opts: IngestRunOptions): Promise<number> {
   const db = openWritable(opts.db);
   const writer = new StoreWriter(db);
-  pinMallocMmapThreshold(db); // (before the threads that pass big buffers start)
   const rollups = RollupStream.open(db);
   let stop = false;
   const onSigint = () => {

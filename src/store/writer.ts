@@ -5,7 +5,7 @@ import type { DB } from './db.js';
 import { EVENT_COLUMNS, TRACE_COLUMNS, FREE_STRING_ID_SQL } from './schema.js';
 import type { Batch } from '../ingest/batches.js';
 import { NUMERIC_COLUMNS, TEXT_COLUMNS, ROW_WIDTH, decodeRow, type EncodedRequests } from '../ingest/request-encoding.js';
-import { loadNative } from './native.js';
+import { loadNative, pinMallocMmapThreshold } from './native.js';
 import type Database from 'better-sqlite3';
 
 /**
@@ -96,6 +96,8 @@ export class StoreWriter {
       WHERE id = ?`);
     if (loadNative(db)) {
       this.insertRows = db.prepare(`SELECT overload_insert_rows(?, ?, ?, ${NUMERIC_COLUMNS.length}, ${TEXT_COLUMNS.length}, ?)`).pluck();
+      // every ingest writes through a StoreWriter, and passes big buffers between its threads
+      pinMallocMmapThreshold(db);
     }
     this.lastRowid = db.prepare('SELECT last_insert_rowid()').pluck();
     this.writeTx = db.transaction((sourceId: number, host: string | null, batch: Batch) => this.write(sourceId, host, batch));
