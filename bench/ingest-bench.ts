@@ -13,7 +13,13 @@ import { generateLog, BENCH_LOG_FORMAT } from './generate-log.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(root, 'dist', 'src', 'cli', 'main.js');
 
-interface RunResult { seconds: number; maxRssMb: number }
+/** The ingest's own OVERLOAD_STATS line: where its time and CPU went (src/util/thread-stats.ts). */
+interface IngestStats {
+  maxRssMb: number;
+  afterLoadS: number;
+  cpuS?: { main: number; parse: number; rollup: number; other: number };
+}
+interface RunResult { seconds: number; maxRssMb: number; stats: IngestStats | null }
 
 function ingestOnce(log: string, db: string, formatArgs = ['--log-format', BENCH_LOG_FORMAT]): RunResult {
   for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
@@ -23,8 +29,9 @@ function ingestOnce(log: string, db: string, formatArgs = ['--log-format', BENCH
   });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`ingest failed (${r.status}): ${r.stderr}`);
-  const stats = /overload-stats (\{.*\})/.exec(r.stderr);
-  const maxRssMb = stats ? JSON.parse(stats[1]).maxRssMb : NaN;
+  const line = /overload-stats (\{.*\})/.exec(r.stderr);
+  const stats = line ? (JSON.parse(line[1]) as IngestStats) : null;
+  const maxRssMb = stats ? stats.maxRssMb : NaN;
   // A stream that declined means a full rollup rebuild on the main thread: slower and bigger,
   // and a bug when the input is one plain log. Say so beside the figures it distorts.
   const rollups = /overload-rollups (\{.*\})/.exec(r.stderr);
@@ -32,7 +39,7 @@ function ingestOnce(log: string, db: string, formatArgs = ['--log-format', BENCH
   if (declined && declined.streamed === false) {
     process.stderr.write(`warning: the streamed rollups declined (${String(declined.declined).split('\n')[0]}); this run rebuilt them\n`);
   }
-  return { seconds, maxRssMb };
+  return { seconds, maxRssMb, stats };
 }
 
 /** GoAccess 1.7 on the same file and format (parse + its JSON report), when it is installed. */
@@ -84,6 +91,21 @@ function timeReports(db: string, runs: number): void {
   }
 }
 
+/**
+ * CPU per line of each thread (medians over the runs): which one bounds the ingest, and how far
+ * the whole is from what two cores give per line at a target speed.
+ */
+function printCpu(results: RunResult[], lines: number): void {
+  const cpus = results.map((r) => r.stats?.cpuS).filter((c): c is NonNullable<IngestStats['cpuS']> => !!c);
+  if (cpus.length === 0) return;
+  const us = (pick: (c: NonNullable<IngestStats['cpuS']>) => number) => (median(cpus.map(pick)) * 1e6) / lines;
+  const after = median(results.map((r) => r.stats?.afterLoadS ?? NaN));
+  const total = us((c) => c.main + c.parse + c.rollup + c.other);
+  console.log(`  CPU per line: parse worker ${us((c) => c.parse).toFixed(2)} us, main thread ${us((c) => c.main).toFixed(2)} us ` +
+    `(after the load: ${after.toFixed(2)} s wall), rollup worker ${us((c) => c.rollup).toFixed(2)} us, ` +
+    `other threads ${us((c) => c.other).toFixed(2)} us; total ${total.toFixed(2)} us`);
+}
+
 async function main(): Promise<void> {
   const sizes = arg('--lines', '1000000').split(',').map(Number);
   const runs = Number(arg('--runs', '3'));
@@ -104,6 +126,7 @@ async function main(): Promise<void> {
     console.log(`ingest ${lines.toLocaleString('en-US')} lines (${mb.toFixed(0)} MB): ${secs.toFixed(2)} s, ` +
       `${Math.round(lines / secs).toLocaleString('en-US')} lines/s, peak RSS ${rss.toFixed(0)} MB ` +
       `(runs: ${results.map((r) => r.seconds.toFixed(2)).join(', ')} s)`);
+    printCpu(results, lines);
     if (process.argv.includes('--reports')) {
       // the database of the last run is still there
       timeReports(join(dir, 'bench.db'), runs);

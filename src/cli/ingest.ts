@@ -11,6 +11,7 @@ import { parseRouteRules, type RouteRule } from '../util/route.js';
 import { assertZone, machineZone, isoUtc } from '../util/time.js';
 import { termSafe } from '../util/sanitize.js';
 import { resolveUserFormat, type UserFormat } from '../ingest/user-format.js';
+import { threadTimes } from '../util/thread-stats.js';
 
 export interface IngestOptions {
   db: string;
@@ -192,6 +193,7 @@ export async function ingestJobs(jobs: IngestJob[], opts: IngestRunOptions): Pro
         process.stderr.write(`overload-rollups ${JSON.stringify({ ...built, declined: rollups ? rollups.declined : 'not fresh before the ingest' })}\n`);
       }
       checkpoint(db);
+      threadTimes.afterLoadMs += Date.now() - t0;
       say(opts.quiet, `indexes and correlations updated in ${((Date.now() - t0) / 1000).toFixed(1)} s; database: ${opts.db}`);
       const range = db.prepare('SELECT min(first_ts) a, max(last_ts) b FROM sources').get() as { a: number | null; b: number | null };
       if (range.a !== null) say(opts.quiet, `time range: ${isoUtc(range.a)} .. ${isoUtc(range.b)}   next: overload report spikes`);

@@ -139,12 +139,18 @@ program
 
 if (process.env.OVERLOAD_STATS) {
   // For the benchmark: peak memory as the kernel counted it, printed as the process ends.
-  const { threadTimes } = await import('../ingest/ingest-input.js');
+  const { threadTimes, threadCpuMs } = await import('../util/thread-stats.js');
   const { nativeUsed } = await import('../store/native.js');
   process.on('exit', () => {
     const u = process.resourceUsage();
+    const s = (ms: number) => Math.round(ms) / 1000;
+    const mainMs = threadCpuMs();
+    const totalMs = (u.userCPUTime + u.systemCPUTime) / 1000;
     process.stderr.write(`overload-stats ${JSON.stringify({ maxRssMb: u.maxRSS / 1024, userS: u.userCPUTime / 1e6, systemS: u.systemCPUTime / 1e6,
-      writeS: threadTimes.writeMs / 1000, waitS: threadTimes.waitMs / 1000, rollupWaitS: threadTimes.rollupWaitMs / 1000,
+      writeS: s(threadTimes.writeMs), waitS: s(threadTimes.waitMs), rollupWaitS: s(threadTimes.rollupWaitMs), afterLoadS: s(threadTimes.afterLoadMs),
+      // (other: V8's collector helpers, libuv's pool, the workers' start-up and shut-down)
+      cpuS: { main: s(mainMs), parse: s(threadTimes.parseCpuMs), rollup: s(threadTimes.rollupCpuMs),
+        other: s(totalMs - mainMs - threadTimes.parseCpuMs - threadTimes.rollupCpuMs) },
       native: nativeUsed() })}\n`);
   });
 }

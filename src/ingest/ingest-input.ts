@@ -7,6 +7,7 @@ import { detectFormat, sampleLines, scoreFormat, type FormatScore } from './dete
 import type { Batch } from './batches.js';
 import { parseInWorker } from './parse-in-worker.js';
 import type { RouteRule } from '../util/route.js';
+import { threadTimes } from '../util/thread-stats.js';
 import type { StoreWriter, SourceRow } from '../store/writer.js';
 import type { RollupStream } from '../store/rollup-stream.js';
 
@@ -51,12 +52,6 @@ export type IngestOutcome =
   | { kind: 'empty'; label: string }
   | { kind: 'no-match'; label: string; ranking: FormatScore[]; firstUnmatched: string | null; forced: string | null };
 
-/**
- * Where the main thread's ingest time went (for the benchmark's OVERLOAD_STATS line): writing
- * batches, or waiting for the parse worker to deliver them. Which one dominates says which
- * thread bounds the ingest.
- */
-export const threadTimes = { writeMs: 0, waitMs: 0, rollupWaitMs: 0 };
 
 async function* skipBytes(chunks: AsyncIterable<Buffer>, n: number): AsyncGenerator<Buffer> {
   let left = n;

@@ -1,6 +1,7 @@
 // The main thread's side of the parse worker: feed it chunks (bounded), receive batches in order.
 import { Worker } from 'node:worker_threads';
 import type { Batch } from './batches.js';
+import { threadTimes } from '../util/thread-stats.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
 /** Bytes sent to the worker and not yet taken off its queue: bounds memory when parsing lags. */
@@ -24,7 +25,10 @@ export async function* parseInWorker(chunks: AsyncIterable<Buffer>, init: Worker
   const wakeFeeder = () => { waits.feeder?.(); waits.feeder = null; };
 
   worker.on('message', (msg: FromWorker) => {
-    if (msg.type === 'batch') batches.push(msg);
+    if (msg.type === 'batch') {
+      batches.push(msg);
+      if (msg.cpuMs !== undefined) threadTimes.parseCpuMs += msg.cpuMs;
+    }
     else if (msg.type === 'consumed') { inFlight -= msg.bytes; wakeFeeder(); }
     else if (msg.type === 'error') failure = new Error(`parse worker: ${msg.message}`);
     notify();

@@ -6,6 +6,7 @@ import { splitLines } from './line-splitter.js';
 import { BatchBuilder, type Batch } from './batches.js';
 import { StringDictionary } from './request-encoding.js';
 import { createRouter } from '../util/route.js';
+import { threadCpuMs } from '../util/thread-stats.js';
 import type { ToWorker, FromWorker, WorkerInit } from './worker-protocol.js';
 
 const init = workerData as WorkerInit;
@@ -48,7 +49,7 @@ function post(msg: FromWorker, transfer?: ArrayBuffer[]): void {
 async function send(batch: Batch, final: boolean): Promise<void> {
   unacked++;
   // the numbers move to the main thread without a copy
-  post({ type: 'batch', batch, final }, [batch.requests.nums.buffer as ArrayBuffer, batch.requests.text.buffer as ArrayBuffer]);
+  post({ type: 'batch', batch, final, cpuMs: final ? threadCpuMs() : undefined }, [batch.requests.nums.buffer as ArrayBuffer, batch.requests.text.buffer as ArrayBuffer]);
   while (unacked >= MAX_UNACKED) await new Promise<void>((r) => { wakeWriter = r; });
 }
 

@@ -22,7 +22,8 @@ export type ToWorker =
   | { type: 'ack' };
 
 export type FromWorker =
-  | { type: 'batch'; batch: Batch; final: boolean }
+  /** `cpuMs`: the worker's own CPU time, sent with the final batch (see thread-stats.ts) */
+  | { type: 'batch'; batch: Batch; final: boolean; cpuMs?: number }
   /** the worker took a chunk off its queue: the reader may send more */
   | { type: 'consumed'; bytes: number }
   | { type: 'error'; message: string };

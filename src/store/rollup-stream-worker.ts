@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { StreamPass, type StreamPassResult } from './rollup-stream-pass.js';
 import type { RowTable } from './rollup-rows.js';
 import type { Tier } from '../report/tiers.js';
+import { threadCpuMs } from '../util/thread-stats.js';
 
 export interface RollupWorkerInit {
   dbPath: string;
@@ -24,7 +25,7 @@ type Rows = Partial<Record<RowTable, unknown[][]>>;
 
 export type FromRollupWorker =
   | { type: 'fed'; rows: Rows | null }
-  | { type: 'finished'; rows: Rows | null; result: StreamPassResult }
+  | { type: 'finished'; rows: Rows | null; result: StreamPassResult; cpuMs: number }
   | { type: 'error'; message: string };
 
 if (parentPort) {
@@ -64,7 +65,7 @@ if (parentPort) {
           break;
         case 'finish': {
           const result = pass.finish();
-          port.postMessage({ type: 'finished', rows: take(), result } satisfies FromRollupWorker);
+          port.postMessage({ type: 'finished', rows: take(), result, cpuMs: threadCpuMs() } satisfies FromRollupWorker);
           reader?.close();
           break;
         }

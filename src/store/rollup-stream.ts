@@ -20,6 +20,7 @@
 // new log that changes which source is the edge) makes finish() decline, and the caller runs
 // buildRollups() as before.
 import { Worker } from 'node:worker_threads';
+import { threadTimes } from '../util/thread-stats.js';
 import type { DB } from './db.js';
 import type { EncodedRequests } from '../ingest/request-encoding.js';
 import { CLIENTS_KEPT } from '../report/rollup-fine.js';
@@ -74,7 +75,10 @@ function workerHost(init: RollupWorkerInit, apply: (rows: Rows) => void, fail: (
     if (m.type === 'error') { failWith(new Error(`rollup worker: ${m.message}`)); return; }
     if (m.rows) apply(m.rows);
     if (m.type === 'fed') { pending--; wake(); }
-    else if (m.type === 'finished') finished?.(m.result);
+    else if (m.type === 'finished') {
+      threadTimes.rollupCpuMs += m.cpuMs;
+      finished?.(m.result);
+    }
   });
   worker.on('error', failWith);
   worker.on('exit', (code) => { if (code !== 0) failWith(new Error(`rollup worker exited with ${code}`)); });
