@@ -131,7 +131,9 @@ LIMIT :limit
 -- rollup_clients row keeps its bucket's busiest clients (rollup_state 'clients_kept': 1000) and
 -- sums the rest. Where a period read such a rest, a client's count may be low by the busiest
 -- left-out client (rest_top) of each bucket it is not kept in: its detail says by how much at
--- most (NULL: exact). The rest itself follows the ranked clients as one more row, '(other
+-- most (NULL: exact). A bucket of more distinct clients than are counted exactly (rollup-fine.ts
+-- CLIENTS_COUNTED: a botnet) holds bounded estimates: each kept entry then has a 4th element,
+-- by how much it may be low, and rest_top bounds every left-out client from above. The rest itself follows the ranked clients as one more row, '(other
 -- clients)': the traffic of clients too small to tell apart (not ranked).
 WITH p AS (SELECT max(:base_from, :from - (:to - :from)) AS lo),
 ranges AS (
@@ -148,8 +150,9 @@ parts AS (
   WHERE x.grain = 'rows' AND (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
   GROUP BY 1, 2
   UNION ALL
-  -- covered: rest_top of the buckets the client is kept in (it is exact there)
-  SELECT b.period, k.value ->> 0, sum(k.value ->> 1), sum(k.value ->> 2), sum(b.rest_top)
+  -- covered: rest_top of the buckets the client is kept in (it is exact there, or low by at most
+  -- its entry's 4th element where the bucket had too many clients to count exactly)
+  SELECT b.period, k.value ->> 0, sum(k.value ->> 1), sum(k.value ->> 2), sum(b.rest_top - coalesce(k.value ->> 3, 0))
   FROM buckets b, json_each(b.kept) k
   GROUP BY 1, 2),
 s AS (

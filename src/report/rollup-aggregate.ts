@@ -364,6 +364,8 @@ export interface RollupPassOptions {
   sink: RollupSink;
   /** clients kept per 10 s / minute bucket (rollup-fine.ts CLIENTS_KEPT) */
   clientsKept: number;
+  /** distinct clients counted exactly per bucket (rollup-fine.ts CLIENTS_COUNTED; tests lower it) */
+  clientsCounted?: number;
 }
 
 export class RollupPass {
@@ -510,7 +512,7 @@ export class RollupPass {
     if (!s) {
       s = {
         tier, host, seconds: new Map(), lastSec: NaN, lastSecond: null, minutes: new Map(), lastMin: NaN, lastMinute: null,
-        all: new Sweep(), perUpstream: new Map(), fine: new FineSeries(tier, host),
+        all: new Sweep(), perUpstream: new Map(), fine: new FineSeries(tier, host, this.opts.clientsCounted),
       };
       this.series.set(key, s);
     }

@@ -12,18 +12,84 @@
 // requests and 5xx, and the most requests any one of them had). A minute's clients are ranked on
 // the minute's own counts (the sum of its 10 s buckets before either is cut), so its row is what
 // counting per minute would give, not a sum of cut lists.
+//
+// Counting is exact up to CLIENTS_COUNTED distinct clients per minute (a quarter of that per
+// 10 s), so a minute in flight holds at most 2.5x CLIENTS_COUNTED clients. Past that (a botnet: every
+// request from another address) a bucket's counts are kept bounded the Misra-Gries way: when the
+// map is full, the median count is taken off every client and those left with none are forgotten.
+// Every count is then low by at most the sum of what was taken (`lowBy`), each kept client says
+// so as a 4th element of its entry, and rest_top becomes an upper bound on any left-out client.
+// Without the bound a minute of a million distinct clients took ~500 MB to count.
 
 import { Histogram } from './histogram.js';
 
 /** clients kept per 10 s or minute bucket (and per tier and host) */
 export const CLIENTS_KEPT = 1000;
+/**
+ * distinct clients counted exactly per minute (a 10 s bucket: a quarter of it): 2.5x the busiest
+ * minute of the benchmark's 10M log (16k clients, 3.3k in its busiest 10 s), ~4 MB when full
+ */
+export const CLIENTS_COUNTED = 40_000;
 
 export interface Route10 { requests: number; s5xx: number; durSum: number; dur: Histogram }
 export interface Upstream10 {
   attempts: number; failed: number; timeouts: number; retried: number; time: Histogram; max: number | null; first: number; last: number;
 }
 interface ClientCount { n: number; e: number }
-interface Ten { routes: Map<string, Route10>; ups: Map<string, Upstream10>; clients: Map<string, ClientCount> }
+
+/** One bucket's requests and 5xx by client, exact up to `limit` distinct clients (see above). */
+export class ClientCounts {
+  readonly byClient = new Map<string, ClientCount>();
+  /** the bucket's requests and 5xx, always exact */
+  requests = 0;
+  s5xx = 0;
+  /** how much any count may be low by (0: every count is exact) */
+  lowBy = 0;
+  /** clients forgotten to stay within the limit (one that came back and went again counts twice) */
+  dropped = 0;
+
+  constructor(private readonly limit: number) {}
+
+  add(client: string, n: number, e: number): void {
+    this.requests += n;
+    this.s5xx += e;
+    this.count(client, n, e);
+  }
+
+  /** Another bucket's counts into this one (a minute from its 10 s buckets). */
+  merge(other: ClientCounts): void {
+    this.requests += other.requests;
+    this.s5xx += other.s5xx;
+    this.lowBy += other.lowBy;
+    this.dropped += other.dropped;
+    for (const [client, x] of other.byClient) this.count(client, x.n, x.e);
+  }
+
+  private count(client: string, n: number, e: number): void {
+    const c = this.byClient.get(client);
+    if (c) { c.n += n; c.e += e; return; }
+    if (this.byClient.size >= this.limit) this.shrink();
+    this.byClient.set(client, { n, e });
+  }
+
+  /** Takes the median count off every client: at least half of them go. */
+  private shrink(): void {
+    const counts = new Float64Array(this.byClient.size);
+    let i = 0;
+    for (const c of this.byClient.values()) counts[i++] = c.n;
+    counts.sort();
+    const cut = counts[counts.length >> 1];
+    for (const [client, c] of this.byClient) {
+      c.n -= cut;
+      if (c.n <= 0) { this.byClient.delete(client); this.dropped++; }
+      // (a 5xx count stays within its request count: both are lower bounds)
+      else if (c.e > c.n) c.e = c.n;
+    }
+    this.lowBy += cut;
+  }
+}
+
+interface Ten { routes: Map<string, Route10>; ups: Map<string, Upstream10>; clients: ClientCounts }
 
 /** Where finished buckets go: INSERTs into the rollup tables (src/store/rollups.ts). */
 export interface FineSink {
@@ -40,19 +106,26 @@ export interface FineSink {
 const byRequests = (a: [string, ClientCount], b: [string, ClientCount]) =>
   b[1].n - a[1].n || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
-/** Write a bucket's clients: the `keep` busiest, and the rest summed. */
+/**
+ * Write a bucket's clients: the `keep` busiest, and the rest summed. Where the bucket's counts are
+ * bounded estimates, each kept entry says by how much it may be low, and the rest's clients
+ * include the forgotten ones.
+ */
 export function writeClients(sink: FineSink, grain: 10_000 | 60_000, tier: string, t: number, host: string,
-  clients: Map<string, ClientCount>, keep: number): void {
-  const sorted = [...clients].sort(byRequests);
-  const kept: Array<[string, number, number]> = [];
+  clients: ClientCounts, keep: number): void {
+  const sorted = [...clients.byClient].sort(byRequests);
+  const kept: Array<[string, number, number] | [string, number, number, number]> = [];
   let n = 0, e = 0;
-  for (let i = 0; i < sorted.length; i++) {
+  const lowBy = clients.lowBy;
+  for (let i = 0; i < sorted.length && i < keep; i++) {
     const [c, x] = sorted[i];
-    if (i < keep) kept.push([c, x.n, x.e]);
-    else { n += x.n; e += x.e; }
+    kept.push(lowBy > 0 ? [c, x.n, x.e, lowBy] : [c, x.n, x.e]);
+    n += x.n;
+    e += x.e;
   }
   const left = sorted.length - kept.length;
-  sink.clients(grain, tier, t, host, JSON.stringify(kept), left, n, e, left > 0 ? sorted[keep][1].n : 0);
+  sink.clients(grain, tier, t, host, JSON.stringify(kept), left + clients.dropped, clients.requests - n, clients.s5xx - e,
+    (left > 0 ? sorted[keep][1].n : 0) + lowBy);
 }
 
 /** One tier and host's fine rollups, minute by minute. */
@@ -62,7 +135,7 @@ export class FineSeries {
   private lastT = NaN;
   private lastTen: Ten | null = null;
 
-  constructor(readonly tier: string, readonly host: string) {}
+  constructor(readonly tier: string, readonly host: string, private readonly counted = CLIENTS_COUNTED) {}
 
   /**
    * One request, counted at `rawT` (its start as stored). The upstream attempts are the first
@@ -77,7 +150,7 @@ export class FineSeries {
       let tens = this.minutes.get(m);
       if (!tens) this.minutes.set(m, (tens = new Map()));
       b = tens.get(t) ?? null;
-      if (!b) tens.set(t, (b = { routes: new Map(), ups: new Map(), clients: new Map() }));
+      if (!b) tens.set(t, (b = { routes: new Map(), ups: new Map(), clients: new ClientCounts(Math.ceil(this.counted / 4)) }));
       this.lastT = t;
       this.lastTen = b;
     }
@@ -99,10 +172,7 @@ export class FineSeries {
       if (ts < u.first) u.first = ts;
       if (ts > u.last) u.last = ts;
     }
-    let c = b.clients.get(client);
-    if (!c) b.clients.set(client, (c = { n: 0, e: 0 }));
-    c.n++;
-    if (is5xx) c.e++;
+    b.clients.add(client, 1, is5xx ? 1 : 0);
   }
 
   /** Write and forget every minute that ends at or before `until` (Infinity: all). */
@@ -113,16 +183,11 @@ export class FineSeries {
       if (m + 60_000 > until) continue;
       this.minutes.delete(m);
       any = true;
-      let minute: Map<string, ClientCount>;
+      let minute: ClientCounts;
       if (tens.size === 1) minute = tens.values().next().value!.clients;
       else {
-        minute = new Map();
-        for (const ten of tens.values()) {
-          for (const [c, x] of ten.clients) {
-            const y = minute.get(c);
-            if (y) { y.n += x.n; y.e += x.e; } else minute.set(c, { n: x.n, e: x.e });
-          }
-        }
+        minute = new ClientCounts(this.counted);
+        for (const ten of tens.values()) minute.merge(ten.clients);
       }
       writeClients(sink, 60_000, tier, m, host, minute, keep);
       for (const [t, ten] of tens) {

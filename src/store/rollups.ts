@@ -92,9 +92,11 @@ export interface RollupStats { requests: number; events: number; full: boolean; 
 
 /**
  * `chunk`: rows per scan of the pass (tests make it small to cross many chunk boundaries).
- * `clientsKept`: clients kept per 10 s / minute bucket (tests lower it to exercise the rest rows).
+ * `clientsKept`: clients kept per 10 s / minute bucket (tests lower it to exercise the rest rows);
+ * `clientsCounted`: distinct clients counted exactly per bucket (tests lower it to exercise the
+ * bounded counts).
  */
-export function buildRollups(db: DB, opts: { schema?: Schema; chunk?: number; clientsKept?: number } = {}): RollupStats {
+export function buildRollups(db: DB, opts: { schema?: Schema; chunk?: number; clientsKept?: number; clientsCounted?: number } = {}): RollupStats {
   const t0 = performance.now();
   const s = opts.schema ?? 'main';
   registerReportFunctions(db);
@@ -120,7 +122,7 @@ export function buildRollups(db: DB, opts: { schema?: Schema; chunk?: number; cl
     let maxDur = full ? 0 : st.max_duration_ms;
     if (full) {
       // every row: the pass itself finds the longest duration (no extra scan for the span)
-      const done = rebuildRequests(db, s, -Infinity, Infinity, 0, true, tiers, opts.chunk ?? CHUNK, kept);
+      const done = rebuildRequests(db, s, -Infinity, Infinity, 0, true, tiers, opts.chunk ?? CHUNK, kept, opts.clientsCounted);
       stats.requests = done.counted;
       maxDur = Math.max(maxDur, Math.ceil(done.maxDuration));
     } else if (newReq > 0) {
@@ -133,7 +135,7 @@ export function buildRollups(db: DB, opts: { schema?: Schema; chunk?: number; cl
         // reaches past the last request's end (in-flight) and past a spread stamp (+1 s)
         const lo = Math.floor(span.lo / 60_000) * 60_000;
         const hi = Math.ceil((Math.max(span.hi, span.ehi ?? span.hi) + 1001) / 60_000) * 60_000;
-        stats.requests = rebuildRequests(db, s, lo, hi, maxDur, false, tiers, opts.chunk ?? CHUNK, kept).counted;
+        stats.requests = rebuildRequests(db, s, lo, hi, maxDur, false, tiers, opts.chunk ?? CHUNK, kept, opts.clientsCounted).counted;
       }
     }
     if (full || newEv > 0) stats.events = rebuildEvents(db, s, full ? 0 : st.ev_max_id, full);
@@ -172,7 +174,7 @@ let feeding: { pass: RollupPass; lastId: number; strings: StringLookup } | null 
  * earliest start, so after each chunk the sweep can finish every instant no later row reaches.
  */
 function rebuildRequests(db: DB, s: Schema, lo: number, hi: number, maxDur: number, full: boolean, tiers: Map<number, Tier>,
-  chunk: number, clientsKept: number): RollupPass {
+  chunk: number, clientsKept: number, clientsCounted?: number): RollupPass {
   if (!full) {
     for (const t of ['rollup_second', 'rollup_status', 'rollup_minute', 'rollup_upstream', 'rollup_inflight', ...FINE_TABLES]) {
       db.prepare(`DELETE FROM ${s}.${t} WHERE t >= ? AND t < ?`).run(lo, hi);
@@ -181,7 +183,7 @@ function rebuildRequests(db: DB, s: Schema, lo: number, hi: number, maxDur: numb
   const sample = db.prepare('SELECT max(ts % 1000) AS frac FROM (SELECT ts FROM request_rows WHERE source_id = ? LIMIT 1000)');
   const whole = wholeSecondSources((db.prepare('SELECT id FROM sources').all() as { id: number }[])
     .map(({ id }) => ({ source_id: id, frac: (sample.get(id) as { frac: number | null }).frac })));
-  const pass = new RollupPass({ lo, hi, whole, tierOf: (source) => tiers.get(source) ?? 'edge', sink: tableSink(db, s), clientsKept });
+  const pass = new RollupPass({ lo, hi, whole, tierOf: (source) => tiers.get(source) ?? 'edge', sink: tableSink(db, s), clientsKept, clientsCounted });
   // which rows: all, or the id range of those that start in the range or up to the longest
   // request before it. Every row of that id range is fed, not only those: the pass ignores what
   // falls outside [lo, hi), but the rows between decide when a whole-second group is spread, so

@@ -259,6 +259,9 @@ export const MIGRATIONS: string[] = [
   //     first, ties by name; the rest of the bucket is summed in rest_*, with rest_top the most
   //     requests any one left-out client had (0: none was left out). So a client's count over
   //     several buckets is low by at most the sum of rest_top over the buckets it is not kept in.
+  //     A bucket of more distinct clients than rollup-fine.ts counts exactly (CLIENTS_COUNTED)
+  //     holds bounded estimates: each kept entry has a 4th element, by how much it may be low,
+  //     and rest_top is an upper bound (docs/reports.md, "Counting is bounded too").
   //     One row per bucket, not per client: a long log has millions of (client, bucket) pairs,
   //     and inserting them one row each cost more than the rest of the rollups v2 together.
   //   rollup_minute_totals: rollup_second's counts per minute and rollup_inflight's peak (all

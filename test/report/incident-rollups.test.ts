@@ -191,6 +191,52 @@ describe('incident sections from rollups v2 against the rows', () => {
   });
 });
 
+/**
+ * The clients section of `incident` over [from, to) against the rows: each count a lower bound
+ * within the bound its detail states, every request in a named client or the rest, and (when the
+ * rollups count exactly) the busy clients exact.
+ */
+function expectClientBounds(db: DB, from: number, to: number, busyExact: boolean): void {
+  const f: Filter = { tier: 'edge', host: null };
+  const { rows, baseFrom } = incident(db, from, to, f);
+  const lo = Math.max(baseFrom, from - (to - from));
+  const cb = exactClients(db, f, lo, from), cd = exactClients(db, f, from, to);
+  const clients = section(rows, 'clients');
+  const named = clients.filter((r) => r.item !== OTHER_CLIENTS);
+  const other = clients.find((r) => r.item === OTHER_CLIENTS);
+  let sumB = 0, sumD = 0;
+  for (const r of named) {
+    const b = cb.get(String(r.item))?.n ?? 0, d = cd.get(String(r.item))?.n ?? 0;
+    const m = /may be low by up to (\d+) before, (\d+) during/.exec(String(r.detail ?? ''));
+    const [slackB, slackD] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+    if (r.detail === null) expect([r.before, r.during]).toEqual([b, d]);
+    else expect(m).not.toBeNull();
+    expect(b - Number(r.before)).toBeGreaterThanOrEqual(0);
+    expect(b - Number(r.before)).toBeLessThanOrEqual(slackB);
+    expect(d - Number(r.during)).toBeGreaterThanOrEqual(0);
+    expect(d - Number(r.during)).toBeLessThanOrEqual(slackD);
+    sumB += Number(r.before); sumD += Number(r.during);
+  }
+  // the busy clients are kept in every bucket they have requests in: exact (their detail may
+  // still warn: a bucket they have no request in cannot tell "none" from "left out")
+  if (busyExact) {
+    for (const busy of ['10.0.0.1', '10.0.0.5']) {
+      const r = named.find((x) => x.item === busy)!;
+      expect([r.before, r.during]).toEqual([cb.get(busy)?.n ?? 0, cd.get(busy)!.n]);
+    }
+  }
+  // every request of the window is in a named client or in the rest (the limit shows every
+  // client with requests in the window; those with none then are not shown)
+  const total = (m: Map<string, { n: number }>) => [...m.values()].reduce((a, x) => a + x.n, 0);
+  expect(sumD + Number(other?.during ?? 0)).toBe(total(cd));
+  expect(sumB + Number(other?.before ?? 0)).toBeLessThanOrEqual(total(cb));
+  if (to - from >= 20_000) expect(other).toBeDefined(); // a whole 10 s with more than 12 clients
+  if (other) {
+    expect(clients[clients.length - 1]).toBe(other);
+    expect([other.ratio, other.change]).toEqual([null, null]);
+  }
+}
+
 describe('incident clients when the rollups keep only a few clients per bucket', () => {
   const { db } = makeDb();
   // a bucket of web1's edge holds the 8 busy clients (~14 requests per 10 s each), the surging one
@@ -198,42 +244,7 @@ describe('incident clients when the rollups keep only a few clients per bucket',
   buildRollups(db, { clientsKept: 12 });
 
   it.each(WINDOWS)('window %s - %s: lower bounds within the stated bound, busy clients exact, the rest summed', (from, to) => {
-    const f: Filter = { tier: 'edge', host: null };
-    const { rows, baseFrom } = incident(db, from, to, f);
-    const lo = Math.max(baseFrom, from - (to - from));
-    const cb = exactClients(db, f, lo, from), cd = exactClients(db, f, from, to);
-    const clients = section(rows, 'clients');
-    const named = clients.filter((r) => r.item !== OTHER_CLIENTS);
-    const other = clients.find((r) => r.item === OTHER_CLIENTS);
-    let sumB = 0, sumD = 0;
-    for (const r of named) {
-      const b = cb.get(String(r.item))?.n ?? 0, d = cd.get(String(r.item))?.n ?? 0;
-      const m = /may be low by up to (\d+) before, (\d+) during/.exec(String(r.detail ?? ''));
-      const [slackB, slackD] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
-      if (r.detail === null) expect([r.before, r.during]).toEqual([b, d]);
-      else expect(m).not.toBeNull();
-      expect(b - Number(r.before)).toBeGreaterThanOrEqual(0);
-      expect(b - Number(r.before)).toBeLessThanOrEqual(slackB);
-      expect(d - Number(r.during)).toBeGreaterThanOrEqual(0);
-      expect(d - Number(r.during)).toBeLessThanOrEqual(slackD);
-      sumB += Number(r.before); sumD += Number(r.during);
-    }
-    // the busy clients are kept in every bucket they have requests in: exact (their detail may
-    // still warn: a bucket they have no request in cannot tell "none" from "left out")
-    for (const busy of ['10.0.0.1', '10.0.0.5']) {
-      const r = named.find((x) => x.item === busy)!;
-      expect([r.before, r.during]).toEqual([cb.get(busy)?.n ?? 0, cd.get(busy)!.n]);
-    }
-    // every request of the window is in a named client or in the rest (the limit shows every
-    // client with requests in the window; those with none then are not shown)
-    const total = (m: Map<string, { n: number }>) => [...m.values()].reduce((a, x) => a + x.n, 0);
-    expect(sumD + Number(other?.during ?? 0)).toBe(total(cd));
-    expect(sumB + Number(other?.before ?? 0)).toBeLessThanOrEqual(total(cb));
-    if (to - from >= 20_000) expect(other).toBeDefined(); // a whole 10 s with more than 12 clients
-    if (other) {
-      expect(clients[clients.length - 1]).toBe(other);
-      expect([other.ratio, other.change]).toEqual([null, null]);
-    }
+    expectClientBounds(db, from, to, true);
   });
 
   it('the surging client still leads the default incident', () => {
@@ -244,6 +255,39 @@ describe('incident clients when the rollups keep only a few clients per bucket',
     expect(clients[0].during).toBe(exactClients(db, { tier: 'edge', host: null }, from, to).get('10.9.9.9')!.n);
     expect(clients[clients.length - 1].item).toBe(OTHER_CLIENTS);
     expect(clients).toHaveLength(11); // the 10 ranked clients, then the rest
+  });
+});
+
+describe('incident clients when a bucket has more clients than are counted exactly (a botnet)', () => {
+  const { db } = makeDb();
+  // 20 distinct clients counted per bucket against the dozens a bucket has: the counts are
+  // bounded estimates (rollup-fine.ts ClientCounts), kept 12 as above
+  buildRollups(db, { clientsKept: 12, clientsCounted: 20 });
+
+  it.each(WINDOWS)('window %s - %s: lower bounds within the stated bound, the rest summed', (from, to) => {
+    expectClientBounds(db, from, to, false);
+  });
+
+  it('the bounded buckets say so: a 4th element on each kept client, within what the rows give', () => {
+    const rows = db.prepare("SELECT grain, t, host, kept, rest_clients, rest_requests, rest_top FROM rollup_clients WHERE tier = 'edge'").all() as
+      Array<{ grain: number; t: number; host: string; kept: string; rest_clients: number; rest_requests: number; rest_top: number }>;
+    const bounded = rows.filter((r) => (JSON.parse(r.kept) as unknown[][]).some((k) => k.length === 4));
+    expect(bounded.length).toBeGreaterThan(rows.length / 2);
+    const exact = db.prepare(`SELECT coalesce(client, '') c, count(*) n FROM requests r WHERE ${FILTER} AND r.host = :h
+      AND ${START} >= :lo AND ${START} < :hi GROUP BY 1`);
+    for (const r of bounded.slice(0, 40)) {
+      const truth = new Map((exact.all({ tier: 'edge', host: null, h: r.host, lo: r.t, hi: r.t + r.grain }) as Array<{ c: string; n: number }>)
+        .map((x) => [x.c, x.n]));
+      const kept = JSON.parse(r.kept) as Array<[string, number, number, number]>;
+      for (const [client, n, , lowBy] of kept) {
+        expect(n).toBeLessThanOrEqual(truth.get(client)!);
+        expect(truth.get(client)! - n).toBeLessThanOrEqual(lowBy);
+      }
+      // every client left out has at most rest_top requests
+      const keptNames = new Set(kept.map((k) => k[0]));
+      for (const [client, n] of truth) if (!keptNames.has(client)) expect(n).toBeLessThanOrEqual(r.rest_top);
+      expect(kept.reduce((a, k) => a + k[1], 0) + r.rest_requests).toBe([...truth.values()].reduce((a, n) => a + n, 0));
+    }
   });
 });
 
