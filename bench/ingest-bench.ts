@@ -1,12 +1,17 @@
 // `npm run bench [-- --lines 1000000,10000000 --runs 3 --reports]`: generates the benchmark log,
 // ingests it with the built CLI as a user would (a fresh database each run), and prints lines/s
 // and peak RSS (medians). When GoAccess is installed it parses the same file in the same run.
+// `--botnet` ingests the same log with every line's client a different address (a botnet), and
+// `--botnet-minute` also with every stamp in one minute: what the bounded dictionary and client
+// rollups are for.
 // `--no-goaccess` skips the comparison (GoAccess takes ~3x as long as the ingest at 10M).
 // `--reports` also times every canned report on the resulting database; `npm run bench --
 // --errors` measures error-log ingest (the real nginx error logs of the incidents, repeated).
 import { arg, median } from './args.js';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { generateLog, BENCH_LOG_FORMAT } from './generate-log.js';
@@ -57,6 +62,34 @@ function goaccessOnce(log: string): number | null {
     return null;
   }
   return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+/**
+ * The benchmark log with line n's client replaced by the n-th address of 10.0.0.0/8 (and, with
+ * `oneMinute`, every stamp moved into its first minute, in order): a million distinct clients.
+ */
+async function botnetLog(log: string, oneMinute: boolean): Promise<string> {
+  const out = log.replace(/\.log$/, oneMinute ? '-botnet-minute.log' : '-botnet.log');
+  if (existsSync(out)) return out;
+  const lines = Number(/-(\d+)\.log$/.exec(log)?.[1] ?? 0);
+  const w = createWriteStream(out + '.tmp');
+  let n = 0;
+  for await (const line of createInterface({ input: createReadStream(log), crlfDelay: Infinity })) {
+    n++;
+    let rest = line.slice(line.indexOf(' '));
+    if (oneMinute) {
+      // "[22/Nov/2026:09:00:00 +0000]": the seconds field follows the hour and minute
+      const at = rest.indexOf('[');
+      const sec = String(Math.floor(((n - 1) * 60) / lines)).padStart(2, '0');
+      rest = rest.slice(0, at + 13) + '09:00:' + sec + rest.slice(at + 21);
+    }
+    if (!w.write(`10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}${rest}\n`)) await once(w, 'drain');
+  }
+  w.end();
+  await once(w, 'finish');
+  rmSync(out, { force: true });
+  renameSync(out + '.tmp', out);
+  return out;
 }
 
 /** The real nginx and PHP-FPM error logs of the bundled incidents, repeated to `lines` lines. */
@@ -120,6 +153,18 @@ async function main(): Promise<void> {
       process.stderr.write(`generating ${log} ...\n`);
       await generateLog(log, lines);
     }
+    for (const [flag, oneMinute] of [['--botnet', false], ['--botnet-minute', true]] as const) {
+      if (!process.argv.includes(flag)) continue;
+      const bot = await botnetLog(log, oneMinute);
+      const rs: RunResult[] = [];
+      for (let i = 0; i < runs; i++) rs.push(ingestOnce(bot, join(dir, 'bench.db')));
+      const s = median(rs.map((r) => r.seconds));
+      console.log(`ingest ${lines.toLocaleString('en-US')} lines, a different client each${oneMinute ? ', all in one minute' : ''}: ` +
+        `${s.toFixed(2)} s, ${Math.round(lines / s).toLocaleString('en-US')} lines/s, peak RSS ${median(rs.map((r) => r.maxRssMb)).toFixed(0)} MB ` +
+        `(runs: ${rs.map((r) => r.seconds.toFixed(2)).join(', ')} s)`);
+      printCpu(rs, lines);
+    }
+    if (process.argv.includes('--botnet') || process.argv.includes('--botnet-minute')) continue;
     const mb = statSync(log).size / 1e6;
     const results: RunResult[] = [];
     for (let i = 0; i < runs; i++) results.push(ingestOnce(log, join(dir, 'bench.db')));
