@@ -68,10 +68,9 @@ function goaccessOnce(log: string): number | null {
  * The benchmark log with line n's client replaced by the n-th address of 10.0.0.0/8 (and, with
  * `oneMinute`, every stamp moved into its first minute, in order): a million distinct clients.
  */
-async function botnetLog(log: string, oneMinute: boolean): Promise<string> {
+async function botnetLog(log: string, lines: number, oneMinute: boolean): Promise<string> {
   const out = log.replace(/\.log$/, oneMinute ? '-botnet-minute.log' : '-botnet.log');
   if (existsSync(out)) return out;
-  const lines = Number(/-(\d+)\.log$/.exec(log)?.[1] ?? 0);
   const w = createWriteStream(out + '.tmp');
   let n = 0;
   for await (const line of createInterface({ input: createReadStream(log), crlfDelay: Infinity })) {
@@ -87,7 +86,6 @@ async function botnetLog(log: string, oneMinute: boolean): Promise<string> {
   }
   w.end();
   await once(w, 'finish');
-  rmSync(out, { force: true });
   renameSync(out + '.tmp', out);
   return out;
 }
@@ -126,6 +124,13 @@ function timeReports(db: string, runs: number): void {
   }
 }
 
+/** `runs` ingests of `lines` lines: median time and speed, median peak RSS, and each run's time. */
+function summary(results: RunResult[], lines: number): string {
+  const secs = median(results.map((r) => r.seconds));
+  return `${secs.toFixed(2)} s, ${Math.round(lines / secs).toLocaleString('en-US')} lines/s, ` +
+    `peak RSS ${median(results.map((r) => r.maxRssMb)).toFixed(0)} MB (runs: ${results.map((r) => r.seconds.toFixed(2)).join(', ')} s)`;
+}
+
 /**
  * CPU per line of each thread (medians over the runs): which one bounds the ingest, and how far
  * the whole is from what two cores give per line at a target speed.
@@ -155,13 +160,10 @@ async function main(): Promise<void> {
     }
     for (const [flag, oneMinute] of [['--botnet', false], ['--botnet-minute', true]] as const) {
       if (!process.argv.includes(flag)) continue;
-      const bot = await botnetLog(log, oneMinute);
+      const bot = await botnetLog(log, lines, oneMinute);
       const rs: RunResult[] = [];
       for (let i = 0; i < runs; i++) rs.push(ingestOnce(bot, join(dir, 'bench.db')));
-      const s = median(rs.map((r) => r.seconds));
-      console.log(`ingest ${lines.toLocaleString('en-US')} lines, a different client each${oneMinute ? ', all in one minute' : ''}: ` +
-        `${s.toFixed(2)} s, ${Math.round(lines / s).toLocaleString('en-US')} lines/s, peak RSS ${median(rs.map((r) => r.maxRssMb)).toFixed(0)} MB ` +
-        `(runs: ${rs.map((r) => r.seconds.toFixed(2)).join(', ')} s)`);
+      console.log(`ingest ${lines.toLocaleString('en-US')} lines, a different client each${oneMinute ? ', all in one minute' : ''}: ${summary(rs, lines)}`);
       printCpu(rs, lines);
     }
     if (process.argv.includes('--botnet') || process.argv.includes('--botnet-minute')) continue;
@@ -169,10 +171,7 @@ async function main(): Promise<void> {
     const results: RunResult[] = [];
     for (let i = 0; i < runs; i++) results.push(ingestOnce(log, join(dir, 'bench.db')));
     const secs = median(results.map((r) => r.seconds));
-    const rss = median(results.map((r) => r.maxRssMb));
-    console.log(`ingest ${lines.toLocaleString('en-US')} lines (${mb.toFixed(0)} MB): ${secs.toFixed(2)} s, ` +
-      `${Math.round(lines / secs).toLocaleString('en-US')} lines/s, peak RSS ${rss.toFixed(0)} MB ` +
-      `(runs: ${results.map((r) => r.seconds.toFixed(2)).join(', ')} s)`);
+    console.log(`ingest ${lines.toLocaleString('en-US')} lines (${mb.toFixed(0)} MB): ${summary(results, lines)}`);
     printCpu(results, lines);
     if (process.argv.includes('--reports')) {
       // the database of the last run is still there
@@ -202,9 +201,7 @@ async function errors(): Promise<void> {
   const n = readFileSync(log, 'utf8').split('\n').length - 1;
   const results: RunResult[] = [];
   for (let i = 0; i < runs; i++) results.push(ingestOnce(log, join(dir, 'bench-errors.db'), []));
-  const secs = median(results.map((r) => r.seconds));
-  console.log(`ingest error logs ${n.toLocaleString('en-US')} lines: ${secs.toFixed(2)} s, ${Math.round(n / secs).toLocaleString('en-US')} lines/s, ` +
-    `peak RSS ${median(results.map((r) => r.maxRssMb)).toFixed(0)} MB (runs: ${results.map((r) => r.seconds.toFixed(2)).join(', ')} s)`);
+  console.log(`ingest error logs ${n.toLocaleString('en-US')} lines: ${summary(results, n)}`);
 }
 
 (process.argv.includes('--errors') ? errors() : main()).catch((e) => { console.error(e); process.exit(1); });

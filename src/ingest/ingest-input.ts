@@ -52,7 +52,6 @@ export type IngestOutcome =
   | { kind: 'empty'; label: string }
   | { kind: 'no-match'; label: string; ranking: FormatScore[]; firstUnmatched: string | null; forced: string | null };
 
-
 async function* skipBytes(chunks: AsyncIterable<Buffer>, n: number): AsyncGenerator<Buffer> {
   let left = n;
   for await (const c of chunks) {

@@ -2,24 +2,26 @@
 // through the built CLI reports each of its threads.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { threadCpuMs } from '../../src/util/thread-stats.js';
-import { cli, INCIDENTS, tempDir } from '../e2e/cli.js';
+import { cli, INCIDENTS, ROOT, tempDir } from '../e2e/cli.js';
 
 const linux = existsSync('/proc/thread-self/stat');
 
 describe.skipIf(!linux)('thread CPU', () => {
   it("counts the calling thread's CPU only", async () => {
-    // a worker spins for 300 ms of its own CPU while this thread sleeps
+    // a worker spins for 300 ms of its own CPU, timed by the built threadCpuMs, while this thread sleeps
+    const built = pathToFileURL(join(ROOT, 'dist', 'src', 'util', 'thread-stats.js')).href;
     const source = `
       const { parentPort } = require('node:worker_threads');
-      const { readFileSync } = require('node:fs');
-      const cpu = () => { const f = readFileSync('/proc/thread-self/stat', 'latin1').split(') ')[1].split(' '); return (+f[11] + +f[12]) * 10; };
-      const start = cpu();
-      let x = 0;
-      while (cpu() - start < 300) for (let i = 0; i < 1e5; i++) x += i;
-      parentPort.postMessage(cpu() - start);`;
+      import(${JSON.stringify(built)}).then(({ threadCpuMs: cpu }) => {
+        const start = cpu();
+        let x = 0;
+        while (cpu() - start < 300) for (let i = 0; i < 1e5; i++) x += i;
+        parentPort.postMessage(cpu() - start);
+      });`;
     const before = threadCpuMs();
     const spun = await new Promise<number>((resolve, reject) => {
       const w = new Worker(source, { eval: true });
