@@ -4,7 +4,7 @@
 // wherever the chunks are cut.
 import { isUtf8 } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
-import { splitLines, type Line } from '../../src/ingest/line-splitter.js';
+import { splitLines, type Line, type SplitOptions } from '../../src/ingest/line-splitter.js';
 import { rng } from '../../bench/random.js';
 
 // --- the splitter as it was (the reference) ---

@@ -54,7 +54,7 @@ describe('requestLine', () => {
       const post = rand() < 0.5 ? '" 200 HTTP/1.1' : ' ';
       const line = pre + req + post;
       const b = pre.length, e = b + req.length;
-      for (const flags of [[true, true, true, false], [true, true, true, true], [false, true, false, false]] as const) {
+      for (const flags of [[true, true, true, false], [true, true, true, true], [false, true, false, false]] as [boolean, boolean, boolean, boolean][]) {
         const got = empty(), want = empty();
         const r1 = requestLine(got, line, b, e, ...flags);
         const r2 = reference(want, line, b, e, ...flags);

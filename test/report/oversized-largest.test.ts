@@ -53,7 +53,7 @@ describe('oversized: largest responses from rollup_largest equal the rows', () =
       WHERE coalesce(r.start_ts, r.ts) >= :from AND coalesce(r.start_ts, r.ts) < :to AND r.bytes IS NOT NULL
         AND (:host IS NULL OR r.host = :host)
         AND r.source_id IN (SELECT id FROM sources WHERE (CASE WHEN format LIKE '%fpm%' THEN 'backend' ELSE 'edge' END) = :tier)
-      ORDER BY r.bytes DESC, r.id LIMIT :limit`).raw().all({ from, to, host, tier, limit });
+      ORDER BY r.bytes DESC, r.id LIMIT :limit`).raw().all({ from, to, host, tier, limit }) as unknown[][];
     if (to - from > 10_000) expect(got.length).toBeGreaterThan(0);
     expect(got.map((g) => g[0])).toEqual(want.map((w) => w[0]));
     expect(got.length).toBe(want.length);

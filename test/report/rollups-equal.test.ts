@@ -19,7 +19,7 @@ function dump(db: Database.Database): Record<string, unknown[][]> {
   const out: Record<string, unknown[][]> = {};
   for (const t of ROLLUP_TABLES) {
     const n = db.prepare(`SELECT * FROM main.${t}`).columns().length;
-    out[t] = db.prepare(`SELECT * FROM main.${t} ORDER BY ${Array.from({ length: n }, (_, i) => i + 1).join(', ')}`).raw().all();
+    out[t] = db.prepare(`SELECT * FROM main.${t} ORDER BY ${Array.from({ length: n }, (_, i) => i + 1).join(', ')}`).raw().all() as unknown[][];
   }
   return out;
 }
