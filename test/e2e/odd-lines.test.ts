@@ -1,0 +1,41 @@
+// Real files that mix a format's family variants (filebeat's Apache and nginx fixtures, copied
+// to fixtures/odd-lines/): every line parses, and `overload sources` counts the odd ones per
+// variant.
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { cli, query, ROOT, tempDir } from './cli.js';
+
+const DIR = join(ROOT, 'fixtures', 'odd-lines');
+
+function ingest(file: string): { db: string; sources: Array<Record<string, unknown>> } {
+  const db = join(tempDir('overload-odd-'), 'odd.db');
+  const r = cli(['ingest', '--db', db, '--tz', 'UTC', '--quiet', join(DIR, file)]);
+  expect(r.status, r.stderr).toBe(0);
+  const s = cli(['sources', '--db', db, '--format', 'json']);
+  expect(s.status, s.stderr).toBe(0);
+  return { db, sources: JSON.parse(s.stdout) as Array<Record<string, unknown>> };
+}
+
+describe('odd lines of real logs', () => {
+  it("filebeat's Apache test log: common, request-less, X-Forwarded-For and vhost lines all parse", () => {
+    const { db, sources } = ingest('filebeat-apache-test.log');
+    expect(sources).toHaveLength(1);
+    expect(sources[0]).toMatchObject({ lines: 7, parsed: 7, rejected: 0, variants: { common: 2, xff: 2, vhost: 1 } });
+    const rows = query<{ client: string; status: number; vhost: string | null }>(db, 'SELECT client, status, vhost FROM requests ORDER BY id');
+    expect(rows.map((r) => r.status)).toEqual([404, 404, 408, 404, 200, 408, 200]);
+    expect(rows[6]).toMatchObject({ client: '123.123.123.123', vhost: 'vhost1.domaine.fr' });
+  });
+
+  it("filebeat's nginx test log: X-Forwarded-For lists as clients, one more quoted field", () => {
+    const { db, sources } = ingest('filebeat-nginx-test.log');
+    expect(sources[0]).toMatchObject({ format: 'nginx-combined', lines: 7, parsed: 7, rejected: 0, variants: { 'client-list': 4, xff: 1 } });
+    const clients = query<{ client: string }>(db, 'SELECT client FROM requests ORDER BY id').map((r) => r.client);
+    expect(clients).toEqual(['10.0.0.2', '172.17.0.1', '10.0.0.2', '85.181.35.98', '10.5.102.222', '2a03:0000:10ff:f00f:0000:0000:0:8000', '127.0.0.1']);
+  });
+
+  it('the table names the variants', () => {
+    const { db } = ingest('filebeat-nginx-test.log');
+    const t = cli(['sources', '--db', db]);
+    expect(t.stdout).toContain('client-list 4, xff 1');
+  });
+});
