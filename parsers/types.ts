@@ -76,6 +76,8 @@ export const EVENT_KINDS = [
   'upstream_timeout',
   'upstream_reset',
   'upstream_closed',
+  /** the web server sends a request to a backend again after an attempt failed (lighttpd `..., reconnecting`) */
+  'upstream_retry',
   'no_live_upstreams',
   'response_buffered_to_disk',
   'request_body_buffered',
@@ -88,6 +90,8 @@ export const EVENT_KINDS = [
   'rate_limited',
   /** the server gave up waiting for the client (Apache mod_reqtimeout, nginx `client timed out`) */
   'client_timeout',
+  /** the client went away before its response was complete (nginx `client prematurely closed connection`, status 499) */
+  'client_gave_up',
   'php_timeout',
   'php_memory',
   'lifecycle',

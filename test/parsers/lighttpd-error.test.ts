@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lighttpdError, LIGHTTPD_RULES } from '../../parsers/lighttpd-error.js';
+import { LIGHTTPD_SAMPLES } from '../../parsers/lighttpd-error.samples.js';
+import { matchRule } from '../../parsers/event-rules.js';
 import { countBy, events, feed, incidentLines, incidentTruth, one } from './feed.js';
 
 const INCIDENT = '1b-lighttpd-1.4.45-fastcgi-overload';
@@ -10,6 +12,14 @@ describe('lighttpd-error rules', () => {
     expect(kindsOf(/overloaded|backend error|gw process died/)).toEqual(['backend_overloaded', 'backend_overloaded', 'backend_overloaded']);
     expect(new Set(kindsOf(/re-enabled/))).toEqual(new Set(['backend_reenabled']));
     expect(new Set(kindsOf(/all handlers/))).toEqual(new Set(['backend_down']));
+  });
+
+  it('every rule is the first match of one of its samples (no rule without a sample)', () => {
+    // the message after the stamp and the `(file.c.N) ` prefix, as the parser classifies it
+    const body = (line: string) => /^\d{4}-\d\d-\d\d [\d:.]+: (?:\([^)]*\) )?(.*)$/.exec(line)?.[1].trimEnd() ?? line;
+    const lines = LIGHTTPD_SAMPLES.flatMap((s) => [...(s.before ?? []), s.line]);
+    const hit = new Set(lines.map((l) => matchRule(LIGHTTPD_RULES, body(l))?.rule));
+    expect(LIGHTTPD_RULES.filter((r) => !hit.has(r)).map((r) => r.re.source)).toEqual([]);
   });
 
   it('new "backend error" is overloaded only when the connect error before it was EAGAIN', () => {
