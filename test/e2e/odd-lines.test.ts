@@ -33,6 +33,15 @@ describe('odd lines of real logs', () => {
     expect(clients).toEqual(['10.0.0.2', '172.17.0.1', '10.0.0.2', '85.181.35.98', '10.5.102.222', '2a03:0000:10ff:f00f:0000:0000:0:8000', '127.0.0.1']);
   });
 
+  it("alp's LTSV example log is detected as ltsv-access, with its apptime, reqtime, size and ua", () => {
+    const { db, sources } = ingest('alp-ltsv-access.log');
+    expect(sources[0]).toMatchObject({ format: 'ltsv-access', lines: 14, parsed: 14, rejected: 0, variants: null });
+    const rows = query<{ status: number; bytes: number; upstream_ms: number | null; duration_ms: number | null; user_agent: string }>(db,
+      'SELECT status, bytes, upstream_ms, duration_ms, user_agent FROM requests ORDER BY id');
+    expect(rows[12]).toMatchObject({ status: 504, bytes: 15, upstream_ms: 60000, user_agent: 'UA1' });
+    expect(rows[13]).toMatchObject({ status: 200, upstream_ms: null, duration_ms: 321, user_agent: 'UA2' });
+  });
+
   it('the table names the variants', () => {
     const { db } = ingest('filebeat-nginx-test.log');
     const t = cli(['sources', '--db', db]);
