@@ -1,5 +1,6 @@
 // Sample lines for lighttpd-error: the first blocks are copied from the 1.4.45 and 1.4.69
-// captures (fixtures/incidents/1b-*, 5-*; 1.4.45 leaves a trailing space); the others
+// captures (fixtures/incidents/1b-*, 5-*; 1.4.45 leaves a trailing space), the ones marked real
+// from fixtures/odd-lines/lighttpd-1.4.69-error.log; the others
 // are the wordings of lighttpd1.4 src/mod_fastcgi.c (1.4.4x) and src/gw_backend.c (1.4.46+) with
 // the spacing each generation's logger produces (log_error_write adds a space after every field).
 import type { FormatSample } from './types.js';
@@ -94,8 +95,8 @@ export const LIGHTTPD_SAMPLES: FormatSample[] = [
     expect: { kind: 'upstream_timeout', backend: 'tcp:10.0.0.5:9000' }, note: 'gw.connect-timeout (1.4.60+)' },
   { line: '2026-11-22 09:57:47: (gw_backend.c.1934) socket() failed (cur_fds:1021) (max_fds:1024): Too many open files',
     expect: { kind: 'fd_limit', limit_value: 1024 } },
-  { line: '2026-11-22 09:57:47: (http-header-glue.c.1341) read() 12 40: Connection reset by peer',
-    expect: { kind: 'upstream_reset' }, note: 'a backend that died mid-answer' },
+  { line: '2026-12-07 08:50:49: (http-header-glue.c.1341) read() 17 18: Connection reset by peer',
+    expect: { kind: 'upstream_reset' }, note: 'real (fixtures/odd-lines): its php-cgi killed mid-answer' },
   { line: '2026-11-22 09:57:47: (gw_backend.c.330) child signalled: 11', expect: { kind: 'worker_crashed', value: 11 } },
   { line: '2026-11-22 09:57:47: (gw_backend.c.293) gw-server re-enabled: unix:/run/php.sock-0  0 /run/php.sock',
     expect: { kind: 'backend_reenabled', backend: 'unix:/run/php.sock-0' } },
@@ -113,8 +114,11 @@ export const LIGHTTPD_SAMPLES: FormatSample[] = [
     expect: { kind: 'client_gave_up', severity: 'info' }, note: '1.4.45 wording' },
   { line: '2026-11-22 09:57:47: (connections.c.847) connection closed - read failed: Connection reset by peer',
     expect: { kind: 'client_gave_up' } },
-  { line: '2026-11-22 09:57:47: (server.c.1236) NOTE: a request from 203.0.113.9 for /big.iso timed out after writing 1310720 bytes. We waited 360 seconds. If this is a problem, increase server.max-write-idle',
-    expect: { kind: 'client_timeout', client: '203.0.113.9', request: '/big.iso', value: 1310720 } },
+  { line: '2026-12-07 08:49:49: (connections.c.1492) NOTE: a request from 127.0.0.1 for /big.txt timed out after writing 3145728 bytes. We waited 3 seconds. If this is a problem, increase server.max-write-idle',
+    expect: { kind: 'client_timeout', client: '127.0.0.1', request: '/big.txt', value: 3145728 },
+    note: 'real (fixtures/odd-lines): a client that stopped reading, debug.log-timeouts' },
+  { line: '2026-12-07 08:50:40: (connections.c.1445) connection closed - read timeout: 12',
+    expect: { kind: 'client_timeout' }, note: 'real: a request that never finished coming in, debug.log-request-handling' },
   { line: '2026-11-22 09:57:47: (connections.c.1056) request aborted - read timeout: 17',
     expect: { kind: 'client_timeout' }, note: 'server.max-read-idle while the request came in' },
   // --- what else lands in the file ---

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { lighttpdError, LIGHTTPD_RULES } from '../../parsers/lighttpd-error.js';
 import { LIGHTTPD_SAMPLES } from '../../parsers/lighttpd-error.samples.js';
 import { matchRule } from '../../parsers/event-rules.js';
@@ -88,5 +90,19 @@ describe('lighttpd-error on the real 1.4.69 capture (gw_backend wording)', () =>
   it('keeps which proc (socket -N) each overload hit', () => {
     const bySocket = countBy(evs.filter((e) => e.kind === 'backend_overloaded'), (e) => e.backend!.replace(/^.*sock-/, 'sock-'));
     expect(bySocket).toEqual({ 'sock-0': 635, 'sock-1': 1253, 'sock-2': 3639, 'sock-3': 19278 });
+  });
+});
+
+describe('lighttpd-error on a 1.4.69 capture of backlog overflow, timeouts and killed backends (fixtures/odd-lines)', () => {
+  const lines = readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'odd-lines', 'lighttpd-1.4.69-error.log'), 'utf8').trimEnd().split('\n');
+  const out = feed(lighttpdError, lines);
+
+  it('gives every line a kind', () => {
+    expect(out.filter((o) => o.type === 'reject')).toEqual([]);
+    expect(events(out).map((e) => e.kind)).toEqual([
+      'lifecycle', 'upstream_timeout', 'backlog_full', 'backend_overloaded', 'upstream_reset', 'upstream_retry', 'upstream_closed',
+      'lifecycle', 'lifecycle', 'client_timeout', 'lifecycle', 'lifecycle', 'client_timeout', 'upstream_reset', 'upstream_closed',
+      'worker_crashed', 'connect_failed', 'backend_down', 'backend_reenabled', 'lifecycle',
+    ]);
   });
 });
