@@ -42,6 +42,12 @@ describe('odd lines of real logs', () => {
     expect(rows[13]).toMatchObject({ status: 200, upstream_ms: null, duration_ms: 321, user_agent: 'UA2' });
   });
 
+  it('the ingest summary names the variants', () => {
+    const db = join(tempDir('overload-odd-'), 'odd.db');
+    const r = cli(['ingest', '--db', db, '--tz', 'UTC', join(DIR, 'filebeat-apache-test.log')]);
+    expect(r.stderr).toContain('read as variants of nginx-combined: common 2, xff 2, vhost 1');
+  });
+
   it('the table names the variants', () => {
     const { db } = ingest('filebeat-nginx-test.log');
     const t = cli(['sources', '--db', db]);
