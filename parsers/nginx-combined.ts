@@ -108,6 +108,15 @@ export const nginxCombined: FormatDefinition = {
       expect: { ts: T, client: '10.0.0.2', extra: { client_list: '10.0.0.2, 10.0.0.1', http_x_forwarded_for: '198.51.100.7' } },
     },
     {
+      note: '$host:$server_port, then a quoted list and the peer (filebeat test-with-host.log)',
+      line: 'example.com:80 "10.5.102.222, 175.16.199.1, 204.246.1.1" 10.2.1.185 - - [22/Jan/2016:13:18:29 +0000] "GET /assets/xxxx?q=100 HTTP/1.1" 200 25507 "-" "Amazon CloudFront"',
+      variant: 'vhost+client-list',
+      expect: { ts: 1453468709000, vhost: 'example.com', client: '10.5.102.222',
+        extra: { server_port: 80, remote_addr: '10.2.1.185', client_list: '10.5.102.222, 175.16.199.1, 204.246.1.1' } },
+    },
+    { note: 'an open quote before the stamp is no client form', reject: 'no-match',
+      line: '"10.0.0.1, 10.0.0.2 10.2.1.185 - - [22/Jan/2016:13:18:29 +0000] "GET / HTTP/1.1" 200 1 "-" "-"' },
+    {
       note: 'truncated line (rotation cut it)',
       line: '127.0.0.1 - - [22/Nov/2026:09:49:51 +0000] "GET /small.php HTTP/1.1" 200 625 "-" "curl/7.8',
       reject: 'no-match',

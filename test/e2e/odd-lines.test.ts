@@ -33,6 +33,19 @@ describe('odd lines of real logs', () => {
     expect(clients).toEqual(['10.0.0.2', '172.17.0.1', '10.0.0.2', '85.181.35.98', '10.5.102.222', '2a03:0000:10ff:f00f:0000:0000:0:8000', '127.0.0.1']);
   });
 
+  it("filebeat's nginx test log with a host (and port) before the client forms", () => {
+    const { db, sources } = ingest('filebeat-nginx-test-with-host.log');
+    expect(sources[0]).toMatchObject({ format: 'nginx-combined', lines: 10, parsed: 10, rejected: 0,
+      variants: { 'vhost+client-list': 4, vhost: 3, 'vhost+xff': 2, 'vhost+client-list+xff': 1 } });
+    const rows = query<{ client: string; vhost: string; extra: string }>(db, 'SELECT client, vhost, extra FROM requests ORDER BY id');
+    expect(rows.map((r) => [r.vhost, r.client])).toEqual([
+      ['example.com', '10.0.0.2'], ['example.com', '172.17.0.1'], ['example.com', '10.0.0.2'], ['example.com', '81.2.69.143'],
+      ['example.com', '10.5.102.222'], ['1.128.3.4', '2a02:cf40:10ff:f00f:0000:0000:0:8000'], ['1.128.3.4', '127.0.0.1'],
+      ['example.com', 'unix:'], ['1.128.3.4', 'localhost'], ['example.com', 'localhost'],
+    ]);
+    expect(JSON.parse(rows[4].extra)).toMatchObject({ server_port: 80, remote_addr: '10.2.1.185', client_list: '10.5.102.222, 175.16.199.1, 204.246.1.1' });
+  });
+
   it("alp's LTSV example log is detected as ltsv-access, with its apptime, reqtime, size and ua", () => {
     const { db, sources } = ingest('alp-ltsv-access.log');
     expect(sources[0]).toMatchObject({ format: 'ltsv-access', lines: 14, parsed: 14, rejected: 0, variants: null });
