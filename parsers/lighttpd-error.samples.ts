@@ -107,6 +107,10 @@ export const LIGHTTPD_SAMPLES: FormatSample[] = [
     expect: { kind: 'backend_disabled', backend: 'tcp:10.0.0.5:8080' } },
   { line: '2026-11-22 09:57:47: (mod_proxy.c.1073) write failed, remote connection close: Broken pipe 32 ',
     expect: { kind: 'upstream_closed' } },
+  { line: '2026-11-22 09:57:47: (mod_proxy.c.620) connect failed: 17 Connection refused 111 ',
+    expect: { kind: 'connect_failed' } },
+  { line: '2026-11-22 09:57:47: (mod_proxy.c.1284) proxy-FDEVENT_ERR, but no HUP 8 ', expect: { kind: 'upstream_reset' } },
+  { line: "2026-11-22 09:57:47: (mod_fastcgi.c.3246) fcgi: got a FDEVENT_ERR. Don't know why. ", expect: { kind: 'upstream_reset' } },
   { line: '2026-11-22 09:57:49: (mod_proxy.c.1417) proxy - re-enabled: 10.0.0.5 8080 ',
     expect: { kind: 'backend_reenabled', backend: 'tcp:10.0.0.5:8080' } },
   // --- the client's side (connections.c, server.c) ---

@@ -72,6 +72,10 @@ export const LIGHTTPD_RULES: readonly LighttpdRule[] = [
   // after the failed write above it is EINVAL, with a backend that died ECONNRESET
   { re: /^read\(\) \d+ \d+: /, kind: 'upstream_reset', severity: 'error', since: '1.4.56' },
   { re: /^write failed, remote connection close:/, kind: 'upstream_closed', severity: 'error', since: '<= 1.4.45 (mod_proxy)' },
+  // mod_proxy <= 1.4.45: `connect failed: <fd> <errno text> <errno>` (EAGAIN on TCP: no local port left)
+  { re: /^connect failed: \d+ .* \d+$/, kind: 'connect_failed', severity: 'error', since: '<= 1.4.45 (mod_proxy)' },
+  // an error on the backend socket without a hangup (<= 1.4.45)
+  { re: /^fcgi: got a FDEVENT_ERR\.|^proxy-FDEVENT_ERR, but no HUP/, kind: 'upstream_reset', severity: 'error', since: '<= 1.4.45' },
   { re: /^proxy - re-enabled:(?<args>.*)$/, kind: 'backend_reenabled', severity: 'notice', since: '<= 1.4.45 (mod_proxy)' },
   { re: /^socket\(\) failed \(cur_fds:\d+\) \(max_fds:(?<limit>\d+)\)/, kind: 'fd_limit', severity: 'error', since: '1.4.56' },
   // connections.c, the client's side: it went away while lighttpd wrote or read ...
