@@ -21,12 +21,13 @@ export async function run(opts: { db: string; format: OutputFormat; rejects: str
       complete: s.complete === 1, variants: variants(s), note: s.note, tz: s.tz, bytes: s.bytes,
       ...(n > 0 ? { sample_rejects: sample.all(s.id, n) } : {}),
     }));
+    // JSON keeps the counts as an object; the cells of the other formats get `common 3, xff 1`
+    const asText = rows.map((r) => ({ ...r, variants: variantText(r.variants as Record<string, number> | null) }));
     if (opts.format !== 'table') {
-      process.stdout.write(render(opts.format, rows));
+      process.stdout.write(render(opts.format, opts.format === 'json' || opts.format === 'ndjson' ? rows : asText));
       return 0;
     }
-    const table = rows.map((r) => ({ ...r, variants: variantText(r.variants as Record<string, number> | null) }));
-    process.stdout.write(render('table', table, TABLE_COLUMNS));
+    process.stdout.write(render('table', asText, TABLE_COLUMNS));
     for (const r of rows) {
       const rejects = r.sample_rejects as Row[] | undefined;
       if (!rejects?.length) continue;

@@ -65,5 +65,7 @@ describe('odd lines of real logs', () => {
     const { db } = ingest('filebeat-nginx-test.log');
     const t = cli(['sources', '--db', db]);
     expect(t.stdout).toContain('client-list 4, xff 1');
+    const csv = cli(['sources', '--db', db, '--format', 'csv']);
+    expect(csv.stdout).toContain(',"client-list 4, xff 1",');
   });
 });
