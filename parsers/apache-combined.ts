@@ -3,7 +3,7 @@
 // higher specificity): pick this one with --format apache-combined for Apache logs. It also
 // reads lighttpd's default layout (%V where %l is), so lighttpd-access ranks above it.
 import type { FormatDefinition } from './types.js';
-import { compileModLogFormat, createAccessParser } from './log-format/index.js';
+import { createFamilyParser } from './log-format/combined-family.js';
 
 export const APACHE_COMBINED = '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"';
 
@@ -16,7 +16,7 @@ export const apacheCombined: FormatDefinition = {
   example: '192.0.2.10 - - [22/Nov/2026:09:49:51 +0000] "GET /index.php HTTP/1.1" 200 2326 "https://example.com/" "Mozilla/5.0"',
   detectable: true,
   specificity: 18,
-  create: (o) => createAccessParser(compileModLogFormat(APACHE_COMBINED, 'apache'), { tz: o.tz }),
+  create: (o) => createFamilyParser('combined', 'apache', o.tz),
   samples: [
     {
       line: '192.0.2.10 - - [22/Nov/2026:09:49:51 +0000] "GET /index.php?page=2 HTTP/1.1" 200 2326 "https://example.com/" "Mozilla/5.0 (X11; Linux x86_64)"',
@@ -33,6 +33,19 @@ export const apacheCombined: FormatDefinition = {
       line: '192.0.2.10 - - [22/Nov/2026:09:49:51 +0000] "GET /r\u00e9sum\u00e9 HTTP/1.1" 200 5 "-" "Mozilla/4.0 (\u00ff)"',
       expect: { path: '/r\u00e9sum\u00e9', user_agent: 'Mozilla/4.0 (\u00ff)' },
     },
+    // --- odd lines of filebeat's apache/access/test/test.log (fixtures/odd-lines) ---
+    { note: 'request-less timeout, common layout, in a combined log', variant: 'common',
+      line: '::1 - - [26/Dec/2016:16:16:48 +0200] "-" 408 -',
+      expect: { ts: 1482761808000, status: 408, bytes: null, method: null, url: null, user_agent: null } },
+    { note: 'request-less timeout, combined layout',
+      line: '127.0.0.1 - - [02/Feb/2019:05:38:45 +0100] "-" 408 152 "-" "-"',
+      expect: { ts: 1549082325000, status: 408, bytes: 152, method: null, referer: null, user_agent: null } },
+    { note: 'one more quoted field (%{X-Forwarded-For}i), a host name as client', variant: 'xff',
+      line: 'monitoring-server - - [29/May/2017:19:02:48 +0000] "GET /status HTTP/1.1" 200 612 "-" "Mozilla/5.0 (Windows NT 6.1; rv:15.0) Gecko/20120716 Firefox/15.0a2" "-"',
+      expect: { client: 'monitoring-server', path: '/status', extra: { http_x_forwarded_for: null } } },
+    { note: 'virtual host before the client (%v %h, no port)', variant: 'vhost',
+      line: 'vhost1.domaine.fr 123.123.123.123 - - [04/Jul/2019:09:20:46 +0200] "GET / HTTP/1.1" 200 32953 "-" "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/75.0.3770.100 Safari/537.36"',
+      expect: { ts: 1562224846000, start_ts: 1562224846000, client: '123.123.123.123', vhost: 'vhost1.domaine.fr', bytes: 32953 } },
     { note: 'truncated', reject: 'no-match',
       line: '192.0.2.10 - - [22/Nov/2026:09:49:51 +0000] "GET / HTTP/1.1" 200 5 "-" "Mozil' },
   ],

@@ -1,7 +1,7 @@
 // Apache `common` (NCSA Common Log Format): no referer, no user agent, no duration. Apache
 // stamps the request's START; without a duration its end stays unknown.
 import type { FormatDefinition } from './types.js';
-import { compileModLogFormat, createAccessParser } from './log-format/index.js';
+import { createFamilyParser } from './log-format/combined-family.js';
 
 export const APACHE_COMMON = '%h %l %u %t "%r" %>s %b';
 
@@ -14,7 +14,7 @@ export const apacheCommon: FormatDefinition = {
   example: '192.0.2.10 - frank [22/Nov/2026:09:49:51 +0000] "GET /apache_pb.gif HTTP/1.0" 200 2326',
   detectable: true,
   specificity: 10,
-  create: (o) => createAccessParser(compileModLogFormat(APACHE_COMMON, 'apache'), { tz: o.tz }),
+  create: (o) => createFamilyParser('common', 'apache', o.tz),
   samples: [
     {
       line: '192.0.2.10 - frank [22/Nov/2026:09:49:51 +0000] "GET /apache_pb.gif HTTP/1.0" 200 2326',
@@ -32,8 +32,14 @@ export const apacheCommon: FormatDefinition = {
       line: '192.0.2.10 - - [22/Nov/2026:09:49:51 +0000] "GET /q?a=\\"b\\" HTTP/1.1" 400 226',
       expect: { url: '/q?a="b"', status: 400 },
     },
-    { note: 'combined line: not common', reject: 'no-match',
-      line: '192.0.2.10 - - [22/Nov/2026:09:49:51 +0000] "GET / HTTP/1.1" 200 2326 "-" "curl/8.5.0"' },
+    {
+      note: "Apache's request-less timeout (real, filebeat's darwin-2.4.23.log)",
+      line: '::1 - - [26/Dec/2016:16:16:48 +0200] "-" 408 -',
+      expect: { ts: 1482761808000, client: '::1', method: null, url: null, status: 408, bytes: null },
+    },
+    { note: 'a combined line in a common log: read as the combined variant', variant: 'combined',
+      line: '192.0.2.10 - - [22/Nov/2026:09:49:51 +0000] "GET / HTTP/1.1" 200 2326 "-" "curl/8.5.0"',
+      expect: { ts: T, status: 200, user_agent: 'curl/8.5.0' } },
     { note: 'truncated', reject: 'no-match', line: '192.0.2.10 - - [22/Nov/2026:09:49:51 +0000] "GET / HTTP/1.1" 2' },
     { note: 'bad stamp', reject: 'bad-timestamp', line: '192.0.2.10 - - [22/Xyz/2026:09:49:51 +0000] "GET / HTTP/1.1" 200 1' },
   ],

@@ -15,6 +15,7 @@ import { lighttpdAccess } from './lighttpd-access.js';
 import { phpFpmAccess } from './php-fpm-access.js';
 import { varnishncsa } from './varnishncsa.js';
 import { jsonAccess } from './json-access.js';
+import { ltsvAccess } from './ltsv-access.js';
 
 // --- error logs, PHP-FPM, slowlogs (events / slow_traces tables) ---
 // (event formats are listed here)
@@ -30,7 +31,7 @@ export const FORMATS: FormatDefinition[] = [
   // access
   nginxCombined, nginxCombinedKv, nginxCustom,
   apacheCommon, apacheCombined, apacheVhostCombined, apacheCustom, lighttpdAccess, phpFpmAccess, varnishncsa,
-  jsonAccess,
+  jsonAccess, ltsvAccess,
   // events
   lighttpdError, nginxError, apacheError, phpFpmError, phpFpmSlowlog, phpError, varnishFetchError,
 ];

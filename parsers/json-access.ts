@@ -54,6 +54,21 @@ export const jsonAccess: FormatDefinition = {
       line: '{"start_time":1795340991000,"uri":"/a","status":200,"request_time":0.5}',
       expect: { ts: T, start_ts: T, end_ts: T + 500 },
     },
+    {
+      note: "alp's JSON example (its default keys: body_bytes, response_time)",
+      line: '{"time":"2015-09-06T05:58:05+09:00","method":"POST","uri":"/foo/bar?token=xxx&uuid=1234","status":200,"body_bytes":12,"response_time":0.057}',
+      expect: { ts: 1441486685000, method: 'POST', path: '/foo/bar', status: 200, bytes: 12, duration_ms: 57 },
+    },
+    {
+      note: "alp's LTSV labels as JSON keys: host next to vhost is the client; reqtime, apptime, size, ua",
+      line: '{"time":"2026-11-22T09:49:51+00:00","host":"203.0.113.9","vhost":"shop.example","method":"GET","uri":"/a","status":200,"size":5,"ua":"curl/8.5.0","reqtime":"0.250","apptime":"0.200"}',
+      expect: { ts: T, client: '203.0.113.9', vhost: 'shop.example', bytes: 5, user_agent: 'curl/8.5.0', duration_ms: 250, upstream_ms: 200 },
+    },
+    {
+      note: 'host without vhost stays the virtual host',
+      line: '{"time":"2026-11-22T09:49:51+00:00","host":"shop.example","remote_addr":"203.0.113.9","uri":"/a","status":200}',
+      expect: { client: '203.0.113.9', vhost: 'shop.example' },
+    },
     { note: 'cut off mid-object', reject: 'bad-json', line: '{"time":"2026-11-22T09:49:51Z","status":200,"uri":"/a' },
     { note: 'an application log, not an access log', reject: 'no-match',
       line: '{"time":"2026-11-22T09:49:51Z","level":"info","msg":"started"}' },

@@ -58,12 +58,31 @@ export const LIGHTTPD_RULES: readonly LighttpdRule[] = [
   { re: /^response not received, request sent: (?<value>\d+) on socket: (?<backend>\S+) for (?<request>.*?) ?, closing connection$/,
     kind: 'upstream_closed', severity: 'error' },
   { re: /^response not received, request not sent on socket: (?<backend>\S+) for (?<request>.*?) ?, reconnecting$/,
-    kind: 'other', severity: 'warn' },
+    kind: 'upstream_retry', severity: 'warn' },
   { re: /^response already sent out, but backend returned error on socket: (?<backend>\S+) for (?<request>.*?) ?, terminating connection$/,
     kind: 'upstream_closed', severity: 'error' },
   { re: /^error: unexpected close of gw connection for (?<request>\S*) \(no gw process on socket: (?<backend>\S+) \?\)/,
     kind: 'upstream_closed', severity: 'error', since: '1.4.46' },
-  { re: /^(?:read|write) timeout on socket: (?<backend>\S+)/, kind: 'upstream_timeout', severity: 'error', since: '1.4.60' },
+  { re: /^(?:connect|read|write) timeout on socket: (?<backend>\S+)/, kind: 'upstream_timeout', severity: 'error', since: '1.4.60' },
+  // 1.4.46+ (network_write.c): the first write on a backend socket whose connect() met a full
+  // unix-socket backlog (EAGAIN, taken as "in progress"); "connection was dropped after accept()"
+  // follows with the socket's name. EPIPE/ECONNRESET are not logged here at all.
+  { re: /^write failed: (?:\d+: )?Transport endpoint is not connected/, kind: 'backlog_full', severity: 'error', since: '1.4.46' },
+  // http-header-glue.c: reading the backend's answer failed (`read() <client fd> <backend fd>: errno`);
+  // after the failed write above it is EINVAL, with a backend that died ECONNRESET
+  { re: /^read\(\) \d+ \d+: /, kind: 'upstream_reset', severity: 'error', since: '1.4.56' },
+  { re: /^write failed, remote connection close:/, kind: 'upstream_closed', severity: 'error', since: '<= 1.4.45 (mod_proxy)' },
+  // mod_proxy <= 1.4.45: `connect failed: <fd> <errno text> <errno>` (EAGAIN on TCP: no local port left)
+  { re: /^connect failed: \d+ .* \d+$/, kind: 'connect_failed', severity: 'error', since: '<= 1.4.45 (mod_proxy)' },
+  // an error on the backend socket without a hangup (<= 1.4.45)
+  { re: /^fcgi: got a FDEVENT_ERR\.|^proxy-FDEVENT_ERR, but no HUP/, kind: 'upstream_reset', severity: 'error', since: '<= 1.4.45' },
+  { re: /^proxy - re-enabled:(?<args>.*)$/, kind: 'backend_reenabled', severity: 'notice', since: '<= 1.4.45 (mod_proxy)' },
+  { re: /^socket\(\) failed \(cur_fds:\d+\) \(max_fds:(?<limit>\d+)\)/, kind: 'fd_limit', severity: 'error', since: '1.4.56' },
+  // connections.c, the client's side: it went away while lighttpd wrote or read ...
+  { re: /^connection closed: write failed on fd \d+|^connection closed - (?:recv|read) failed/, kind: 'client_gave_up', severity: 'info' },
+  // ... or was too slow to send its request or read the answer (server.max-read-idle / max-write-idle)
+  { re: /^NOTE: a request from (?<client>\S+) for (?<request>\S+) timed out after writing (?<value>\d+) bytes/, kind: 'client_timeout', severity: 'info' },
+  { re: /^request aborted - read timeout: \d+|^connection closed - read timeout: \d+/, kind: 'client_timeout', severity: 'info' },
   { re: /^child exited: 0\b/, kind: 'lifecycle', severity: 'notice' },
   { re: /^child (?:signal(?:l)?ed|exited): (?<value>\d+)/, kind: 'worker_crashed', severity: 'error' },
   { re: /^child died somehow|failed to start|spawning (?:fcgi|gw|backend) failed|^respawning failed/, kind: 'worker_crashed', severity: 'error' },

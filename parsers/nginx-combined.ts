@@ -3,8 +3,7 @@
 // start_ts stays unknown without a duration). Anchored at both ends: a line with anything after
 // the user agent belongs to nginx-combined-kv or a custom log_format, not here.
 import type { FormatDefinition } from './types.js';
-import { compileNginxFormat, createAccessParser } from './log-format/index.js';
-import { NGINX_COMBINED } from './log-format/nginx-conf.js';
+import { createFamilyParser } from './log-format/combined-family.js';
 
 const T = 1795340991000; // 22/Nov/2026:09:49:51 +0000
 
@@ -15,7 +14,7 @@ export const nginxCombined: FormatDefinition = {
   example: '203.0.113.9 - - [22/Nov/2026:09:49:51 +0000] "GET /small.php?id=520486 HTTP/1.1" 200 625 "-" "curl/7.88.1"',
   detectable: true,
   specificity: 21,
-  create: (o) => createAccessParser(compileNginxFormat(NGINX_COMBINED), { tz: o.tz }),
+  create: (o) => createFamilyParser('combined', 'nginx', o.tz),
   samples: [
     {
       line: '203.0.113.9 - - [22/Nov/2026:09:49:51 +0000] "GET /small.php?id=520486 HTTP/1.1" 200 625 "-" "curl/7.88.1"',
@@ -68,6 +67,55 @@ export const nginxCombined: FormatDefinition = {
       line: '127.0.0.1 - - [22/Nov/2026:09:49:51 +0000] "GET http://example.com/a?b=1 HTTP/1.1" 200 1 "-" "-"',
       expect: { url: '/a?b=1', path: '/a', query: 'b=1', vhost: 'example.com' },
     },
+    // --- odd lines that share files with combined ones (filebeat's nginx fixtures, fixtures/odd-lines) ---
+    {
+      note: 'client field is an X-Forwarded-For list: the first member is the client',
+      line: '10.0.0.2, 10.0.0.1, 127.0.0.1 - - [07/Dec/2016:11:05:07 +0100] "GET /ocelot HTTP/1.1" 200 571 "-" "Mozilla/5.0 (Macintosh; Intel Mac OS X 10.12; rv:49.0) Gecko/20100101 Firefox/49.0"',
+      variant: 'client-list',
+      expect: { ts: 1481105107000, client: '10.0.0.2', status: 200, path: '/ocelot',
+        extra: { remote_user: null, client_list: '10.0.0.2, 10.0.0.1, 127.0.0.1' } },
+    },
+    {
+      note: 'quoted X-Forwarded-For list, then the peer address',
+      line: '"10.5.102.222, 199.96.1.1, 204.246.1.1" 10.2.1.185 - - [22/Jan/2016:13:18:29 +0000] "GET /assets/xxxx?q=100 HTTP/1.1" 200 25507 "-" "Amazon CloudFront"',
+      variant: 'client-list',
+      expect: { ts: 1453468709000, client: '10.5.102.222', query: 'q=100', bytes: 25507, user_agent: 'Amazon CloudFront',
+        extra: { client_list: '10.5.102.222, 199.96.1.1, 204.246.1.1', remote_addr: '10.2.1.185' } },
+    },
+    {
+      note: 'unquoted list, then the peer address',
+      line: '2a03:0000:10ff:f00f:0000:0000:0:8000, 10.225.192.17 10.2.2.121 - - [30/Dec/2016:06:47:09 +0000] "GET /test.html HTTP/1.1" 404 8571 "-" "Mozilla/5.0 (compatible; Facebot 1.0; https://developers.facebook.com/docs/sharing/webmasters/crawler)"',
+      variant: 'client-list',
+      expect: { client: '2a03:0000:10ff:f00f:0000:0000:0:8000', status: 404, extra: { remote_addr: '10.2.2.121' } },
+    },
+    {
+      note: "one more quoted field: the stock nginx.conf's `main` ($http_x_forwarded_for)",
+      line: '172.17.0.1 - - [29/May/2017:19:02:48 +0000] "GET /stringpatch HTTP/1.1" 404 612 "-" "Mozilla/5.0 (Windows NT 6.1; rv:15.0) Gecko/20120716 Firefox/15.0a2" "-"',
+      variant: 'xff',
+      expect: { ts: 1496084568000, client: '172.17.0.1', status: 404, user_agent: 'Mozilla/5.0 (Windows NT 6.1; rv:15.0) Gecko/20120716 Firefox/15.0a2',
+        extra: { remote_user: null, http_x_forwarded_for: null } },
+    },
+    {
+      note: 'common line (no referer, no user agent) in a combined log',
+      line: '::1 - - [26/Dec/2016:16:16:29 +0200] "GET /favicon.ico HTTP/1.1" 404 209',
+      variant: 'common',
+      expect: { ts: 1482761789000, client: '::1', status: 404, bytes: 209, referer: null, user_agent: null },
+    },
+    {
+      note: 'X-Forwarded-For list as client on a line with one more quoted field',
+      line: '10.0.0.2, 10.0.0.1 - - [22/Nov/2026:09:49:51 +0000] "GET / HTTP/1.1" 200 5 "-" "curl/8.5.0" "198.51.100.7"',
+      variant: 'client-list+xff',
+      expect: { ts: T, client: '10.0.0.2', extra: { client_list: '10.0.0.2, 10.0.0.1', http_x_forwarded_for: '198.51.100.7' } },
+    },
+    {
+      note: '$host:$server_port, then a quoted list and the peer (filebeat test-with-host.log)',
+      line: 'example.com:80 "10.5.102.222, 175.16.199.1, 204.246.1.1" 10.2.1.185 - - [22/Jan/2016:13:18:29 +0000] "GET /assets/xxxx?q=100 HTTP/1.1" 200 25507 "-" "Amazon CloudFront"',
+      variant: 'vhost+client-list',
+      expect: { ts: 1453468709000, vhost: 'example.com', client: '10.5.102.222',
+        extra: { server_port: 80, remote_addr: '10.2.1.185', client_list: '10.5.102.222, 175.16.199.1, 204.246.1.1' } },
+    },
+    { note: 'an open quote before the stamp is no client form', reject: 'no-match',
+      line: '"10.0.0.1, 10.0.0.2 10.2.1.185 - - [22/Jan/2016:13:18:29 +0000] "GET / HTTP/1.1" 200 1 "-" "-"' },
     {
       note: 'truncated line (rotation cut it)',
       line: '127.0.0.1 - - [22/Nov/2026:09:49:51 +0000] "GET /small.php HTTP/1.1" 200 625 "-" "curl/7.8',

@@ -31,6 +31,9 @@ export const NGINX_RULES: readonly EventRule[] = [
   { re: /^limiting connections by zone/, kind: 'rate_limited' },
   { re: /^upstream server temporarily disabled/, kind: 'backend_disabled' },
   { re: /^client timed out \(/, kind: 'client_timeout' },
+  // the client left first (the access log says 499 when nginx itself gave up the request)
+  { re: /^(?:(?:epoll_wait|kevent)\(\) reported that )?client prematurely closed connection/, kind: 'client_gave_up' },
+  { re: /^(?:writev|send|write|sendfile|SSL_write)\(\) failed \((?:32|104): [^)]*\) while sending (?:response )?to client/, kind: 'client_gave_up' },
   { re: /^FastCGI sent in stderr: /, kind: 'other', php: true },
   { re: /^worker process (?<pid>\d+) exited on signal (?<value>\d+)/, kind: 'worker_crashed' },
   { re: /^(?:start(?:ing)? (?:worker|cache \w+) process|(?:worker|cache \w+) process \d+ exited with code|signal \d+ \(SIG\w+\) received|using the "\w+" event method|nginx\/\d|built (?:by|with) |OS: |getrlimit\(RLIMIT_NOFILE\)|start worker processes|exit(?:ing)?$|gracefully shutting down|reconfiguring|reopening logs|signal process started)/,

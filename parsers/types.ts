@@ -76,6 +76,8 @@ export const EVENT_KINDS = [
   'upstream_timeout',
   'upstream_reset',
   'upstream_closed',
+  /** the web server sends a request to a backend again after an attempt failed (lighttpd `..., reconnecting`) */
+  'upstream_retry',
   'no_live_upstreams',
   'response_buffered_to_disk',
   'request_body_buffered',
@@ -88,6 +90,8 @@ export const EVENT_KINDS = [
   'rate_limited',
   /** the server gave up waiting for the client (Apache mod_reqtimeout, nginx `client timed out`) */
   'client_timeout',
+  /** the client went away before its response was complete (nginx `client prematurely closed connection`, status 499) */
+  'client_gave_up',
   'php_timeout',
   'php_memory',
   'lifecycle',
@@ -136,7 +140,11 @@ export type RejectReason =
 
 /** What a parser makes of one line. */
 export type ParseOutcome =
-  | { type: 'request'; record: RequestRecord }
+  /**
+   * `variant`: the line is a compatible variant of the format's family (a common line in a
+   * combined log, an X-Forwarded-For list as client ...), read by it and counted per source
+   */
+  | { type: 'request'; record: RequestRecord; variant?: string }
   | { type: 'event'; record: EventRecord }
   | { type: 'trace'; record: SlowTraceRecord }
   /** the line belongs to a multi-line entry still open; it counts as parsed */
@@ -172,6 +180,8 @@ export interface FormatSample {
   line: string;
   /** the fields the outcome's record must contain (deep partial match); omit for "must not reject" */
   expect?: Partial<RequestRecord> | Partial<EventRecord> | Record<string, unknown>;
+  /** the family variant the line must be read as (see ParseOutcome); omit for the format's own layout */
+  variant?: string;
   /** a sample that must be rejected with this reason */
   reject?: RejectReason;
   /** lines that must be fed before `line` (multi-line formats) */

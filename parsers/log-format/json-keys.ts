@@ -8,6 +8,9 @@
 //   elapsed, response_time, time_taken, took (the nginx and Caddy convention).
 // - a string value with its own unit (`"12ms"`, `"1.5s"`) is read by that unit.
 // - time keys accept epoch numbers (s/ms/us/ns by magnitude), ISO 8601 or CLF.
+// - alp (the access log profiler) and its users: `reqtime` (s), `apptime` (the upstream's s),
+//   `size`, `ua`; `reqtime_microsec` (Apache %D); `host` next to `vhost` is the client
+//   (json-record.ts), as alp's LTSV layouts write it.
 // Nested keys are flattened with dots; a full dotted key is matched first, then its last part
 // (so Caddy's `request.headers.User-Agent` is the user agent), ranked below direct matches.
 import type { DurationUnit, FieldSpec } from './fields.js';
@@ -49,7 +52,7 @@ add(['request_length', 'request_size', 'bytes_in', 'bytes_received', 'bytes_read
 add(['upstream_addr'], { role: 'upstream_addr', shape: 'list' });
 add(['upstream_status'], { role: 'upstream_status', shape: 'list' });
 add(['http_referer', 'referer', 'referrer', 'http_referrer'], { role: 'referer', shape: 'text' });
-add(['http_user_agent', 'user_agent', 'useragent', 'agent', 'http_useragent'], { role: 'user_agent', shape: 'text' });
+add(['http_user_agent', 'user_agent', 'useragent', 'agent', 'http_useragent', 'ua'], { role: 'user_agent', shape: 'text' });
 add(['host', 'vhost', 'request_host', 'requesthost'], { role: 'vhost', shape: 'token', rank: 2 });
 add(['http_host'], { role: 'vhost', shape: 'token', rank: 1 });
 add(['server_name'], { role: 'vhost', shape: 'token', rank: 0 });
@@ -57,14 +60,15 @@ add(['connection', 'connection_requests'], { role: 'extra_number', shape: 'numbe
 
 const DURATION_BASES = new Set([
   'request_time', 'duration', 'request_duration', 'response_time', 'elapsed', 'elapsed_time', 'latency',
-  'time_taken', 'took', 'processing_time', 'total_time',
+  'time_taken', 'took', 'processing_time', 'total_time', 'reqtime', 'req_time',
 ]);
 const UPSTREAM_BASES: Record<string, FieldSpec['role']> = {
   upstream_response_time: 'upstream_time', upstream_connect_time: 'upstream_connect', upstream_header_time: 'upstream_header',
+  apptime: 'upstream_time',
 };
-const SUFFIX = /^(.+?)_?(milliseconds|microseconds|nanoseconds|seconds|millis|micros|nanos|msec|usec|secs|sec|ms|us|µs|ns|s)$/;
+const SUFFIX = /^(.+?)_?(milliseconds|microseconds|nanoseconds|seconds|millisec|microsec|millis|micros|nanos|msec|usec|secs|sec|ms|us|µs|ns|s)$/;
 const SUFFIX_UNIT: Record<string, DurationUnit> = {
-  milliseconds: 'ms', millis: 'ms', msec: 'ms', ms: 'ms', microseconds: 'us', micros: 'us', usec: 'us', us: 'us',
+  milliseconds: 'ms', millisec: 'ms', millis: 'ms', msec: 'ms', ms: 'ms', microseconds: 'us', microsec: 'us', micros: 'us', usec: 'us', us: 'us',
   'µs': 'us', nanoseconds: 'ns', nanos: 'ns', ns: 'ns', seconds: 's', secs: 's', sec: 's', s: 's',
 };
 

@@ -55,6 +55,8 @@ function describe(o: IngestOutcome): string {
         `${label}: ${o.format}${how}${o.resumedFrom ? `, resumed at byte ${o.resumedFrom}` : ''}`,
         `  ${o.lines.toLocaleString('en-US')} lines, ${o.parsed.toLocaleString('en-US')} parsed, ${o.rejected.toLocaleString('en-US')} rejected in ${o.seconds.toFixed(1)} s (${rate} lines/s)`,
       ];
+      const variants = Object.entries(o.variants).sort((a, b) => b[1] - a[1]);
+      if (variants.length) lines.push(`  read as variants of ${o.format}: ${variants.map(([v, n]) => `${v} ${n}`).join(', ')}`);
       if (o.rejected > 0) {
         lines.push(`  rejected by reason: ${Object.entries(o.rejectReasons).map(([r, n]) => `${r} ${n}`).join(', ')}` +
           ` (see: overload sources --rejects 5)`);

@@ -3,27 +3,31 @@ import { render, type OutputFormat, type Row } from '../report/render.js';
 import { openDbForReading } from './open-db.js';
 import { isoUtc } from '../util/time.js';
 
-const TABLE_COLUMNS = ['id', 'path', 'format', 'host', 'lines', 'parsed', 'rejected', 'first', 'last', 'complete', 'note'];
+const TABLE_COLUMNS = ['id', 'path', 'format', 'host', 'lines', 'parsed', 'rejected', 'first', 'last', 'complete', 'variants', 'note'];
 
 export async function run(opts: { db: string; format: OutputFormat; rejects: string | boolean }): Promise<number> {
   const db = openDbForReading(opts.db);
   try {
-    const sources = db.prepare(`SELECT id, path, format, host, lines, parsed, rejected, first_ts, last_ts, complete, note, tz, bytes
+    const sources = db.prepare(`SELECT id, path, format, host, lines, parsed, rejected, first_ts, last_ts, complete, note, tz, bytes, variants
       FROM sources ORDER BY id`).all() as Row[];
     // `--rejects` alone means 5 samples per source
     const n = opts.rejects === true ? 5 : Number(opts.rejects ?? 0) || 0;
     const sample = db.prepare('SELECT line_no, reason, line FROM rejects WHERE source_id = ? ORDER BY line_no LIMIT ?');
+    // lines read as a variant of the source's format family (common lines in a combined log ...)
+    const variants = (s: Row): Record<string, number> | null => (s.variants ? JSON.parse(s.variants as string) as Record<string, number> : null);
     const rows: Row[] = sources.map((s) => ({
       id: s.id, path: s.path, format: s.format, host: s.host, lines: s.lines, parsed: s.parsed, rejected: s.rejected,
       first: isoUtc(s.first_ts as number | null), last: isoUtc(s.last_ts as number | null),
-      complete: s.complete === 1, note: s.note, tz: s.tz, bytes: s.bytes,
+      complete: s.complete === 1, variants: variants(s), note: s.note, tz: s.tz, bytes: s.bytes,
       ...(n > 0 ? { sample_rejects: sample.all(s.id, n) } : {}),
     }));
+    // JSON keeps the counts as an object; the cells of the other formats get `common 3, xff 1`
+    const asText = rows.map((r) => ({ ...r, variants: variantText(r.variants as Record<string, number> | null) }));
     if (opts.format !== 'table') {
-      process.stdout.write(render(opts.format, rows));
+      process.stdout.write(render(opts.format, opts.format === 'json' || opts.format === 'ndjson' ? rows : asText));
       return 0;
     }
-    process.stdout.write(render('table', rows, TABLE_COLUMNS));
+    process.stdout.write(render('table', asText, TABLE_COLUMNS));
     for (const r of rows) {
       const rejects = r.sample_rejects as Row[] | undefined;
       if (!rejects?.length) continue;
@@ -34,4 +38,9 @@ export async function run(opts: { db: string; format: OutputFormat; rejects: str
     db.close();
   }
   return 0;
+}
+
+/** `common 3, client-list 1` */
+function variantText(v: Record<string, number> | null): string | null {
+  return v ? Object.entries(v).map(([k, n]) => `${k} ${n}`).join(', ') : null;
 }

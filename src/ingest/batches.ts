@@ -23,6 +23,8 @@ export interface Batch {
   lines: number;
   parsed: number;
   rejected: number;
+  /** lines read as a variant of the format's family, by variant (null: none) */
+  variants: Record<string, number> | null;
   /** resume point after this batch */
   endOffset: number;
   lastLineNo: number;
@@ -44,7 +46,7 @@ export type Router = (path: string | null) => string | null;
 
 function emptyBatch(): Batch {
   return {
-    requests: { count: 0, nums: new Float64Array(0), text: new Uint8Array(0), strings: [] }, events: [], traces: [], rejects: [], lines: 0, parsed: 0, rejected: 0,
+    requests: { count: 0, nums: new Float64Array(0), text: new Uint8Array(0), strings: [] }, events: [], traces: [], rejects: [], lines: 0, parsed: 0, rejected: 0, variants: null,
     endOffset: 0, lastLineNo: 0, firstTs: null, lastTs: null, invalidUtf8: 0, unterminated: false, heldBack: null,
   };
 }
@@ -96,6 +98,10 @@ export class BatchBuilder {
         const r = outcome.record;
         this.encoder.add(r, this.opts.router(r.path ?? null));
         b.parsed++;
+        if (outcome.variant !== undefined) {
+          const v = (b.variants ??= {});
+          v[outcome.variant] = (v[outcome.variant] ?? 0) + 1;
+        }
         this.recordTs(r.ts);
         break;
       }

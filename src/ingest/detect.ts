@@ -1,10 +1,15 @@
 // Format detection: score a sample of lines against every detectable format and keep the one
 // that parses most of them (ties go to the more specific format, e.g. combined over common).
+// A format that reads a line only as a variant of its family (nginx-combined reading a common
+// line) counts it as parsed but not as its own: between formats that parse as many lines, the
+// one whose own layout reads more of them wins, so a plain common log stays apache-common.
 import type { FormatDefinition, ParserOptions } from '../../parsers/types.js';
 
 export interface FormatScore {
   format: FormatDefinition;
   parsed: number;
+  /** lines read by the format's own layout, not as a variant of its family */
+  own: number;
   total: number;
 }
 
@@ -43,6 +48,7 @@ export function sampleLines(head: Buffer, wholeInput: boolean, max = SAMPLE_LINE
 export function scoreFormat(format: FormatDefinition, lines: string[], options: ParserOptions): FormatScore & { unmatched: string | null } {
   const parser = format.create(options);
   let parsed = 0;
+  let own = 0;
   let total = 0;
   let unmatched: string | null = null;
   lines.forEach((line, i) => {
@@ -50,16 +56,19 @@ export function scoreFormat(format: FormatDefinition, lines: string[], options: 
     if (line.trim() === '') return;
     total++;
     if (out.type === 'reject') unmatched ??= line;
-    else if (out.type !== 'skip') parsed++;
+    else if (out.type !== 'skip') {
+      parsed++;
+      if (out.type !== 'request' || out.variant === undefined) own++;
+    }
   });
-  return { format, parsed, total, unmatched };
+  return { format, parsed, own, total, unmatched };
 }
 
 export function detectFormat(formats: FormatDefinition[], lines: string[], options: ParserOptions): Detection {
   const scored = formats
     .filter((f) => f.detectable)
     .map((f) => scoreFormat(f, lines, options))
-    .sort((a, b) => b.parsed - a.parsed || b.format.specificity - a.format.specificity);
+    .sort((a, b) => b.parsed - a.parsed || b.own - a.own || b.format.specificity - a.format.specificity);
   const top = scored[0];
   const best = top && top.parsed > 0 ? top : null;
   const firstUnmatched = best ? best.unmatched : (lines.find((l) => l.trim() !== '') ?? null);

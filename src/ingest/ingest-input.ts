@@ -46,7 +46,7 @@ export interface Progress {
 
 export type IngestOutcome =
   | { kind: 'ingested'; label: string; sourceId: number; format: string; resumedFrom: number; lines: number; parsed: number;
-      rejected: number; rejectReasons: Record<string, number>; firstRejects: Array<{ line_no: number; reason: string; line: string }>;
+      rejected: number; rejectReasons: Record<string, number>; variants: Record<string, number>; firstRejects: Array<{ line_no: number; reason: string; line: string }>;
       complete: boolean; note: string | null; seconds: number; invalidUtf8: number; detection: FormatScore | null }
   | { kind: 'unchanged'; label: string; sourceId: number; format: string }
   | { kind: 'empty'; label: string }
@@ -112,6 +112,7 @@ export async function ingestInput(label: string, writer: StoreWriter, settings: 
   });
   const resumeFrom = previous?.bytes ?? 0;
   const rejectReasons: Record<string, number> = {};
+  const variants: Record<string, number> = {};
   const firstRejects: Array<{ line_no: number; reason: string; line: string }> = [];
   let lines = 0, parsed = 0, rejected = 0, invalidUtf8 = 0;
   let unterminated = false;
@@ -129,6 +130,7 @@ export async function ingestInput(label: string, writer: StoreWriter, settings: 
     unterminated ||= b.unterminated;
     held.line = b.heldBack ?? held.line;
     bytes = b.endOffset;
+    for (const [v, n] of Object.entries(b.variants ?? {})) variants[v] = (variants[v] ?? 0) + n;
     for (const r of b.rejects) {
       rejectReasons[r.reason] = (rejectReasons[r.reason] ?? 0) + 1;
       if (firstRejects.length < 5) firstRejects.push(r);
@@ -173,6 +175,6 @@ export async function ingestInput(label: string, writer: StoreWriter, settings: 
   if (previous && lines === 0) return { kind: 'unchanged', label, sourceId, format: format.name };
   return {
     kind: 'ingested', label, sourceId, format: format.name, resumedFrom: resumeFrom, lines, parsed, rejected,
-    rejectReasons, firstRejects, complete, note, seconds: (Date.now() - started) / 1000, invalidUtf8, detection,
+    rejectReasons, variants, firstRejects, complete, note, seconds: (Date.now() - started) / 1000, invalidUtf8, detection,
   };
 }

@@ -355,6 +355,9 @@ export const MIGRATIONS: string[] = [
   `,
   // 7: the bytes index gives way to rollup_largest (6)
   `DROP INDEX IF EXISTS request_rows_bytes;`,
+  // 8: lines a source's format read as a variant of its family (a common line in a combined
+  // log, an X-Forwarded-For list as client ...), as JSON {variant: lines}; NULL when none
+  `ALTER TABLE sources ADD COLUMN variants TEXT;`,
 ];
 
 /**

@@ -81,6 +81,8 @@ export class StoreWriter {
   private frOne: Database.Statement;
   private rejOne: Database.Statement;
   private progress: Database.Statement;
+  private variantsOf: Database.Statement;
+  private setVariants: Database.Statement;
   private lastRowid: Database.Statement;
   private writeTx: (sourceId: number, host: string | null, batch: Batch) => number;
 
@@ -99,6 +101,8 @@ export class StoreWriter {
       // every ingest writes through a StoreWriter, and passes big buffers between its threads
       pinMallocMmapThreshold(db);
     }
+    this.variantsOf = db.prepare('SELECT variants FROM sources WHERE id = ?').pluck();
+    this.setVariants = db.prepare('UPDATE sources SET variants = ? WHERE id = ?');
     this.lastRowid = db.prepare('SELECT last_insert_rowid()').pluck();
     this.writeTx = db.transaction((sourceId: number, host: string | null, batch: Batch) => this.write(sourceId, host, batch));
   }
@@ -207,7 +211,17 @@ export class StoreWriter {
     for (const r of batch.rejects) this.rejOne.run(sourceId, r.line_no, r.reason, r.line);
     this.progress.run(batch.endOffset, batch.lastLineNo, batch.parsed, batch.rejected,
       batch.firstTs, batch.firstTs, batch.lastTs, batch.lastTs, sourceId);
+    if (batch.variants) this.addVariants(sourceId, batch.variants);
     return firstId;
+  }
+
+  /** Variant lines are the odd ones out: a read and a write per batch that has any. */
+  private addVariants(sourceId: number, add: Record<string, number>): void {
+    const stored = this.variantsOf.get(sourceId) as string | null;
+    const counts = (stored ? JSON.parse(stored) : {}) as Record<string, number>;
+    for (const [k, n] of Object.entries(add)) counts[k] = (counts[k] ?? 0) + n;
+    const sorted = Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)));
+    this.setVariants.run(JSON.stringify(sorted), sourceId);
   }
 
   private writeStrings(pairs: Array<number | string>): void {

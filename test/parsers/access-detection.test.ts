@@ -6,10 +6,13 @@ import type { FormatDefinition } from '../../parsers/types.js';
 
 const detectable = FORMATS.filter((f) => f.detectable);
 
-/** the formats that read a line, best first (detection's tie-break on one line) */
+/** the formats whose own layout reads a line (not as a family variant), best first (detection's tie-break on one line) */
 function readers(line: string): string[] {
   return detectable
-    .filter((f) => f.create({ tz: 'UTC' }).parse(line, 1).type === 'request')
+    .filter((f) => {
+      const out = f.create({ tz: 'UTC' }).parse(line, 1);
+      return out.type === 'request' && out.variant === undefined;
+    })
     .sort((a, b) => b.specificity - a.specificity)
     .map((f) => f.name);
 }
@@ -20,7 +23,7 @@ const TIES: Record<string, string> = {
   'apache-combined': 'nginx-combined',
 };
 
-const own = (f: FormatDefinition) => f.samples.filter((s) => !s.reject && !s.options && !s.before);
+const own = (f: FormatDefinition) => f.samples.filter((s) => !s.reject && !s.options && !s.before && !s.variant);
 
 describe.each(detectable.filter((f) => f.produces === 'requests').map((f) => [f.name, f] as const))('%s', (name, format) => {
   it.each(own(format).map((s) => [s.note ?? s.line.slice(0, 50), s.line]))('detects: %s', (_label, line) => {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { lighttpdError, LIGHTTPD_RULES } from '../../parsers/lighttpd-error.js';
+import { LIGHTTPD_SAMPLES } from '../../parsers/lighttpd-error.samples.js';
+import { matchRule } from '../../parsers/event-rules.js';
 import { countBy, events, feed, incidentLines, incidentTruth, one } from './feed.js';
 
 const INCIDENT = '1b-lighttpd-1.4.45-fastcgi-overload';
@@ -10,6 +14,14 @@ describe('lighttpd-error rules', () => {
     expect(kindsOf(/overloaded|backend error|gw process died/)).toEqual(['backend_overloaded', 'backend_overloaded', 'backend_overloaded']);
     expect(new Set(kindsOf(/re-enabled/))).toEqual(new Set(['backend_reenabled']));
     expect(new Set(kindsOf(/all handlers/))).toEqual(new Set(['backend_down']));
+  });
+
+  it('every rule is the first match of one of its samples (no rule without a sample)', () => {
+    // the message after the stamp and the `(file.c.N) ` prefix, as the parser classifies it
+    const body = (line: string) => /^\d{4}-\d\d-\d\d [\d:.]+: (?:\([^)]*\) )?(.*)$/.exec(line)?.[1].trimEnd() ?? line;
+    const lines = LIGHTTPD_SAMPLES.flatMap((s) => [...(s.before ?? []), s.line]);
+    const hit = new Set(lines.map((l) => matchRule(LIGHTTPD_RULES, body(l))?.rule));
+    expect(LIGHTTPD_RULES.filter((r) => !hit.has(r)).map((r) => r.re.source)).toEqual([]);
   });
 
   it('new "backend error" is overloaded only when the connect error before it was EAGAIN', () => {
@@ -78,5 +90,19 @@ describe('lighttpd-error on the real 1.4.69 capture (gw_backend wording)', () =>
   it('keeps which proc (socket -N) each overload hit', () => {
     const bySocket = countBy(evs.filter((e) => e.kind === 'backend_overloaded'), (e) => e.backend!.replace(/^.*sock-/, 'sock-'));
     expect(bySocket).toEqual({ 'sock-0': 635, 'sock-1': 1253, 'sock-2': 3639, 'sock-3': 19278 });
+  });
+});
+
+describe('lighttpd-error on a 1.4.69 capture of backlog overflow, timeouts and killed backends (fixtures/odd-lines)', () => {
+  const lines = readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'odd-lines', 'lighttpd-1.4.69-error.log'), 'utf8').trimEnd().split('\n');
+  const out = feed(lighttpdError, lines);
+
+  it('gives every line a kind', () => {
+    expect(out.filter((o) => o.type === 'reject')).toEqual([]);
+    expect(events(out).map((e) => e.kind)).toEqual([
+      'lifecycle', 'upstream_timeout', 'backlog_full', 'backend_overloaded', 'upstream_reset', 'upstream_retry', 'upstream_closed',
+      'lifecycle', 'lifecycle', 'client_timeout', 'lifecycle', 'lifecycle', 'client_timeout', 'upstream_reset', 'upstream_closed',
+      'worker_crashed', 'connect_failed', 'backend_down', 'backend_reenabled', 'lifecycle',
+    ]);
   });
 });

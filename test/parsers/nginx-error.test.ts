@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nginxError, NGINX_RULES, upstreamAddress } from '../../parsers/nginx-error.js';
+import { NGINX_SAMPLES } from '../../parsers/nginx-error.samples.js';
+import { matchRule } from '../../parsers/event-rules.js';
 import { countBy, events, feed, incidentLines, incidentTruth, one } from './feed.js';
 
 describe('nginx-error rules', () => {
@@ -8,6 +10,24 @@ describe('nginx-error rules', () => {
     expect(one(nginxError, line('11: Resource temporarily unavailable')).kind).toBe('backlog_full');
     expect(one(nginxError, line('111: Connection refused')).kind).toBe('connect_failed');
     expect(one(nginxError, line('110: Connection timed out')).kind).toBe('connect_failed');
+  });
+
+  it('every rule is the first match of one of its samples (no rule without a sample)', () => {
+    // the message after stamp, level, pid and connection, up to the `, client: ...` fields
+    const body = (line: string) => {
+      const m = /^\S+ \S+ \[\w+\] \d+#\d+: (?:\*\d+ )?(.*)$/.exec(line);
+      const text = m ? m[1] : line;
+      const tail = text.indexOf(', client: ');
+      return tail >= 0 ? text.slice(0, tail) : text;
+    };
+    const hit = new Set(NGINX_SAMPLES.flatMap((s) => [...(s.before ?? []), s.line]).map((l) => matchRule(NGINX_RULES, body(l))?.rule));
+    expect(NGINX_RULES.filter((r) => !hit.has(r)).map((r) => r.re.source)).toEqual([]);
+  });
+
+  it('tells a client that left from an upstream that closed', () => {
+    const line = (who: string) => `2026/11/22 09:50:39 [info] 811#811: *9 ${who} prematurely closed connection while reading upstream, client: 10.0.0.7, server: shop, request: "GET /x HTTP/1.1", host: "shop"`;
+    expect(one(nginxError, line('client')).kind).toBe('client_gave_up');
+    expect(one(nginxError, line('upstream')).kind).toBe('upstream_closed');
   });
 
   it('orders the EAGAIN row before the generic connect row', () => {

@@ -33,8 +33,9 @@ describe.each(FORMATS.map((f) => [f.name, f] as const))('format %s', (_name, for
       const records = outcomes.filter((o) => o.type === 'request' || o.type === 'event' || o.type === 'trace');
       expect(outcomes.filter((o) => o.type === 'reject')).toEqual([]);
       expect(records.length).toBeGreaterThan(0);
-      const last = records[records.length - 1] as { record: unknown };
+      const last = records[records.length - 1] as { record: unknown; variant?: string };
       if (sample.expect) expect(last.record).toMatchObject(sample.expect);
+      expect(last.variant, 'read as a variant of the family').toBe(sample.variant);
     },
   );
 });
