@@ -55,18 +55,22 @@ function currentVersion(db: DB): number {
 }
 
 export function migrate(db: DB): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
-  const from = currentVersion(db);
-  if (from > SCHEMA_VERSION) {
-    throw new Error(`database has schema version ${from}; this overload knows up to ${SCHEMA_VERSION}`);
-  }
-  if (from === SCHEMA_VERSION) return;
+  const tooNew = (v: number) => new Error(`database has schema version ${v}; this overload knows up to ${SCHEMA_VERSION}`);
+  const seen = currentVersion(db);
+  if (seen > SCHEMA_VERSION) throw tooNew(seen);
+  if (seen === SCHEMA_VERSION) return;
+  // Another process may be migrating the same new database: the version is read again under
+  // the write lock (IMMEDIATE), where no one can move it on, instead of trusting the read above
+  // ("table sources already exists" when two ingests started on a new database at once).
   db.transaction(() => {
+    db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+    const from = currentVersion(db);
+    if (from > SCHEMA_VERSION) throw tooNew(from);
     for (let v = from; v < SCHEMA_VERSION; v++) {
       db.exec(MIGRATIONS[v]);
       db.prepare('INSERT INTO schema_version(version, applied_at) VALUES (?, ?)').run(v + 1, new Date().toISOString());
     }
-  })();
+  }).immediate();
 }
 
 export function createIndexes(db: DB): void {
