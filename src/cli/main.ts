@@ -51,6 +51,7 @@ program
   .option('--max-line <bytes>', 'reject lines longer than this (default 1 MiB)', '1048576')
   .option('--force', 're-ingest inputs that were ingested before (replaces their rows)')
   .option('--quiet', 'no progress or summary on stderr')
+  .option('--wait <seconds>', 'while another ingest writes the same database, wait this long for it (default 600)')
   .addHelpText('after', `
 Examples:
   $ overload ingest /var/log/nginx/access.log /var/log/nginx/error.log
