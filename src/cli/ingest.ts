@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { EXIT, CliError } from './exit-codes.js';
 import { openWritable, createIndexes, checkpoint } from '../store/db.js';
 import { StoreWriter } from '../store/writer.js';
-import { afterStreamedIngest } from '../store/after-ingest.js';
+import { afterStreamedIngest, unfinishedAfterIngest } from '../store/after-ingest.js';
 import { claimIngest, ClaimTimeout, type ClaimHolder, type IngestClaim } from '../store/ingest-claim.js';
 import { RollupStream } from '../store/rollup-stream.js';
 import { ingestInput, type IngestOutcome, type Progress } from '../ingest/ingest-input.js';
@@ -239,7 +239,10 @@ async function ingestClaimed(jobs: IngestJob[], opts: IngestRunOptions): Promise
       if (outcome.kind === 'ingested') ingestedAny = true;
       say(opts.quiet, describe(outcome));
     }
-    if (ingestedAny) {
+    // an earlier ingest killed in its final step: its rows are in, the rest is done now
+    const unfinished = ingestedAny || stop ? null : unfinishedAfterIngest(db);
+    if (unfinished) say(opts.quiet, `finishing what an earlier ingest into ${termSafe(opts.db)} left undone (it was stopped after loading its rows): ${unfinished}`);
+    if (ingestedAny || unfinished) {
       const t0 = Date.now();
       createIndexes(db);
       const built = await afterStreamedIngest(db, rollups);

@@ -2,6 +2,7 @@
 import Database from 'better-sqlite3';
 import { MIGRATIONS, INDEXES } from './schema.js';
 import { registerFunctions } from './functions.js';
+import { stallIfAsked } from '../util/test-stall.js';
 
 export type DB = Database.Database;
 
@@ -74,7 +75,10 @@ export function migrate(db: DB): void {
 }
 
 export function createIndexes(db: DB): void {
-  for (const sql of INDEXES) db.exec(sql);
+  for (const sql of INDEXES) {
+    stallIfAsked(`index ${/EXISTS (\w+)/.exec(sql)?.[1]}`);
+    db.exec(sql);
+  }
   // Sampled statistics: a full ANALYZE reads every index entry again.
   db.pragma('analysis_limit = 1000');
   db.exec('ANALYZE');

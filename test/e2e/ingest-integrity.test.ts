@@ -1,6 +1,7 @@
-// `overload ingest` when two run at once (issue #16, items 1 and 2). No timing luck: a running ingest is
-// held at a known point by the test hook OVERLOAD_TEST_STALL (src/util/test-stall.ts) or by a
-// claim the test holds itself, and the test moves on when the CLI says on stderr that it got there.
+// `overload ingest` when two run at once, and when one is killed in its final step (issue #16,
+// items 1, 2 and 3). No timing luck: a running ingest is held at a known point by the test hook
+// OVERLOAD_TEST_STALL (src/util/test-stall.ts) or by a claim the test holds itself, and the test
+// moves on when the CLI says on stderr that it got there.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -135,4 +136,30 @@ describe('concurrent ingests into one database', () => {
     expect(count(db)).toBe(10);
     expect(cli(['ingest', '--db', db, '--wait', 'soon', log]).status).toBe(1);
   });
+});
+
+describe('an ingest killed in its final step', () => {
+  it('leaves its indexes, statistics and rollups to the next run, which finishes them', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'd.db');
+    const log = bigLog(dir, 5_000);
+    const first = run(['ingest', '--db', db, log], { OVERLOAD_TEST_STALL: 'index request_rows_start' });
+    await first.said(/stalled at index request_rows_start/);
+    first.child.kill('SIGKILL');
+    await first.exit;
+    const indexed = () => count(db, "SELECT count(*) n FROM sqlite_master WHERE type = 'index' AND name = 'request_rows_start'");
+    expect(indexed()).toBe(0);
+    const again = cli(['ingest', '--db', db, log]);
+    expect(again.status).toBe(0);
+    expect(again.stderr).toMatch(/nothing new/);
+    expect(again.stderr).toMatch(/finishing what an earlier ingest into .*d\.db left undone .*request_rows_start/);
+    expect(indexed()).toBe(1);
+    expect(count(db, "SELECT count(*) n FROM sqlite_stat1 WHERE idx = 'request_rows_start'")).toBe(1);
+    // the rollups cover every row (what a rebuild or the stream would have recorded)
+    expect(query(db, "SELECT value FROM rollup_state WHERE name IN ('req_max_id', 'req_count')")).toEqual([{ value: 5_000 }, { value: 5_000 }]);
+    expect(count(db, 'SELECT sum(requests) n FROM rollup_second')).toBe(5_000);
+    const third = cli(['ingest', '--db', db, log]);
+    expect(third.status).toBe(0);
+    expect(third.stderr).not.toMatch(/finishing/);
+  }, 120_000);
 });
