@@ -6,6 +6,7 @@ import { openWritable, createIndexes, checkpoint } from '../store/db.js';
 import { StoreWriter } from '../store/writer.js';
 import { afterStreamedIngest, unfinishedAfterIngest } from '../store/after-ingest.js';
 import { claimIngest, ClaimTimeout, type ClaimHolder, type IngestClaim } from '../store/ingest-claim.js';
+import { storeFailure } from './store-failure.js';
 import { RollupStream } from '../store/rollup-stream.js';
 import { ingestInput, type IngestOutcome, type Progress } from '../ingest/ingest-input.js';
 import { InputError } from '../ingest/source.js';
@@ -180,7 +181,7 @@ async function claimDatabase(jobs: IngestJob[], opts: IngestRunOptions): Promise
       throw new CliError(`gave up after ${(e.waitedMs / 1000).toFixed(1)} s waiting for another ingest into ${db} (${describeHolder(e.holder)}); ` +
         'nothing was written: run it again later, or wait longer with --wait SECONDS', EXIT.unreadable);
     }
-    throw e;
+    throw storeFailure(e, opts.db);
   }
 }
 
@@ -192,6 +193,8 @@ export async function ingestJobs(jobs: IngestJob[], opts: IngestRunOptions): Pro
   const claim = await claimDatabase(jobs, opts);
   try {
     return await ingestClaimed(jobs, opts);
+  } catch (e) {
+    throw storeFailure(e, opts.db);
   } finally {
     claim?.release();
   }

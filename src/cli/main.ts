@@ -61,7 +61,8 @@ Examples:
   $ overload ingest --format apache-combined /var/log/apache2/access.log   (Apache stamps the start, nginx the end)
   $ overload ingest --tz Europe/Berlin /var/log/php8.2-fpm.log
 
-Exit codes: 0 ok, 1 usage error, 2 input unreadable, 3 nothing in an input could be parsed.`)
+Exit codes: 0 ok, 1 usage error, 2 an input or the database could not be read or written (or
+another ingest held it past --wait), 3 nothing in an input could be parsed.`)
   .action(action(() => import('./ingest.js')));
 
 program

@@ -1,21 +1,39 @@
-// `overload ingest` when two run at once, and when one is killed in its final step (issue #16,
-// items 1, 2 and 3). No timing luck: a running ingest is held at a known point by the test hook
-// OVERLOAD_TEST_STALL (src/util/test-stall.ts) or by a claim the test holds itself, and the test
-// moves on when the CLI says on stderr that it got there.
+// `overload ingest` when two run at once, when one is killed in its final step, and when the
+// database cannot be written (issue #16, items 1, 2, 3, 10). No timing luck: a running ingest is
+// held at a known point by the test hook OVERLOAD_TEST_STALL (src/util/test-stall.ts) or by a
+// claim the test holds itself, and the test moves on when the CLI says on stderr that it got
+// there.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { cli, cliAsync, query, tempDir } from './cli.js';
 import { IngestClaim } from '../../src/store/ingest-claim.js';
 
 const COMBINED = '203.0.113.9 - - [22/Nov/2026:09:52:00 +0000] "GET /user/42?x=1 HTTP/1.1" 200 512 "-" "curl/8"';
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** `n` lines, every path distinct (a duplicate row shows as a repeated path). */
 function bigLog(dir: string, n: number, name = 'big.log'): string {
   const lines: string[] = [];
   for (let i = 0; i < n; i++) lines.push(COMBINED.replace('/user/42', `/user/${i}`));
   const path = join(dir, name);
+  writeFileSync(path, lines.join('\n') + '\n');
+  return path;
+}
+
+/** `n` lines 37 ms apart (about an hour per 100k): rollups get rows for every second as it loads. */
+function spreadLog(dir: string, n: number): string {
+  const pad = (v: number) => String(v).padStart(2, '0');
+  const lines: string[] = [];
+  let t = Date.UTC(2026, 10, 22, 9, 0, 0);
+  for (let i = 0; i < n; i++) {
+    t += 37;
+    const d = new Date(t);
+    const stamp = `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+    lines.push(`10.0.${i % 7}.${i % 250} - - [${stamp}] "GET /item/${i % 500}?q=${i} HTTP/1.1" ${i % 53 ? 200 : 502} ${i % 9000} "-" "curl/8"`);
+  }
+  const path = join(dir, 'spread.log');
   writeFileSync(path, lines.join('\n') + '\n');
   return path;
 }
@@ -51,9 +69,11 @@ function start(args: string[], env: Record<string, string> = {}): Running {
 
 const running: Running[] = [];
 const claims: IngestClaim[] = [];
+const mounts: string[] = [];
 afterEach(() => {
   for (const r of running.splice(0)) if (r.child.exitCode === null) r.child.kill('SIGKILL');
   for (const c of claims.splice(0)) c.release();
+  for (const m of mounts.splice(0)) spawnSync('umount', [m]);
 });
 
 function run(args: string[], env: Record<string, string> = {}): Running {
@@ -68,6 +88,22 @@ function holdClaim(db: string): IngestClaim {
   claims.push(claim);
   return claim;
 }
+
+/** A tmpfs of `size` at a new directory, or null where this user may not mount one. */
+function tmpfs(size: string): string | null {
+  const dir = join(tempDir(), 'mnt');
+  mkdirSync(dir);
+  if (spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir]).status !== 0) return null;
+  mounts.push(dir);
+  return dir;
+}
+const canMount = (() => {
+  const dir = join(tempDir(), 'probe');
+  mkdirSync(dir);
+  const ok = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir]).status === 0;
+  if (ok) spawnSync('umount', [dir]);
+  return ok;
+})();
 
 describe('concurrent ingests into one database', () => {
   it('the same file twice at once is stored once: the second waits for the first, then resumes after it (even after its kill -9)', async () => {
@@ -161,5 +197,65 @@ describe('an ingest killed in its final step', () => {
     const third = cli(['ingest', '--db', db, log]);
     expect(third.status).toBe(0);
     expect(third.stderr).not.toMatch(/finishing/);
+  }, 120_000);
+});
+
+describe('a database that cannot be written: one line and exit 2', () => {
+  const oneLine = (stderr: string) => {
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(stderr).not.toMatch(/SqliteError|\n\s+at /);
+  };
+
+  it('a file that is not SQLite', () => {
+    const dir = tempDir();
+    const db = join(dir, 'notes.txt');
+    writeFileSync(db, 'these are my notes, not a database, and they are long enough to fill a header\n');
+    const r = cli(['ingest', '--db', db, '--quiet', bigLog(dir, 3)]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/notes\.txt is not an SQLite database/);
+    oneLine(r.stderr);
+  });
+
+  it('a read-only database', () => {
+    const dir = tempDir();
+    const log = bigLog(dir, 3);
+    let db = join(dir, 'd.db');
+    expect(cli(['ingest', '--db', db, log]).status).toBe(0);
+    const isRoot = process.getuid?.() === 0;
+    if (isRoot) {
+      // root writes files whatever their mode: only a read-only mount stops it
+      const mnt = tmpfs('4m');
+      if (!mnt) return; // (no mount allowed here: nothing this test could make read-only)
+      writeFileSync(join(mnt, 'd.db'), spawnSync('cat', [db], { encoding: 'buffer' }).stdout);
+      db = join(mnt, 'd.db');
+      expect(spawnSync('mount', ['-o', 'remount,ro', mnt]).status).toBe(0);
+    } else {
+      spawnSync('chmod', ['0444', db]);
+    }
+    const r = cli(['ingest', '--db', db, '--quiet', bigLog(dir, 5, 'more.log')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/cannot write .*d\.db: it is (read-only|on a read-only file system)/);
+    oneLine(r.stderr);
+    // (a WAL database cannot be read on a read-only mount either: made writable again to count)
+    if (isRoot) expect(spawnSync('mount', ['-o', 'remount,rw', dirname(db)]).status).toBe(0);
+    expect(count(db)).toBe(3);
+  });
+
+  it.skipIf(!canMount)('a full disk, then the same command resumes once there is room', () => {
+    const mnt = tmpfs('1m')!;
+    const dir = tempDir();
+    const log = spreadLog(dir, 40_000);
+    const db = join(mnt, 'd.db');
+    const r = cli(['ingest', '--db', db, '--quiet', log]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/cannot write .*d\.db: the disk is full .*the same command resumes/);
+    oneLine(r.stderr);
+    expect(spawnSync('mount', ['-o', 'remount,size=64m', mnt]).status).toBe(0);
+    expect(query(db, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
+    const again = cli(['ingest', '--db', db, '--quiet', log]);
+    expect(again.status).toBe(0);
+    expect(count(db)).toBe(40_000);
+    expect(count(db, 'SELECT count(DISTINCT query) n FROM requests')).toBe(40_000);
+    expect(count(db, 'SELECT sum(requests) n FROM rollup_second')).toBe(40_000);
   }, 120_000);
 });
