@@ -16,6 +16,8 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { realpathSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 
 export interface ClaimHolder {
   /** null when the holder could not be read (it was being written at that instant) */
@@ -27,8 +29,18 @@ export interface ClaimHolder {
   since: number | null;
 }
 
+/**
+ * The lock file of a database, beside the file itself: two spellings of one database (a relative
+ * path, a symlink) must meet at the same lock.
+ */
 export function claimPath(dbPath: string): string {
-  return `${dbPath}-ingest-lock`;
+  let real = resolve(dbPath);
+  try {
+    real = realpathSync(dbPath);
+  } catch {
+    try { real = join(realpathSync(dirname(real)), basename(real)); } catch { /* no such directory: opening says so */ }
+  }
+  return `${real}-ingest-lock`;
 }
 
 const isBusy = (e: unknown) => typeof (e as { code?: unknown }).code === 'string' && (e as { code: string }).code.startsWith('SQLITE_BUSY');
@@ -112,7 +124,7 @@ export class ClaimTimeout extends Error {
 export interface ClaimWait {
   /** give up after this long (0: do not wait at all) */
   waitMs: number;
-  /** called once, when the claim is found held and the wait begins */
+  /** called once, when the claim is found held and the wait begins (not when waitMs is 0) */
   onWait?: (holder: ClaimHolder) => void;
 }
 
@@ -129,7 +141,7 @@ export async function claimIngest(dbPath: string, what: string, wait: ClaimWait)
     if (got instanceof IngestClaim) return { claim: got, waited: first ? { ms: performance.now() - t0, holder: first } : null };
     // the first answer that names the holder is the one to report
     if (!first || (first.pid === null && got.pid !== null)) {
-      const announce = !first;
+      const announce = !first && wait.waitMs > 0;
       first = got;
       if (announce) wait.onWait?.(got);
     }
