@@ -1,5 +1,6 @@
 // `overload ingest`: options -> settings, every input in turn, a summary per input on stderr.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { EXIT, CliError } from './exit-codes.js';
 import { openWritable, createIndexes, checkpoint } from '../store/db.js';
@@ -167,6 +168,7 @@ function describeHolder(h: ClaimHolder): string {
 async function claimDatabase(jobs: IngestJob[], opts: IngestRunOptions): Promise<IngestClaim | null> {
   if (opts.db === ':memory:' || opts.db === '') return null;
   const db = termSafe(opts.db);
+  if (!existsSync(dirname(resolve(opts.db)))) throw new CliError(`cannot write ${db}: its directory does not exist`, EXIT.unreadable);
   const waitSeconds = opts.waitSeconds ?? DEFAULT_WAIT_S;
   try {
     const { claim, waited } = await claimIngest(opts.db, jobs.map((j) => j.label === '-' ? '(stdin)' : j.label).join(' '), {

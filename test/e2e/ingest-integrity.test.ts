@@ -210,7 +210,7 @@ describe('a database that cannot be written: one line and exit 2', () => {
     expect(stderr).not.toMatch(/SqliteError|\n\s+at /);
   };
 
-  it('a file that is not SQLite', () => {
+  it('a file that is not SQLite, a directory that does not exist', () => {
     const dir = tempDir();
     const db = join(dir, 'notes.txt');
     writeFileSync(db, 'these are my notes, not a database, and they are long enough to fill a header\n');
@@ -218,6 +218,10 @@ describe('a database that cannot be written: one line and exit 2', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/notes\.txt is not an SQLite database/);
     oneLine(r.stderr);
+    const nowhere = cli(['ingest', '--db', join(dir, 'no', 'such', 'd.db'), '--quiet', bigLog(dir, 3)]);
+    expect(nowhere.status).toBe(2);
+    expect(nowhere.stderr).toMatch(/cannot write .*d\.db: its directory does not exist/);
+    oneLine(nowhere.stderr);
   });
 
   it('a read-only database', () => {
