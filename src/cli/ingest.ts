@@ -16,6 +16,7 @@ import { assertZone, machineZone, isoUtc } from '../util/time.js';
 import { termSafe } from '../util/sanitize.js';
 import { resolveUserFormat, type UserFormat } from '../ingest/user-format.js';
 import { threadTimes } from '../util/thread-stats.js';
+import { stallIfAsked } from '../util/test-stall.js';
 
 export interface IngestOptions {
   db: string;
@@ -246,10 +247,11 @@ async function ingestClaimed(jobs: IngestJob[], opts: IngestRunOptions): Promise
     }
     // an earlier ingest killed in its final step: its rows are in, the rest is done now
     const unfinished = ingestedAny || stop ? null : unfinishedAfterIngest(db);
-    if (unfinished) say(opts.quiet, `finishing what an earlier ingest into ${termSafe(opts.db)} left undone (it was stopped after loading its rows): ${unfinished}`);
+    if (unfinished) say(opts.quiet, `finishing what an earlier ingest into ${termSafe(opts.db)} left undone: ${unfinished}`);
     if (ingestedAny || unfinished) {
       const t0 = Date.now();
       createIndexes(db);
+      stallIfAsked('rollups');
       const built = await afterStreamedIngest(db, rollups);
       if (process.env.OVERLOAD_STATS) {
         process.stderr.write(`overload-rollups ${JSON.stringify({ ...built, declined: rollups ? rollups.declined : 'not fresh before the ingest' })}\n`);

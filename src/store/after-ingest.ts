@@ -33,6 +33,6 @@ export function unfinishedAfterIngest(db: DB): string | null {
   const have = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").pluck().all() as string[]));
   const missing = INDEXES.map((sql) => /EXISTS (\w+)/.exec(sql)?.[1] ?? sql).filter((name) => !have.has(name));
   if (missing.length) return `indexes (${missing.join(', ')}), statistics and rollups`;
-  if (!rollupsFresh(db, 'main')) return 'rollups';
+  if (!rollupsFresh(db, 'main')) return 'statistics and rollups';
   return null;
 }

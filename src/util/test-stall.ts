@@ -1,8 +1,9 @@
 // TEST HOOK, for the end-to-end tests only: OVERLOAD_TEST_STALL=<point> makes the process say
 // `overload-test: stalled at <point>` on stderr when it reaches that point and then block for
 // good, so a test can kill -9 it (or start a second ingest beside it) at exactly that point
-// instead of racing a timer. Points: `batch` (an ingest committed its first batch) and
-// `index <name>` (the final step is about to build that index). Unset, it costs one env lookup.
+// instead of racing a timer. Points: `batch` (an ingest committed its first batch), `index <name>`
+// (the final step is about to build that index) and `rollups` (the indexes and statistics are
+// built, the rollups are next). Unset, it costs one env lookup.
 import { writeSync } from 'node:fs';
 
 export function stallIfAsked(point: string): void {

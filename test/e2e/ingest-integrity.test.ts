@@ -192,7 +192,7 @@ describe('an ingest killed in its final step', () => {
     const again = cli(['ingest', '--db', db, log]);
     expect(again.status).toBe(0);
     expect(again.stderr).toMatch(/nothing new/);
-    expect(again.stderr).toMatch(/finishing what an earlier ingest into .*d\.db left undone .*request_rows_start/);
+    expect(again.stderr).toMatch(/finishing what an earlier ingest into .*d\.db left undone: indexes \(request_rows_start\), statistics and rollups/);
     expect(indexed()).toBe(1);
     expect(count(db, "SELECT count(*) n FROM sqlite_stat1 WHERE idx = 'request_rows_start'")).toBe(1);
     // the rollups cover every row (what a rebuild or the stream would have recorded)
@@ -201,6 +201,22 @@ describe('an ingest killed in its final step', () => {
     const third = cli(['ingest', '--db', db, log]);
     expect(third.status).toBe(0);
     expect(third.stderr).not.toMatch(/finishing/);
+  }, 120_000);
+
+  it('killed after its indexes, before its rollups: the next run finishes the rollups', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'd.db');
+    const log = bigLog(dir, 5_000);
+    const first = run(['ingest', '--db', db, log], { OVERLOAD_TEST_STALL: 'rollups' });
+    await first.said(/stalled at rollups/);
+    first.child.kill('SIGKILL');
+    await first.exit;
+    const again = cli(['ingest', '--db', db, log]);
+    expect(again.status).toBe(0);
+    expect(again.stderr).toMatch(/finishing what an earlier ingest into .*d\.db left undone: statistics and rollups/);
+    expect(query(db, "SELECT value FROM rollup_state WHERE name IN ('req_max_id', 'req_count')")).toEqual([{ value: 5_000 }, { value: 5_000 }]);
+    expect(count(db, 'SELECT sum(requests) n FROM rollup_second')).toBe(5_000);
+    expect(cli(['ingest', '--db', db, log]).stderr).not.toMatch(/finishing/);
   }, 120_000);
 });
 
