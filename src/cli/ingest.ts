@@ -6,7 +6,7 @@ import { EXIT, CliError } from './exit-codes.js';
 import { openWritable, createIndexes, checkpoint } from '../store/db.js';
 import { StoreWriter } from '../store/writer.js';
 import { afterStreamedIngest, unfinishedAfterIngest } from '../store/after-ingest.js';
-import { claimIngest, ClaimTimeout, type ClaimHolder, type IngestClaim } from '../store/ingest-claim.js';
+import { claimIngest, claimPath, ClaimTimeout, type ClaimHolder, type IngestClaim } from '../store/ingest-claim.js';
 import { storeFailure } from './store-failure.js';
 import { RollupStream } from '../store/rollup-stream.js';
 import { ingestInput, type IngestOutcome, type Progress } from '../ingest/ingest-input.js';
@@ -183,6 +183,12 @@ async function claimDatabase(jobs: IngestJob[], opts: IngestRunOptions): Promise
     if (e instanceof ClaimTimeout) {
       throw new CliError(`gave up after ${(e.waitedMs / 1000).toFixed(1)} s waiting for another ingest into ${db} (${describeHolder(e.holder)}); ` +
         'nothing was written: run it again later, or wait longer with --wait SECONDS', EXIT.unreadable);
+    }
+    const code = (e as { code?: unknown }).code;
+    if (code === 'SQLITE_NOTADB' || (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'))) {
+      // the lock file only says who holds the claim: nothing is lost with it
+      throw new CliError(`the lock file ${termSafe(claimPath(opts.db))} is damaged (${termSafe((e as Error).message)}): ` +
+        `delete it while no ingest into ${db} runs`, EXIT.unreadable);
     }
     throw storeFailure(e, opts.db);
   }

@@ -5,7 +5,7 @@
 // there.
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { cli, cliAsync, query, tempDir } from './cli.js';
 import { IngestClaim } from '../../src/store/ingest-claim.js';
@@ -226,7 +226,7 @@ describe('a database that cannot be written: one line and exit 2', () => {
     expect(stderr).not.toMatch(/SqliteError|\n\s+at /);
   };
 
-  it('a file that is not SQLite, a directory that does not exist', () => {
+  it('a file that is not SQLite, a directory that does not exist, a damaged lock file', () => {
     const dir = tempDir();
     const db = join(dir, 'notes.txt');
     writeFileSync(db, 'these are my notes, not a database, and they are long enough to fill a header\n');
@@ -238,6 +238,15 @@ describe('a database that cannot be written: one line and exit 2', () => {
     expect(nowhere.status).toBe(2);
     expect(nowhere.stderr).toMatch(/cannot write .*d\.db: its directory does not exist/);
     oneLine(nowhere.stderr);
+    // the lock file beside a database, damaged: said as such, and deleting it is the way out
+    const db2 = join(dir, 'd.db');
+    writeFileSync(`${db2}-ingest-lock`, 'these are not the pages of a database, and they are long enough to fill a header\n');
+    const damaged = cli(['ingest', '--db', db2, '--quiet', bigLog(dir, 3)]);
+    expect(damaged.status).toBe(2);
+    expect(damaged.stderr).toMatch(/the lock file .*d\.db-ingest-lock is damaged .*: delete it while no ingest into .*d\.db runs/);
+    oneLine(damaged.stderr);
+    rmSync(`${db2}-ingest-lock`);
+    expect(cli(['ingest', '--db', db2, '--quiet', bigLog(dir, 3)]).status).toBe(0);
   });
 
   // root writes files whatever their mode: only a read-only mount stops it
