@@ -51,6 +51,7 @@ program
   .option('--max-line <bytes>', 'reject lines longer than this (default 1 MiB)', '1048576')
   .option('--force', 're-ingest inputs that were ingested before (replaces their rows)')
   .option('--quiet', 'no progress or summary on stderr')
+  .option('--wait <seconds>', 'while another ingest writes the same database, wait this long for it (default 600)')
   .addHelpText('after', `
 Examples:
   $ overload ingest /var/log/nginx/access.log /var/log/nginx/error.log
@@ -60,7 +61,8 @@ Examples:
   $ overload ingest --format apache-combined /var/log/apache2/access.log   (Apache stamps the start, nginx the end)
   $ overload ingest --tz Europe/Berlin /var/log/php8.2-fpm.log
 
-Exit codes: 0 ok, 1 usage error, 2 input unreadable, 3 nothing in an input could be parsed.`)
+Exit codes: 0 ok, 1 usage error, 2 an input or the database could not be read or written (or
+another ingest held it past --wait), 3 nothing in an input could be parsed.`)
   .action(action(() => import('./ingest.js')));
 
 program

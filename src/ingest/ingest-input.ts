@@ -8,6 +8,7 @@ import type { Batch } from './batches.js';
 import { parseInWorker } from './parse-in-worker.js';
 import type { RouteRule } from '../util/route.js';
 import { threadTimes } from '../util/thread-stats.js';
+import { stallIfAsked } from '../util/test-stall.js';
 import type { StoreWriter, SourceRow } from '../store/writer.js';
 import type { RollupStream } from '../store/rollup-stream.js';
 
@@ -150,6 +151,7 @@ export async function ingestInput(label: string, writer: StoreWriter, settings: 
     const t0 = performance.now();
     threadTimes.waitMs += t0 - idleSince;
     account(batch);
+    stallIfAsked('batch');
     const t1 = performance.now();
     threadTimes.writeMs += t1 - t0;
     // (the rollup pass runs beside the writer; a few batches behind at most)
