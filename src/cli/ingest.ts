@@ -12,6 +12,7 @@ import { assertZone, machineZone, isoUtc } from '../util/time.js';
 import { termSafe } from '../util/sanitize.js';
 import { resolveUserFormat, type UserFormat } from '../ingest/user-format.js';
 import { threadTimes } from '../util/thread-stats.js';
+import { MAX_LINE_CEILING } from '../ingest/line-splitter.js';
 
 export interface IngestOptions {
   db: string;
@@ -122,6 +123,9 @@ function checkedOptions(opts: IngestOptions): IngestRunOptions {
   try { assertZone(tz); } catch { throw new CliError(`unknown time zone "${opts.tz}" (use an IANA name such as Europe/Berlin or UTC)`); }
   const maxLine = Number(opts.maxLine);
   if (!Number.isInteger(maxLine) || maxLine < 256) throw new CliError(`--max-line must be a whole number of bytes >= 256`);
+  if (maxLine > MAX_LINE_CEILING && !opts.quiet) {
+    process.stderr.write(`overload: --max-line ${maxLine} is above the ceiling of ${MAX_LINE_CEILING} bytes (8 MiB): longer lines are rejected as line-too-long (a line is held whole in memory to be parsed)\n`);
+  }
   let routeRules: RouteRule[] = [];
   if (opts.routes) {
     try { routeRules = parseRouteRules(readFileSync(opts.routes, 'utf8')); } catch (e) {
