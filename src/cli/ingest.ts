@@ -188,6 +188,11 @@ export async function ingestJobs(jobs: IngestJob[], opts: IngestRunOptions): Pro
       }
       if (outcome.kind === 'ingested') ingestedAny = true;
       say(opts.quiet, describe(outcome));
+      if (outcome.kind === 'ingested' && outcome.damaged) {
+        // An input that could not be read whole, and whose last rows may be made up: exit 2.
+        process.stderr.write(`overload: ${termSafe(job.label === '-' ? '(stdin)' : job.label)}: ${termSafe(outcome.damaged.message)}\n`);
+        code = Math.max(code, EXIT.unreadable);
+      }
     }
     if (ingestedAny) {
       const t0 = Date.now();

@@ -12,8 +12,10 @@ import type { ToWorker, FromWorker, WorkerInit } from './worker-protocol.js';
 const init = workerData as WorkerInit;
 const port = parentPort!;
 
-// Chunks arrive as messages; lines are split as they come.
+// Chunks arrive as messages; lines are split as they come. A `boundary` is queued as an empty
+// chunk: passing it sets `boundaryPassed`, and the next lines go into a new batch.
 const chunks: Buffer[] = [];
+let boundaryPassed = false;
 let ended = false;
 let wakeReader: (() => void) | null = null;
 // Batches posted but not yet written by the main thread: parsing waits when it runs ahead.
@@ -23,6 +25,7 @@ const MAX_UNACKED = 3;
 
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'chunk') chunks.push(Buffer.from(msg.buf.buffer, msg.buf.byteOffset, msg.buf.byteLength));
+  else if (msg.type === 'boundary') chunks.push(Buffer.alloc(0));
   else if (msg.type === 'end') ended = true;
   else if (msg.type === 'ack') { unacked--; wakeWriter?.(); wakeWriter = null; return; }
   wakeReader?.();
@@ -33,6 +36,7 @@ async function* incoming(): AsyncGenerator<Buffer> {
   while (true) {
     const c = chunks.shift();
     if (c) {
+      if (c.length === 0) { boundaryPassed = true; continue; }
       post({ type: 'consumed', bytes: c.length });
       yield c;
       continue;
@@ -62,6 +66,14 @@ async function main(): Promise<void> {
   });
   let lastCut = Date.now();
   for await (const group of splitLines(incoming(), { maxLine: init.maxLine, startOffset: init.startOffset, startLine: init.startLine })) {
+    // The lines of a new gzip member (every line of this group ends in it) start a batch of their
+    // own, so that the rows of a member whose trailer fails can be marked exactly (ingest-input.ts).
+    // (not while a multi-line entry is open: then the mark starts at that batch, a little early)
+    if (boundaryPassed) {
+      boundaryPassed = false;
+      const before = builder.cutIfAny();
+      if (before) { lastCut = Date.now(); await send(before, false); }
+    }
     let batch = builder.push(group);
     // Live input: caught up with the pipe (few lines per read) or waited long enough.
     if (!batch && init.liveFlushMs !== null && (group.length < 200 || Date.now() - lastCut >= init.liveFlushMs)) {

@@ -1,8 +1,10 @@
 // Where bytes come from: a file or stdin, plain or gzip (sniffed by magic bytes, never by name).
 import { promises as fs } from 'node:fs';
-import { createGunzip } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { gunzipMembers, type Damage, type GzipState } from './gzip-members.js';
+
+export type { Damage } from './gzip-members.js';
 
 export interface OpenedInput {
   /** what the user named: a path, or `-` for stdin */
@@ -11,12 +13,19 @@ export interface OpenedInput {
   gzip: boolean;
   /** size on disk (compressed size for .gz), null for stdin */
   sizeOnDisk: number | null;
-  /** the decompressed bytes, from the start */
+  /**
+   * the decompressed bytes, from the start. An empty chunk marks where a gzip member starts
+   * (after the first): the parse cuts its batch there, so rows of a damaged member are told apart.
+   */
   chunks: AsyncIterable<Buffer>;
   /** the first bytes of the decompressed content (for identity and format detection) */
   head: Buffer;
-  /** set when the stream ended with an error (truncated gzip, I/O error) */
+  /** set when the stream ended early (truncated gzip, I/O error); what was read is good */
   fault(): string | null;
+  /** set when the compressed data is corrupt: what was decoded from `decodedFrom` on may be fabricated */
+  damage(): Damage | null;
+  /** decompressed offset where the gzip member being read started (0 for other inputs) */
+  memberDecodedStart(): number;
   /** bytes read from disk so far (for progress) */
   diskBytesRead(): number;
 }
@@ -48,7 +57,7 @@ export function matchesIdentity(head: Buffer, identity: string): boolean {
  * Read ahead until `head` has HEAD_BYTES (or the input ends), then hand out an iterator that
  * replays those chunks first: detection looks at the start without consuming it.
  */
-async function withHead(stream: Readable, faultRef: { error: string | null }, headTimeoutMs: number | null): Promise<{ head: Buffer; chunks: AsyncIterable<Buffer> }> {
+async function withHead(stream: AsyncIterable<Buffer>, faultRef: { error: string | null }, headTimeoutMs: number | null): Promise<{ head: Buffer; chunks: AsyncIterable<Buffer> }> {
   const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const buffered: Buffer[] = [];
   let size = 0;
@@ -165,16 +174,19 @@ export async function openInput(label: string, options: OpenOptions = {}): Promi
   } catch (e) {
     throw new InputError(`cannot read ${label}: ${(e as Error).message}`);
   }
-  let stream: Readable = sniffed.stream;
-  if (sniffed.gzip) {
-    const gunzip = createGunzip({ chunkSize: READ_CHUNK });
-    raw.on('error', (e) => gunzip.destroy(e));
-    stream = raw.pipe(gunzip);
-  }
+  let stream: AsyncIterable<Buffer> = sniffed.stream;
+  const gz: GzipState = { damage: null, truncatedAt: null, memberDecodedStart: 0 };
+  if (sniffed.gzip) stream = gunzipMembers(sniffed.stream, gz);
   const { head, chunks } = await withHead(stream, faultRef, options.headTimeoutMs ?? null);
   return {
     label, isStdin, gzip: sniffed.gzip, sizeOnDisk, chunks, head,
-    fault: () => faultRef.error && (sniffed.gzip ? `gzip stream ended early (${faultRef.error})` : faultRef.error),
+    fault: () => {
+      if (faultRef.error) return sniffed.gzip ? `gzip stream ended early (${faultRef.error})` : faultRef.error;
+      if (gz.truncatedAt !== null) return `gzip stream ended early: the file ends inside the gzip member that starts at byte ${gz.truncatedAt}`;
+      return null;
+    },
+    damage: () => gz.damage,
+    memberDecodedStart: () => gz.memberDecodedStart,
     // fs.ReadStream counts what it read; stdin has no size to compare with anyway.
     diskBytesRead: () => (raw as Readable & { bytesRead?: number }).bytesRead ?? 0,
   };

@@ -18,6 +18,8 @@ export interface WorkerInit {
 
 export type ToWorker =
   | { type: 'chunk'; buf: Uint8Array }
+  /** a gzip member starts with the next chunk: end the batch here (see source.ts `chunks`) */
+  | { type: 'boundary' }
   | { type: 'end' }
   | { type: 'ack' };
 

@@ -355,6 +355,12 @@ export const MIGRATIONS: string[] = [
   `,
   // 7: the bytes index gives way to rollup_largest (6)
   `DROP INDEX IF EXISTS request_rows_bytes;`,
+  // 8: rows decoded from damaged compressed data (a gzip member whose CRC fails, an .xz/.bz2/.zst
+  // the decompressor calls corrupt) may be fabricated. They are kept, and marked: this source's
+  // events, slow_traces and rejects with line_no >= suspect_from_line, and its requests with
+  // id >= suspect_from_id. NULL: nothing suspect.
+  `ALTER TABLE sources ADD COLUMN suspect_from_line INTEGER;
+  ALTER TABLE sources ADD COLUMN suspect_from_id INTEGER;`,
 ];
 
 /**

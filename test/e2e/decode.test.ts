@@ -1,8 +1,26 @@
 // Damaged, huge and differently compressed input through the built CLI (issue #16, items 4, 5, 11).
 import { describe, expect, it } from 'vitest';
-import { openSync, writeSync, closeSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { openSync, writeSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, query, tempDir } from './cli.js';
+import { cli, query, tempDir, INCIDENTS } from './cli.js';
+
+const ACCESS = join(INCIDENTS, '3-nginx-phpfpm-max-children', 'nginx-access.log');
+const ACCESS_LINES = readFileSync(ACCESS, 'utf8').trimEnd().split('\n').length;
+
+/** The access log gzipped, with 64 zero bytes written over the middle of its compressed data. */
+function damagedGzip(): Buffer {
+  const gz = gzipSync(readFileSync(ACCESS));
+  const mid = gz.length >> 1;
+  gz.fill(0, mid, mid + 64);
+  return gz;
+}
+
+interface Marked { lines: number; suspect_from_line: number | null; complete: number; requests: number; suspect: number; note: string }
+const MARKED_SQL = `SELECT s.lines, s.suspect_from_line, s.complete, s.note,
+  (SELECT count(*) FROM requests r WHERE r.source_id = s.id) requests,
+  (SELECT count(*) FROM requests r WHERE r.source_id = s.id AND r.id >= s.suspect_from_id) suspect
+  FROM sources s`;
 
 const COMBINED = '203.0.113.9 - - [22/Nov/2026:09:52:00 +0000] "GET /user/42?x=1 HTTP/1.1" 200 512 "-" "curl/8"';
 
@@ -27,3 +45,49 @@ describe('ingest: a line far longer than any --max-line may buffer', () => {
   });
 });
 
+
+describe('ingest: a damaged gzip', () => {
+  it('64 zero bytes in the middle: exit 2, says where, and marks every row of the damaged member suspect', () => {
+    const dir = tempDir();
+    const file = join(dir, 'bad.log.gz');
+    writeFileSync(file, damagedGzip());
+    const db = join(dir, 'a.db');
+    const r = cli(['ingest', '--db', db, file]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/overload: \S*bad\.log\.gz: the gzip member that starts at byte 0 is corrupt \(found by byte \d+\)/);
+    expect(r.stderr).toMatch(/from line 1 on \(\d+ requests\) were decoded from the damaged data and may be fabricated: marked suspect/);
+    const [src] = query<Marked>(db, MARKED_SQL);
+    expect(src).toMatchObject({ suspect_from_line: 1, complete: 0 });
+    expect(src.requests).toBeGreaterThan(0);
+    expect(src.suspect).toBe(src.requests);
+    expect(src.note).toMatch(/corrupt/);
+    const shown = cli(['sources', '--db', db]);
+    expect(shown.stdout).toMatch(new RegExp(`suspect[\\s\\S]*lines 1\\.\\.${src.lines}`));
+  });
+
+  it('keeps the members before the damaged one unmarked, and the same when the gzip comes on stdin', () => {
+    const dir = tempDir();
+    const good = gzipSync(readFileSync(ACCESS));
+    const both = Buffer.concat([good, damagedGzip()]);
+    const file = join(dir, 'two.log.gz');
+    writeFileSync(file, both);
+    for (const [db, args, input] of [[join(dir, 'f.db'), [file], undefined], [join(dir, 's.db'), ['-'], both]] as const) {
+      const r = cli(['ingest', '--db', db, ...args], { input });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(`the gzip member that starts at byte ${good.length} is corrupt`);
+      const [src] = query<Marked>(db, MARKED_SQL);
+      expect(src.suspect_from_line).toBe(ACCESS_LINES + 1);
+      expect(src.requests - src.suspect).toBe(ACCESS_LINES);
+      expect(query(db, `SELECT count(*) n FROM rejects j JOIN sources s ON s.id = j.source_id WHERE j.line_no < s.suspect_from_line`)).toEqual([{ n: 0 }]);
+    }
+  });
+
+  it('a .gz that is whole still reads with exit 0 and nothing marked', () => {
+    const dir = tempDir();
+    const file = join(dir, 'ok.log.gz');
+    writeFileSync(file, Buffer.concat([gzipSync(readFileSync(ACCESS)), gzipSync(readFileSync(ACCESS))]));
+    const db = join(dir, 'a.db');
+    expect(cli(['ingest', '--db', db, file]).status).toBe(0);
+    expect(query<Marked>(db, MARKED_SQL)).toMatchObject([{ lines: 2 * ACCESS_LINES, requests: 2 * ACCESS_LINES, suspect_from_line: null, complete: 1 }]);
+  });
+});
