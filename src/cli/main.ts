@@ -37,7 +37,7 @@ Start here:
 
 program
   .command('ingest')
-  .description('Read logs (files, .gz, or stdin) into the database; formats are detected')
+  .description('Read logs (files, .gz/.bz2/.xz/.zst, or stdin) into the database; formats are detected')
   .argument('[paths...]', 'log files; none or - reads stdin')
   .addOption(dbOption())
   .option('--format <name>', 'skip detection: use this format (see `overload formats`)')

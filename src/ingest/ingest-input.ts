@@ -75,7 +75,7 @@ interface Written {
 function damageMessage(d: Damage): string {
   const where = d.kind === 'gzip'
     ? `the gzip member that starts at byte ${d.from} is corrupt${d.foundBy !== null ? ` (found by byte ${d.foundBy})` : ''}`
-    : `the ${d.kind} data is corrupt at or after byte ${d.from}`;
+    : `the ${d.kind} data is corrupt${d.foundBy !== null ? ` (found by byte ${d.foundBy})` : ''}`;
   return `${where}: ${d.reason}; nothing after it was read`;
 }
 
@@ -100,7 +100,10 @@ export async function ingestInput(label: string, writer: StoreWriter, settings: 
   // in, is the answer: not "empty", not "no format matches".
   const unreadable = () => {
     const d = input.damage();
-    return d ? new InputError(`cannot read ${label}: ${damageMessage(d)}`) : null;
+    if (d) return new InputError(`cannot read ${label}: ${damageMessage(d)}`);
+    // (a compressed file cut off before its first block decodes to nothing at all)
+    const f = input.fault();
+    return f && input.head.length === 0 ? new InputError(`cannot read ${label}: ${f}`) : null;
   };
   if (input.head.length === 0) { const e = unreadable(); if (e) throw e; return { kind: 'empty', label }; }
 

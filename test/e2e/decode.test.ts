@@ -1,6 +1,7 @@
 // Damaged, huge and differently compressed input through the built CLI (issue #16, items 4, 5, 11).
 import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
+import { spawnSync } from 'node:child_process';
 import { openSync, writeSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, query, tempDir, INCIDENTS } from './cli.js';
@@ -90,4 +91,47 @@ describe('ingest: a damaged gzip', () => {
     expect(cli(['ingest', '--db', db, file]).status).toBe(0);
     expect(query<Marked>(db, MARKED_SQL)).toMatchObject([{ lines: 2 * ACCESS_LINES, requests: 2 * ACCESS_LINES, suspect_from_line: null, complete: 1 }]);
   });
+});
+
+/** `cmd -c` of `data`; .ci/run installs bzip2, xz-utils and zstd for these tests. */
+function compress(cmd: string, data: Buffer): Buffer {
+  const r = spawnSync(cmd, ['-c'], { input: data, maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`${cmd} -c failed (install bzip2 xz-utils zstd, as .ci/run does): ${r.error?.message ?? r.stderr}`);
+  return r.stdout;
+}
+
+describe('ingest: bzip2, xz and zstd (as logrotate may write them)', () => {
+  for (const [cmd, ext, pkg] of [['bzip2', 'bz2', 'bzip2'], ['xz', 'xz', 'xz-utils'], ['zstd', 'zst', 'zstd']] as const) {
+    it(`${cmd}: reads a file and stdin through ${cmd}; damage exits 2 with every decoded row marked; without ${cmd} says how`, () => {
+      const dir = tempDir();
+      const packed = compress(cmd, readFileSync(ACCESS));
+      const file = join(dir, `access.log.1.${ext}`);
+      writeFileSync(file, packed);
+      const fromFile = cli(['ingest', '--db', join(dir, 'f.db'), file]);
+      expect(fromFile.status, fromFile.stderr).toBe(0);
+      expect(query(join(dir, 'f.db'), 'SELECT count(*) n FROM requests')).toEqual([{ n: ACCESS_LINES }]);
+      const fromStdin = cli(['ingest', '--db', join(dir, 's.db')], { input: packed });
+      expect(fromStdin.status, fromStdin.stderr).toBe(0);
+      expect(query(join(dir, 's.db'), 'SELECT count(*) n FROM requests')).toEqual([{ n: ACCESS_LINES }]);
+
+      const bad = Buffer.from(packed);
+      bad.fill(0, bad.length >> 1, (bad.length >> 1) + 64);
+      const badFile = join(dir, `bad.log.${ext}`);
+      writeFileSync(badFile, bad);
+      const damaged = cli(['ingest', '--db', join(dir, 'd.db'), badFile]);
+      expect(damaged.status).toBe(2);
+      expect(damaged.stderr).toMatch(new RegExp(`bad\\.log\\.${ext}: (the )?${cmd} data is corrupt \\(found by byte \\d+\\)`));
+      // whatever the tool gave out before it noticed is kept, and none of it unmarked
+      expect(query(join(dir, 'd.db'), `SELECT count(*) n FROM requests r JOIN sources s ON s.id = r.source_id
+        WHERE s.suspect_from_id IS NULL OR r.id < s.suspect_from_id`)).toEqual([{ n: 0 }]);
+
+      const empty = tempDir();
+      const missing = cli(['ingest', '--db', join(dir, 'm.db'), file], { env: { PATH: empty } });
+      expect(missing.status).toBe(2);
+      expect(missing.stderr).toContain(`${file} is ${cmd}-compressed; install ${pkg} or run \`${cmd} -dc ${file} | overload ingest\``);
+      const missingStdin = cli(['ingest', '--db', join(dir, 'm.db')], { input: packed, env: { PATH: empty } });
+      expect(missingStdin.status).toBe(2);
+      expect(missingStdin.stderr).toContain(`stdin is ${cmd}-compressed; install ${pkg}`);
+    });
+  }
 });
