@@ -64,6 +64,12 @@ describe('ingest: a damaged gzip', () => {
     expect(src.note).toMatch(/corrupt/);
     const shown = cli(['sources', '--db', db]);
     expect(shown.stdout).toMatch(new RegExp(`suspect[\\s\\S]*lines 1\\.\\.${src.lines}`));
+    // what is made from them says so
+    const report = cli(['report', 'spikes', '--db', db]);
+    expect(report.status).toBe(0);
+    expect(report.stderr).toMatch(new RegExp(`bad\\.log\\.gz: lines 1\\.\\.${src.lines} \\(${src.requests} requests\\) were decoded from damaged compressed data`));
+    const pm = cli(['postmortem', '--db', db]);
+    expect(pm.stdout).toMatch(new RegExp(`\\*\\*Damaged input:\\*\\* lines 1–${src.lines} of \`[^\`]*bad\\.log\\.gz\``));
   });
 
   it('keeps the members before the damaged one unmarked, and the same when the gzip comes on stdin', () => {
