@@ -69,7 +69,8 @@ function firstLine(stderr: string, kind: ExternalCompression): string {
  * when the tool exits; a non-zero exit is recorded in `state` (damage, or a truncated input), not
  * thrown, since what came before it is read.
  */
-export async function decompressWith(kind: ExternalCompression, raw: Readable, state: ExternalState): Promise<AsyncIterable<Buffer>> {
+export async function decompressWith(kind: ExternalCompression, raw: Readable, state: ExternalState):
+  Promise<{ output: AsyncIterable<Buffer>; stop(): void }> {
   const tool = TOOLS[kind];
   const args = kind === 'zstd' ? ['-dc', '-q'] : ['-dc'];
   const child = spawn(tool.cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -94,22 +95,30 @@ export async function decompressWith(kind: ExternalCompression, raw: Readable, s
   child.stdin.on('error', () => { raw.unpipe(child.stdin); raw.destroy(); });
   raw.pipe(child.stdin);
 
+  let stopped = false;
+  // An input not read to its end (no format matched, an interrupted ingest): a tool left
+  // blocked on its full output pipe would keep the process from exiting.
+  const stop = () => {
+    if (stopped || child.exitCode !== null || child.signalCode !== null) return;
+    stopped = true;
+    raw.destroy();
+    child.kill();
+  };
   async function* output(): AsyncGenerator<Buffer> {
     let done = false;
     try {
       for await (const b of child.stdout as AsyncIterable<Buffer>) yield b;
       done = true;
     } finally {
-      // the reader stopped early (an interrupted ingest): the tool is not needed any more
-      if (!done) { raw.destroy(); child.kill(); }
+      if (!done) stop();
     }
     const { code, signal } = await exited;
-    if (code === 0 || state.ioError) return;
+    if (code === 0 || state.ioError || stopped) return;
     const reason = signal ? `${tool.cmd} was killed by ${signal}` : firstLine(stderr, kind);
     if (/ends unexpectedly|unexpected end|premature end/i.test(reason)) { state.truncated = reason; return; }
     // The tools give out a block's bytes before its check fails, and do not say which block it
     // was: everything decoded is suspect.
     state.damage = { kind, from: 0, foundBy: fed, decodedFrom: 0, reason };
   }
-  return output();
+  return { output: output(), stop };
 }

@@ -96,6 +96,14 @@ function findPrevious(writer: StoreWriter, input: OpenedInput, host: string | nu
 export async function ingestInput(label: string, writer: StoreWriter, settings: IngestSettings): Promise<IngestOutcome> {
   const started = Date.now();
   const input = await openInput(label, { headTimeoutMs: settings.liveFlushMs ?? null }); // throws InputError: unreadable
+  try {
+    return await ingestOpened(label, input, writer, settings, started);
+  } finally {
+    input.close(); // (an input given up on early: no format matched, interrupted)
+  }
+}
+
+async function ingestOpened(label: string, input: OpenedInput, writer: StoreWriter, settings: IngestSettings, started: number): Promise<IngestOutcome> {
   // Damage found before there is anything to read, or in a start too garbled to detect a format
   // in, is the answer: not "empty", not "no format matches".
   const unreadable = () => {

@@ -34,6 +34,8 @@ export interface OpenedInput {
   memberDecodedStart(): number;
   /** bytes read from disk so far (for progress) */
   diskBytesRead(): number;
+  /** let go of the file and of a decompressor still running (an input not read to its end) */
+  close(): void;
 }
 
 export class InputError extends Error {}
@@ -187,12 +189,13 @@ export async function openInput(label: string, options: OpenOptions = {}): Promi
     throw new InputError(`cannot read ${label}: ${(e as Error).message}`);
   }
   let stream: AsyncIterable<Buffer> = raw;
+  let stopTool = () => {};
   const gz: GzipState = { damage: null, truncatedAt: null, memberDecodedStart: 0 };
   const ext: ExternalState = { damage: null, truncated: null, ioError: null };
   if (compression === 'gzip') stream = gunzipMembers(raw, gz);
   else if (compression) {
     try {
-      stream = await decompressWith(compression, raw, ext);
+      ({ output: stream, stop: stopTool } = await decompressWith(compression, raw, ext));
     } catch (e) {
       if (e instanceof MissingTool) throw new InputError(missingToolMessage(compression, label));
       throw new InputError(`cannot read ${label}: ${compression} -dc: ${(e as Error).message}`);
@@ -212,5 +215,6 @@ export async function openInput(label: string, options: OpenOptions = {}): Promi
     memberDecodedStart: () => gz.memberDecodedStart,
     // fs.ReadStream counts what it read; stdin has no size to compare with anyway.
     diskBytesRead: () => (raw as Readable & { bytesRead?: number }).bytesRead ?? 0,
+    close: () => { stopTool(); if (!isStdin) raw.destroy(); },
   };
 }

@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import { openSync, writeSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, query, tempDir, INCIDENTS } from './cli.js';
+import { cli, query, tempDir, INCIDENTS, CLI } from './cli.js';
 
 const ACCESS = join(INCIDENTS, '3-nginx-phpfpm-max-children', 'nginx-access.log');
 const ACCESS_LINES = readFileSync(ACCESS, 'utf8').trimEnd().split('\n').length;
@@ -140,4 +140,21 @@ describe('ingest: bzip2, xz and zstd (as logrotate may write them)', () => {
       expect(missingStdin.stderr).toContain(`stdin is ${cmd}-compressed; install ${pkg}`);
     });
   }
+});
+
+describe('ingest: an input given up on early', () => {
+  it('an .xz that matches no format exits 3 at once instead of waiting on an xz blocked on its output', () => {
+    const dir = tempDir();
+    const file = join(dir, 'junk.xz');
+    // far more than the pipe, the head and the detection sample hold: xz would block writing it
+    const junk = Buffer.from(Array.from({ length: 200_000 }, (_, i) => `not a log line ${i}`).join('\n') + '\n');
+    writeFileSync(file, compress('xz', junk));
+    // (not cli(): a hang must fail the test, not stall the run)
+    const r = spawnSync(process.execPath, [CLI, 'ingest', '--db', join(dir, 'a.db'), file], {
+      encoding: 'utf8', timeout: 20_000, env: { ...process.env, TZ: 'UTC' },
+    });
+    expect(r.signal, 'still running after 20 s').toBeNull();
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/no known format matches/);
+  }, 30_000);
 });
