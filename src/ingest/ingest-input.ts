@@ -64,12 +64,12 @@ export interface Damaged {
   requests: number;
 }
 
-/** Where a batch ended, in the input and in the store: to find the first row of a damaged member. */
-interface Written {
-  endOffset: number;
-  lastLineNo: number;
-  /** the highest request id once the batch was written */
-  lastId: number;
+/** Where a gzip member starts, in the decompressed input and in the store. */
+interface MemberStart {
+  offset: number;
+  /** its first line, and the id its first request row has (or would have) */
+  fromLine: number;
+  fromId: number;
 }
 
 function damageMessage(d: Damage): string {
@@ -166,15 +166,19 @@ async function ingestOpened(label: string, input: OpenedInput, writer: StoreWrit
   let bytes = resumeFrom;
   const rollups = settings.rollups ?? null;
   rollups?.beginSource(sourceId, settings.host);
-  // Batches back to the last one that ended before the gzip member being read (the parse starts
-  // a batch where a member starts): if that member turns out damaged, its rows start after it.
-  const written: Written[] = [{ endOffset: resumeFrom, lastLineNo: previous?.lines ?? 0, lastId: writer.lastRequestId() }];
+  // Where the gzip members from the one being read on start (the parse notes them in its
+  // batches): if one turns out damaged, its rows are marked from there. (The first entry: where
+  // this run starts, the first member's start unless it resumes.)
+  let nextId = writer.lastRequestId() + 1;
+  const starts: MemberStart[] = [{ offset: resumeFrom, fromLine: (previous?.lines ?? 0) + 1, fromId: nextId }];
   const account = (b: Batch) => {
     const firstId = writer.writeBatch(sourceId, settings.host, b);
-    const lastId = b.requests.count > 0 ? firstId + b.requests.count - 1 : written[written.length - 1].lastId;
-    written.push({ endOffset: b.endOffset, lastLineNo: b.lastLineNo, lastId });
-    const memberStart = input.memberDecodedStart();
-    while (written.length > 1 && written[1].endOffset <= memberStart) written.shift();
+    if (b.requests.count > 0) { nextId = firstId + b.requests.count; }
+    const batchFirstId = b.requests.count > 0 ? firstId : nextId;
+    for (const m of b.memberStarts) starts.push({ offset: m.offset, fromLine: m.lineNo, fromId: batchFirstId + m.requestsBefore });
+    // (damage can only be in the member being read or a later one)
+    const reading = input.memberDecodedStart();
+    while (starts.length > 1 && starts[1].offset <= reading) starts.shift();
     // Only once the batch is committed: the rollup worker reads the strings of earlier batches
     // through a connection of its own, which sees nothing uncommitted.
     rollups?.feed(sourceId, b.requests, firstId);
@@ -218,13 +222,12 @@ async function ingestOpened(label: string, input: OpenedInput, writer: StoreWrit
   let damaged: Damaged | null = null;
   const notes: string[] = [];
   if (damage) {
-    // The last batch that ended before the damaged member's first byte; none when that member
-    // began before this run resumed (its rows, read by an earlier run, are all marked).
-    const before = written.filter((w) => w.endOffset <= damage.decodedFrom).pop();
-    if (before) writer.markSuspect(sourceId, before.lastLineNo + 1, before.lastId + 1);
-    else writer.markSuspect(sourceId, 1, 0);
+    // None found when the damaged member began before this run resumed: then all the source's
+    // rows are marked (an earlier run read the start of that member).
+    const start = starts.find((m) => m.offset === damage.decodedFrom);
+    const fromLine = start ? start.fromLine : 1;
+    writer.markSuspect(sourceId, fromLine, start ? start.fromId : 0);
     const counts = writer.suspectCounts(sourceId);
-    const fromLine = before ? before.lastLineNo + 1 : 1;
     damaged = {
       fromLine, ...counts,
       message: `${damageMessage(damage)}. ${counts.lines} lines from line ${fromLine} on (${counts.requests} requests) were decoded from the damaged data and may be fabricated: marked suspect (sources.suspect_from_line, suspect_from_id)`,

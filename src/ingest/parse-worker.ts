@@ -12,10 +12,11 @@ import type { ToWorker, FromWorker, WorkerInit } from './worker-protocol.js';
 const init = workerData as WorkerInit;
 const port = parentPort!;
 
-// Chunks arrive as messages; lines are split as they come. A `boundary` is queued as an empty
-// chunk: passing it sets `boundaryPassed`, and the next lines go into a new batch.
+// Chunks arrive as messages; lines are split as they come. A `boundary` (a gzip member starts)
+// is queued as an empty chunk: passing it notes the decompressed offset it is at.
 const chunks: Buffer[] = [];
-let boundaryPassed = false;
+let consumed = init.startOffset;
+const boundaries: number[] = [];
 let ended = false;
 let wakeReader: (() => void) | null = null;
 // Batches posted but not yet written by the main thread: parsing waits when it runs ahead.
@@ -36,7 +37,8 @@ async function* incoming(): AsyncGenerator<Buffer> {
   while (true) {
     const c = chunks.shift();
     if (c) {
-      if (c.length === 0) { boundaryPassed = true; continue; }
+      if (c.length === 0) { boundaries.push(consumed); continue; }
+      consumed += c.length;
       post({ type: 'consumed', bytes: c.length });
       yield c;
       continue;
@@ -66,14 +68,9 @@ async function main(): Promise<void> {
   });
   let lastCut = Date.now();
   for await (const group of splitLines(incoming(), { maxLine: init.maxLine, startOffset: init.startOffset, startLine: init.startLine })) {
-    // The lines of a new gzip member (every line of this group ends in it) start a batch of their
-    // own, so that the rows of a member whose trailer fails can be marked exactly (ingest-input.ts).
-    // (not while a multi-line entry is open: then the mark starts at that batch, a little early)
-    if (boundaryPassed) {
-      boundaryPassed = false;
-      const before = builder.cutIfAny();
-      if (before) { lastCut = Date.now(); await send(before, false); }
-    }
+    // Every line of this group ends after the boundaries passed since the last group: the first
+    // is where a new member's rows start (ingest-input.ts marks them if its trailer fails).
+    while (boundaries.length) builder.memberStart(boundaries.shift()!);
     let batch = builder.push(group);
     // Live input: caught up with the pipe (few lines per read) or waited long enough.
     if (!batch && init.liveFlushMs !== null && (group.length < 200 || Date.now() - lastCut >= init.liveFlushMs)) {

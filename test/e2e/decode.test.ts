@@ -89,6 +89,26 @@ describe('ingest: a damaged gzip', () => {
     }
   });
 
+  it('many small members (as the access_log gzip= of nginx writes them), cut mid-line: the mark starts at the first line of the damaged one', () => {
+    const dir = tempDir();
+    const text = readFileSync(ACCESS);
+    // 9 members cut at arbitrary bytes, the 6th damaged: its first line is the one it starts inside
+    const cuts = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => Math.floor((text.length * i) / 9) + 17 * i).concat(text.length);
+    const members = cuts.slice(0, -1).map((at, i) => gzipSync(text.subarray(at, cuts[i + 1])));
+    const bad = members[5];
+    bad.fill(0, bad.length >> 1, (bad.length >> 1) + 64);
+    const file = join(dir, 'access.log.gz');
+    writeFileSync(file, Buffer.concat(members));
+    const db = join(dir, 'a.db');
+    const r = cli(['ingest', '--db', db, file]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`the gzip member that starts at byte ${members.slice(0, 5).reduce((n, m) => n + m.length, 0)} is corrupt`);
+    const firstLine = text.subarray(0, cuts[5]).toString('latin1').split('\n').length; // (the line member 6 starts inside)
+    const [src] = query<Marked>(db, MARKED_SQL);
+    expect(src.suspect_from_line).toBe(firstLine);
+    expect(src.requests - src.suspect).toBe(firstLine - 1); // (every line of the access log is a request)
+  });
+
   it('a .gz that is whole still reads with exit 0 and nothing marked', () => {
     const dir = tempDir();
     const file = join(dir, 'ok.log.gz');
