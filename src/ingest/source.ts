@@ -21,7 +21,7 @@ export interface OpenedInput {
   sizeOnDisk: number | null;
   /**
    * the decompressed bytes, from the start. An empty chunk marks where a gzip member starts
-   * (after the first): the parse cuts its batch there, so rows of a damaged member are told apart.
+   * (after the first): the parse notes the line and row there, so a damaged member's are known.
    */
   chunks: AsyncIterable<Buffer>;
   /** the first bytes of the decompressed content (for identity and format detection) */
