@@ -135,7 +135,7 @@ function feed(inflate: InflateRaw, chunk: Buffer): Promise<void> {
 /**
  * The decompressed bytes of a gzip input. Stops at the first damage (recorded in `state`, not
  * thrown: what came before it is good); I/O errors of the source are thrown. An empty Buffer
- * marks where each member after the first starts, so the parse can note the line and row it starts at.
+ * marks where each member after the first starts: the parse notes the line and row there.
  */
 export async function* gunzipMembers(source: AsyncIterable<Buffer>, state: GzipState): AsyncGenerator<Buffer> {
   const q = new ByteQueue(source[Symbol.asyncIterator]());

@@ -198,7 +198,7 @@ export class StoreWriter {
   /** Rows of a source from its suspect mark on (schema migration 8). */
   suspectCounts(sourceId: number): { lines: number; requests: number } {
     return this.db.prepare(`SELECT
-      coalesce((SELECT s.lines - s.suspect_from_line + 1), 0) lines,
+      max(coalesce(s.lines - s.suspect_from_line + 1, 0), 0) lines,
       (SELECT count(*) FROM request_rows r WHERE r.source_id = s.id AND r.id >= s.suspect_from_id) requests
       FROM sources s WHERE s.id = ?`).get(sourceId) as { lines: number; requests: number };
   }
