@@ -222,15 +222,18 @@ async function ingestOpened(label: string, input: OpenedInput, writer: StoreWrit
   let damaged: Damaged | null = null;
   const notes: string[] = [];
   if (damage) {
-    // None found when the damaged member began before this run resumed: then all the source's
-    // rows are marked (an earlier run read the start of that member).
-    const start = starts.find((m) => m.offset === damage.decodedFrom);
-    const fromLine = start ? start.fromLine : 1;
-    writer.markSuspect(sourceId, fromLine, start ? start.fromId : 0);
-    const counts = writer.suspectCounts(sourceId);
+    // No start noted at the damage: when it is past where this run began, no line ended in the
+    // damaged member (a header that is not gzip: nothing decoded from it); when it is before,
+    // an earlier run read the start of that member, and all the source's rows are marked.
+    const lastLine = (previous?.lines ?? 0) + lines;
+    const start = starts.find((m) => m.offset === damage.decodedFrom)
+      ?? (damage.decodedFrom >= resumeFrom ? { fromLine: lastLine + 1, fromId: nextId } : { fromLine: 1, fromId: 0 });
+    if (start.fromLine <= lastLine) writer.markSuspect(sourceId, start.fromLine, start.fromId);
+    const counts = start.fromLine <= lastLine ? writer.suspectCounts(sourceId) : { lines: 0, requests: 0 };
     damaged = {
-      fromLine, ...counts,
-      message: `${damageMessage(damage)}. ${counts.lines} lines from line ${fromLine} on (${counts.requests} requests) were decoded from the damaged data and may be fabricated: marked suspect (sources.suspect_from_line, suspect_from_id)`,
+      fromLine: start.fromLine, ...counts,
+      message: counts.lines === 0 ? `${damageMessage(damage)}. No line was decoded from the damaged data`
+        : `${damageMessage(damage)}. ${counts.lines} lines from line ${start.fromLine} on (${counts.requests} requests) were decoded from the damaged data and may be fabricated: marked suspect (sources.suspect_from_line, suspect_from_id)`,
     };
   }
   if (fault) notes.push(fault + '; kept what was read before it');
