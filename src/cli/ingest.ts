@@ -17,6 +17,7 @@ import { termSafe } from '../util/sanitize.js';
 import { resolveUserFormat, type UserFormat } from '../ingest/user-format.js';
 import { threadTimes } from '../util/thread-stats.js';
 import { stallIfAsked } from '../util/test-stall.js';
+import { MAX_LINE_CEILING } from '../ingest/line-splitter.js';
 
 export interface IngestOptions {
   db: string;
@@ -135,6 +136,9 @@ function checkedOptions(opts: IngestOptions): IngestRunOptions {
   try { assertZone(tz); } catch { throw new CliError(`unknown time zone "${opts.tz}" (use an IANA name such as Europe/Berlin or UTC)`); }
   const maxLine = Number(opts.maxLine);
   if (!Number.isInteger(maxLine) || maxLine < 256) throw new CliError(`--max-line must be a whole number of bytes >= 256`);
+  if (maxLine > MAX_LINE_CEILING && !opts.quiet) {
+    process.stderr.write(`overload: --max-line ${maxLine} is above the ceiling of ${MAX_LINE_CEILING} bytes (8 MiB): longer lines are rejected as line-too-long (a line is held whole in memory to be parsed)\n`);
+  }
   let routeRules: RouteRule[] = [];
   if (opts.routes) {
     try { routeRules = parseRouteRules(readFileSync(opts.routes, 'utf8')); } catch (e) {
@@ -252,6 +256,11 @@ async function ingestClaimed(jobs: IngestJob[], opts: IngestRunOptions): Promise
       }
       if (outcome.kind === 'ingested') ingestedAny = true;
       say(opts.quiet, describe(outcome));
+      if (outcome.kind === 'ingested' && outcome.damaged) {
+        // An input that could not be read whole, and whose last rows may be made up: exit 2.
+        process.stderr.write(`overload: ${termSafe(job.label === '-' ? '(stdin)' : job.label)}: ${termSafe(outcome.damaged.message)}\n`);
+        code = Math.max(code, EXIT.unreadable);
+      }
     }
     // an earlier ingest killed in its final step: its rows are in, the rest is done now
     const unfinished = ingestedAny || stop ? null : unfinishedAfterIngest(db);

@@ -37,7 +37,7 @@ Start here:
 
 program
   .command('ingest')
-  .description('Read logs (files, .gz, or stdin) into the database; formats are detected')
+  .description('Read logs (files, .gz/.bz2/.xz/.zst, or stdin) into the database; formats are detected')
   .argument('[paths...]', 'log files; none or - reads stdin')
   .addOption(dbOption())
   .option('--format <name>', 'skip detection: use this format (see `overload formats`)')
@@ -48,7 +48,7 @@ program
   .option('--host <name>', 'tag every row with this host name (logs of a server farm in one database)')
   .addOption(tzOption())
   .option('--routes <file>', 'route rules, one `regex => template` per line, tried before the built-in folding')
-  .option('--max-line <bytes>', 'reject lines longer than this (default 1 MiB)', '1048576')
+  .option('--max-line <bytes>', 'reject lines longer than this (default 1 MiB, at most 8 MiB)', '1048576')
   .option('--force', 're-ingest inputs that were ingested before (replaces their rows)')
   .option('--quiet', 'no progress or summary on stderr')
   .option('--wait <seconds>', 'while another ingest writes the same database, wait this long for it (default 600)')

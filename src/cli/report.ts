@@ -7,6 +7,8 @@ import { renderResult } from '../report/output.js';
 import { render, OUTPUT_FORMATS, type OutputFormat } from '../report/render.js';
 import { assertZone, machineZone } from '../util/time.js';
 import type { ParamInput } from '../report/params.js';
+import { suspectWarnings } from '../store/suspect.js';
+import { termSafe } from '../util/sanitize.js';
 
 export interface ReportOptions {
   db: string;
@@ -83,6 +85,7 @@ export async function run(name: string | undefined, opts: ReportOptions): Promis
   try {
     const result = runReport(db, name, inputs(opts), { dirs, tz, optional: COMMON });
     process.stdout.write(renderResult(result, format, process.stdout.columns));
+    for (const w of suspectWarnings(db)) process.stderr.write(`overload: warning: ${termSafe(w)}\n`);
     return EXIT.ok;
   } catch (e) {
     if (e instanceof CliError) throw e;

@@ -8,8 +8,8 @@ const TABLE_COLUMNS = ['id', 'path', 'format', 'host', 'lines', 'parsed', 'rejec
 export async function run(opts: { db: string; format: OutputFormat; rejects: string | boolean }): Promise<number> {
   const db = openDbForReading(opts.db);
   try {
-    const sources = db.prepare(`SELECT id, path, format, host, lines, parsed, rejected, first_ts, last_ts, complete, note, tz, bytes, variants
-      FROM sources ORDER BY id`).all() as Row[];
+    // (all columns: a database from before migrations 8-9, opened read-only, has no variants / suspect_from_*)
+    const sources = db.prepare('SELECT * FROM sources ORDER BY id').all() as Row[];
     // `--rejects` alone means 5 samples per source
     const n = opts.rejects === true ? 5 : Number(opts.rejects ?? 0) || 0;
     const sample = db.prepare('SELECT line_no, reason, line FROM rejects WHERE source_id = ? ORDER BY line_no LIMIT ?');
@@ -19,6 +19,9 @@ export async function run(opts: { db: string; format: OutputFormat; rejects: str
       id: s.id, path: s.path, format: s.format, host: s.host, lines: s.lines, parsed: s.parsed, rejected: s.rejected,
       first: isoUtc(s.first_ts as number | null), last: isoUtc(s.last_ts as number | null),
       complete: s.complete === 1, variants: variants(s), note: s.note, tz: s.tz, bytes: s.bytes,
+      // rows decoded from damaged compressed data (schema migration 9)
+      suspect_from_line: s.suspect_from_line ?? null, suspect_from_id: s.suspect_from_id ?? null,
+      suspect: (s.suspect_from_line ?? null) === null ? '' : `lines ${s.suspect_from_line}..${s.lines}`,
       ...(n > 0 ? { sample_rejects: sample.all(s.id, n) } : {}),
     }));
     // JSON keeps the counts as an object; the cells of the other formats get `common 3, xff 1`
@@ -27,7 +30,9 @@ export async function run(opts: { db: string; format: OutputFormat; rejects: str
       process.stdout.write(render(opts.format, opts.format === 'json' || opts.format === 'ndjson' ? rows : asText));
       return 0;
     }
-    process.stdout.write(render('table', asText, TABLE_COLUMNS));
+    // (the suspect column only when some source has rows decoded from damaged data)
+    const columns = rows.some((r) => r.suspect) ? [...TABLE_COLUMNS.slice(0, -1), 'suspect', 'note'] : TABLE_COLUMNS;
+    process.stdout.write(render('table', asText, columns));
     for (const r of rows) {
       const rejects = r.sample_rejects as Row[] | undefined;
       if (!rejects?.length) continue;

@@ -3,6 +3,7 @@
 import type { DB } from '../store/db.js';
 import { runReport, type ReportResult, type Row } from '../report/runner.js';
 import type { ParamInput } from '../report/params.js';
+import { suspectSources, type SuspectSource } from '../store/suspect.js';
 
 export interface Evidence {
   /** the report that shows it, as a command line */
@@ -37,6 +38,8 @@ export interface PostmortemData {
   capacity: { limit: number; source: string; overSeconds: number; peak: number; upstream: string | null } | null;
   events: Row[];
   sources: Row[];
+  /** sources with rows decoded from damaged compressed data (store/suspect.ts) */
+  suspect: SuspectSource[];
 }
 
 export interface CollectOptions {
@@ -120,6 +123,7 @@ export function collect(db: DB, opts: CollectOptions): PostmortemData {
     capacity,
     events,
     sources: db.prepare('SELECT path, format, lines, parsed, rejected FROM sources ORDER BY id').all() as Row[],
+    suspect: suspectSources(db),
   };
 }
 

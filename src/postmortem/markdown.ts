@@ -129,7 +129,10 @@ function findingsPart(f: Finding[]): string {
 
 function dataPart(d: PostmortemData): string {
   return ['## Data', '', 'Built by `overload postmortem` from these logs (every number above comes from a canned report; run `overload report --list`):', '',
-    table(d.sources, [['path', 'file'], ['format', 'format'], ['lines', 'lines'], ['parsed', 'parsed'], ['rejected', 'rejected']])].join('\n');
+    table(d.sources, [['path', 'file'], ['format', 'format'], ['lines', 'lines'], ['parsed', 'parsed'], ['rejected', 'rejected']]),
+    // (rows from damaged compressed data are counted above like the rest: the reader is told)
+    ...d.suspect.map((s) => `**Damaged input:** lines ${s.fromLine}–${s.fromLine + s.lines - 1} of ${code(s.path)} (${num(s.requests)} requests) ` +
+      'were decoded from corrupt compressed data and may be made up; the numbers above include them.\n')].join('\n');
 }
 
 export function postmortemMarkdown(d: PostmortemData, f: Finding[], svgName: string | null): string {
