@@ -50,7 +50,8 @@ export interface Batch {
 
 export type Router = (path: string | null) => string | null;
 
-function emptyBatch(): Batch {
+/** A batch with nothing in it: the one place that lists every field (tests build theirs from it). */
+export function emptyBatch(): Batch {
   return {
     requests: { count: 0, nums: new Float64Array(0), text: new Uint8Array(0), strings: [] }, events: [], traces: [], rejects: [], lines: 0, parsed: 0, rejected: 0, variants: null,
     endOffset: 0, lastLineNo: 0, firstTs: null, lastTs: null, invalidUtf8: 0, unterminated: false, heldBack: null,
