@@ -3,7 +3,8 @@ import { CliError, EXIT } from './exit-codes.js';
 import { openDbForReading } from './open-db.js';
 import { listReports, findReport, runReport, ReportNotFound, ParamError } from '../report/runner.js';
 import { queriesDirs, type ReportDef } from '../report/loader.js';
-import { renderResult } from '../report/output.js';
+import { resultText } from '../report/output.js';
+import { writeOut } from '../report/write-out.js';
 import { render, OUTPUT_FORMATS, type OutputFormat } from '../report/render.js';
 import { assertZone, machineZone } from '../util/time.js';
 import type { ParamInput } from '../report/params.js';
@@ -82,7 +83,7 @@ export async function run(name: string | undefined, opts: ReportOptions): Promis
   const db = openDbForReading(opts.db);
   try {
     const result = runReport(db, name, inputs(opts), { dirs, tz, optional: COMMON });
-    process.stdout.write(renderResult(result, format, process.stdout.columns));
+    await writeOut(resultText(result, format, process.stdout.columns));
     return EXIT.ok;
   } catch (e) {
     if (e instanceof CliError) throw e;
