@@ -7,6 +7,7 @@ import { resultText } from '../report/output.js';
 import { writeOut } from '../report/write-out.js';
 import { render, OUTPUT_FORMATS, type OutputFormat } from '../report/render.js';
 import { assertZone, machineZone } from '../util/time.js';
+import { termSafe } from '../util/sanitize.js';
 import type { ParamInput } from '../report/params.js';
 
 export interface ReportOptions {
@@ -83,6 +84,8 @@ export async function run(name: string | undefined, opts: ReportOptions): Promis
   const db = openDbForReading(opts.db);
   try {
     const result = runReport(db, name, inputs(opts), { dirs, tz, optional: COMMON });
+    // table and Markdown carry the notes under their heading; machine formats keep stdout to rows
+    if (format === 'json' || format === 'ndjson' || format === 'csv') for (const n of result.notes) process.stderr.write(`note: ${termSafe(n)}\n`);
     await writeOut(resultText(result, format, process.stdout.columns));
     return EXIT.ok;
   } catch (e) {

@@ -140,7 +140,8 @@ function eventTotals(rows: Row[]): Row[] {
 }
 
 function parseBucket(label: string): number {
-  const m = /^(\d+)(s|m|h)$/.exec(label);
+  const m = /^(\d+)(s|m|h|d)$/.exec(label);
   if (!m) return 1000;
-  return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 's' | 'm' | 'h'];
+  // (days: a bucket widened to keep a long range within MAX_BUCKETS)
+  return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd'];
 }

@@ -18,7 +18,9 @@ export function paramLine(result: ReportResult): string {
 export function* resultText(result: ReportResult, format: OutputFormat, width?: number): Generator<string> {
   if (format === 'json' || format === 'ndjson' || format === 'csv') { yield* renderText(format, result.rows, result.columns); return; }
   const md = format === 'md';
-  yield md ? `## ${mdInert(result.title)}\n\n_${mdInert(paramLine(result))}_\n\n` : `${termSafe(result.title)}  (${termSafe(paramLine(result))})\n\n`;
+  yield md ? `## ${mdInert(result.title)}\n\n_${mdInert(paramLine(result))}_\n\n` : `${termSafe(result.title)}  (${termSafe(paramLine(result))})\n`;
+  for (const note of result.notes ?? []) yield md ? `_Note: ${mdInert(note)}._\n\n` : `note: ${termSafe(note)}\n`;
+  if (!md) yield '\n';
   if (!result.sections) { yield* renderText(format, result.rows, result.columns, { width }); return; }
   for (const name of result.sections) {
     const rows = result.rows.filter((r) => r.section === name);
