@@ -23,6 +23,8 @@ export interface PostmortemData {
   /** the range/host the user asked for, repeated in every cited command */
   scope: Record<string, string | undefined>;
   params: Record<string, string | number | null>;
+  /** about the range: stamps far from the rest left out of it, a bucket widened */
+  notes: string[];
   bucketMs: number;
   timeline: Row[];
   spikes: Row[];
@@ -107,6 +109,7 @@ export function collect(db: DB, opts: CollectOptions): PostmortemData {
   return {
     scope: { from: opts.from, to: opts.to, host: opts.host },
     params: { ...timeline.params },
+    notes: timeline.notes,
     bucketMs: parseBucket(String(timeline.params.bucket)),
     timeline: timeline.rows,
     spikes: spikes.rows,

@@ -105,6 +105,18 @@ function spanOf(db: DB, hosts: string[], lo: number, hi: number): DataRange {
   return { from, to: to + 1000, tier: edge ? 'edge' : 'backend' };
 }
 
+function hostsOf(db: DB, host: string | null): string[] {
+  const hosts = host !== null ? [host]
+    : (db.prepare("SELECT DISTINCT coalesce(host, '') FROM sources").pluck().all() as string[]);
+  if (hosts.length === 0) hosts.push('');
+  return hosts;
+}
+
+/** The first..last second of everything, outliers included: index seeks only (for the tier alone). */
+export function fullSpan(db: DB, host: string | null = null): DataRange {
+  return spanOf(db, hostsOf(db, host), -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+}
+
 // Lines per minute, requests of both tiers and events: what denseRange() looks for gaps in.
 const MINUTES_SQL = `SELECT t, sum(n) FROM (
     SELECT t, requests AS n FROM rollup_minute_totals WHERE (:host IS NULL OR host = :host)
@@ -119,9 +131,7 @@ const MINUTES_SQL = `SELECT t, sum(n) FROM (
  * The hosts are those the sources name ('' for none).
  */
 export function dataRange(db: DB, host: string | null = null): DataRange {
-  const hosts = host !== null ? [host]
-    : (db.prepare("SELECT DISTINCT coalesce(host, '') FROM sources").pluck().all() as string[]);
-  if (hosts.length === 0) hosts.push('');
+  const hosts = hostsOf(db, host);
   const full = spanOf(db, hosts, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   // a day or less: no day-long gap can be inside, and the per-minute scan is skipped
   if (full.to - full.from <= OUTLIER_GAP_MS) return full;

@@ -58,6 +58,7 @@ describe('time outliers', () => {
     const pm = run(['postmortem', '--db', db]);
     expect(pm.status, pm.stderr).toBe(0);
     expect(pm.stdout).toMatch(/1s buckets from 09:49:5\d to 09:50:1\d UTC/);
+    expect(pm.stdout).toContain('_Note: 2 lines far from the rest of the data');
   });
 
   it('a range the user gives reaches the outliers, in at most 10,000 buckets', () => {
