@@ -19,11 +19,15 @@ describe('tui with time outliers', () => {
     const db = join(dir, 'a.db');
     const r = cli(['ingest', '--quiet', '--db', db, '--tz', 'UTC', join(dir, 'access.log')]);
     if (r.code !== 0) throw new Error(r.stderr);
-    screen = await open(db, { columns: 120, rows: 32 });
+    screen = await open(db, { columns: 200, rows: 32 });
     const f = await screen.until('[1 Overview]');
     expect(f).toMatch(/2026-11-22 09:49:5\d - 09:50:\d\d UTC \(2\ds\)/);
     expect(f).not.toContain('1970');
     // the bars are drawn: the steady load fills most columns of the chart
     expect((f.match(/[▁▂▃▄▅▆▇█]/g) ?? []).length).toBeGreaterThan(20);
+    // and the Sources panel says what the range left out
+    await screen.press('8');
+    const s = await screen.until('1 inputs;');
+    expect(s).toContain('2 lines far from the rest of the data');
   });
 });
