@@ -41,11 +41,17 @@ export function autoBucketMs(spanMs: number): number {
 export const MAX_BUCKETS = 10_000;
 const WIDER_STEPS_MS = [...BUCKET_STEPS_MS, 6 * 3_600_000, 86_400_000, 7 * 86_400_000];
 
-/** `bucketMs`, or the narrowest wider step (then whole days) that keeps `spanMs` within MAX_BUCKETS. */
+/**
+ * `bucketMs`, or the narrowest wider step (then whole days) that keeps `spanMs` within MAX_BUCKETS
+ * buckets, counting the one more that snapping a default edge to the bucket grid can add.
+ */
 export function boundedBucketMs(spanMs: number, bucketMs: number): number {
-  if (spanMs / bucketMs <= MAX_BUCKETS) return bucketMs;
-  for (const step of WIDER_STEPS_MS) if (step > bucketMs && spanMs / step <= MAX_BUCKETS) return step;
-  return Math.ceil(spanMs / MAX_BUCKETS / 86_400_000) * 86_400_000;
+  const fits = (b: number) => Math.ceil(spanMs / b) + 1 <= MAX_BUCKETS;
+  if (fits(bucketMs)) return bucketMs;
+  for (const step of WIDER_STEPS_MS) if (step > bucketMs && fits(step)) return step;
+  let days = Math.ceil(spanMs / (MAX_BUCKETS - 1) / 86_400_000);
+  while (!fits(days * 86_400_000)) days++;
+  return days * 86_400_000;
 }
 
 export function bucketLabel(ms: number): string {

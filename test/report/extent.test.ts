@@ -44,7 +44,9 @@ describe('denseRange', () => {
 describe('boundedBucketMs', () => {
   it('keeps a bucket within MAX_BUCKETS, else widens it to the next step that fits', () => {
     expect(boundedBucketMs(3_600_000, 1000)).toBe(1000);
-    expect(boundedBucketMs(MAX_BUCKETS * 1000, 1000)).toBe(1000);
+    // one bucket of room for snapping a default edge to the grid
+    expect(boundedBucketMs((MAX_BUCKETS - 1) * 1000, 1000)).toBe(1000);
+    expect(boundedBucketMs(MAX_BUCKETS * 1000, 1000)).toBe(10_000);
     expect(boundedBucketMs(365 * DAY, 1000)).toBe(3_600_000);
     expect(boundedBucketMs(130 * 365 * DAY, 3_600_000)).toBe(7 * DAY);
     expect(boundedBucketMs(1000 * 365 * DAY, 1000)).toBe(37 * DAY);
