@@ -14,8 +14,11 @@ export const OUTLIER_SHARE = 0.01;
 /** How many outlying stretches a summary names (the count covers them all). */
 const NAMED = 5;
 
+/** The grain the gaps are looked for at: an hour, since only a day-long gap counts. */
+export const GRAIN_MS = 3_600_000;
+
 export interface Stretch {
-  /** first and last minute (epoch ms) of a run of data with no day-long gap inside */
+  /** first and last grain (epoch ms, an hour) of a run of data with no day-long gap inside */
   from: number;
   last: number;
   /** lines (requests and events) in it */
@@ -30,22 +33,22 @@ export interface TimeOutliers {
 }
 
 export interface DenseRange {
-  /** first minute of the bulk, and the end of its last minute (exclusive) */
+  /** start of the bulk's first grain, and the end of its last one (exclusive) */
   from: number;
   to: number;
   outliers: TimeOutliers;
 }
 
 /**
- * The dense range of per-minute line counts (sorted by minute): split where a gap exceeds
- * OUTLIER_GAP_MS, then set aside whole stretches from each end while they hold at most
- * OUTLIER_SHARE of the lines together. Null for no data. Linear in the number of minutes.
+ * The dense range of line counts per grain (sorted by time, `grainMs` apart at least): split
+ * where a gap exceeds OUTLIER_GAP_MS, then set aside whole stretches from each end while they
+ * hold at most OUTLIER_SHARE of the lines together. Null for no data. Linear in the counts.
  */
-export function denseRange(minutes: Array<[number, number]>): DenseRange | null {
-  if (minutes.length === 0) return null;
+export function denseRange(counts: Array<[number, number]>, grainMs = GRAIN_MS): DenseRange | null {
+  if (counts.length === 0) return null;
   const stretches: Stretch[] = [];
   let total = 0;
-  for (const [t, n] of minutes) {
+  for (const [t, n] of counts) {
     total += n;
     const cur = stretches[stretches.length - 1];
     if (cur && t - cur.last <= OUTLIER_GAP_MS) { cur.last = t; cur.lines += n; }
@@ -57,7 +60,7 @@ export function denseRange(minutes: Array<[number, number]>): DenseRange | null 
   while (hi > lo && high + stretches[hi].lines <= budget) high += stretches[hi--].lines;
   return {
     from: stretches[lo].from,
-    to: stretches[hi].last + 60_000,
+    to: stretches[hi].last + grainMs,
     outliers: { lines: low + high, stretches: [...stretches.slice(0, lo), ...stretches.slice(hi + 1)] },
   };
 }
@@ -117,12 +120,13 @@ export function fullSpan(db: DB, host: string | null = null): DataRange {
   return spanOf(db, hostsOf(db, host), -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
 }
 
-// Lines per minute, requests of both tiers and events: what denseRange() looks for gaps in.
-const MINUTES_SQL = `SELECT t, sum(n) FROM (
-    SELECT t, requests AS n FROM rollup_minute_totals WHERE (:host IS NULL OR host = :host)
+// Lines per hour, requests of both tiers and events: what denseRange() looks for gaps in. Summed
+// to hours in SQL: a month of per-minute rows made into JS arrays cost 60 ms, its 720 hours 8 ms.
+const HOURS_SQL = `SELECT h, sum(n) FROM (
+    SELECT t / ${GRAIN_MS} * ${GRAIN_MS} AS h, sum(requests) AS n FROM rollup_minute_totals WHERE (:host IS NULL OR host = :host) GROUP BY h
     UNION ALL
-    SELECT t / 60000 * 60000, events FROM rollup_events WHERE (:host IS NULL OR host = :host))
-  GROUP BY t ORDER BY t`;
+    SELECT t / ${GRAIN_MS} * ${GRAIN_MS} AS h, sum(events) AS n FROM rollup_events WHERE (:host IS NULL OR host = :host) GROUP BY h)
+  GROUP BY h ORDER BY h`;
 
 /**
  * What the data covers, as reports' default range: where the data is (src/report/extent.ts).
@@ -133,9 +137,9 @@ const MINUTES_SQL = `SELECT t, sum(n) FROM (
 export function dataRange(db: DB, host: string | null = null): DataRange {
   const hosts = hostsOf(db, host);
   const full = spanOf(db, hosts, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-  // a day or less: no day-long gap can be inside, and the per-minute scan is skipped
+  // a day or less: no day-long gap can be inside, and the per-hour scan is skipped
   if (full.to - full.from <= OUTLIER_GAP_MS) return full;
-  const dense = denseRange(db.prepare(MINUTES_SQL).raw().all({ host }) as Array<[number, number]>);
+  const dense = denseRange(db.prepare(HOURS_SQL).raw().all({ host }) as Array<[number, number]>);
   if (!dense || dense.outliers.lines === 0) return full;
   return { ...spanOf(db, hosts, dense.from, dense.to), outliers: dense.outliers };
 }

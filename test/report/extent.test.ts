@@ -1,4 +1,5 @@
-// The default range (where the data is) and the bucket bound, on per-minute counts.
+// The default range (where the data is) and the bucket bound, on per-minute counts (the grain
+// dataRange uses is an hour; the logic is the same at any grain).
 import { describe, expect, it } from 'vitest';
 import { denseRange, describeOutliers } from '../../src/report/extent.js';
 import { boundedBucketMs, MAX_BUCKETS } from '../../src/report/params.js';
@@ -13,11 +14,11 @@ describe('denseRange', () => {
     expect(denseRange([])).toBeNull();
     // a week without a gap of a day: nothing left out however long
     const week = minutes(T0, 7 * 24 * 60, 10);
-    expect(denseRange(week)).toEqual({ from: T0, to: T0 + 7 * DAY, outliers: { lines: 0, stretches: [] } });
+    expect(denseRange(week, M)).toEqual({ from: T0, to: T0 + 7 * DAY, outliers: { lines: 0, stretches: [] } });
   });
 
   it('leaves out single lines decades away at either end', () => {
-    const r = denseRange([[0, 1], ...minutes(T0, 20, 50), [Date.UTC(2099, 0, 1), 1]])!;
+    const r = denseRange([[0, 1], ...minutes(T0, 20, 50), [Date.UTC(2099, 0, 1), 1]], M)!;
     expect(r.from).toBe(T0);
     expect(r.to).toBe(T0 + 20 * M);
     expect(r.outliers.lines).toBe(2);
