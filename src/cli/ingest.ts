@@ -14,6 +14,7 @@ import { InputError } from '../ingest/source.js';
 import { parseRouteRules, type RouteRule } from '../util/route.js';
 import { assertZone, machineZone, isoUtc } from '../util/time.js';
 import { termSafe } from '../util/sanitize.js';
+import { dataRange, describeOutliers } from '../report/extent.js';
 import { resolveUserFormat, type UserFormat } from '../ingest/user-format.js';
 import { threadTimes } from '../util/thread-stats.js';
 import { stallIfAsked } from '../util/test-stall.js';
@@ -278,6 +279,10 @@ async function ingestClaimed(jobs: IngestJob[], opts: IngestRunOptions): Promise
       say(opts.quiet, `indexes and correlations updated in ${((Date.now() - t0) / 1000).toFixed(1)} s; database: ${opts.db}`);
       const range = db.prepare('SELECT min(first_ts) a, max(last_ts) b FROM sources').get() as { a: number | null; b: number | null };
       if (range.a !== null) say(opts.quiet, `time range: ${isoUtc(range.a)} .. ${isoUtc(range.b)}   next: overload report spikes`);
+      // stamps far from the rest (a clock reset to 1970, a typo'd year) are stored, and said so
+      const dense = dataRange(db);
+      const outliers = describeOutliers(dense.outliers);
+      if (outliers) say(opts.quiet, `${outliers}; reports default to ${isoUtc(dense.from)} .. ${isoUtc(dense.to)}`);
     }
   } finally {
     process.off('SIGINT', onSigint);

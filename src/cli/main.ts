@@ -3,6 +3,7 @@
 // only when that command runs: `overload --help` must not pay for SQLite, React or ink.
 import { Command, Option } from 'commander';
 import { EXIT } from './exit-codes.js';
+import { termSafe } from '../util/sanitize.js';
 
 const program = new Command();
 const dbOption = () =>
@@ -164,6 +165,7 @@ program.exitOverride((err) => {
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as Error & { exitCode?: number };
-  process.stderr.write(`overload: ${e.message}\n`);
+  // messages quote what the user or a log gave (a report name, a path, a SQL error): never raw
+  process.stderr.write(`overload: ${termSafe(e.message)}\n`);
   process.exit(e.exitCode ?? EXIT.usage);
 });

@@ -135,9 +135,10 @@ export class BatchBuilder {
         break;
       }
       case 'continued':
-        b.parsed++;
-        break;
+      // a blank separator is read and understood as nothing: it counts as parsed, so that every
+      // line is accounted for (lines = parsed + rejected), where it used to be in neither
       case 'skip':
+        b.parsed++;
         break;
       case 'reject':
         b.rejected++;
