@@ -5,7 +5,7 @@
 // mpm_*_module, in the files or Debian's mods-enabled/*.load they include) makes its
 // `<IfModule mpm_event_module>` block active and the others inactive.
 import type { ConfigContext, ConfigError, ConfigFileResult, ConfigFormat, ConfigSetting } from './types.js';
-import { redact } from './secrets.js';
+import { redact, redactHeader } from './secrets.js';
 
 /** Words of a directive line: whitespace-separated, "double" or 'single' quoted with \" escapes. */
 function words(s: string): string[] | null {
@@ -41,7 +41,7 @@ export function moduleId(name: string): string {
   return n;
 }
 
-const REPEATABLE = /^(Listen|LoadModule|LoadFile|Include.*|Alias.*|ScriptAlias.*|Redirect.*|Rewrite(Rule|Cond)|Add.*|Header|RequestHeader|Require.*|Allow|Deny|LogFormat|CustomLog|ErrorDocument|ServerAlias|ProxyPass.*|SetEnvIf.*|BrowserMatch.*|Index.*|Define|PassEnv|UnsetEnv|Options|DirectoryIndex|Remove.*|SetEnv\[.*)$/i;
+const REPEATABLE = /^(Listen|LoadModule|LoadFile|Include.*|Alias.*|ScriptAlias.*|Redirect.*|Rewrite(Rule|Cond)|Add.*|Header|RequestHeader|Require.*|Allow|Deny|LogFormat|CustomLog|ErrorDocument|ServerAlias|ProxyPass.*|SetEnvIf.*|BrowserMatch.*|Index.*|Define|PassEnv|UnsetEnv|Options|DirectoryIndex|Remove.*|RequestReadTimeout|SetEnv\[.*)$/i;
 
 function sectionScope(tag: string, args: string[]): string | null {
   const t = tag.toLowerCase();
@@ -118,8 +118,9 @@ export function parseApacheConfig(text: string, context: ConfigContext): ConfigF
     }
     // RequestHeader set Authorization "Basic ...", ProxyPass with user:pass@, AuthLDAPBindPassword ...
     const value = args.join(' ');
-    const byName = /password|secret|token/i.test(name) ? redact(name, value) : redact('', value);
-    const header = /^(Request)?Header$/i.test(name) && args[1] ? redact(args[1], value) : byName;
+    // (by directive name only for password/secret directives: ServerTokens is no token)
+    const byName = /pass(word|phrase)|secret/i.test(name) ? redact(name, value) : redact('', value);
+    const header = /^(Request)?Header$/i.test(name) && args[1] ? redactHeader(args[1], value) : byName;
     push(name, header.value, header.note);
   }
   for (const o of stack) {

@@ -153,9 +153,8 @@ export function parseLighttpdConfig(text: string, context: ConfigContext): Confi
     p++;
     const value = expr();
     const name = nameTok.v;
-    if (name.startsWith('var.') || name.startsWith('env.')) {
-      if (value.kind === 'text') vars.set(name, value.text);
-    }
+    // var.x and every other key can be used in later values (include_shell "x " + server.port)
+    if (value.kind === 'text') vars.set(name, value.text);
     const note = op.v === '+=' ? 'appended (+=)' : null;
     if (BACKEND_ARRAYS[name]) {
       push(scope, name, `(${value.kind === 'array' ? value.items.length : 0} extensions; see ${BACKEND_ARRAYS[name]}:* scopes)`, nameTok.line, note);

@@ -4,7 +4,7 @@
 // uses to read log_format (one nginx tokenizer in the code base).
 import { tokenizeNginxConf } from '../log-format/nginx-conf.js';
 import type { ConfigContext, ConfigError, ConfigFileResult, ConfigFormat, ConfigSetting } from './types.js';
-import { redact } from './secrets.js';
+import { redact, redactHeader } from './secrets.js';
 
 interface Statement {
   words: string[];
@@ -111,7 +111,7 @@ export function parseNginxConfig(text: string, context: ConfigContext): ConfigFi
         continue;
       }
       if (KEYED.has(name) && args.length >= 1) {
-        const r = redact(args[0], args.slice(1).join(' '));
+        const r = (name.endsWith('_header') ? redactHeader : redact)(args[0], args.slice(1).join(' '));
         result.settings.push(setting(scope, `${name}[${args[0]}]`, r.value, st.line, r.note));
         continue;
       }

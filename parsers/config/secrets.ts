@@ -3,7 +3,10 @@
 // database (which users copy into tickets and postmortems) never holds them.
 
 /** Names that hold credentials: DB_PASSWORD, APP_SECRET, API_KEY, Authorization, X-Auth-Token ... */
-const SECRET_NAME = /pass(word|wd|phrase)?|secret|(^|[^a-z])(key|pw)([^a-z]|$)|apikey|privkey|token|auth|credential|cookie|salt|signature|dsn/i;
+const SECRET_NAME = /pass(word|wd|phrase)?|secret|(^|[^a-z])(key|pw)([^a-z]|$)|apikey|privkey|token|auth|credential|salt|signature|dsn/i;
+
+/** Request/response headers that carry credentials or a session (cookies are not secret as php.ini names) */
+const SECRET_HEADER = /^(cookie|set-cookie|authorization|proxy-authorization)$/i;
 
 /** Values that carry credentials whatever their name: Basic/Bearer headers, user:password@ in URLs. */
 const SECRET_VALUE = [
@@ -19,6 +22,12 @@ export function isSecretName(name: string): boolean {
 
 export function isSecretValue(value: string): boolean {
   return SECRET_VALUE.some((re) => re.test(value));
+}
+
+/** The value to store for a header (proxy_set_header, RequestHeader): by its name or its value. */
+export function redactHeader(header: string, value: string | null): { value: string | null; note: string | null } {
+  if (value !== null && SECRET_HEADER.test(header)) return { value: null, note: SECRET_NOTE };
+  return redact(header, value);
 }
 
 /** The value to store for a key/value pair, and the note that goes with it. */

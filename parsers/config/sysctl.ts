@@ -8,6 +8,18 @@ const REMOVED: Record<string, string> = {
   'net.ipv4.tcp_tw_recycle': 'removed in Linux 4.12: rejected there (and it broke clients behind NAT before)',
 };
 
+/** Why the kernel refuses to write this value (the old value stays in force), or null. */
+function kernelRejects(name: string, value: string): string | null {
+  if (name === 'net.ipv4.ip_local_port_range') {
+    const p = value.split(' ').map(Number);
+    if (p.length !== 2 || p.some((x) => !Number.isInteger(x))) return 'the kernel rejects it: two port numbers expected (the previous range stays)';
+    const bad = p.find((x) => x < 1 || x > 65535);
+    if (bad !== undefined) return `the kernel rejects it: ${bad} is not a port number (the previous range stays)`;
+    if (p[0] > p[1]) return 'the kernel rejects it: the first port is above the last (the previous range stays)';
+  }
+  return null;
+}
+
 export function parseSysctl(text: string, context: ConfigContext): ConfigFileResult {
   const result: ConfigFileResult = { settings: [], includes: [], errors: [] };
   text.split('\n').forEach((raw, i) => {
@@ -22,9 +34,11 @@ export function parseSysctl(text: string, context: ConfigContext): ConfigFileRes
       return;
     }
     const name = m[1].replace(/\//g, '.');
+    const value = m[2].replace(/\s+/g, ' ');
+    const rejected = kernelRejects(name, value);
     result.settings.push({
-      server: 'kernel', scope: context.scope, name, value: m[2].replace(/\s+/g, ' '), line, active: true,
-      note: REMOVED[name] ?? (t.startsWith('-') ? 'errors setting it are ignored (-)' : null),
+      server: 'kernel', scope: context.scope, name, value, line, active: !rejected,
+      note: rejected ?? REMOVED[name] ?? (t.startsWith('-') ? 'errors setting it are ignored (-)' : null),
     });
   });
   return result;

@@ -97,50 +97,68 @@ export function parseVcl(text: string, context: ConfigContext): ConfigFileResult
   return result;
 }
 
+/** Lines joined where a shell or systemd line ends in `\\`, each kept at the line it starts on. */
+function logicalLines(text: string): Array<{ line: number; raw: string }> {
+  const out: Array<{ line: number; raw: string }> = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = i + 1;
+    let raw = lines[i].replace(/\r$/, '');
+    while (/\\\s*$/.test(raw) && i + 1 < lines.length) raw = raw.replace(/\\\s*$/, ' ') + lines[++i].replace(/\r$/, '').trim();
+    out.push({ line, raw });
+  }
+  return out;
+}
+
+/** -p name=value, -s storage, -t ttl out of one command line. */
+function commandLine(raw: string, line: number, scope: string, result: ConfigFileResult): void {
+  const words = raw.split(/\s+/).map((w) => w.replace(/^["']|["']$/g, '').replace(/^[A-Z_]+=["']?/, ''));
+  for (let k = 0; k < words.length; k++) {
+    const opt = /^-([pst])(.*)$/.exec(words[k]);
+    if (!opt) continue;
+    const arg = opt[2] || words[++k] || '';
+    if (opt[1] === 'p') {
+      const eq = arg.indexOf('=');
+      if (eq <= 0) { result.errors.push({ line, message: `-p ${arg}: expected name=value`, text: raw }); continue; }
+      const r = redact(arg.slice(0, eq), arg.slice(eq + 1));
+      result.settings.push(setting(scope, arg.slice(0, eq), r.value, line, r.note));
+    } else if (opt[1] === 's') result.settings.push(setting(scope, 'storage', arg, line, 'varnishd -s'));
+    else result.settings.push(setting(scope, 'default_ttl', arg, line, 'varnishd -t'));
+  }
+}
+
 export function parseVarnishParams(text: string, context: ConfigContext): ConfigFileResult {
   const result: ConfigFileResult = { settings: [], includes: [], errors: [] };
-  const lines = text.split('\n');
-  let pendingName: { name: string; line: number } | null = null;
-  lines.forEach((raw, i) => {
-    const line = i + 1;
-    const t = raw.replace(/\r$/, '').trim();
-    if (t === '' || t.startsWith('#')) return;
+  // A wrapper (systemd unit, /etc/default/varnish, a shell script): only its varnishd command
+  // line says anything about Varnish; its other lines are the wrapper's own.
+  const wrapper = /\bvarnishd\b|DAEMON_OPTS/.test(text);
+  let pendingName: string | null = null;
+  for (const { line, raw } of logicalLines(text)) {
+    const t = raw.trim();
+    if (t === '' || t.startsWith('#')) continue;
+    if (wrapper) {
+      if (/(^|[\s"'=])-[pst]\s*\S/.test(t)) commandLine(t, line, context.scope, result);
+      continue;
+    }
     // param.show -l: the name alone on a line, then "Value is: 60.000 [seconds] (default)"
     const valueIs = /^Value is:\s*(\S+)(?:\s+\[([^\]]+)\])?(\s+\(default\))?/.exec(t);
     if (valueIs && pendingName) {
-      result.settings.push(setting(context.scope, pendingName.name, valueIs[1], line, valueIs[3] ? 'param.show: the default' : null));
+      result.settings.push(setting(context.scope, pendingName, valueIs[1], line, valueIs[3] ? 'param.show: the default' : null));
       pendingName = null;
-      return;
+      continue;
     }
     // param.show -l: indented lines under a name are its documentation
-    if (/^\s/.test(raw)) return;
-    // command lines: varnishd -a :80 -f /etc/varnish/default.vcl -s malloc,256m -p first_byte_timeout=60
-    if (/(^|\s)-[pst]\s*\S/.test(t) && /varnishd|DAEMON_OPTS|ExecStart|^-/.test(t)) {
-      const words = t.replace(/\\$/, '').split(/\s+/).map((w) => w.replace(/^["']|["']$/g, ''));
-      for (let k = 0; k < words.length; k++) {
-        const w = words[k];
-        const opt = /^-([pst])(.*)$/.exec(w);
-        if (!opt) continue;
-        const arg = opt[2] || words[++k] || '';
-        if (opt[1] === 'p') {
-          const eq = arg.indexOf('=');
-          if (eq <= 0) { result.errors.push({ line, message: `-p ${arg}: expected name=value`, text: raw }); continue; }
-          const r = redact(arg.slice(0, eq), arg.slice(eq + 1));
-          result.settings.push(setting(context.scope, arg.slice(0, eq), r.value, line, r.note));
-        } else if (opt[1] === 's') result.settings.push(setting(context.scope, 'storage', arg, line, '-s'));
-        else result.settings.push(setting(context.scope, 'default_ttl', arg, line, '-t'));
-      }
-      return;
-    }
+    if (/^\s/.test(raw)) continue;
     // param.show short form: "first_byte_timeout         60.000 [seconds] (default)"
     const short = /^([a-z][a-z0-9_]*)\s+(\S+)(?:\s+\[([^\]]+)\])?(\s+\(default\))?\s*$/.exec(t);
     if (short) {
       result.settings.push(setting(context.scope, short[1], short[2], line, short[4] ? 'param.show: the default' : null));
-      return;
+      continue;
     }
-    if (/^[a-z][a-z0-9_]*$/.test(t)) { pendingName = { name: t, line }; return; }
+    if (/^[a-z][a-z0-9_]*$/.test(t)) { pendingName = t; continue; }
+    if (/^(200|\d{3})\s+\d+$/.test(t)) continue; // varnishadm's status line
     result.errors.push({ line, message: 'cannot read this line: expected varnishd -p name=value or param.show output', text: raw });
-  });
+  }
   return result;
 }
 
