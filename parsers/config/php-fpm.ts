@@ -11,9 +11,14 @@ const SECTION = /^\s*\[([^\]]+)\]\s*(?:;.*)?$/;
 /** `"quoted"` or a bare value up to a `;` comment. Null when a quote is not closed. */
 function iniValue(raw: string): string | null {
   if (raw.startsWith('"')) {
-    const end = raw.indexOf('"', 1);
-    if (end < 0) return null;
-    return raw.slice(1, end);
+    // PHP's INI scanner: \" inside double quotes is a quote
+    let out = '';
+    for (let i = 1; i < raw.length; i++) {
+      if (raw[i] === '\\' && raw[i + 1] === '"') { out += '"'; i++; continue; }
+      if (raw[i] === '"') return out;
+      out += raw[i];
+    }
+    return null;
   }
   const semi = raw.search(/\s;/);
   return (semi >= 0 ? raw.slice(0, semi) : raw).trim();
