@@ -101,6 +101,20 @@ function globFiles(pattern: string): string[] {
   return bases.filter((f) => { try { return statSync(f).isFile(); } catch { return false; } });
 }
 
+function isDirectory(path: string): boolean {
+  try { return statSync(path).isDirectory(); } catch { return false; }
+}
+
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const n of readdirSync(dir).sort()) {
+    const p = join(dir, n);
+    if (isDirectory(p)) out.push(...filesUnder(p));
+    else out.push(p);
+  }
+  return out;
+}
+
 function shown(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
@@ -116,6 +130,9 @@ export function readConfig(top: string, format: ConfigFormat, options: ConfigRea
   let baseDir = mainDir;
 
   let missingRoot: ConfigProblem | null = null;
+  // Relative includes resolve against the main file's directory: nginx's conf prefix (the -c
+  // file's directory), lighttpd's basedir (configfile.c config_read), Apache's ServerRoot when
+  // the file states one that exists here; PHP-FPM and Varnish are given the same rule.
   const locate = (pattern: string): string => {
     if (isAbsolute(pattern)) return root ? join(root, pattern) : pattern;
     if (missingRoot) { problems.push(missingRoot); missingRoot = null; }
@@ -154,7 +171,8 @@ export function readConfig(top: string, format: ConfigFormat, options: ConfigRea
       out.push(...own.slice(from, inc.at));
       from = inc.at;
       const target = locate(inc.pattern);
-      const matched = hasGlob(inc.pattern) ? globFiles(target) : [target];
+      // Apache's Include of a directory reads every file under it, in order
+      const matched = hasGlob(inc.pattern) ? globFiles(target) : format.server === 'apache' && isDirectory(target) ? filesUnder(target) : [target];
       if (matched.length === 0) {
         // nginx, lighttpd and php-fpm accept a glob that matches nothing; Apache's Include does not
         if (format.server === 'apache' && !inc.optional) problems.push({ file, line: inc.line, message: `Include ${inc.pattern}: no file matches (IncludeOptional would accept that)`, text: '' });

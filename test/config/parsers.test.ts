@@ -163,6 +163,18 @@ describe('Apache config', () => {
     }
   });
 
+  it('Include of a directory reads every file under it, in order', () => {
+    const dir = files(tempDir(), {
+      'httpd.conf': 'Include vhosts\nTimeout 10\n',
+      'vhosts/b.conf': 'KeepAliveTimeout 3\n',
+      'vhosts/a.conf': 'MaxKeepAliveRequests 50\n',
+      'vhosts/sub/c.conf': 'ListenBacklog 100\n',
+    });
+    const r = readConfig(join(dir, 'httpd.conf'), fmt('apache-conf'));
+    expect(r.problems).toEqual([]);
+    expect(r.settings.map((s) => s.name)).toEqual(['MaxKeepAliveRequests', 'KeepAliveTimeout', 'ListenBacklog', 'Timeout']);
+  });
+
   it('Include of a missing file, IncludeOptional, an unclosed section, SetEnv secrets', () => {
     const dir = files(tempDir(), {
       'httpd.conf': 'ServerRoot .\nInclude conf.d/*.conf\nIncludeOptional nothing/*.conf\nInclude nope/*.conf\n<VirtualHost *:80>\n  SetEnv DB_PASSWORD hunter2-apache\n  SetEnv APP_ENV prod\n  PassEnv API_TOKEN\n',
