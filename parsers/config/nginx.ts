@@ -20,7 +20,7 @@ const KEYED = new Set(['fastcgi_param', 'uwsgi_param', 'scgi_param', 'grpc_set_h
 
 /** Directives nginx accepts many times in one scope: none overrides another. */
 const REPEATABLE = new Set([
-  'listen', 'server_name', 'server', 'include', 'location', 'allow', 'deny', 'access_log', 'error_log', 'log_format',
+  'listen', 'listen.backlog', 'server_name', 'server', 'include', 'location', 'allow', 'deny', 'access_log', 'error_log', 'log_format',
   'set', 'rewrite', 'return', 'if', 'load_module', 'env', 'error_page', 'try_files', 'alias', 'root', 'ssl_certificate',
   'ssl_certificate_key', 'sub_filter', 'proxy_pass_header', 'proxy_hide_header', 'fastcgi_hide_header', 'limit_req',
   'limit_conn', 'auth_basic_user_file', 'zone', 'upstream', 'index', 'expires', 'resolver', 'proxy_cache_path',

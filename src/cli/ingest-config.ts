@@ -20,7 +20,8 @@ export interface ConfigJob {
 const SHOWN_PROBLEMS = 10;
 
 export function ingestConfig(db: DB, writer: StoreWriter, job: ConfigJob): { code: number; summary: string } {
-  const label = termSafe(job.label);
+  const path = job.label === '-' ? '(stdin)' : job.label;
+  const label = termSafe(path);
   let read;
   try {
     read = readConfig(job.label, job.format, { root: job.root });
@@ -32,7 +33,7 @@ export function ingestConfig(db: DB, writer: StoreWriter, job: ConfigJob): { cod
     return { code: EXIT.ok, summary: `${label}: already ingested as ${job.format.name} (same files, same content), nothing new (--force re-ingests)` };
   }
   if (previous !== null) writer.deleteSource(previous);
-  storeConfig(db, job.label, read, job.host);
+  storeConfig(db, path, read, job.host);
   const inactive = read.settings.filter((s) => !s.active).length;
   const secrets = read.settings.filter((s) => s.note === SECRET_NOTE).length;
   const lines = [

@@ -40,6 +40,8 @@ export interface ConfigReadOptions {
 }
 
 const MAX_DEPTH = 32;
+/** the name stdin goes by in an include chain */
+const STDIN = '\u0000stdin';
 const HEAD = 64 * 1024;
 
 /** The config format of `path` (null: not a config, read it as a log). Reads the first 64 KB. */
@@ -140,10 +142,10 @@ export function readConfig(top: string, format: ConfigFormat, options: ConfigRea
   };
 
   const readOne = (path: string, context: ConfigContext, chain: string[]): FileSetting[] => {
-    const file = shown(path);
+    const file = path === STDIN ? '(stdin)' : shown(path);
     let text: string;
     try {
-      text = readFileSync(path, 'utf8');
+      text = readFileSync(path === STDIN ? 0 : path, 'utf8');
     } catch (e) {
       throw new Error(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
     }
@@ -203,7 +205,12 @@ export function readConfig(top: string, format: ConfigFormat, options: ConfigRea
     return out;
   };
 
-  const topReal = realpathSync(top);
+  // stdin (`sysctl -a | overload ingest --format sysctl -`): its includes resolve from the cwd
+  if (top === '-') baseDir = process.cwd();
+  let topReal: string;
+  try { topReal = top === '-' ? STDIN : realpathSync(top); } catch {
+    throw new Error(`cannot read ${top}: no such file`);
+  }
   const settings = readOne(topReal, MAIN_CONTEXT, [topReal]);
   let mpm: string | null | undefined;
   if (format.server === 'apache') mpm = resolveIfModules(settings);

@@ -122,7 +122,12 @@ describe('ingest of server configs', () => {
     expect(r.status).toBe(0);
     expect(query(db, 'SELECT value, active, note FROM settings ORDER BY id')).toEqual([
       { value: '1024', active: 0, note: expect.stringMatching(/^overridden by \S*tuning\.txt:2$/) }, { value: '2048', active: 1, note: null }]);
-    expect(cli(['ingest', '--db', db, '--format', 'sysctl', '-'], { input: 'x = 1\n' }).stderr).toMatch(/name the config file/);
+    // `sysctl -a | overload ingest --format sysctl -`
+    const piped = cli(['ingest', '--db', db, '--host', 'web1', '--format', 'sysctl', '-'], { input: 'net.core.somaxconn = 4096\nvm.swappiness = 60\n' });
+    expect(piped.status).toBe(0);
+    expect(piped.stderr).toMatch(/^\(stdin\): sysctl, 1 file, 2 settings/m);
+    expect(query(db, "SELECT value, file, line FROM settings WHERE host = 'web1' ORDER BY id")).toEqual([
+      { value: '4096', file: '(stdin)', line: 1 }, { value: '60', file: '(stdin)', line: 2 }]);
     const f = cli(['formats']);
     for (const name of ['nginx-conf', 'apache-conf', 'lighttpd-conf', 'php-fpm-conf', 'php-ini', 'varnish-vcl', 'varnish-params', 'sysctl']) {
       expect(f.stdout).toMatch(new RegExp(`^${name}  \\(settings, `, 'm'));
