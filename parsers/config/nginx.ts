@@ -72,6 +72,8 @@ function parseTree(text: string, errors: ConfigError[], lines: string[]): Statem
   return root;
 }
 
+const MAX_NESTING = 64;
+
 function portOf(listen: string): string {
   if (listen.startsWith('unix:')) return listen;
   const m = /:(\d+)$/.exec(listen) ?? /^(\d+)$/.exec(listen);
@@ -98,11 +100,13 @@ export function parseNginxConfig(text: string, context: ConfigContext): ConfigFi
   const errors: ConfigError[] = [];
   const lines = text.split('\n');
   const result: ConfigFileResult = { settings: [], includes: [], errors };
-  const walk = (list: Statement[], scope: string) => {
+  const walk = (list: Statement[], scope: string, level: number) => {
     for (const st of list) {
       const [name, ...args] = st.words;
       if (st.block) {
-        if (!TABLE_BLOCKS.has(name)) walk(st.block, blockScope(scope, st));
+        // a file of nothing but '{' must not blow the stack
+        if (level >= MAX_NESTING) errors.push({ line: st.line, message: `blocks nested deeper than ${MAX_NESTING}: not read`, text: lines[st.line - 1] ?? '' });
+        else if (!TABLE_BLOCKS.has(name)) walk(st.block, blockScope(scope, st), level + 1);
         continue;
       }
       if (name === 'include') {
@@ -130,7 +134,7 @@ export function parseNginxConfig(text: string, context: ConfigContext): ConfigFi
       }
     }
   };
-  walk(parseTree(text, errors, lines), context.scope);
+  walk(parseTree(text, errors, lines), context.scope, 0);
   return result;
 }
 

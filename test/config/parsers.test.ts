@@ -2,7 +2,7 @@
 // shipped files) and the edge that follows includes: globs, loops, missing files, cut files,
 // <IfModule> by the loaded MPM, sysctl duplicates, lighttpd nested arrays, secrets.
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readConfig, sniffConfig, type ConfigRead } from '../../src/ingest/config-input.js';
 import { findConfigFormat, detectConfigFormat } from '../../parsers/config/index.js';
@@ -380,5 +380,47 @@ describe('config detection', () => {
         expect(sniffConfig(path), path).toBeNull();
       }
     }
+  });
+});
+
+describe('bad input never crashes a parser', () => {
+  const real: Array<[string, string]> = [
+    [story('1b-lighttpd-1.4.45-fastcgi-overload', 'lighttpd.conf'), 'lighttpd-conf'],
+    [story('3-nginx-phpfpm-max-children', 'nginx.conf'), 'nginx-conf'],
+    [story('3-nginx-phpfpm-max-children', 'php-fpm.conf'), 'php-fpm-conf'],
+    [story('4-varnish-apache-maxrequestworkers', 'httpd.conf'), 'apache-conf'],
+    [story('4-varnish-apache-maxrequestworkers', 'default.vcl'), 'varnish-vcl'],
+    [join(CONFIGS, 'seed-lighttpd-backend-overloaded', 'sysctl.conf'), 'sysctl'],
+  ];
+
+  it('a file cut anywhere keeps what came before the cut and says where it broke', () => {
+    for (const [path, name] of real) {
+      const text = readFileSync(path, 'utf8');
+      const whole = fmt(name).parse(text, { scope: '' });
+      expect(whole.errors, path).toEqual([]);
+      for (let cut = 1; cut < text.length; cut += Math.max(1, Math.floor(text.length / 97))) {
+        const part = fmt(name).parse(text.slice(0, cut), { scope: '' });
+        // every setting read from the cut text is one the whole file has, on the same line,
+        // except the last one, whose value the cut may have shortened
+        const lastLine = text.slice(0, cut).split('\n').length;
+        for (const s of part.settings.filter((x) => x.line < lastLine - 1)) {
+          expect(whole.settings.some((w) => w.name === s.name && w.line === s.line && w.scope === s.scope), `${path} cut at ${cut}: ${s.name}:${s.line}`).toBe(true);
+        }
+        for (const e of part.errors) expect(e.line, `${path} cut at ${cut}`).toBeLessThanOrEqual(lastLine);
+      }
+    }
+  });
+
+  it('garbage, binary bytes and absurd nesting give errors, not exceptions', () => {
+    const junk = ['('.repeat(100_000), '{'.repeat(100_000), '<IfModule x>\n'.repeat(10_000), '\u0000\u0001\u00ff"\'\\'.repeat(1000),
+      '$HTTP["host"] == "x" {\n'.repeat(200), 'backend a {'.repeat(1000), '[www]\n=\n==\n'];
+    for (const f of ['nginx-conf', 'apache-conf', 'lighttpd-conf', 'php-fpm-conf', 'php-ini', 'varnish-vcl', 'varnish-params', 'sysctl']) {
+      for (const j of junk) {
+        const r = fmt(f).parse(j, { scope: '' });
+        expect(Array.isArray(r.settings), f).toBe(true);
+      }
+    }
+    expect(fmt('lighttpd-conf').parse('x = ' + '('.repeat(100_000), { scope: '' }).errors[0].message).toMatch(/nested deeper than 64/);
+    expect(fmt('nginx-conf').parse('a {'.repeat(1000), { scope: '' }).errors.some((e) => /nested deeper than 64/.test(e.message))).toBe(true);
   });
 });
