@@ -205,6 +205,14 @@ describe('lighttpd config', () => {
     expect(one(r, 'server.max-fds')).toMatchObject({ value: '8192', line: 13 });
   });
 
+  it('story 5: the same 4 x 2 pool behind mod_fastcgi', () => {
+    const r = readConfig(story('5-lighttpd-current-gw-backend', 'lighttpd.conf'), fmt('lighttpd-conf'));
+    expect(r.problems).toEqual([]);
+    expect(one(r, 'max-procs', 'fastcgi:.php/0')).toMatchObject({ value: '4', line: 29 });
+    expect(one(r, 'listen-backlog', 'fastcgi:.php/0')).toMatchObject({ value: '8', line: 30 });
+    expect(one(r, 'PHP_FCGI_CHILDREN', 'fastcgi:.php/0')).toMatchObject({ value: '2', line: 32 });
+  });
+
   it('the Server Fault case: 14 procs x 30 children (anonymous host array)', () => {
     const r = readConfig(join(CONFIGS, 'seed-lighttpd-backend-overloaded', 'lighttpd.conf'), fmt('lighttpd-conf'));
     expect(r.problems).toEqual([]);
@@ -340,6 +348,17 @@ describe('sysctl', () => {
     expect(dup.map((s) => [s.value, s.line, s.active])).toEqual([['2048', 14, false], ['262144', 15, true]]);
     expect(dup[0].note).toMatch(/^overridden by .*seed-lighttpd-backend-overloaded\/sysctl\.conf:15$/);
     expect(one(r, 'net.ipv4.tcp_tw_recycle').note).toMatch(/removed in Linux 4\.12/);
+  });
+
+  it("Debian's procps files: sysctl.conf is all comments, sysctl.d sets kernel.pid_max", () => {
+    const conf = readConfig(join(CONFIGS, 'debian-procps/etc/sysctl.conf'), fmt('sysctl'));
+    expect(conf.problems).toEqual([]);
+    expect(conf.settings).toEqual([]);
+    const pid = readConfig(join(CONFIGS, 'debian-procps/usr/lib/sysctl.d/50-pid-max.conf'), fmt('sysctl'));
+    expect(pid.settings.map((s) => [s.name, s.value, s.active])).toEqual([['kernel.pid_max', '4194304', true]]);
+    const links = readConfig(join(CONFIGS, 'debian-procps/usr/lib/sysctl.d/99-protect-links.conf'), fmt('sysctl'));
+    expect(links.problems).toEqual([]);
+    expect(links.settings.map((s) => s.name)).toContain('fs.protected_symlinks');
   });
 
   it('a port range the kernel rejects is inactive; sysctl -a style keys; unreadable lines', () => {
