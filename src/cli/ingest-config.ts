@@ -18,6 +18,7 @@ export interface ConfigJob {
 }
 
 const SHOWN_PROBLEMS = 10;
+const SHOWN_FILES = 8;
 
 export function ingestConfig(db: DB, writer: StoreWriter, job: ConfigJob): { code: number; summary: string } {
   const path = job.label === '-' ? '(stdin)' : job.label;
@@ -41,7 +42,10 @@ export function ingestConfig(db: DB, writer: StoreWriter, job: ConfigJob): { cod
       ` (${inactive} inactive, ${secrets} secret${secrets === 1 ? '' : 's'} not stored), ${read.problems.length} unreadable` +
       (read.mpm !== undefined ? `; MPM: ${read.mpm ? read.mpm.replace(/^mpm_/, '') : 'none loaded'}` : ''),
   ];
-  if (read.files.length > 1) lines.push(`  files: ${termSafe(read.files.join(', '))}`);
+  if (read.files.length > 1) {
+    const more = read.files.length - SHOWN_FILES;
+    lines.push(`  files: ${termSafe(read.files.slice(0, SHOWN_FILES).join(', '))}${more > 0 ? ` and ${more} more (all in: overload sources)` : ''}`);
+  }
   for (const p of read.problems.slice(0, SHOWN_PROBLEMS)) lines.push(`  ${termSafe(`${p.file}:${p.line}`)}: ${termSafe(p.message)}`);
   if (read.problems.length > SHOWN_PROBLEMS) lines.push(`  ... ${read.problems.length - SHOWN_PROBLEMS} more (see: overload sources --rejects ${read.problems.length})`);
   if (read.settings.length === 0 && read.problems.length > 0) {

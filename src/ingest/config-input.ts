@@ -141,6 +141,7 @@ export function readConfig(top: string, format: ConfigFormat, options: ConfigRea
     return resolve(baseDir, pattern);
   };
 
+  /** `path` as matched (a symlink in sites-enabled is named as such), `chain` by real paths */
   const readOne = (path: string, context: ConfigContext, chain: string[]): FileSetting[] => {
     const file = path === STDIN ? '(stdin)' : shown(path);
     let text: string;
@@ -195,7 +196,7 @@ export function readConfig(top: string, format: ConfigFormat, options: ConfigRea
           continue;
         }
         try {
-          out.push(...readOne(real, inc.context, [...chain, real]));
+          out.push(...readOne(m, inc.context, [...chain, real]));
         } catch (e) {
           problems.push({ file, line: inc.line, message: `include ${inc.pattern}: ${(e as Error).message}`, text: '' });
         }
@@ -211,7 +212,7 @@ export function readConfig(top: string, format: ConfigFormat, options: ConfigRea
   try { topReal = top === '-' ? STDIN : realpathSync(top); } catch {
     throw new Error(`cannot read ${top}: no such file`);
   }
-  const settings = readOne(topReal, MAIN_CONTEXT, [topReal]);
+  const settings = readOne(top === '-' ? STDIN : resolve(top), MAIN_CONTEXT, [topReal]);
   let mpm: string | null | undefined;
   if (format.server === 'apache') mpm = resolveIfModules(settings);
   markOverridden(settings, format);
