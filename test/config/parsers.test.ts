@@ -324,6 +324,17 @@ describe('Varnish', () => {
     expect(r.errors.map((e) => [e.line, e.message])).toEqual([[9, "backend cut: unexpected end of file, expecting '}' (file cut in the middle?)"]]);
   });
 
+  it('VCL include: the included backends land where the include stands', () => {
+    const dir = files(tempDir(), {
+      'default.vcl': 'vcl 4.1;\nbackend a { .host = "1"; }\ninclude "backends.vcl";\nbackend c { .host = "3"; }\n',
+      'backends.vcl': 'backend b { .host = "2"; .max_connections = 20; }\n',
+    });
+    const r = readConfig(join(dir, 'default.vcl'), fmt('varnish-vcl'));
+    expect(r.problems).toEqual([]);
+    expect(r.settings.map((s) => `${s.scope} ${s.name}`)).toEqual([
+      'backend:a .host', 'backend:b .host', 'backend:b .max_connections', 'backend:c .host']);
+  });
+
   it("parameters from Debian's systemd unit, a varnishd -p command line and param.show output", () => {
     const unit = readConfig(join(CONFIGS, 'debian-varnish/lib/systemd/system/varnish.service'), fmt('varnish-params'));
     expect(unit.problems).toEqual([]);
