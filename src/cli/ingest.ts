@@ -19,6 +19,10 @@ import { resolveUserFormat, type UserFormat } from '../ingest/user-format.js';
 import { threadTimes } from '../util/thread-stats.js';
 import { stallIfAsked } from '../util/test-stall.js';
 import { MAX_LINE_CEILING } from '../ingest/line-splitter.js';
+import { findConfigFormat } from '../../parsers/config/index.js';
+import type { ConfigFormat } from '../../parsers/config/types.js';
+import { sniffConfig } from '../ingest/config-input.js';
+import { ingestConfig } from './ingest-config.js';
 
 export interface IngestOptions {
   db: string;
@@ -34,6 +38,7 @@ export interface IngestOptions {
   force?: boolean;
   quiet?: boolean;
   wait?: string;
+  configRoot?: string;
 }
 
 function fieldMap(pairs: string[] = []): Record<string, string> {
@@ -115,6 +120,8 @@ export interface IngestJob {
   label: string;
   format: UserFormat;
   host: string | null;
+  /** `--format` named a config format: read the input as that config */
+  config?: ConfigFormat | null;
 }
 
 export interface IngestRunOptions {
@@ -127,6 +134,8 @@ export interface IngestRunOptions {
   quiet: boolean;
   /** how long to wait while another ingest writes the database (default DEFAULT_WAIT_S) */
   waitSeconds?: number;
+  /** --config-root: where absolute include paths of configs are looked up */
+  configRoot?: string | null;
 }
 
 /** Long enough for another ingest of a 10M-line log (about two minutes) to finish, with room. */
@@ -148,18 +157,21 @@ function checkedOptions(opts: IngestOptions): IngestRunOptions {
   }
   const waitSeconds = opts.wait === undefined ? DEFAULT_WAIT_S : Number(opts.wait);
   if (opts.wait?.trim() === '' || !Number.isFinite(waitSeconds) || waitSeconds < 0) throw new CliError(`--wait must be a number of seconds >= 0`);
-  return { db: opts.db, tz, maxLine, routeRules, fieldMap: fieldMap(opts.field), force: !!opts.force, quiet: !!opts.quiet, waitSeconds };
+  return { db: opts.db, tz, maxLine, routeRules, fieldMap: fieldMap(opts.field), force: !!opts.force, quiet: !!opts.quiet, waitSeconds,
+    configRoot: opts.configRoot ?? null };
 }
 
 export async function run(paths: string[], opts: IngestOptions): Promise<number> {
   const common = checkedOptions(opts);
-  const format = resolveUserFormat({ format: opts.format, logFormat: opts.logFormat, nginxConf: opts.nginxConf, logFormatName: opts.logFormatName });
+  // --format naming a config format (nginx-conf, sysctl ...) reads every input as that config
+  const config = opts.format ? findConfigFormat(opts.format) ?? null : null;
+  const format = resolveUserFormat({ format: config ? undefined : opts.format, logFormat: opts.logFormat, nginxConf: opts.nginxConf, logFormatName: opts.logFormatName });
   const inputs = paths.length ? paths : ['-'];
   if (inputs.filter((p) => p === '-').length > 1) throw new CliError('stdin (-) can be named only once');
   if (inputs.includes('-') && process.stdin.isTTY) {
     throw new CliError('no input: name log files, or pipe a log into stdin (cat access.log | overload ingest)');
   }
-  return ingestJobs(inputs.map((label) => ({ label, format, host: opts.host ?? null })), common);
+  return ingestJobs(inputs.map((label) => ({ label, format, host: opts.host ?? null, config })), common);
 }
 
 function describeHolder(h: ClaimHolder): string {
@@ -233,6 +245,15 @@ async function ingestClaimed(jobs: IngestJob[], opts: IngestRunOptions): Promise
   try {
     for (const job of jobs) {
       if (stop) break;
+      // A server config beside the logs: named by --format, or recognised by content and name
+      const config = job.config ?? (job.format.format === null && job.format.logFormat === undefined ? sniffConfig(job.label) : null);
+      if (config) {
+        const r = ingestConfig(db, writer, { label: job.label, format: config, host: job.host, force: opts.force, root: opts.configRoot ?? null });
+        if (r.code === EXIT.unreadable) process.stderr.write(r.summary + '\n');
+        else say(opts.quiet, r.summary);
+        if (r.code !== EXIT.ok) code = Math.max(code, r.code);
+        continue;
+      }
       let outcome: IngestOutcome;
       try {
         outcome = await ingestInput(job.label, writer, {
