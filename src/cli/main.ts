@@ -49,6 +49,9 @@ program
   .addOption(tzOption())
   .option('--routes <file>', 'route rules, one `regex => template` per line, tried before the built-in folding')
   .option('--max-line <bytes>', 'reject lines longer than this (default 1 MiB)', '1048576')
+  .option('--boot-time <time>', 'kernel log: when the machine booted, to place raw dmesg [seconds since boot] (or put `grep btime /proc/stat` ahead of the dmesg lines)')
+  .option('--year <yyyy>', 'kernel log: the year of the first syslog / journalctl stamp (they print none)')
+  .option('--at <time>', 'kernel counters: when a snapshot without a date line was taken')
   .option('--force', 're-ingest inputs that were ingested before (replaces their rows)')
   .option('--quiet', 'no progress or summary on stderr')
   .addHelpText('after', `

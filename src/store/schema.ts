@@ -87,6 +87,8 @@ export const EVENT_COLUMNS = [
   'value', 'limit_value', 'message', 'line_no',
 ] as const;
 
+export const COUNTER_COLUMNS = ['source_id', 'host', 'ts', 'counter', 'value', 'line_no'] as const;
+
 export const TRACE_COLUMNS = [
   'source_id', 'host', 'ts', 'pool', 'pid', 'script', 'fingerprint', 'top_frame', 'app_frame', 'depth',
   'request', 'route', 'truncated', 'line_no',
@@ -355,6 +357,35 @@ export const MIGRATIONS: string[] = [
   `,
   // 7: the bytes index gives way to rollup_largest (6)
   `DROP INDEX IF EXISTS request_rows_bytes;`,
+  // 8: kernel counters -- snapshots of cumulative counters (nstat -az, /proc/net/netstat,
+  // netstat -s; parsers/kernel-counters.ts), one row per counter and snapshot, under nstat's
+  // name (TcpExtListenOverflows). Reports read counter_increases: per host and counter, the
+  // increase from one snapshot to the next, across files (several captures of one host make one
+  // series). A value lower than the one before (a reboot, nstat without -a) is a reset: no
+  // increase, never a negative one. A few thousand rows per capture: indexed at creation.
+  `-- kernel counters
+  CREATE TABLE counter_samples (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    host TEXT,
+    ts INTEGER NOT NULL,
+    counter TEXT NOT NULL,
+    value REAL NOT NULL,
+    line_no INTEGER
+  );
+  CREATE INDEX counter_samples_series ON counter_samples(counter, host, ts);
+  CREATE VIEW counter_increases AS
+  SELECT host, counter, prev_ts AS from_ts, ts AS to_ts, value,
+    CASE WHEN prev IS NOT NULL AND value >= prev THEN value - prev END AS increase,
+    CASE WHEN prev IS NOT NULL AND value >= prev AND ts > prev_ts THEN round((value - prev) * 1000.0 / (ts - prev_ts), 3) END AS per_s,
+    CASE WHEN prev IS NOT NULL AND value < prev THEN 1 ELSE 0 END AS reset
+  FROM (
+    SELECT host, counter, ts, value,
+      lag(value) OVER w AS prev, lag(ts) OVER w AS prev_ts
+    FROM counter_samples
+    WINDOW w AS (PARTITION BY coalesce(host, ''), counter ORDER BY ts, id)
+  );
+  `,
 ];
 
 /**

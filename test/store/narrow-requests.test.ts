@@ -57,7 +57,7 @@ function tmpDb(): string {
 
 function batchOf(encoder: RequestEncoder): Batch {
   return {
-    requests: encoder.take(), events: [], traces: [], rejects: [], lines: 0, parsed: 0, rejected: 0, endOffset: 0,
+    requests: encoder.take(), events: [], traces: [], counters: [], rejects: [], lines: 0, parsed: 0, rejected: 0, endOffset: 0,
     lastLineNo: 0, firstTs: null, lastTs: null, invalidUtf8: 0, unterminated: false, heldBack: null,
   };
 }

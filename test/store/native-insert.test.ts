@@ -46,7 +46,7 @@ function encode(rows: Row[]): EncodedRequests {
 
 function batchOf(requests: EncodedRequests): Batch {
   return {
-    requests, events: [], traces: [], rejects: [], lines: requests.count, parsed: requests.count, rejected: 0, endOffset: 0,
+    requests, events: [], traces: [], counters: [], rejects: [], lines: requests.count, parsed: requests.count, rejected: 0, endOffset: 0,
     lastLineNo: 0, firstTs: null, lastTs: null, invalidUtf8: 0, unterminated: false, heldBack: null,
   };
 }

@@ -1,0 +1,88 @@
+// Sample lines for kernel-log. The first block is the kernel 6.18 capture of story 6
+// (fixtures/incidents/6-nginx-proxy-backend-accept-queue: one message in three dmesg forms);
+// the others are real lines quoted in public bug reports and notes (fixtures/kernel/README.md
+// says where each came from), then the kernel source's wordings where no real line was found.
+import type { FormatSample } from './types.js';
+
+const T = 1796632672729; // 2026-12-07T08:37:52.729Z
+const BTIME = 'btime 1796632123';
+const SYN_6_18 = 'TCP: request_sock_TCP: Possible SYN flooding on port 127.0.0.1:18061. Sending cookies.';
+
+export const KERNEL_LOG_SAMPLES: FormatSample[] = [
+  // --- real, kernel 6.18 (story 6) ---
+  { line: `2026-12-07T08:37:52,729324+00:00 ${SYN_6_18}`,
+    expect: { ts: T, component: 'kernel', kind: 'syn_flood', severity: 'info', backend: '127.0.0.1:18061', value: 18061, message: SYN_6_18 },
+    note: 'dmesg --time-format iso' },
+  { line: `[Mon Dec  7 08:37:52 2026] ${SYN_6_18}`, expect: { ts: T - 729, kind: 'syn_flood', backend: '127.0.0.1:18061' }, note: 'dmesg -T (seconds only)' },
+  { line: `[  549.729324] ${SYN_6_18}`, before: [BTIME], expect: { ts: T, kind: 'syn_flood', value: 18061 }, note: 'raw dmesg after the btime line of /proc/stat' },
+  { line: `[  549.729324] ${SYN_6_18}`, reject: 'unplaced-time', note: 'raw dmesg without a boot time: kept, not guessed' },
+  { line: `[  549.729324] ${SYN_6_18}`, options: { bootTime: 1796632123000 }, expect: { ts: T }, note: '--boot-time' },
+  { line: '[    1.337229] EXT4-fs (vda): mounted filesystem 00000000-0000-0000-0000-000000000000 r/w without journal. Quota mode: none.',
+    before: [BTIME], expect: { kind: 'other', component: 'kernel', severity: null } },
+  // --- real, quoted in public reports ---
+  { line: '[104235.156774] nf_conntrack: nf_conntrack: table full, dropping packet', before: [BTIME],
+    expect: { kind: 'conntrack_full', backend: 'nf_conntrack', severity: 'warn' } },
+  { line: '[104243.800401] net_ratelimit: 3939 callbacks suppressed', before: [BTIME], expect: { kind: 'log_suppressed', value: 3939 } },
+  { line: '[105172.135427] TCP: too many orphaned sockets', before: [BTIME], expect: { kind: 'tcp_orphans' } },
+  { line: '[ 1171.795551] Out of memory: Killed process 1669 (xdg-desktop-por) total-vm:105068kB, anon-rss:9792kB, file-rss:10972kB, shmem-rss:0kB, UID:1000 pgtables:136kB oom_score_adj:200',
+    before: [BTIME], expect: { kind: 'oom_kill', pid: 1669, backend: 'xdg-desktop-por', value: (9792 + 10972) * 1024, severity: 'error' } },
+  { line: '[ 1172.339920] systemd invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=100',
+    before: [BTIME], expect: { kind: 'oom_invoked', backend: 'systemd', value: 0 } },
+  { line: '[ 1630.161867][T14021] Out of memory: Killed process 23173 (normal-priority) total-vm:4228kB, anon-rss:88kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:52kB oom_score_adj:1000',
+    before: [BTIME], expect: { kind: 'oom_kill', pid: 23173, backend: 'normal-priority', value: 88 * 1024 }, note: 'CONFIG_PRINTK_CALLER: [T14021] after the stamp' },
+  { line: 'Jun 19 16:23:33 ripper kernel: oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=user.slice,mems_allowed=0,global_oom,task_memcg=/user.slice/user-1000.slice/user@1000.service/app.slice/app-org.kde.konsole-10418.scope/tab(2336326).scope,task=codescout,pid=2621226,uid=1000',
+    options: { year: 2025 }, expect: { ts: Date.UTC(2025, 5, 19, 16, 23, 33), kind: 'oom_invoked', backend: 'codescout', pid: 2621226 }, note: 'journalctl -k, --year' },
+  { line: 'Jun 19 16:23:33 ripper kernel: chromium invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=200',
+    reject: 'unplaced-time', note: 'a syslog stamp has no year: without --year the line is kept, not guessed' },
+  { line: 'Aug 19 11:26:04 news-hive kernel: systemd-udevd invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=-1000',
+    options: { year: 2025, tz: 'Asia/Seoul' }, expect: { ts: Date.UTC(2025, 7, 19, 2, 26, 4), kind: 'oom_invoked', backend: 'systemd-udevd' }, note: 'syslog stamps are local time' },
+  { line: 'Nov 14 15:23:48 oldserver kernel: [337631.991237] Killed process 31357 (sh) total-vm:5400kB, anon-rss:252kB, file-rss:4kB, shmem-rss:0kB',
+    options: { year: 2018 }, expect: { kind: 'oom_kill', pid: 31357, backend: 'sh', value: 256 * 1024, message: 'Killed process 31357 (sh) total-vm:5400kB, anon-rss:252kB, file-rss:4kB, shmem-rss:0kB' },
+    note: 'kern.log: the uptime after `kernel:` is dropped from the message (4.x wording)' },
+  // --- the kernel source's wordings (no real line found to quote) ---
+  { line: '[ 3187.011204] TCP: request_sock_TCP: Possible SYN flooding on port 80. Sending cookies.  Check SNMP counters.', before: [BTIME],
+    expect: { kind: 'syn_flood', backend: '80', value: 80 }, note: '3.x-4.x wording' },
+  { line: '[ 3187.011204] TCPv6: request_sock_TCPv6: Possible SYN flooding on port [::]:443. Dropping request.', before: [BTIME],
+    expect: { kind: 'syn_flood', backend: '[::]:443', value: 443 }, note: 'IPv6 listener, syncookies off' },
+  { line: 'Nov 22 09:52:31 web1 kernel: possible SYN flooding on port 80. Sending cookies.', options: { year: 2026 },
+    expect: { ts: Date.UTC(2026, 10, 22, 9, 52, 31), kind: 'syn_flood', value: 80, severity: 'warn' }, note: '2.6 wording in kern.log' },
+  { line: 'Nov 22 09:52:31 web1 kernel: TCP: Possible SYN flooding on port 80. Sending cookies.', options: { year: 2026 }, expect: { kind: 'syn_flood', value: 80 } },
+  { line: 'Nov 22 09:52:31 web1 kernel: ip_conntrack: table full, dropping packet.', options: { year: 2026 }, expect: { kind: 'conntrack_full', backend: 'ip_conntrack' } },
+  { line: '2026-11-22T09:52:31+0000 web1 kernel: nf_conntrack: falling back to vmalloc.', expect: { ts: Date.UTC(2026, 10, 22, 9, 52, 31), kind: 'lifecycle' }, note: 'journalctl -o short-iso' },
+  { line: '2026-11-22T09:52:31.482113+00:00 web1 kernel: nf_conntrack: expectation table full', expect: { ts: Date.UTC(2026, 10, 22, 9, 52, 31, 482), kind: 'conntrack_full', backend: 'expectation' },
+    note: 'rsyslog RFC 3339 / journalctl -o short-iso-precise' },
+  { line: 'Nov 22 09:52:31 web1 kernel: nf_conntrack version 0.5.0 (16384 buckets, 65536 max)', options: { year: 2026 }, expect: { kind: 'lifecycle', limit_value: 65536 } },
+  { line: 'Nov 22 09:52:31.123456 web1 kernel: TCP: out of memory -- consider tuning tcp_mem', options: { year: 2026 },
+    expect: { ts: Date.UTC(2026, 10, 22, 9, 52, 31, 123), kind: 'tcp_memory' }, note: 'journalctl -o short-precise' },
+  { line: 'Nov 22 09:52:31 web1 kernel: Out of socket memory', options: { year: 2026 }, expect: { kind: 'tcp_memory' }, note: '2.6 wording' },
+  { line: 'Nov 22 09:52:31 web1 kernel: TCP: too many of orphaned sockets', options: { year: 2026 }, expect: { kind: 'tcp_orphans' }, note: '2.6 wording' },
+  { line: 'Nov 22 09:52:31 web1 kernel: TCP: time wait bucket table overflow', options: { year: 2026 }, expect: { kind: 'tcp_tw_overflow' } },
+  { line: 'Nov 22 09:52:31 web1 kernel: Out of memory: Killed process 4711 (php-fpm8.2) total-vm:2245204kB, anon-rss:1883524kB, file-rss:0kB, shmem-rss:12kB, UID:33 pgtables:3900kB oom_score_adj:0',
+    options: { year: 2026 }, expect: { kind: 'oom_kill', pid: 4711, backend: 'php-fpm8.2', value: (1883524 + 12) * 1024 } },
+  { line: 'Nov 22 09:52:31 web1 kernel: Memory cgroup out of memory: Killed process 4711 (php-fpm8.2) total-vm:2245204kB, anon-rss:1883524kB, file-rss:0kB, shmem-rss:0kB, UID:33 pgtables:3900kB oom_score_adj:0',
+    options: { year: 2026 }, expect: { kind: 'oom_kill', backend: 'php-fpm8.2' }, note: 'a cgroup (container, systemd MemoryMax) limit' },
+  { line: 'Nov 22 09:52:31 web1 kernel: Out of memory: Kill process 4711 (php-fpm) score 912 or sacrifice child', options: { year: 2026 },
+    expect: { kind: 'oom_invoked', pid: 4711, backend: 'php-fpm', value: 912 }, note: '3.x-4.x: the kill follows as `Killed process`' },
+  { line: 'Nov 22 09:52:31 web1 kernel: oom_reaper: reaped process 4711 (php-fpm8.2), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB', options: { year: 2026 },
+    expect: { kind: 'oom_invoked', pid: 4711 } },
+  { line: 'Nov 22 09:52:31 web1 kernel: Kernel panic - not syncing: Out of memory and no killable processes...', options: { year: 2026 },
+    expect: { kind: 'oom_invoked', severity: 'emerg' } },
+  { line: 'Nov 22 09:52:31 web1 kernel: nginx: page allocation failure: order:4, mode:0x40cc0(GFP_KERNEL|__GFP_COMP), nodemask=(null),cpuset=/,mems_allowed=0',
+    options: { year: 2026 }, expect: { kind: 'alloc_failure', backend: 'nginx', value: 4 } },
+  { line: 'Nov 22 09:52:31 web1 kernel: VFS: file-max limit 65536 reached', options: { year: 2026 }, expect: { kind: 'fd_limit', limit_value: 65536 } },
+  { line: 'Nov 22 09:52:31 web1 kernel: php-fpm8.2[4711]: segfault at 0 ip 000055d5c0c8a0f1 sp 00007ffd1c2b1e40 error 4 in php-fpm8.2[55d5c0a00000+300000]',
+    options: { year: 2026 }, expect: { kind: 'worker_crashed', backend: 'php-fpm8.2', pid: 4711 } },
+  { line: 'Nov 22 09:52:31 web1 kernel: traps: php-fpm8.2[4711] general protection fault ip:55d5c0c8a0f1 sp:7ffd1c2b1e40 error:0 in php-fpm8.2[55d5c0a00000+300000]',
+    options: { year: 2026 }, expect: { kind: 'worker_crashed', pid: 4711 } },
+  { line: 'Nov 22 09:52:31 web1 kernel: tcp_check_oom: 12 callbacks suppressed', options: { year: 2026 }, expect: { kind: 'log_suppressed', backend: 'tcp_check_oom', value: 12 } },
+  // --- the forms around the messages ---
+  { line: 'Nov 22 09:52:31 web1 sshd[812]: Accepted publickey for deploy from 10.0.0.5 port 52814 ssh2', options: { year: 2026 },
+    expect: { component: 'sshd', pid: 812, kind: 'other' }, note: 'another program in /var/log/syslog: kept as its own' },
+  { line: 'kern  :info  : [  549.729324] TCP: request_sock_TCP: Possible SYN flooding on port 127.0.0.1:18061. Sending cookies.', before: [BTIME],
+    expect: { ts: T, kind: 'syn_flood', severity: 'info' }, note: 'dmesg -x' },
+  { line: '<4>[  549.729324] nf_conntrack: nf_conntrack: table full, dropping packet', before: [BTIME], expect: { kind: 'conntrack_full', severity: 'warn' }, note: 'dmesg -r: the level is the line\'s' },
+  { line: '-- Boot 3a1b5c0e2d6f4e1a9b8c7d6e5f4a3b2c --', after: ['Nov 22 09:52:31 web1 kernel: TCP: out of memory -- consider tuning tcp_mem'], options: { year: 2026 },
+    expect: { kind: 'tcp_memory' }, note: "journalctl's own lines are skipped" },
+  { line: 'Nov 31 09:52:31 web1 kernel: x', options: { year: 2026 }, reject: 'bad-timestamp', note: 'no such day' },
+  { line: '2026/11/22 09:52:31 [error] 1#1: x', reject: 'no-match', note: 'an nginx error log' },
+];
