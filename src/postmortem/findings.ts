@@ -69,6 +69,65 @@ function backends(d: PostmortemData, out: Finding[]): void {
   }
 }
 
+const KERNEL_COUNTER_SOURCE = 'nstat / netstat -s snapshots';
+
+/**
+ * The kernel's word: listen queues that overflowed (counters, the SYN-flood line), TCP memory,
+ * the OOM killer, a full conntrack table. None of it is in a web server's log.
+ */
+function kernel(d: PostmortemData, out: Finding[]): void {
+  const inc = new Map(d.counters.map((r) => [String(r.counter), r]));
+  const overflow = inc.get('TcpExtListenOverflows') ?? inc.get('TcpExtListenDrops');
+  const ev = (kind: string) => d.kernelEvents.filter((e) => e.kind === kind);
+  const total = (rows: Row[]) => rows.reduce((a, r) => a + Number(r.events), 0);
+  const floods = ev('syn_flood');
+  if (overflow || floods.length) {
+    const parts: string[] = [];
+    if (overflow) {
+      parts.push(`the kernel dropped ${num(overflow.increase)} connection attempts because a listen queue was full` +
+        ` (${code(overflow.counter)} rose ${clock(overflow.first)}–${clock(overflow.last)}, from ${KERNEL_COUNTER_SOURCE})`);
+    }
+    const cookies = inc.get('TcpExtSyncookiesSent') ?? inc.get('TcpExtTCPReqQFullDoCookies');
+    if (cookies) parts.push(`it answered ${num(cookies.increase)} SYNs with cookies (the SYN queue was full too)`);
+    if (floods.length) {
+      const ports = [...new Set(floods.map((e) => String(e.backend)))].map((b) => code(b)).join(', ');
+      parts.push(`it logged "Possible SYN flooding on port …" for ${ports} at ${times(floods, 'first')}`);
+    }
+    const timeouts = d.upstreams.filter((u) => Number(u.timeouts) > 0);
+    if (timeouts.length) {
+      parts.push(`meanwhile upstream attempts timed out ${timeouts.map((u) => `${num(u.timeouts)} times on ${code(u.upstream)}`).join(', ')}:` +
+        ' a SYN dropped for a full accept queue is sent again only after 1 s, past a short connect timeout' +
+        ' (raise the backend\'s listen backlog and net.core.somaxconn, which caps it)');
+    }
+    out.push({
+      text: parts.join('; ').replace(/^./, (c) => c.toUpperCase()),
+      evidence: [cite('kernel-counters', d.scope), cite('events', { ...d.scope, component: 'kernel' }), ...(timeouts.length ? [cite('upstreams', d.scope)] : [])],
+    });
+  }
+  const kills = ev('oom_kill');
+  if (kills.length) {
+    const who = [...new Set(kills.map((k) => String(k.backend)))].slice(0, 4).map((b) => code(b)).join(', ');
+    out.push({
+      text: `The OOM killer killed ${num(total(kills))} process${total(kills) > 1 ? 'es' : ''} (${who}) at ${times(kills, 'first')}: the box ran out of memory`,
+      evidence: [cite('events', { ...d.scope, component: 'kernel', kind: 'oom_kill' })],
+    });
+  }
+  const tcp = [...ev('tcp_memory'), ...ev('tcp_orphans'), ...ev('tcp_tw_overflow')];
+  if (tcp.length) {
+    const said = [['tcp_memory', '"out of memory -- consider tuning tcp_mem" (tcp_mem counts pages, not bytes)'],
+      ['tcp_orphans', '"too many orphaned sockets" (tcp_max_orphans)'], ['tcp_tw_overflow', '"time wait bucket table overflow" (tcp_max_tw_buckets)']]
+      .filter(([k]) => tcp.some((e) => e.kind === k)).map(([k, w]) => `${w} ${num(total(ev(k)))} times`);
+    out.push({ text: `The kernel ran short of TCP resources: ${said.join(', ')}`, evidence: [cite('events', { ...d.scope, component: 'kernel' })] });
+  }
+  const ct = ev('conntrack_full');
+  if (ct.length) {
+    out.push({
+      text: `Netfilter's connection tracking table was full ("table full, dropping packet" ${num(total(ct))} times, ${times(ct, 'first')}): new connections were dropped before any server saw them (nf_conntrack_max)`,
+      evidence: [cite('events', { ...d.scope, component: 'kernel', kind: 'conntrack_full' })],
+    });
+  }
+}
+
 function upstreams(d: PostmortemData, out: Finding[]): void {
   const timeouts = d.upstreams.filter((u) => Number(u.timeouts) > 0);
   const noLive = d.events.find((e) => e.kind === 'no_live_upstreams');
@@ -138,6 +197,7 @@ export function findings(d: PostmortemData): Finding[] {
   const out: Finding[] = [];
   capacity(d, out);
   backends(d, out);
+  kernel(d, out);
   upstreams(d, out);
   buffered(d, out);
   stacks(d, out);
