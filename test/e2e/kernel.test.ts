@@ -1,0 +1,118 @@
+// The kernel's side of an overload, end to end with the built CLI: story 6's counter snapshots
+// and SYN-flood line on the timeline, in the incident report and in the postmortem; lines whose
+// time the input does not give kept as unplaced-time until the user says when.
+import { describe, expect, it, beforeAll } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadStories, ingestArgs } from '../../src/demo/incidents.js';
+import { cli, query, tempDir } from './cli.js';
+
+type Row = Record<string, unknown>;
+const STORY = '6-nginx-proxy-backend-accept-queue';
+const story = loadStories().find((s) => s.story === STORY)!;
+const truth = story.truth as { signatures: { counters: { increase: Record<string, number> } } };
+const burst = story.phases.find((p) => p.incident)!;
+
+function json(args: string[]): Row[] {
+  const r = cli([...args, '--tz', 'UTC', '--format', 'json']);
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as Row[];
+}
+
+describe('story 6: the accept queue overflow as the kernel counted it', () => {
+  const db = join(tempDir('overload-kernel-'), 'k.db');
+
+  beforeAll(() => {
+    for (const entry of story.ingest) {
+      const { path, flags } = ingestArgs(story, entry);
+      const args = ['ingest', '--db', db, '--tz', 'UTC', '--quiet'];
+      if (flags.nginxConf) args.push('--nginx-conf', flags.nginxConf);
+      if (flags.logFormatName) args.push('--log-format-name', flags.logFormatName);
+      const r = cli([...args, path]);
+      if (r.status !== 0) throw new Error(`ingest ${entry.file}: ${r.stderr}`);
+    }
+  }, 120_000);
+
+  it('stores the snapshots and reads them back as the increases truth.json counts', () => {
+    const rows = json(['report', 'kernel-counters', '--db', db, '--param', 'all=1', '--bucket', '1h']);
+    const got = Object.fromEntries(rows.map((r) => [r.counter, r.increase]));
+    expect(got).toEqual(truth.signatures.counters.increase);
+    expect(truth.signatures.counters.increase.TcpExtListenOverflows).toBe(942);
+  });
+
+  it('shows the overflows on the timeline, in the burst and nowhere else', () => {
+    const rows = json(['report', 'timeline', '--db', db, '--bucket', '1s']);
+    const over = rows.filter((r) => Number((r.kernel as Record<string, number>).TcpExtListenOverflows ?? 0) > 0);
+    const sum = over.reduce((a, r) => a + (r.kernel as Record<string, number>).TcpExtListenOverflows, 0);
+    expect(sum).toBe(942);
+    // an increase counts at the snapshot that saw it: up to one snapshot (1 s) after the drop
+    for (const r of over) {
+      expect(Number(r.bucket_ts)).toBeGreaterThanOrEqual(Date.parse(burst.start) - 1000);
+      expect(Number(r.bucket_ts)).toBeLessThanOrEqual(Date.parse(burst.end) + 2000);
+    }
+  });
+
+  it('names the counters and the SYN-flood line in the incident report of the spike', () => {
+    const rows = json(['report', 'incident', '--db', db]);
+    const counters = rows.filter((r) => r.section === 'counters');
+    expect(counters.find((r) => r.item === 'TcpExtListenOverflows')).toMatchObject({ before: 0, during: 942, detail: 'kernel' });
+    expect(counters.find((r) => r.item === 'TcpExtSyncookiesSent')).toMatchObject({ during: 43 });
+    expect(rows.find((r) => r.section === 'events' && r.item === 'syn_flood')).toMatchObject({ detail: 'kernel', during: 1 });
+  });
+
+  it('says so in the postmortem, next to the proxy\'s connect timeouts', () => {
+    const r = cli(['postmortem', '--db', db, '--tz', 'UTC']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('**Kernel counters**');
+    expect(r.stdout).toMatch(/The kernel dropped 942 connection attempts because a listen queue was full/);
+    expect(r.stdout).toContain('"Possible SYN flooding on port …" for `127.0.0.1:18061`');
+    expect(r.stdout).toMatch(/upstream attempts timed out 733 times on `127\.0\.0\.1:18062`: a SYN dropped for a full accept queue/);
+  });
+});
+
+describe('a kernel line whose time the input does not give', () => {
+  const dir = tempDir('overload-kernel-time-');
+
+  it('is kept as unplaced-time with what to pass, then placed by --boot-time', () => {
+    const db = join(dir, 'raw.db');
+    const file = join(dir, 'dmesg.txt');
+    writeFileSync(file, '[  549.729324] TCP: request_sock_TCP: Possible SYN flooding on port 127.0.0.1:18061. Sending cookies.\n' +
+      '[  550.000001] nf_conntrack: nf_conntrack: table full, dropping packet\n');
+    const first = cli(['ingest', '--db', db, '--tz', 'UTC', file]);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stderr).toContain('kernel-log');
+    expect(first.stderr).toContain('rejected by reason: unplaced-time 2');
+    expect(first.stderr).toContain('raw dmesg needs --boot-time');
+    expect(query(db, 'SELECT count(*) AS n FROM events')[0].n).toBe(0);
+    expect(query(db, "SELECT reason FROM rejects")).toEqual([{ reason: 'unplaced-time' }, { reason: 'unplaced-time' }]);
+
+    const again = cli(['ingest', '--db', db, '--tz', 'UTC', '--force', '--boot-time', '2026-12-07T08:28:43Z', file]);
+    expect(again.status, again.stderr).toBe(0);
+    const evs = query<{ ts: number; kind: string }>(db, 'SELECT ts, kind FROM events ORDER BY ts');
+    expect(evs).toEqual([{ ts: Date.parse('2026-12-07T08:37:52.729Z'), kind: 'syn_flood' }, { ts: Date.parse('2026-12-07T08:37:53.000Z'), kind: 'conntrack_full' }]);
+  });
+
+  it('needs --year for syslog stamps, and refuses a year that is none', () => {
+    const db = join(dir, 'syslog.db');
+    const file = join(dir, 'kern.log');
+    writeFileSync(file, 'Nov 22 09:52:31 web1 kernel: [  549.729324] TCP: out of memory -- consider tuning tcp_mem\n');
+    expect(cli(['ingest', '--db', db, '--tz', 'UTC', '--year', 'last', file]).stderr).toContain('--year last: expected a year');
+    const without = cli(['ingest', '--db', db, '--tz', 'UTC', file]);
+    expect(without.stderr).toContain('syslog and journalctl stamps need --year');
+    cli(['ingest', '--db', db, '--tz', 'UTC', '--year', '2026', '--force', file]);
+    expect(query(db, 'SELECT ts, kind, message FROM events')).toEqual([
+      { ts: Date.UTC(2026, 10, 22, 9, 52, 31), kind: 'tcp_memory', message: 'TCP: out of memory -- consider tuning tcp_mem' },
+    ]);
+  });
+
+  it('places a counter snapshot without a date line at --at', () => {
+    const db = join(dir, 'at.db');
+    const file = join(dir, 'nstat.txt');
+    writeFileSync(file, '#kernel\nTcpExtListenOverflows           7                  0.0\n');
+    const r = cli(['ingest', '--db', db, '--tz', 'UTC', '--at', '2026-12-07T08:38:29Z', file]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(query(db, 'SELECT ts, counter, value FROM counter_samples')).toEqual([
+      { ts: Date.parse('2026-12-07T08:38:29Z'), counter: 'TcpExtListenOverflows', value: 7 },
+    ]);
+  });
+});
