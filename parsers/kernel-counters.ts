@@ -162,7 +162,8 @@ export const kernelCounters: FormatDefinition = {
   name: 'kernel-counters',
   title: 'Kernel counter snapshots (nstat -az, /proc/net/netstat, netstat -s), each after a date line',
   produces: 'counters',
-  example: '2026-12-07T08:38:29.237+00:00\n#kernel\nTcpExtListenOverflows           942                0.0',
+  // (one line of a snapshot; the date line and `#kernel` come before it)
+  example: 'TcpExtListenOverflows           942                0.0',
   detectable: true,
   specificity: 45,
   create: createKernelCountersParser,
