@@ -6,6 +6,7 @@ import { KERNEL_RULES } from '../../parsers/kernel-rules.js';
 import { FORMATS } from '../../parsers/index.js';
 import { detectFormat } from '../../src/ingest/detect.js';
 import { events, feed, incidentLines } from './feed.js';
+import type { ParserOptions } from '../../parsers/types.js';
 
 const STORY = '6-nginx-proxy-backend-accept-queue';
 const BTIME = 'btime 1796632123';
@@ -86,6 +87,41 @@ describe('kernel-log on the story 6 capture (kernel 6.18)', () => {
     for (const evs of got) {
       expect(evs.map((e) => [e.kind, e.backend, e.value])).toEqual([['syn_flood', '127.0.0.1:18061', 18061]]);
       expect(Math.floor(evs[0].ts / 1000)).toBe(Math.floor(Date.parse('2026-12-07T08:37:52Z') / 1000));
+    }
+  });
+});
+
+describe('kernel-log: every wording of the samples from every form', () => {
+  const T = Date.UTC(2026, 10, 22, 9, 52, 31, 123);
+  const UP = '1351.123456';
+  const boot = T - 1_351_123;
+  const forms: Array<[string, (m: string) => string[], Partial<ParserOptions>, number]> = [
+    ['dmesg --time-format iso', (m) => [`2026-11-22T09:52:31,123456+00:00 ${m}`], {}, T],
+    ['dmesg -T', (m) => [`[Sun Nov 22 09:52:31 2026] ${m}`], {}, T - 123],
+    ['dmesg, btime first', (m) => [`btime ${boot / 1000}`, `[ ${UP}] ${m}`], {}, T],
+    ['dmesg, --boot-time', (m) => [`[ ${UP}] ${m}`], { bootTime: boot }, T],
+    ['dmesg -x', (m) => [`kern  :warn  : [ ${UP}] ${m}`], { bootTime: boot }, T],
+    ['dmesg -r', (m) => [`<4>[ ${UP}] ${m}`], { bootTime: boot }, T],
+    ['kern.log', (m) => [`Nov 22 09:52:31 web1 kernel: [ ${UP}] ${m}`], { year: 2026 }, T - 123],
+    ['journalctl -k', (m) => [`Nov 22 09:52:31 web1 kernel: ${m}`], { year: 2026 }, T - 123],
+    ['journalctl -k -o short-precise', (m) => [`Nov 22 09:52:31.123456 web1 kernel: ${m}`], { year: 2026 }, T],
+    ['journalctl -k -o short-iso', (m) => [`2026-11-22T09:52:31+0000 web1 kernel: ${m}`], {}, T - 123],
+    ['rsyslog RFC 3339 / short-iso-precise', (m) => [`2026-11-22T09:52:31.123456+00:00 web1 kernel: ${m}`], {}, T],
+  ];
+  // each sample's kernel message and what it must read as
+  const refs = kernelLog.samples.flatMap((s) => {
+    const ev = events(feed(kernelLog, [...(s.before ?? []), s.line], { ...s.options, bootTime: 0, year: 2026 })).pop();
+    return ev && ev.component === 'kernel' ? [ev] : [];
+  });
+
+  it.each(forms.map((f) => [f[0], f] as const))('%s', (_name, [, wrap, options, ts]) => {
+    expect(refs.length).toBeGreaterThan(30);
+    expect(boot % 1000, 'btime is whole seconds').toBe(0);
+    for (const ref of refs) {
+      const ev = events(feed(kernelLog, wrap(ref.message), options)).pop();
+      expect(ev, ref.message).toMatchObject({
+        ts, component: 'kernel', kind: ref.kind, backend: ref.backend, pid: ref.pid, value: ref.value, limit_value: ref.limit_value, message: ref.message,
+      });
     }
   });
 });
