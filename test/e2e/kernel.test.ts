@@ -114,5 +114,10 @@ describe('a kernel line whose time the input does not give', () => {
     expect(query(db, 'SELECT ts, counter, value FROM counter_samples')).toEqual([
       { ts: Date.parse('2026-12-07T08:38:29Z'), counter: 'TcpExtListenOverflows', value: 7 },
     ]);
+    // --force replaces the source's samples, it does not add to them
+    expect(cli(['ingest', '--db', db, '--tz', 'UTC', '--force', '--at', '2026-12-07T08:38:30Z', file]).status).toBe(0);
+    expect(query(db, 'SELECT ts, counter, value FROM counter_samples')).toEqual([
+      { ts: Date.parse('2026-12-07T08:38:30Z'), counter: 'TcpExtListenOverflows', value: 7 },
+    ]);
   });
 });
