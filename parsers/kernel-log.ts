@@ -24,7 +24,8 @@ import { monthIndex, parseIsoTime, zonedToEpoch } from '../src/util/time.js';
 import type { EventRecord, FormatDefinition, LineParser, ParseOutcome, ParserOptions } from './types.js';
 import { KERNEL_LOG_SAMPLES } from './kernel-log.samples.js';
 
-const DMESG_ISO_RE = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d,\d+(?:Z|[+-]\d\d:?\d\d)) (.*)$/;
+// (fractions are cut to the millisecond, not rounded, in every form: raw dmesg and iso agree)
+const DMESG_ISO_RE = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d),(\d+)(Z|[+-]\d\d:?\d\d) (.*)$/;
 const CTIME_RE = /^\[([A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4})\] ?(.*)$/;
 // CONFIG_PRINTK_CALLER adds the caller after the stamp: `[ 1630.161867][T14021] `
 const MONO_RE = /^\[ *(\d+)\.(\d+)\](?:\[ *[TC]\d+\])? ?(.*)$/;
@@ -32,7 +33,7 @@ const MONO_RE = /^\[ *(\d+)\.(\d+)\](?:\[ *[TC]\d+\])? ?(.*)$/;
 const DECODED_RE = /^[a-z]+ *:([a-z]+) *: (.*)$/;
 const RAW_LEVEL_RE = /^<(\d)>(.*)$/;
 const SYSLOG_RE = /^([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? (\S+) ([^\s:[\]]+)(?:\[(\d+)\])?: ?(.*)$/;
-const ISO_SYSLOG_RE = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)) (\S+) ([^\s:[\]]+)(?:\[(\d+)\])?: ?(.*)$/;
+const ISO_SYSLOG_RE = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:?\d\d) (\S+) ([^\s:[\]]+)(?:\[(\d+)\])?: ?(.*)$/;
 // kern.log repeats the kernel's own seconds since boot after `kernel: `
 const UPTIME_PREFIX_RE = /^\[ *\d+\.\d+\] ?/;
 const BTIME_RE = /^btime (\d{9,11})$/;
@@ -87,8 +88,8 @@ export function createKernelLogParser(options: ParserOptions): LineParser {
     }
     m = DMESG_ISO_RE.exec(line);
     if (m) {
-      const ts = parseIsoTime(m[1], 'UTC');
-      return Number.isNaN(ts) ? { type: 'reject', reason: 'bad-timestamp' } : event(ts, m[2], 'kernel', null, level);
+      const ts = parseIsoTime(m[1] + m[3], 'UTC') + fracMs(m[2]);
+      return Number.isNaN(ts) ? { type: 'reject', reason: 'bad-timestamp' } : event(ts, m[4], 'kernel', null, level);
     }
     m = CTIME_RE.exec(line);
     if (m) {
@@ -106,7 +107,7 @@ export function createKernelLogParser(options: ParserOptions): LineParser {
       return fromSyslog(ts, m[8], m[9], m[10]);
     }
     m = ISO_SYSLOG_RE.exec(line);
-    if (m) return fromSyslog(parseIsoTime(m[1], options.tz), m[3], m[4], m[5]);
+    if (m) return fromSyslog(parseIsoTime(m[1] + m[3], options.tz) + (m[2] ? fracMs(m[2]) : 0), m[5], m[6], m[7]);
     return { type: 'reject', reason: 'no-match' };
   }
 

@@ -91,6 +91,28 @@ describe('kernel-log on the story 6 capture (kernel 6.18)', () => {
   });
 });
 
+describe('kernel-log on a real OOM kill in a memory cgroup (kernel 6.18, fixtures/kernel/oom-memcg-*)', () => {
+  const read = (f: string) => readFileSync(fileURLToPath(new URL(`../../fixtures/kernel/${f}`, import.meta.url)), 'utf8').split('\n').filter(Boolean);
+  const forms = ['oom-memcg-dmesg-iso.log', 'oom-memcg-dmesg-raw.log'];
+
+  it('reads the whole report: the kill once, with process, pid and RSS; the lines around it as oom_invoked', () => {
+    for (const f of forms) {
+      const lines = read(f);
+      expect(detectFormat(FORMATS, lines, { tz: 'UTC' }).best?.format.name, f).toBe('kernel-log');
+      const out = feed(kernelLog, lines);
+      expect(out.filter((o) => o.type === 'reject'), f).toEqual([]);
+      const evs = events(out);
+      const kinds: Record<string, number> = {};
+      for (const e of evs) kinds[e.kind] = (kinds[e.kind] ?? 0) + 1;
+      expect(kinds, f).toEqual({ oom_invoked: 2, oom_kill: 1, other: 78 });
+      expect(evs.find((e) => e.kind === 'oom_kill'), f).toMatchObject({
+        ts: Date.parse('2026-12-07T09:02:06.084Z'), pid: 32679, backend: 'python3', value: (65280 + 6612) * 1024, severity: 'error',
+      });
+      expect(evs.filter((e) => e.kind === 'oom_invoked').map((e) => [e.backend, e.pid, e.value]), f).toEqual([['python3', null, 0], ['python3', 32679, null]]);
+    }
+  });
+});
+
 describe('kernel-log: every wording of the samples from every form', () => {
   const T = Date.UTC(2026, 10, 22, 9, 52, 31, 123);
   const UP = '1351.123456';
