@@ -89,11 +89,15 @@ function kernel(d: PostmortemData, out: Finding[]): void {
     }
     const cookies = inc.get('TcpExtSyncookiesSent') ?? inc.get('TcpExtTCPReqQFullDoCookies');
     if (cookies) parts.push(`it answered ${num(cookies.increase)} SYNs with cookies (the SYN queue was full too)`);
-    if (floods.length) {
-      const ports = [...new Set(floods.map((e) => String(e.backend)))].map((b) => code(b)).join(', ');
-      parts.push(`it logged "Possible SYN flooding on port …" for ${ports} at ${times(floods, 'first')}`);
-    }
     const timeouts = d.upstreams.filter((u) => Number(u.timeouts) > 0);
+    if (floods.length) {
+      const listeners = [...new Set(floods.map((e) => String(e.backend)))];
+      // the kernel names a listener's port (and address since 5.x): the backend's own, or not
+      const port = (addr: unknown) => /(\d+)$/.exec(String(addr))?.[1];
+      const backendOwn = listeners.filter((l) => timeouts.some((u) => port(u.upstream) === port(l)));
+      parts.push(`it logged "Possible SYN flooding on port …" for ${listeners.map((b) => code(b)).join(', ')} at ${times(floods, 'first')}` +
+        (backendOwn.length ? ` (the port of the upstream that timed out)` : ''));
+    }
     if (timeouts.length) {
       parts.push(`meanwhile upstream attempts timed out ${timeouts.map((u) => `${num(u.timeouts)} times on ${code(u.upstream)}`).join(', ')}:` +
         ' a SYN dropped for a full accept queue is sent again only after 1 s, past a short connect timeout' +
@@ -116,7 +120,7 @@ function kernel(d: PostmortemData, out: Finding[]): void {
   if (tcp.length) {
     const said = [['tcp_memory', '"out of memory -- consider tuning tcp_mem" (tcp_mem counts pages, not bytes)'],
       ['tcp_orphans', '"too many orphaned sockets" (tcp_max_orphans)'], ['tcp_tw_overflow', '"time wait bucket table overflow" (tcp_max_tw_buckets)']]
-      .filter(([k]) => tcp.some((e) => e.kind === k)).map(([k, w]) => `${w} ${num(total(ev(k)))} times`);
+      .filter(([k]) => tcp.some((e) => e.kind === k)).map(([k, w]) => `${w} ${total(ev(k)) === 1 ? 'once' : `${num(total(ev(k)))} times`}`);
     out.push({ text: `The kernel ran short of TCP resources: ${said.join(', ')}`, evidence: [cite('events', { ...d.scope, component: 'kernel' })] });
   }
   const ct = ev('conntrack_full');
