@@ -38,7 +38,7 @@ export interface PostmortemData {
   events: Row[];
   /** the kernel's overload counters over the range: counter, increase, first and last snapshot that saw one */
   counters: Row[];
-  /** the kernel's events by kind and backend (the listener of a SYN flood, the process of an OOM kill) */
+  /** the kernel's events per second, kind and backend (the listener of a SYN flood, the process of an OOM kill) */
   kernelEvents: Row[];
   sources: Row[];
 }
@@ -124,7 +124,8 @@ export function collect(db: DB, opts: CollectOptions): PostmortemData {
     capacity,
     events,
     counters: counterTotals(run('kernel-counters').rows),
-    kernelEvents: run('events', { component: 'kernel', bucket: '1h' }).rows,
+    // per second: a finding names each kill or flood at its time
+    kernelEvents: run('events', { component: 'kernel', bucket: '1s' }).rows,
     sources: db.prepare('SELECT path, format, lines, parsed, rejected FROM sources ORDER BY id').all() as Row[],
   };
 }

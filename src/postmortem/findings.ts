@@ -110,10 +110,19 @@ function kernel(d: PostmortemData, out: Finding[]): void {
   }
   const kills = ev('oom_kill');
   if (kills.length) {
+    const n = total(kills);
     const who = [...new Set(kills.map((k) => String(k.backend)))].slice(0, 4).map((b) => code(b)).join(', ');
+    // connect failures to a backend that began as a kill ended it: the kill is why it refused
+    const after = d.backend.filter((e) => Number(e.connect_failed) > 0 && kills.some((k) => {
+      const t = Date.parse(String(k.first));
+      return Number(e.start_ts) >= t - 1000 && Number(e.start_ts) <= t + 5000;
+    }));
     out.push({
-      text: `The OOM killer killed ${num(total(kills))} process${total(kills) > 1 ? 'es' : ''} (${who}) at ${times(kills, 'first')}: the box ran out of memory`,
-      evidence: [cite('events', { ...d.scope, component: 'kernel', kind: 'oom_kill' })],
+      text: `The OOM killer killed ${who} ${n === 1 ? 'once' : `${num(n)} times`} (${times(kills, 'first')}): a process grew until memory ran out` +
+        ` (the machine's, or its memory cgroup's limit: the kernel's line says which)` +
+        (after.length ? `; connects to ${[...new Set(after.map((e) => code(e.backends ?? e.backend ?? 'the backend')))].join(', ')} failed from ` +
+          `${after.length === 1 ? 'that kill' : `each of ${after.length} kills`} on, ${num(after.reduce((a, e) => a + Number(e.connect_failed), 0))} times` : ''),
+      evidence: [cite('events', { ...d.scope, component: 'kernel', kind: 'oom_kill' }), ...(after.length ? [cite('backend-overload', d.scope)] : [])],
     });
   }
   const tcp = [...ev('tcp_memory'), ...ev('tcp_orphans'), ...ev('tcp_tw_overflow')];
@@ -200,8 +209,9 @@ function endpoints(d: PostmortemData, out: Finding[]): void {
 export function findings(d: PostmortemData): Finding[] {
   const out: Finding[] = [];
   capacity(d, out);
-  backends(d, out);
+  // the kernel's before the backends': an OOM kill is why connects were refused
   kernel(d, out);
+  backends(d, out);
   upstreams(d, out);
   buffered(d, out);
   stacks(d, out);

@@ -70,6 +70,51 @@ describe('story 6: the accept queue overflow as the kernel counted it', () => {
   });
 });
 
+describe('story 7: a leaking backend killed by the OOM killer, twice', () => {
+  const s7 = loadStories().find((s) => s.story === '7-nginx-backend-oom-kill')!;
+  const db = join(tempDir('overload-kernel-oom-'), 'k.db');
+
+  beforeAll(() => {
+    for (const entry of s7.ingest) {
+      const { path, flags } = ingestArgs(s7, entry);
+      const args = ['ingest', '--db', db, '--tz', 'UTC', '--quiet'];
+      if (flags.nginxConf) args.push('--nginx-conf', flags.nginxConf);
+      if (flags.logFormatName) args.push('--log-format-name', flags.logFormatName);
+      const r = cli([...args, path]);
+      if (r.status !== 0) throw new Error(`ingest ${entry.file}: ${r.stderr}`);
+    }
+  }, 120_000);
+
+  it('stores each kill with the process, its pid and its RSS as the line gives them', () => {
+    const kills = query<{ backend: string; pid: number; value: number; message: string }>(db,
+      "SELECT backend, pid, value, message FROM events WHERE kind = 'oom_kill' ORDER BY ts");
+    expect(kills).toHaveLength(2);
+    for (const k of kills) {
+      const m = /Killed process (\d+) \((\w+)\).*anon-rss:(\d+)kB, file-rss:(\d+)kB, shmem-rss:(\d+)kB/.exec(k.message)!;
+      expect(k).toMatchObject({ pid: Number(m[1]), backend: m[2], value: (Number(m[3]) + Number(m[4]) + Number(m[5])) * 1024 });
+    }
+  });
+
+  it('puts a kill in the incident report of each outage, beside the refused connects', () => {
+    // the windows `spikes` finds: the kernel stamps the kill ~0.45 s before the supervisor saw the
+    // exit (the phase boundary), so the phases themselves would leave the kill just outside
+    const spikes = json(['report', 'spikes', '--db', db]);
+    expect(spikes).toHaveLength(s7.phases.filter((p) => p.incident).length);
+    for (const sp of spikes) {
+      const rows = json(['report', 'incident', '--db', db, '--from', String(sp.start), '--to', String(sp.end)]);
+      expect(rows.find((r) => r.section === 'events' && r.item === 'oom_kill'), String(sp.start)).toMatchObject({ detail: 'kernel', during: 1 });
+      expect(Number(rows.find((r) => r.section === 'events' && r.item === 'connect_failed')?.during), String(sp.start)).toBeGreaterThan(50);
+    }
+  });
+
+  it('leads the postmortem with the kills and the connect failures that followed them', () => {
+    const r = cli(['postmortem', '--db', db, '--tz', 'UTC']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\n1\. The OOM killer killed `python3` 2 times \(\d\d:\d\d:\d\d, \d\d:\d\d:\d\d\): a process grew until memory ran out/);
+    expect(r.stdout).toMatch(/connects to `127\.0\.0\.1:18072` failed from each of 2 kills on, \d+ times/);
+  });
+});
+
 describe('a kernel line whose time the input does not give', () => {
   const dir = tempDir('overload-kernel-time-');
 

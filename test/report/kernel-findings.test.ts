@@ -40,11 +40,23 @@ describe('kernel findings', () => {
     expect(f.text).not.toContain('the port of the upstream');
   });
 
+  it('ties an OOM kill to the connect failures that began with it', () => {
+    const kill = (t: string): Row => ({ ...ev('oom_kill', 'python3', 1), first: t, last: t });
+    const episode = (start: string, n: number): Row => ({ start_ts: Date.parse(start), backends: '127.0.0.1:18072', connect_failed: n });
+    const f = findings(data({
+      kernelEvents: [kill('2026-12-07T09:08:35.227Z'), kill('2026-12-07T09:08:54.901Z')],
+      backend: [episode('2026-12-07T09:08:35Z', 112), episode('2026-12-07T09:08:55Z', 110), episode('2026-12-07T09:10:00Z', 5)],
+    }))[0];
+    expect(f.text).toBe('The OOM killer killed `python3` 2 times (09:08:35, 09:08:54): a process grew until memory ran out (the machine\'s, or its memory cgroup\'s limit: ' +
+      'the kernel\'s line says which); connects to `127.0.0.1:18072` failed from each of 2 kills on, 222 times');
+    expect(f.evidence).toContain('overload report backend-overload');
+  });
+
   it('names the processes the OOM killer ended, TCP memory and a full conntrack table', () => {
     const text = findings(data({
       kernelEvents: [ev('oom_kill', 'php-fpm8.2', 2), ev('tcp_memory', null, 3), ev('tcp_orphans', null, 1), ev('conntrack_full', 'nf_conntrack', 7)],
     })).map((f) => f.text);
-    expect(text).toContain('The OOM killer killed 2 processes (`php-fpm8.2`) at 08:37:52: the box ran out of memory');
+    expect(text).toContain('The OOM killer killed `php-fpm8.2` 2 times (08:37:52): a process grew until memory ran out (the machine\'s, or its memory cgroup\'s limit: the kernel\'s line says which)');
     expect(text).toContain('The kernel ran short of TCP resources: "out of memory -- consider tuning tcp_mem" (tcp_mem counts pages, not bytes) 3 times, "too many orphaned sockets" (tcp_max_orphans) once');
     expect(text.find((t) => t.startsWith('Netfilter'))).toMatch(/"table full, dropping packet" 7 times, 08:37:52\): new connections were dropped/);
   });
