@@ -33,3 +33,15 @@ describe('tui on story 6: kernel events and counters', () => {
     expect(f).toMatch(/08:37:53\s+(\S+\s+)?140\s+88/);
   });
 });
+
+describe('tui on story 7: the OOM kills', () => {
+  it('4 Events: oom_kill from the kernel, marked as overload, beside the refused connects', async () => {
+    const db7 = ingestStory('7-nginx-backend-oom-kill');
+    screen = await open(db7, { panel: 'events' });
+    const f = await screen.until('oom_kill');
+    const body = f.split('\n').slice(f.split('\n').findIndex((l) => l.includes('[4 Events]')));
+    const row = (k: string) => body.find((l) => l.includes(k)) ?? '';
+    expect(row('oom_kill')).toMatch(/O\s+kernel\s+2/);
+    expect(row('connect_failed')).toMatch(/O\s+nginx\s+219/);
+  });
+});
