@@ -84,5 +84,7 @@ export const KERNEL_LOG_SAMPLES: FormatSample[] = [
   { line: '-- Boot 3a1b5c0e2d6f4e1a9b8c7d6e5f4a3b2c --', after: ['Nov 22 09:52:31 web1 kernel: TCP: out of memory -- consider tuning tcp_mem'], options: { year: 2026 },
     expect: { kind: 'tcp_memory' }, note: "journalctl's own lines are skipped" },
   { line: 'Nov 31 09:52:31 web1 kernel: x', options: { year: 2026 }, reject: 'bad-timestamp', note: 'no such day' },
+  { line: '[Ср мар 10 20:19:39 2021] TCP: request_sock_TCPv6: Possible SYN flooding on port 34391. Dropping request.  Check SNMP counters.', reject: 'bad-timestamp',
+    note: 'real (a public post): dmesg -T in a Russian locale, month names not read; LC_ALL=C dmesg -T prints them in English' },
   { line: '2026/11/22 09:52:31 [error] 1#1: x', reject: 'no-match', note: 'an nginx error log' },
 ];

@@ -28,6 +28,7 @@ import { KERNEL_LOG_SAMPLES } from './kernel-log.samples.js';
 const DMESG_ISO_RE = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d),(\d+)(Z|[+-]\d\d:?\d\d) (.*)$/;
 const CTIME_RE = /^\[([A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4})\] ?(.*)$/;
 // CONFIG_PRINTK_CALLER adds the caller after the stamp: `[ 1630.161867][T14021] `
+const LOCALE_CTIME_RE = /^\[[^\]\d]{2,} [^\]\d]{2,} +\d{1,2} \d\d:\d\d:\d\d \d{4}\] /;
 const MONO_RE = /^\[ *(\d+)\.(\d+)\](?:\[ *[TC]\d+\])? ?(.*)$/;
 // `dmesg -x` and `dmesg -r`: the level ahead of the stamp
 const DECODED_RE = /^[a-z]+ *:([a-z]+) *: (.*)$/;
@@ -96,6 +97,8 @@ export function createKernelLogParser(options: ParserOptions): LineParser {
       const ts = readApache(m[1], options.tz);
       return Number.isNaN(ts) ? { type: 'reject', reason: 'bad-timestamp' } : event(ts, m[2], 'kernel', null, level);
     }
+    // dmesg -T in another locale (`[Ср мар 10 20:19:39 2021]`): a stamp, but not one to read
+    if (LOCALE_CTIME_RE.test(line)) return { type: 'reject', reason: 'bad-timestamp' };
     m = SYSLOG_RE.exec(line);
     if (m) {
       const month = monthIndex(m[1]);
