@@ -72,8 +72,6 @@ export function dataRange(db: DB, host: string | null = null): DataRange {
   const his: number[] = [];
   let edge = false;
   const one = (sql: string, ...args: unknown[]) => (db.prepare(sql).pluck().get(...args) as number | null) ?? null;
-  // (a database opened read-only before its migration 8 has no counter_samples)
-  const counters = one("SELECT 1 FROM sqlite_master WHERE name = 'counter_samples'") !== null;
   for (const h of hosts) {
     for (const tier of ['edge', 'backend']) {
       const lo = one('SELECT min(t) FROM rollup_second WHERE tier = ? AND host = ?', tier, h);
@@ -85,7 +83,7 @@ export function dataRange(db: DB, host: string | null = null): DataRange {
     const elo = one('SELECT min(t) FROM rollup_events WHERE host = ?', h);
     if (elo !== null) { los.push(elo); his.push(one('SELECT max(t) FROM rollup_events WHERE host = ?', h)!); }
     // kernel counter snapshots (a few thousand rows: no index needed)
-    const clo = counters ? one("SELECT min(ts) FROM counter_samples WHERE coalesce(host, '') = ?", h) : null;
+    const clo = one("SELECT min(ts) FROM counter_samples WHERE coalesce(host, '') = ?", h);
     if (clo !== null) { los.push(clo); his.push(one("SELECT max(ts) FROM counter_samples WHERE coalesce(host, '') = ?", h)!); }
   }
   const from = los.length ? Math.min(...los) : 0;

@@ -94,6 +94,37 @@ export const TRACE_COLUMNS = [
   'request', 'route', 'truncated', 'line_no',
 ] as const;
 
+/**
+ * Kernel counter snapshots and the view reports read (migration 8). `TEMP ` makes them for a
+ * read-only connection to a database made before migration 8 (src/store/db.ts): the reports then
+ * read it as one without snapshots instead of failing on a missing table.
+ */
+export function counterSchema(temp: '' | 'TEMP '): string {
+  return `-- kernel counters
+  CREATE ${temp}TABLE counter_samples (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    host TEXT,
+    ts INTEGER NOT NULL,
+    counter TEXT NOT NULL,
+    value REAL NOT NULL,
+    line_no INTEGER
+  );
+  CREATE INDEX ${temp ? 'temp.' : ''}counter_samples_series ON counter_samples(counter, host, ts);
+  CREATE ${temp}VIEW counter_increases AS
+  SELECT host, counter, prev_ts AS from_ts, ts AS to_ts, value,
+    CASE WHEN prev IS NOT NULL AND value >= prev THEN value - prev END AS increase,
+    CASE WHEN prev IS NOT NULL AND value >= prev AND ts > prev_ts THEN round((value - prev) * 1000.0 / (ts - prev_ts), 3) END AS per_s,
+    CASE WHEN prev IS NOT NULL AND value < prev THEN 1 ELSE 0 END AS reset
+  FROM (
+    SELECT host, counter, ts, value,
+      lag(value) OVER w AS prev, lag(ts) OVER w AS prev_ts
+    FROM counter_samples
+    WINDOW w AS (PARTITION BY coalesce(host, ''), counter ORDER BY ts, id)
+  );
+  `;
+}
+
 /** Each entry moves the schema one version forward; applied in order inside one transaction. */
 export const MIGRATIONS: string[] = [
   // 1: the spine: sources, requests, rejects
@@ -363,29 +394,7 @@ export const MIGRATIONS: string[] = [
   // increase from one snapshot to the next, across files (several captures of one host make one
   // series). A value lower than the one before (a reboot, nstat without -a) is a reset: no
   // increase, never a negative one. A few thousand rows per capture: indexed at creation.
-  `-- kernel counters
-  CREATE TABLE counter_samples (
-    id INTEGER PRIMARY KEY,
-    source_id INTEGER NOT NULL REFERENCES sources(id),
-    host TEXT,
-    ts INTEGER NOT NULL,
-    counter TEXT NOT NULL,
-    value REAL NOT NULL,
-    line_no INTEGER
-  );
-  CREATE INDEX counter_samples_series ON counter_samples(counter, host, ts);
-  CREATE VIEW counter_increases AS
-  SELECT host, counter, prev_ts AS from_ts, ts AS to_ts, value,
-    CASE WHEN prev IS NOT NULL AND value >= prev THEN value - prev END AS increase,
-    CASE WHEN prev IS NOT NULL AND value >= prev AND ts > prev_ts THEN round((value - prev) * 1000.0 / (ts - prev_ts), 3) END AS per_s,
-    CASE WHEN prev IS NOT NULL AND value < prev THEN 1 ELSE 0 END AS reset
-  FROM (
-    SELECT host, counter, ts, value,
-      lag(value) OVER w AS prev, lag(ts) OVER w AS prev_ts
-    FROM counter_samples
-    WINDOW w AS (PARTITION BY coalesce(host, ''), counter ORDER BY ts, id)
-  );
-  `,
+  counterSchema(''),
 ];
 
 /**

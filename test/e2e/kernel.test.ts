@@ -3,6 +3,7 @@
 // time the input does not give kept as unplaced-time until the user says when.
 import { describe, expect, it, beforeAll } from 'vitest';
 import { writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { loadStories, ingestArgs } from '../../src/demo/incidents.js';
 import { cli, query, tempDir } from './cli.js';
@@ -164,5 +165,22 @@ describe('a kernel line whose time the input does not give', () => {
     expect(query(db, 'SELECT ts, counter, value FROM counter_samples')).toEqual([
       { ts: Date.parse('2026-12-07T08:38:30Z'), counter: 'TcpExtListenOverflows', value: 7 },
     ]);
+  });
+});
+
+describe('a database made before the kernel counters (schema version 7)', () => {
+  it('still answers the reports that read them, as a database without snapshots', () => {
+    const db = join(tempDir('overload-kernel-old-'), 'old.db');
+    const file = join(tempDir('overload-kernel-old-'), 'kern.txt');
+    writeFileSync(file, '2026-12-07T08:37:52,729324+00:00 TCP: request_sock_TCP: Possible SYN flooding on port 127.0.0.1:18061. Sending cookies.\n');
+    expect(cli(['ingest', '--db', db, '--tz', 'UTC', '--quiet', file]).status).toBe(0);
+    // what the previous version left: no counter_samples, no counter_increases, version 7
+    const w = new Database(db);
+    w.exec('DROP VIEW counter_increases; DROP TABLE counter_samples; DELETE FROM schema_version WHERE version > 7');
+    w.close();
+    const rows = json(['report', 'timeline', '--db', db]);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => JSON.stringify(r.kernel) === '{}')).toBe(true);
+    expect(json(['report', 'kernel-counters', '--db', db])).toEqual([]);
   });
 });

@@ -12,14 +12,8 @@ export const OVERLOAD_COUNTERS: string[] = MARKERS.overload.kinds.filter((k) => 
 const HOSTS = "coalesce(host, '') IN (SELECT value FROM json_each(:hosts))";
 const NAMES = `counter IN (SELECT value FROM json_each(:counters))`;
 
-/** Whether the database has counter snapshots at all (one opened read-only before migration 8 has not even the table). */
-export function hasCounters(db: DB): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'counter_samples'").get() !== undefined;
-}
-
 /** Per bucket index and counter, the increase counted at the snapshots inside the bucket. */
 export function counterBuckets(db: DB, p: WindowBind): Array<[number, string, number]> {
-  if (!hasCounters(db)) return [];
   return db.prepare(`SELECT (to_ts - :from) / :b AS i, counter, total(increase) n FROM counter_increases
     WHERE to_ts >= :from AND to_ts < :to AND ${HOSTS} AND ${NAMES} GROUP BY i, counter HAVING n > 0`)
     .raw().all({ from: p.from, to: p.to, b: p.b, hosts: p.hosts, counters: JSON.stringify(OVERLOAD_COUNTERS) }) as Array<[number, string, number]>;
@@ -27,7 +21,6 @@ export function counterBuckets(db: DB, p: WindowBind): Array<[number, string, nu
 
 /** Per counter over the window: the increase and the first and last snapshot that saw one. */
 export function counterTotals(db: DB, p: WindowBind): Array<{ counter: string; n: number; a: number; z: number }> {
-  if (!hasCounters(db)) return [];
   return db.prepare(`SELECT counter, total(increase) n, min(to_ts) a, max(to_ts) z FROM counter_increases
     WHERE to_ts >= :from AND to_ts < :to AND increase > 0 AND ${HOSTS} AND ${NAMES} GROUP BY counter ORDER BY n DESC`)
     .all({ from: p.from, to: p.to, hosts: p.hosts, counters: JSON.stringify(OVERLOAD_COUNTERS) }) as Array<{ counter: string; n: number; a: number; z: number }>;
@@ -35,7 +28,6 @@ export function counterTotals(db: DB, p: WindowBind): Array<{ counter: string; n
 
 /** One counter's snapshots in the window where it rose (or was reset), for its drill. */
 export function counterSnapshots(db: DB, p: WindowBind, counter: string, limit: number): Array<Record<string, unknown>> {
-  if (!hasCounters(db)) return [];
   return db.prepare(`SELECT to_ts AS ts, host, value, increase, per_s FROM counter_increases
     WHERE counter = :counter AND to_ts >= :from AND to_ts < :to AND (increase > 0 OR reset = 1) AND ${HOSTS} ORDER BY to_ts LIMIT ${limit}`)
     .all({ from: p.from, to: p.to, hosts: p.hosts, counter }) as Array<Record<string, unknown>>;
