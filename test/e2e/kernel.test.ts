@@ -11,7 +11,11 @@ import { cli, query, tempDir } from './cli.js';
 type Row = Record<string, unknown>;
 const STORY = '6-nginx-proxy-backend-accept-queue';
 const story = loadStories().find((s) => s.story === STORY)!;
-const truth = story.truth as { signatures: { counters: { increase: Record<string, number> } } };
+const truth = story.truth as { signatures: { counters: { increase: Record<string, number> }; event_kinds: Record<string, number> } };
+// the capture's numbers (a new lab run changes them, not the tests)
+const OVERFLOWS = truth.signatures.counters.increase.TcpExtListenOverflows;
+const COOKIES = truth.signatures.counters.increase.TcpExtSyncookiesSent;
+const TIMEOUTS = truth.signatures.event_kinds.upstream_timeout;
 const burst = story.phases.find((p) => p.incident)!;
 
 function json(args: string[]): Row[] {
@@ -38,14 +42,14 @@ describe('story 6: the accept queue overflow as the kernel counted it', () => {
     const rows = json(['report', 'kernel-counters', '--db', db, '--param', 'all=1', '--bucket', '1h']);
     const got = Object.fromEntries(rows.map((r) => [r.counter, r.increase]));
     expect(got).toEqual(truth.signatures.counters.increase);
-    expect(truth.signatures.counters.increase.TcpExtListenOverflows).toBe(942);
+    expect(OVERFLOWS).toBeGreaterThan(0);
   });
 
   it('shows the overflows on the timeline, in the burst and nowhere else', () => {
     const rows = json(['report', 'timeline', '--db', db, '--bucket', '1s']);
     const over = rows.filter((r) => Number((r.kernel as Record<string, number>).TcpExtListenOverflows ?? 0) > 0);
     const sum = over.reduce((a, r) => a + (r.kernel as Record<string, number>).TcpExtListenOverflows, 0);
-    expect(sum).toBe(942);
+    expect(sum).toBe(OVERFLOWS);
     // an increase counts at the snapshot that saw it: up to one snapshot (1 s) after the drop
     for (const r of over) {
       expect(Number(r.bucket_ts)).toBeGreaterThanOrEqual(Date.parse(burst.start) - 1000);
@@ -56,8 +60,8 @@ describe('story 6: the accept queue overflow as the kernel counted it', () => {
   it('names the counters and the SYN-flood line in the incident report of the spike', () => {
     const rows = json(['report', 'incident', '--db', db]);
     const counters = rows.filter((r) => r.section === 'counters');
-    expect(counters.find((r) => r.item === 'TcpExtListenOverflows')).toMatchObject({ before: 0, during: 942, detail: 'kernel' });
-    expect(counters.find((r) => r.item === 'TcpExtSyncookiesSent')).toMatchObject({ during: 43 });
+    expect(counters.find((r) => r.item === 'TcpExtListenOverflows')).toMatchObject({ before: 0, during: OVERFLOWS, detail: 'kernel' });
+    expect(counters.find((r) => r.item === 'TcpExtSyncookiesSent')).toMatchObject({ during: COOKIES });
     expect(rows.find((r) => r.section === 'events' && r.item === 'syn_flood')).toMatchObject({ detail: 'kernel', during: 1 });
   });
 
@@ -65,9 +69,9 @@ describe('story 6: the accept queue overflow as the kernel counted it', () => {
     const r = cli(['postmortem', '--db', db, '--tz', 'UTC']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('**Kernel counters**');
-    expect(r.stdout).toMatch(/The kernel dropped 942 connection attempts because a listen queue was full/);
+    expect(r.stdout).toContain(`The kernel dropped ${OVERFLOWS.toLocaleString('en-US')} connection attempts because a listen queue was full`);
     expect(r.stdout).toContain('"Possible SYN flooding on port …" for `127.0.0.1:18061`');
-    expect(r.stdout).toMatch(/upstream attempts timed out 733 times on `127\.0\.0\.1:18062`: a SYN dropped for a full accept queue/);
+    expect(r.stdout).toContain(`upstream attempts timed out ${TIMEOUTS.toLocaleString('en-US')} times on \`127.0.0.1:18062\`: a SYN dropped for a full accept queue`);
   });
 });
 
