@@ -88,6 +88,8 @@ export const EVENT_COLUMNS = [
   'value', 'limit_value', 'message', 'line_no',
 ] as const;
 
+export const COUNTER_COLUMNS = ['source_id', 'host', 'ts', 'counter', 'value', 'line_no'] as const;
+
 export const TRACE_COLUMNS = [
   'source_id', 'host', 'ts', 'pool', 'pid', 'script', 'fingerprint', 'top_frame', 'app_frame', 'depth',
   'request', 'route', 'truncated', 'line_no',
@@ -141,6 +143,37 @@ const SETTINGS_SQL = `
   WHERE NOT EXISTS (
     SELECT 1 FROM settings s WHERE s.active = 1 AND s.host IS c.host AND s.server = d.server AND s.scope = c.scope AND s.name = d.name);
 `;
+
+/**
+ * Kernel counter snapshots and the view reports read (migration 11). `TEMP ` makes them for a
+ * read-only connection to a database made before migration 11 (src/store/db.ts): the reports then
+ * read it as one without snapshots instead of failing on a missing table.
+ */
+export function counterSchema(temp: '' | 'TEMP '): string {
+  return `-- kernel counters
+  CREATE ${temp}TABLE counter_samples (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    host TEXT,
+    ts INTEGER NOT NULL,
+    counter TEXT NOT NULL,
+    value REAL NOT NULL,
+    line_no INTEGER
+  );
+  CREATE INDEX ${temp ? 'temp.' : ''}counter_samples_series ON counter_samples(counter, host, ts);
+  CREATE ${temp}VIEW counter_increases AS
+  SELECT host, counter, prev_ts AS from_ts, ts AS to_ts, value,
+    CASE WHEN prev IS NOT NULL AND value >= prev THEN value - prev END AS increase,
+    CASE WHEN prev IS NOT NULL AND value >= prev AND ts > prev_ts THEN round((value - prev) * 1000.0 / (ts - prev_ts), 3) END AS per_s,
+    CASE WHEN prev IS NOT NULL AND value < prev THEN 1 ELSE 0 END AS reset
+  FROM (
+    SELECT host, counter, ts, value,
+      lag(value) OVER w AS prev, lag(ts) OVER w AS prev_ts
+    FROM counter_samples
+    WINDOW w AS (PARTITION BY coalesce(host, ''), counter ORDER BY ts, id)
+  );
+  `;
+}
 
 /** Each entry moves the schema one version forward; applied in order inside one transaction. */
 export const MIGRATIONS: string[] = [
@@ -420,6 +453,13 @@ export const MIGRATIONS: string[] = [
   ${SETTINGS_SQL}
   ${settingDefaultsInsertSql()}
   `,
+  // 11: kernel counters -- snapshots of cumulative counters (nstat -az, /proc/net/netstat,
+  // netstat -s; parsers/kernel-counters.ts), one row per counter and snapshot, under nstat's
+  // name (TcpExtListenOverflows). Reports read counter_increases: per host and counter, the
+  // increase from one snapshot to the next, across files (several captures of one host make one
+  // series). A value lower than the one before (a reboot, nstat without -a) is a reset: no
+  // increase, never a negative one. A few thousand rows per capture: indexed at creation.
+  counterSchema(''),
 ];
 
 /**

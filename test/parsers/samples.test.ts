@@ -30,7 +30,7 @@ describe.each(FORMATS.map((f) => [f.name, f] as const))('format %s', (_name, for
         expect(last).toMatchObject({ type: 'reject', reason: sample.reject });
         return;
       }
-      const records = outcomes.filter((o) => o.type === 'request' || o.type === 'event' || o.type === 'trace');
+      const records = outcomes.filter((o) => o.type === 'request' || o.type === 'event' || o.type === 'trace' || o.type === 'counters');
       expect(outcomes.filter((o) => o.type === 'reject')).toEqual([]);
       expect(records.length).toBeGreaterThan(0);
       const last = records[records.length - 1] as { record: unknown; variant?: string };
