@@ -17,6 +17,16 @@
 // Flagged buckets separated by at most `gap` quiet buckets form one window; a window of one
 // bucket with one reason is dropped.
 //
+// Time of day. A range of several days in buckets of an hour or less has a rhythm: a quiet
+// night, a busy morning, a nightly job. There the baseline of a bucket is not the buckets
+// before it but the SAME TIME OF DAY on the other days of the range (`period`: buckets per day;
+// the caller sets it when the range holds at least MIN_PERIODS days): median and MAD of each
+// signal over those peers. The nightly job is then its own hour's baseline, not a surge
+// against the quiet hour before it; a bucket is flagged when it departs from what that hour
+// usually looks like, or has errors and overload events its peers do not have. Peers include
+// every other day (before and after: a postmortem reads the whole range); the median ignores
+// the one day that had the incident.
+//
 // Incident and aftermath. A window is the INCIDENT: the time the offered load exceeded what the
 // servers could serve. What follows once the load has stopped is its AFTERMATH, reported as
 // `aftermathEnd`, not as the window nor as a window of its own:
@@ -36,7 +46,7 @@
 //     incident: it extends the aftermath. Slowness that lasts longer than the incident did, or is
 //     worse than it, or comes with traffic, errors or events is a window of its own.
 import { Histogram } from '../report/histogram.js';
-import { quietSeed, RollingBaseline, type Baseline } from './baseline.js';
+import { madSigma, median, quietSeed, RollingBaseline, type Baseline } from './baseline.js';
 
 export interface BucketPoint {
   t: number;
@@ -65,10 +75,15 @@ export interface DetectOptions {
   minEvents: number;
   minErrors: number;
   minErrorShare: number;
+  /** buckets per day for the time-of-day baseline (0: the rolling baseline only) */
+  period: number;
 }
 
+/** Days a range must cover for the time-of-day baseline (fewer peers are no baseline). */
+export const MIN_PERIODS = 4;
+
 export const DEFAULT_DETECT: DetectOptions = {
-  k: 4, window: 30, minRef: 8, gap: 2, latencyFloorMs: 25, minSlow: 2, minEvents: 2, minErrors: 4, minErrorShare: 0.05,
+  k: 4, window: 30, minRef: 8, gap: 2, latencyFloorMs: 25, minSlow: 2, minEvents: 2, minErrors: 4, minErrorShare: 0.05, period: 0,
 };
 
 export interface BucketFlags {
@@ -116,8 +131,25 @@ function erfc(x: number): number {
   return x >= 0 ? y : 2 - y;
 }
 
+/** Indexes of the same time of day on the other days of the series (empty without a period). */
+export function peersOf(i: number, n: number, period: number): number[] {
+  if (period <= 0) return [];
+  const out: number[] = [];
+  for (let j = i % period; j < n; j += period) if (j !== i) out.push(j);
+  return out;
+}
+
+function peerBaseline(values: Array<number | null>, peers: number[]): Baseline {
+  const v = peers.map((j) => values[j]).filter((x): x is number => x !== null);
+  const med = median(v);
+  return { median: med, sigma: madSigma(v, med) };
+}
+
 export function flagBuckets(series: BucketPoint[], o: DetectOptions = DEFAULT_DETECT): BucketFlags[] {
   const p95s = series.map((b) => (b.requests > 0 ? b.hist.percentile(95) : null));
+  // the time-of-day baseline needs MIN_PERIODS days (the bucket's own day and at least 3 peers)
+  const period = o.period > 0 && series.length >= MIN_PERIODS * o.period ? o.period : 0;
+  const reqs = series.map((b) => b.requests), errs = series.map((b) => b.errors), evs = series.map((b) => b.events);
   const lat = p95s.filter((v): v is number => v !== null);
   const base = {
     traffic: new RollingBaseline(quietSeed(series.map((b) => b.requests)), o.window, o.minRef),
@@ -135,29 +167,34 @@ export function flagBuckets(series: BucketPoint[], o: DetectOptions = DEFAULT_DE
   const out: BucketFlags[] = [];
   series.forEach((b, i) => {
     const reasons = new Set<Reason>();
-    const tr: Baseline = base.traffic.current();
+    const peers = peersOf(i, series.length, period);
+    const seasonal = peers.length > 0;
+    const tr: Baseline = seasonal ? peerBaseline(reqs, peers) : base.traffic.current();
     const trSigma = Math.max(tr.sigma, Math.sqrt(Math.max(tr.median, 1)));
     const surge = b.requests > tr.median + Math.max(o.k * trSigma, tr.median / 2, 3);
     if (surge) reasons.add('traffic');
     if (tr.median >= 10 && i > firstReq && i < lastReq && b.requests < tr.median - Math.max(o.k * trSigma, tr.median / 2)) reasons.add('traffic');
 
-    const er = base.errors.current();
+    const er = seasonal ? peerBaseline(errs, peers) : base.errors.current();
     const erSigma = Math.max(er.sigma, Math.sqrt(Math.max(er.median, 1)));
     if (b.errors >= o.minErrors && b.errors > er.median + o.k * erSigma && b.errors >= o.minErrorShare * b.requests) reasons.add('errors');
 
-    const la = base.latency.current();
+    const la = seasonal ? peerBaseline(p95s, peers) : base.latency.current();
     const p95 = p95s[i];
     let slow = 0;
     const line = la.median + Math.max(o.k * la.sigma, la.median, o.latencyFloorMs);
     if (p95 !== null) {
       slow = b.hist.countAbove(line);
       let n = 0, above = 0;
-      for (const q of quietSlow) { n += q.n; above += q.slow; }
+      if (seasonal) {
+        // the peers' share above this bucket's line: what is usual for this time of day
+        for (const j of peers) { n += series[j].requests; above += series[j].hist.countAbove(line); }
+      } else for (const q of quietSlow) { n += q.n; above += q.slow; }
       const lambda = (b.requests * (above + 0.5)) / (n + 1);
       if (slow >= o.minSlow && (p95 > line || poissonTail(slow, lambda) < 1e-3)) reasons.add('latency');
     }
 
-    const ev = base.events.current();
+    const ev = seasonal ? peerBaseline(evs, peers) : base.events.current();
     if (b.events >= o.minEvents && b.events > ev.median + o.k * ev.sigma) reasons.add('events');
 
     out.push({ reasons, baseRequests: tr.median, excess: Math.abs(b.requests - tr.median), baseP95: lat.length ? la.median : null, p95, line, surge });
