@@ -3,7 +3,7 @@
 // data; wording names the log line people will search for.
 import type { Row } from '../report/runner.js';
 import { cite, type PostmortemData } from './collect.js';
-import { bytes, clock, code, ms, num, pct, text } from './text.js';
+import { bytes, clock, code, ms, num, pct, rate, text } from './text.js';
 
 export interface Finding {
   text: string;
@@ -15,21 +15,49 @@ function times(rows: Row[], key: string, max = 4): string {
   return list.length <= max ? list.join(', ') : `${list.slice(0, max).join(', ')} …`;
 }
 
+/**
+ * Each server's own name for the limit its worker_limit_reached line is about: a finding that
+ * says MaxRequestWorkers for an nginx alert sends the reader to the wrong config file.
+ */
+export function limitName(row: Row): string {
+  const component = String(row.component ?? '');
+  const limit = row.max_children != null ? ` (${num(row.max_children)})` : '';
+  switch (component) {
+    case 'php-fpm':
+      return `PHP-FPM's pm.max_children${limit}${row.pool != null ? ` of pool ${code(row.pool)}` : ''}`;
+    case 'nginx':
+      return `nginx's worker_connections${limit} ("worker_connections are not enough")`;
+    case 'apache':
+      return `Apache's MaxRequestWorkers${limit}`;
+    case 'lighttpd':
+      return `lighttpd's connection limit (server.max-connections / server.max-fds)${limit}`;
+    default:
+      // an older database without the component: the pool is PHP-FPM's, no pool is Apache's
+      return row.pool != null ? `PHP-FPM's pm.max_children${limit} of pool ${code(row.pool)}` : `The web server's worker limit${limit}`;
+  }
+}
+
 function capacity(d: PostmortemData, out: Finding[]): void {
   const sat = d.fpm.rows.filter((r) => r.section === 'saturation');
   if (!sat.length) return;
   const c = d.capacity;
-  // PHP-FPM names its pool and limit; Apache's AH00484 (MaxRequestWorkers) names neither.
-  const limitName = sat[0].pool != null ? `pm.max_children (${num(sat[0].max_children)}) of pool ${code(sat[0].pool)}`
-    : 'The web server\'s worker limit (MaxRequestWorkers)';
-  let t = `${limitName} was reached ${sat.length} time${sat.length > 1 ? 's' : ''} (${times(sat, 'time')})`;
-  const ev = [cite('fpm-saturation', d.scope)];
-  if (c) {
-    t += `; peak in-flight requests ${c.upstream ? `to ${code(c.upstream)} ` : ''}was ${num(c.peak)}`;
-    if (c.overSeconds > 0) t += `, more than ${num(c.limit)} for ${num(c.overSeconds, 1)} s in all`;
-    ev.push(cite('concurrency', { ...d.scope, by: c.upstream ? 'upstream' : null, limit: c.limit }));
+  // one finding per limit: PHP-FPM's pool and nginx's connections can both run out in one outage
+  const byLimit = new Map<string, Row[]>();
+  for (const r of sat) {
+    const name = limitName(r);
+    byLimit.set(name, [...(byLimit.get(name) ?? []), r]);
   }
-  out.push({ text: t, evidence: ev });
+  for (const [name, rows] of byLimit) {
+    let t = `${name} was reached ${rows.length} time${rows.length > 1 ? 's' : ''} (${times(rows, 'time')})`;
+    const ev = [cite('fpm-saturation', d.scope)];
+    // the in-flight figure measures against pm.max_children: it belongs to PHP-FPM's finding
+    if (c && (rows[0].component === 'php-fpm' || (rows[0].component == null && rows[0].pool != null))) {
+      t += `; peak in-flight requests ${c.upstream ? `to ${code(c.upstream)} ` : ''}was ${num(c.peak)}`;
+      if (c.overSeconds > 0) t += `, more than ${num(c.limit)} for ${num(c.overSeconds, 1)} s in all`;
+      ev.push(cite('concurrency', { ...d.scope, by: c.upstream ? 'upstream' : null, limit: c.limit }));
+    }
+    out.push({ text: t, evidence: ev });
+  }
   const scripts = d.fpm.rows.filter((r) => r.section === 'scripts');
   if (scripts.length) {
     const slow = scripts.reduce((a, r) => a + Number(r.slow), 0);
@@ -110,7 +138,7 @@ function windows(d: PostmortemData, out: Finding[]): void {
     const reasons = String(s.reasons).split(',');
     if (reasons.includes('traffic') && Number(s.baseline_rps) > 0) {
       out.push({
-        text: `Window ${s.window}: requests peaked at ${num(s.peak_rps)}/s, ${num(Number(s.peak_rps) / Number(s.baseline_rps), 1)}× the baseline of ${num(s.baseline_rps, 1)}/s`,
+        text: `Window ${s.window}: requests peaked at ${rate(s.peak_rps)}, ${num(Number(s.peak_rps) / Number(s.baseline_rps), 1)}× the baseline of ${rate(s.baseline_rps)}`,
         evidence: [cite('spikes', d.scope)],
       });
     }
