@@ -24,8 +24,10 @@
 // signal over those peers. The nightly job is then its own hour's baseline, not a surge
 // against the quiet hour before it; a bucket is flagged when it departs from what that hour
 // usually looks like, or has errors and overload events its peers do not have. Peers include
-// every other day (before and after: a postmortem reads the whole range); the median ignores
-// the one day that had the incident.
+// every other day the access log covers (before and after: a postmortem reads the whole range);
+// the median ignores the one day that had the incident. When the range holds other weeks, a
+// reason must also hold against the same hour of the same weekday on them (a Monday peak is
+// the Monday rhythm, not a spike).
 //
 // Incident and aftermath. A window is the INCIDENT: the time the offered load exceeded what the
 // servers could serve. What follows once the load has stopped is its AFTERMATH, reported as
@@ -145,65 +147,99 @@ function peerBaseline(values: Array<number | null>, peers: number[]): Baseline {
   return { median: med, sigma: madSigma(v, med) };
 }
 
+interface Judged {
+  reasons: Set<Reason>;
+  tr: Baseline;
+  la: Baseline;
+  line: number;
+  slow: number;
+  surge: boolean;
+}
+
 export function flagBuckets(series: BucketPoint[], o: DetectOptions = DEFAULT_DETECT): BucketFlags[] {
   const p95s = series.map((b) => (b.requests > 0 ? b.hist.percentile(95) : null));
-  // the time-of-day baseline needs MIN_PERIODS days (the bucket's own day and at least 3 peers)
-  const period = o.period > 0 && series.length >= MIN_PERIODS * o.period ? o.period : 0;
   const reqs = series.map((b) => b.requests), errs = series.map((b) => b.errors), evs = series.map((b) => b.events);
   const lat = p95s.filter((v): v is number => v !== null);
   const base = {
-    traffic: new RollingBaseline(quietSeed(series.map((b) => b.requests)), o.window, o.minRef),
-    errors: new RollingBaseline(quietSeed(series.map((b) => b.errors)), o.window, o.minRef),
+    traffic: new RollingBaseline(quietSeed(reqs), o.window, o.minRef),
+    errors: new RollingBaseline(quietSeed(errs), o.window, o.minRef),
     latency: new RollingBaseline(quietSeed(lat), o.window, o.minRef),
-    events: new RollingBaseline(quietSeed(series.map((b) => b.events)), o.window, o.minRef),
+    events: new RollingBaseline(quietSeed(evs), o.window, o.minRef),
   };
   // share of requests above the latency line in the recent quiet buckets
   const quietSlow: Array<{ n: number; slow: number }> = [];
   // before the first request and after the last the log simply does not cover the time (other
-  // logs of the range start earlier): no traffic there is not a drop
+  // logs of the range start earlier): no traffic there is not a drop, nor a day to compare with
   const firstReq = series.findIndex((b) => b.requests > 0);
   let lastReq = -1;
   series.forEach((b, i) => { if (b.requests > 0) lastReq = i; });
-  const out: BucketFlags[] = [];
-  series.forEach((b, i) => {
+  // the time-of-day baseline needs MIN_PERIODS days the access log covers (the bucket's own day
+  // and at least 3 peers); a second week adds the same hour of the same weekday
+  const covered = lastReq - firstReq + 1;
+  const period = o.period > 0 && covered >= MIN_PERIODS * o.period ? o.period : 0;
+  const inCover = (js: number[]) => js.filter((j) => j >= firstReq && j <= lastReq);
+
+  /** The reasons of bucket i against one set of baselines (rolling or peers). */
+  const judge = (i: number, tr: Baseline, er: Baseline, la: Baseline, ev: Baseline, slowRef: (line: number) => { n: number; above: number }): Judged => {
+    const b = series[i];
     const reasons = new Set<Reason>();
-    const peers = peersOf(i, series.length, period);
-    const seasonal = peers.length > 0;
-    const tr: Baseline = seasonal ? peerBaseline(reqs, peers) : base.traffic.current();
     const trSigma = Math.max(tr.sigma, Math.sqrt(Math.max(tr.median, 1)));
     const surge = b.requests > tr.median + Math.max(o.k * trSigma, tr.median / 2, 3);
     if (surge) reasons.add('traffic');
     if (tr.median >= 10 && i > firstReq && i < lastReq && b.requests < tr.median - Math.max(o.k * trSigma, tr.median / 2)) reasons.add('traffic');
 
-    const er = seasonal ? peerBaseline(errs, peers) : base.errors.current();
     const erSigma = Math.max(er.sigma, Math.sqrt(Math.max(er.median, 1)));
     if (b.errors >= o.minErrors && b.errors > er.median + o.k * erSigma && b.errors >= o.minErrorShare * b.requests) reasons.add('errors');
 
-    const la = seasonal ? peerBaseline(p95s, peers) : base.latency.current();
     const p95 = p95s[i];
     let slow = 0;
     const line = la.median + Math.max(o.k * la.sigma, la.median, o.latencyFloorMs);
     if (p95 !== null) {
       slow = b.hist.countAbove(line);
-      let n = 0, above = 0;
-      if (seasonal) {
-        // the peers' share above this bucket's line: what is usual for this time of day
-        for (const j of peers) { n += series[j].requests; above += series[j].hist.countAbove(line); }
-      } else for (const q of quietSlow) { n += q.n; above += q.slow; }
+      const { n, above } = slowRef(line);
       const lambda = (b.requests * (above + 0.5)) / (n + 1);
       if (slow >= o.minSlow && (p95 > line || poissonTail(slow, lambda) < 1e-3)) reasons.add('latency');
     }
 
-    const ev = seasonal ? peerBaseline(evs, peers) : base.events.current();
     if (b.events >= o.minEvents && b.events > ev.median + o.k * ev.sigma) reasons.add('events');
+    return { reasons, tr, la, line, slow, surge };
+  };
+  /** Against peers: their medians, and their share of requests above the line (what is usual then). */
+  const judgePeers = (i: number, peers: number[]): Judged => judge(i, peerBaseline(reqs, peers), peerBaseline(errs, peers),
+    peerBaseline(p95s, peers), peerBaseline(evs, peers), (line) => {
+      let n = 0, above = 0;
+      for (const j of peers) { n += series[j].requests; above += series[j].hist.countAbove(line); }
+      return { n, above };
+    });
 
-    out.push({ reasons, baseRequests: tr.median, excess: Math.abs(b.requests - tr.median), baseP95: lat.length ? la.median : null, p95, line, surge });
-    if (reasons.size === 0) {
+  const out: BucketFlags[] = [];
+  series.forEach((b, i) => {
+    const daily = period ? inCover(peersOf(i, series.length, period)) : [];
+    let j: Judged;
+    if (daily.length) {
+      j = judgePeers(i, daily);
+      // a weekly rhythm (Monday's peak): what this hour of this weekday was on the other weeks
+      // must be left too; with one other week that one day is the reference
+      const weekly = inCover(peersOf(i, series.length, 7 * period));
+      if (weekly.length && j.reasons.size) {
+        const w = judgePeers(i, weekly).reasons;
+        for (const r of [...j.reasons]) if (!w.has(r)) j.reasons.delete(r);
+      }
+    } else {
+      j = judge(i, base.traffic.current(), base.errors.current(), base.latency.current(), base.events.current(), () => {
+        let n = 0, above = 0;
+        for (const q of quietSlow) { n += q.n; above += q.slow; }
+        return { n, above };
+      });
+    }
+    const p95 = p95s[i];
+    out.push({ reasons: j.reasons, baseRequests: j.tr.median, excess: Math.abs(b.requests - j.tr.median), baseP95: lat.length ? j.la.median : null, p95, line: j.line, surge: j.surge });
+    if (j.reasons.size === 0) {
       base.traffic.push(b.requests);
       base.errors.push(b.errors);
       if (p95 !== null) {
         base.latency.push(p95);
-        quietSlow.push({ n: b.requests, slow });
+        quietSlow.push({ n: b.requests, slow: j.slow });
         if (quietSlow.length > o.window) quietSlow.shift();
       }
       base.events.push(b.events);

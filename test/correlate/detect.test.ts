@@ -140,6 +140,17 @@ describe('time-of-day baseline (period)', () => {
     expect([...windows[0].reasons].sort()).toEqual(['errors', 'events', 'latency', 'traffic']);
   });
 
+  it('a Monday peak that both weeks have is the weekly rhythm; on one Monday only it is a spike', () => {
+    // day 0 and day 7 are Mondays: 09:00-11:00 at 30 requests instead of ~8
+    const monday = (both: boolean) => series(HOURS, 0, (i) => {
+      const h = i % 24, d = Math.floor(i / 24);
+      if ((d === 0 || (both && d === 7)) && h >= 9 && h <= 11) return { requests: 30 };
+      return { requests: h < 7 ? 1 + (i % 3) : 6 + (i % 5) };
+    }, 9);
+    expect(detectWindows(monday(true), { period: 24 }).windows).toEqual([]);
+    expect(detectWindows(monday(false), { period: 24 }).windows.map((w) => [w.start, w.end])).toEqual([[9, 11]]);
+  });
+
   it('needs 4 days of peers: a shorter range keeps the rolling baseline', () => {
     const short = sparse().slice(0, 3 * 24);
     expect(detectWindows(short, { period: 24 }).windows).toEqual(detectWindows(short).windows);
