@@ -3,11 +3,12 @@
 // coarse buckets to the finest step its data fill (as the TUI's zoom would), and ranks them.
 //
 // Refinement. A window found in 1 h buckets says "21:00-22:00"; the outage was 21:05-21:12.
-// The series is read again over the window and one coarse bucket either side (the quiet context
-// a rolling baseline needs) at the finest step of STEPS at which the window averages at least
-// REFINE_MIN_PER_BUCKET requests + events a bucket: finer than that, single requests are noise.
-// The fine windows that overlap the coarse one's load give its start, end and aftermath; its
-// counts, peak and p95 are measured there. Its baseline, reasons and severity stay the coarse
+// The series is read again over the window and a margin either side (a coarse bucket, at least
+// 60 fine ones: the quiet context a rolling baseline needs) at the finest step of STEPS at which
+// the window averages at least REFINE_MIN_PER_BUCKET requests + events a bucket: finer than
+// that, single requests are noise. The fine windows that overlap the coarse one's load give its
+// start, end and aftermath; its counts, peak and p95 are measured there. The refined window is
+// refined again while it fills a finer step (1 h -> 1 min -> 10 s). Its baseline, reasons and severity stay the coarse
 // ones: those compare like with like (an hour with the same hour on other days).
 //
 // Rank. `severity` is the largest factor by which a signal left its baseline; `rank` orders the
@@ -117,25 +118,40 @@ export function refineStep(bucketMs: number, spanMs: number, activity: number): 
   return null;
 }
 
-function refine(row: Row, bucketMs: number, opts: SpikeOptions, detect: { k?: number; gap?: number }): Row {
+/** One refinement pass: the window read again at a finer step, or null when none fits or finds it. */
+function refineOnce(row: Row, bucketMs: number, opts: SpikeOptions, detect: { k?: number; gap?: number }): { row: Row; step: number } | null {
   const start = Number(row.start_ts), end = Number(row.end_ts);
   const last = Number(row.aftermath_end_ts ?? row.end_ts);
   const step = opts.reread ? refineStep(bucketMs, end - start, Number(row.requests) + Number(row.events)) : null;
-  if (step === null || !opts.reread) return row;
-  const from = Math.max(start - bucketMs, opts.range?.from ?? -Infinity);
-  const to = Math.min(last + bucketMs, opts.range?.to ?? Infinity);
+  if (step === null || !opts.reread) return null;
+  // quiet context either side for the rolling baseline: a coarse bucket, at least 60 fine ones
+  const margin = Math.max(bucketMs, 60 * step);
+  const from = Math.max(Math.floor((start - margin) / step) * step, opts.range?.from ?? -Infinity);
+  const to = Math.min(last + margin, opts.range?.to ?? Infinity);
   const series = opts.reread(from, to, step);
   const points = toPoints(series);
   const { windows, flags } = detectWindows(points, detect);
   const hits = windows.filter((w) => points[w.end].t + step > start && points[w.start].t < end);
-  if (!hits.length) return row;
+  if (!hits.length) return null;
   const fineStart = Math.min(...hits.map((w) => w.start));
   const fineEnd = Math.max(...hits.map((w) => w.end));
   const fineAfter = Math.max(...hits.map((w) => w.aftermathEnd ?? w.end));
   const win: Window = { start: fineStart, end: fineEnd, aftermathEnd: fineAfter > fineEnd ? fineAfter : null, reasons: new Set() };
-  const fine = measure(win, series, points, flags, step, Number(row.window));
-  // like with like: the coarse bucket's baseline and severity, the detection's reasons
-  return { ...fine, baseline_rps: row.baseline_rps, baseline_p95_ms: row.baseline_p95_ms, reasons: row.reasons, severity: row.severity };
+  return { row: measure(win, series, points, flags, step, Number(row.window)), step };
+}
+
+/**
+ * Refine step by step (1 h -> 1 min -> 10 s ...) while the window, as refined so far, still
+ * fills a finer step; keep the coarse baseline, reasons and severity (like with like).
+ */
+function refine(row: Row, bucketMs: number, opts: SpikeOptions, detect: { k?: number; gap?: number }): Row {
+  let cur = row, bucket = bucketMs;
+  for (let next = refineOnce(cur, bucket, opts, detect); next; next = refineOnce(cur, bucket, opts, detect)) {
+    cur = next.row;
+    bucket = next.step;
+  }
+  if (cur === row) return row;
+  return { ...cur, baseline_rps: row.baseline_rps, baseline_p95_ms: row.baseline_p95_ms, reasons: row.reasons, severity: row.severity };
 }
 
 /** rank 1 = the most severe window; ties: more 5xx, then earlier. */
