@@ -3,16 +3,21 @@
 // data; wording names the log line people will search for.
 import type { Row } from '../report/runner.js';
 import { cite, type PostmortemData } from './collect.js';
-import { bytes, clock, code, ms, num, pct, rate, text } from './text.js';
+import { bytes, clock, code, day, ms, num, pct, rate, text } from './text.js';
 
 export interface Finding {
   text: string;
   evidence: string[];
 }
 
+/** The distinct clock times of the rows, or their first and last when there are many. */
 function times(rows: Row[], key: string, max = 4): string {
-  const list = rows.map((r) => clock(r[key]));
-  return list.length <= max ? list.join(', ') : `${list.slice(0, max).join(', ')} …`;
+  // rows of several days name their days: the same clock time on 14 nights is 14 times
+  const days = new Set(rows.map((r) => day(r[key])));
+  const at = (v: unknown) => (days.size > 1 ? `${day(v)} ${clock(v)}` : clock(v));
+  const list = [...new Set(rows.map((r) => at(r[key])))];
+  if (list.length <= max) return list.join(', ');
+  return `${at(rows[0][key])} … ${at(rows[rows.length - 1][key])}`;
 }
 
 /**
@@ -77,20 +82,40 @@ function connectCause(backlogFull: number, failed: number): string {
   return ` (${num(backlogFull)} with EAGAIN: its listen backlog was full)`;
 }
 
+/** Is [from, to) inside one of the windows the postmortem tells (through its aftermath)? */
+function inWindows(d: PostmortemData, from: number, to: number): boolean {
+  return d.windows.some((w) => from < w.to && to > w.from);
+}
+
 function backends(d: PostmortemData, out: Finding[]): void {
+  // episodes of the same backend and kind are one finding: a nightly job's one refused connect
+  // fourteen nights running is one line that says so, not fourteen
+  const groups = new Map<string, Row[]>();
   for (const e of d.backend) {
-    const span = `${clock(e.start)}–${clock(e.end)} (${num(e.duration_s)} s)`;
-    const impact = `${num(e.s5xx)} of the ${num(e.requests)} requests that arrived meanwhile (${pct(e.error_rate)}) got a 5xx`;
-    if (Number(e.overloaded) > 0 || Number(e.down) > 0) {
+    const kind = Number(e.overloaded) > 0 || Number(e.down) > 0 ? 'out' : Number(e.connect_failed) > 0 ? 'connect' : null;
+    if (!kind) continue;
+    const key = `${kind}\u001f${String(e.backends ?? '')}`;
+    groups.set(key, [...(groups.get(key) ?? []), e]);
+  }
+  for (const [key, eps] of groups) {
+    const e = eps[0];
+    const sum = (k: string) => eps.reduce((a, x) => a + Number(x[k] ?? 0), 0);
+    const s5xx = sum('s5xx'), requests = sum('requests');
+    const span = eps.length === 1 ? `${clock(e.start)}–${clock(e.end)} (${num(e.duration_s)} s)`
+      : `in ${eps.length} episodes (${times(eps, 'start')}); ${eps.filter((x) => inWindows(d, Date.parse(String(x.start)), Date.parse(String(x.end)))).length} of them inside the spike windows told above`;
+    const impact = `${num(s5xx)} of the ${num(requests)} requests that arrived meanwhile (${pct(requests ? s5xx / requests : 0)}) got a 5xx`;
+    if (key.startsWith('out')) {
+      const maxLoad = Math.max(...eps.map((x) => Number(x.max_load ?? NaN)).filter(Number.isFinite));
       out.push({
-        text: `The web server took its backends out of service ${span}: "backend is overloaded" ${num(e.overloaded)} times` +
-          `${e.max_load != null ? ` (load ${num(e.max_load)})` : ''}, "all handlers … are down" ${num(e.down)} times, re-enabled ${num(e.reenabled)} times; ${impact}`,
+        text: `The web server took its backends out of service ${span}: "backend is overloaded" ${num(sum('overloaded'))} times` +
+          `${Number.isFinite(maxLoad) ? ` (load ${num(maxLoad)})` : ''}, "all handlers … are down" ${num(sum('down'))} times, re-enabled ${num(sum('reenabled'))} times; ${impact}`,
         evidence: [cite('backend-overload', d.scope)],
       });
-    } else if (Number(e.connect_failed) > 0) {
+    } else {
+      const failed = sum('connect_failed');
       out.push({
-        text: `Connecting to ${code(e.backends ?? 'the backend')} failed ${num(e.connect_failed)} times ${span}` +
-          `${connectCause(Number(e.backlog_full ?? 0), Number(e.connect_failed))}; ${impact}`,
+        text: `Connecting to ${code(e.backends ?? 'the backend')} failed ${num(failed)} time${failed === 1 ? '' : 's'}` +
+          `${connectCause(sum('backlog_full'), failed)} ${span}; ${impact}`,
         evidence: [cite('backend-overload', d.scope), cite('events', { ...d.scope, kind: 'backlog_full' })],
       });
     }
@@ -138,7 +163,7 @@ function windows(d: PostmortemData, out: Finding[]): void {
     const reasons = String(s.reasons).split(',');
     if (reasons.includes('traffic') && Number(s.baseline_rps) > 0) {
       out.push({
-        text: `Window ${s.window}: requests peaked at ${rate(s.peak_rps)}, ${num(Number(s.peak_rps) / Number(s.baseline_rps), 1)}× the baseline of ${rate(s.baseline_rps)}`,
+        text: `Window ${s.window}: requests peaked at ${rate(s.peak_rps)}, ${num(Number(s.peak_rps) / Number(s.baseline_rps), Number(s.peak_rps) / Number(s.baseline_rps) < 10 ? 1 : 0)}× the baseline of ${rate(s.baseline_rps)}`,
         evidence: [cite('spikes', d.scope)],
       });
     }
