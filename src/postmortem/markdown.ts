@@ -44,9 +44,8 @@ function summary(d: PostmortemData, f: Finding[]): string {
   lines.push(`- **When:** ${day(first.start)}, ${when} UTC${w.length > 1 ? ` — ${w.length} windows, ${duration(total)} in all` : ''}` +
     `${after.length ? `; the aftermath (errors, events, a draining queue) lasted until ${after.join(', ')}` : ''}.`);
   if (w.length > 1) lines.push(`- **How long:** ${duration(Number(last.end_ts) - Number(first.start_ts))} from the first window's start to the last one's end; the worst is window ${worst.window} (${span(worst.start, worst.end)}).`);
-  else lines.push(`- **How long:** ${len(worst)}${worst.resolution && worst.resolution !== d.params.bucket ? `, to the ${worst.resolution} (found in ${d.params.bucket} buckets)` : ''}.`);
-  lines.push(`- **Peak rate:** ${rate(worst.peak_rps)} in window ${worst.window}, against a baseline of ${rate(worst.baseline_rps)}` +
-    `${worst.resolution ? ` (peak per ${worst.resolution} bucket)` : ''}.`);
+  else lines.push(`- **How long:** ${len(worst)}${worst.resolution && worst.resolution !== d.params.bucket ? ` (found in ${d.params.bucket} buckets, start and end to the ${worst.resolution})` : ''}.`);
+  lines.push(`- **Peak rate:** ${rate(worst.peak_rps)} in window ${worst.window}${worst.resolution ? ` (its busiest ${worst.resolution})` : ''}, against a baseline of ${rate(worst.baseline_rps)}.`);
   lines.push(`- **Errors:** ${num(errors)} of ${num(requests)} requests in ${w.length > 1 ? 'these windows' : 'the window'} got a 5xx (${pct(requests ? errors / requests : 0)}).`);
   const worstRoutes = new Map<string, Row>();
   for (const x of w) {
@@ -72,7 +71,9 @@ function timeline(d: PostmortemData, svgName: string | null): string {
   const p95 = d.timeline.map((r) => Number(r.p95_ms ?? 0));
   const lines = ['## Timeline', ''];
   if (svgName) lines.push(`![Requests per second, 5xx and p95 latency; spike windows shaded](${svgName})`, '');
-  lines.push(`${d.params.bucket} buckets from ${clock(d.params.from)} to ${clock(d.params.to)} UTC:`, '');
+  // a range of several days names its days, not only clock times
+  const at = (v: unknown) => (day(d.params.from) !== day(d.params.to) ? `${day(v)} ${clock(v)}` : clock(v));
+  lines.push(`${d.params.bucket} buckets from ${at(d.params.from)} to ${at(d.params.to)} UTC:`, '');
   lines.push(`    requests/s ${sparkline(rps)}  peak ${rate(Math.max(0, ...rps))}`);
   lines.push(`    5xx        ${sparkline(err)}  peak ${num(Math.max(0, ...err))} per bucket`);
   lines.push(`    p95        ${sparkline(p95)}  peak ${ms(Math.max(0, ...p95))}`, '');
@@ -82,7 +83,7 @@ function timeline(d: PostmortemData, svgName: string | null): string {
     lines.push(table(rows, [['window', 'window'], ['rank', 'rank'], ['start', 'start'], ['end', 'end'], ['resolution', 'to the'], ['reasons', 'reasons'], ['peak', 'peak rate'],
       ['baseline', 'baseline rate'], ['errors', '5xx'], ['error_rate', 'error rate'], ['p95_ms', 'p95 ms'],
       ['baseline_p95_ms', 'baseline p95 ms'], ['peak_inflight', 'peak in flight'], ['aftermath_end', 'aftermath until']]));
-    lines.push(`_From \`${cite('spikes', d.scope)}\`: a window is where a signal left the rolling median of the quiet buckets by 4 robust sigmas (docs/reports.md)._`, '');
+    lines.push(`_From \`${cite('spikes', d.scope)}\`: a window is where a signal left its baseline (the rolling median of the quiet buckets, or over several days the same time of day on the other days) by 4 robust sigmas; rank 1 is the most severe; "to the" is the step its start and end were refined to (docs/reports.md)._`, '');
   }
   return lines.join('\n');
 }
@@ -98,7 +99,12 @@ function windowPart(x: WindowData): string {
   const sum = section(inc.rows, 'summary');
   lines.push(`Compared with ${inc.params.baseline} before it (from ${clock(inc.params.baseline_from)})` +
     `${s.aftermath_end ? `; the window below runs through the aftermath, until ${clock(s.aftermath_end)}` : ''}:`, '');
-  lines.push(table(sum, [['item', 'measure'], ['before', 'before'], ['during', 'during'], ['ratio', 'ratio']]));
+  // the request rate in a readable unit (a quiet hour before a sparse site's outage is not "0")
+  // (from the counts: the report's rps is rounded to 2 decimals, 3 requests in 28 min would read 0)
+  const count = (item: string, k: 'before' | 'during') => Number(sum.find((r) => r.item === item)?.[k] ?? NaN);
+  const perSecond = (k: 'before' | 'during') => (count('seconds', k) > 0 ? count('requests', k) / count('seconds', k) : null);
+  const readable = sum.map((r) => (r.item === 'rps' ? { ...r, item: 'request rate', before: rate(perSecond('before')), during: rate(perSecond('during')) } : r));
+  lines.push(table(readable, [['item', 'measure'], ['before', 'before'], ['during', 'during'], ['ratio', 'ratio']]));
   const routes = section(inc.rows, 'routes');
   lines.push('**Routes** (ranked by the extra time spent serving them):', '');
   lines.push(table(routes, [['item', 'route'], ['before', 'before'], ['during', 'during'], ['ratio', 'rate ratio'], ['change', 'extra busy s'],
