@@ -161,9 +161,15 @@ function windows(d: PostmortemData, out: Finding[]): void {
   for (const w of d.windows) {
     const s = w.spike;
     const reasons = String(s.reasons).split(',');
+    const refined = s.resolution != null && s.resolution !== d.params.bucket;
     if (reasons.includes('traffic') && Number(s.baseline_rps) > 0) {
+      const ratio = Number(s.peak_rps) / Number(s.baseline_rps);
       out.push({
-        text: `Window ${s.window}: requests peaked at ${rate(s.peak_rps)}, ${num(Number(s.peak_rps) / Number(s.baseline_rps), Number(s.peak_rps) / Number(s.baseline_rps) < 10 ? 1 : 0)}× the baseline of ${rate(s.baseline_rps)}`,
+        // a refined window's peak is its busiest second or minute, its baseline an hour's
+        // average: a ratio of the two would be a scale, not a finding
+        text: refined
+          ? `Window ${s.window}: requests peaked at ${rate(s.peak_rps)} (its busiest ${s.resolution}), against a baseline of ${rate(s.baseline_rps)} in ${d.params.bucket} buckets`
+          : `Window ${s.window}: requests peaked at ${rate(s.peak_rps)}, ${num(ratio, ratio < 10 ? 1 : 0)}× the baseline of ${rate(s.baseline_rps)}`,
         evidence: [cite('spikes', d.scope)],
       });
     }
