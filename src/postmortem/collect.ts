@@ -11,6 +11,8 @@ export interface Evidence {
 
 export interface WindowData {
   spike: Row;
+  /** one of the windows the summary tells (majorWindows), not a lesser one */
+  major: boolean;
   /** the window explained: the load through its aftermath */
   from: number;
   to: number;
@@ -26,6 +28,8 @@ export interface WindowData {
  */
 export const MAJOR_SHARE = 0.25;
 export const MAJOR_MAX = 3;
+/** Windows explained in a section of their own, the most severe first (the table lists them all). */
+export const SECTIONS_MAX = 6;
 
 /** Spike rows split into the windows that matter (time order) and the lesser ones (rank order). */
 export function majorWindows(spikes: Row[]): { major: Row[]; lesser: Row[] } {
@@ -43,7 +47,7 @@ export interface PostmortemData {
   bucketMs: number;
   timeline: Row[];
   spikes: Row[];
-  /** the windows that matter (majorWindows), in time order, with their evidence */
+  /** the windows explained in sections (the major ones, then lesser ones up to SECTIONS_MAX), in time order */
   windows: WindowData[];
   /** the other spike windows, most severe first */
   lesser: Row[];
@@ -88,12 +92,14 @@ export function collect(db: DB, opts: CollectOptions): PostmortemData {
   const timeline = run('timeline');
   const spikes = run('spikes');
   const { major, lesser } = majorWindows(spikes.rows);
-  const windows: WindowData[] = major.map((s) => {
+  const explained = [...major, ...lesser.slice(0, Math.max(0, SECTIONS_MAX - major.length))]
+    .sort((a, b) => Number(a.start_ts) - Number(b.start_ts));
+  const windows: WindowData[] = explained.map((s) => {
     const from = Number(s.start_ts);
     const to = Number(s.aftermath_end_ts ?? s.end_ts);
     const w = { from: iso(from), to: iso(to), host: opts.host };
     return {
-      spike: s, from, to,
+      spike: s, major: major.includes(s), from, to,
       incident: runReport(db, 'incident', { ...w, limit: 5 }, { tz: 'UTC' }),
       samples: runReport(db, 'samples', { ...w, limit: 3 }, { tz: 'UTC' }),
       slowest: runReport(db, 'slow-endpoints', { ...w, limit: 3 }, { tz: 'UTC' }).rows,

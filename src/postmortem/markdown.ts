@@ -3,7 +3,7 @@
 import { renderMarkdown } from '../report/render.js';
 import type { Row } from '../report/runner.js';
 import { stripControls } from '../util/sanitize.js';
-import { cite, MAJOR_MAX, MAJOR_SHARE, type PostmortemData, type WindowData } from './collect.js';
+import { cite, MAJOR_MAX, MAJOR_SHARE, SECTIONS_MAX, type PostmortemData, type WindowData } from './collect.js';
 import type { Finding } from './findings.js';
 import { clock, code, day, duration, fence, ms, num, pct, rate, sparkline } from './text.js';
 import { OTHER_CLIENTS } from '../correlate/incident.js';
@@ -27,7 +27,7 @@ function span(from: unknown, to: unknown): string {
 }
 
 function summary(d: PostmortemData, f: Finding[]): string {
-  const w = d.windows;
+  const w = d.windows.filter((x) => x.major);
   const lines: string[] = ['## Summary', ''];
   if (!w.length) {
     lines.push(`No overload window stands out between ${d.params.from} and ${d.params.to}: traffic, 5xx, latency and overload events stayed near their baselines.`, '');
@@ -59,7 +59,8 @@ function summary(d: PostmortemData, f: Finding[]): string {
   if (d.lesser.length) {
     const shown = d.lesser.slice(0, 5).map((s) => `${day(s.start)} ${span(s.start, s.end)} (${s.reasons}, severity ${num(s.severity, 1)})`);
     lines.push(`- **Lesser windows** (severity below ${num(MAJOR_SHARE * 100)} % of the worst's ${num(worst.severity, 1)}, or past the ${MAJOR_MAX} worst): ` +
-      `${d.lesser.length} — ${shown.join(', ')}${d.lesser.length > 5 ? ', …' : ''}; all are in the spikes table below.`);
+      `${d.lesser.length} — ${shown.join(', ')}${d.lesser.length > 5 ? ', …' : ''}; all are in the spikes table below` +
+      `${d.lesser.length > SECTIONS_MAX - w.length ? `, the ${Math.max(0, SECTIONS_MAX - w.length)} most severe explained after the worst` : ', each explained in its section'}.`);
   }
   lines.push('');
   return lines.join('\n');
@@ -95,7 +96,8 @@ function section(rows: Row[], name: string): Row[] {
 function windowPart(x: WindowData): string {
   const s = x.spike;
   const inc = x.incident;
-  const lines = [`## Window ${s.window}: ${span(s.start, s.end)} UTC (${duration(Number(s.end_ts) - Number(s.start_ts))}) — ${s.reasons}`, ''];
+  const lines = [`## Window ${s.window}: ${span(s.start, s.end)} UTC (${duration(Number(s.end_ts) - Number(s.start_ts))}) — ${s.reasons}` +
+    `${s.rank != null ? `, rank ${s.rank}${x.major ? '' : ' (a lesser window)'}` : ''}`, ''];
   const sum = section(inc.rows, 'summary');
   lines.push(`Compared with ${inc.params.baseline} before it (from ${clock(inc.params.baseline_from)})` +
     `${s.aftermath_end ? `; the window below runs through the aftermath, until ${clock(s.aftermath_end)}` : ''}:`, '');
@@ -149,9 +151,10 @@ function dataPart(d: PostmortemData): string {
 }
 
 export function postmortemMarkdown(d: PostmortemData, f: Finding[], svgName: string | null): string {
-  const w = d.windows;
+  // the title names the windows that matter; routine bumps do not stretch it over two weeks
+  const w = d.windows.filter((x) => x.major);
   const title = w.length
     ? `# Postmortem: overload on ${day(w[0].spike.start)}, ${span(w[0].spike.start, w[w.length - 1].spike.end)} UTC`
     : `# Postmortem: ${day(d.params.from)}, ${clock(d.params.from)}–${clock(d.params.to)} UTC`;
-  return [title, '', summary(d, f), timeline(d, svgName), ...w.map(windowPart), findingsPart(f), dataPart(d)].join('\n');
+  return [title, '', summary(d, f), timeline(d, svgName), ...d.windows.map(windowPart), findingsPart(f), dataPart(d)].join('\n');
 }
