@@ -133,11 +133,16 @@ function erfc(x: number): number {
   return x >= 0 ? y : 2 - y;
 }
 
-/** Indexes of the same time of day on the other days of the series (empty without a period). */
-export function peersOf(i: number, n: number, period: number): number[] {
+/**
+ * Indexes of the same time of day on the other days of the series (empty without a period): the
+ * nearest `each` on either side, so a range of years (a stray 1970 stamp) costs no more per
+ * bucket than four weeks.
+ */
+export function peersOf(i: number, n: number, period: number, each = 14): number[] {
   if (period <= 0) return [];
   const out: number[] = [];
-  for (let j = i % period; j < n; j += period) if (j !== i) out.push(j);
+  for (let k = each; k >= 1; k--) if (i - k * period >= 0) out.push(i - k * period);
+  for (let k = 1; k <= each && i + k * period < n; k++) out.push(i + k * period);
   return out;
 }
 
