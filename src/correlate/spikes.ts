@@ -30,6 +30,12 @@ const DAY = 86_400_000;
 /** The steps a window is refined to, finest first (the report's bucket steps). */
 const STEPS = [1000, 10_000, 60_000, 300_000, 900_000];
 const REFINE_MIN_PER_BUCKET = 2;
+/**
+ * Windows found in buckets of a minute or more are refined (then as fine as their data allow).
+ * Below that a window is already at the resolution a person zooms to, and the TUI keeps its
+ * marks on its own bucket grid.
+ */
+const REFINE_FROM_MS = 60_000;
 
 export interface SeriesRow {
   bucket_ts: number;
@@ -145,6 +151,7 @@ function refineOnce(row: Row, bucketMs: number, opts: SpikeOptions, detect: { k?
  * fills a finer step; keep the coarse baseline, reasons and severity (like with like).
  */
 function refine(row: Row, bucketMs: number, opts: SpikeOptions, detect: { k?: number; gap?: number }): Row {
+  if (bucketMs < REFINE_FROM_MS) return row;
   let cur = row, bucket = bucketMs;
   for (let next = refineOnce(cur, bucket, opts, detect); next; next = refineOnce(cur, bucket, opts, detect)) {
     cur = next.row;
