@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { cli, reportJson, ROOT, type Truth } from '../report/fixture-db.js';
 import { rate } from '../../src/postmortem/text.js';
 import { rateUnit } from '../../src/tui/format.js';
+import { rankRows, refineStep } from '../../src/correlate/spikes.js';
 
 const STORY = join(ROOT, 'fixtures/long/6-nginx-phpfpm-sparse-two-weeks');
 const truth = JSON.parse(readFileSync(join(STORY, 'truth.json'), 'utf8')) as Truth & {
@@ -106,5 +107,24 @@ describe('readable rates', () => {
     expect(rate(null)).toBe('–');
     expect(rateUnit(0.00111)).toBe('4.0 req/h');
     expect(rateUnit(3)).toBe('3.0 req/s');
+  });
+});
+
+describe('refinement step and rank', () => {
+  it('refines to the finest step the window fills with 2 requests + events a bucket', () => {
+    const H = 3_600_000;
+    expect(refineStep(H, H, 2400)).toBe(10_000);          // an hour's window: 6.7 per 10 s
+    expect(refineStep(10_000, 420_000, 2400)).toBe(1000);  // the same load within 7 min: 5.7 a second
+    expect(refineStep(H, H, 3)).toBeNull();                // three requests: no step is filled
+    expect(refineStep(1000, 60_000, 5000)).toBeNull();     // nothing is finer than 1 s
+  });
+
+  it('ranks by severity, then 5xx, then time', () => {
+    const rows = rankRows([
+      { window: 1, severity: 5, errors: 0, start_ts: 1 },
+      { window: 2, severity: 9, errors: 0, start_ts: 2 },
+      { window: 3, severity: 5, errors: 3, start_ts: 3 },
+    ]);
+    expect(rows.map((r) => [r.window, r.rank])).toEqual([[1, 3], [2, 1], [3, 2]]);
   });
 });
