@@ -8,8 +8,9 @@
 // the window averages at least REFINE_MIN_PER_BUCKET requests + events a bucket: finer than
 // that, single requests are noise. The fine windows that overlap the coarse one's load give its
 // start, end and aftermath; its counts, peak and p95 are measured there. The refined window is
-// refined again while it fills a finer step (1 h -> 1 min -> 10 s). Its baseline, reasons and severity stay the coarse
-// ones: those compare like with like (an hour with the same hour on other days).
+// refined again while it fills a finer step (1 h -> 10 s -> 1 s). Its baseline, reasons and
+// severity stay the coarse ones: those compare like with like (an hour with the same hour on
+// other days). Only windows found in buckets of a minute or more are refined.
 //
 // Rank. `severity` is the largest factor by which a signal left its baseline; `rank` orders the
 // windows by it (1 = most severe; ties: more 5xx, then earlier).
