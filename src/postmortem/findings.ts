@@ -106,9 +106,13 @@ function backends(d: PostmortemData, out: Finding[]): void {
     const impact = `${num(s5xx)} of the ${num(requests)} requests that arrived meanwhile (${pct(requests ? s5xx / requests : 0)}) got a 5xx`;
     if (key.startsWith('out')) {
       const maxLoad = Math.max(...eps.map((x) => Number(x.max_load ?? NaN)).filter(Number.isFinite));
+      // the server by its own name, and lighttpd's "load" by what it counts
+      const lighttpd = String(e.components ?? '').split(',').includes('lighttpd');
+      const who = lighttpd ? 'lighttpd' : 'The web server';
       out.push({
-        text: `The web server took its backends out of service ${span}: "backend is overloaded" ${num(sum('overloaded'))} times` +
-          `${Number.isFinite(maxLoad) ? ` (load ${num(maxLoad)})` : ''}, "all handlers … are down" ${num(sum('down'))} times, re-enabled ${num(sum('reenabled'))} times; ${impact}`,
+        text: `${who} took its backends out of service ${span}: "backend is overloaded" ${num(sum('overloaded'))} times` +
+          `${Number.isFinite(maxLoad) ? ` (load ${num(maxLoad)}${lighttpd ? ': lighttpd\'s backend load, the requests it had in progress on that backend' : ''})` : ''}` +
+          `, "all handlers … are down" ${num(sum('down'))} times, re-enabled ${num(sum('reenabled'))} times; ${impact}`,
         evidence: [cite('backend-overload', d.scope)],
       });
     } else {
