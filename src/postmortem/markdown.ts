@@ -105,7 +105,11 @@ function windowPart(x: WindowData): string {
   // (from the counts: the report's rps is rounded to 2 decimals, 3 requests in 28 min would read 0)
   const count = (item: string, k: 'before' | 'during') => Number(sum.find((r) => r.item === item)?.[k] ?? NaN);
   const perSecond = (k: 'before' | 'during') => (count('seconds', k) > 0 ? count('requests', k) / count('seconds', k) : null);
-  const readable = sum.map((r) => (r.item === 'rps' ? { ...r, item: 'request rate', before: rate(perSecond('before')), during: rate(perSecond('during')) } : r));
+  const r0 = sum.find((r) => r.item === 'rps') ?? {};
+  const rateRatio = (b: number | null, d: number | null) => (b && d !== null ? Math.round((d / b) * 100) / 100 : r0.ratio);
+  const readable = sum.map((r) => (r.item === 'rps'
+    ? { ...r, item: 'request rate', before: rate(perSecond('before')), during: rate(perSecond('during')), ratio: rateRatio(perSecond('before'), perSecond('during')) }
+    : r));
   lines.push(table(readable, [['item', 'measure'], ['before', 'before'], ['during', 'during'], ['ratio', 'ratio']]));
   const routes = section(inc.rows, 'routes');
   lines.push('**Routes** (ranked by the extra time spent serving them):', '');
