@@ -14,7 +14,7 @@
 -- time: events at their stamp; requests by their start. An episode runs from its first event to one
 --   second after its last (stamps are whole seconds).
 WITH ev AS (
-  SELECT ts, kind, backend, value,
+  SELECT ts, kind, backend, value, component,
     CASE WHEN :by = 'backend' THEN coalesce(backend, '(unnamed)') ELSE '' END AS grp
   FROM events
   WHERE kind IN ('backend_overloaded', 'backend_disabled', 'backend_down', 'backend_reenabled', 'backlog_full', 'connect_failed')
@@ -31,7 +31,8 @@ ep AS (
     sum(kind IN ('backlog_full', 'connect_failed')) AS connect_failed,
     sum(kind = 'backlog_full') AS backlog_full,
     max(CASE WHEN kind = 'backend_overloaded' THEN value END) AS max_load,
-    group_concat(DISTINCT backend) AS backends
+    group_concat(DISTINCT backend) AS backends,
+    group_concat(DISTINCT component) AS components
   FROM numbered GROUP BY grp, n),
 traffic AS (
   SELECT ep.grp, ep.n,
@@ -51,6 +52,7 @@ SELECT
   ep.overloaded, ep.disabled, ep.down, ep.reenabled, ep.connect_failed, ep.backlog_full,
   ep.max_load,
   ep.backends,
+  ep.components,
   CAST(coalesce(t.req, 0) AS INTEGER) AS requests,
   round(coalesce(t.req, 0) * 1000.0 / (ep.end_ts - ep.start_ts), 2) AS rps,
   CAST(coalesce(t.s5, 0) AS INTEGER) AS s5xx,

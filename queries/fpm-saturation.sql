@@ -13,12 +13,13 @@
 -- time: events at their stamp (FPM logs max_children when it refuses to spawn); requests by start.
 -- section: saturation
 WITH w AS (
-  SELECT id, ts, coalesce(backend, '') AS pool, limit_value FROM events
+  SELECT id, ts, component, coalesce(backend, '') AS pool, limit_value FROM events
   WHERE kind = 'worker_limit_reached' AND ts >= :from AND ts < :to AND (:host IS NULL OR host = :host))
 SELECT
   iso(w.ts) AS time,
   nullif(w.pool, '') AS pool,
   w.limit_value AS max_children,
+  w.component AS component,
   (SELECT total(requests) FROM rollup_second s WHERE s.tier = :tier AND s.t >= w.ts - :around AND s.t < w.ts AND (:host IS NULL OR s.host = :host)) AS requests_before,
   (SELECT total(requests) FROM rollup_second s WHERE s.tier = :tier AND s.t >= w.ts AND s.t < w.ts + :around AND (:host IS NULL OR s.host = :host)) AS requests_after,
   (SELECT total(s5xx) FROM rollup_second s WHERE s.tier = :tier AND s.t >= w.ts AND s.t < w.ts + :around AND (:host IS NULL OR s.host = :host)) AS s5xx_after,

@@ -9,11 +9,16 @@
 -- param: tier (tier, default: auto) edge = the web server's access log, backend = PHP-FPM's
 -- param: k (number, default: 4) how many robust sigmas (1.4826 x MAD) a bucket must leave its baseline by
 -- param: gap (int, default: 2) flagged buckets at most this many quiet buckets apart are one window
--- ranking: windows in time order; `severity` (how far the worst signal left its baseline) ranks them
+-- ranking: windows in time order; `severity` (how far the worst signal left its baseline) ranks them:
+--   `rank` 1 is the most severe (ties: more 5xx, then earlier)
 -- time: requests count in the bucket they started in (end stamp - duration), so a window starts
 --   when the slow or failing requests arrived, not when the log wrote them; events at their stamp.
 --   Baseline per signal: rolling median and MAD of the last 30 quiet (unflagged) buckets, seeded
---   from the quieter half of the range (src/correlate/detect.ts, docs/reports.md "Spikes").
+--   from the quieter half of the range (src/correlate/detect.ts, docs/reports.md "Spikes"). Over
+--   4 days or more in buckets of an hour or less, the baseline is the same time of day on the
+--   other days instead (a nightly job is its hour's baseline). A window found in coarse buckets
+--   is refined: this series is read again around it at the finest step its data fill
+--   (`resolution`), as the TUI's zoom would; baseline and severity stay the coarse ones.
 --   A window is the incident: the time the load exceeded what the servers could serve. What
 --   follows once the load stopped is its aftermath (aftermath_end): errors and events after the
 --   load, the drain (buckets where more requests end than start and in flight falls by more than

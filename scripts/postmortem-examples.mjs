@@ -1,7 +1,7 @@
 // Regenerates docs/postmortems/<story>.md (+ .svg) from the bundled incidents, each in its own
 // database, with the built CLI as a user runs it:  npm run build && node scripts/postmortem-examples.mjs
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadStories, ingestArgs } from '../dist/src/demo/incidents.js';
@@ -20,7 +20,18 @@ function run(args) {
   return r;
 }
 
-for (const story of loadStories()) {
+// the long captures (fixtures/long/<story>/truth.json) too: the sparse multi-day case
+function longStories() {
+  const base = join(root, 'fixtures', 'long');
+  return readdirSync(base, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(base, d.name, 'truth.json')))
+    .map((d) => {
+      const truth = JSON.parse(readFileSync(join(base, d.name, 'truth.json'), 'utf8'));
+      return { story: truth.story ?? d.name, dir: join(base, d.name), ingest: truth.ingest ?? [], phases: truth.phases ?? [], truth };
+    });
+}
+
+for (const story of [...loadStories(), ...longStories()]) {
   const db = join(mkdtempSync(join(tmpdir(), 'overload-pm-')), 'story.db');
   for (const entry of story.ingest) {
     const { path, flags } = ingestArgs(story, entry);

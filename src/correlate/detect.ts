@@ -17,6 +17,18 @@
 // Flagged buckets separated by at most `gap` quiet buckets form one window; a window of one
 // bucket with one reason is dropped.
 //
+// Time of day. A range of several days in buckets of an hour or less has a rhythm: a quiet
+// night, a busy morning, a nightly job. There the baseline of a bucket is not the buckets
+// before it but the SAME TIME OF DAY on the other days of the range (`period`: buckets per day;
+// the caller sets it when the range holds at least MIN_PERIODS days): median and MAD of each
+// signal over those peers. The nightly job is then its own hour's baseline, not a surge
+// against the quiet hour before it; a bucket is flagged when it departs from what that hour
+// usually looks like, or has errors and overload events its peers do not have. Peers include
+// every other day the access log covers (before and after: a postmortem reads the whole range);
+// the median ignores the one day that had the incident. When the range holds other weeks, a
+// reason must also hold against the same hour of the same weekday on them (a Monday peak is
+// the Monday rhythm, not a spike).
+//
 // Incident and aftermath. A window is the INCIDENT: the time the offered load exceeded what the
 // servers could serve. What follows once the load has stopped is its AFTERMATH, reported as
 // `aftermathEnd`, not as the window nor as a window of its own:
@@ -36,7 +48,7 @@
 //     incident: it extends the aftermath. Slowness that lasts longer than the incident did, or is
 //     worse than it, or comes with traffic, errors or events is a window of its own.
 import { Histogram } from '../report/histogram.js';
-import { quietSeed, RollingBaseline, type Baseline } from './baseline.js';
+import { madSigma, median, quietSeed, RollingBaseline, type Baseline } from './baseline.js';
 
 export interface BucketPoint {
   t: number;
@@ -65,10 +77,15 @@ export interface DetectOptions {
   minEvents: number;
   minErrors: number;
   minErrorShare: number;
+  /** buckets per day for the time-of-day baseline (0: the rolling baseline only) */
+  period: number;
 }
 
+/** Days a range must cover for the time-of-day baseline (fewer peers are no baseline). */
+export const MIN_PERIODS = 4;
+
 export const DEFAULT_DETECT: DetectOptions = {
-  k: 4, window: 30, minRef: 8, gap: 2, latencyFloorMs: 25, minSlow: 2, minEvents: 2, minErrors: 4, minErrorShare: 0.05,
+  k: 4, window: 30, minRef: 8, gap: 2, latencyFloorMs: 25, minSlow: 2, minEvents: 2, minErrors: 4, minErrorShare: 0.05, period: 0,
 };
 
 export interface BucketFlags {
@@ -116,57 +133,118 @@ function erfc(x: number): number {
   return x >= 0 ? y : 2 - y;
 }
 
+/**
+ * Indexes of the same time of day on the other days of the series (empty without a period): the
+ * nearest `each` on either side, so a range of years (a stray 1970 stamp) costs no more per
+ * bucket than four weeks.
+ */
+export function peersOf(i: number, n: number, period: number, each = 14): number[] {
+  if (period <= 0) return [];
+  const out: number[] = [];
+  for (let k = each; k >= 1; k--) if (i - k * period >= 0) out.push(i - k * period);
+  for (let k = 1; k <= each && i + k * period < n; k++) out.push(i + k * period);
+  return out;
+}
+
+function peerBaseline(values: Array<number | null>, peers: number[]): Baseline {
+  const v = peers.map((j) => values[j]).filter((x): x is number => x !== null);
+  const med = median(v);
+  return { median: med, sigma: madSigma(v, med) };
+}
+
+interface Judged {
+  reasons: Set<Reason>;
+  tr: Baseline;
+  la: Baseline;
+  line: number;
+  slow: number;
+  surge: boolean;
+}
+
 export function flagBuckets(series: BucketPoint[], o: DetectOptions = DEFAULT_DETECT): BucketFlags[] {
   const p95s = series.map((b) => (b.requests > 0 ? b.hist.percentile(95) : null));
+  const reqs = series.map((b) => b.requests), errs = series.map((b) => b.errors), evs = series.map((b) => b.events);
   const lat = p95s.filter((v): v is number => v !== null);
   const base = {
-    traffic: new RollingBaseline(quietSeed(series.map((b) => b.requests)), o.window, o.minRef),
-    errors: new RollingBaseline(quietSeed(series.map((b) => b.errors)), o.window, o.minRef),
+    traffic: new RollingBaseline(quietSeed(reqs), o.window, o.minRef),
+    errors: new RollingBaseline(quietSeed(errs), o.window, o.minRef),
     latency: new RollingBaseline(quietSeed(lat), o.window, o.minRef),
-    events: new RollingBaseline(quietSeed(series.map((b) => b.events)), o.window, o.minRef),
+    events: new RollingBaseline(quietSeed(evs), o.window, o.minRef),
   };
   // share of requests above the latency line in the recent quiet buckets
   const quietSlow: Array<{ n: number; slow: number }> = [];
   // before the first request and after the last the log simply does not cover the time (other
-  // logs of the range start earlier): no traffic there is not a drop
+  // logs of the range start earlier): no traffic there is not a drop, nor a day to compare with
   const firstReq = series.findIndex((b) => b.requests > 0);
   let lastReq = -1;
   series.forEach((b, i) => { if (b.requests > 0) lastReq = i; });
-  const out: BucketFlags[] = [];
-  series.forEach((b, i) => {
+  // the time-of-day baseline needs MIN_PERIODS days the access log covers (the bucket's own day
+  // and at least 3 peers); a second week adds the same hour of the same weekday
+  const covered = lastReq - firstReq + 1;
+  const period = o.period > 0 && covered >= MIN_PERIODS * o.period ? o.period : 0;
+  const inCover = (js: number[]) => js.filter((j) => j >= firstReq && j <= lastReq);
+
+  /** The reasons of bucket i against one set of baselines (rolling or peers). */
+  const judge = (i: number, tr: Baseline, er: Baseline, la: Baseline, ev: Baseline, slowRef: (line: number) => { n: number; above: number }): Judged => {
+    const b = series[i];
     const reasons = new Set<Reason>();
-    const tr: Baseline = base.traffic.current();
     const trSigma = Math.max(tr.sigma, Math.sqrt(Math.max(tr.median, 1)));
     const surge = b.requests > tr.median + Math.max(o.k * trSigma, tr.median / 2, 3);
     if (surge) reasons.add('traffic');
     if (tr.median >= 10 && i > firstReq && i < lastReq && b.requests < tr.median - Math.max(o.k * trSigma, tr.median / 2)) reasons.add('traffic');
 
-    const er = base.errors.current();
     const erSigma = Math.max(er.sigma, Math.sqrt(Math.max(er.median, 1)));
     if (b.errors >= o.minErrors && b.errors > er.median + o.k * erSigma && b.errors >= o.minErrorShare * b.requests) reasons.add('errors');
 
-    const la = base.latency.current();
     const p95 = p95s[i];
     let slow = 0;
     const line = la.median + Math.max(o.k * la.sigma, la.median, o.latencyFloorMs);
     if (p95 !== null) {
       slow = b.hist.countAbove(line);
-      let n = 0, above = 0;
-      for (const q of quietSlow) { n += q.n; above += q.slow; }
+      const { n, above } = slowRef(line);
       const lambda = (b.requests * (above + 0.5)) / (n + 1);
       if (slow >= o.minSlow && (p95 > line || poissonTail(slow, lambda) < 1e-3)) reasons.add('latency');
     }
 
-    const ev = base.events.current();
     if (b.events >= o.minEvents && b.events > ev.median + o.k * ev.sigma) reasons.add('events');
+    return { reasons, tr, la, line, slow, surge };
+  };
+  /** Against peers: their medians, and their share of requests above the line (what is usual then). */
+  const judgePeers = (i: number, peers: number[]): Judged => judge(i, peerBaseline(reqs, peers), peerBaseline(errs, peers),
+    peerBaseline(p95s, peers), peerBaseline(evs, peers), (line) => {
+      let n = 0, above = 0;
+      for (const j of peers) { n += series[j].requests; above += series[j].hist.countAbove(line); }
+      return { n, above };
+    });
 
-    out.push({ reasons, baseRequests: tr.median, excess: Math.abs(b.requests - tr.median), baseP95: lat.length ? la.median : null, p95, line, surge });
-    if (reasons.size === 0) {
+  const out: BucketFlags[] = [];
+  series.forEach((b, i) => {
+    const daily = period ? inCover(peersOf(i, series.length, period)) : [];
+    let j: Judged;
+    if (daily.length) {
+      j = judgePeers(i, daily);
+      // a weekly rhythm (Monday's peak): what this hour of this weekday was on the other weeks
+      // must be left too; with one other week that one day is the reference
+      const weekly = inCover(peersOf(i, series.length, 7 * period));
+      if (weekly.length && j.reasons.size) {
+        const w = judgePeers(i, weekly).reasons;
+        for (const r of [...j.reasons]) if (!w.has(r)) j.reasons.delete(r);
+      }
+    } else {
+      j = judge(i, base.traffic.current(), base.errors.current(), base.latency.current(), base.events.current(), () => {
+        let n = 0, above = 0;
+        for (const q of quietSlow) { n += q.n; above += q.slow; }
+        return { n, above };
+      });
+    }
+    const p95 = p95s[i];
+    out.push({ reasons: j.reasons, baseRequests: j.tr.median, excess: Math.abs(b.requests - j.tr.median), baseP95: lat.length ? j.la.median : null, p95, line: j.line, surge: j.surge });
+    if (j.reasons.size === 0) {
       base.traffic.push(b.requests);
       base.errors.push(b.errors);
       if (p95 !== null) {
         base.latency.push(p95);
-        quietSlow.push({ n: b.requests, slow });
+        quietSlow.push({ n: b.requests, slow: j.slow });
         if (quietSlow.length > o.window) quietSlow.shift();
       }
       base.events.push(b.events);

@@ -33,8 +33,9 @@ export function spikeSpans(ctx: ModuleContext, from?: number, to?: number): Span
   // the rollups were made current and the data range found for this report: not again
   const range = { from: Number(v.data_from), to: Number(v.data_to), tier: v.tier as 'edge' | 'backend' };
   const spikes = runReport(ctx.db, 'spikes', input, { ...ctx.opts, optional: undefined, rollupsReady: true, range });
+  // the spikes report's rank (severity, then 5xx, then time): the window the postmortem tells first
   return [...spikes.rows]
-    .sort((a, b) => Number(b.severity) - Number(a.severity))
+    .sort((a, b) => Number(a.rank ?? 0) - Number(b.rank ?? 0) || Number(b.severity) - Number(a.severity))
     .map((r) => ({ from: Number(r.start_ts), to: Number(r.aftermath_end_ts ?? r.end_ts) }));
 }
 

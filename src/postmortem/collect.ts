@@ -12,12 +12,33 @@ export interface Evidence {
 
 export interface WindowData {
   spike: Row;
+  /** one of the windows the summary tells (majorWindows), not a lesser one */
+  major: boolean;
   /** the window explained: the load through its aftermath */
   from: number;
   to: number;
   incident: ReportResult;
   samples: ReportResult;
   slowest: Row[];
+}
+
+/**
+ * The windows the summary tells: the most severe, and any other whose severity is at least
+ * MAJOR_SHARE of its (at most MAJOR_MAX). The rest are listed below them as lesser windows:
+ * a log of two weeks holds routine bumps that must not bury the incident.
+ */
+export const MAJOR_SHARE = 0.25;
+export const MAJOR_MAX = 3;
+/** Windows explained in a section of their own, the most severe first (the table lists them all). */
+export const SECTIONS_MAX = 6;
+
+/** Spike rows split into the windows that matter (time order) and the lesser ones (rank order). */
+export function majorWindows(spikes: Row[]): { major: Row[]; lesser: Row[] } {
+  const ranked = [...spikes].sort((a, b) => Number(a.rank ?? 0) - Number(b.rank ?? 0));
+  const top = Number(ranked[0]?.severity ?? 0);
+  const major = ranked.filter((r, i) => i < MAJOR_MAX && Number(r.severity) >= MAJOR_SHARE * top);
+  const lesser = ranked.filter((r) => !major.includes(r));
+  return { major: major.sort((a, b) => Number(a.start_ts) - Number(b.start_ts)), lesser };
 }
 
 export interface PostmortemData {
@@ -29,7 +50,10 @@ export interface PostmortemData {
   bucketMs: number;
   timeline: Row[];
   spikes: Row[];
+  /** the windows explained in sections (the major ones, then lesser ones up to SECTIONS_MAX), in time order */
   windows: WindowData[];
+  /** the other spike windows, most severe first */
+  lesser: Row[];
   slowEndpoints: Row[];
   slowlog: Row[];
   fpm: ReportResult;
@@ -76,12 +100,15 @@ export function collect(db: DB, opts: CollectOptions): PostmortemData {
   const run = (name: string, extra: Record<string, ParamInput> = {}) => runReport(db, name, { ...base, ...extra }, { tz });
   const timeline = run('timeline');
   const spikes = run('spikes');
-  const windows: WindowData[] = spikes.rows.map((s) => {
+  const { major, lesser } = majorWindows(spikes.rows);
+  const explained = [...major, ...lesser.slice(0, Math.max(0, SECTIONS_MAX - major.length))]
+    .sort((a, b) => Number(a.start_ts) - Number(b.start_ts));
+  const windows: WindowData[] = explained.map((s) => {
     const from = Number(s.start_ts);
     const to = Number(s.aftermath_end_ts ?? s.end_ts);
     const w = { from: iso(from), to: iso(to), host: opts.host };
     return {
-      spike: s, from, to,
+      spike: s, major: major.includes(s), from, to,
       incident: runReport(db, 'incident', { ...w, limit: 5 }, { tz: 'UTC' }),
       samples: runReport(db, 'samples', { ...w, limit: 3 }, { tz: 'UTC' }),
       slowest: runReport(db, 'slow-endpoints', { ...w, limit: 3 }, { tz: 'UTC' }).rows,
@@ -89,7 +116,9 @@ export function collect(db: DB, opts: CollectOptions): PostmortemData {
   });
   const fpm = run('fpm-saturation');
   const events = eventTotals(run('events', { bucket: '1h' }).rows);
-  const limits = fpm.rows.filter((r) => r.section === 'saturation' && r.max_children != null).map((r) => Number(r.max_children));
+  // pm.max_children only: nginx's worker_connections and Apache's limits are not PHP workers
+  const limits = fpm.rows.filter((r) => r.section === 'saturation' && r.max_children != null && (r.component ?? 'php-fpm') === 'php-fpm')
+    .map((r) => Number(r.max_children));
   let capacity: PostmortemData['capacity'] = null;
   if (limits.length) {
     const limit = Math.max(...limits);
@@ -121,6 +150,7 @@ export function collect(db: DB, opts: CollectOptions): PostmortemData {
     timeline: timeline.rows,
     spikes: spikes.rows,
     windows,
+    lesser,
     slowEndpoints: run('slow-endpoints', { limit: 5 }).rows,
     slowlog: run('slowlog-top', { limit: 1000 }).rows,
     fpm,

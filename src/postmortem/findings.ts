@@ -3,33 +3,66 @@
 // data; wording names the log line people will search for.
 import type { Row } from '../report/runner.js';
 import { cite, type PostmortemData } from './collect.js';
-import { bytes, clock, code, ms, num, pct, text } from './text.js';
+import { bytes, clock, code, day, ms, num, pct, rate, text } from './text.js';
 
 export interface Finding {
   text: string;
   evidence: string[];
 }
 
+/** The distinct clock times of the rows, or their first and last when there are many. */
 function times(rows: Row[], key: string, max = 4): string {
-  const list = rows.map((r) => clock(r[key]));
-  return list.length <= max ? list.join(', ') : `${list.slice(0, max).join(', ')} …`;
+  // rows of several days name their days: the same clock time on 14 nights is 14 times
+  const days = new Set(rows.map((r) => day(r[key])));
+  const at = (v: unknown) => (days.size > 1 ? `${day(v)} ${clock(v)}` : clock(v));
+  const list = [...new Set(rows.map((r) => at(r[key])))];
+  if (list.length <= max) return list.join(', ');
+  return `${at(rows[0][key])} … ${at(rows[rows.length - 1][key])}`;
+}
+
+/**
+ * Each server's own name for the limit its worker_limit_reached line is about: a finding that
+ * says MaxRequestWorkers for an nginx alert sends the reader to the wrong config file.
+ */
+export function limitName(row: Row): string {
+  const component = String(row.component ?? '');
+  const limit = row.max_children != null ? ` (${num(row.max_children)})` : '';
+  switch (component) {
+    case 'php-fpm':
+      return `PHP-FPM's pm.max_children${limit}${row.pool != null ? ` of pool ${code(row.pool)}` : ''}`;
+    case 'nginx':
+      return `nginx's worker_connections${limit} ("worker_connections are not enough")`;
+    case 'apache':
+      return `Apache's MaxRequestWorkers${limit}`;
+    case 'lighttpd':
+      return `lighttpd's connection limit (server.max-connections / server.max-fds)${limit}`;
+    default:
+      // an older database without the component: the pool is PHP-FPM's, no pool is Apache's
+      return row.pool != null ? `PHP-FPM's pm.max_children${limit} of pool ${code(row.pool)}` : `The web server's worker limit${limit}`;
+  }
 }
 
 function capacity(d: PostmortemData, out: Finding[]): void {
   const sat = d.fpm.rows.filter((r) => r.section === 'saturation');
   if (!sat.length) return;
   const c = d.capacity;
-  // PHP-FPM names its pool and limit; Apache's AH00484 (MaxRequestWorkers) names neither.
-  const limitName = sat[0].pool != null ? `pm.max_children (${num(sat[0].max_children)}) of pool ${code(sat[0].pool)}`
-    : 'The web server\'s worker limit (MaxRequestWorkers)';
-  let t = `${limitName} was reached ${sat.length} time${sat.length > 1 ? 's' : ''} (${times(sat, 'time')})`;
-  const ev = [cite('fpm-saturation', d.scope)];
-  if (c) {
-    t += `; peak in-flight requests ${c.upstream ? `to ${code(c.upstream)} ` : ''}was ${num(c.peak)}`;
-    if (c.overSeconds > 0) t += `, more than ${num(c.limit)} for ${num(c.overSeconds, 1)} s in all`;
-    ev.push(cite('concurrency', { ...d.scope, by: c.upstream ? 'upstream' : null, limit: c.limit }));
+  // one finding per limit: PHP-FPM's pool and nginx's connections can both run out in one outage
+  const byLimit = new Map<string, Row[]>();
+  for (const r of sat) {
+    const name = limitName(r);
+    byLimit.set(name, [...(byLimit.get(name) ?? []), r]);
   }
-  out.push({ text: t, evidence: ev });
+  for (const [name, rows] of byLimit) {
+    let t = `${name} was reached ${rows.length} time${rows.length > 1 ? 's' : ''} (${times(rows, 'time')})`;
+    const ev = [cite('fpm-saturation', d.scope)];
+    // the in-flight figure measures against pm.max_children: it belongs to PHP-FPM's finding
+    if (c && (rows[0].component === 'php-fpm' || (rows[0].component == null && rows[0].pool != null))) {
+      t += `; peak in-flight requests ${c.upstream ? `to ${code(c.upstream)} ` : ''}was ${num(c.peak)}`;
+      if (c.overSeconds > 0) t += `, more than ${num(c.limit)} for ${num(c.overSeconds, 1)} s in all`;
+      ev.push(cite('concurrency', { ...d.scope, by: c.upstream ? 'upstream' : null, limit: c.limit }));
+    }
+    out.push({ text: t, evidence: ev });
+  }
   const scripts = d.fpm.rows.filter((r) => r.section === 'scripts');
   if (scripts.length) {
     const slow = scripts.reduce((a, r) => a + Number(r.slow), 0);
@@ -49,20 +82,44 @@ function connectCause(backlogFull: number, failed: number): string {
   return ` (${num(backlogFull)} with EAGAIN: its listen backlog was full)`;
 }
 
+/** Is [from, to) inside one of the windows the postmortem tells (through its aftermath)? */
+function inWindows(d: PostmortemData, from: number, to: number): boolean {
+  return d.windows.some((w) => from < w.to && to > w.from);
+}
+
 function backends(d: PostmortemData, out: Finding[]): void {
+  // episodes of the same backend and kind are one finding: a nightly job's one refused connect
+  // fourteen nights running is one line that says so, not fourteen
+  const groups = new Map<string, Row[]>();
   for (const e of d.backend) {
-    const span = `${clock(e.start)}–${clock(e.end)} (${num(e.duration_s)} s)`;
-    const impact = `${num(e.s5xx)} of the ${num(e.requests)} requests that arrived meanwhile (${pct(e.error_rate)}) got a 5xx`;
-    if (Number(e.overloaded) > 0 || Number(e.down) > 0) {
+    const kind = Number(e.overloaded) > 0 || Number(e.down) > 0 ? 'out' : Number(e.connect_failed) > 0 ? 'connect' : null;
+    if (!kind) continue;
+    const key = `${kind}\u001f${String(e.backends ?? '')}`;
+    groups.set(key, [...(groups.get(key) ?? []), e]);
+  }
+  for (const [key, eps] of groups) {
+    const e = eps[0];
+    const sum = (k: string) => eps.reduce((a, x) => a + Number(x[k] ?? 0), 0);
+    const s5xx = sum('s5xx'), requests = sum('requests');
+    const span = eps.length === 1 ? `${clock(e.start)}–${clock(e.end)} (${num(e.duration_s)} s)`
+      : `in ${eps.length} episodes (${times(eps, 'start')}); ${eps.filter((x) => inWindows(d, Date.parse(String(x.start)), Date.parse(String(x.end)))).length} of them inside the spike windows told above`;
+    const impact = `${num(s5xx)} of the ${num(requests)} requests that arrived meanwhile (${pct(requests ? s5xx / requests : 0)}) got a 5xx`;
+    if (key.startsWith('out')) {
+      const maxLoad = Math.max(...eps.map((x) => Number(x.max_load ?? NaN)).filter(Number.isFinite));
+      // the server by its own name, and lighttpd's "load" by what it counts
+      const lighttpd = String(e.components ?? '').split(',').includes('lighttpd');
+      const who = lighttpd ? 'lighttpd' : 'The web server';
       out.push({
-        text: `The web server took its backends out of service ${span}: "backend is overloaded" ${num(e.overloaded)} times` +
-          `${e.max_load != null ? ` (load ${num(e.max_load)})` : ''}, "all handlers … are down" ${num(e.down)} times, re-enabled ${num(e.reenabled)} times; ${impact}`,
+        text: `${who} took its backends out of service ${span}: "backend is overloaded" ${num(sum('overloaded'))} times` +
+          `${Number.isFinite(maxLoad) ? ` (load ${num(maxLoad)}${lighttpd ? ': lighttpd\'s backend load, the requests it had in progress on that backend' : ''})` : ''}` +
+          `, "all handlers … are down" ${num(sum('down'))} times, re-enabled ${num(sum('reenabled'))} times; ${impact}`,
         evidence: [cite('backend-overload', d.scope)],
       });
-    } else if (Number(e.connect_failed) > 0) {
+    } else {
+      const failed = sum('connect_failed');
       out.push({
-        text: `Connecting to ${code(e.backends ?? 'the backend')} failed ${num(e.connect_failed)} times ${span}` +
-          `${connectCause(Number(e.backlog_full ?? 0), Number(e.connect_failed))}; ${impact}`,
+        text: `Connecting to ${code(e.backends ?? 'the backend')} failed ${num(failed)} time${failed === 1 ? '' : 's'}` +
+          `${connectCause(sum('backlog_full'), failed)} ${span}; ${impact}`,
         evidence: [cite('backend-overload', d.scope), cite('events', { ...d.scope, kind: 'backlog_full' })],
       });
     }
@@ -180,9 +237,15 @@ function windows(d: PostmortemData, out: Finding[]): void {
   for (const w of d.windows) {
     const s = w.spike;
     const reasons = String(s.reasons).split(',');
+    const refined = s.resolution != null && s.resolution !== d.params.bucket;
     if (reasons.includes('traffic') && Number(s.baseline_rps) > 0) {
+      const ratio = Number(s.peak_rps) / Number(s.baseline_rps);
       out.push({
-        text: `Window ${s.window}: requests peaked at ${num(s.peak_rps)}/s, ${num(Number(s.peak_rps) / Number(s.baseline_rps), 1)}× the baseline of ${num(s.baseline_rps, 1)}/s`,
+        // a refined window's peak is its busiest second or minute, its baseline an hour's
+        // average: a ratio of the two would be a scale, not a finding
+        text: refined
+          ? `Window ${s.window}: requests peaked at ${rate(s.peak_rps)} (its busiest ${s.resolution}), against a baseline of ${rate(s.baseline_rps)} in ${d.params.bucket} buckets`
+          : `Window ${s.window}: requests peaked at ${rate(s.peak_rps)}, ${num(ratio, ratio < 10 ? 1 : 0)}× the baseline of ${rate(s.baseline_rps)}`,
         evidence: [cite('spikes', d.scope)],
       });
     }

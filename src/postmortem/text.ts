@@ -41,6 +41,19 @@ export function num(v: unknown, digits = 0): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
 }
 
+/**
+ * A request rate in the unit that keeps it readable: per second from 1/s, per minute from 1/min,
+ * else per hour ("0 requests/s" for a window that had requests helps nobody).
+ */
+export function rate(perSecond: unknown, noun = 'requests'): string {
+  const n = Number(perSecond);
+  if (perSecond === null || perSecond === undefined || !Number.isFinite(n)) return '–';
+  const fmt = (v: number) => num(v, v >= 10 ? 0 : 1);
+  if (n >= 1) return `${fmt(n)} ${noun}/s`;
+  if (n * 60 >= 1) return `${fmt(n * 60)} ${noun}/min`;
+  return `${fmt(n * 3600)} ${noun}/h`;
+}
+
 export function pct(v: unknown): string {
   const n = Number(v);
   return v === null || v === undefined || !Number.isFinite(n) ? '–' : `${(n * 100).toFixed(n < 0.1 ? 1 : 0)} %`;

@@ -72,6 +72,13 @@ export function rate(perSecond: number): string {
   return perSecond >= 100 ? int(perSecond) : perSecond.toFixed(1);
 }
 
+/** A rate with the unit that keeps it readable: req/s from 1/s, req/min from 1/min, else req/h. */
+export function rateUnit(perSecond: number): string {
+  if (perSecond >= 1 || perSecond <= 0) return `${rate(perSecond)} req/s`;
+  if (perSecond * 60 >= 1) return `${rate(perSecond * 60)} req/min`;
+  return `${rate(perSecond * 3600)} req/h`;
+}
+
 /** One table cell as text (not yet terminal-safe: the Cell view sanitises every string it draws). */
 export function cell(v: Cell, kind: ColumnKind, tz: string): string {
   if (v === null || v === undefined || v === '') return kind === 'text' ? '' : '-';

@@ -112,3 +112,47 @@ describe('spike detection', () => {
     expect(poissonTail(3, 0.05)).toBeLessThan(3e-5);
   });
 });
+
+describe('time-of-day baseline (period)', () => {
+  // two weeks of hourly buckets of a sparse site: ~2 requests an hour at night, ~8 by day, and a
+  // nightly job at 02:00 (12 slow requests, one 502, one connect_failed event)
+  const HOURS = 14 * 24;
+  const sparse = (outage?: number) => series(HOURS, 0, (i) => {
+    const h = i % 24;
+    if (i === outage) return { requests: 400, errors: 250, events: 300, slowShare: 0.5, slowMs: 3000 };
+    if (h === 2) return { requests: 25, errors: 1, events: 1, slowShare: 0.9, slowMs: 600 };
+    return { requests: h < 7 ? 1 + (i % 3) : 6 + (i % 5) };
+  }, 7);
+
+  it('without it, the nightly job is a spike every night', () => {
+    const { windows } = detectWindows(sparse());
+    expect(windows.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('with it, the nightly job is the baseline of its hour: no window', () => {
+    expect(detectWindows(sparse(), { period: 24 }).windows).toEqual([]);
+  });
+
+  it('with it, the outage is still found, alone', () => {
+    const outage = 10 * 24 + 21;
+    const { windows } = detectWindows(sparse(outage), { period: 24 });
+    expect(windows.map((w) => [w.start, w.end])).toEqual([[outage, outage]]);
+    expect([...windows[0].reasons].sort()).toEqual(['errors', 'events', 'latency', 'traffic']);
+  });
+
+  it('a Monday peak that both weeks have is the weekly rhythm; on one Monday only it is a spike', () => {
+    // day 0 and day 7 are Mondays: 09:00-11:00 at 30 requests instead of ~8
+    const monday = (both: boolean) => series(HOURS, 0, (i) => {
+      const h = i % 24, d = Math.floor(i / 24);
+      if ((d === 0 || (both && d === 7)) && h >= 9 && h <= 11) return { requests: 30 };
+      return { requests: h < 7 ? 1 + (i % 3) : 6 + (i % 5) };
+    }, 9);
+    expect(detectWindows(monday(true), { period: 24 }).windows).toEqual([]);
+    expect(detectWindows(monday(false), { period: 24 }).windows.map((w) => [w.start, w.end])).toEqual([[9, 11]]);
+  });
+
+  it('needs 4 days of peers: a shorter range keeps the rolling baseline', () => {
+    const short = sparse().slice(0, 3 * 24);
+    expect(detectWindows(short, { period: 24 }).windows).toEqual(detectWindows(short).windows);
+  });
+});

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ingestStory, reportJson, truthOf, incidentWindows, STORIES } from '../report/fixture-db.js';
 
 const KEYS = ['window', 'start_ts', 'end_ts', 'start', 'end', 'duration_s', 'peak_rps', 'baseline_rps', 'requests', 'errors',
-  'error_rate', 'p95_ms', 'baseline_p95_ms', 'peak_inflight', 'events', 'event_kinds', 'reasons', 'aftermath_end_ts', 'aftermath_end', 'severity'];
+  'error_rate', 'p95_ms', 'baseline_p95_ms', 'peak_inflight', 'events', 'event_kinds', 'reasons', 'aftermath_end_ts', 'aftermath_end', 'severity', 'rank', 'resolution'];
 
 interface Spike { start_ts: number; end_ts: number; start: string; end: string; reasons: string }
 

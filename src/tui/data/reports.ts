@@ -4,6 +4,7 @@ import type { DB } from '../../store/db.js';
 import { runReport, type ReportResult } from '../../report/runner.js';
 import type { DataRange } from '../../report/params.js';
 import type { Cell, Column, ColumnKind, Row, Spike, Table, Window } from './types.js';
+import { rateUnit } from '../format.js';
 export type { DataRange };
 
 /**
@@ -41,7 +42,8 @@ export function spikesFromReport(result: ReportResult): Spike[] {
     if (from === null || to === null) continue;
     const peak = Number(row.peak_rps ?? row.rps ?? row.peak ?? 0);
     const parts: string[] = [];
-    if (Number.isFinite(peak)) parts.push(`peak ${peak.toFixed(1)} req/s` + (row.baseline_rps != null ? ` (baseline ${Number(row.baseline_rps).toFixed(1)})` : ''));
+    // a sparse log's rates are requests a minute or an hour: never "0.0 req/s" for a window with requests
+    if (Number.isFinite(peak)) parts.push(`peak ${rateUnit(peak)}` + (row.baseline_rps != null ? ` (baseline ${rateUnit(Number(row.baseline_rps))})` : ''));
     if (typeof row.error_rate === 'number' && row.error_rate >= 0.01) parts.push(`5xx ${Math.round(row.error_rate * 100)} %`);
     if (typeof row.p95_ms === 'number' && typeof row.baseline_p95_ms === 'number' && row.p95_ms > 2 * row.baseline_p95_ms) {
       parts.push(`p95 ${Math.round(row.p95_ms)} ms (baseline ${Math.round(row.baseline_p95_ms)})`);
