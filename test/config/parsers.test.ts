@@ -408,9 +408,11 @@ describe('config detection', () => {
     });
     const all = walk(join(ROOT, 'fixtures'));
     expect(all.length).toBeGreaterThan(50);
-    // the only configs outside config/ and configs/ are these copies of the stories' configs
+    // the only configs outside config/ and configs/ are these copies of the stories' configs and
+    // the configs the sparse two-week capture ran with (fixtures/long/lab/)
     const detected = all.filter((p) => sniffConfig(p) !== null).map((p) => p.slice(ROOT.length + 1)).sort();
-    expect(detected).toEqual(['fixtures/access/s1b-lighttpd.conf', 'fixtures/access/s2-nginx.conf', 'fixtures/access/s3-nginx.conf', 'fixtures/access/s3-php-fpm.conf']);
+    expect(detected).toEqual(['fixtures/access/s1b-lighttpd.conf', 'fixtures/access/s2-nginx.conf', 'fixtures/access/s3-nginx.conf', 'fixtures/access/s3-php-fpm.conf',
+      'fixtures/long/lab/nginx.conf', 'fixtures/long/lab/php-fpm.conf']);
     // an empty or comment-only file is known by its name
     expect(sniffConfig(join(CONFIGS, 'debian-procps/etc/sysctl.conf'))?.name).toBe('sysctl');
   });
