@@ -1,4 +1,4 @@
-// The sparse story (fixtures/long/6-nginx-phpfpm-sparse-two-weeks): two weeks of a small site, a
+// The sparse story (fixtures/long/8-nginx-phpfpm-sparse-two-weeks): two weeks of a small site, a
 // few requests an hour, a nightly job with one refused connect every night, and one outage. A
 // user ingests it with the built CLI and asks for the spikes and the postmortem: the outage must
 // come first, refined to its minutes, with no routine night among the windows, and the summary
@@ -12,7 +12,7 @@ import { rate } from '../../src/postmortem/text.js';
 import { rateUnit } from '../../src/tui/format.js';
 import { rankRows, refineStep } from '../../src/correlate/spikes.js';
 
-const STORY = join(ROOT, 'fixtures/long/6-nginx-phpfpm-sparse-two-weeks');
+const STORY = join(ROOT, 'fixtures/long/8-nginx-phpfpm-sparse-two-weeks');
 const truth = JSON.parse(readFileSync(join(STORY, 'truth.json'), 'utf8')) as Truth & {
   signatures: { nightly_job: string[]; outage: { start: string; end: string } };
 };
