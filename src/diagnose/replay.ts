@@ -29,6 +29,9 @@ export interface ReplayRequest {
   serviceMs: number;
   /** which pool (PoolModel.name) serves it; the first pool when absent */
   pool?: string;
+  /** epoch ms at which this client went away whatever the pool did (a logged 499: the load
+   *  generator stopped, the user closed the tab); an answer later than this is a 499 */
+  clientLeavesAtMs?: number;
 }
 
 export interface PoolModel {
@@ -188,6 +191,7 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[]): ReplayR
     // Whichever layer gives up first decides what the client saw.
     const limits: Array<[number, Outcome, number | null]> = [];
     if (pool.clientTimeoutMs !== undefined) limits.push([pool.clientTimeoutMs, 'client_gone', 499]);
+    if (r.clientLeavesAtMs !== undefined) limits.push([r.clientLeavesAtMs - r.arrivalMs, 'client_gone', 499]);
     if (pool.frontTimeoutMs !== undefined) limits.push([pool.frontTimeoutMs, 'timed_out', pool.frontTimeoutStatus ?? 504]);
     limits.sort((a, b) => a[0] - b[0]);
     const first = limits.find(([ms]) => answerAfter > ms);
