@@ -34,6 +34,11 @@ export interface WindowRequest extends ReplayRequest {
   status: number | null;
   durationMs: number | null;
   serviceSource: ServiceSource;
+  /** for a front-log service: the time the front logged (queueing included), which calibration
+   *  splits into the replay's queueing and the service */
+  frontMs: number | null;
+  /** what the log proves it ran at least (killed at the kill timeout), else 0 */
+  minServiceMs: number;
   /** queueing visible in the logs: the front's duration minus the backend's time (its own log, else
    *  the front's upstream time), for requests answered by the backend; null when not visible */
   observedQueueMs: number | null;
@@ -58,9 +63,12 @@ export interface Tally {
 
 export interface WindowReplay {
   requests: WindowRequest[];
+  /** the replay at the configured values (calibrated), which `comparison` holds against the logs */
+  configured: ReplayResult;
   /** requests the edge logged that never reached the pool (cache hits, static files) */
   notToPool: number;
   serviceSources: Record<ServiceSource, number>;
+  /** the replay at the what-if values (the configured ones when no what-if was asked) */
   result: ReplayResult;
   comparison: Comparison;
 }
@@ -110,47 +118,58 @@ export function windowRequests(rows: Row[], pool: Pick<PoolModel, 'killTimeoutMs
 
   const out: WindowRequest[] = [];
   let notToPool = 0;
-  const known = new Map<string, number[]>();
-  const all: number[] = [];
   for (const r of rows) {
     if (!r.to_backend) { notToPool++; continue; }
-    const route = r.route ?? '';
     let service: number | null = null;
     let source: ServiceSource = 'estimated';
     if (r.backend_ms !== null) { service = r.backend_ms; source = 'backend-log'; }
     else if (answered(r.status)) { service = r.upstream_ms ?? r.duration_ms; source = 'front-log'; }
-    if (service !== null) {
-      const list = known.get(route) ?? [];
-      list.push(service);
-      known.set(route, list);
-      all.push(service);
-    }
     const timeAtFront = r.upstream_ms ?? r.duration_ms;
     const observedQueueMs = answered(r.status) && r.backend_ms !== null && r.duration_ms !== null
       ? Math.max(0, r.duration_ms - r.backend_ms) : null;
+    const arrivalMs = starts.get(r.id) ?? r.ts;
     out.push({
-      id: r.id, arrivalMs: starts.get(r.id) ?? r.ts, serviceMs: service ?? -1, pool: pool.name, route,
+      id: r.id, arrivalMs, serviceMs: service ?? 0, pool: pool.name, route: r.route ?? '',
       status: r.status, durationMs: r.duration_ms, serviceSource: source, observedQueueMs,
+      frontMs: source === 'front-log' ? service : null,
       // a 499 is a fact of the client, not of the pool: it left when the line says it did
-      clientLeavesAtMs: r.status === 499 && r.duration_ms !== null ? (starts.get(r.id) ?? r.ts) + r.duration_ms : undefined,
+      clientLeavesAtMs: r.status === 499 && r.duration_ms !== null ? arrivalMs + r.duration_ms : undefined,
       // a request the backend cut at its kill timeout (nginx: 502 after that long) ran at least that
-      ...(timeAtFront !== null && r.status === 502 && pool.killTimeoutMs !== undefined && timeAtFront >= pool.killTimeoutMs
-        ? { minServiceMs: pool.killTimeoutMs + 1 } : {}),
-    } as WindowRequest & { minServiceMs?: number });
+      minServiceMs: timeAtFront !== null && r.status === 502 && pool.killTimeoutMs !== undefined && timeAtFront >= pool.killTimeoutMs
+        ? pool.killTimeoutMs + 1 : 0,
+    });
   }
-  for (const list of known.values()) list.sort((a, b) => a - b);
+  fillEstimates(out, (q) => q.serviceSource !== 'estimated');
+  return { requests: out, notToPool };
+}
+
+/**
+ * Give every request `known` rejects a service time drawn from the known ones of its route (of
+ * the window when the route has none): the route's sorted values read at the quantiles of a
+ * golden-ratio sequence, the same values on every run; never below what the log proves it ran.
+ */
+export function fillEstimates(requests: WindowRequest[], known: (q: WindowRequest, i: number) => boolean): void {
+  const byRoute = new Map<string, number[]>();
+  const all: number[] = [];
+  const isKnown = requests.map(known);
+  requests.forEach((q, i) => {
+    if (!isKnown[i]) return;
+    const list = byRoute.get(q.route) ?? [];
+    list.push(q.serviceMs);
+    byRoute.set(q.route, list);
+    all.push(q.serviceMs);
+  });
+  for (const list of byRoute.values()) list.sort((a, b) => a - b);
   all.sort((a, b) => a - b);
   const seq = new Map<string, number>();
-  for (const q of out as Array<WindowRequest & { minServiceMs?: number }>) {
-    if (q.serviceMs >= 0) continue;
-    const list = known.get(q.route) ?? all;
+  requests.forEach((q, i) => {
+    if (isKnown[i]) return;
+    const list = byRoute.get(q.route) ?? all;
     const k = (seq.get(q.route) ?? 0) + 1;
     seq.set(q.route, k);
     const pick = list.length ? list[Math.min(list.length - 1, Math.floor(((k * GOLDEN) % 1) * list.length))] : 0;
-    q.serviceMs = Math.max(pick, q.minServiceMs ?? 0);
-    delete q.minServiceMs;
-  }
-  return { requests: out, notToPool };
+    q.serviceMs = Math.max(pick, q.minServiceMs);
+  });
 }
 
 function pct(sorted: number[], p: number): number | null {
@@ -183,18 +202,52 @@ export function compare(requests: WindowRequest[], result: ReplayResult): Compar
   return { requests: requests.length, observed: tally(obs, observedQ), replayed: tally(rep, replayedQ) };
 }
 
-/** Replay one window of `db` through `pool`: the entry the diagnosis calls. */
-export function replayWindow(db: DB, win: ReplayWindowSpec, pool: PoolModel): WindowReplay {
-  return replayRows(readReplayRows(db, win), pool);
+/** Calibration rounds: front-log services converge in 2-3 on the bundled stories. */
+export const CALIBRATION_ROUNDS = 4;
+
+/**
+ * A front-log service time (lighttpd %D, nginx $upstream_response_time without a backend log)
+ * includes the time the request waited in the backend's accept queue. Replaying those as service
+ * times overstates the load the pool had. Calibration at the configured values: replay, take the
+ * queueing the replay gives each such request off its logged time, replay again; the service
+ * times then agree with the model on how the logged time divides.
+ */
+export function calibrate(requests: WindowRequest[], configured: PoolModel, rounds = CALIBRATION_ROUNDS): ReplayResult {
+  let res = simulate(requests, [configured]);
+  if (!requests.some((q) => q.frontMs !== null)) return res;
+  for (let k = 0; k < rounds; k++) {
+    // A front-log request the replay served: its logged time less the replay's queueing. One the
+    // replay refused (it was served in truth, but another arrival got its slot): like the
+    // estimated ones, drawn from the calibrated services, never above its logged time.
+    const served = res.outcomes.map((o, i) => requests[i].frontMs !== null && o.outcome !== 'refused');
+    requests.forEach((q, i) => {
+      if (served[i]) q.serviceMs = Math.max(0, q.frontMs! - res.outcomes[i].queuedMs);
+    });
+    fillEstimates(requests, (q, i) => q.serviceSource === 'backend-log' || served[i]);
+    requests.forEach((q) => { if (q.frontMs !== null) q.serviceMs = Math.min(q.serviceMs, q.frontMs); });
+    res = simulate(requests, [configured]);
+  }
+  return res;
+}
+
+/**
+ * Replay one window of `db`: calibrated at the `configured` pool (the settings the logs were
+ * written under), held against the logs there, then replayed at `whatIf`: the entry the
+ * diagnosis calls for `--what-if`.
+ */
+export function replayWindow(db: DB, win: ReplayWindowSpec, configured: PoolModel, whatIf: PoolModel = configured): WindowReplay {
+  return replayRows(readReplayRows(db, win), configured, whatIf);
 }
 
 /** The same from rows already read (the tests replay one window at several pool sizes). */
-export function replayRows(rows: Row[], pool: PoolModel): WindowReplay {
-  const { requests, notToPool } = windowRequests(rows, pool);
-  const result = simulate(requests, [pool]);
+export function replayRows(rows: Row[], configured: PoolModel, whatIf: PoolModel = configured): WindowReplay {
+  const { requests, notToPool } = windowRequests(rows, configured);
+  const base = calibrate(requests, configured);
+  // the what-if keeps the calibrated services and the requests' own pool name
+  const result = whatIf === configured ? base : simulate(requests, [{ ...whatIf, name: configured.name }]);
   const serviceSources: Record<ServiceSource, number> = { 'backend-log': 0, 'front-log': 0, estimated: 0 };
   for (const q of requests) serviceSources[q.serviceSource]++;
-  return { requests, notToPool, serviceSources, result, comparison: compare(requests, result) };
+  return { requests, notToPool, serviceSources, configured: base, result, comparison: compare(requests, base) };
 }
 
 export type { Row as ReplayRow };

@@ -244,7 +244,7 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[]): ReplayR
         if (queuedAll > peakBacklog) peakBacklog = queuedAll;
         outcomes[i].socket = pick;
         placed = true;
-      } else if (pool.disableS !== undefined) {
+      } else if (pool.disableS != null) {
         sock.disabledUntilS = nowS + pool.disableS;
       } else {
         break; // one socket, no balancer: refused
