@@ -40,8 +40,10 @@ export interface PoolModel {
   sockets: number;
   /** workers behind each socket: pm.max_children, PHP_FCGI_CHILDREN, MaxRequestWorkers */
   workersPerSocket: number;
-  /** listen backlog of each socket, after the kernel's cap (somaxconn) */
+  /** listen backlog of each socket as configured */
   backlog: number;
+  /** net.core.somaxconn: the kernel silently caps every listen backlog at it */
+  somaxconn?: number;
   /** status the front answers a refused request with: nginx 502 (EAGAIN), lighttpd 503 */
   refusedStatus: number;
   /** lighttpd disable-time in seconds: a proc whose queue was full rests this long; undefined =
@@ -222,7 +224,7 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[]): ReplayR
     const pool = pools[p];
     const socks = state[p];
     const nowS = Math.floor(r.arrivalMs / 1000);
-    const capacity = pool.backlog + 1;
+    const capacity = Math.min(pool.backlog, pool.somaxconn ?? Infinity) + 1;
     let placed = false;
     for (let attempt = 0; attempt <= MAX_RECONNECTS && !placed; attempt++) {
       // lighttpd: the first running proc, replaced by any later one with a strictly lower load.

@@ -1,6 +1,7 @@
 // The pool model on hand-made arrivals, where the right answer can be worked out on paper.
 import { describe, expect, it } from 'vitest';
 import { simulate, type PoolModel, type ReplayRequest } from '../../src/diagnose/replay.js';
+import { applyWhatIf, WhatIfError } from '../../src/diagnose/what-if.js';
 
 const fpm = (over: Partial<PoolModel> = {}): PoolModel => ({ name: 'www', sockets: 1, workersPerSocket: 2, backlog: 1, refusedStatus: 502, ...over });
 const reqs = (arrivals: number[], service: number): ReplayRequest[] => arrivals.map((a, i) => ({ id: i + 1, arrivalMs: a, serviceMs: service }));
@@ -59,5 +60,27 @@ describe('simulate', () => {
       last = refused;
     }
     expect(last).toBe(0);
+  });
+});
+
+describe('applyWhatIf', () => {
+  const base = fpm({ killTimeoutMs: 5000 });
+  it('maps each server\'s spelling of a limit onto the model, with units for times', () => {
+    expect(applyWhatIf(base, 'pm.max_children=12,listen.backlog=511')).toMatchObject({ workersPerSocket: 12, backlog: 511 });
+    expect(applyWhatIf(base, 'MaxRequestWorkers=32, ListenBacklog=64')).toMatchObject({ workersPerSocket: 32, backlog: 64 });
+    expect(applyWhatIf(base, 'max-procs=1,PHP_FCGI_CHILDREN=8')).toMatchObject({ sockets: 1, workersPerSocket: 8 });
+    expect(applyWhatIf(base, 'request_terminate_timeout=30s,fastcgi_read_timeout=2m')).toMatchObject({ killTimeoutMs: 30000, frontTimeoutMs: 120000 });
+    expect(applyWhatIf(base, 'request_terminate_timeout=0').killTimeoutMs).toBeUndefined();
+    expect(base.workersPerSocket).toBe(2); // a copy
+  });
+  it('refuses what it cannot model, or a malformed value, naming it', () => {
+    expect(() => applyWhatIf(base, 'pm.start_servers=4')).toThrow(WhatIfError);
+    expect(() => applyWhatIf(base, 'pm.max_children=lots')).toThrow(/pm.max_children=lots/);
+    expect(() => applyWhatIf(base, 'pm.max_children=0')).toThrow(/at least 1/);
+    expect(() => applyWhatIf(base, 'listen.backlog')).toThrow(/name=value/);
+  });
+  it('somaxconn caps the backlog as the kernel does', () => {
+    const r = simulate(reqs([0, 0, 0, 0, 0, 0], 100), [applyWhatIf(base, 'listen.backlog=511,net.core.somaxconn=1')]);
+    expect(r.summary.byOutcome.refused).toBe(2);
   });
 });
