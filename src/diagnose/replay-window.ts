@@ -71,6 +71,8 @@ export interface WindowReplay {
   /** the replay at the what-if values (the configured ones when no what-if was asked) */
   result: ReplayResult;
   comparison: Comparison;
+  /** the what-if's 5xx/499/504 and queueing over the same requests as `comparison` */
+  whatIf: Tally;
 }
 
 interface Row {
@@ -247,7 +249,9 @@ export function replayRows(rows: Row[], configured: PoolModel, whatIf: PoolModel
   const result = whatIf === configured ? base : simulate(requests, [{ ...whatIf, name: configured.name }]);
   const serviceSources: Record<ServiceSource, number> = { 'backend-log': 0, 'front-log': 0, estimated: 0 };
   for (const q of requests) serviceSources[q.serviceSource]++;
-  return { requests, notToPool, serviceSources, configured: base, result, comparison: compare(requests, base) };
+  const comparison = compare(requests, base);
+  const whatIfTally = result === base ? comparison.replayed : compare(requests, result).replayed;
+  return { requests, notToPool, serviceSources, configured: base, result, comparison, whatIf: whatIfTally };
 }
 
 export type { Row as ReplayRow };
