@@ -39,6 +39,9 @@ export interface WindowRequest extends ReplayRequest {
   frontMs: number | null;
   /** what the log proves it ran at least (killed at the kill timeout), else 0 */
   minServiceMs: number;
+  /** the front gave up on it at its read timeout (504; Varnish's 503 after first_byte_timeout):
+   *  queueing + service reached at least that, which calibration turns into a service bound */
+  frontTimedOut: boolean;
   /** queueing visible in the logs: the front's duration minus the backend's time (its own log, else
    *  the front's upstream time), for requests answered by the backend; null when not visible */
   observedQueueMs: number | null;
@@ -104,7 +107,7 @@ const answered = (status: number | null) => status !== null && status < 500 && s
  * The window's requests as the replay takes them. `pool` is the model the requests will be
  * replayed at (its kill timeout sets the lower bound of a killed request's service time).
  */
-export function windowRequests(rows: Row[], pool: Pick<PoolModel, 'killTimeoutMs' | 'name'>): { requests: WindowRequest[]; notToPool: number } {
+export function windowRequests(rows: Row[], pool: Pick<PoolModel, 'killTimeoutMs' | 'name' | 'frontTimeoutMs' | 'frontTimeoutStatus'>): { requests: WindowRequest[]; notToPool: number } {
   // Whole-second end stamps (nginx, lighttpd) are spread over their second in log order, as
   // the in-flight reports do (correlate/stamp-spread.ts); start stamps are left as they are.
   const whole = new Set<number>();
@@ -137,6 +140,8 @@ export function windowRequests(rows: Row[], pool: Pick<PoolModel, 'killTimeoutMs
       // a 499 is a fact of the client, not of the pool: it left when the line says it did
       clientLeavesAtMs: r.status === 499 && r.duration_ms !== null ? arrivalMs + r.duration_ms : undefined,
       // a request the backend cut at its kill timeout (nginx: 502 after that long) ran at least that
+      frontTimedOut: pool.frontTimeoutMs !== undefined && r.status === (pool.frontTimeoutStatus ?? 504)
+        && r.duration_ms !== null && r.duration_ms >= pool.frontTimeoutMs,
       minServiceMs: timeAtFront !== null && r.status === 502 && pool.killTimeoutMs !== undefined && timeAtFront >= pool.killTimeoutMs
         ? pool.killTimeoutMs + 1 : 0,
     });
@@ -216,7 +221,7 @@ export const CALIBRATION_ROUNDS = 6;
  */
 export function calibrate(requests: WindowRequest[], configured: PoolModel, rounds = CALIBRATION_ROUNDS): ReplayResult {
   let res = simulate(requests, [configured]);
-  if (!requests.some((q) => q.frontMs !== null)) return res;
+  if (!requests.some((q) => q.frontMs !== null || q.frontTimedOut)) return res;
   for (let k = 0; k < rounds; k++) {
     // A front-log request the replay served: its logged time less the replay's queueing. One the
     // replay refused (it was served in truth, but another arrival got its slot): like the
@@ -226,6 +231,13 @@ export function calibrate(requests: WindowRequest[], configured: PoolModel, roun
       // half way from the last guess: the full step overshoots (less service, less queueing,
       // more service next round) and the counts swing from round to round
       if (served[i]) q.serviceMs = (q.serviceMs + Math.max(0, q.frontMs! - res.outcomes[i].queuedMs)) / 2;
+    });
+    // a request the front timed out waited and ran at least the timeout: what the replay did not
+    // queue it, it ran
+    requests.forEach((q, i) => {
+      if (q.frontTimedOut && q.serviceSource === 'estimated' && res.outcomes[i].outcome !== 'refused') {
+        q.minServiceMs = Math.max(q.minServiceMs, configured.frontTimeoutMs! - res.outcomes[i].queuedMs + 1);
+      }
     });
     fillEstimates(requests, (q, i) => q.serviceSource === 'backend-log' || served[i]);
     requests.forEach((q) => { if (q.frontMs !== null) q.serviceMs = Math.min(q.serviceMs, q.frontMs); });
