@@ -18,7 +18,7 @@
 import type { DB } from '../store/db.js';
 import { runReport } from '../report/runner.js';
 import { StampSpreader } from '../correlate/stamp-spread.js';
-import { simulate, type PoolModel, type ReplayRequest, type ReplayResult } from './replay.js';
+import { isCounted, simulate, type PoolModel, type ReplayRequest, type ReplayResult } from './replay.js';
 
 export interface ReplayWindowSpec {
   from: number;
@@ -65,6 +65,7 @@ export interface Tally {
 }
 
 export interface WindowReplay {
+  /** every request replayed, the warm-up before the window included (see `configured.countFromMs`) */
   requests: WindowRequest[];
   /** the replay at the configured values (calibrated), which `comparison` holds against the logs */
   configured: ReplayResult;
@@ -94,9 +95,16 @@ interface Row {
 
 const GOLDEN = 0.6180339887498949;
 
-/** The rows of queries/replay-requests.sql for a window. */
-export function readReplayRows(db: DB, win: ReplayWindowSpec): Row[] {
-  const input: Record<string, string | number> = { from: new Date(win.from).toISOString(), to: new Date(win.to).toISOString() };
+/**
+ * How long before a window its requests are read to fill the pool first (they are replayed but
+ * not counted): a window that starts inside an overload must not start with idle workers and an
+ * empty backlog. A minute covers the timeouts of the bundled stories (30 s at most).
+ */
+export const WARMUP_MS = 60_000;
+
+/** The rows of queries/replay-requests.sql for a window, from `warmupMs` before it. */
+export function readReplayRows(db: DB, win: ReplayWindowSpec, warmupMs = 0): Row[] {
+  const input: Record<string, string | number> = { from: new Date(win.from - warmupMs).toISOString(), to: new Date(win.to).toISOString() };
   if (win.host !== null) input.host = win.host;
   return runReport(db, 'replay-requests', input, { tz: 'UTC' }).rows as unknown as Row[];
 }
@@ -184,13 +192,16 @@ function pct(sorted: number[], p: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-/** Observed vs replayed counts and queueing over the same requests. */
-export function compare(requests: WindowRequest[], result: ReplayResult): Comparison {
+/** Observed vs replayed counts and queueing over the same requests (those arriving from `countFromMs`). */
+export function compare(requests: WindowRequest[], result: ReplayResult, countFromMs = result.countFromMs ?? -Infinity): Comparison {
   const observedQ: number[] = [];
   const replayedQ: number[] = [];
   const obs = { s5xx: 0, s499: 0, s504: 0 };
   const rep = { s5xx: 0, s499: 0, s504: 0 };
+  let n = 0;
   requests.forEach((q, i) => {
+    if (!isCounted(q, countFromMs)) return;
+    n++;
     const o = result.outcomes[i];
     if (q.status !== null && q.status >= 500) obs.s5xx++;
     if (q.status === 499) obs.s499++;
@@ -206,7 +217,7 @@ export function compare(requests: WindowRequest[], result: ReplayResult): Compar
   observedQ.sort((a, b) => a - b);
   replayedQ.sort((a, b) => a - b);
   const tally = (c: typeof obs, q: number[]): Tally => ({ ...c, queueN: q.length, queueP50: pct(q, 50), queueP95: pct(q, 95) });
-  return { requests: requests.length, observed: tally(obs, observedQ), replayed: tally(rep, replayedQ) };
+  return { requests: n, observed: tally(obs, observedQ), replayed: tally(rep, replayedQ) };
 }
 
 /** Calibration rounds: with the half steps, the bundled stories settle within 1 % after 3-4. */
@@ -219,8 +230,9 @@ export const CALIBRATION_ROUNDS = 6;
  * queueing the replay gives each such request off its logged time, replay again; the service
  * times then agree with the model on how the logged time divides.
  */
-export function calibrate(requests: WindowRequest[], configured: PoolModel, rounds = CALIBRATION_ROUNDS): ReplayResult {
-  let res = simulate(requests, [configured]);
+export function calibrate(requests: WindowRequest[], configured: PoolModel, rounds = CALIBRATION_ROUNDS, countFromMs?: number): ReplayResult {
+  const opts = { countFromMs };
+  let res = simulate(requests, [configured], opts);
   if (!requests.some((q) => q.frontMs !== null || q.frontTimedOut)) return res;
   for (let k = 0; k < rounds; k++) {
     // A front-log request the replay served: its logged time less the replay's queueing. One the
@@ -241,7 +253,7 @@ export function calibrate(requests: WindowRequest[], configured: PoolModel, roun
     });
     fillEstimates(requests, (q, i) => q.serviceSource === 'backend-log' || served[i]);
     requests.forEach((q) => { if (q.frontMs !== null) q.serviceMs = Math.min(q.serviceMs, q.frontMs); });
-    res = simulate(requests, [configured]);
+    res = simulate(requests, [configured], opts);
   }
   return res;
 }
@@ -251,20 +263,30 @@ export function calibrate(requests: WindowRequest[], configured: PoolModel, roun
  * written under), held against the logs there, then replayed at `whatIf`: the entry the
  * diagnosis calls for `--what-if`.
  */
-export function replayWindow(db: DB, win: ReplayWindowSpec, configured: PoolModel, whatIf: PoolModel = configured): WindowReplay {
-  return replayRows(readReplayRows(db, win), configured, whatIf);
+export function replayWindow(db: DB, win: ReplayWindowSpec, configured: PoolModel, whatIf: PoolModel = configured, warmupMs = WARMUP_MS): WindowReplay {
+  return replayRows(readReplayRows(db, win, warmupMs), configured, whatIf, win.from);
 }
 
-/** The same from rows already read (the tests replay one window at several pool sizes). */
-export function replayRows(rows: Row[], configured: PoolModel, whatIf: PoolModel = configured): WindowReplay {
-  const { requests, notToPool } = windowRequests(rows, configured);
-  const base = calibrate(requests, configured);
+/**
+ * The same from rows already read (the tests replay one window at several pool sizes). Rows
+ * starting before `countFromMs` are the warm-up: replayed, not counted.
+ */
+export function replayRows(rows: Row[], configured: PoolModel, whatIf: PoolModel = configured, countFromMs?: number): WindowReplay {
+  const { requests } = windowRequests(rows, configured);
+  // The window's requests are those the SQL would select without the warm-up: by their logged
+  // start, not by the arrival after stamp spreading, which can cross the window's edge.
+  const from = countFromMs ?? -Infinity;
+  const inWindow = (r: Row) => (r.start_ts ?? r.ts) >= from;
+  const notToPool = rows.filter((r) => !r.to_backend && inWindow(r)).length;
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  if (countFromMs !== undefined) for (const q of requests) q.counted = inWindow(byId.get(q.id)!);
+  const base = calibrate(requests, configured, CALIBRATION_ROUNDS, countFromMs);
   // the what-if keeps the calibrated services and the requests' own pool name
-  const result = whatIf === configured ? base : simulate(requests, [{ ...whatIf, name: configured.name }]);
+  const result = whatIf === configured ? base : simulate(requests, [{ ...whatIf, name: configured.name }], { countFromMs });
   const serviceSources: Record<ServiceSource, number> = { 'backend-log': 0, 'front-log': 0, estimated: 0 };
-  for (const q of requests) serviceSources[q.serviceSource]++;
-  const comparison = compare(requests, base);
-  const whatIfTally = result === base ? comparison.replayed : compare(requests, result).replayed;
+  for (const q of requests) if (isCounted(q, from)) serviceSources[q.serviceSource]++;
+  const comparison = compare(requests, base, countFromMs);
+  const whatIfTally = result === base ? comparison.replayed : compare(requests, result, countFromMs).replayed;
   return { requests, notToPool, serviceSources, configured: base, result, comparison, whatIf: whatIfTally };
 }
 

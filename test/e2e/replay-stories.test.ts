@@ -8,7 +8,7 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import { join } from 'node:path';
 import { loadStories, ingestArgs, type Story } from '../../src/demo/incidents.js';
 import { openReadOnly } from '../../src/store/db.js';
-import { readReplayRows, replayRows, type ReplayRow } from '../../src/diagnose/replay-window.js';
+import { WARMUP_MS, readReplayRows, replayRows, replayWindow, type ReplayRow } from '../../src/diagnose/replay-window.js';
 import { applyWhatIf } from '../../src/diagnose/what-if.js';
 import type { PoolModel } from '../../src/diagnose/replay.js';
 import { cli, tempDir } from './cli.js';
@@ -79,9 +79,9 @@ describe.each(stories.map((s) => [s.story, s] as const))('replay of story %s', (
   const model = MODELS[name]((story.truth as { settings: Settings }).settings);
   const stated = STATED[name];
   let rows: ReplayRow[] = [];
+  const db = join(tempDir('overload-replay-'), 'story.db');
 
   beforeAll(() => {
-    const db = join(tempDir('overload-replay-'), 'story.db');
     ingestStory(story, db);
     const conn = openReadOnly(db);
     try {
@@ -113,6 +113,23 @@ describe.each(stories.map((s) => [s.story, s] as const))('replay of story %s', (
     const q = stated.queueP95!;
     if (q.rel !== undefined) expect(Math.abs(r - o) / o, `${name}: queue p95 replayed ${r} ms, logged ${o} ms`).toBeLessThanOrEqual(q.rel);
     if (q.absMs !== undefined) expect(Math.abs(r - o), `${name}: queue p95 replayed ${r} ms, logged ${o} ms`).toBeLessThanOrEqual(q.absMs);
+  });
+
+  it('replays the incident window after a warm-up, counting only the window\'s requests', () => {
+    const incident = (story.truth as { incident: { start: string; end: string } }).incident;
+    const win = { from: Date.parse(incident.start), to: Date.parse(incident.end), host: name };
+    const conn = openReadOnly(db);
+    try {
+      const inWindow = readReplayRows(conn, win).length;
+      const withWarmup = readReplayRows(conn, win, WARMUP_MS).filter((row) => row.to_backend).length;
+      const r = replayWindow(conn, win, model);
+      expect(r.comparison.requests + r.notToPool, `${name}: requests of the window`).toBe(inWindow);
+      expect(r.requests.length, `${name}: the warm-up is replayed too`).toBe(withWarmup);
+      expect(r.result.summary.requests).toBe(r.comparison.requests);
+      expect(r.comparison.observed.s5xx + r.comparison.observed.s499, `${name}: the window holds the errors`).toBeGreaterThan(0);
+    } finally {
+      conn.close();
+    }
   });
 
   // Not "halves the errors": the logged arrivals include the retries a closed-loop load generator
