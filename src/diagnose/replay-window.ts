@@ -14,7 +14,10 @@
 //    run) an estimate from the same route's requests of kind 1 or 2 in the window: the route's
 //    service times sorted, read at the quantiles of a golden-ratio sequence (a deterministic
 //    stand-in for a resample: the k-th estimate of a route always gets the same value), raised to
-//    what the log proves it ran (a request killed at request_terminate_timeout ran at least that).
+//    what the log proves it ran (a request killed at request_terminate_timeout ran at least that;
+//    one the front timed out spent at least the timeout queued and running, see calibrate()).
+// Calibration (calibrate()) then makes the front-log service times and the bounds agree with the
+// queueing the replay itself gives at the configured settings.
 import type { DB } from '../store/db.js';
 import { runReport } from '../report/runner.js';
 import { StampSpreader } from '../correlate/stamp-spread.js';
@@ -42,8 +45,8 @@ export interface WindowRequest extends ReplayRequest {
   /** the front gave up on it at its read timeout (504; Varnish's 503 after first_byte_timeout):
    *  queueing + service reached at least that, which calibration turns into a service bound */
   frontTimedOut: boolean;
-  /** queueing visible in the logs: the front's duration minus the backend's time (its own log, else
-   *  the front's upstream time), for requests answered by the backend; null when not visible */
+  /** queueing visible in the logs: the front's duration minus the backend's own logged duration
+   *  of the same request, for answered requests; null when no backend line pairs with it */
   observedQueueMs: number | null;
 }
 
@@ -147,9 +150,9 @@ export function windowRequests(rows: Row[], pool: Pick<PoolModel, 'killTimeoutMs
       frontMs: source === 'front-log' ? service : null,
       // a 499 is a fact of the client, not of the pool: it left when the line says it did
       clientLeavesAtMs: r.status === 499 && r.duration_ms !== null ? arrivalMs + r.duration_ms : undefined,
-      // a request the backend cut at its kill timeout (nginx: 502 after that long) ran at least that
       frontTimedOut: pool.frontTimeoutMs !== undefined && r.status === (pool.frontTimeoutStatus ?? 504)
         && r.duration_ms !== null && r.duration_ms >= pool.frontTimeoutMs,
+      // a request the backend cut at its kill timeout (nginx: 502 after that long) ran at least that
       minServiceMs: timeAtFront !== null && r.status === 502 && pool.killTimeoutMs !== undefined && timeAtFront >= pool.killTimeoutMs
         ? pool.killTimeoutMs + 1 : 0,
     });
