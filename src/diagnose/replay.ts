@@ -11,9 +11,11 @@
 // - several sockets (lighttpd max-procs: one socket per proc, each with its own children and
 //   backlog) are balanced as lighttpd does in mod_fastcgi (1.4.45) and gw_backend (1.4.69):
 //   the running proc with the least load (requests assigned to it, queued or served), the first
-//   one on ties; a proc whose connect() failed with EAGAIN is disabled until the whole-second
-//   clock passes now + disable-time, and the request is retried on another proc (at most 5
-//   reconnects); with no proc running the answer is 503;
+//   one on ties. 1.4.45 (PoolModel.disableS set): a proc whose connect() failed with EAGAIN is
+//   disabled until the whole-second clock passes now + disable-time and the request is retried
+//   on another proc (at most 5 reconnects); with no proc running the answer is 503. 1.4.46+
+//   (disableS absent): no proc is disabled, a request the least-loaded proc cannot queue is
+//   refused (500 after its retries);
 // - a front that gives up (proxy/fastcgi read timeout -> 504, the client -> 499) does not free
 //   the worker: the backend still runs the request for nobody (it is in the queue or running);
 // - the backend's kill timeout (request_terminate_timeout) ends a request after that long in a
