@@ -61,6 +61,16 @@ describe('simulate', () => {
     expect(cold.summary.queuedMax).toBe(0);
   });
 
+  it('pm = dynamic starts with start_servers and forks one child a second while none is idle', () => {
+    const pool = fpm({ workersPerSocket: 4, backlog: 8, dynamic: { start: 2, minSpare: 1, maxSpare: 3 } });
+    const r = simulate(reqs([100, 100, 100, 100], 5000), [pool]);
+    expect(r.outcomes.map((o) => o.queuedMs)).toEqual([0, 0, 900, 1900]);
+    // idle children above max_spare are killed one a second: after a quiet spell 3 remain, and a
+    // burst of 4 finds 3 at once
+    const later = simulate(reqs([100, 100, 100, 100, 20_000, 20_000, 20_000, 20_000], 5000), [pool]);
+    expect(later.outcomes.slice(4).map((o) => o.queuedMs)).toEqual([0, 0, 0, 1000]);
+  });
+
   it('more workers never refuse more (monotone)', () => {
     const arrivals = Array.from({ length: 400 }, (_, i) => i * 13 % 5000);
     let last = Infinity;
