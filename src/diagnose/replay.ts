@@ -261,9 +261,9 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[], opts: Si
       const d = pool.dynamic!;
       const sock = state[p][0];
       const idle = sock.alive - sock.busy;
-      if (idle > d.maxSpare) { sock.alive--; continue; }
+      if (idle > d.maxSpare) { sock.alive--; spawnRate[p] = 1; continue; }
       if (idle < d.minSpare) {
-        if (sock.alive >= pool.workersPerSocket) continue; // "server reached pm.max_children"
+        if (sock.alive >= pool.workersPerSocket) { spawnRate[p] = 1; continue; } // "server reached pm.max_children"
         const fork = Math.min(spawnRate[p], d.minSpare - idle, pool.workersPerSocket - sock.alive);
         sock.alive += fork;
         if (spawnRate[p] < (d.maxSpawnRate ?? 32)) spawnRate[p] *= 2;
