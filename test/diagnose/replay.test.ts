@@ -99,6 +99,15 @@ describe('applyWhatIf', () => {
     expect(() => applyWhatIf(base, 'pm.max_children=0')).toThrow(/at least 1/);
     expect(() => applyWhatIf(base, 'listen.backlog')).toThrow(/name=value/);
   });
+  it('pm = dynamic settings change the spare children; pm=static drops the spawning', () => {
+    const dyn = fpm({ dynamic: { start: 2, minSpare: 1, maxSpare: 3 } });
+    const asked = applyWhatIf(dyn, 'pm.max_children=12,pm.min_spare_servers=4,pm.start_servers=6');
+    expect(asked).toMatchObject({ workersPerSocket: 12, dynamic: { start: 6, minSpare: 4, maxSpare: 3 } });
+    expect(dyn.dynamic).toEqual({ start: 2, minSpare: 1, maxSpare: 3 }); // a copy
+    expect(applyWhatIf(dyn, 'pm=static').dynamic).toBeUndefined();
+    expect(() => applyWhatIf(base, 'pm.min_spare_servers=2')).toThrow(/not pm = dynamic/);
+  });
+
   it('somaxconn caps the backlog as the kernel does', () => {
     const r = simulate(reqs([0, 0, 0, 0, 0, 0], 100), [applyWhatIf(base, 'listen.backlog=511,net.core.somaxconn=1')]);
     expect(r.summary.byOutcome.refused).toBe(2);
