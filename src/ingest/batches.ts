@@ -223,7 +223,12 @@ export class BatchBuilder {
 
   /** End of input: flush the parser's open entry and return the last batch. */
   finish(): Batch {
+    // The entry flushed here is made of lines already counted (as 'continued'): it adds its row,
+    // not a line, or a slowlog ending without a blank line reads one line more than it has.
+    const { parsed, rejected } = this.batch;
     for (const outcome of this.parser.finish?.() ?? []) this.take(outcome, null, this.batch.lastLineNo);
+    this.batch.parsed = parsed;
+    this.batch.rejected = rejected;
     return this.cut();
   }
 
