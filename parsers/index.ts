@@ -34,6 +34,10 @@ import { kernelCounters } from './kernel-counters.js';
 // --- system snapshots: ss/netstat, status pages, ps, meminfo, nproc (samples) ---
 import { ss } from './ss.js';
 import { fpmStatus } from './fpm-status.js';
+import { nginxStubStatus } from './nginx-stub-status.js';
+import { apacheServerStatus } from './apache-server-status.js';
+import { lighttpdStatistics } from './lighttpd-statistics.js';
+import { varnishstat } from './varnishstat.js';
 
 export const FORMATS: FormatDefinition[] = [
   // access
@@ -45,7 +49,7 @@ export const FORMATS: FormatDefinition[] = [
   // kernel
   kernelLog, kernelCounters,
   // snapshots
-  ss, fpmStatus,
+  ss, fpmStatus, nginxStubStatus, apacheServerStatus, lighttpdStatistics, varnishstat,
 ];
 
 export function findFormat(name: string): FormatDefinition | undefined {
