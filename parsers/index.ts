@@ -38,6 +38,8 @@ import { nginxStubStatus } from './nginx-stub-status.js';
 import { apacheServerStatus } from './apache-server-status.js';
 import { lighttpdStatistics } from './lighttpd-statistics.js';
 import { varnishstat } from './varnishstat.js';
+import { meminfo } from './meminfo.js';
+import { ps } from './ps.js';
 
 export const FORMATS: FormatDefinition[] = [
   // access
@@ -49,7 +51,7 @@ export const FORMATS: FormatDefinition[] = [
   // kernel
   kernelLog, kernelCounters,
   // snapshots
-  ss, fpmStatus, nginxStubStatus, apacheServerStatus, lighttpdStatistics, varnishstat,
+  ss, fpmStatus, nginxStubStatus, apacheServerStatus, lighttpdStatistics, varnishstat, meminfo, ps,
 ];
 
 export function findFormat(name: string): FormatDefinition | undefined {

@@ -30,6 +30,8 @@ export interface SnapshotBody {
   end?(): Figures[];
   /** forget a partial entry (a new snapshot starts) */
   reset?(): void;
+  /** a capture script's command line, `$ free -m` without the `$ `: what the output after it is */
+  command?(text: string): void;
 }
 
 // a capture script's heading: `# 2026-11-22T09:51:44.959+0000  idle, before load`
@@ -84,7 +86,11 @@ export function snapshotParser(options: ParserOptions, body: SnapshotBody): Line
         ts = stamp;
         return out ?? { type: 'continued' };
       }
-      if (COMMAND_RE.test(line)) return flush() ?? { type: 'skip' };
+      if (COMMAND_RE.test(line)) {
+        const out = flush();
+        if (line.startsWith('$ ')) body.command?.(line.slice(2).trim());
+        return out ?? { type: 'skip' };
+      }
       const r = body.line(line);
       if (r === null) return { type: 'reject', reason: 'no-match' };
       if (r === 'header') return flush() ?? { type: 'continued' };
