@@ -90,8 +90,9 @@ describe("story 3's snapshots", () => {
   });
 });
 
-describe('a snapshot cut in the middle', () => {
+describe('a snapshot cut in the middle, or without a time', () => {
   const dir = tempDir('overload-snap-cut-');
+  const pages = story.snapshots.filter((e) => e.file.endsWith('.json'));
 
   it('a status page cut short: a cut-snapshot reject with file and line, the pages before it kept', () => {
     const db = join(dir, 'cut.db');
@@ -136,6 +137,21 @@ describe('a snapshot cut in the middle', () => {
       { subject: 'www/9057', metric: 'state Running', value: 1 },
     ]);
     expect(query(db, 'SELECT DISTINCT ts FROM samples')).toEqual([{ ts: Date.UTC(2026, 10, 22, 9, 52, 10) }]);
+  });
+
+  it("a file name's stamp places its page, also when --at is given for the files without one", () => {
+    const db = join(dir, 'named.db');
+    // (two different pages: the same content twice is one source, ingested once)
+    const [a, b] = pages.slice(0, 2).map((e) => readFileSync(ingestArgs(story, e).path, 'utf8'));
+    const stamped = join(dir, 'fpm-20261122T095301.json');
+    const plain = join(dir, 'fpm-during-C.json');
+    writeFileSync(stamped, a);
+    writeFileSync(plain, b);
+    const r = cli(['ingest', '--db', db, '--tz', 'UTC', '--at', '2026-11-22T09:52:33Z', stamped, plain]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(query(db, 'SELECT DISTINCT ts FROM samples ORDER BY ts')).toEqual([
+      { ts: Date.UTC(2026, 10, 22, 9, 52, 33) }, { ts: Date.UTC(2026, 10, 22, 9, 53, 1) },
+    ]);
   });
 
   it('ss snapshots without any time: kept as unplaced-time with what to pass, placed by --at', () => {
