@@ -85,7 +85,8 @@ export const apacheServerStatus: FormatDefinition = {
   produces: 'samples',
   example: 'BusyWorkers: 150',
   detectable: true,
-  specificity: 40,
+  // (above meminfo, whose `Name: N` lines a page's numeric fields also are)
+  specificity: 42,
   create: (options: ParserOptions) => snapshotParser(options, createApacheStatusBody(options.tz)),
   samples: SAMPLES,
 };
