@@ -2,8 +2,8 @@
 // (any column set with PID and RSS), one or many a file, each placed by the line before it
 // (parsers/snapshot.ts). Summed per process name at the table's end into `samples`, snapshot
 // 'ps', subject the name (the COMM column, else the command's first word without its path and a
-// trailing ':', so `php-fpm: pool www` counts as php-fpm): processes, rss_kb (sum), rss_kb_avg,
-// rss_kb_max. The RSS of one worker is what the pool's size must be multiplied by.
+// trailing ':', so `php-fpm: pool www` counts as php-fpm): processes, rss_kb (the largest one's:
+// a per-process figure, what the pool's size must be multiplied by), rss_kb_avg, rss_kb_sum.
 import { snapshotParser, type BodyResult, type Figures, type SnapshotBody } from './snapshot.js';
 import type { FormatDefinition, FormatSample, ParserOptions } from './types.js';
 
@@ -40,7 +40,7 @@ export function createPsBody(): SnapshotBody {
     end(): Figures[] {
       const out = [...sums].sort((a, b) => a[0].localeCompare(b[0])).map(([subject, s]): Figures => ({
         snapshot: 'ps', subject, kind: 'gauge',
-        values: { processes: s.n, rss_kb: s.rss, rss_kb_avg: Math.round(s.rss / s.n), rss_kb_max: s.max },
+        values: { processes: s.n, rss_kb: s.max, rss_kb_avg: Math.round(s.rss / s.n), rss_kb_sum: s.rss },
       }));
       sums = new Map();
       return out;
@@ -56,13 +56,13 @@ const AUX = 'USER       PID %CPU %MEM    VSZ   RSS TT       STAT  STARTED     TI
 const SAMPLES: FormatSample[] = [
   { line: 'www-data 24992  0.0  0.0 1211448 4428 ?        Sl   09:42:14 00:00:00 apache2 -f /tmp/snap-apache/httpd.conf -k start',
     before: [DATE, AUX, 'root     24990  0.0  0.0   5476  3412 ?        Ss   09:42:14 00:00:00 apache2 -f /tmp/snap-apache/httpd.conf -k start'], after: [],
-    expect: { ts: T, snapshot: 'ps', subject: 'apache2', kind: 'gauge', values: { processes: 2, rss_kb: 7840, rss_kb_avg: 3920, rss_kb_max: 4428 } }, note: 'ps aux' },
+    expect: { ts: T, snapshot: 'ps', subject: 'apache2', kind: 'gauge', values: { processes: 2, rss_kb: 4428, rss_kb_avg: 3920, rss_kb_sum: 7840 } }, note: 'ps aux' },
   { line: '24992  4428 apache2         apache2 -f /tmp/snap-apache/httpd.conf -k start', before: [DATE, '  PID   RSS COMMAND         COMMAND'], after: [],
-    expect: { subject: 'apache2', values: { processes: 1, rss_kb: 4428 } }, note: 'ps -eo pid,rss,comm,args' },
+    expect: { subject: 'apache2', values: { processes: 1, rss_kb: 4428, rss_kb_sum: 4428 } }, note: 'ps -eo pid,rss,comm,args' },
   { line: ' 9057 30212 php-fpm: pool www', before: [DATE, '  PID   RSS COMMAND'], after: ['', '$ nproc'],
     expect: { subject: 'php-fpm', values: { rss_kb: 30212 } }, note: 'ps -eo pid,rss,args: the name from the command' },
   { line: '24992  4428 apache2', before: [DATE, '  PID   RSS COMMAND', '24993 4428 apache2'], after: [DATE],
-    expect: { subject: 'apache2', values: { processes: 2, rss_kb_max: 4428 } }, note: 'the next date line ends the table' },
+    expect: { subject: 'apache2', values: { processes: 2, rss_kb: 4428 } }, note: 'the next date line ends the table' },
   { line: '24992  4428 apache2', reject: 'no-match', note: 'a row without its header' },
   { line: '24992  4428 apache2', before: [AUX.replace('USER', 'X')], reject: 'no-match', note: 'a row that does not fit its header' },
   { line: '24992  x apache2', before: [DATE, '  PID   RSS COMMAND'], reject: 'no-match' },
@@ -71,7 +71,7 @@ const SAMPLES: FormatSample[] = [
 
 export const ps: FormatDefinition = {
   name: 'ps',
-  title: 'Process tables with RSS (ps aux, ps -eo pid,rss,comm,args ...), summed per process name, each after a date line',
+  title: 'Process tables with RSS (ps aux, ps -eo pid,rss,comm,args ...) per process name (count, largest, average, sum), each after a date line',
   produces: 'samples',
   example: 'www-data 24992  0.0  0.0 1211448 4428 ?        Sl   09:42:14 00:00:00 apache2 -k start',
   detectable: true,

@@ -41,7 +41,7 @@ WHERE ts >= :from
     -- TCP states
     'SYN-RECV', 'SYN-SENT', 'TIME-WAIT', 'ESTAB', 'CLOSE-WAIT',
     -- memory and cpus
-    'MemTotal_kb', 'MemAvailable_kb', 'SwapUsed_kb', 'processes', 'rss_kb', 'rss_kb_avg', 'rss_kb_max', 'cpus',
+    'MemTotal_kb', 'MemAvailable_kb', 'SwapUsed_kb', 'processes', 'rss_kb', 'rss_kb_avg', 'rss_kb_sum', 'cpus',
     'Load1',
     -- the kernel's overload counters (report kernel-counters has them by bucket)
     'TcpExtListenOverflows', 'TcpExtListenDrops', 'TcpExtTCPReqQFullDrop', 'TcpExtSyncookiesSent'))

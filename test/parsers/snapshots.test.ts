@@ -104,8 +104,8 @@ describe('snapshot formats on real captures', () => {
     const { format, rows, rejects } = read('snapshots/ps-apache2.txt');
     expect([format, rejects]).toEqual(['ps', 0]);
     expect(rows.filter((r) => r.subject === 'apache2').map((r) => r.values)).toEqual([
-      { processes: 4, rss_kb: 16696, rss_kb_avg: 4174, rss_kb_max: 4428 },
-      { processes: 4, rss_kb: 16696, rss_kb_avg: 4174, rss_kb_max: 4428 },
+      { processes: 4, rss_kb: 4428, rss_kb_avg: 4174, rss_kb_sum: 16696 },
+      { processes: 4, rss_kb: 4428, rss_kb_avg: 4174, rss_kb_sum: 16696 },
     ]);
   });
 
