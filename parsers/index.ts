@@ -31,6 +31,16 @@ import { varnishFetchError } from './varnish-fetch-error.js';
 import { kernelLog } from './kernel-log.js';
 import { kernelCounters } from './kernel-counters.js';
 
+// --- system snapshots: ss/netstat, status pages, ps, meminfo, nproc (samples) ---
+import { ss } from './ss.js';
+import { fpmStatus } from './fpm-status.js';
+import { nginxStubStatus } from './nginx-stub-status.js';
+import { apacheServerStatus } from './apache-server-status.js';
+import { lighttpdStatistics } from './lighttpd-statistics.js';
+import { varnishstat } from './varnishstat.js';
+import { meminfo } from './meminfo.js';
+import { ps } from './ps.js';
+
 export const FORMATS: FormatDefinition[] = [
   // access
   nginxCombined, nginxCombinedKv, nginxCustom,
@@ -40,6 +50,8 @@ export const FORMATS: FormatDefinition[] = [
   lighttpdError, nginxError, apacheError, phpFpmError, phpFpmSlowlog, phpError, varnishFetchError,
   // kernel
   kernelLog, kernelCounters,
+  // snapshots
+  ss, fpmStatus, nginxStubStatus, apacheServerStatus, lighttpdStatistics, varnishstat, meminfo, ps,
 ];
 
 export function findFormat(name: string): FormatDefinition | undefined {

@@ -4,7 +4,8 @@
 //   cat /proc/net/netstat     TcpExt: SyncookiesSent ... ListenOverflows ... / TcpExt: 43 ... 942 ...
 //   netstat -s                TcpExt: / "    942 times the listen queue of a socket overflowed"
 // Every value is stored under nstat's name (section + field: TcpExtListenOverflows), so the three
-// forms make one series; the reports read increases between snapshots (counter_increases).
+// forms make one series (snapshot 'nstat' in `samples`); the reports read increases between
+// snapshots (counter_increases).
 //
 // The time of a snapshot is the date line before it, never the file's or the ingest's: ISO 8601
 // (`date -Is`, `date +%FT%T.%3N%:z`), `date -R`, plain `date` (read in --tz unless it says UTC),
@@ -16,7 +17,7 @@
 // nstat prints increments since its last run unless given -a: a snapshot of increments reads as
 // a counter that went down, which counter_increases shows as a reset (no increase), not as data.
 import { parseIsoTime, parseTimeArg } from '../src/util/time.js';
-import type { CounterRecord, FormatDefinition, FormatSample, LineParser, ParseOutcome, ParserOptions } from './types.js';
+import type { SampleRecord, FormatDefinition, FormatSample, LineParser, ParseOutcome, ParserOptions } from './types.js';
 import { NETSTAT_S_NAMES } from './netstat-s-names.js';
 
 const ISO_DATE_RE = /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:Z|[+-]\d\d:?\d\d)?$/;
@@ -68,8 +69,8 @@ export function createKernelCountersParser(options: ParserOptions): LineParser {
 
   function counters(values: Record<string, number>): ParseOutcome {
     if (ts === null) return { type: 'reject', reason: 'unplaced-time' };
-    const record: CounterRecord = { ts, values };
-    return { type: 'counters', record };
+    const record: SampleRecord = { ts, snapshot: 'nstat', subject: '', kind: 'counter', values };
+    return { type: 'samples', records: [record] };
   }
 
   return {
@@ -161,7 +162,7 @@ const SAMPLES: FormatSample[] = [
 export const kernelCounters: FormatDefinition = {
   name: 'kernel-counters',
   title: 'Kernel counter snapshots (nstat -az, /proc/net/netstat, netstat -s), each after a date line',
-  produces: 'counters',
+  produces: 'samples',
   // (one line of a snapshot; the date line and `#kernel` come before it)
   example: 'TcpExtListenOverflows           942                0.0',
   detectable: true,

@@ -148,13 +148,24 @@ export interface SlowTraceRecord {
 }
 
 /**
- * Values of cumulative counters read at one moment (nstat, /proc/net/netstat, netstat -s): one
- * line of a snapshot yields one record, with as many counters as the line names. Names are
- * nstat's (`TcpExtListenOverflows`): section + field.
+ * Figures of one subject read from a snapshot at one moment: rows of the `samples` table, one per
+ * value. The kernel's counters (nstat, /proc/net/netstat, netstat -s) under nstat's names
+ * (`TcpExtListenOverflows`); ss/netstat state counts, status pages, ps, meminfo, nproc under the
+ * names the README's snapshot table lists.
  */
-export interface CounterRecord {
+export interface SampleRecord {
+  /** epoch ms of the snapshot */
   ts: number;
+  /** nstat | ss-states | ss-listen | fpm-status | nginx-stub-status | apache-server-status | lighttpd-statistics | varnishstat | ps | meminfo | nproc */
+  snapshot: string;
+  /** what the figures are about: a pool, a listener, a process name, a backend; '' = the host */
+  subject: string;
+  /** 'counter': cumulative since some start (read as increases); 'gauge': the value now */
+  kind: 'counter' | 'gauge';
+  /** metric -> value */
   values: Record<string, number>;
+  /** the line the figures were read from, where the record is emitted later (a summed snapshot) */
+  line_no?: number;
 }
 
 export type RejectReason =
@@ -166,6 +177,8 @@ export type RejectReason =
   | 'orphan-line'
   /** the parser failed on the line (a bug, not the line's fault): the line is kept, the ingest goes on */
   | 'parser-error'
+  /** a snapshot that ends in the middle (a status page's JSON cut short): the file's other snapshots are kept */
+  | 'cut-snapshot'
   /**
    * The line is understood but its time cannot be placed without something the input lacks:
    * raw dmesg without a boot time, a syslog stamp without a year, a counter snapshot without
@@ -182,8 +195,8 @@ export type ParseOutcome =
   | { type: 'request'; record: RequestRecord; variant?: string }
   | { type: 'event'; record: EventRecord }
   | { type: 'trace'; record: SlowTraceRecord }
-  /** counter values (kernel counter snapshots): stored in counter_samples, read as increases */
-  | { type: 'counters'; record: CounterRecord }
+  /** figures of a snapshot: stored in `samples` (counters read as increases) */
+  | { type: 'samples'; records: SampleRecord[] }
   /** the line belongs to a multi-line entry still open; it counts as parsed */
   | { type: 'continued' }
   /** nothing to store and nothing wrong: blank separator lines */
@@ -214,7 +227,10 @@ export interface ParserOptions {
   bootTime?: number;
   /** `--year`: the year of the first yearless stamp (syslog, journalctl short) */
   year?: number;
-  /** `--at`: epoch ms of a counter snapshot that carries no date line */
+  /**
+   * the stamp in the file's name (status-json-full-20261122T095144.json), else `--at`: epoch ms
+   * of a snapshot that carries no date line and no time of its own
+   */
   at?: number;
 }
 
@@ -222,7 +238,7 @@ export interface ParserOptions {
 export interface FormatSample {
   line: string;
   /** the fields the outcome's record must contain (deep partial match); omit for "must not reject" */
-  expect?: Partial<RequestRecord> | Partial<EventRecord> | Partial<CounterRecord> | Record<string, unknown>;
+  expect?: Partial<RequestRecord> | Partial<EventRecord> | Partial<SampleRecord> | Record<string, unknown>;
   /** the family variant the line must be read as (see ParseOutcome); omit for the format's own layout */
   variant?: string;
   /** a sample that must be rejected with this reason */
@@ -241,7 +257,7 @@ export interface FormatDefinition {
   name: string;
   title: string;
   /** which table the format fills */
-  produces: 'requests' | 'events' | 'traces' | 'counters';
+  produces: 'requests' | 'events' | 'traces' | 'samples';
   /** one example line shown by `overload formats` */
   example: string;
   /**

@@ -27,7 +27,7 @@ SELECT
   iso(min(CASE WHEN increase > 0 THEN to_ts END)) AS first,
   iso(max(CASE WHEN increase > 0 THEN to_ts END)) AS last
 FROM counter_increases
-WHERE to_ts >= :from AND to_ts < :to AND (:host IS NULL OR host = :host)
+WHERE to_ts >= :from AND to_ts < :to AND snapshot = 'nstat' AND (:host IS NULL OR host = :host)
   AND (:counter IS NULL OR counter = :counter)
   AND (:all = 1 OR :counter IS NOT NULL OR counter IN ('TcpExtListenOverflows', 'TcpExtListenDrops', 'TcpExtTCPBacklogDrop',
     'TcpExtTCPReqQFullDrop', 'TcpExtTCPReqQFullDoCookies', 'TcpExtSyncookiesSent', 'TcpExtTCPAbortOnMemory', 'TcpExtTCPTimeouts'))

@@ -161,12 +161,12 @@ describe('a kernel line whose time the input does not give', () => {
     writeFileSync(file, '#kernel\nTcpExtListenOverflows           7                  0.0\n');
     const r = cli(['ingest', '--db', db, '--tz', 'UTC', '--at', '2026-12-07T08:38:29Z', file]);
     expect(r.status, r.stderr).toBe(0);
-    expect(query(db, 'SELECT ts, counter, value FROM counter_samples')).toEqual([
+    expect(query(db, 'SELECT ts, metric AS counter, value FROM samples')).toEqual([
       { ts: Date.parse('2026-12-07T08:38:29Z'), counter: 'TcpExtListenOverflows', value: 7 },
     ]);
     // --force replaces the source's samples, it does not add to them
     expect(cli(['ingest', '--db', db, '--tz', 'UTC', '--force', '--at', '2026-12-07T08:38:30Z', file]).status).toBe(0);
-    expect(query(db, 'SELECT ts, counter, value FROM counter_samples')).toEqual([
+    expect(query(db, 'SELECT ts, metric AS counter, value FROM samples')).toEqual([
       { ts: Date.parse('2026-12-07T08:38:30Z'), counter: 'TcpExtListenOverflows', value: 7 },
     ]);
   });
@@ -178,9 +178,9 @@ describe('a database made before the kernel counters (schema version 7)', () => 
     const file = join(tempDir('overload-kernel-old-'), 'kern.txt');
     writeFileSync(file, '2026-12-07T08:37:52,729324+00:00 TCP: request_sock_TCP: Possible SYN flooding on port 127.0.0.1:18061. Sending cookies.\n');
     expect(cli(['ingest', '--db', db, '--tz', 'UTC', '--quiet', file]).status).toBe(0);
-    // what the previous version left: no counter_samples, no counter_increases, version 7
+    // what the previous version left: no samples, no counter_increases, version 7
     const w = new Database(db);
-    w.exec('DROP VIEW counter_increases; DROP TABLE counter_samples; DELETE FROM schema_version WHERE version > 7');
+    w.exec('DROP VIEW counter_increases; DROP TABLE samples; DELETE FROM schema_version WHERE version > 7');
     w.close();
     const rows = json(['report', 'timeline', '--db', db]);
     expect(rows.length).toBeGreaterThan(0);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { kernelCounters, readDateLine } from '../../parsers/kernel-counters.js';
 import { FORMATS } from '../../parsers/index.js';
 import { detectFormat } from '../../src/ingest/detect.js';
-import type { CounterRecord, ParseOutcome } from '../../parsers/types.js';
+import type { ParseOutcome } from '../../parsers/types.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { feed, incidentLines } from './feed.js';
@@ -18,9 +18,8 @@ const rose = truth.signatures.counters.increase;
 function snapshots(outcomes: ParseOutcome[]): Map<number, Record<string, number>> {
   const out = new Map<number, Record<string, number>>();
   for (const o of outcomes) {
-    if (o.type !== 'counters') continue;
-    const r: CounterRecord = o.record;
-    out.set(r.ts, { ...out.get(r.ts), ...r.values });
+    if (o.type !== 'samples') continue;
+    for (const r of o.records) out.set(r.ts, { ...out.get(r.ts), ...r.values });
   }
   return out;
 }
@@ -74,6 +73,6 @@ describe('kernel-counters date lines', () => {
   it('keeps the counters of a snapshot without a time as unplaced, then places the next one', () => {
     const out = feed(kernelCounters, ['#kernel', 'TcpExtListenOverflows 5 0.0', '2026-12-07T08:38:29Z', '#kernel', 'TcpExtListenOverflows 7 0.0']);
     expect(out[1]).toMatchObject({ type: 'reject', reason: 'unplaced-time' });
-    expect(out[4]).toMatchObject({ type: 'counters', record: { ts: Date.UTC(2026, 11, 7, 8, 38, 29), values: { TcpExtListenOverflows: 7 } } });
+    expect(out[4]).toMatchObject({ type: 'samples', records: [{ snapshot: 'nstat', kind: 'counter', ts: Date.UTC(2026, 11, 7, 8, 38, 29), values: { TcpExtListenOverflows: 7 } }] });
   });
 });
