@@ -23,34 +23,45 @@ export interface NginxConfFormats {
 export const NGINX_COMBINED =
   '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"';
 
-type Token = { word: string } | { end: ';' | '{' | '}' };
+/**
+ * A word or a statement end, with the line it starts on (the config ingest stores file:line);
+ * `unterminated` marks a quoted string the text ends inside (a file cut in the middle).
+ */
+export type Token = ({ word: string } | { end: ';' | '{' | '}' }) & { line: number; unterminated?: boolean };
 
 /** Splits config text into words and statement ends. */
 export function tokenizeNginxConf(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
+  let line = 1;
   const n = text.length;
   while (i < n) {
     const c = text[i];
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') { i++; continue; }
+    if (c === '\n') { line++; i++; continue; }
+    if (c === ' ' || c === '\t' || c === '\r') { i++; continue; }
     if (c === '#') { while (i < n && text[i] !== '\n') i++; continue; }
-    if (c === ';' || c === '{' || c === '}') { tokens.push({ end: c }); i++; continue; }
+    if (c === ';' || c === '{' || c === '}') { tokens.push({ end: c, line }); i++; continue; }
     if (c === '"' || c === "'") {
+      const start = line;
       let word = '';
       i++;
       while (i < n && text[i] !== c) {
         if (text[i] === '\\' && i + 1 < n && (text[i + 1] === c || text[i + 1] === '\\' || text[i + 1] === '"' || text[i + 1] === "'")) {
           word += text[i + 1];
           i += 2;
-        } else word += text[i++];
+        } else {
+          if (text[i] === '\n') line++;
+          word += text[i++];
+        }
       }
+      const unterminated = i >= n;
       i++; // closing quote (or end of text)
-      tokens.push({ word });
+      tokens.push(unterminated ? { word, line: start, unterminated } : { word, line: start });
       continue;
     }
     let word = '';
     while (i < n && !/[\s;{}]/.test(text[i])) word += text[i++];
-    tokens.push({ word });
+    tokens.push({ word, line });
   }
   return tokens;
 }

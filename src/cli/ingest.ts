@@ -12,6 +12,10 @@ import { assertZone, machineZone, isoUtc } from '../util/time.js';
 import { termSafe } from '../util/sanitize.js';
 import { resolveUserFormat, type UserFormat } from '../ingest/user-format.js';
 import { threadTimes } from '../util/thread-stats.js';
+import { findConfigFormat } from '../../parsers/config/index.js';
+import type { ConfigFormat } from '../../parsers/config/types.js';
+import { sniffConfig } from '../ingest/config-input.js';
+import { ingestConfig } from './ingest-config.js';
 
 export interface IngestOptions {
   db: string;
@@ -26,6 +30,7 @@ export interface IngestOptions {
   maxLine: string;
   force?: boolean;
   quiet?: boolean;
+  configRoot?: string;
 }
 
 function fieldMap(pairs: string[] = []): Record<string, string> {
@@ -107,6 +112,8 @@ export interface IngestJob {
   label: string;
   format: UserFormat;
   host: string | null;
+  /** `--format` named a config format: read the input as that config */
+  config?: ConfigFormat | null;
 }
 
 export interface IngestRunOptions {
@@ -117,6 +124,8 @@ export interface IngestRunOptions {
   fieldMap: Record<string, string>;
   force: boolean;
   quiet: boolean;
+  /** --config-root: where absolute include paths of configs are looked up */
+  configRoot?: string | null;
 }
 
 function checkedOptions(opts: IngestOptions): IngestRunOptions {
@@ -130,18 +139,21 @@ function checkedOptions(opts: IngestOptions): IngestRunOptions {
       throw new CliError(`--routes ${opts.routes}: ${(e as Error).message}`, (e as NodeJS.ErrnoException).code ? EXIT.unreadable : EXIT.usage);
     }
   }
-  return { db: opts.db, tz, maxLine, routeRules, fieldMap: fieldMap(opts.field), force: !!opts.force, quiet: !!opts.quiet };
+  return { db: opts.db, tz, maxLine, routeRules, fieldMap: fieldMap(opts.field), force: !!opts.force, quiet: !!opts.quiet, configRoot: opts.configRoot ?? null };
 }
 
 export async function run(paths: string[], opts: IngestOptions): Promise<number> {
   const common = checkedOptions(opts);
-  const format = resolveUserFormat({ format: opts.format, logFormat: opts.logFormat, nginxConf: opts.nginxConf, logFormatName: opts.logFormatName });
+  // --format naming a config format (nginx-conf, sysctl ...) reads every input as that config
+  const config = opts.format ? findConfigFormat(opts.format) ?? null : null;
+  const format = resolveUserFormat({ format: config ? undefined : opts.format, logFormat: opts.logFormat, nginxConf: opts.nginxConf, logFormatName: opts.logFormatName });
   const inputs = paths.length ? paths : ['-'];
   if (inputs.filter((p) => p === '-').length > 1) throw new CliError('stdin (-) can be named only once');
   if (inputs.includes('-') && process.stdin.isTTY) {
     throw new CliError('no input: name log files, or pipe a log into stdin (cat access.log | overload ingest)');
   }
-  return ingestJobs(inputs.map((label) => ({ label, format, host: opts.host ?? null })), common);
+  if (config && inputs.includes('-')) throw new CliError(`--format ${config.name}: name the config file (its includes are read beside it), not stdin`);
+  return ingestJobs(inputs.map((label) => ({ label, format, host: opts.host ?? null, config })), common);
 }
 
 /** Ingest every job in turn, then build indexes, joins and rollups once. Returns the exit code. */
@@ -162,6 +174,15 @@ export async function ingestJobs(jobs: IngestJob[], opts: IngestRunOptions): Pro
   try {
     for (const job of jobs) {
       if (stop) break;
+      // A server config beside the logs: named by --format, or recognised by content and name
+      const config = job.config ?? (job.format.format === null && job.format.logFormat === undefined ? sniffConfig(job.label) : null);
+      if (config) {
+        const r = ingestConfig(db, writer, { label: job.label, format: config, host: job.host, force: opts.force, root: opts.configRoot ?? null });
+        if (r.code === EXIT.unreadable) process.stderr.write(r.summary + '\n');
+        else say(opts.quiet, r.summary);
+        if (r.code !== EXIT.ok) code = Math.max(code, r.code);
+        continue;
+      }
       let outcome: IngestOutcome;
       try {
         outcome = await ingestInput(job.label, writer, {

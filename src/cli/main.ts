@@ -37,8 +37,8 @@ Start here:
 
 program
   .command('ingest')
-  .description('Read logs (files, .gz, or stdin) into the database; formats are detected')
-  .argument('[paths...]', 'log files; none or - reads stdin')
+  .description('Read logs (files, .gz, or stdin) and server configs into the database; formats are detected')
+  .argument('[paths...]', 'log files and server configs; none or - reads stdin')
   .addOption(dbOption())
   .option('--format <name>', 'skip detection: use this format (see `overload formats`)')
   .option('--log-format <string>', 'an nginx log_format body ($vars) or an Apache/lighttpd LogFormat (%x), as in the server config')
@@ -51,9 +51,11 @@ program
   .option('--max-line <bytes>', 'reject lines longer than this (default 1 MiB)', '1048576')
   .option('--force', 're-ingest inputs that were ingested before (replaces their rows)')
   .option('--quiet', 'no progress or summary on stderr')
+  .option('--config-root <dir>', 'configs: look up absolute include paths under DIR (a copy of the server\'s files)')
   .addHelpText('after', `
 Examples:
   $ overload ingest /var/log/nginx/access.log /var/log/nginx/error.log
+  $ overload ingest --host web1 /etc/nginx/nginx.conf /etc/php/8.2/fpm/php-fpm.conf /etc/sysctl.conf access.log
   $ zcat access.log.*.gz | overload ingest --host web1
   $ overload ingest --nginx-conf /etc/nginx/nginx.conf --log-format-name upstream_timing access.log
   $ overload ingest --format lighttpd-access --log-format '%h %V %u %t "%r" %>s %b %O %D "%{Referer}i" "%{User-Agent}i"' lighttpd-access.log

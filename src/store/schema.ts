@@ -1,5 +1,6 @@
 // The public schema. Users write SQL against these tables and views (README "Schema"), so public
 // columns are only ever added by a new migration, never renamed in place.
+import { settingDefaultsInsertSql } from '../config/defaults.js';
 
 /** The public columns of `requests` (a view since migration 4; see below). */
 export const REQUEST_COLUMNS = [
@@ -91,6 +92,55 @@ export const TRACE_COLUMNS = [
   'source_id', 'host', 'ts', 'pool', 'pid', 'script', 'fingerprint', 'top_frame', 'app_frame', 'depth',
   'request', 'route', 'truncated', 'line_no',
 ] as const;
+
+/**
+ * Settings from server configs (src/ingest/config-input.ts). effective_settings: for each
+ * host/server/scope/name the last active row (the newest source first), else the documented
+ * default: host-wide defaults (scope '') where no scope sets the name, scoped ones ('pool:%',
+ * 'backend:%', 'fastcgi:%') in each such scope that does not. Kernel defaults show for every host
+ * with any settings, php.ini's for hosts with PHP-FPM or php settings.
+ */
+const SETTINGS_SQL = `
+  CREATE TABLE settings (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    host TEXT,
+    server TEXT NOT NULL,
+    scope TEXT NOT NULL DEFAULT '',
+    name TEXT NOT NULL,
+    value TEXT,
+    file TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1,
+    note TEXT
+  );
+  CREATE INDEX settings_name ON settings(name, host);
+  CREATE INDEX settings_source ON settings(source_id);
+  CREATE TABLE setting_defaults (server TEXT NOT NULL, name TEXT NOT NULL, value TEXT, applies TEXT, doc TEXT, scope TEXT NOT NULL DEFAULT '');
+  CREATE VIEW effective_settings AS
+  WITH ranked AS (
+    SELECT s.*, row_number() OVER (PARTITION BY s.host, s.server, s.scope, s.name ORDER BY s.source_id DESC, s.id DESC) AS rn
+    FROM settings s WHERE s.active = 1
+  ),
+  servers AS (
+    SELECT DISTINCT host, server FROM settings
+    UNION SELECT DISTINCT host, 'kernel' FROM settings
+    UNION SELECT DISTINCT host, 'php' FROM settings WHERE server IN ('php-fpm', 'php')
+  ),
+  scopes AS (SELECT DISTINCT host, server, scope FROM settings)
+  SELECT host, server, scope, name, value, file, line, 0 AS is_default, source_id, note, NULL AS applies, NULL AS doc
+  FROM ranked WHERE rn = 1
+  UNION ALL
+  SELECT v.host, d.server, '' AS scope, d.name, d.value, NULL, NULL, 1, NULL, NULL, d.applies, d.doc
+  FROM setting_defaults d JOIN servers v ON v.server = d.server
+  WHERE d.scope = '' AND NOT EXISTS (
+    SELECT 1 FROM settings s WHERE s.active = 1 AND s.host IS v.host AND s.server = d.server AND s.name = d.name)
+  UNION ALL
+  SELECT c.host, d.server, c.scope, d.name, d.value, NULL, NULL, 1, NULL, NULL, d.applies, d.doc
+  FROM setting_defaults d JOIN scopes c ON c.server = d.server AND d.scope <> '' AND c.scope LIKE d.scope AND c.scope NOT LIKE '%/probe'
+  WHERE NOT EXISTS (
+    SELECT 1 FROM settings s WHERE s.active = 1 AND s.host IS c.host AND s.server = d.server AND s.scope = c.scope AND s.name = d.name);
+`;
 
 /** Each entry moves the schema one version forward; applied in order inside one transaction. */
 export const MIGRATIONS: string[] = [
@@ -358,6 +408,12 @@ export const MIGRATIONS: string[] = [
   // 8: lines a source's format read as a variant of its family (a common line in a combined
   // log, an X-Forwarded-For list as client ...), as JSON {variant: lines}; NULL when none
   `ALTER TABLE sources ADD COLUMN variants TEXT;`,
+  // 9 (issue 15, h/config; 8 on its branch, renumbered in h/diagnose's merge after h/oddlines' 8): server configs -- settings as the files state them, the documented
+  // defaults, and effective_settings (the active setting, else the default) for the diagnosis
+  `-- settings
+  ${SETTINGS_SQL}
+  ${settingDefaultsInsertSql()}
+  `,
 ];
 
 /**

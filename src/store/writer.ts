@@ -173,7 +173,7 @@ export class StoreWriter {
   deleteSource(id: number): void {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM slow_frames WHERE trace_id IN (SELECT id FROM slow_traces WHERE source_id = ?)').run(id);
-      for (const t of ['slow_traces', 'events', 'request_rows', 'rejects']) this.db.prepare(`DELETE FROM ${t} WHERE source_id = ?`).run(id);
+      for (const t of ['slow_traces', 'events', 'request_rows', 'rejects', 'settings']) this.db.prepare(`DELETE FROM ${t} WHERE source_id = ?`).run(id);
       this.db.prepare('DELETE FROM sources WHERE id = ?').run(id);
     })();
   }
