@@ -45,9 +45,13 @@ export function readSettings(db: DB, host: string | null, absent: string[]): Pic
   if (hasRelation(db, 'effective_settings')) {
     const cols = columns(db, 'effective_settings');
     const doc = cols.has('doc') ? 'doc' : 'NULL AS doc';
-    const rows = db.prepare(`SELECT host, server, scope, name, value, file, line, is_default, ${doc} FROM effective_settings
+    const applies = cols.has('applies') ? 'applies' : 'NULL AS applies';
+    const rows = db.prepare(`SELECT host, server, scope, name, value, file, line, is_default, ${doc}, ${applies} FROM effective_settings
       WHERE ${hostClause('host', host)}`).all(p) as Record<string, unknown>[];
-    out.effective = rows.map((r) => toSetting(r, Number(r.is_default) === 1));
+    // a default that depends on the version ('Linux >= 5.4') names its condition beside its doc
+    out.effective = rows.map((r) => toSetting(r, Number(r.is_default) === 1))
+      .map((s, i) => (s.isDefault ? { ...s, note: (rows[i].applies as string | null) ?? null } : s))
+      .map((s) => (s.isDefault && s.note ? { ...s, doc: `${s.note}${s.doc ? `; ${s.doc}` : ''}` } : s));
   } else {
     out.effective = out.settings.filter((s) => s.active);
   }
@@ -118,11 +122,11 @@ function demandOf(db: DB, w: Window, tier: 'edge' | 'backend', tz: string): Dema
     if (Number(r.peak) > peak) { peak = Number(r.peak); peakAt = Number(r.bucket_ts); }
     if (Number(r.littles_law ?? 0) > little) { little = Number(r.littles_law); littleAt = Number(r.bucket_ts); }
   }
-  const big = db.prepare(`SELECT max(bytes) AS mx, sum(bytes > 1048576) AS n FROM request_rows
+  const big = db.prepare(`SELECT max(bytes) AS mx, sum(bytes > 1048576) AS n, avg(CASE WHEN status < 500 THEN duration_ms END) AS served FROM request_rows
     WHERE coalesce(start_ts, ts) >= @from AND coalesce(start_ts, ts) < @to
       AND source_id IN (SELECT id FROM source_tiers WHERE tier = @tier)
       AND ${w.host === null ? '1' : 'source_id IN (SELECT id FROM sources WHERE host = @host)'}`)
-    .get({ from: w.from, to: w.to, tier, ...(w.host === null ? {} : { host: w.host }) }) as { mx: number | null; n: number | null };
+    .get({ from: w.from, to: w.to, tier, ...(w.host === null ? {} : { host: w.host }) }) as { mx: number | null; n: number | null; served: number | null };
   const status = db.prepare(`SELECT status, count(*) AS n FROM request_rows
     WHERE coalesce(start_ts, ts) >= @from AND coalesce(start_ts, ts) < @to
       AND source_id IN (SELECT id FROM source_tiers WHERE tier = @tier)
@@ -137,7 +141,7 @@ function demandOf(db: DB, w: Window, tier: 'edge' | 'backend', tz: string): Dema
   const seconds = (w.to - w.from) / 1000;
   return {
     tier, servers: formats, requests: Math.round(requests), arrivalRps: seconds > 0 ? requests / seconds : 0,
-    meanServiceMs: durN > 0 ? durSum / durN : null, peakInflight: peak, peakAt, peakLittle: little, peakLittleAt: littleAt,
+    meanServiceMs: durN > 0 ? durSum / durN : null, meanServedMs: big.served, peakInflight: peak, peakAt, peakLittle: little, peakLittleAt: littleAt,
     errors5xx: e5, statuses, maxBytes: big.mx, over1MiB: big.n ?? 0,
     series: rows.map((r) => ({ t: Number(r.bucket_ts), peak: Number(r.peak), mean: Number(r.mean) })),
   };

@@ -59,6 +59,8 @@ export interface Demand {
   /** requests that started in the window, per second of the window */
   arrivalRps: number;
   meanServiceMs: number | null;
+  /** mean duration of the requests answered below 500: the service a request needs when it is served (a refusal is fast) */
+  meanServedMs: number | null;
   /** the exact sweep's peak of requests in flight, and when */
   peakInflight: number;
   peakAt: number | null;

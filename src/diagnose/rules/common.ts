@@ -23,12 +23,21 @@ export function setting(f: Facts, server: string, name: string, scope?: string):
   const rows = settingsNamed(f, server, name, scope);
   const stated = rows.filter((s) => !s.isDefault);
   if (stated.length) return stated[stated.length - 1];
-  if (rows.length) return rows[0];
+  if (rows.length) return newest(rows);
   return defaultOf(f, server, name);
 }
 
+/**
+ * Of several documented defaults (somaxconn: 128 before Linux 5.4, 4096 since), the one of the
+ * newest version: the condition is in the limit's doc, so the reader sees what was assumed.
+ */
+function newest(defaults: Setting[]): Setting {
+  return defaults.find((d) => /(>=|since|and later)/.test(d.note ?? '')) ?? defaults[defaults.length - 1];
+}
+
 export function defaultOf(f: Facts, server: string, name: string): Setting | null {
-  return f.defaults.find((d) => d.server === server && d.name === name) ?? null;
+  const all = f.defaults.filter((d) => d.server === server && d.name === name);
+  return all.length ? newest(all) : null;
 }
 
 export function where(s: Setting): string {
@@ -118,8 +127,11 @@ export function edgeDemand(f: Facts) {
 
 export function finding(base: Omit<Finding, 'evidence' | 'arithmetic' | 'missing' | 'numbers' | 'limits' | 'first' | 'last'> &
   Partial<Pick<Finding, 'evidence' | 'arithmetic' | 'missing' | 'numbers' | 'limits' | 'first' | 'last'>>): Finding {
+  // rule, severity and title first: that is the order a reader of the JSON wants them in
+  const { rule, family, server, severity, title, recommendation, ...rest } = base;
   return {
-    limits: [], evidence: [], arithmetic: [], missing: [], numbers: {}, first: null, last: null, ...base,
+    rule, family, server, severity, title,
+    limits: [], evidence: [], arithmetic: [], recommendation, missing: [], numbers: {}, first: null, last: null, ...rest,
   };
 }
 

@@ -66,7 +66,8 @@ export function nginxChain(f: Facts): Finding[] {
   if (!timeouts.count) return out;
   const disabled = sum(eventsOf(f, 'backend_disabled', 'nginx'));
   const none = sum(eventsOf(f, 'no_live_upstreams', 'nginx'));
-  const servers = f.effective.filter((s) => s.server === 'nginx' && s.name === 'server' && s.scope.startsWith('upstream:') && !s.isDefault);
+  // an upstream's `server` lines repeat in one scope: every active one counts, not the effective last
+  const servers = f.settings.filter((s) => s.server === 'nginx' && s.active && s.name === 'server' && s.scope.startsWith('upstream:'));
   const evidence = [span(timeouts, `"upstream timed out ... while reading response header" errors on ${timeouts.backends.join(', ')}`)];
   if (disabled.count) evidence.push(span(disabled, '"upstream server temporarily disabled" warnings (max_fails reached)'));
   if (none.count) evidence.push(span(none, '"no live upstreams" errors: every server disabled, each of these a 502 without trying'));

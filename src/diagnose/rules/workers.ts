@@ -3,7 +3,7 @@
 import { count } from '../../config/values.js';
 import type { Facts, Finding, Setting } from '../types.js';
 import {
-  countOf, edgeDemand, eventsOf, finding, inferredRef, limitRef, memory, round, sampleFigure, samplesOf, says, setting,
+  countOf, edgeDemand, settingsNamed, eventsOf, finding, inferredRef, limitRef, memory, round, sampleFigure, samplesOf, says, setting,
   span, sum, unknownRef, time,
 } from './common.js';
 
@@ -22,17 +22,24 @@ function fpmPools(f: Facts): string[] {
 export function workersNeeded(f: Facts): { needed: number | null; lines: string[]; peak: number | null; numbers: Record<string, number | null> } {
   const edge = edgeDemand(f);
   if (!edge) return { needed: null, lines: [], peak: null, numbers: {} };
-  const back = f.demand.find((d) => d.tier === 'backend' && d.meanServiceMs !== null);
-  const service = back?.meanServiceMs ?? edge.meanServiceMs;
+  const back = f.demand.find((d) => d.tier === 'backend' && d.meanServedMs !== null);
+  const service = back?.meanServedMs ?? edge.meanServedMs;
   const lines: string[] = [];
   let needed: number | null = null;
   if (service !== null) {
     const l = edge.arrivalRps * service / 1000;
     needed = Math.ceil(l);
     lines.push(`Little's law: ${round(edge.arrivalRps, 2)} req/s arriving x ${round(service / 1000, 3)} s mean service` +
-      ` (${back ? 'the backend log\'s durations' : 'the edge log\'s durations, queueing included'}) = ${round(l, 2)} busy workers on average over the window`);
+      ` (${back ? 'the backend log\'s requests served below 500' : 'the edge log\'s requests served below 500, queueing included'}) = ${round(l, 2)} busy workers on average over the window`);
   }
   lines.push(`exact sweep of the edge log: at most ${edge.peakInflight} requests in flight, at ${time(edge.peakAt)}`);
+  // Refused requests come back fast and are retried (a closed-loop client, a user pressing reload):
+  // they inflate the arrival rate, but no more requests than were ever in flight at once can
+  // have needed a worker at once.
+  if (needed !== null && needed > edge.peakInflight && edge.peakInflight > 0) {
+    lines.push(`workers needed = min(${needed}, the sweep's peak ${edge.peakInflight}) = ${edge.peakInflight}: retried refusals inflate the arrival rate, and no more than the peak were ever in flight at once`);
+    needed = edge.peakInflight;
+  }
   return {
     needed, lines, peak: edge.peakInflight,
     numbers: { arrival_rps: round(edge.arrivalRps, 2), mean_service_ms: service === null ? null : round(service, 1), littles_law: needed, peak_inflight: edge.peakInflight },
@@ -118,8 +125,9 @@ export function phpFpm(f: Facts): Finding[] {
 
 /** The Apache MPM in force, from the LoadModule lines the config states. */
 function apacheMpm(f: Facts): string | null {
-  for (const s of f.effective) {
-    if (s.server !== 'apache' || s.isDefault || s.name.toLowerCase() !== 'loadmodule' || !s.value) continue;
+  // LoadModule repeats, so the effective view keeps only one of them: read every active line
+  for (const s of f.settings) {
+    if (s.server !== 'apache' || !s.active || s.name.toLowerCase() !== 'loadmodule' || !s.value) continue;
     const m = /mpm_(event|worker|prefork)_module/.exec(s.value);
     if (m) return m[1];
   }
@@ -132,7 +140,11 @@ export function apache(f: Facts): Finding[] {
   if (!ev.count) return [];
   const mpm = apacheMpm(f);
   const scope = mpm ? `mpm:${mpm}` : undefined;
-  const pick = (name: string) => setting(f, 'apache', name, scope) ?? setting(f, 'apache', name);
+  // a value stated in the MPM's own block wins, then one stated anywhere, then the default
+  const pick = (name: string) => {
+    const stated = [...(scope ? settingsNamed(f, 'apache', name, scope) : []), ...settingsNamed(f, 'apache', name)].filter((s) => !s.isDefault);
+    return stated[0] ?? setting(f, 'apache', name);
+  };
   const mrw = pick('MaxRequestWorkers') ?? pick('MaxClients');
   const sl = pick('ServerLimit');
   const tpc = pick('ThreadsPerChild');
