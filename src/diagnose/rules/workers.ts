@@ -46,6 +46,8 @@ export function workersNeeded(f: Facts): { needed: number | null; lines: string[
   };
 }
 
+const plural = (what: string) => (what.endsWith('s') ? `${what}es` : `${what}s`);
+
 /** RSS and RAM: how many workers of this size the host holds, after a reserve for everything else. */
 export function ramFit(f: Facts, process: RegExp, workers: number, what: string): { lines: string[]; missing: string[]; fit: number | null; numbers: Record<string, number | null> } {
   const m = memory(f, process);
@@ -53,7 +55,7 @@ export function ramFit(f: Facts, process: RegExp, workers: number, what: string)
   if (m.ramMb === null) missing.push('the host\'s RAM (give --ram MB, or a free -m / /proc/meminfo snapshot)');
   if (m.workerMb === null) missing.push(`the RSS of one ${what} (give --worker-mb MB, or a ps snapshot with RSS taken under load)`);
   if (m.ramMb === null || m.workerMb === null) {
-    const lines = m.ramMb !== null ? [`${workers} ${what}s on ${m.ramMb} MB of RAM (${m.ramFrom}) leave at most ${round(m.ramMb / workers, 1)} MB each`] : [];
+    const lines = m.ramMb !== null ? [`${workers} ${plural(what)} on ${m.ramMb} MB of RAM (${m.ramFrom}) leave at most ${round(m.ramMb / workers, 1)} MB each`] : [];
     return { lines, missing, fit: null, numbers: { ram_mb: m.ramMb, worker_mb: m.workerMb, ram_fit: null } };
   }
   // a reserve for the kernel, the web server and the page cache: ~2 GB on a large host, a quarter of a small one
@@ -61,8 +63,8 @@ export function ramFit(f: Facts, process: RegExp, workers: number, what: string)
   const fit = Math.max(0, Math.floor((m.ramMb - reserve) / m.workerMb));
   return {
     fit, missing,
-    lines: [`RAM fit: (${m.ramMb} MB RAM (${m.ramFrom}) - ${reserve} MB reserve) / ${m.workerMb} MB per ${what} (${m.workerFrom}) = ${fit} ${what}s;` +
-      ` ${workers} ${what}s need ${round(workers * m.workerMb, 0)} MB`],
+    lines: [`RAM fit: (${m.ramMb} MB RAM (${m.ramFrom}) - ${reserve} MB reserve) / ${m.workerMb} MB per ${what} (${m.workerFrom}) = ${fit} ${plural(what)};` +
+      ` ${workers} ${plural(what)} need ${round(workers * m.workerMb, 0)} MB`],
     numbers: { ram_mb: m.ramMb, worker_mb: m.workerMb, ram_fit: fit },
   };
 }
@@ -87,7 +89,10 @@ export function phpFpm(f: Facts): Finding[] {
     const reachedN = reached.length ? Math.max(...reached.map(sampleFigure)) : 0;
     const queue = samplesOf(f, /^(max )?listen queue$/i, /fpm/).filter((s) => s.subject === pool || s.subject === '');
     const edge = edgeDemand(f);
-    if (!ev.count && !reachedN && !(mc !== null && edge && edge.peakInflight > mc && fromConfig)) continue;
+    // a pool larger than RAM holds is a finding with no load at all (the article's sizing rule)
+    const oversized = fromConfig && mc !== null ? ramFit(f, /php|fpm/i, mc, 'PHP-FPM worker') : null;
+    const tooBig = oversized?.fit != null && mc !== null && mc > oversized.fit;
+    if (!ev.count && !reachedN && !tooBig && !(mc !== null && edge && edge.peakInflight > mc && fromConfig)) continue;
     const limits = [];
     const missing: string[] = [];
     if (fromConfig) limits.push(limitRef(fromConfig));
@@ -97,7 +102,7 @@ export function phpFpm(f: Facts): Finding[] {
     } else if (stated) limits.push(limitRef(stated));
     else limits.push(unknownRef('php-fpm', 'pm.max_children', `pool:${pool}`));
     const pm = setting(f, 'php-fpm', 'pm', `pool:${pool}`);
-    const evidence = [span(ev, `"server reached pm.max_children" warnings for pool ${pool}`)];
+    const evidence = ev.count ? [span(ev, `"server reached pm.max_children" warnings for pool ${pool}`)] : [];
     if (reachedN) evidence.push(`status page: "max children reached" rose by ${reachedN}`);
     for (const q of queue) evidence.push(`status page: ${q.metric} up to ${q.max} (${q.n} sample(s))`);
     const need = workersNeeded(f);
@@ -108,13 +113,14 @@ export function phpFpm(f: Facts): Finding[] {
     missing.push(...ram.missing);
     const size = sizing(need.needed, need.peak, ram.fit, mc ?? 0);
     let rec: string;
-    if (size.lo === null) rec = `Raise pm.max_children above ${mc ?? 'its value'} as far as RAM allows (RAM - reserve) / worker RSS, or make the slow requests faster.`;
+    if (tooBig && !ev.count && !reachedN) rec = `Lower pm.max_children to at most ${oversized!.fit}: with every worker busy at this RSS the pool would need more RAM than the host has, and the host would swap or the OOM killer would pick workers.`;
+    else if (size.lo === null) rec = `Raise pm.max_children above ${mc ?? 'its value'} as far as RAM allows (RAM - reserve) / worker RSS, or make the slow requests faster.`;
     else if (ram.fit !== null && ram.fit <= (mc ?? 0)) rec = `RAM holds only ${ram.fit} workers of this size: do not raise pm.max_children past ${ram.fit}; shorten the slow requests (slowlog) or add hosts.`;
     else rec = `Set pm.max_children to ${size.range} (Little's law ${need.needed ?? '-'} for the mean, the sweep's peak ${need.peak ?? '-'} for the burst${ram.fit !== null ? `, RAM fit ${ram.fit}` : ''}); a burst longer than the pool can absorb still queues in listen.backlog.`;
     if (pm && pm.value === 'ondemand') rec += ' pm = ondemand starts workers only on demand: under a sudden peak the cold starts add to the wait.';
     out.push(finding({
       rule: 'php-fpm.max_children', family: 'workers', server: 'php-fpm', severity: ev.count || reachedN ? 'critical' : 'warning',
-      title: `PHP-FPM pool ${pool}: pm.max_children ${mc ?? '?'} reached`, limits, evidence, arithmetic, missing,
+      title: `PHP-FPM pool ${pool}: pm.max_children ${mc ?? '?'} ${ev.count || reachedN ? 'reached' : tooBig ? `more than RAM holds (${oversized!.fit})` : 'below the demand'}`, limits, evidence, arithmetic, missing,
       recommendation: rec, first: ev.first, last: ev.last,
       numbers: { 'pm.max_children': mc, max_children_reached: ev.count, status_max_children_reached: reachedN || null, ...need.numbers, ...ram.numbers,
         recommend_min: size.lo, recommend_max: size.hi },
