@@ -34,7 +34,8 @@ describe('diagnosis output safety', () => {
     const out = renderJson(diagnosis);
     expect(out).not.toMatch(/[\u001b\u0007\u202e]/);
     // nor a JSON escape that decodes to one
-    expect(JSON.stringify(JSON.parse(out))).not.toMatch(/[\u001b\u0007\u202e]/);
+    const strings = (v: unknown): string[] => (typeof v === 'string' ? [v] : v && typeof v === 'object' ? Object.values(v).flatMap(strings) : []);
+    for (const s of strings(JSON.parse(out))) expect(s).not.toMatch(/[\u001b\u0007\u202e]/);
     const parsed = JSON.parse(out) as { findings: Array<{ limits: Array<{ value: string }>; numbers: Record<string, number> }> };
     expect(parsed.findings[0].limits[0].value).toBe('unix:/run/php.sock\\x1b]0;pwned\\x07\\x1b[2J\\u202eevil');
     expect(parsed.findings[0].numbers.backlog_full).toBe(818);
