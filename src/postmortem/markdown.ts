@@ -132,10 +132,10 @@ function dataPart(d: PostmortemData): string {
     table(d.sources, [['path', 'file'], ['format', 'format'], ['lines', 'lines'], ['parsed', 'parsed'], ['rejected', 'rejected']])].join('\n');
 }
 
-export function postmortemMarkdown(d: PostmortemData, f: Finding[], svgName: string | null): string {
+export function postmortemMarkdown(d: PostmortemData, f: Finding[], svgName: string | null, whatToChange = ''): string {
   const w = d.windows;
   const title = w.length
     ? `# Postmortem: overload on ${day(w[0].spike.start)}, ${span(w[0].spike.start, w[w.length - 1].spike.end)} UTC`
     : `# Postmortem: ${day(d.params.from)}, ${clock(d.params.from)}–${clock(d.params.to)} UTC`;
-  return [title, '', summary(d, f), timeline(d, svgName), ...w.map(windowPart), findingsPart(f), dataPart(d)].join('\n');
+  return [title, '', summary(d, f), timeline(d, svgName), ...w.map(windowPart), findingsPart(f), ...(whatToChange ? [whatToChange] : []), dataPart(d)].join('\n');
 }

@@ -3,7 +3,7 @@
 // truth.json `settings` say what broke; the findings must name that limit with its numbers, and
 // no limit a finding quotes from a config may contradict them.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadStories, ingestArgs, type Story } from '../../src/demo/incidents.js';
 import { cli, query, tempDir } from './cli.js';
@@ -149,6 +149,22 @@ describe.each(stories.map((s) => [s.story, s] as const))('diagnose story %s', (n
     expect(killed.numbers).toMatchObject({ request_terminate_timeout_s: settings.request_terminate_timeout_s, killed: eventCount(story, 'request_killed') });
     // fastcgi_read_timeout 30 s > request_terminate_timeout 5 s: the right order, no "front gives up first" finding
     expect(whole.findings.some((f) => f.rule === 'timeouts.nginx_fastcgi')).toBe(false);
+  });
+
+  it.runIf(name.startsWith('3-'))('report incident ends with "what to change"; the postmortem has the section and draws in-flight against pm.max_children', () => {
+    const r = cli(['report', 'incident', '--db', db, '--host', name, '--tz', 'UTC', '--format', 'json']);
+    expect(r.status).toBe(0);
+    const rows = (JSON.parse(r.stdout) as Array<Record<string, string>>).filter((x) => x.section === 'what to change');
+    expect(rows.map((x) => x.item)).toContain('PHP-FPM pool www: pm.max_children 4 reached');
+    expect(rows.find((x) => x.item.startsWith('PHP-FPM pool www: listen.backlog 8 overflowed'))?.detail).toMatch(/^critical \(php-fpm\.listen_backlog\): Raise listen\.backlog/);
+    const out = join(tempDir('overload-pm-'), 'pm.md');
+    expect(cli(['postmortem', '--db', db, '--host', name, '--tz', 'UTC', '-o', out]).status).toBe(0);
+    const md = readFileSync(out, 'utf8');
+    expect(md).toMatch(/^## What to change$/m);
+    expect(md).toMatch(/^### PHP-FPM pool www: pm\.max\\_children 4 reached$/m);
+    const svg = readFileSync(out.replace(/\.md$/, '.svg'), 'utf8');
+    expect(svg).toContain('php-fpm pm.max_children (pool www) = 4');
+    expect(svg).toMatch(/requests in flight, peak per bucket \(purple\) against each configured worker limit/);
   });
 
   it.runIf(name.startsWith('4-'))('Apache: MaxRequestWorkers 8 (ServerLimit 1 x ThreadsPerChild 8) reached, ListenBacklog 16, Varnish first_byte_timeout 4 s', () => {
