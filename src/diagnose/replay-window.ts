@@ -1,0 +1,253 @@
+// The what-if replay over a window of a database: read the window's edge requests
+// (queries/replay-requests.sql), give each an arrival and the service time the backend needed,
+// run them through the pool model (replay.ts), and set what the replay says beside what the logs
+// show, so the diagnosis can print both and the tests can hold one against the other.
+//
+// Service times (docs/what-if.md, "Where the service time comes from"):
+// 1. the backend's own log of the same request (PHP-FPM's %d, Apache's %D): the time a worker
+//    spent, without the queueing in front of it;
+// 2. else, for a request the front saw answered, the front's upstream time (nginx
+//    $upstream_response_time) or its duration (lighttpd %D, which has no upstream field): these
+//    include any queueing inside the backend's accept queue, so they overstate the service of the
+//    requests that queued;
+// 3. else (refused, timed out, killed, client gone: the log does not say how long it would have
+//    run) an estimate from the same route's requests of kind 1 or 2 in the window: the route's
+//    service times sorted, read at the quantiles of a golden-ratio sequence (a deterministic
+//    stand-in for a resample: the k-th estimate of a route always gets the same value), raised to
+//    what the log proves it ran (a request killed at request_terminate_timeout ran at least that).
+import type { DB } from '../store/db.js';
+import { runReport } from '../report/runner.js';
+import { StampSpreader } from '../correlate/stamp-spread.js';
+import { simulate, type PoolModel, type ReplayRequest, type ReplayResult } from './replay.js';
+
+export interface ReplayWindowSpec {
+  from: number;
+  to: number;
+  host: string | null;
+}
+
+export type ServiceSource = 'backend-log' | 'front-log' | 'estimated';
+
+export interface WindowRequest extends ReplayRequest {
+  route: string;
+  /** the status the edge logged */
+  status: number | null;
+  durationMs: number | null;
+  serviceSource: ServiceSource;
+  /** for a front-log service: the time the front logged (queueing included), which calibration
+   *  splits into the replay's queueing and the service */
+  frontMs: number | null;
+  /** what the log proves it ran at least (killed at the kill timeout), else 0 */
+  minServiceMs: number;
+  /** queueing visible in the logs: the front's duration minus the backend's time (its own log, else
+   *  the front's upstream time), for requests answered by the backend; null when not visible */
+  observedQueueMs: number | null;
+}
+
+/** What the logs show and what the replay says, over the requests that went to the pool. */
+export interface Comparison {
+  requests: number;
+  observed: Tally;
+  replayed: Tally;
+}
+
+export interface Tally {
+  s5xx: number;
+  s499: number;
+  s504: number;
+  /** queueing over the requests whose queueing the logs show (the same set on both sides) */
+  queueN: number;
+  queueP50: number | null;
+  queueP95: number | null;
+}
+
+export interface WindowReplay {
+  requests: WindowRequest[];
+  /** the replay at the configured values (calibrated), which `comparison` holds against the logs */
+  configured: ReplayResult;
+  /** requests the edge logged that never reached the pool (cache hits, static files) */
+  notToPool: number;
+  serviceSources: Record<ServiceSource, number>;
+  /** the replay at the what-if values (the configured ones when no what-if was asked) */
+  result: ReplayResult;
+  comparison: Comparison;
+}
+
+interface Row {
+  id: number;
+  source_id: number;
+  ts: number;
+  start_ts: number | null;
+  end_ts: number | null;
+  route: string | null;
+  status: number | null;
+  duration_ms: number | null;
+  upstream_ms: number | null;
+  to_backend: number;
+  backend_ms: number | null;
+}
+
+const GOLDEN = 0.6180339887498949;
+
+/** The rows of queries/replay-requests.sql for a window. */
+export function readReplayRows(db: DB, win: ReplayWindowSpec): Row[] {
+  const input: Record<string, string | number> = { from: new Date(win.from).toISOString(), to: new Date(win.to).toISOString() };
+  if (win.host !== null) input.host = win.host;
+  return runReport(db, 'replay-requests', input, { tz: 'UTC' }).rows as unknown as Row[];
+}
+
+const answered = (status: number | null) => status !== null && status < 500 && status !== 499;
+
+/**
+ * The window's requests as the replay takes them. `pool` is the model the requests will be
+ * replayed at (its kill timeout sets the lower bound of a killed request's service time).
+ */
+export function windowRequests(rows: Row[], pool: Pick<PoolModel, 'killTimeoutMs' | 'name'>): { requests: WindowRequest[]; notToPool: number } {
+  // Whole-second end stamps (nginx, lighttpd) are spread over their second in log order, as
+  // the in-flight reports do (correlate/stamp-spread.ts); start stamps are left as they are.
+  const whole = new Set<number>();
+  const fractional = new Set<number>();
+  for (const r of rows) (r.ts % 1000 === 0 ? whole : fractional).add(r.source_id);
+  for (const s of fractional) whole.delete(s);
+  const starts = new Map<number, number>();
+  const spreader = new StampSpreader(whole, (row: { id: number; source: number; ts: number; start: number | null; end: number | null }, start) => {
+    starts.set(row.id, start ?? row.ts);
+  });
+  for (const r of rows) spreader.push({ id: r.id, source: r.source_id, ts: r.ts, start: r.start_ts, end: r.end_ts });
+  spreader.flush();
+
+  const out: WindowRequest[] = [];
+  let notToPool = 0;
+  for (const r of rows) {
+    if (!r.to_backend) { notToPool++; continue; }
+    let service: number | null = null;
+    let source: ServiceSource = 'estimated';
+    if (r.backend_ms !== null) { service = r.backend_ms; source = 'backend-log'; }
+    else if (answered(r.status)) { service = r.upstream_ms ?? r.duration_ms; source = 'front-log'; }
+    const timeAtFront = r.upstream_ms ?? r.duration_ms;
+    const observedQueueMs = answered(r.status) && r.backend_ms !== null && r.duration_ms !== null
+      ? Math.max(0, r.duration_ms - r.backend_ms) : null;
+    const arrivalMs = starts.get(r.id) ?? r.ts;
+    out.push({
+      id: r.id, arrivalMs, serviceMs: service ?? 0, pool: pool.name, route: r.route ?? '',
+      status: r.status, durationMs: r.duration_ms, serviceSource: source, observedQueueMs,
+      frontMs: source === 'front-log' ? service : null,
+      // a 499 is a fact of the client, not of the pool: it left when the line says it did
+      clientLeavesAtMs: r.status === 499 && r.duration_ms !== null ? arrivalMs + r.duration_ms : undefined,
+      // a request the backend cut at its kill timeout (nginx: 502 after that long) ran at least that
+      minServiceMs: timeAtFront !== null && r.status === 502 && pool.killTimeoutMs !== undefined && timeAtFront >= pool.killTimeoutMs
+        ? pool.killTimeoutMs + 1 : 0,
+    });
+  }
+  fillEstimates(out, (q) => q.serviceSource !== 'estimated');
+  return { requests: out, notToPool };
+}
+
+/**
+ * Give every request `known` rejects a service time drawn from the known ones of its route (of
+ * the window when the route has none): the route's sorted values read at the quantiles of a
+ * golden-ratio sequence, the same values on every run; never below what the log proves it ran.
+ */
+export function fillEstimates(requests: WindowRequest[], known: (q: WindowRequest, i: number) => boolean): void {
+  const byRoute = new Map<string, number[]>();
+  const all: number[] = [];
+  const isKnown = requests.map(known);
+  requests.forEach((q, i) => {
+    if (!isKnown[i]) return;
+    const list = byRoute.get(q.route) ?? [];
+    list.push(q.serviceMs);
+    byRoute.set(q.route, list);
+    all.push(q.serviceMs);
+  });
+  for (const list of byRoute.values()) list.sort((a, b) => a - b);
+  all.sort((a, b) => a - b);
+  const seq = new Map<string, number>();
+  requests.forEach((q, i) => {
+    if (isKnown[i]) return;
+    const list = byRoute.get(q.route) ?? all;
+    const k = (seq.get(q.route) ?? 0) + 1;
+    seq.set(q.route, k);
+    const pick = list.length ? list[Math.min(list.length - 1, Math.floor(((k * GOLDEN) % 1) * list.length))] : 0;
+    q.serviceMs = Math.max(pick, q.minServiceMs);
+  });
+}
+
+function pct(sorted: number[], p: number): number | null {
+  if (!sorted.length) return null;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/** Observed vs replayed counts and queueing over the same requests. */
+export function compare(requests: WindowRequest[], result: ReplayResult): Comparison {
+  const observedQ: number[] = [];
+  const replayedQ: number[] = [];
+  const obs = { s5xx: 0, s499: 0, s504: 0 };
+  const rep = { s5xx: 0, s499: 0, s504: 0 };
+  requests.forEach((q, i) => {
+    const o = result.outcomes[i];
+    if (q.status !== null && q.status >= 500) obs.s5xx++;
+    if (q.status === 499) obs.s499++;
+    if (q.status === 504) obs.s504++;
+    if (o.status !== null && o.status >= 500) rep.s5xx++;
+    if (o.status === 499) rep.s499++;
+    if (o.status === 504) rep.s504++;
+    if (q.observedQueueMs !== null) {
+      observedQ.push(q.observedQueueMs);
+      replayedQ.push(o.outcome === 'refused' ? 0 : o.queuedMs);
+    }
+  });
+  observedQ.sort((a, b) => a - b);
+  replayedQ.sort((a, b) => a - b);
+  const tally = (c: typeof obs, q: number[]): Tally => ({ ...c, queueN: q.length, queueP50: pct(q, 50), queueP95: pct(q, 95) });
+  return { requests: requests.length, observed: tally(obs, observedQ), replayed: tally(rep, replayedQ) };
+}
+
+/** Calibration rounds: front-log services converge in 2-3 on the bundled stories. */
+export const CALIBRATION_ROUNDS = 4;
+
+/**
+ * A front-log service time (lighttpd %D, nginx $upstream_response_time without a backend log)
+ * includes the time the request waited in the backend's accept queue. Replaying those as service
+ * times overstates the load the pool had. Calibration at the configured values: replay, take the
+ * queueing the replay gives each such request off its logged time, replay again; the service
+ * times then agree with the model on how the logged time divides.
+ */
+export function calibrate(requests: WindowRequest[], configured: PoolModel, rounds = CALIBRATION_ROUNDS): ReplayResult {
+  let res = simulate(requests, [configured]);
+  if (!requests.some((q) => q.frontMs !== null)) return res;
+  for (let k = 0; k < rounds; k++) {
+    // A front-log request the replay served: its logged time less the replay's queueing. One the
+    // replay refused (it was served in truth, but another arrival got its slot): like the
+    // estimated ones, drawn from the calibrated services, never above its logged time.
+    const served = res.outcomes.map((o, i) => requests[i].frontMs !== null && o.outcome !== 'refused');
+    requests.forEach((q, i) => {
+      if (served[i]) q.serviceMs = Math.max(0, q.frontMs! - res.outcomes[i].queuedMs);
+    });
+    fillEstimates(requests, (q, i) => q.serviceSource === 'backend-log' || served[i]);
+    requests.forEach((q) => { if (q.frontMs !== null) q.serviceMs = Math.min(q.serviceMs, q.frontMs); });
+    res = simulate(requests, [configured]);
+  }
+  return res;
+}
+
+/**
+ * Replay one window of `db`: calibrated at the `configured` pool (the settings the logs were
+ * written under), held against the logs there, then replayed at `whatIf`: the entry the
+ * diagnosis calls for `--what-if`.
+ */
+export function replayWindow(db: DB, win: ReplayWindowSpec, configured: PoolModel, whatIf: PoolModel = configured): WindowReplay {
+  return replayRows(readReplayRows(db, win), configured, whatIf);
+}
+
+/** The same from rows already read (the tests replay one window at several pool sizes). */
+export function replayRows(rows: Row[], configured: PoolModel, whatIf: PoolModel = configured): WindowReplay {
+  const { requests, notToPool } = windowRequests(rows, configured);
+  const base = calibrate(requests, configured);
+  // the what-if keeps the calibrated services and the requests' own pool name
+  const result = whatIf === configured ? base : simulate(requests, [{ ...whatIf, name: configured.name }]);
+  const serviceSources: Record<ServiceSource, number> = { 'backend-log': 0, 'front-log': 0, estimated: 0 };
+  for (const q of requests) serviceSources[q.serviceSource]++;
+  return { requests, notToPool, serviceSources, configured: base, result, comparison: compare(requests, base) };
+}
+
+export type { Row as ReplayRow };

@@ -1,0 +1,284 @@
+// The what-if replay: a window's requests, with their arrival times and the service times the
+// backend needed, run through a model of a worker pool (N workers per socket, an accept backlog
+// of B per socket, the timeouts of the layers in front and behind). Pure and synchronous: the
+// numbers come in, outcomes and a summary go out; reading the database is replay-window.ts.
+//
+// The model (docs/what-if.md says why each choice is what the servers do):
+// - one FIFO accept queue per socket; an idle worker takes the oldest connection at once;
+// - Linux admits backlog + 1 connections into a listening socket's queue before connect()
+//   fails with EAGAIN (unix sockets) or the SYN is dropped, so a queue holds B + 1;
+// - a full queue answers at once: the front logs a refusal (nginx 502, lighttpd 503);
+// - several sockets (lighttpd max-procs: one socket per proc, each with its own children and
+//   backlog) are balanced as lighttpd does in mod_fastcgi (1.4.45) and gw_backend (1.4.69):
+//   the running proc with the least load (requests assigned to it, queued or served), the first
+//   one on ties; a proc whose connect() failed with EAGAIN is disabled until the whole-second
+//   clock passes now + disable-time, and the request is retried on another proc (at most 5
+//   reconnects); with no proc running the answer is 503;
+// - a front that gives up (proxy/fastcgi read timeout -> 504, the client -> 499) does not free
+//   the worker: the backend still runs the request for nobody (it is in the queue or running);
+// - the backend's kill timeout (request_terminate_timeout) ends a request after that long in a
+//   worker: the front sees the connection reset (502) and the worker is free again;
+// - no CPU contention: a service time is what the request took as logged, whatever else ran.
+
+export interface ReplayRequest {
+  /** the caller's key for the request (a requests.id) */
+  id: number;
+  /** epoch ms at which the front handed it to the pool */
+  arrivalMs: number;
+  /** ms a worker needs for it (as logged, or estimated: see replay-window.ts) */
+  serviceMs: number;
+  /** which pool (PoolModel.name) serves it; the first pool when absent */
+  pool?: string;
+  /** epoch ms at which this client went away whatever the pool did (a logged 499: the load
+   *  generator stopped, the user closed the tab); an answer later than this is a 499 */
+  clientLeavesAtMs?: number;
+}
+
+export interface PoolModel {
+  name: string;
+  /** listening sockets: 1 for a PHP-FPM pool; lighttpd max-procs (one socket per proc) */
+  sockets: number;
+  /** workers behind each socket: pm.max_children, PHP_FCGI_CHILDREN, MaxRequestWorkers */
+  workersPerSocket: number;
+  /** listen backlog of each socket as configured */
+  backlog: number;
+  /** net.core.somaxconn: the kernel silently caps every listen backlog at it */
+  somaxconn?: number;
+  /** status the front answers a refused request with: nginx 502 (EAGAIN), lighttpd 503 */
+  refusedStatus: number;
+  /** lighttpd disable-time in seconds: a proc whose queue was full rests this long; undefined =
+   *  no disabling (a single socket refuses each request on its own) */
+  disableS?: number;
+  /** the front's read timeout from the hand-over (fastcgi_read_timeout, proxy_read_timeout,
+   *  Varnish first_byte_timeout): the client gets 504 (Varnish 503) */
+  frontTimeoutMs?: number;
+  frontTimeoutStatus?: number;
+  /** the client gives up after this long: 499 in nginx */
+  clientTimeoutMs?: number;
+  /** request_terminate_timeout: the backend kills a request after this long in a worker */
+  killTimeoutMs?: number;
+  killedStatus?: number;
+  /** RSS of one busy worker and of each master process (one per socket for lighttpd procs) */
+  workerRssBytes?: number;
+  masterRssBytes?: number;
+  masters?: number;
+}
+
+export type Outcome = 'served' | 'refused' | 'timed_out' | 'client_gone' | 'killed';
+
+export interface RequestOutcome {
+  id: number;
+  outcome: Outcome;
+  /** the status the front would log */
+  status: number | null;
+  /** ms between arrival and a worker taking it (0 when refused) */
+  queuedMs: number;
+  /** socket (proc) index it was queued on, -1 when refused */
+  socket: number;
+  /** epoch ms at which the worker was freed again (null when refused) */
+  workerFreeMs: number | null;
+}
+
+export interface ReplaySummary {
+  requests: number;
+  byOutcome: Record<Outcome, number>;
+  /** queueing of the requests that got a worker (ms) */
+  queuedP50: number;
+  queuedP95: number;
+  queuedMax: number;
+  peakBusyWorkers: number;
+  peakBacklog: number;
+  /** peak of busy workers x worker RSS, plus the masters (bytes); null without an RSS */
+  peakMemoryBytes: number | null;
+}
+
+export interface ReplayResult {
+  outcomes: RequestOutcome[];
+  summary: ReplaySummary;
+}
+
+/** lighttpd retries a request on another proc at most this often (gw_backend.c: reconnects++ < 5) */
+export const MAX_RECONNECTS = 5;
+
+interface Socket {
+  busy: number;
+  queue: number[]; // indices into the request array, FIFO
+  load: number;    // assigned: queued + busy (lighttpd's proc->load)
+  disabledUntilS: number; // whole-second clock; running when the second is past it
+}
+
+/** A min-heap of worker completions: [time, request index, socket]. */
+class Completions {
+  private h: Array<[number, number, number]> = [];
+  get size(): number { return this.h.length; }
+  peek(): [number, number, number] | undefined { return this.h[0]; }
+  push(x: [number, number, number]): void {
+    const h = this.h;
+    h.push(x);
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!less(h[i], h[p])) break;
+      [h[i], h[p]] = [h[p], h[i]];
+      i = p;
+    }
+  }
+  pop(): [number, number, number] {
+    const h = this.h;
+    const top = h[0];
+    const last = h.pop()!;
+    if (h.length) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1, r = l + 1;
+        let m = i;
+        if (l < h.length && less(h[l], h[m])) m = l;
+        if (r < h.length && less(h[r], h[m])) m = r;
+        if (m === i) break;
+        [h[i], h[m]] = [h[m], h[i]];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+const less = (a: [number, number, number], b: [number, number, number]) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/**
+ * Replay `requests` (any order) through `pools`. Requests naming no pool, or a pool not given, go
+ * to the first pool. Deterministic: ties in time are broken by arrival order, then input order.
+ */
+export function simulate(requests: ReplayRequest[], pools: PoolModel[]): ReplayResult {
+  if (!pools.length) throw new Error('simulate: no pool model given');
+  for (const p of pools) {
+    if (!(p.sockets >= 1 && p.workersPerSocket >= 1 && p.backlog >= 0)) {
+      throw new Error(`simulate: pool ${p.name} needs sockets >= 1, workers >= 1, backlog >= 0`);
+    }
+  }
+  const order = requests.map((_, i) => i).sort((a, b) => requests[a].arrivalMs - requests[b].arrivalMs || a - b);
+  const poolIdx = new Map(pools.map((p, i) => [p.name, i]));
+  const state = pools.map((p) => Array.from({ length: p.sockets }, (): Socket => ({ busy: 0, queue: [], load: 0, disabledUntilS: -Infinity })));
+  const outcomes: RequestOutcome[] = requests.map((r) => ({ id: r.id, outcome: 'served', status: null, queuedMs: 0, socket: -1, workerFreeMs: null }));
+  const poolOf = requests.map((r) => poolIdx.get(r.pool ?? '') ?? 0);
+  const done = new Completions();
+  let busyAll = 0, queuedAll = 0, peakBusy = 0, peakBacklog = 0;
+  // Memory of the busy workers now and at its peak (pools may differ in worker RSS).
+  const rss = pools.map((p) => p.workerRssBytes ?? 0);
+  let memNow = 0, peakMem = 0;
+
+  // A worker takes request i at time t: its outcome follows from how long it queued and ran.
+  const start = (i: number, s: number, t: number) => {
+    const pool = pools[poolOf[i]];
+    const r = requests[i];
+    const sock = state[poolOf[i]][s];
+    sock.busy++;
+    busyAll++;
+    if (busyAll > peakBusy) peakBusy = busyAll;
+    memNow += rss[poolOf[i]];
+    if (memNow > peakMem) peakMem = memNow;
+    const queued = t - r.arrivalMs;
+    const killed = pool.killTimeoutMs !== undefined && r.serviceMs > pool.killTimeoutMs;
+    const ran = killed ? pool.killTimeoutMs! : r.serviceMs;
+    const answerAfter = queued + ran;
+    const o = outcomes[i];
+    o.queuedMs = queued;
+    o.socket = s;
+    o.workerFreeMs = t + ran;
+    // Whichever layer gives up first decides what the client saw.
+    const limits: Array<[number, Outcome, number | null]> = [];
+    if (pool.clientTimeoutMs !== undefined) limits.push([pool.clientTimeoutMs, 'client_gone', 499]);
+    if (r.clientLeavesAtMs !== undefined) limits.push([r.clientLeavesAtMs - r.arrivalMs, 'client_gone', 499]);
+    if (pool.frontTimeoutMs !== undefined) limits.push([pool.frontTimeoutMs, 'timed_out', pool.frontTimeoutStatus ?? 504]);
+    limits.sort((a, b) => a[0] - b[0]);
+    const first = limits.find(([ms]) => answerAfter > ms);
+    if (first) { o.outcome = first[1]; o.status = first[2]; }
+    else if (killed) { o.outcome = 'killed'; o.status = pool.killedStatus ?? 502; }
+    else { o.outcome = 'served'; o.status = null; }
+    done.push([t + ran, i, s]);
+  };
+
+  const finish = () => {
+    const [t, i, s] = done.pop();
+    const sock = state[poolOf[i]][s];
+    sock.busy--;
+    sock.load--;
+    busyAll--;
+    memNow -= rss[poolOf[i]];
+    const next = sock.queue.shift();
+    if (next !== undefined) {
+      queuedAll--;
+      start(next, s, t);
+    }
+  };
+
+  for (const i of order) {
+    const r = requests[i];
+    while (done.size && done.peek()![0] <= r.arrivalMs) finish();
+    const p = poolOf[i];
+    const pool = pools[p];
+    const socks = state[p];
+    const nowS = Math.floor(r.arrivalMs / 1000);
+    const capacity = Math.min(pool.backlog, pool.somaxconn ?? Infinity) + 1;
+    let placed = false;
+    for (let attempt = 0; attempt <= MAX_RECONNECTS && !placed; attempt++) {
+      // lighttpd: the first running proc, replaced by any later one with a strictly lower load.
+      let pick = -1;
+      for (let s = 0; s < socks.length; s++) {
+        if (nowS <= socks[s].disabledUntilS) continue;
+        if (pick === -1 || socks[s].load < socks[pick].load) pick = s;
+      }
+      if (pick === -1) break; // no proc running: "all handlers ... are down" -> 503
+      const sock = socks[pick];
+      if (sock.busy < pool.workersPerSocket) {
+        sock.load++;
+        start(i, pick, r.arrivalMs);
+        placed = true;
+      } else if (sock.queue.length < capacity) {
+        sock.load++;
+        sock.queue.push(i);
+        queuedAll++;
+        if (queuedAll > peakBacklog) peakBacklog = queuedAll;
+        outcomes[i].socket = pick;
+        placed = true;
+      } else if (pool.disableS != null) {
+        sock.disabledUntilS = nowS + pool.disableS;
+      } else {
+        break; // one socket, no balancer: refused
+      }
+    }
+    if (!placed) {
+      outcomes[i].outcome = 'refused';
+      outcomes[i].status = pool.refusedStatus;
+    }
+  }
+  while (done.size) finish();
+
+  const byOutcome: Record<Outcome, number> = { served: 0, refused: 0, timed_out: 0, client_gone: 0, killed: 0 };
+  const queued: number[] = [];
+  for (const o of outcomes) {
+    byOutcome[o.outcome]++;
+    if (o.outcome !== 'refused') queued.push(o.queuedMs);
+  }
+  queued.sort((a, b) => a - b);
+  const anyRss = pools.some((p) => p.workerRssBytes !== undefined);
+  const masters = pools.reduce((n, p) => n + (p.masters ?? 1) * (p.masterRssBytes ?? 0), 0);
+  return {
+    outcomes,
+    summary: {
+      requests: requests.length,
+      byOutcome,
+      queuedP50: percentile(queued, 50),
+      queuedP95: percentile(queued, 95),
+      queuedMax: queued.length ? queued[queued.length - 1] : 0,
+      peakBusyWorkers: peakBusy,
+      peakBacklog,
+      peakMemoryBytes: anyRss ? peakMem + masters : null,
+    },
+  };
+}

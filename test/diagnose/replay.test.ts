@@ -1,0 +1,86 @@
+// The pool model on hand-made arrivals, where the right answer can be worked out on paper.
+import { describe, expect, it } from 'vitest';
+import { simulate, type PoolModel, type ReplayRequest } from '../../src/diagnose/replay.js';
+import { applyWhatIf, WhatIfError } from '../../src/diagnose/what-if.js';
+
+const fpm = (over: Partial<PoolModel> = {}): PoolModel => ({ name: 'www', sockets: 1, workersPerSocket: 2, backlog: 1, refusedStatus: 502, ...over });
+const reqs = (arrivals: number[], service: number): ReplayRequest[] => arrivals.map((a, i) => ({ id: i + 1, arrivalMs: a, serviceMs: service }));
+
+describe('simulate', () => {
+  it('queues FIFO behind busy workers, holds backlog + 1, refuses the rest at once', () => {
+    // 2 workers, backlog 1 (the kernel holds 2): 6 requests at t=0 of 100 ms each.
+    const r = simulate(reqs([0, 0, 0, 0, 0, 0], 100), [fpm()]);
+    expect(r.outcomes.map((o) => o.outcome)).toEqual(['served', 'served', 'served', 'served', 'refused', 'refused']);
+    expect(r.outcomes.map((o) => o.queuedMs)).toEqual([0, 0, 100, 100, 0, 0]);
+    expect(r.outcomes[4].status).toBe(502);
+    expect(r.summary).toMatchObject({ peakBusyWorkers: 2, peakBacklog: 2, queuedMax: 100, byOutcome: { served: 4, refused: 2 } });
+  });
+
+  it('frees a worker at its completion before an arrival at the same instant', () => {
+    const r = simulate(reqs([0, 100], 100), [fpm({ workersPerSocket: 1, backlog: 0 })]);
+    expect(r.outcomes.map((o) => [o.outcome, o.queuedMs])).toEqual([['served', 0], ['served', 0]]);
+  });
+
+  it('a front timeout answers 504 but the worker still runs the request for nobody', () => {
+    // one worker: the first request runs 3 s, the front gives up after 1 s; the second waits the full 3 s
+    const r = simulate(reqs([0, 10], 3000), [fpm({ workersPerSocket: 1, backlog: 4, frontTimeoutMs: 1000 })]);
+    expect(r.outcomes.map((o) => [o.outcome, o.status, o.queuedMs])).toEqual([['timed_out', 504, 0], ['timed_out', 504, 2990]]);
+    expect(r.outcomes[1].workerFreeMs).toBe(6000);
+  });
+
+  it('the client leaving first is a 499; the kill timeout frees the worker early (502)', () => {
+    const killed = simulate(reqs([0, 0], 8000), [fpm({ workersPerSocket: 1, backlog: 4, killTimeoutMs: 5000 })]);
+    expect(killed.outcomes.map((o) => [o.outcome, o.status, o.queuedMs])).toEqual([['killed', 502, 0], ['killed', 502, 5000]]);
+    const gone = simulate(reqs([0], 8000), [fpm({ clientTimeoutMs: 2000, frontTimeoutMs: 30000 })]);
+    expect(gone.outcomes[0]).toMatchObject({ outcome: 'client_gone', status: 499 });
+  });
+
+  it('lighttpd procs: least load first, a full proc disabled for the whole-second window, 503 when none runs', () => {
+    // 2 procs x 1 child, backlog 0 (holds 1): 4 requests fit, the 5th finds both full, disables
+    // both (reconnects), is refused; the 6th at t=500 finds no proc running; at t=2000 (second 2 >
+    // 0 + disable 1) the procs run again.
+    const pool: PoolModel = { name: 'php', sockets: 2, workersPerSocket: 1, backlog: 0, refusedStatus: 503, disableS: 1 };
+    const r = simulate(reqs([0, 0, 0, 0, 0, 500, 2000], 1500), [pool]);
+    expect(r.outcomes.map((o) => o.socket)).toEqual([0, 1, 0, 1, -1, -1, 0]);
+    expect(r.outcomes.map((o) => o.outcome)).toEqual(['served', 'served', 'served', 'served', 'refused', 'refused', 'served']);
+    expect(r.outcomes[6].queuedMs).toBe(1000); // behind the queued request on proc 0 (ends at 3000)
+  });
+
+  it('peak memory is the peak of busy workers x RSS plus the masters', () => {
+    const r = simulate(reqs([0, 0, 0], 100), [fpm({ workersPerSocket: 4, workerRssBytes: 30e6, masterRssBytes: 10e6 })]);
+    expect(r.summary.peakMemoryBytes).toBe(3 * 30e6 + 10e6);
+  });
+
+  it('more workers never refuse more (monotone)', () => {
+    const arrivals = Array.from({ length: 400 }, (_, i) => i * 13 % 5000);
+    let last = Infinity;
+    for (const n of [1, 2, 4, 8, 16, 32]) {
+      const refused = simulate(reqs(arrivals, 250), [fpm({ workersPerSocket: n, backlog: 8 })]).summary.byOutcome.refused;
+      expect(refused).toBeLessThanOrEqual(last);
+      last = refused;
+    }
+    expect(last).toBe(0);
+  });
+});
+
+describe('applyWhatIf', () => {
+  const base = fpm({ killTimeoutMs: 5000 });
+  it('maps each server\'s spelling of a limit onto the model, with units for times', () => {
+    expect(applyWhatIf(base, 'pm.max_children=12,listen.backlog=511')).toMatchObject({ workersPerSocket: 12, backlog: 511 });
+    expect(applyWhatIf(base, 'MaxRequestWorkers=32, ListenBacklog=64')).toMatchObject({ workersPerSocket: 32, backlog: 64 });
+    expect(applyWhatIf(base, 'max-procs=1,PHP_FCGI_CHILDREN=8')).toMatchObject({ sockets: 1, workersPerSocket: 8 });
+    expect(applyWhatIf(base, 'request_terminate_timeout=30s,fastcgi_read_timeout=2m')).toMatchObject({ killTimeoutMs: 30000, frontTimeoutMs: 120000 });
+    expect(applyWhatIf(base, 'request_terminate_timeout=0').killTimeoutMs).toBeUndefined();
+    expect(base.workersPerSocket).toBe(2); // a copy
+  });
+  it('refuses what it cannot model, or a malformed value, naming it', () => {
+    expect(() => applyWhatIf(base, 'pm.start_servers=4')).toThrow(WhatIfError);
+    expect(() => applyWhatIf(base, 'pm.max_children=lots')).toThrow(/pm.max_children=lots/);
+    expect(() => applyWhatIf(base, 'pm.max_children=0')).toThrow(/at least 1/);
+    expect(() => applyWhatIf(base, 'listen.backlog')).toThrow(/name=value/);
+  });
+  it('somaxconn caps the backlog as the kernel does', () => {
+    const r = simulate(reqs([0, 0, 0, 0, 0, 0], 100), [applyWhatIf(base, 'listen.backlog=511,net.core.somaxconn=1')]);
+    expect(r.summary.byOutcome.refused).toBe(2);
+  });
+});
