@@ -2,7 +2,9 @@
 import { CliError } from './exit-codes.js';
 import { openDbForReading } from './open-db.js';
 import { diagnose } from '../diagnose/index.js';
-import { renderJson, renderMarkdown, renderText } from '../diagnose/render.js';
+import { diagnosisJson, renderMarkdown, renderText } from '../diagnose/render.js';
+import { NoPool, whatIf, whatIfText, type WhatIfReport } from '../diagnose/what-if-run.js';
+import { WhatIfError } from '../diagnose/what-if.js';
 import { ParamError } from '../report/params.js';
 import { assertZone, machineZone } from '../util/time.js';
 
@@ -39,10 +41,17 @@ export async function run(opts: DiagnoseCliOptions): Promise<number> {
   const db = openDbForReading(opts.db);
   try {
     const d = diagnose(db, { from: opts.from, to: opts.to, host: opts.host, tz, ramMb, workerMb });
-    process.stdout.write(format === 'json' ? renderJson(d) : format === 'md' ? renderMarkdown(d) : renderText(d));
+    const w: WhatIfReport | null = opts.whatIf !== undefined ? whatIf(db, d.facts, opts.whatIf) : null;
+    if (format === 'json') process.stdout.write(JSON.stringify({ ...(diagnosisJson(d) as object), ...(w ? { what_if: w } : {}) }, null, 2) + '\n');
+    else {
+      const text = format === 'md' ? renderMarkdown(d) : renderText(d);
+      const replay = w ? whatIfText(w) : '';
+      process.stdout.write(format === 'md' && replay ? `${text}\n## What if\n\n\`\`\`\n${replay}\`\`\`\n` : replay ? `${text}\n${replay}` : text);
+    }
     return 0;
   } catch (e) {
     if (e instanceof CliError) throw e;
+    if (e instanceof WhatIfError || e instanceof NoPool) throw new CliError(e.message);
     if (e instanceof ParamError) throw new CliError(e.message);
     throw new CliError(`diagnose: ${(e as Error).message}`);
   } finally {

@@ -167,6 +167,26 @@ describe.each(stories.map((s) => [s.story, s] as const))('diagnose story %s', (n
     expect(svg).toMatch(/requests in flight, peak per bucket \(purple\) against each configured worker limit/);
   });
 
+  it.runIf(name.startsWith('3-'))('--what-if replays the window at the configured pool and at the asked one, side by side', () => {
+    const r = cli(['diagnose', '--db', db, '--host', name, '--tz', 'UTC', '--format', 'json', '--worker-mb', '60', '--what-if', 'pm.max_children=16,listen.backlog=511']);
+    expect(r.status, r.stderr).toBe(0);
+    const w = (JSON.parse(r.stdout) as { what_if: { configured: Record<string, number>; asked: Record<string, number>; rows: Array<{ measure: string; logs: number | null; configured: number | null; what_if: number | null }> } }).what_if;
+    expect(w.configured).toMatchObject({ sockets: 1, workersPerSocket: 4, backlog: 8, killTimeoutMs: 5000, frontTimeoutMs: 30_000, refusedStatus: 502 });
+    expect(w.asked).toMatchObject({ workersPerSocket: 16, backlog: 511 });
+    const row = (m: string) => w.rows.find((x) => x.measure === m)!;
+    // the logs' column counts the window's 5xx as logged; more workers and a longer queue refuse fewer
+    expect(row('5xx').logs).toBeGreaterThan(500);
+    expect(row('5xx').what_if!).toBeLessThan(row('5xx').configured! / 2);
+    expect(row('peak_busy_workers')).toMatchObject({ configured: 4, what_if: 16 });
+    expect(row('peak_memory_mb').what_if).toBe(16 * 60);
+    const text = cli(['diagnose', '--db', db, '--host', name, '--tz', 'UTC', '--what-if', 'pm.max_children=16']);
+    expect(text.stdout).toMatch(/^pool www: sockets 1, workers per socket 4 -> 16, backlog 8,/m);
+    expect(text.stdout).toMatch(/^measure +logs +configured +what-if$/m);
+    const bad = cli(['diagnose', '--db', db, '--host', name, '--what-if', 'pm.max_kids=3']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/--what-if pm\.max_kids: not a limit the replay models/);
+  });
+
   it.runIf(name.startsWith('4-'))('Apache: MaxRequestWorkers 8 (ServerLimit 1 x ThreadsPerChild 8) reached, ListenBacklog 16, Varnish first_byte_timeout 4 s', () => {
     const f = find(worst, 'apache.max_request_workers');
     expect(f.numbers).toMatchObject({ MaxRequestWorkers: settings.MaxRequestWorkers, ServerLimit: settings.ServerLimit, ThreadsPerChild: settings.ThreadsPerChild, capacity: 8 });
