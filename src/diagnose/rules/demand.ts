@@ -62,7 +62,7 @@ export function demandRules(f: Facts): Finding[] {
     title: `Demand: ${need.needed ?? '?'} busy workers by Little's law, ${need.peak ?? '?'} in flight at the peak${lowest !== null ? ` against a limit of ${lowest}` : ''}`,
     limits: [], evidence, arithmetic, missing: [...(limits.length ? [] : ['no worker limit known: give the server configs (or logs that state the limit)']), ...(ram?.missing ?? [])],
     recommendation: short
-      ? `The pool needed ${need.needed !== null && need.needed > (lowest ?? 0) ? `${need.needed} workers on average` : `more than ${lowest} workers at the peak`}${ram?.fit != null ? `; RAM holds ${ram.fit}` : ''}: size the limit between the mean and the peak, within RAM, or cut the service time.`
+      ? `The pool needed ${need.needed !== null && need.needed > (lowest ?? 0) ? `${need.needed} workers (Little's law, at most the sweep's peak)` : `more than ${lowest} workers at the peak`}${ram?.fit != null ? `; RAM holds ${ram.fit}` : ''}: size the limit between the mean and the peak, within RAM, or cut the service time.`
       : 'The demand fitted the worker limits known; look at the other findings for what failed.',
     first: edge.peakAt, last: edge.peakAt,
     numbers: { ...need.numbers, lowest_worker_limit: lowest, requests: edge.requests, errors_5xx: edge.errors5xx, ...(ram?.numbers ?? {}) },

@@ -116,7 +116,7 @@ export function phpFpm(f: Facts): Finding[] {
     if (tooBig && !ev.count && !reachedN) rec = `Lower pm.max_children to at most ${oversized!.fit}: with every worker busy at this RSS the pool would need more RAM than the host has, and the host would swap or the OOM killer would pick workers.`;
     else if (size.lo === null) rec = `Raise pm.max_children above ${mc ?? 'its value'} as far as RAM allows (RAM - reserve) / worker RSS, or make the slow requests faster.`;
     else if (ram.fit !== null && ram.fit <= (mc ?? 0)) rec = `RAM holds only ${ram.fit} workers of this size: do not raise pm.max_children past ${ram.fit}; shorten the slow requests (slowlog) or add hosts.`;
-    else rec = `Set pm.max_children to ${size.range} (Little's law ${need.needed ?? '-'} for the mean, the sweep's peak ${need.peak ?? '-'} for the burst${ram.fit !== null ? `, RAM fit ${ram.fit}` : ''}); a burst longer than the pool can absorb still queues in listen.backlog.`;
+    else rec = `Set pm.max_children to ${size.range} (${need.needed ?? '-'} workers needed by Little's law, ${need.peak ?? '-'} in flight at the sweep's peak${ram.fit !== null ? `, RAM fit ${ram.fit}` : ''}); a burst longer than the pool can absorb still queues in listen.backlog.`;
     if (pm && pm.value === 'ondemand') rec += ' pm = ondemand starts workers only on demand: under a sudden peak the cold starts add to the wait.';
     out.push(finding({
       rule: 'php-fpm.max_children', family: 'workers', server: 'php-fpm', severity: ev.count || reachedN ? 'critical' : 'warning',
