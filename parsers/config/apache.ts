@@ -7,6 +7,8 @@
 import type { ConfigContext, ConfigError, ConfigFileResult, ConfigFormat, ConfigSetting } from './types.js';
 import { redact, redactHeader } from './secrets.js';
 
+const MAX_NESTING = 64;
+
 /** Words of a directive line: whitespace-separated, "double" or 'single' quoted with \" escapes. */
 function words(s: string): string[] | null {
   const out: string[] = [];
@@ -76,6 +78,13 @@ export function parseApacheConfig(text: string, context: ConfigContext): ConfigF
     }
     const open = /^<([A-Za-z]+)(\s+[^>]*)?>$/.exec(trimmed);
     if (open) {
+      if (stack.length >= MAX_NESTING) {
+        // still tracked so the closing tags match, but with the scope and conditions of the
+        // level above (copying them 10,000 deep was quadratic)
+        if (stack.length === MAX_NESTING) errors.push({ line, message: `sections nested deeper than ${MAX_NESTING}: the inner ones are read as the outer one`, text: t });
+        stack.push({ ...stack[stack.length - 1], tag: open[1], line });
+        continue;
+      }
       const args = words(open[2] ?? '') ?? [];
       let sc = scope();
       const conds = [...conditions()];

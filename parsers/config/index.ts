@@ -32,6 +32,7 @@ function nameHint(path: string): string | null {
 const CONTENT: Array<[string, (text: string) => boolean]> = [
   ['varnish-vcl', (t) => /^\s*vcl\s+\d\.\d\s*;/m.test(t) || /^\s*backend\s+\w+\s*\{/m.test(t) || /^\s*sub\s+vcl_\w+\s*\{/m.test(t)],
   ['varnish-params', (t) => /\bvarnishd\b.*\s-p\s*[a-z_]+=/.test(t) || /^\s*Value is:\s/m.test(t) ||
+    /^\s*DAEMON_OPTS\s*=/m.test(t) || /^\s*ExecStart\s*=\s*\S*varnishd\b/m.test(t) ||
     (t.match(/^[a-z][a-z0-9_]*\s+\S+\s+\[(seconds|bytes|threads|connections|requests)\]/gm) ?? []).length >= 2],
   ['sysctl', (t) => {
     const lines = t.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#') && !l.startsWith(';'));
@@ -55,14 +56,20 @@ const CONTENT: Array<[string, (text: string) => boolean]> = [
  */
 export function detectConfigFormat(path: string, text: string): ConfigFormat | null {
   const hint = nameHint(path);
-  const matches = CONTENT.filter(([, test]) => test(text)).map(([name]) => name);
-  const chosen = hint && matches.includes(hint) ? hint : matches[0] ?? (hint && looksLikeConfig(text) ? hint : null);
+  // Documents, scripts, captures and logs may quote a config (a README's `server {`, a lab
+  // script's heredoc): they count only when every line says so (sysctl, varnish parameters).
+  const strictOnly = NOT_CONFIG_EXT.test(path);
+  const matches = CONTENT.filter(([name, test]) => (!strictOnly || STRICT.has(name)) && test(text)).map(([name]) => name);
+  // the name alone decides only for a file with nothing but comments (Debian's sysctl.conf)
+  const chosen = hint && matches.includes(hint) ? hint : matches[0] ?? (hint && !strictOnly && onlyComments(text) ? hint : null);
   return chosen ? findConfigFormat(chosen) ?? null : null;
 }
 
-function looksLikeConfig(text: string): boolean {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 200);
-  return lines.every((l) => /^([#;]|\/\/|[A-Za-z_.$<\[{}()"-])/.test(l) && !/^\[\d/.test(l));
+const NOT_CONFIG_EXT = /\.(md|txt|sh|log|json|ndjson|tsv|csv|lua|php|py|html?|out|gz)$/i;
+const STRICT = new Set(['sysctl', 'varnish-params']);
+
+function onlyComments(text: string): boolean {
+  return text.split('\n').every((l) => /^\s*([#;].*)?$/.test(l));
 }
 
 /** A setting with the file it is in (the edge adds the file). */

@@ -47,6 +47,8 @@ function tokenize(text: string, errors: ConfigError[], lines: string[]): Tok[] {
   return out;
 }
 
+const MAX_NESTING = 64;
+
 /** A parsed value: text (strings, numbers, joined by +) or an array of entries (key null for a list item). */
 type Value = { kind: 'text'; text: string; line: number } | { kind: 'array'; items: Array<{ key: string | null; value: Value; line: number }>; line: number };
 
@@ -86,6 +88,8 @@ export function parseLighttpdConfig(text: string, context: ConfigContext): Confi
     result.settings.push(s);
   };
 
+  // arrays nest (fastcgi.server is three deep); a file of nothing but '(' must not blow the stack
+  let depth = 0;
   const term = (): Value => {
     const t = toks[p];
     if (!t) throw new Fail(lastLine(), 'unexpected end of file, expecting a value (file cut in the middle?)');
@@ -93,6 +97,7 @@ export function parseLighttpdConfig(text: string, context: ConfigContext): Confi
     if (t.t === 'str' || t.t === 'num') return { kind: 'text', text: t.v, line: t.line };
     if (t.t === 'id') return { kind: 'text', text: vars.get(t.v) ?? t.v, line: t.line };
     if (t.v === '(') {
+      if (++depth > MAX_NESTING) throw new Fail(t.line, `arrays nested deeper than ${MAX_NESTING}`);
       const items: Array<{ key: string | null; value: Value; line: number }> = [];
       while (peek() && !(peek().t === 'op' && peek().v === ')')) {
         const first = expr();
@@ -105,6 +110,7 @@ export function parseLighttpdConfig(text: string, context: ConfigContext): Confi
         else if (!(peek()?.v === ')')) throw new Fail(peek()?.line ?? lastLine(), peek() ? `expected ',' or ')' in an array, found ${JSON.stringify(peek().v)}` : `unexpected end of file inside an array opened at line ${t.line} (file cut in the middle?)`);
       }
       expect(')');
+      depth--;
       return { kind: 'array', items, line: t.line };
     }
     throw new Fail(t.line, `expected a value, found ${JSON.stringify(t.v)}`);
@@ -171,7 +177,8 @@ export function parseLighttpdConfig(text: string, context: ConfigContext): Confi
     }
   };
 
-  const block = (scope: string, closing: boolean) => {
+  const block = (scope: string, closing: boolean, level = 0) => {
+    if (level > MAX_NESTING) throw new Fail(toks[p]?.line ?? lastLine(), `conditions nested deeper than ${MAX_NESTING}`);
     while (p < toks.length) {
       const t = toks[p];
       try {
@@ -197,20 +204,21 @@ export function parseLighttpdConfig(text: string, context: ConfigContext): Confi
           const val = toks[p++];
           if (!op || !val) throw new Fail(t.line, 'unexpected end of file in a condition (file cut in the middle?)');
           expect('{');
-          block(`${scope ? scope + '/' : ''}${cond} ${op.v} "${val.v}"`, true);
+          block(`${scope ? scope + '/' : ''}${cond} ${op.v} "${val.v}"`, true, level + 1);
           continue;
         }
         if (t.t === 'id' && t.v === 'else') {
           p++;
           if (peek()?.t === 'id' && peek().v.startsWith('$')) continue; // else $HTTP[...] { : the condition follows
           expect('{');
-          block(`${scope ? scope + '/' : ''}else`, true);
+          block(`${scope ? scope + '/' : ''}else`, true, level + 1);
           continue;
         }
         if (t.t === 'id') { p++; assignment(scope, t); continue; }
         throw new Fail(t.line, `expected a setting name, found ${JSON.stringify(t.v)}`);
       } catch (e) {
         if (!(e instanceof Fail)) throw e;
+        depth = 0;
         errors.push({ line: e.line, message: e.message, text: lines[e.line - 1] ?? '' });
         // resynchronise at the next line that starts a statement
         const bad = e.line;

@@ -20,7 +20,7 @@ const KEYED = new Set(['fastcgi_param', 'uwsgi_param', 'scgi_param', 'grpc_set_h
 
 /** Directives nginx accepts many times in one scope: none overrides another. */
 const REPEATABLE = new Set([
-  'listen', 'server_name', 'server', 'include', 'location', 'allow', 'deny', 'access_log', 'error_log', 'log_format',
+  'listen', 'listen.backlog', 'server_name', 'server', 'include', 'location', 'allow', 'deny', 'access_log', 'error_log', 'log_format',
   'set', 'rewrite', 'return', 'if', 'load_module', 'env', 'error_page', 'try_files', 'alias', 'root', 'ssl_certificate',
   'ssl_certificate_key', 'sub_filter', 'proxy_pass_header', 'proxy_hide_header', 'fastcgi_hide_header', 'limit_req',
   'limit_conn', 'auth_basic_user_file', 'zone', 'upstream', 'index', 'expires', 'resolver', 'proxy_cache_path',
@@ -72,6 +72,8 @@ function parseTree(text: string, errors: ConfigError[], lines: string[]): Statem
   return root;
 }
 
+const MAX_NESTING = 64;
+
 function portOf(listen: string): string {
   if (listen.startsWith('unix:')) return listen;
   const m = /:(\d+)$/.exec(listen) ?? /^(\d+)$/.exec(listen);
@@ -98,11 +100,13 @@ export function parseNginxConfig(text: string, context: ConfigContext): ConfigFi
   const errors: ConfigError[] = [];
   const lines = text.split('\n');
   const result: ConfigFileResult = { settings: [], includes: [], errors };
-  const walk = (list: Statement[], scope: string) => {
+  const walk = (list: Statement[], scope: string, level: number) => {
     for (const st of list) {
       const [name, ...args] = st.words;
       if (st.block) {
-        if (!TABLE_BLOCKS.has(name)) walk(st.block, blockScope(scope, st));
+        // a file of nothing but '{' must not blow the stack
+        if (level >= MAX_NESTING) errors.push({ line: st.line, message: `blocks nested deeper than ${MAX_NESTING}: not read`, text: lines[st.line - 1] ?? '' });
+        else if (!TABLE_BLOCKS.has(name)) walk(st.block, blockScope(scope, st), level + 1);
         continue;
       }
       if (name === 'include') {
@@ -130,7 +134,7 @@ export function parseNginxConfig(text: string, context: ConfigContext): ConfigFi
       }
     }
   };
-  walk(parseTree(text, errors, lines), context.scope);
+  walk(parseTree(text, errors, lines), context.scope, 0);
   return result;
 }
 

@@ -44,13 +44,8 @@ export function parseVcl(text: string, context: ConfigContext): ConfigFileResult
   const src = stripComments(text);
   const lineAt = (pos: number) => src.slice(0, pos).split('\n').length;
   const prefix = context.scope ? context.scope + '/' : '';
-  // include "file.vcl"; at the top level
-  for (const m of src.matchAll(/(^|\n)\s*include\s+"([^"]+)"\s*;/g)) {
-    const pos = m.index! + m[1].length;
-    const before = src.slice(0, pos);
-    const at = (before.match(/\bbackend\s+[A-Za-z0-9_]+\s*\{/g) ?? []).length; // approximate splice point
-    result.includes.push({ pattern: m[2], line: lineAt(pos), at: Math.min(at, result.settings.length), context: { scope: context.scope }, optional: false });
-  }
+  // where in the text each setting stands, to splice included files in at their include
+  const positions: number[] = [];
   const blockRe = /\b(backend|probe)\s+([A-Za-z0-9_]+)\s*\{/g;
   let m: RegExpExecArray | null;
   while ((m = blockRe.exec(src)) !== null) {
@@ -91,8 +86,15 @@ export function parseVcl(text: string, context: ConfigContext): ConfigFileResult
       const value = raw.startsWith('"') ? raw.slice(1, -1) : raw;
       const r = redact(a[1], value);
       result.settings.push(setting(inNested ? scope + nested : scope, `.${a[1]}`, r.value, line, r.note));
+      positions.push(bodyStart + a.index);
     }
     blockRe.lastIndex = Math.min(k, src.length);
+  }
+  // include "file.vcl"; at the top level
+  for (const m of src.matchAll(/(^|\n)\s*include\s+"([^"]+)"\s*;/g)) {
+    const pos = m.index! + m[1].length;
+    const at = positions.filter((p) => p < pos).length;
+    result.includes.push({ pattern: m[2], line: lineAt(pos), at, context: { scope: context.scope }, optional: false });
   }
   return result;
 }

@@ -18,9 +18,11 @@ export interface ConfigJob {
 }
 
 const SHOWN_PROBLEMS = 10;
+const SHOWN_FILES = 8;
 
 export function ingestConfig(db: DB, writer: StoreWriter, job: ConfigJob): { code: number; summary: string } {
-  const label = termSafe(job.label);
+  const path = job.label === '-' ? '(stdin)' : job.label;
+  const label = termSafe(path);
   let read;
   try {
     read = readConfig(job.label, job.format, { root: job.root });
@@ -32,7 +34,7 @@ export function ingestConfig(db: DB, writer: StoreWriter, job: ConfigJob): { cod
     return { code: EXIT.ok, summary: `${label}: already ingested as ${job.format.name} (same files, same content), nothing new (--force re-ingests)` };
   }
   if (previous !== null) writer.deleteSource(previous);
-  storeConfig(db, job.label, read, job.host);
+  storeConfig(db, path, read, job.host);
   const inactive = read.settings.filter((s) => !s.active).length;
   const secrets = read.settings.filter((s) => s.note === SECRET_NOTE).length;
   const lines = [
@@ -40,7 +42,10 @@ export function ingestConfig(db: DB, writer: StoreWriter, job: ConfigJob): { cod
       ` (${inactive} inactive, ${secrets} secret${secrets === 1 ? '' : 's'} not stored), ${read.problems.length} unreadable` +
       (read.mpm !== undefined ? `; MPM: ${read.mpm ? read.mpm.replace(/^mpm_/, '') : 'none loaded'}` : ''),
   ];
-  if (read.files.length > 1) lines.push(`  files: ${termSafe(read.files.join(', '))}`);
+  if (read.files.length > 1) {
+    const more = read.files.length - SHOWN_FILES;
+    lines.push(`  files: ${termSafe(read.files.slice(0, SHOWN_FILES).join(', '))}${more > 0 ? ` and ${more} more (all in: overload sources)` : ''}`);
+  }
   for (const p of read.problems.slice(0, SHOWN_PROBLEMS)) lines.push(`  ${termSafe(`${p.file}:${p.line}`)}: ${termSafe(p.message)}`);
   if (read.problems.length > SHOWN_PROBLEMS) lines.push(`  ... ${read.problems.length - SHOWN_PROBLEMS} more (see: overload sources --rejects ${read.problems.length})`);
   if (read.settings.length === 0 && read.problems.length > 0) {

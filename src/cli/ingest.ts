@@ -152,7 +152,6 @@ export async function run(paths: string[], opts: IngestOptions): Promise<number>
   if (inputs.includes('-') && process.stdin.isTTY) {
     throw new CliError('no input: name log files, or pipe a log into stdin (cat access.log | overload ingest)');
   }
-  if (config && inputs.includes('-')) throw new CliError(`--format ${config.name}: name the config file (its includes are read beside it), not stdin`);
   return ingestJobs(inputs.map((label) => ({ label, format, host: opts.host ?? null, config })), common);
 }
 

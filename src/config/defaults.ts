@@ -85,7 +85,7 @@ export const SETTING_DEFAULTS: SettingDefault[] = [
   d('lighttpd', 'listen-backlog', '1024', null, LIGHTTPD_FCGI, 'fastcgi:%'),
   d('lighttpd', 'PHP_FCGI_CHILDREN', '0', 'php-cgi: unset means no children, the one process serves one request at a time (php-src sapi/cgi/cgi_main.c)', 'https://www.php.net/manual/en/install.unix.lighttpd-14.php', 'fastcgi:%'),
   d('lighttpd', 'server.max-fds', '4096', 'lighttpd >= 1.4.46 (before: the process limit, often 1024)', LIGHTTPD_NEWS),
-  d('lighttpd', 'server.max-connections', null, 'server.max-fds / 3 (1365 with the default 4096)', LIGHTTPD_CORE),
+  d('lighttpd', 'server.max-connections', '1365', 'server.max-fds / 3 (1365 with the default 4096); a value above max-fds / 2 is lowered to it', LIGHTTPD_CORE + ' and lighttpd1.4 source (server start-up: "set max-conns")'),
   d('lighttpd', 'server.max-keep-alive-requests', '1000', 'lighttpd >= 1.4.65 (100 before)', LIGHTTPD_NEWS),
   d('lighttpd', 'server.max-keep-alive-idle', '5', null, 'https://redmine.lighttpd.net/projects/lighttpd/wiki/Server_max-keep-alive-idleDetails'),
   d('lighttpd', 'server.max-read-idle', '60', null, 'https://redmine.lighttpd.net/projects/lighttpd/wiki/Server_max-read-idleDetails'),

@@ -40,6 +40,8 @@ export interface ConfigReadOptions {
 }
 
 const MAX_DEPTH = 32;
+/** the name stdin goes by in an include chain */
+const STDIN = '\u0000stdin';
 const HEAD = 64 * 1024;
 
 /** The config format of `path` (null: not a config, read it as a log). Reads the first 64 KB. */
@@ -101,6 +103,20 @@ function globFiles(pattern: string): string[] {
   return bases.filter((f) => { try { return statSync(f).isFile(); } catch { return false; } });
 }
 
+function isDirectory(path: string): boolean {
+  try { return statSync(path).isDirectory(); } catch { return false; }
+}
+
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const n of readdirSync(dir).sort()) {
+    const p = join(dir, n);
+    if (isDirectory(p)) out.push(...filesUnder(p));
+    else out.push(p);
+  }
+  return out;
+}
+
 function shown(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
@@ -116,17 +132,21 @@ export function readConfig(top: string, format: ConfigFormat, options: ConfigRea
   let baseDir = mainDir;
 
   let missingRoot: ConfigProblem | null = null;
+  // Relative includes resolve against the main file's directory: nginx's conf prefix (the -c
+  // file's directory), lighttpd's basedir (configfile.c config_read), Apache's ServerRoot when
+  // the file states one that exists here; PHP-FPM and Varnish are given the same rule.
   const locate = (pattern: string): string => {
     if (isAbsolute(pattern)) return root ? join(root, pattern) : pattern;
     if (missingRoot) { problems.push(missingRoot); missingRoot = null; }
     return resolve(baseDir, pattern);
   };
 
+  /** `path` as matched (a symlink in sites-enabled is named as such), `chain` by real paths */
   const readOne = (path: string, context: ConfigContext, chain: string[]): FileSetting[] => {
-    const file = shown(path);
+    const file = path === STDIN ? '(stdin)' : shown(path);
     let text: string;
     try {
-      text = readFileSync(path, 'utf8');
+      text = readFileSync(path === STDIN ? 0 : path, 'utf8');
     } catch (e) {
       throw new Error(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
     }
@@ -154,7 +174,8 @@ export function readConfig(top: string, format: ConfigFormat, options: ConfigRea
       out.push(...own.slice(from, inc.at));
       from = inc.at;
       const target = locate(inc.pattern);
-      const matched = hasGlob(inc.pattern) ? globFiles(target) : [target];
+      // Apache's Include of a directory reads every file under it, in order
+      const matched = hasGlob(inc.pattern) ? globFiles(target) : format.server === 'apache' && isDirectory(target) ? filesUnder(target) : [target];
       if (matched.length === 0) {
         // nginx, lighttpd and php-fpm accept a glob that matches nothing; Apache's Include does not
         if (format.server === 'apache' && !inc.optional) problems.push({ file, line: inc.line, message: `Include ${inc.pattern}: no file matches (IncludeOptional would accept that)`, text: '' });
@@ -175,7 +196,7 @@ export function readConfig(top: string, format: ConfigFormat, options: ConfigRea
           continue;
         }
         try {
-          out.push(...readOne(real, inc.context, [...chain, real]));
+          out.push(...readOne(m, inc.context, [...chain, real]));
         } catch (e) {
           problems.push({ file, line: inc.line, message: `include ${inc.pattern}: ${(e as Error).message}`, text: '' });
         }
@@ -185,8 +206,13 @@ export function readConfig(top: string, format: ConfigFormat, options: ConfigRea
     return out;
   };
 
-  const topReal = realpathSync(top);
-  const settings = readOne(topReal, MAIN_CONTEXT, [topReal]);
+  // stdin (`sysctl -a | overload ingest --format sysctl -`): its includes resolve from the cwd
+  if (top === '-') baseDir = process.cwd();
+  let topReal: string;
+  try { topReal = top === '-' ? STDIN : realpathSync(top); } catch {
+    throw new Error(`cannot read ${top}: no such file`);
+  }
+  const settings = readOne(top === '-' ? STDIN : resolve(top), MAIN_CONTEXT, [topReal]);
   let mpm: string | null | undefined;
   if (format.server === 'apache') mpm = resolveIfModules(settings);
   markOverridden(settings, format);

@@ -2,7 +2,7 @@
 // shipped files) and the edge that follows includes: globs, loops, missing files, cut files,
 // <IfModule> by the loaded MPM, sysctl duplicates, lighttpd nested arrays, secrets.
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readConfig, sniffConfig, type ConfigRead } from '../../src/ingest/config-input.js';
 import { findConfigFormat, detectConfigFormat } from '../../parsers/config/index.js';
@@ -163,6 +163,18 @@ describe('Apache config', () => {
     }
   });
 
+  it('Include of a directory reads every file under it, in order', () => {
+    const dir = files(tempDir(), {
+      'httpd.conf': 'Include vhosts\nTimeout 10\n',
+      'vhosts/b.conf': 'KeepAliveTimeout 3\n',
+      'vhosts/a.conf': 'MaxKeepAliveRequests 50\n',
+      'vhosts/sub/c.conf': 'ListenBacklog 100\n',
+    });
+    const r = readConfig(join(dir, 'httpd.conf'), fmt('apache-conf'));
+    expect(r.problems).toEqual([]);
+    expect(r.settings.map((s) => s.name)).toEqual(['MaxKeepAliveRequests', 'KeepAliveTimeout', 'ListenBacklog', 'Timeout']);
+  });
+
   it('Include of a missing file, IncludeOptional, an unclosed section, SetEnv secrets', () => {
     const dir = files(tempDir(), {
       'httpd.conf': 'ServerRoot .\nInclude conf.d/*.conf\nIncludeOptional nothing/*.conf\nInclude nope/*.conf\n<VirtualHost *:80>\n  SetEnv DB_PASSWORD hunter2-apache\n  SetEnv APP_ENV prod\n  PassEnv API_TOKEN\n',
@@ -191,6 +203,14 @@ describe('lighttpd config', () => {
     expect(one(r, 'name', 'fastcgi:.php/0')).toMatchObject({ value: 'php-local' });
     expect(one(r, 'server.max-connections')).toMatchObject({ value: '4096', line: 15 });
     expect(one(r, 'server.max-fds')).toMatchObject({ value: '8192', line: 13 });
+  });
+
+  it('story 5: the same 4 x 2 pool behind mod_fastcgi', () => {
+    const r = readConfig(story('5-lighttpd-current-gw-backend', 'lighttpd.conf'), fmt('lighttpd-conf'));
+    expect(r.problems).toEqual([]);
+    expect(one(r, 'max-procs', 'fastcgi:.php/0')).toMatchObject({ value: '4', line: 29 });
+    expect(one(r, 'listen-backlog', 'fastcgi:.php/0')).toMatchObject({ value: '8', line: 30 });
+    expect(one(r, 'PHP_FCGI_CHILDREN', 'fastcgi:.php/0')).toMatchObject({ value: '2', line: 32 });
   });
 
   it('the Server Fault case: 14 procs x 30 children (anonymous host array)', () => {
@@ -304,6 +324,17 @@ describe('Varnish', () => {
     expect(r.errors.map((e) => [e.line, e.message])).toEqual([[9, "backend cut: unexpected end of file, expecting '}' (file cut in the middle?)"]]);
   });
 
+  it('VCL include: the included backends land where the include stands', () => {
+    const dir = files(tempDir(), {
+      'default.vcl': 'vcl 4.1;\nbackend a { .host = "1"; }\ninclude "backends.vcl";\nbackend c { .host = "3"; }\n',
+      'backends.vcl': 'backend b { .host = "2"; .max_connections = 20; }\n',
+    });
+    const r = readConfig(join(dir, 'default.vcl'), fmt('varnish-vcl'));
+    expect(r.problems).toEqual([]);
+    expect(r.settings.map((s) => `${s.scope} ${s.name}`)).toEqual([
+      'backend:a .host', 'backend:b .host', 'backend:b .max_connections', 'backend:c .host']);
+  });
+
   it("parameters from Debian's systemd unit, a varnishd -p command line and param.show output", () => {
     const unit = readConfig(join(CONFIGS, 'debian-varnish/lib/systemd/system/varnish.service'), fmt('varnish-params'));
     expect(unit.problems).toEqual([]);
@@ -328,6 +359,17 @@ describe('sysctl', () => {
     expect(dup.map((s) => [s.value, s.line, s.active])).toEqual([['2048', 14, false], ['262144', 15, true]]);
     expect(dup[0].note).toMatch(/^overridden by .*seed-lighttpd-backend-overloaded\/sysctl\.conf:15$/);
     expect(one(r, 'net.ipv4.tcp_tw_recycle').note).toMatch(/removed in Linux 4\.12/);
+  });
+
+  it("Debian's procps files: sysctl.conf is all comments, sysctl.d sets kernel.pid_max", () => {
+    const conf = readConfig(join(CONFIGS, 'debian-procps/etc/sysctl.conf'), fmt('sysctl'));
+    expect(conf.problems).toEqual([]);
+    expect(conf.settings).toEqual([]);
+    const pid = readConfig(join(CONFIGS, 'debian-procps/usr/lib/sysctl.d/50-pid-max.conf'), fmt('sysctl'));
+    expect(pid.settings.map((s) => [s.name, s.value, s.active])).toEqual([['kernel.pid_max', '4194304', true]]);
+    const links = readConfig(join(CONFIGS, 'debian-procps/usr/lib/sysctl.d/99-protect-links.conf'), fmt('sysctl'));
+    expect(links.problems).toEqual([]);
+    expect(links.settings.map((s) => s.name)).toContain('fs.protected_symlinks');
   });
 
   it('a port range the kernel rejects is inactive; sysctl -a style keys; unreadable lines', () => {
@@ -359,14 +401,59 @@ describe('config detection', () => {
     expect(detectConfigFormat('nginx.conf', 'net.core.somaxconn = 1024\n')?.name).toBe('sysctl');
   });
 
-  it('never takes a bundled log for a config', () => {
-    for (const story of readdirSync(INCIDENTS)) {
-      if (!statSync(join(INCIDENTS, story)).isDirectory()) continue;
-      for (const f of readdirSync(join(INCIDENTS, story))) {
-        const path = join(INCIDENTS, story, f);
-        if (!statSync(path).isFile() || !/\.log(\.gz)?$/.test(f)) continue;
-        expect(sniffConfig(path), path).toBeNull();
+  it('never takes a bundled log, capture, script or README for a config (their own parsers come first)', () => {
+    const walk = (dir: string): string[] => readdirSync(dir).flatMap((f) => {
+      const p = join(dir, f);
+      return statSync(p).isDirectory() ? (f === 'config' || f === 'configs' ? [] : walk(p)) : [p];
+    });
+    const all = walk(join(ROOT, 'fixtures'));
+    expect(all.length).toBeGreaterThan(50);
+    // the only configs outside config/ and configs/ are these copies of the stories' configs
+    const detected = all.filter((p) => sniffConfig(p) !== null).map((p) => p.slice(ROOT.length + 1)).sort();
+    expect(detected).toEqual(['fixtures/access/s1b-lighttpd.conf', 'fixtures/access/s2-nginx.conf', 'fixtures/access/s3-nginx.conf', 'fixtures/access/s3-php-fpm.conf']);
+    // an empty or comment-only file is known by its name
+    expect(sniffConfig(join(CONFIGS, 'debian-procps/etc/sysctl.conf'))?.name).toBe('sysctl');
+  });
+});
+
+describe('bad input never crashes a parser', () => {
+  const real: Array<[string, string]> = [
+    [story('1b-lighttpd-1.4.45-fastcgi-overload', 'lighttpd.conf'), 'lighttpd-conf'],
+    [story('3-nginx-phpfpm-max-children', 'nginx.conf'), 'nginx-conf'],
+    [story('3-nginx-phpfpm-max-children', 'php-fpm.conf'), 'php-fpm-conf'],
+    [story('4-varnish-apache-maxrequestworkers', 'httpd.conf'), 'apache-conf'],
+    [story('4-varnish-apache-maxrequestworkers', 'default.vcl'), 'varnish-vcl'],
+    [join(CONFIGS, 'seed-lighttpd-backend-overloaded', 'sysctl.conf'), 'sysctl'],
+  ];
+
+  it('a file cut anywhere keeps what came before the cut and says where it broke', () => {
+    for (const [path, name] of real) {
+      const text = readFileSync(path, 'utf8');
+      const whole = fmt(name).parse(text, { scope: '' });
+      expect(whole.errors, path).toEqual([]);
+      for (let cut = 1; cut < text.length; cut += Math.max(1, Math.floor(text.length / 97))) {
+        const part = fmt(name).parse(text.slice(0, cut), { scope: '' });
+        // every setting read from the cut text is one the whole file has, on the same line,
+        // except the last one, whose value the cut may have shortened
+        const lastLine = text.slice(0, cut).split('\n').length;
+        for (const s of part.settings.filter((x) => x.line < lastLine - 1)) {
+          expect(whole.settings.some((w) => w.name === s.name && w.line === s.line && w.scope === s.scope), `${path} cut at ${cut}: ${s.name}:${s.line}`).toBe(true);
+        }
+        for (const e of part.errors) expect(e.line, `${path} cut at ${cut}`).toBeLessThanOrEqual(lastLine);
       }
     }
+  });
+
+  it('garbage, binary bytes and absurd nesting give errors, not exceptions', () => {
+    const junk = ['('.repeat(100_000), '{'.repeat(100_000), '<IfModule x>\n'.repeat(10_000), '\u0000\u0001\u00ff"\'\\'.repeat(1000),
+      '$HTTP["host"] == "x" {\n'.repeat(200), 'backend a {'.repeat(1000), '[www]\n=\n==\n'];
+    for (const f of ['nginx-conf', 'apache-conf', 'lighttpd-conf', 'php-fpm-conf', 'php-ini', 'varnish-vcl', 'varnish-params', 'sysctl']) {
+      for (const j of junk) {
+        const r = fmt(f).parse(j, { scope: '' });
+        expect(Array.isArray(r.settings), f).toBe(true);
+      }
+    }
+    expect(fmt('lighttpd-conf').parse('x = ' + '('.repeat(100_000), { scope: '' }).errors[0].message).toMatch(/nested deeper than 64/);
+    expect(fmt('nginx-conf').parse('a {'.repeat(1000), { scope: '' }).errors.some((e) => /nested deeper than 64/.test(e.message))).toBe(true);
   });
 });
