@@ -1,17 +1,24 @@
 // `overload ingest`: options -> settings, every input in turn, a summary per input on stderr.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { hostname } from 'node:os';
 import { EXIT, CliError } from './exit-codes.js';
 import { openWritable, createIndexes, checkpoint } from '../store/db.js';
 import { StoreWriter } from '../store/writer.js';
-import { afterStreamedIngest } from '../store/after-ingest.js';
+import { afterStreamedIngest, unfinishedAfterIngest } from '../store/after-ingest.js';
+import { claimIngest, claimPath, ClaimTimeout, type ClaimHolder, type IngestClaim } from '../store/ingest-claim.js';
+import { storeFailure } from './store-failure.js';
 import { RollupStream } from '../store/rollup-stream.js';
 import { ingestInput, type IngestOutcome, type Progress } from '../ingest/ingest-input.js';
 import { InputError } from '../ingest/source.js';
 import { parseRouteRules, type RouteRule } from '../util/route.js';
 import { assertZone, machineZone, isoUtc } from '../util/time.js';
 import { termSafe } from '../util/sanitize.js';
+import { dataRange, describeOutliers } from '../report/extent.js';
 import { resolveUserFormat, type UserFormat } from '../ingest/user-format.js';
 import { threadTimes } from '../util/thread-stats.js';
+import { stallIfAsked } from '../util/test-stall.js';
+import { MAX_LINE_CEILING } from '../ingest/line-splitter.js';
 import { findConfigFormat } from '../../parsers/config/index.js';
 import type { ConfigFormat } from '../../parsers/config/types.js';
 import { sniffConfig } from '../ingest/config-input.js';
@@ -30,6 +37,7 @@ export interface IngestOptions {
   maxLine: string;
   force?: boolean;
   quiet?: boolean;
+  wait?: string;
   configRoot?: string;
 }
 
@@ -124,22 +132,33 @@ export interface IngestRunOptions {
   fieldMap: Record<string, string>;
   force: boolean;
   quiet: boolean;
+  /** how long to wait while another ingest writes the database (default DEFAULT_WAIT_S) */
+  waitSeconds?: number;
   /** --config-root: where absolute include paths of configs are looked up */
   configRoot?: string | null;
 }
+
+/** Long enough for another ingest of a 10M-line log (about two minutes) to finish, with room. */
+export const DEFAULT_WAIT_S = 600;
 
 function checkedOptions(opts: IngestOptions): IngestRunOptions {
   const tz = opts.tz ?? machineZone();
   try { assertZone(tz); } catch { throw new CliError(`unknown time zone "${opts.tz}" (use an IANA name such as Europe/Berlin or UTC)`); }
   const maxLine = Number(opts.maxLine);
   if (!Number.isInteger(maxLine) || maxLine < 256) throw new CliError(`--max-line must be a whole number of bytes >= 256`);
+  if (maxLine > MAX_LINE_CEILING && !opts.quiet) {
+    process.stderr.write(`overload: --max-line ${maxLine} is above the ceiling of ${MAX_LINE_CEILING} bytes (8 MiB): longer lines are rejected as line-too-long (a line is held whole in memory to be parsed)\n`);
+  }
   let routeRules: RouteRule[] = [];
   if (opts.routes) {
     try { routeRules = parseRouteRules(readFileSync(opts.routes, 'utf8')); } catch (e) {
       throw new CliError(`--routes ${opts.routes}: ${(e as Error).message}`, (e as NodeJS.ErrnoException).code ? EXIT.unreadable : EXIT.usage);
     }
   }
-  return { db: opts.db, tz, maxLine, routeRules, fieldMap: fieldMap(opts.field), force: !!opts.force, quiet: !!opts.quiet, configRoot: opts.configRoot ?? null };
+  const waitSeconds = opts.wait === undefined ? DEFAULT_WAIT_S : Number(opts.wait);
+  if (opts.wait?.trim() === '' || !Number.isFinite(waitSeconds) || waitSeconds < 0) throw new CliError(`--wait must be a number of seconds >= 0`);
+  return { db: opts.db, tz, maxLine, routeRules, fieldMap: fieldMap(opts.field), force: !!opts.force, quiet: !!opts.quiet, waitSeconds,
+    configRoot: opts.configRoot ?? null };
 }
 
 export async function run(paths: string[], opts: IngestOptions): Promise<number> {
@@ -155,8 +174,61 @@ export async function run(paths: string[], opts: IngestOptions): Promise<number>
   return ingestJobs(inputs.map((label) => ({ label, format, host: opts.host ?? null, config })), common);
 }
 
-/** Ingest every job in turn, then build indexes, joins and rollups once. Returns the exit code. */
+function describeHolder(h: ClaimHolder): string {
+  let who = h.pid !== null ? `pid ${h.pid}` : 'another process';
+  if (h.host && h.host !== hostname()) who += ` on ${h.host}`;
+  if (h.since !== null) who += `, since ${(isoUtc(h.since) ?? '').slice(11, 19)} UTC`;
+  return termSafe(h.what ? `${who}: ${h.what}` : who);
+}
+
+/**
+ * The database's ingest claim (store/ingest-claim.ts), waiting for it while another ingest
+ * holds it, for at most opts.waitSeconds. null for a database in memory (no one else can see it).
+ */
+async function claimDatabase(jobs: IngestJob[], opts: IngestRunOptions): Promise<IngestClaim | null> {
+  if (opts.db === ':memory:' || opts.db === '') return null;
+  const db = termSafe(opts.db);
+  if (!existsSync(dirname(resolve(opts.db)))) throw new CliError(`cannot write ${db}: its directory does not exist`, EXIT.unreadable);
+  const waitSeconds = opts.waitSeconds ?? DEFAULT_WAIT_S;
+  try {
+    const { claim, waited } = await claimIngest(opts.db, jobs.map((j) => j.label === '-' ? '(stdin)' : j.label).join(' '), {
+      waitMs: waitSeconds * 1000,
+      // said even with --quiet: it explains a pause that may be long
+      onWait: (h) => process.stderr.write(`overload: ${db} is being written by another ingest (${describeHolder(h)}); waiting for it, up to ${waitSeconds} s (--wait)\n`),
+    });
+    if (waited) say(opts.quiet, `waited ${(waited.ms / 1000).toFixed(1)} s for another ingest into ${db} (${describeHolder(waited.holder)}); continuing after it`);
+    return claim;
+  } catch (e) {
+    if (e instanceof ClaimTimeout) {
+      throw new CliError(`gave up after ${(e.waitedMs / 1000).toFixed(1)} s waiting for another ingest into ${db} (${describeHolder(e.holder)}); ` +
+        'nothing was written: run it again later, or wait longer with --wait SECONDS', EXIT.unreadable);
+    }
+    const code = (e as { code?: unknown }).code;
+    if (code === 'SQLITE_NOTADB' || (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'))) {
+      // the lock file only says who holds the claim: nothing is lost with it
+      throw new CliError(`the lock file ${termSafe(claimPath(opts.db))} is damaged (${termSafe((e as Error).message)}): ` +
+        `delete it while no ingest into ${db} runs`, EXIT.unreadable);
+    }
+    throw storeFailure(e, opts.db);
+  }
+}
+
+/**
+ * Ingest every job in turn, then build indexes, joins and rollups once. Returns the exit code.
+ * Holds the database's ingest claim throughout: a second ingest waits, then resumes after it.
+ */
 export async function ingestJobs(jobs: IngestJob[], opts: IngestRunOptions): Promise<number> {
+  const claim = await claimDatabase(jobs, opts);
+  try {
+    return await ingestClaimed(jobs, opts);
+  } catch (e) {
+    throw storeFailure(e, opts.db);
+  } finally {
+    claim?.release();
+  }
+}
+
+async function ingestClaimed(jobs: IngestJob[], opts: IngestRunOptions): Promise<number> {
   const db = openWritable(opts.db);
   const writer = new StoreWriter(db);
   const rollups = RollupStream.open(db);
@@ -206,10 +278,19 @@ export async function ingestJobs(jobs: IngestJob[], opts: IngestRunOptions): Pro
       }
       if (outcome.kind === 'ingested') ingestedAny = true;
       say(opts.quiet, describe(outcome));
+      if (outcome.kind === 'ingested' && outcome.damaged) {
+        // An input that could not be read whole, and whose last rows may be made up: exit 2.
+        process.stderr.write(`overload: ${termSafe(job.label === '-' ? '(stdin)' : job.label)}: ${termSafe(outcome.damaged.message)}\n`);
+        code = Math.max(code, EXIT.unreadable);
+      }
     }
-    if (ingestedAny) {
+    // an earlier ingest killed in its final step: its rows are in, the rest is done now
+    const unfinished = ingestedAny || stop ? null : unfinishedAfterIngest(db);
+    if (unfinished) say(opts.quiet, `finishing what an earlier ingest into ${termSafe(opts.db)} left undone: ${unfinished}`);
+    if (ingestedAny || unfinished) {
       const t0 = Date.now();
       createIndexes(db);
+      stallIfAsked('rollups');
       const built = await afterStreamedIngest(db, rollups);
       if (process.env.OVERLOAD_STATS) {
         process.stderr.write(`overload-rollups ${JSON.stringify({ ...built, declined: rollups ? rollups.declined : 'not fresh before the ingest' })}\n`);
@@ -219,6 +300,10 @@ export async function ingestJobs(jobs: IngestJob[], opts: IngestRunOptions): Pro
       say(opts.quiet, `indexes and correlations updated in ${((Date.now() - t0) / 1000).toFixed(1)} s; database: ${opts.db}`);
       const range = db.prepare('SELECT min(first_ts) a, max(last_ts) b FROM sources').get() as { a: number | null; b: number | null };
       if (range.a !== null) say(opts.quiet, `time range: ${isoUtc(range.a)} .. ${isoUtc(range.b)}   next: overload report spikes`);
+      // stamps far from the rest (a clock reset to 1970, a typo'd year) are stored, and said so
+      const dense = dataRange(db);
+      const outliers = describeOutliers(dense.outliers);
+      if (outliers) say(opts.quiet, `${outliers}; reports default to ${isoUtc(dense.from)} .. ${isoUtc(dense.to)}`);
     }
   } finally {
     process.off('SIGINT', onSigint);

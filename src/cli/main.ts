@@ -3,6 +3,7 @@
 // only when that command runs: `overload --help` must not pay for SQLite, React or ink.
 import { Command, Option } from 'commander';
 import { EXIT } from './exit-codes.js';
+import { termSafe } from '../util/sanitize.js';
 
 const program = new Command();
 const dbOption = () =>
@@ -37,7 +38,7 @@ Start here:
 
 program
   .command('ingest')
-  .description('Read logs (files, .gz, or stdin) and server configs into the database; formats are detected')
+  .description('Read logs (files, .gz/.bz2/.xz/.zst, or stdin) and server configs into the database; formats are detected')
   .argument('[paths...]', 'log files and server configs; none or - reads stdin')
   .addOption(dbOption())
   .option('--format <name>', 'skip detection: use this format (see `overload formats`)')
@@ -48,9 +49,10 @@ program
   .option('--host <name>', 'tag every row with this host name (logs of a server farm in one database)')
   .addOption(tzOption())
   .option('--routes <file>', 'route rules, one `regex => template` per line, tried before the built-in folding')
-  .option('--max-line <bytes>', 'reject lines longer than this (default 1 MiB)', '1048576')
+  .option('--max-line <bytes>', 'reject lines longer than this (default 1 MiB, at most 8 MiB)', '1048576')
   .option('--force', 're-ingest inputs that were ingested before (replaces their rows)')
   .option('--quiet', 'no progress or summary on stderr')
+  .option('--wait <seconds>', 'while another ingest writes the same database, wait this long for it (default 600)')
   .option('--config-root <dir>', 'configs: look up absolute include paths under DIR (a copy of the server\'s files)')
   .addHelpText('after', `
 Examples:
@@ -62,7 +64,8 @@ Examples:
   $ overload ingest --format apache-combined /var/log/apache2/access.log   (Apache stamps the start, nginx the end)
   $ overload ingest --tz Europe/Berlin /var/log/php8.2-fpm.log
 
-Exit codes: 0 ok, 1 usage error, 2 input unreadable, 3 nothing in an input could be parsed.`)
+Exit codes: 0 ok, 1 usage error, 2 an input or the database could not be read or written (or
+another ingest held it past --wait), 3 nothing in an input could be parsed.`)
   .action(action(() => import('./ingest.js')));
 
 program
@@ -184,6 +187,7 @@ program.exitOverride((err) => {
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as Error & { exitCode?: number };
-  process.stderr.write(`overload: ${e.message}\n`);
+  // messages quote what the user or a log gave (a report name, a path, a SQL error): never raw
+  process.stderr.write(`overload: ${termSafe(e.message)}\n`);
   process.exit(e.exitCode ?? EXIT.usage);
 });

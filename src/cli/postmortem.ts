@@ -6,6 +6,8 @@ import { openDbForReading } from './open-db.js';
 import { buildPostmortem } from '../postmortem/index.js';
 import { ParamError } from '../report/params.js';
 import { assertZone, machineZone } from '../util/time.js';
+import { suspectWarnings } from '../store/suspect.js';
+import { termSafe } from '../util/sanitize.js';
 
 export interface PostmortemOptions {
   db: string;
@@ -29,6 +31,7 @@ export async function run(opts: PostmortemOptions): Promise<number> {
   try {
     const svgPath = out ? out.replace(/\.md$/i, '.svg') : null;
     const pm = buildPostmortem(db, { from: opts.from, to: opts.to, host: opts.host, tz, svgName: svgPath ? basename(svgPath) : null });
+    for (const w of suspectWarnings(db)) process.stderr.write(`overload: warning: ${termSafe(w)}\n`);
     if (!out) {
       process.stdout.write(pm.markdown);
       return EXIT.ok;

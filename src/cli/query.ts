@@ -1,10 +1,27 @@
 // `overload query`: ad-hoc SQL. The connection is read-only, so a pasted DELETE cannot hurt.
-import { render, type OutputFormat, type Row } from '../report/render.js';
+// Rows stream from SQLite to stdout one at a time (never all in memory), in every format.
+import { renderText, type OutputFormat, type Row } from '../report/render.js';
+import { writeOut } from '../report/write-out.js';
 import { openDbForReading } from './open-db.js';
 import { CliError } from './exit-codes.js';
 
+/** The statement's rows, one at a time; an error while stepping is the user's SQL's. */
+function* rowsOf(iter: IterableIterator<unknown>): Generator<Row> {
+  for (;;) {
+    let next: IteratorResult<unknown>;
+    try {
+      next = iter.next();
+    } catch (e) {
+      throw new CliError(`SQL error: ${(e as Error).message}`);
+    }
+    if (next.done) return;
+    yield next.value as Row;
+  }
+}
+
 export async function run(sql: string, opts: { db: string; format: OutputFormat }): Promise<number> {
   const db = openDbForReading(opts.db);
+  let iter: IterableIterator<unknown> | null = null;
   try {
     let stmt;
     try {
@@ -13,15 +30,16 @@ export async function run(sql: string, opts: { db: string; format: OutputFormat 
       throw new CliError(`SQL error: ${(e as Error).message}`);
     }
     if (!stmt.reader) throw new CliError('only statements that return rows are allowed (the database is opened read-only)');
-    let rows: Row[];
+    const columns = stmt.columns().map((c) => c.name);
     try {
-      rows = stmt.all() as Row[];
+      iter = stmt.iterate() as IterableIterator<unknown>;
     } catch (e) {
       throw new CliError(`SQL error: ${(e as Error).message}`);
     }
-    const columns = stmt.columns().map((c) => c.name);
-    process.stdout.write(render(opts.format, rows, columns, { width: process.stdout.columns }));
+    await writeOut(renderText(opts.format, rowsOf(iter), columns, { width: process.stdout.columns }));
   } finally {
+    // a reader that left early leaves the statement mid-way: finish it before closing
+    iter?.return?.();
     db.close();
   }
   return 0;

@@ -3,10 +3,13 @@ import { CliError, EXIT } from './exit-codes.js';
 import { openDbForReading } from './open-db.js';
 import { listReports, findReport, runReport, ReportNotFound, ParamError } from '../report/runner.js';
 import { queriesDirs, type ReportDef } from '../report/loader.js';
-import { renderResult } from '../report/output.js';
+import { resultText } from '../report/output.js';
+import { writeOut } from '../report/write-out.js';
 import { render, OUTPUT_FORMATS, type OutputFormat } from '../report/render.js';
 import { assertZone, machineZone } from '../util/time.js';
+import { termSafe } from '../util/sanitize.js';
 import type { ParamInput } from '../report/params.js';
+import { suspectWarnings } from '../store/suspect.js';
 
 export interface ReportOptions {
   db: string;
@@ -82,7 +85,10 @@ export async function run(name: string | undefined, opts: ReportOptions): Promis
   const db = openDbForReading(opts.db);
   try {
     const result = runReport(db, name, inputs(opts), { dirs, tz, optional: COMMON });
-    process.stdout.write(renderResult(result, format, process.stdout.columns));
+    // table and Markdown carry the notes under their heading; machine formats keep stdout to rows
+    if (format === 'json' || format === 'ndjson' || format === 'csv') for (const n of result.notes) process.stderr.write(`note: ${termSafe(n)}\n`);
+    await writeOut(resultText(result, format, process.stdout.columns));
+    for (const w of suspectWarnings(db)) process.stderr.write(`overload: warning: ${termSafe(w)}\n`);
     return EXIT.ok;
   } catch (e) {
     if (e instanceof CliError) throw e;

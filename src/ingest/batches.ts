@@ -40,14 +40,22 @@ export interface Batch {
    * whole. Reported so a file that really ends that way is not a silent loss.
    */
   heldBack: { lineNo: number; text: string } | null;
+  /**
+   * Where gzip members started within this batch (source.ts marks them in the bytes): the
+   * decompressed offset, the first line that ends in the member, and how many of the batch's
+   * requests came before it. Rows of a member whose trailer fails are marked from there.
+   */
+  memberStarts: Array<{ offset: number; lineNo: number; requestsBefore: number }>;
 }
 
 export type Router = (path: string | null) => string | null;
 
-function emptyBatch(): Batch {
+/** A batch with nothing in it: the one place that lists every field (tests build theirs from it). */
+export function emptyBatch(): Batch {
   return {
     requests: { count: 0, nums: new Float64Array(0), text: new Uint8Array(0), strings: [] }, events: [], traces: [], rejects: [], lines: 0, parsed: 0, rejected: 0, variants: null,
     endOffset: 0, lastLineNo: 0, firstTs: null, lastTs: null, invalidUtf8: 0, unterminated: false, heldBack: null,
+    memberStarts: [],
   };
 }
 
@@ -79,6 +87,8 @@ export interface BatchOptions {
 export class BatchBuilder {
   private batch = emptyBatch();
   private encoder: RequestEncoder;
+  /** requests in the batch so far */
+  private requests = 0;
   private recordTs(ts: number): void {
     const b = this.batch;
     if (b.firstTs === null || ts < b.firstTs) b.firstTs = ts;
@@ -97,6 +107,7 @@ export class BatchBuilder {
       case 'request': {
         const r = outcome.record;
         this.encoder.add(r, this.opts.router(r.path ?? null));
+        this.requests++;
         b.parsed++;
         if (outcome.variant !== undefined) {
           const v = (b.variants ??= {});
@@ -124,9 +135,10 @@ export class BatchBuilder {
         break;
       }
       case 'continued':
-        b.parsed++;
-        break;
+      // a blank separator is read and understood as nothing: it counts as parsed, so that every
+      // line is accounted for (lines = parsed + rejected), where it used to be in neither
       case 'skip':
+        b.parsed++;
         break;
       case 'reject':
         b.rejected++;
@@ -187,6 +199,14 @@ export class BatchBuilder {
     return null;
   }
 
+  /**
+   * A gzip member starts at decompressed `offset`: the next line pushed is its first (or the
+   * first to end in it). (A multi-line entry open across it keeps the line_no of its start.)
+   */
+  memberStart(offset: number): void {
+    this.batch.memberStarts.push({ offset, lineNo: this.batch.lastLineNo + 1, requestsBefore: this.requests });
+  }
+
   /** Live inputs: cut what has accumulated, if anything, when no multi-line entry is open. */
   cutIfAny(): Batch | null {
     if (this.batch.lines === 0 || (this.parser.openSince?.() ?? null) !== null) return null;
@@ -202,6 +222,7 @@ export class BatchBuilder {
   private cut(): Batch {
     const b = this.batch;
     b.requests = this.encoder.take();
+    this.requests = 0;
     this.batch = emptyBatch();
     this.batch.endOffset = b.endOffset;
     this.batch.lastLineNo = b.lastLineNo;

@@ -2,12 +2,13 @@
 // through the parser into the store in batches.
 import type { FormatDefinition, ParserOptions } from '../../parsers/types.js';
 import { FORMATS, findFormat } from '../../parsers/index.js';
-import { openInput, identityOf, matchesIdentity, type OpenedInput } from './source.js';
+import { openInput, identityOf, matchesIdentity, InputError, type OpenedInput, type Damage } from './source.js';
 import { detectFormat, sampleLines, scoreFormat, type FormatScore } from './detect.js';
 import type { Batch } from './batches.js';
 import { parseInWorker } from './parse-in-worker.js';
 import type { RouteRule } from '../util/route.js';
 import { threadTimes } from '../util/thread-stats.js';
+import { stallIfAsked } from '../util/test-stall.js';
 import type { StoreWriter, SourceRow } from '../store/writer.js';
 import type { RollupStream } from '../store/rollup-stream.js';
 
@@ -47,14 +48,42 @@ export interface Progress {
 export type IngestOutcome =
   | { kind: 'ingested'; label: string; sourceId: number; format: string; resumedFrom: number; lines: number; parsed: number;
       rejected: number; rejectReasons: Record<string, number>; variants: Record<string, number>; firstRejects: Array<{ line_no: number; reason: string; line: string }>;
-      complete: boolean; note: string | null; seconds: number; invalidUtf8: number; detection: FormatScore | null }
+      complete: boolean; note: string | null; seconds: number; invalidUtf8: number; detection: FormatScore | null;
+      damaged: Damaged | null }
   | { kind: 'unchanged'; label: string; sourceId: number; format: string }
   | { kind: 'empty'; label: string }
   | { kind: 'no-match'; label: string; ranking: FormatScore[]; firstUnmatched: string | null; forced: string | null };
 
+/** The input's compressed data was corrupt: what is marked, and what to tell the user. */
+export interface Damaged {
+  /** which bytes are bad, what was (not) read, what is marked: one sentence for the user */
+  message: string;
+  /** first line (of the source) decoded from the damaged data */
+  fromLine: number;
+  /** lines and requests of the source from `fromLine` on, as now stored */
+  lines: number;
+  requests: number;
+}
+
+/** Where a gzip member starts, in the decompressed input and in the store. */
+interface MemberStart {
+  offset: number;
+  /** its first line, and the id its first request row has (or would have) */
+  fromLine: number;
+  fromId: number;
+}
+
+function damageMessage(d: Damage): string {
+  const where = d.kind === 'gzip'
+    ? `the gzip member that starts at byte ${d.from} is corrupt${d.foundBy !== null ? ` (found by byte ${d.foundBy})` : ''}`
+    : `the ${d.kind} data is corrupt${d.foundBy !== null ? ` (found by byte ${d.foundBy})` : ''}`;
+  return `${where}: ${d.reason}; nothing after it was read`;
+}
+
 async function* skipBytes(chunks: AsyncIterable<Buffer>, n: number): AsyncGenerator<Buffer> {
   let left = n;
   for await (const c of chunks) {
+    if (c.length === 0) { if (left === 0) yield c; continue; } // (a gzip member starts: source.ts)
     if (left >= c.length) { left -= c.length; continue; }
     yield left > 0 ? c.subarray(left) : c;
     left = 0;
@@ -68,7 +97,24 @@ function findPrevious(writer: StoreWriter, input: OpenedInput, host: string | nu
 export async function ingestInput(label: string, writer: StoreWriter, settings: IngestSettings): Promise<IngestOutcome> {
   const started = Date.now();
   const input = await openInput(label, { headTimeoutMs: settings.liveFlushMs ?? null }); // throws InputError: unreadable
-  if (input.head.length === 0) return { kind: 'empty', label };
+  try {
+    return await ingestOpened(label, input, writer, settings, started);
+  } finally {
+    input.close(); // (an input given up on early: no format matched, interrupted)
+  }
+}
+
+async function ingestOpened(label: string, input: OpenedInput, writer: StoreWriter, settings: IngestSettings, started: number): Promise<IngestOutcome> {
+  // Damage found before there is anything to read, or in a start too garbled to detect a format
+  // in, is the answer: not "empty", not "no format matches".
+  const unreadable = () => {
+    const d = input.damage();
+    if (d) return new InputError(`cannot read ${label}: ${damageMessage(d)}`);
+    // (a compressed file cut off before its first block decodes to nothing at all)
+    const f = input.fault();
+    return f && input.head.length === 0 ? new InputError(`cannot read ${label}: ${f}`) : null;
+  };
+  if (input.head.length === 0) { const e = unreadable(); if (e) throw e; return { kind: 'empty', label }; }
 
   let previous = findPrevious(writer, input, settings.host);
   if (previous && settings.force) {
@@ -95,11 +141,13 @@ export async function ingestInput(label: string, writer: StoreWriter, settings: 
     if (!format) throw Object.assign(new Error(`unknown format "${settings.format}" (see: overload formats)`), { exitCode: 1 });
     const score = scoreFormat(format, sample, parserOptions);
     if (score.parsed === 0 && score.total > 0) {
+      const e = unreadable(); if (e) throw e;
       return { kind: 'no-match', label, ranking: detectFormat(FORMATS, sample, parserOptions).ranking, firstUnmatched: score.unmatched, forced: format.name };
     }
     detection = score;
   } else {
     const d = detectFormat(FORMATS, sample, parserOptions);
+    if (!d.best) { const e = unreadable(); if (e) throw e; }
     if (!d.best) return { kind: 'no-match', label, ranking: d.ranking, firstUnmatched: d.firstUnmatched, forced: null };
     format = d.best.format;
     detection = d.best;
@@ -120,8 +168,19 @@ export async function ingestInput(label: string, writer: StoreWriter, settings: 
   let bytes = resumeFrom;
   const rollups = settings.rollups ?? null;
   rollups?.beginSource(sourceId, settings.host);
+  // Where the gzip members from the one being read on start (the parse notes them in its
+  // batches): if one turns out damaged, its rows are marked from there. (The first entry: where
+  // this run starts, the first member's start unless it resumes.)
+  let nextId = writer.lastRequestId() + 1;
+  const starts: MemberStart[] = [{ offset: resumeFrom, fromLine: (previous?.lines ?? 0) + 1, fromId: nextId }];
   const account = (b: Batch) => {
     const firstId = writer.writeBatch(sourceId, settings.host, b);
+    if (b.requests.count > 0) { nextId = firstId + b.requests.count; }
+    const batchFirstId = b.requests.count > 0 ? firstId : nextId;
+    for (const m of b.memberStarts) starts.push({ offset: m.offset, fromLine: m.lineNo, fromId: batchFirstId + m.requestsBefore });
+    // (damage can only be in the member being read or a later one)
+    const reading = input.memberDecodedStart();
+    while (starts.length > 1 && starts[1].offset <= reading) starts.shift();
     // Only once the batch is committed: the rollup worker reads the strings of earlier batches
     // through a connection of its own, which sees nothing uncommitted.
     rollups?.feed(sourceId, b.requests, firstId);
@@ -150,6 +209,7 @@ export async function ingestInput(label: string, writer: StoreWriter, settings: 
     const t0 = performance.now();
     threadTimes.waitMs += t0 - idleSince;
     account(batch);
+    stallIfAsked('batch');
     const t1 = performance.now();
     threadTimes.writeMs += t1 - t0;
     // (the rollup pass runs beside the writer; a few batches behind at most)
@@ -162,19 +222,38 @@ export async function ingestInput(label: string, writer: StoreWriter, settings: 
 
   rollups?.endSource(sourceId);
   const fault = input.fault();
+  const damage = input.damage();
+  let damaged: Damaged | null = null;
   const notes: string[] = [];
+  if (damage) {
+    // No start noted at the damage: when it is past where this run began, no line ended in the
+    // damaged member (a header that is not gzip: nothing decoded from it); when it is before,
+    // an earlier run read the start of that member, and all the source's rows are marked.
+    const lastLine = (previous?.lines ?? 0) + lines;
+    const start = starts.find((m) => m.offset === damage.decodedFrom)
+      ?? (damage.decodedFrom >= resumeFrom ? { fromLine: lastLine + 1, fromId: nextId } : { fromLine: 1, fromId: 0 });
+    if (start.fromLine <= lastLine) writer.markSuspect(sourceId, start.fromLine, start.fromId);
+    const counts = start.fromLine <= lastLine ? writer.suspectCounts(sourceId) : { lines: 0, requests: 0 };
+    damaged = {
+      fromLine: start.fromLine, ...counts,
+      message: counts.lines === 0 ? `${damageMessage(damage)}. No line was decoded from the damaged data`
+        : `${damageMessage(damage)}. ${counts.lines} lines from line ${start.fromLine} on (${counts.requests} requests) were decoded from the damaged data and may be fabricated: marked suspect (sources.suspect_from_line, suspect_from_id)`,
+    };
+  }
   if (fault) notes.push(fault + '; kept what was read before it');
   if (stopped) notes.push('interrupted; run the same command again to resume');
   if (unterminated) notes.push('last line had no newline (kept)');
-  if (held.line) notes.push(`line ${held.line.lineNo} has no newline and does not parse (still being written?): not stored yet, the next run reads it: ${held.line.text.slice(0, 120)}`);
+  // (a line held back at damage is the damage's, not one being written)
+  if (held.line && !damage) notes.push(`line ${held.line.lineNo} has no newline and does not parse (still being written?): not stored yet, the next run reads it: ${held.line.text.slice(0, 120)}`);
   if (invalidUtf8) notes.push(`${invalidUtf8} lines were not valid UTF-8 (read as Latin-1)`);
   const note = notes.length ? notes.join('; ') : null;
-  const complete = !stopped && !fault;
-  writer.finishSource(sourceId, complete, note);
+  const complete = !stopped && !fault && !damage;
+  // (the damage leads the stored note; the ingest prints it as an error of its own)
+  writer.finishSource(sourceId, complete, [damaged?.message, note].filter((n) => n).join('; ') || null);
 
-  if (previous && lines === 0) return { kind: 'unchanged', label, sourceId, format: format.name };
+  if (previous && lines === 0 && !damaged) return { kind: 'unchanged', label, sourceId, format: format.name };
   return {
     kind: 'ingested', label, sourceId, format: format.name, resumedFrom: resumeFrom, lines, parsed, rejected,
-    rejectReasons, variants, firstRejects, complete, note, seconds: (Date.now() - started) / 1000, invalidUtf8, detection,
+    rejectReasons, variants, firstRejects, complete, note, seconds: (Date.now() - started) / 1000, invalidUtf8, detection, damaged,
   };
 }

@@ -22,7 +22,17 @@ export interface Line {
   invalidUtf8: boolean;
 }
 
+/**
+ * The most of one line that is ever buffered, whatever `--max-line` says. A line is held whole
+ * (as bytes here, then as a string in the parse worker, whose old generation is capped at 64 MB)
+ * before it is parsed: a 200 MB line under `--max-line 300000000` took minutes of re-copying and
+ * then killed the ingest with an out-of-memory abort, taking the valid lines around it along.
+ * Longer lines are rejected as line-too-long like any line over `--max-line`.
+ */
+export const MAX_LINE_CEILING = 8 * 1024 * 1024;
+
 export interface SplitOptions {
+  /** lines longer than this are rejected (capped at MAX_LINE_CEILING) */
   maxLine: number;
   /** bytes already consumed before the first chunk (resume) */
   startOffset?: number;
@@ -108,7 +118,7 @@ class AsciiLines implements LineList {
 }
 
 export async function* splitLines(chunks: AsyncIterable<Buffer>, opts: SplitOptions): AsyncGenerator<LineList> {
-  const maxLine = opts.maxLine;
+  const maxLine = Math.min(opts.maxLine, MAX_LINE_CEILING);
   const keep = Math.min(opts.keepBytes ?? 4096, maxLine);
   let offset = opts.startOffset ?? 0; // offset of the first byte of `pending`
   let lineNo = opts.startLine ?? 0;

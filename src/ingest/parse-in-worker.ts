@@ -41,6 +41,7 @@ export async function* parseInWorker(chunks: AsyncIterable<Buffer>, init: Worker
   const feeder = (async () => {
     for await (const chunk of chunks) {
       if (!feeding) return;
+      if (chunk.length === 0) { send({ type: 'boundary' }); continue; } // (source.ts: a gzip member starts)
       // Transfer instead of copy when the Buffer owns its whole ArrayBuffer (fs and zlib chunks
       // usually do); pooled small Buffers are copied.
       const own = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;

@@ -12,8 +12,11 @@ import type { ToWorker, FromWorker, WorkerInit } from './worker-protocol.js';
 const init = workerData as WorkerInit;
 const port = parentPort!;
 
-// Chunks arrive as messages; lines are split as they come.
+// Chunks arrive as messages; lines are split as they come. A `boundary` (a gzip member starts)
+// is queued as an empty chunk: passing it notes the decompressed offset it is at.
 const chunks: Buffer[] = [];
+let consumed = init.startOffset;
+const boundaries: number[] = [];
 let ended = false;
 let wakeReader: (() => void) | null = null;
 // Batches posted but not yet written by the main thread: parsing waits when it runs ahead.
@@ -23,6 +26,7 @@ const MAX_UNACKED = 3;
 
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'chunk') chunks.push(Buffer.from(msg.buf.buffer, msg.buf.byteOffset, msg.buf.byteLength));
+  else if (msg.type === 'boundary') chunks.push(Buffer.alloc(0));
   else if (msg.type === 'end') ended = true;
   else if (msg.type === 'ack') { unacked--; wakeWriter?.(); wakeWriter = null; return; }
   wakeReader?.();
@@ -33,6 +37,8 @@ async function* incoming(): AsyncGenerator<Buffer> {
   while (true) {
     const c = chunks.shift();
     if (c) {
+      if (c.length === 0) { boundaries.push(consumed); continue; }
+      consumed += c.length;
       post({ type: 'consumed', bytes: c.length });
       yield c;
       continue;
@@ -62,6 +68,9 @@ async function main(): Promise<void> {
   });
   let lastCut = Date.now();
   for await (const group of splitLines(incoming(), { maxLine: init.maxLine, startOffset: init.startOffset, startLine: init.startLine })) {
+    // Every line of this group ends after the boundaries passed since the last group: the first
+    // is where a new member's rows start (ingest-input.ts marks them if its trailer fails).
+    while (boundaries.length) builder.memberStart(boundaries.shift()!);
     let batch = builder.push(group);
     // Live input: caught up with the pipe (few lines per read) or waited long enough.
     if (!batch && init.liveFlushMs !== null && (group.length < 200 || Date.now() - lastCut >= init.liveFlushMs)) {

@@ -1,24 +1,41 @@
-// Where bytes come from: a file or stdin, plain or gzip (sniffed by magic bytes, never by name).
+// Where bytes come from: a file or stdin, plain, gzip, or bzip2/xz/zstd through the system's
+// decompressor (sniffed by magic bytes, never by name).
 import { promises as fs } from 'node:fs';
-import { createGunzip } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { gunzipMembers, type Damage, type GzipState } from './gzip-members.js';
+import {
+  sniffExternal, decompressWith, missingToolMessage, MissingTool, MAGIC_BYTES, type ExternalCompression, type ExternalState,
+} from './external-decompress.js';
+
+export type { Damage } from './gzip-members.js';
+
+export type Compression = 'gzip' | ExternalCompression;
 
 export interface OpenedInput {
   /** what the user named: a path, or `-` for stdin */
   label: string;
   isStdin: boolean;
-  gzip: boolean;
+  compression: Compression | null;
   /** size on disk (compressed size for .gz), null for stdin */
   sizeOnDisk: number | null;
-  /** the decompressed bytes, from the start */
+  /**
+   * the decompressed bytes, from the start. An empty chunk marks where a gzip member starts
+   * (after the first): the parse notes the line and row there, so a damaged member's are known.
+   */
   chunks: AsyncIterable<Buffer>;
   /** the first bytes of the decompressed content (for identity and format detection) */
   head: Buffer;
-  /** set when the stream ended with an error (truncated gzip, I/O error) */
+  /** set when the stream ended early (truncated gzip, I/O error); what was read is good */
   fault(): string | null;
+  /** set when the compressed data is corrupt: what was decoded from `decodedFrom` on may be fabricated */
+  damage(): Damage | null;
+  /** decompressed offset where the gzip member being read started (0 for other inputs) */
+  memberDecodedStart(): number;
   /** bytes read from disk so far (for progress) */
   diskBytesRead(): number;
+  /** let go of the file and of a decompressor still running (an input not read to its end) */
+  close(): void;
 }
 
 export class InputError extends Error {}
@@ -48,7 +65,7 @@ export function matchesIdentity(head: Buffer, identity: string): boolean {
  * Read ahead until `head` has HEAD_BYTES (or the input ends), then hand out an iterator that
  * replays those chunks first: detection looks at the start without consuming it.
  */
-async function withHead(stream: Readable, faultRef: { error: string | null }, headTimeoutMs: number | null): Promise<{ head: Buffer; chunks: AsyncIterable<Buffer> }> {
+async function withHead(stream: AsyncIterable<Buffer>, faultRef: { error: string | null }, headTimeoutMs: number | null): Promise<{ head: Buffer; chunks: AsyncIterable<Buffer> }> {
   const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const buffered: Buffer[] = [];
   let size = 0;
@@ -106,16 +123,21 @@ async function withHead(stream: Readable, faultRef: { error: string | null }, he
   return { head, chunks: replay() };
 }
 
-async function sniffGzip(stream: Readable): Promise<{ gzip: boolean; stream: Readable }> {
-  // Peek at the first two bytes without losing them.
-  const first: Buffer | null = await new Promise((resolve, reject) => {
+/** The first byte of every magic number we look for: a text log never waits for more bytes. */
+const MAGIC_LEADS = new Set([0x1f, 0x42, 0xfd, 0x28]);
+
+/** The compression the first bytes say (never the file name), the bytes put back for reading. */
+async function sniffCompression(stream: Readable): Promise<Compression | null> {
+  // Peek at the first bytes without losing them.
+  const parts: Buffer[] = [];
+  let size = 0;
+  await new Promise<void>((resolve, reject) => {
     const onReadable = () => {
-      const b = stream.read() as Buffer | null;
-      if (b === null) return; // wait for more
-      cleanup();
-      resolve(b);
+      let b: Buffer | null;
+      while ((b = stream.read() as Buffer | null) !== null) { parts.push(b); size += b.length; }
+      if (size >= MAGIC_BYTES || (size > 0 && !MAGIC_LEADS.has(parts[0][0]))) { cleanup(); resolve(); }
     };
-    const onEnd = () => { cleanup(); resolve(null); };
+    const onEnd = () => { cleanup(); resolve(); };
     const onError = (e: Error) => { cleanup(); reject(e); };
     const cleanup = () => {
       stream.off('readable', onReadable); stream.off('end', onEnd); stream.off('error', onError);
@@ -124,10 +146,11 @@ async function sniffGzip(stream: Readable): Promise<{ gzip: boolean; stream: Rea
     stream.on('end', onEnd);
     stream.on('error', onError);
   });
-  if (first === null) return { gzip: false, stream };
+  if (size === 0) return null;
+  const first = Buffer.concat(parts);
   stream.unshift(first);
-  const gzip = first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
-  return { gzip, stream };
+  if (first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b) return 'gzip';
+  return sniffExternal(first);
 }
 
 export interface OpenOptions {
@@ -159,23 +182,39 @@ export async function openInput(label: string, options: OpenOptions = {}): Promi
     }
   }
   const faultRef = { error: null as string | null };
-  let sniffed;
+  let compression: Compression | null;
   try {
-    sniffed = await sniffGzip(raw);
+    compression = await sniffCompression(raw);
   } catch (e) {
     throw new InputError(`cannot read ${label}: ${(e as Error).message}`);
   }
-  let stream: Readable = sniffed.stream;
-  if (sniffed.gzip) {
-    const gunzip = createGunzip({ chunkSize: READ_CHUNK });
-    raw.on('error', (e) => gunzip.destroy(e));
-    stream = raw.pipe(gunzip);
+  let stream: AsyncIterable<Buffer> = raw;
+  let stopTool = () => {};
+  const gz: GzipState = { damage: null, truncatedAt: null, memberDecodedStart: 0 };
+  const ext: ExternalState = { damage: null, truncated: null, ioError: null };
+  if (compression === 'gzip') stream = gunzipMembers(raw, gz);
+  else if (compression) {
+    try {
+      ({ output: stream, stop: stopTool } = await decompressWith(compression, raw, ext));
+    } catch (e) {
+      if (e instanceof MissingTool) throw new InputError(missingToolMessage(compression, label));
+      throw new InputError(`cannot read ${label}: ${compression} -dc: ${(e as Error).message}`);
+    }
   }
   const { head, chunks } = await withHead(stream, faultRef, options.headTimeoutMs ?? null);
   return {
-    label, isStdin, gzip: sniffed.gzip, sizeOnDisk, chunks, head,
-    fault: () => faultRef.error && (sniffed.gzip ? `gzip stream ended early (${faultRef.error})` : faultRef.error),
+    label, isStdin, compression, sizeOnDisk, chunks, head,
+    fault: () => {
+      const error = faultRef.error ?? ext.ioError;
+      if (error) return compression ? `${compression} stream ended early (${error})` : error;
+      if (gz.truncatedAt !== null) return `gzip stream ended early: the file ends inside the gzip member that starts at byte ${gz.truncatedAt}`;
+      if (ext.truncated !== null) return `${compression} stream ended early (${ext.truncated})`;
+      return null;
+    },
+    damage: () => gz.damage ?? ext.damage,
+    memberDecodedStart: () => gz.memberDecodedStart,
     // fs.ReadStream counts what it read; stdin has no size to compare with anyway.
     diskBytesRead: () => (raw as Readable & { bytesRead?: number }).bytesRead ?? 0,
+    close: () => { stopTool(); if (!isStdin) raw.destroy(); },
   };
 }

@@ -18,6 +18,8 @@ export interface WorkerInit {
 
 export type ToWorker =
   | { type: 'chunk'; buf: Uint8Array }
+  /** a gzip member starts with the next chunk (see source.ts `chunks`, Batch.memberStarts) */
+  | { type: 'boundary' }
   | { type: 'end' }
   | { type: 'ack' };
 

@@ -3,6 +3,7 @@
 import type { DB } from '../store/db.js';
 import { runReport, type ReportResult, type Row } from '../report/runner.js';
 import type { ParamInput } from '../report/params.js';
+import { suspectSources, type SuspectSource } from '../store/suspect.js';
 
 export interface Evidence {
   /** the report that shows it, as a command line */
@@ -23,6 +24,8 @@ export interface PostmortemData {
   /** the range/host the user asked for, repeated in every cited command */
   scope: Record<string, string | undefined>;
   params: Record<string, string | number | null>;
+  /** about the range: stamps far from the rest left out of it, a bucket widened */
+  notes: string[];
   bucketMs: number;
   timeline: Row[];
   spikes: Row[];
@@ -37,6 +40,8 @@ export interface PostmortemData {
   capacity: { limit: number; source: string; overSeconds: number; peak: number; upstream: string | null } | null;
   events: Row[];
   sources: Row[];
+  /** sources with rows decoded from damaged compressed data (store/suspect.ts) */
+  suspect: SuspectSource[];
 }
 
 export interface CollectOptions {
@@ -107,6 +112,7 @@ export function collect(db: DB, opts: CollectOptions): PostmortemData {
   return {
     scope: { from: opts.from, to: opts.to, host: opts.host },
     params: { ...timeline.params },
+    notes: timeline.notes,
     bucketMs: parseBucket(String(timeline.params.bucket)),
     timeline: timeline.rows,
     spikes: spikes.rows,
@@ -120,6 +126,7 @@ export function collect(db: DB, opts: CollectOptions): PostmortemData {
     capacity,
     events,
     sources: db.prepare('SELECT path, format, lines, parsed, rejected FROM sources ORDER BY id').all() as Row[],
+    suspect: suspectSources(db),
   };
 }
 
@@ -140,7 +147,8 @@ function eventTotals(rows: Row[]): Row[] {
 }
 
 function parseBucket(label: string): number {
-  const m = /^(\d+)(s|m|h)$/.exec(label);
+  const m = /^(\d+)(s|m|h|d)$/.exec(label);
   if (!m) return 1000;
-  return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 's' | 'm' | 'h'];
+  // (days: a bucket widened to keep a long range within MAX_BUCKETS)
+  return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd'];
 }

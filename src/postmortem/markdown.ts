@@ -5,7 +5,7 @@ import type { Row } from '../report/runner.js';
 import { stripControls } from '../util/sanitize.js';
 import { cite, type PostmortemData, type WindowData } from './collect.js';
 import type { Finding } from './findings.js';
-import { clock, code, day, duration, fence, ms, num, pct, sparkline } from './text.js';
+import { clock, code, day, duration, fence, ms, num, pct, sparkline, text } from './text.js';
 import { OTHER_CLIENTS } from '../correlate/incident.js';
 
 /** A table from report rows: log text loses its control characters, numbers stay numbers. */
@@ -65,6 +65,7 @@ function timeline(d: PostmortemData, svgName: string | null): string {
   const lines = ['## Timeline', ''];
   if (svgName) lines.push(`![Requests per second, 5xx and p95 latency; spike windows shaded](${svgName})`, '');
   lines.push(`${d.params.bucket} buckets from ${clock(d.params.from)} to ${clock(d.params.to)} UTC:`, '');
+  for (const n of d.notes ?? []) lines.push(`_Note: ${text(n, 600)}._`, '');
   lines.push(`    requests/s ${sparkline(rps)}  peak ${num(Math.max(0, ...rps))}/s`);
   lines.push(`    5xx        ${sparkline(err)}  peak ${num(Math.max(0, ...err))} per bucket`);
   lines.push(`    p95        ${sparkline(p95)}  peak ${ms(Math.max(0, ...p95))}`, '');
@@ -129,7 +130,10 @@ function findingsPart(f: Finding[]): string {
 
 function dataPart(d: PostmortemData): string {
   return ['## Data', '', 'Built by `overload postmortem` from these logs (every number above comes from a canned report; run `overload report --list`):', '',
-    table(d.sources, [['path', 'file'], ['format', 'format'], ['lines', 'lines'], ['parsed', 'parsed'], ['rejected', 'rejected']])].join('\n');
+    table(d.sources, [['path', 'file'], ['format', 'format'], ['lines', 'lines'], ['parsed', 'parsed'], ['rejected', 'rejected']]),
+    // (rows from damaged compressed data are counted above like the rest: the reader is told)
+    ...d.suspect.map((s) => `**Damaged input:** lines ${s.fromLine}–${s.fromLine + s.lines - 1} of ${code(s.path)} (${num(s.requests)} requests) ` +
+      'were decoded from corrupt compressed data and may be made up; the numbers above include them.\n')].join('\n');
 }
 
 export function postmortemMarkdown(d: PostmortemData, f: Finding[], svgName: string | null, whatToChange = ''): string {

@@ -1,6 +1,6 @@
 // Small formatting helpers for the postmortem document. Every string that came from a log goes
 // through stripControls() (the document is pasted into other tools, where escapes are noise).
-import { stripControls } from '../util/sanitize.js';
+import { mdInert, stripControls } from '../util/sanitize.js';
 
 const BARS = '▁▂▃▄▅▆▇█';
 
@@ -22,11 +22,11 @@ export function code(value: unknown, max = 160): string {
   return '`' + (s || ' ') + '`';
 }
 
-/** Plain text from a log for running prose: controls removed, Markdown specials escaped. */
+/** Plain text from a log for running prose: controls removed, inert as Markdown (no link, no image). */
 export function text(value: unknown, max = 200): string {
   let s = stripControls(value).replace(/\s+/g, ' ').trim();
   if (s.length > max) s = s.slice(0, max - 1) + '…';
-  return s.replace(/([\\`*_[\]<>|#])/g, '\\$1');
+  return mdInert(s);
 }
 
 /** A fenced block of sample lines, safe against lines that would close the fence. */

@@ -3,6 +3,7 @@
 // integer division (bucketing) needs INTEGER operands.
 import { parseTimeArg, parseDuration, isoUtc } from '../util/time.js';
 import type { ParamDef, ReportDef } from './loader.js';
+import { describeOutliers, type TimeOutliers } from './extent.js';
 
 export type ParamInput = string | number | boolean | null | undefined;
 
@@ -14,6 +15,8 @@ export interface DataRange {
   to: number;
   /** 'edge' when some request came from a front server's log, else 'backend' */
   tier: 'edge' | 'backend';
+  /** lines left out of [from, to) because they lie far from the rest (src/report/extent.ts) */
+  outliers?: TimeOutliers;
 }
 
 export const BUCKET_STEPS_MS = [1_000, 10_000, 60_000, 300_000, 900_000, 3_600_000];
@@ -30,7 +33,29 @@ export function autoBucketMs(spanMs: number): number {
   return best;
 }
 
+/**
+ * The most buckets a report walks, whatever range and bucket it is asked for: 10,000 is 1 s
+ * buckets over 2 h 46 min, 1 min over a week. A year asked for in 1 s buckets (31.5M of them,
+ * over a minute of SQL) gets wider ones instead, with a note saying so.
+ */
+export const MAX_BUCKETS = 10_000;
+const WIDER_STEPS_MS = [...BUCKET_STEPS_MS, 6 * 3_600_000, 86_400_000, 7 * 86_400_000];
+
+/**
+ * `bucketMs`, or the narrowest wider step (then whole days) that keeps `spanMs` within MAX_BUCKETS
+ * buckets, counting the one more that snapping a default edge to the bucket grid can add.
+ */
+export function boundedBucketMs(spanMs: number, bucketMs: number): number {
+  const fits = (b: number) => Math.ceil(spanMs / b) + 1 <= MAX_BUCKETS;
+  if (fits(bucketMs)) return bucketMs;
+  for (const step of WIDER_STEPS_MS) if (step > bucketMs && fits(step)) return step;
+  let days = Math.ceil(spanMs / (MAX_BUCKETS - 1) / 86_400_000);
+  while (!fits(days * 86_400_000)) days++;
+  return days * 86_400_000;
+}
+
 export function bucketLabel(ms: number): string {
+  if (ms > 0 && ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
   if (ms > 0 && ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
   if (ms > 0 && ms % 60_000 === 0) return `${ms / 60_000}m`;
   if (ms % 1000 === 0) return `${ms / 1000}s`;
@@ -95,6 +120,8 @@ export interface Resolved {
   shown: Record<string, string | number | null>;
   /** plain numbers for TypeScript modules */
   values: Record<string, unknown>;
+  /** what the user should know about the range (a bucket widened, outliers left out) */
+  notes: string[];
 }
 
 /**
@@ -122,9 +149,15 @@ export function resolveParams(def: ReportDef, input: Record<string, ParamInput>,
   if (to < from) throw new ParamError(`--to (${isoUtc(to)}) is before --from (${isoUtc(from)})`);
   const bucketParam = def.params.find((p) => p.type === 'bucket');
   let bucketMs = 0;
+  const notes: string[] = [];
   if (bucketParam) {
     const b = values[bucketParam.name];
-    bucketMs = typeof b === 'number' ? b : autoBucketMs(to - from);
+    const asked = typeof b === 'number' ? b : autoBucketMs(to - from);
+    bucketMs = boundedBucketMs(to - from, asked);
+    if (bucketMs !== asked) {
+      notes.push(`${bucketLabel(bucketMs)} buckets instead of ${bucketLabel(asked)}: ${isoUtc(from)} .. ${isoUtc(to)} would be ` +
+        `${Math.ceil((to - from) / asked).toLocaleString('en-US')} buckets, and a report walks at most ${MAX_BUCKETS.toLocaleString('en-US')}`);
+    }
     values[bucketParam.name] = bucketMs;
     // default edges snap to the bucket grid, so the first and last buckets are whole
     if (!fromGiven) from = Math.floor(from / bucketMs) * bucketMs;
@@ -152,5 +185,9 @@ export function resolveParams(def: ReportDef, input: Record<string, ParamInput>,
     shown[p.name] = v == null ? null : p.type === 'time' ? isoUtc(v as number)
       : p.type === 'bucket' || p.type === 'duration' ? bucketLabel(v as number) : (v as string | number);
   }
-  return { bind: bindings, shown, values: { ...values, ...derived } };
+  // outliers are outside the default range only: a range the user gave is taken as given
+  const ranged = def.params.some((p) => p.name === 'from');
+  const outliers = !ranged || (fromGiven && toGiven) ? null : describeOutliers(range.outliers);
+  if (outliers) notes.push(`${outliers}; --from/--to reach them`);
+  return { bind: bindings, shown, values: { ...values, ...derived }, notes };
 }

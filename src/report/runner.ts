@@ -9,6 +9,10 @@ import { loadReports, queriesDirs, type ReportDef, type ReportSection } from './
 import { resolveParams, ParamError, type DataRange, type ParamInput, type Resolved } from './params.js';
 import { machineZone } from '../util/time.js';
 import { MODULES } from '../correlate/modules.js';
+import { dataRange } from './extent.js';
+
+// the data's default range lives beside the outlier logic it uses; reports and the TUI ask here
+export { dataRange };
 
 export type Row = Record<string, unknown>;
 
@@ -21,6 +25,8 @@ export interface ReportResult {
   sections: string[] | null;
   /** the parameters as resolved (ISO times, bucket label), for headings and the TUI */
   params: Record<string, string | number | null>;
+  /** what the reader should know about the range: a bucket widened to bound the work, outliers left out */
+  notes: string[];
 }
 
 export interface RunOptions {
@@ -56,36 +62,6 @@ export function ensureRollups(db: DB): void {
   } else if (!rollupsFresh(db, 'main')) {
     buildRollups(db, { schema: 'temp' });
   }
-}
-
-/**
- * What the data covers: the first and last second of any tier (and events), by index seeks: the
- * min and max of each tier and host separately (rollup keys start tier, host, t), 0.1 ms where
- * one scan of every second took 30-100 ms at 10M requests. 'edge' when the edge tier has rows
- * (the reports' default tier). The hosts are those the sources name ('' for none).
- */
-export function dataRange(db: DB, host: string | null = null): DataRange {
-  const hosts = host !== null ? [host]
-    : (db.prepare("SELECT DISTINCT coalesce(host, '') FROM sources").pluck().all() as string[]);
-  if (hosts.length === 0) hosts.push('');
-  const los: number[] = [];
-  const his: number[] = [];
-  let edge = false;
-  const one = (sql: string, ...args: unknown[]) => (db.prepare(sql).pluck().get(...args) as number | null) ?? null;
-  for (const h of hosts) {
-    for (const tier of ['edge', 'backend']) {
-      const lo = one('SELECT min(t) FROM rollup_second WHERE tier = ? AND host = ?', tier, h);
-      if (lo === null) continue;
-      if (tier === 'edge') edge = true;
-      los.push(lo);
-      his.push(one('SELECT max(t) FROM rollup_second WHERE tier = ? AND host = ?', tier, h)!);
-    }
-    const elo = one('SELECT min(t) FROM rollup_events WHERE host = ?', h);
-    if (elo !== null) { los.push(elo); his.push(one('SELECT max(t) FROM rollup_events WHERE host = ?', h)!); }
-  }
-  const from = los.length ? Math.min(...los) : 0;
-  const to = his.length ? Math.max(...his) + 1000 : from;
-  return { from, to, tier: edge || los.length === 0 ? 'edge' : 'backend' };
 }
 
 const defsCache = new Map<string, Map<string, ReportDef>>();
@@ -154,7 +130,7 @@ export function runReport(db: DB, report: string | ReportDef, input: Record<stri
       for (const r of runSection(db, def, s, resolved.bind)) rows.push({ section: name, ...r });
     }
   }
-  return { name: def.name, title: def.title, columns, rows, sections, params: resolved.shown };
+  return { name: def.name, title: def.title, columns, rows, sections, params: resolved.shown, notes: resolved.notes };
 }
 
 export { ParamError };

@@ -2,6 +2,7 @@
 import Database from 'better-sqlite3';
 import { MIGRATIONS, INDEXES } from './schema.js';
 import { registerFunctions } from './functions.js';
+import { stallIfAsked } from '../util/test-stall.js';
 
 export type DB = Database.Database;
 
@@ -55,22 +56,29 @@ function currentVersion(db: DB): number {
 }
 
 export function migrate(db: DB): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
-  const from = currentVersion(db);
-  if (from > SCHEMA_VERSION) {
-    throw new Error(`database has schema version ${from}; this overload knows up to ${SCHEMA_VERSION}`);
-  }
-  if (from === SCHEMA_VERSION) return;
+  const tooNew = (v: number) => new Error(`database has schema version ${v}; this overload knows up to ${SCHEMA_VERSION}`);
+  const seen = currentVersion(db);
+  if (seen > SCHEMA_VERSION) throw tooNew(seen);
+  if (seen === SCHEMA_VERSION) return;
+  // Another process may be migrating the same new database: the version is read again under
+  // the write lock (IMMEDIATE), where no one can move it on, instead of trusting the read above
+  // ("table sources already exists" when two ingests started on a new database at once).
   db.transaction(() => {
+    db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+    const from = currentVersion(db);
+    if (from > SCHEMA_VERSION) throw tooNew(from);
     for (let v = from; v < SCHEMA_VERSION; v++) {
       db.exec(MIGRATIONS[v]);
       db.prepare('INSERT INTO schema_version(version, applied_at) VALUES (?, ?)').run(v + 1, new Date().toISOString());
     }
-  })();
+  }).immediate();
 }
 
 export function createIndexes(db: DB): void {
-  for (const sql of INDEXES) db.exec(sql);
+  for (const sql of INDEXES) {
+    stallIfAsked(`index ${/EXISTS (\w+)/.exec(sql)?.[1]}`);
+    db.exec(sql);
+  }
   // Sampled statistics: a full ANALYZE reads every index entry again.
   db.pragma('analysis_limit = 1000');
   db.exec('ANALYZE');

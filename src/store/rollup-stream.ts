@@ -53,7 +53,7 @@ interface PassHost {
   close(): void;
 }
 
-function workerHost(init: RollupWorkerInit, apply: (rows: Rows) => void, fail: (e: Error) => void): PassHost {
+function workerHost(init: RollupWorkerInit, apply: (rows: Rows) => void, fail: (e: Error) => void, fatal: (e: Error) => void): PassHost {
   // its own heap limits: the pass keeps a lag's worth of seconds, minutes and in-flight events.
   // A 4 MB young generation keeps up as well as 8 MB did (the writer waits for it well under 1%
   // of an ingest) and takes ~6 MB off the ingest's peak RSS.
@@ -73,7 +73,11 @@ function workerHost(init: RollupWorkerInit, apply: (rows: Rows) => void, fail: (
   };
   worker.on('message', (m: FromRollupWorker) => {
     if (m.type === 'error') { failWith(new Error(`rollup worker: ${m.message}`)); return; }
-    if (m.rows) apply(m.rows);
+    // A write that fails here (a full disk) must end the ingest, not escape from this event
+    // handler as an uncaught exception: kept for keepUp() / finish() to throw in the writer's flow.
+    if (m.rows) {
+      try { apply(m.rows); } catch (e) { fatal(e as Error); failWith(e as Error); }
+    }
     if (m.type === 'fed') { pending--; wake(); }
     else if (m.type === 'finished') {
       threadTimes.rollupCpuMs += m.cpuMs;
@@ -111,6 +115,8 @@ export class RollupStream {
   private streamed = 0;
   private tiers = new Map<number, Tier>();
   private broken: string | null = null;
+  /** a failed write of the stream's rows (SQLITE_FULL, I/O): the ingest cannot go on */
+  private fatal: Error | null = null;
   private insert: RowOut;
 
   private constructor(private db: DB, private state: RollupState, private tiersAtStart: Map<number, Tier>, oldHi: Map<string, number>) {
@@ -119,7 +125,8 @@ export class RollupStream {
     const apply = db.transaction((rows: Rows) => {
       for (const [table, list] of Object.entries(rows) as Array<[RowTable, unknown[][]]>) for (const row of list) this.insert(table, row);
     });
-    this.host = workerHost({ dbPath: db.name, oldHi: [...oldHi], clientsKept: CLIENTS_KEPT }, apply, (e) => this.invalidate(e.message));
+    this.host = workerHost({ dbPath: db.name, oldHi: [...oldHi], clientsKept: CLIENTS_KEPT }, apply, (e) => this.invalidate(e.message),
+      (e) => { this.fatal ??= e; });
   }
 
   /**
@@ -191,6 +198,7 @@ export class RollupStream {
   /** Waits while the pass is more than a few batches behind the writer. */
   async keepUp(): Promise<void> {
     while (this.host.pending() > MAX_PENDING) await this.host.progress();
+    if (this.fatal) throw this.fatal;
   }
 
   /**
@@ -204,6 +212,7 @@ export class RollupStream {
     try {
       const db = this.db;
       const st = this.state;
+      if (this.fatal) throw this.fatal;
       if (this.broken) return null;
       const maxId = (db.prepare('SELECT coalesce(max(id), 0) m FROM request_rows').get() as { m: number }).m;
       if (maxId !== this.nextId - 1) { this.invalidate(`rows up to ${maxId} in the table, ${this.nextId - 1} streamed`); return null; }
@@ -219,6 +228,7 @@ export class RollupStream {
         this.invalidate((e as Error).message);
         return null;
       }
+      if (this.fatal) throw this.fatal;
       if (this.broken) return null;
       const ev = db.prepare('SELECT coalesce(max(id), 0) m, count(*) n FROM events WHERE id > ?').get(st.ev_max_id) as { m: number; n: number };
       const maxDur = Math.max(st.max_duration_ms, Math.ceil(result.maxDuration));

@@ -408,7 +408,13 @@ export const MIGRATIONS: string[] = [
   // 8: lines a source's format read as a variant of its family (a common line in a combined
   // log, an X-Forwarded-For list as client ...), as JSON {variant: lines}; NULL when none
   `ALTER TABLE sources ADD COLUMN variants TEXT;`,
-  // 9 (issue 15, h/config; 8 on its branch, renumbered in h/diagnose's merge after h/oddlines' 8): server configs -- settings as the files state them, the documented
+  // 9: rows decoded from damaged compressed data (a gzip member whose CRC fails, an .xz/.bz2/.zst
+  // the decompressor calls corrupt) may be fabricated. They are kept, and marked: this source's
+  // events, slow_traces and rejects with line_no >= suspect_from_line, and its requests with
+  // id >= suspect_from_id. NULL: nothing suspect.
+  `ALTER TABLE sources ADD COLUMN suspect_from_line INTEGER;
+  ALTER TABLE sources ADD COLUMN suspect_from_id INTEGER;`,
+  // 10: server configs -- settings as the files state them, the documented
   // defaults, and effective_settings (the active setting, else the default) for the diagnosis
   `-- settings
   ${SETTINGS_SQL}

@@ -47,6 +47,8 @@ export interface SourceRow {
   complete: number;
   format_spec: string | null;
   note: string | null;
+  suspect_from_line: number | null;
+  suspect_from_id: number | null;
 }
 
 /**
@@ -181,6 +183,28 @@ export class StoreWriter {
   /** One batch in one transaction. Returns the id of its first request row (0 when it had none). */
   writeBatch(sourceId: number, host: string | null, batch: Batch): number {
     return this.writeTx(sourceId, host, batch);
+  }
+
+  /** The highest request id so far (the rows of the next batch come after it). */
+  lastRequestId(): number {
+    return (this.db.prepare('SELECT coalesce(max(id), 0) m FROM request_rows').get() as { m: number }).m;
+  }
+
+  /**
+   * Mark what a source's rows from `fromLine` (requests: from id `fromId`) on were decoded from
+   * damaged data (schema migration 9). An earlier mark that starts sooner stays.
+   */
+  markSuspect(sourceId: number, fromLine: number, fromId: number): void {
+    this.db.prepare(`UPDATE sources SET suspect_from_line = min(coalesce(suspect_from_line, ?), ?),
+      suspect_from_id = min(coalesce(suspect_from_id, ?), ?) WHERE id = ?`).run(fromLine, fromLine, fromId, fromId, sourceId);
+  }
+
+  /** Rows of a source from its suspect mark on (schema migration 9). */
+  suspectCounts(sourceId: number): { lines: number; requests: number } {
+    return this.db.prepare(`SELECT
+      max(coalesce(s.lines - s.suspect_from_line + 1, 0), 0) lines,
+      (SELECT count(*) FROM request_rows r WHERE r.source_id = s.id AND r.id >= s.suspect_from_id) requests
+      FROM sources s WHERE s.id = ?`).get(sourceId) as { lines: number; requests: number };
   }
 
   finishSource(sourceId: number, complete: boolean, note: string | null): void {

@@ -4,7 +4,7 @@
 // from the panels of the window, which are already computed.
 import { writeFileSync } from 'node:fs';
 import { resolve, basename, relative, isAbsolute } from 'node:path';
-import { stripControls } from '../util/sanitize.js';
+import { mdInert, stripControls } from '../util/sanitize.js';
 import { isoUtc } from '../util/time.js';
 import { cell, dateTime, span, bucketName } from './format.js';
 import { PANEL_TITLES, type PanelId, type PostmortemDoc, type Table, type SpikesData, type Window } from './data/types.js';
@@ -15,10 +15,12 @@ export function exportName(from: number): string {
   return `overload-postmortem-${isoUtc(from)!.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}.md`;
 }
 
-function mdTable(t: Table, tz: string, limit = 15): string {
-  if (t.rows.length === 0) return `_${stripControls(t.note ?? 'nothing in this window')}_\n`;
-  // every cell came from a log: no control characters, no pipes that would break the table
-  const esc = (s: string) => stripControls(s).replace(/\|/g, '\\|');
+/** Log text in the fallback document: no control characters, and inert (no link, image or cell break). */
+const inert = (s: string) => mdInert(stripControls(s));
+
+export function mdTable(t: Table, tz: string, limit = 15): string {
+  if (t.rows.length === 0) return `_${inert(t.note ?? 'nothing in this window')}_\n`;
+  const esc = inert;
   const head = `| ${t.columns.map((c) => esc(c.title || ' ')).join(' | ')} |\n| ${t.columns.map((c) => (c.kind === 'text' ? '---' : '---:')).join(' | ')} |\n`;
   return head + t.rows.slice(0, limit).map((r) => `| ${t.columns.map((c) => esc(typeof r._line === 'string' ? r._line : cell(r[c.key] ?? null, c.kind, tz))).join(' | ')} |`).join('\n') + '\n';
 }
@@ -29,8 +31,8 @@ async function panelsDocument(client: QueryClient, w: Window, tz: string, dbPath
   const panels: PanelId[] = ['endpoints', 'oversized', 'events', 'slowlog', 'upstreams', 'status'];
   const lines = [
     `# Postmortem: ${dateTime(w.from, tz)} - ${dateTime(w.to, tz)} ${tz}`, '',
-    `Window ${span(w.to - w.from)} in ${bucketName(w.bucketMs)} buckets${w.host ? `, host ${stripControls(w.host)}` : ''}; database ${stripControls(dbPath)}.`, '',
-    `Spike windows: ${spikes.spikes.length ? spikes.spikes.map((s) => `${dateTime(s.from, tz)} - ${dateTime(s.to, tz)} (${stripControls(s.reason)})`).join('; ') : 'none detected'}.`, '',
+    `Window ${span(w.to - w.from)} in ${bucketName(w.bucketMs)} buckets${w.host ? `, host ${inert(w.host)}` : ''}; database ${inert(dbPath)}.`, '',
+    `Spike windows: ${spikes.spikes.length ? spikes.spikes.map((s) => `${dateTime(s.from, tz)} - ${dateTime(s.to, tz)} (${inert(s.reason)})`).join('; ') : 'none detected'}.`, '',
   ];
   for (const p of panels) lines.push(`## ${PANEL_TITLES[p]}`, '', mdTable((await client.fetch({ type: 'panel', panel: p, window: w })) as Table, tz));
   lines.push('_Written by `overload tui` from its panels: the postmortem module failed on this window._', '');

@@ -34,6 +34,6 @@ export function tempDir(prefix = 'overload-test-'): string {
 }
 
 /** Start the CLI without waiting (for kill tests). */
-export function cliAsync(args: string[]) {
-  return spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, TZ: 'UTC' }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function cliAsync(args: string[], opts: { env?: Record<string, string> } = {}) {
+  return spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, TZ: 'UTC', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }

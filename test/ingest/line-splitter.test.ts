@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitLines, type Line } from '../../src/ingest/line-splitter.js';
+import { splitLines, MAX_LINE_CEILING, type Line } from '../../src/ingest/line-splitter.js';
 
 async function* chunksOf(...parts: Array<string | Buffer>): AsyncGenerator<Buffer> {
   for (const p of parts) yield typeof p === 'string' ? Buffer.from(p) : p;
@@ -37,6 +37,18 @@ describe('splitLines', () => {
     expect(lines[1].text).toBe('x'.repeat(16));
     expect(lines[1].byteLength).toBe(5000);
     expect(lines[2]).toMatchObject({ text: 'next', lineNo: 3, endOffset: 3 + 5001 + 5 });
+  });
+
+  it('never buffers more than the ceiling, whatever maxLine says', async () => {
+    const piece = Buffer.alloc(1 << 20, 'y');
+    async function* src(): AsyncGenerator<Buffer> {
+      yield Buffer.from('ok\n');
+      for (let i = 0; i < 10; i++) yield piece;
+      yield Buffer.from('\nnext\n');
+    }
+    const lines = await collect(src(), 300_000_000);
+    expect(lines.map((l) => [l.tooLong, l.byteLength])).toEqual([[false, 2], [true, 10 << 20], [false, 4]]);
+    expect(10 << 20).toBeGreaterThan(MAX_LINE_CEILING);
   });
 
   it('handles a too-long line inside one chunk and at end of input', async () => {

@@ -10,7 +10,7 @@ import { MIGRATIONS, REQUEST_COLUMNS } from '../../src/store/schema.js';
 import { migrate, openWritable } from '../../src/store/db.js';
 import { StoreWriter, STRING_ID_BLOCK } from '../../src/store/writer.js';
 import { ExtraJson, RequestEncoder, StringDictionary } from '../../src/ingest/request-encoding.js';
-import type { Batch } from '../../src/ingest/batches.js';
+import { emptyBatch, type Batch } from '../../src/ingest/batches.js';
 import type { RequestRecord } from '../../parsers/types.js';
 
 type Row = Record<string, string | number | null>;
@@ -56,10 +56,7 @@ function tmpDb(): string {
 }
 
 function batchOf(encoder: RequestEncoder): Batch {
-  return {
-    requests: encoder.take(), events: [], traces: [], rejects: [], lines: 0, parsed: 0, rejected: 0, endOffset: 0,
-    lastLineNo: 0, firstTs: null, lastTs: null, invalidUtf8: 0, unterminated: false, heldBack: null,
-  };
+  return { ...emptyBatch(), requests: encoder.take() };
 }
 
 const readAll = (db: Database.Database): Row[] =>

@@ -11,7 +11,7 @@ import { openWritable } from '../../src/store/db.js';
 import { StoreWriter } from '../../src/store/writer.js';
 import { loadNative, NATIVE_BUILD_FAILED, NATIVE_EXTENSION, pinMallocMmapThreshold } from '../../src/store/native.js';
 import { NUMERIC_COLUMNS, NUMERIC_WIDTH, ROW_WIDTH, TEXT_COLUMNS, type EncodedRequests } from '../../src/ingest/request-encoding.js';
-import type { Batch } from '../../src/ingest/batches.js';
+import { emptyBatch, type Batch } from '../../src/ingest/batches.js';
 import { loadStories, ingestArgs } from '../../src/demo/incidents.js';
 import { cli, tempDir } from '../e2e/cli.js';
 
@@ -45,10 +45,7 @@ function encode(rows: Row[]): EncodedRequests {
 }
 
 function batchOf(requests: EncodedRequests): Batch {
-  return {
-    requests, events: [], traces: [], rejects: [], lines: requests.count, parsed: requests.count, rejected: 0, endOffset: 0,
-    lastLineNo: 0, firstTs: null, lastTs: null, invalidUtf8: 0, unterminated: false, heldBack: null,
-  };
+  return { ...emptyBatch(), requests, lines: requests.count, parsed: requests.count };
 }
 
 const COLUMNS = ['id', 'source_id', 'host_id', ...NUMERIC_COLUMNS, ...TEXT_COLUMNS];

@@ -65,3 +65,25 @@ describe('tui never prints control characters from a log', () => {
     expect(seen.join('\n')).toContain('\\u202e');
   });
 });
+
+describe('tui: a NUL or an invisible character in a log line', () => {
+  it('neither hides the rest of a message in the drill-down nor reaches the terminal raw', async () => {
+    const dir = tempDir();
+    // U+2028 breaks a line where none is, U+200B/U+200F/U+061C hide or reorder text
+    writeFileSync(join(dir, 'error.log'), `2026/11/22 09:52:20 [error] 123#123: *1 connect() to unix:/run/php.sock failed ` +
+      `(11: Resource temporarily unavailable) \u0000TAIL-AFTER-NUL \u2028sep\u200bzw\u200frlm\u061calm while connecting to upstream, ` +
+      `client: 1.2.3.4, server: x, request: "GET /a HTTP/1.1", upstream: "fastcgi://unix:/run/php.sock:", host: "x"\n`);
+    const nulDb = join(dir, 'nul.db');
+    const r = cli(['ingest', '--quiet', '--db', nulDb, '--tz', 'UTC', join(dir, 'error.log')]);
+    if (r.code !== 0) throw new Error(r.stderr);
+    screen = await open(nulDb, { columns: 200, rows: 40, panel: 'events' });
+    await screen.until('backlog_full');
+    await screen.press(KEY.enter);
+    const f = await screen.until('messages (digits folded to N)');
+    // the message shapes' table (digits folded): its one row keeps what follows the NUL
+    const shapeRow = f.split('\n').find((l) => l.includes('*N connect()'));
+    expect(shapeRow).toContain('\\x00TAIL-AFTER-NUL');
+    for (const c of ['\u2028', '\u200b', '\u200f', '\u061c', '\u0000']) expect(f).not.toContain(c);
+    expect(f).toContain('\\u2028sep\\u200bzw\\u200frlm\\u061calm');
+  });
+});

@@ -100,14 +100,17 @@ function eventDrill(db: DB, w: Window, d: Drill): DrillData {
   const where = `kind = :kind AND ts >= :from AND ts < :to AND (:host IS NULL OR coalesce(host, '') = :host)`;
   const lines = db.prepare(`SELECT ts, component, severity, backend, message FROM events WHERE ${where} ORDER BY ts LIMIT ${LINES}`).all(p) as Row[];
   const shapes = db.prepare(`SELECT component, message FROM events WHERE ${where} LIMIT 20000`).raw().all(p) as [string, string][];
-  const counts = new Map<string, { component: string; n: number }>();
+  // the shape is kept beside its key, never split back out of it: a message may hold a NUL itself,
+  // and the key is a JSON pair so no separator can make two different pairs collide
+  const counts = new Map<string, { component: string; message: string; n: number }>();
   for (const [component, message] of shapes) {
-    const k = component + '\u0000' + shape(message);
+    const folded = shape(message);
+    const k = JSON.stringify([component, folded]);
     const c = counts.get(k);
-    if (c) c.n++; else counts.set(k, { component, n: 1 });
+    if (c) c.n++; else counts.set(k, { component, message: folded, n: 1 });
   }
-  const messages = [...counts.entries()].sort((a, b) => b[1].n - a[1].n).slice(0, 20)
-    .map(([k, c]): Row => ({ events: c.n, component: c.component, message: k.split('\u0000')[1] }));
+  const messages = [...counts.values()].sort((a, b) => b.n - a.n).slice(0, 20)
+    .map((c): Row => ({ events: c.n, component: c.component, message: c.message }));
   return {
     title: `event kind ${d.label}`,
     tables: [

@@ -3,6 +3,7 @@ import type { DB } from '../../store/db.js';
 import { bindWindow, EVENT_FILTER } from './window-sql.js';
 import { markerOf, MARKERS, MARKER_ORDER } from '../markers.js';
 import type { Row, Table, Window } from './types.js';
+import { dataRange, describeOutliers } from '../../report/extent.js';
 
 /** Events by kind (from the per-second event rollup); Enter opens the kind's messages and lines. */
 export function events(db: DB, w: Window): Table {
@@ -56,7 +57,8 @@ export function sources(db: DB, host: string | null): Table {
       rejected: r.rejected, reasons: reasons.get(r.id) ?? (r.note ? `note: ${r.note}` : ''),
     })),
     sorts: ['lines', 'rejected', 'path'],
-    note: `${rows.length} inputs; Enter shows sample rejected lines`,
+    // stamps far from the rest are stored but outside the default range: said here, as by `overload sources`
+    note: `${rows.length} inputs; ${describeOutliers(dataRange(db, host).outliers) ?? 'Enter shows sample rejected lines'}`,
     drill: 'source', drillKey: 'id',
   };
 }

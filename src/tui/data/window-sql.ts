@@ -6,6 +6,7 @@ import { TIER_SQL } from '../../store/rollups.js';
 import { Histogram } from '../../store/rollups.js';
 import type { Window } from './types.js';
 import { dataRange } from '../../report/runner.js';
+import { fullSpan } from '../../report/extent.js';
 
 /** better-sqlite3 binds JS numbers as REAL; bucket arithmetic needs INTEGER operands. */
 const int = (n: number) => BigInt(Math.round(n));
@@ -74,12 +75,16 @@ export function pct(hist: unknown, p: number): number | null {
   return typeof hist === 'string' ? Histogram.from(hist).percentile(p) : null;
 }
 
-/** What the data covers (the runner's dataRange(): index seeks, 0.1 ms at a day of data). */
+/**
+ * What the data covers (the runner's dataRange(): index seeks, 0.1 ms at a day of data; beyond a
+ * day, a scan of the per-minute totals that leaves stamps far from the rest out).
+ */
 export function fastRange(db: DB, host: string | null): { from: number; to: number; tier: 'edge' | 'backend' } {
   return dataRange(db, host);
 }
 
 /** Which view of a request the panels use: the edge server's when it has rows (as the reports do). */
 export function tierOf(db: DB, host: string | null): 'edge' | 'backend' {
-  return fastRange(db, host).tier;
+  // the tier needs no outlier scan: index seeks only, on every panel query
+  return fullSpan(db, host).tier;
 }

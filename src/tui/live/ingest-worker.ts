@@ -8,6 +8,7 @@ import { openWritable, createIndexes } from '../../store/db.js';
 import { StoreWriter } from '../../store/writer.js';
 import { afterIngest } from '../../store/after-ingest.js';
 import { ingestInput, type IngestSettings } from '../../ingest/ingest-input.js';
+import { IngestClaim, type ClaimHolder } from '../../store/ingest-claim.js';
 
 export interface LiveWorkerData {
   dbPath: string;
@@ -89,14 +90,25 @@ async function one(label: string, live: boolean): Promise<void> {
 
 async function follow(paths: string[]): Promise<void> {
   const seen = new Map<string, number>();
+  let heldBy: number | null | undefined;
   while (!stop) {
     for (const p of paths) {
       let size = -1;
       try { size = statSync(p).size; } catch { continue; }
       // only when the file changed: ingestInput re-reads up to the stored offset to resume
       if (seen.get(p) === size) continue;
+      // take turns with an `overload ingest` of the same database (store/ingest-claim.ts): while
+      // it writes, try again at the next poll (never wait here: stop must stay prompt)
+      let claim: IngestClaim | ClaimHolder;
+      try { claim = IngestClaim.tryAcquire(dbPath, `overload tui --follow ${p}`); } catch (e) { send({ type: 'note', text: `${p}: ${(e as Error).message}` }); continue; }
+      if (!(claim instanceof IngestClaim)) {
+        if (heldBy === undefined) send({ type: 'note', text: `another ingest is writing the database${claim.pid !== null ? ` (pid ${claim.pid})` : ''}: following again after it` });
+        heldBy = claim.pid;
+        continue;
+      }
+      heldBy = undefined;
       seen.set(p, size);
-      try { await one(p, false); } catch (e) { send({ type: 'note', text: `${p}: ${(e as Error).message}` }); }
+      try { await one(p, false); } catch (e) { send({ type: 'note', text: `${p}: ${(e as Error).message}` }); } finally { claim.release(); }
     }
     await new Promise((r) => setTimeout(r, FOLLOW_POLL_MS));
   }
@@ -106,6 +118,8 @@ port.on('message', (m: { stop?: boolean }) => { if (m.stop) stop = true; });
 send({ type: 'ready' });
 try {
   if (inputs.length === 1 && inputs[0] === '-') {
+    // (no claim for a pipe: it may never end, and holding the claim that long would stop every
+    // `overload ingest` of this database)
     await one('-', true);
     send({ type: 'ended', lines, rejected });
   } else {
