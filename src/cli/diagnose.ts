@@ -2,7 +2,7 @@
 import { CliError } from './exit-codes.js';
 import { openDbForReading } from './open-db.js';
 import { diagnose } from '../diagnose/index.js';
-import { diagnosisJson, renderMarkdown, renderText } from '../diagnose/render.js';
+import { diagnosisJson, renderMarkdown, renderText, safeStrings } from '../diagnose/render.js';
 import { NoPool, whatIf, whatIfText, type WhatIfReport } from '../diagnose/what-if-run.js';
 import { WhatIfError } from '../diagnose/what-if.js';
 import { ParamError } from '../report/params.js';
@@ -42,7 +42,7 @@ export async function run(opts: DiagnoseCliOptions): Promise<number> {
   try {
     const d = diagnose(db, { from: opts.from, to: opts.to, host: opts.host, tz, ramMb, workerMb });
     const w: WhatIfReport | null = opts.whatIf !== undefined ? whatIf(db, d.facts, opts.whatIf) : null;
-    if (format === 'json') process.stdout.write(JSON.stringify({ ...(diagnosisJson(d) as object), ...(w ? { what_if: w } : {}) }, null, 2) + '\n');
+    if (format === 'json') process.stdout.write(JSON.stringify({ ...(diagnosisJson(d) as object), ...(w ? { what_if: safeStrings(w) } : {}) }, null, 2) + '\n');
     else {
       const text = format === 'md' ? renderMarkdown(d) : renderText(d);
       const replay = w ? whatIfText(w) : '';

@@ -57,7 +57,7 @@ export function renderMarkdown(d: Diagnosis, heading = '##'): string {
 }
 
 /** Every string made terminal-safe (JSON escapes C0 controls but not the bidi overrides). */
-function safeStrings(v: unknown): unknown {
+export function safeStrings(v: unknown): unknown {
   if (typeof v === 'string') return termSafe(v);
   if (Array.isArray(v)) return v.map(safeStrings);
   if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, safeStrings(x)]));

@@ -84,6 +84,15 @@ describe('snapshot-driven rules', () => {
     expect(r.arithmetic).toContain('stub_status: up to 1500 active connections = 98 % of 1536');
   });
 
+  it('Apache prefork with KeepAlive 15 s: a worker per idle client; the event MPM is spared', () => {
+    const conf = (mpm: string) => [setting('apache', 'LoadModule', `mpm_${mpm}_module modules/mod_mpm_${mpm}.so`, '', 3),
+      setting('apache', 'KeepAlive', 'On', '', 10), setting('apache', 'KeepAliveTimeout', '15', '', 11), setting('apache', 'MaxRequestWorkers', '150', '', 12)];
+    const r = rule(facts({ settings: conf('prefork') }), 'apache.keepalive_timeout');
+    expect(r.numbers).toEqual({ KeepAliveTimeout_s: 15, MaxRequestWorkers: 150 });
+    expect(r.title).toBe('Apache prefork MPM: KeepAliveTimeout 15 s holds a worker per idle client');
+    expect(runRules(facts({ settings: conf('event') })).map((x) => x.rule)).not.toContain('apache.keepalive_timeout');
+  });
+
   it('no evidence, no finding: a sane config with quiet snapshots yields nothing', () => {
     const f = facts({
       settings: [setting('php-fpm', 'pm.max_children', '50', 'pool:www'), setting('php-fpm', 'listen.backlog', '511', 'pool:www'),

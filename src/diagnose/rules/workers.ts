@@ -1,9 +1,9 @@
 // Worker pools: how many requests each server can work on at once, against what the logs say
 // was asked of it. One function per server, each in that server's own terms.
-import { count } from '../../config/values.js';
+import { count, durationMs } from '../../config/values.js';
 import type { Facts, Finding, Setting } from '../types.js';
 import {
-  countOf, edgeDemand, settingsNamed, eventsOf, finding, inferredRef, limitRef, memory, round, sampleFigure, samplesOf, says, setting,
+  countOf, edgeDemand, settingsNamed, eventsOf, finding, inferredRef, limitRef, memory, round, sampleFigure, samplesOf, setting,
   span, sum, unknownRef, time,
 } from './common.js';
 
@@ -174,16 +174,10 @@ export function apache(f: Facts): Finding[] {
   const back = f.demand.find((d) => d.tier === 'backend' && d.servers.some((s) => /apache|common|combined/.test(s)));
   arithmetic.push(...need.lines);
   if (back) arithmetic.push(`Apache's own log: at most ${back.peakInflight} requests in flight (it cannot show more than it had workers for)`);
-  const ka = pick('KeepAlive');
-  const kat = pick('KeepAliveTimeout');
   const evidence = [span(ev, '"server reached MaxRequestWorkers" errors')];
-  let rec = capacity !== null && need.peak !== null && need.peak > capacity
+  const rec = capacity !== null && need.peak !== null && need.peak > capacity
     ? `Raise MaxRequestWorkers (with ServerLimit x ThreadsPerChild at least as large) towards ${Math.max(need.needed ?? 0, need.peak)} if RAM and the backend's CPU allow, or cap the proxy in front to ${capacity} connections so that it queues instead of timing out.`
     : 'Raise MaxRequestWorkers (and ServerLimit x ThreadsPerChild with it) to what the peak needs, within RAM.';
-  if (mpm && mpm !== 'event' && ka && /^on$/i.test(ka.value ?? '') && kat) {
-    evidence.push(`KeepAlive On with ${says(kat)} under the ${mpm} MPM: every idle keep-alive connection holds a worker for up to that long`);
-    rec += ` Under ${mpm}, lower KeepAliveTimeout to 1-2 s (or switch to the event MPM), since idle keep-alive connections hold workers.`;
-  }
   const ram = ramFit(f, /apache|httpd/i, capacity ?? 0, 'Apache worker');
   missing.push(...ram.missing.filter(() => mpm === 'prefork'));
   return [finding({
@@ -192,6 +186,39 @@ export function apache(f: Facts): Finding[] {
     first: ev.first, last: ev.last,
     numbers: { MaxRequestWorkers: countOf(mrw), ServerLimit: slN, ThreadsPerChild: tpcN, capacity, events: ev.count, ...need.numbers,
       backend_peak_inflight: back?.peakInflight ?? null },
+  })];
+}
+
+/**
+ * KeepAlive under prefork/worker: every idle keep-alive connection holds a worker (a process or
+ * thread) for up to KeepAliveTimeout, so a spike of new clients multiplies the workers needed.
+ * The event MPM hands idle connections to its listener thread and is not affected.
+ */
+export function apacheKeepAlive(f: Facts): Finding[] {
+  if (!f.configured.has('apache')) return [];
+  const mpm = apacheMpm(f);
+  if (mpm !== 'prefork' && mpm !== 'worker') return [];
+  const ka = setting(f, 'apache', 'KeepAlive');
+  const kat = setting(f, 'apache', 'KeepAliveTimeout');
+  // KeepAlive defaults to On and KeepAliveTimeout to 5 s (core)
+  const on = ka ? /^on$/i.test(ka.value ?? '') : true;
+  const secs = kat ? durationMs(kat.value, 'apache') : 5000;
+  if (!on || secs === null || secs <= 2000) return [];
+  const mrw = countOf(setting(f, 'apache', 'MaxRequestWorkers') ?? setting(f, 'apache', 'MaxClients'));
+  const edge = edgeDemand(f);
+  const arithmetic = [`each client that keeps its connection open holds one of ${mrw ?? 'MaxRequestWorkers'} workers for up to ${secs / 1000} s after its last request`];
+  if (edge && edge.requests && mrw !== null) {
+    arithmetic.push(`at ${round(edge.arrivalRps, 2)} req/s, if every request came from a new client, keep-alive alone would hold ${round(edge.arrivalRps * secs / 1000, 1)} workers idle on average (of ${mrw})`);
+  }
+  const full = sum(eventsOf(f, 'worker_limit_reached', 'apache'));
+  return [finding({
+    rule: 'apache.keepalive_timeout', family: 'workers', server: 'apache', severity: full.count ? 'warning' : 'info',
+    title: `Apache ${mpm} MPM: KeepAliveTimeout ${secs / 1000} s holds a worker per idle client`,
+    limits: [kat ? limitRef(kat) : { ...unknownRef('apache', 'KeepAliveTimeout'), value: '5', where: 'default', basis: 'default', doc: 'https://httpd.apache.org/docs/2.4/mod/core.html#keepalivetimeout' },
+      ...(ka ? [limitRef(ka)] : [])],
+    evidence: full.count ? [span(full, '"server reached MaxRequestWorkers" errors')] : [], arithmetic,
+    recommendation: `Lower KeepAliveTimeout to 1-2 s, or move to the event MPM (idle keep-alive connections then cost no worker).`,
+    first: full.first, last: full.last, numbers: { KeepAliveTimeout_s: secs / 1000, MaxRequestWorkers: mrw },
   })];
 }
 
@@ -363,5 +390,5 @@ export function varnish(f: Facts): Finding[] {
 }
 
 export function workerRules(f: Facts): Finding[] {
-  return [...phpFpm(f), ...apache(f), ...nginx(f), ...lighttpd(f), ...lighttpdConnections(f), ...varnish(f)];
+  return [...phpFpm(f), ...apache(f), ...apacheKeepAlive(f), ...nginx(f), ...lighttpd(f), ...lighttpdConnections(f), ...varnish(f)];
 }
