@@ -50,6 +50,11 @@ describe('seed case: serverfault-lighttpd-backend-overloaded', () => {
     expect(f.missing.join('\n')).toMatch(/the RSS of one php-cgi process \(give --worker-mb MB/);
   });
 
+  it('server.max-connections 10000 against server.max-fds 12000: lighttpd keeps max-fds / 2', () => {
+    const f = one(findings, 'lighttpd.max_connections');
+    expect(f.numbers).toMatchObject({ 'server.max-connections': 10000, 'server.max-fds': 12000, effective_max_connections: 6000 });
+  });
+
   it('sysctl: tcp_tw_recycle = 1 (removed in 4.12), tcp_fin_timeout 1 far below 60, tcp_max_syn_backlog set twice (the last wins)', () => {
     expect(one(findings, 'kernel.tcp_tw_recycle').title).toMatch(/tcp_tw_recycle = 1: breaks clients behind NAT \(removed in Linux 4\.12\)/);
     expect(one(findings, 'kernel.tcp_fin_timeout').numbers.tcp_fin_timeout).toBe(1);

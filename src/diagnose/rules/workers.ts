@@ -347,16 +347,19 @@ export function lighttpdConnections(f: Facts): Finding[] {
   const fds = setting(f, 'lighttpd', 'server.max-fds');
   const ev = sum(eventsOf(f, 'fd_limit', 'lighttpd'));
   const mcN = countOf(mc), fdN = countOf(fds);
-  // lighttpd needs a descriptor for the client and one for the backend of each connection
+  // lighttpd needs a descriptor for the client and one for the backend (or file) of each
+  // connection; at start it lowers max-connections to max-fds / 2 ("can't have more connections
+  // than fds/2", server.c)
   const tight = mcN !== null && fdN !== null && mcN > fdN / 2;
   if (!ev.count && !tight) return [];
   const arithmetic = mcN !== null && fdN !== null ? [`server.max-connections ${mcN} x 2 descriptors (client + backend) = ${mcN * 2} > server.max-fds ${fdN}`] : [];
+  if (tight) arithmetic.push(`lighttpd lowers it at start to server.max-fds / 2 = ${Math.floor(fdN! / 2)} connections ("can't have more connections than fds/2" in its error log)`);
   return [finding({
     rule: 'lighttpd.max_connections', family: 'workers', server: 'lighttpd', severity: ev.count ? 'critical' : 'warning',
-    title: 'lighttpd: server.max-connections against server.max-fds', limits: [mc, fds].filter((s): s is Setting => !!s).map(limitRef),
+    title: `lighttpd: server.max-connections ${mcN ?? '?'} against server.max-fds ${fdN ?? '?'}${tight ? `: ${Math.floor(fdN! / 2)} in force` : ''}`, limits: [mc, fds].filter((s): s is Setting => !!s).map(limitRef),
     evidence: ev.count ? [span(ev, '"too many open files" / fd limit errors')] : [], arithmetic,
     recommendation: `Keep server.max-connections at most server.max-fds / 2${fdN !== null ? ` (${Math.floor(fdN / 2)})` : ''}, or raise server.max-fds (and the service's LimitNOFILE) to twice the connections.`,
-    first: ev.first, last: ev.last, numbers: { 'server.max-connections': mcN, 'server.max-fds': fdN, fd_events: ev.count },
+    first: ev.first, last: ev.last, numbers: { 'server.max-connections': mcN, 'server.max-fds': fdN, effective_max_connections: tight ? Math.floor(fdN! / 2) : mcN, fd_events: ev.count },
   })];
 }
 
