@@ -5,6 +5,7 @@
 // SYN_SENT graph, another host's buffers, the post's `top`) are left to docs/diagnose.md.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { cli, ROOT, tempDir } from './cli.js';
 
 const SEEDS = join(ROOT, 'fixtures', 'seed-configs');
@@ -87,6 +88,22 @@ describe('seed case: serverfault-varnish-apache-syn-sent', () => {
     const f = one(varnish, 'kernel.ip_local_port_range');
     expect(f.numbers).toMatchObject({ invalid: 1, range_low: 32768, range_high: 60999 });
     expect(f.arithmetic[0]).toMatch(/65536 is not a port/);
+  });
+
+  it('with the netstat state counts as samples (the contract\'s relation): TIME_WAIT against the range in force', () => {
+    // the `samples` rows an ss/netstat snapshot gives (h/snap); created here if this database has no such table yet
+    const raw = new Database(db);
+    raw.exec(`CREATE TABLE IF NOT EXISTS samples (id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, host TEXT, ts INTEGER NOT NULL,
+      snapshot TEXT NOT NULL, subject TEXT NOT NULL DEFAULT '', metric TEXT NOT NULL, value REAL NOT NULL, kind TEXT NOT NULL, line_no INTEGER)`);
+    const src = (raw.prepare("SELECT id FROM sources WHERE host = 'varnish'").get() as { id: number }).id;
+    const add = raw.prepare("INSERT INTO samples (source_id, host, ts, snapshot, subject, metric, value, kind, line_no) VALUES (?, 'varnish', 0, 'ss-states', '', ?, ?, 'gauge', ?)");
+    add.run(src, 'TIME-WAIT', 6124, 10);
+    add.run(src, 'SYN-RECV', 256, 9);
+    raw.close();
+    const f = one(diagnose(db, ['--host', 'varnish']), 'kernel.ip_local_port_range');
+    expect(f.arithmetic[1]).toBe('6124 sockets in TIME_WAIT (ss-states) = 22 % of 28232 ports');
+    expect(f.numbers.time_wait).toBe(6124);
+    expect(f.missing).toEqual([]);
   });
 
   it('reports duplicates only where the input has them (vm.swappiness appears once here)', () => {
