@@ -113,14 +113,13 @@ function demandOf(db: DB, w: Window, tier: 'edge' | 'backend', tz: string): Dema
   const bucket = w.to - w.from <= 6 * 3_600_000 ? '1s' : 'auto';
   const input = { from: w.from, to: w.to, host: w.host ?? undefined, bucket, tier };
   const rows = runReport(db, 'concurrency', input, { tz }).rows as Row[];
-  let requests = 0, durSum = 0, durN = 0, peak = 0, peakAt: number | null = null, little = 0, littleAt: number | null = null;
+  let requests = 0, durSum = 0, durN = 0, peak = 0, peakAt: number | null = null;
   const bucketMs = rows.length > 1 ? Number(rows[1].bucket_ts) - Number(rows[0].bucket_ts) : w.to - w.from;
   for (const r of rows) {
     const n = Number(r.arrival_rps ?? 0) * bucketMs / 1000;
     requests += n;
     if (r.mean_duration_ms !== null) { durSum += Number(r.mean_duration_ms) * n; durN += n; }
     if (Number(r.peak) > peak) { peak = Number(r.peak); peakAt = Number(r.bucket_ts); }
-    if (Number(r.littles_law ?? 0) > little) { little = Number(r.littles_law); littleAt = Number(r.bucket_ts); }
   }
   const big = db.prepare(`SELECT max(bytes) AS mx, sum(bytes > 1048576) AS n, avg(CASE WHEN status < 500 THEN duration_ms END) AS served FROM request_rows
     WHERE coalesce(start_ts, ts) >= @from AND coalesce(start_ts, ts) < @to
@@ -141,7 +140,7 @@ function demandOf(db: DB, w: Window, tier: 'edge' | 'backend', tz: string): Dema
   const seconds = (w.to - w.from) / 1000;
   return {
     tier, servers: formats, requests: Math.round(requests), arrivalRps: seconds > 0 ? requests / seconds : 0,
-    meanServiceMs: durN > 0 ? durSum / durN : null, meanServedMs: big.served, peakInflight: peak, peakAt, peakLittle: little, peakLittleAt: littleAt,
+    meanServiceMs: durN > 0 ? durSum / durN : null, meanServedMs: big.served, peakInflight: peak, peakAt,
     errors5xx: e5, statuses, maxBytes: big.mx, over1MiB: big.n ?? 0,
     series: rows.map((r) => ({ t: Number(r.bucket_ts), peak: Number(r.peak), mean: Number(r.mean) })),
   };

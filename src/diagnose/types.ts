@@ -64,9 +64,6 @@ export interface Demand {
   /** the exact sweep's peak of requests in flight, and when */
   peakInflight: number;
   peakAt: number | null;
-  /** the busiest second by Little's law (arrivals that second x their mean duration) */
-  peakLittle: number;
-  peakLittleAt: number | null;
   errors5xx: number;
   /** the largest response body, and how many were over 1 MiB */
   maxBytes: number | null;

@@ -93,6 +93,16 @@ describe('snapshot-driven rules', () => {
     expect(runRules(facts({ settings: conf('event') })).map((x) => x.rule)).not.toContain('apache.keepalive_timeout');
   });
 
+  it('a config that disagrees with the limit the log states is said to be possibly not the one that ran', () => {
+    const f = facts({
+      settings: [setting('php-fpm', 'pm.max_children', '20', 'pool:www', 7)],
+      events: [{ component: 'php-fpm', kind: 'worker_limit_reached', backend: 'www', count: 3, first: T0, last: T0 + 5000, limits: [5], maxValue: null }],
+    });
+    const r = rule(f, 'php-fpm.max_children');
+    expect(r.numbers['pm.max_children']).toBe(20);
+    expect(r.missing).toContain('the log says pm.max_children 5 but the config given says 20: it may not be the config that ran (reloaded since?)');
+  });
+
   it('no evidence, no finding: a sane config with quiet snapshots yields nothing', () => {
     const f = facts({
       settings: [setting('php-fpm', 'pm.max_children', '50', 'pool:www'), setting('php-fpm', 'listen.backlog', '511', 'pool:www'),

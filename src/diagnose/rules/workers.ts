@@ -95,7 +95,12 @@ export function phpFpm(f: Facts): Finding[] {
     if (!ev.count && !reachedN && !tooBig && !(mc !== null && edge && edge.peakInflight > mc && fromConfig)) continue;
     const limits = [];
     const missing: string[] = [];
-    if (fromConfig) limits.push(limitRef(fromConfig));
+    if (fromConfig) {
+      limits.push(limitRef(fromConfig));
+      // the message states the limit the running pool had: a config that says otherwise is not the one that ran
+      const other = ev.limits.filter((l) => l !== mc);
+      if (other.length) missing.push(`the log says pm.max_children ${other.join(', ')} but the config given says ${mc}: it may not be the config that ran (reloaded since?)`);
+    }
     else if (ev.limits.length) {
       limits.push(inferredRef('php-fpm', 'pm.max_children', mc, `the "reached pm.max_children setting (${mc})" message`, `pool:${pool}`));
       missing.push(`no PHP-FPM pool config given: the worker limit is inferred from the max_children message (${mc})`);
