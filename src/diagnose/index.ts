@@ -69,6 +69,11 @@ export function diagnose(db: DB, input: DiagnoseInput): Diagnosis & { facts: Fac
   const facts = readFacts(db, window, { ramMb: input.ramMb, workerMb: input.workerMb }, input.tz);
   const notes = facts.absent.map((a) => `not in this database: ${a}`);
   if (!facts.configured.size && facts.absent.length === 0) notes.push('no server config or sysctl was ingested for this host: limits are inferred from the log messages where they state them');
+  if (input.host === undefined) {
+    const hosts = (db.prepare('SELECT DISTINCT host FROM sources WHERE host IS NOT NULL').all() as { host: string }[]).map((r) => r.host);
+    // configs and logs of different machines would be read as one: say so rather than mix them silently
+    if (hosts.length > 1) notes.push(`this database holds ${hosts.length} hosts (${hosts.slice(0, 5).join(', ')}${hosts.length > 5 ? ', ...' : ''}): their configs and logs were read together; give --host to diagnose one`);
+  }
   if (!facts.demand.length) notes.push('no access log in the window: the demand side (requests in flight, Little\'s law) is unknown');
   return { window, findings: runRules(facts), notes, facts };
 }
