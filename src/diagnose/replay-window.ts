@@ -14,11 +14,14 @@
 //    run) an estimate from the same route's requests of kind 1 or 2 in the window: the route's
 //    service times sorted, read at the quantiles of a golden-ratio sequence (a deterministic
 //    stand-in for a resample: the k-th estimate of a route always gets the same value), raised to
-//    what the log proves it ran (a request killed at request_terminate_timeout ran at least that).
+//    what the log proves it ran (a request killed at request_terminate_timeout ran at least that;
+//    one the front timed out spent at least the timeout queued and running, see calibrate()).
+// Calibration (calibrate()) then makes the front-log service times and the bounds agree with the
+// queueing the replay itself gives at the configured settings.
 import type { DB } from '../store/db.js';
 import { runReport } from '../report/runner.js';
 import { StampSpreader } from '../correlate/stamp-spread.js';
-import { simulate, type PoolModel, type ReplayRequest, type ReplayResult } from './replay.js';
+import { isCounted, simulate, type PoolModel, type ReplayRequest, type ReplayResult } from './replay.js';
 
 export interface ReplayWindowSpec {
   from: number;
@@ -39,8 +42,11 @@ export interface WindowRequest extends ReplayRequest {
   frontMs: number | null;
   /** what the log proves it ran at least (killed at the kill timeout), else 0 */
   minServiceMs: number;
-  /** queueing visible in the logs: the front's duration minus the backend's time (its own log, else
-   *  the front's upstream time), for requests answered by the backend; null when not visible */
+  /** the front gave up on it at its read timeout (504; Varnish's 503 after first_byte_timeout):
+   *  queueing + service reached at least that, which calibration turns into a service bound */
+  frontTimedOut: boolean;
+  /** queueing visible in the logs: the front's duration minus the backend's own logged duration
+   *  of the same request, for answered requests; null when no backend line pairs with it */
   observedQueueMs: number | null;
 }
 
@@ -62,6 +68,7 @@ export interface Tally {
 }
 
 export interface WindowReplay {
+  /** every request replayed, the warm-up before the window included (see `configured.countFromMs`) */
   requests: WindowRequest[];
   /** the replay at the configured values (calibrated), which `comparison` holds against the logs */
   configured: ReplayResult;
@@ -71,6 +78,8 @@ export interface WindowReplay {
   /** the replay at the what-if values (the configured ones when no what-if was asked) */
   result: ReplayResult;
   comparison: Comparison;
+  /** the what-if's 5xx/499/504 and queueing over the same requests as `comparison` */
+  whatIf: Tally;
 }
 
 interface Row {
@@ -89,9 +98,16 @@ interface Row {
 
 const GOLDEN = 0.6180339887498949;
 
-/** The rows of queries/replay-requests.sql for a window. */
-export function readReplayRows(db: DB, win: ReplayWindowSpec): Row[] {
-  const input: Record<string, string | number> = { from: new Date(win.from).toISOString(), to: new Date(win.to).toISOString() };
+/**
+ * How long before a window its requests are read to fill the pool first (they are replayed but
+ * not counted): a window that starts inside an overload must not start with idle workers and an
+ * empty backlog. A minute covers the timeouts of the bundled stories (30 s at most).
+ */
+export const WARMUP_MS = 60_000;
+
+/** The rows of queries/replay-requests.sql for a window, from `warmupMs` before it. */
+export function readReplayRows(db: DB, win: ReplayWindowSpec, warmupMs = 0): Row[] {
+  const input: Record<string, string | number> = { from: new Date(win.from - warmupMs).toISOString(), to: new Date(win.to).toISOString() };
   if (win.host !== null) input.host = win.host;
   return runReport(db, 'replay-requests', input, { tz: 'UTC' }).rows as unknown as Row[];
 }
@@ -102,7 +118,7 @@ const answered = (status: number | null) => status !== null && status < 500 && s
  * The window's requests as the replay takes them. `pool` is the model the requests will be
  * replayed at (its kill timeout sets the lower bound of a killed request's service time).
  */
-export function windowRequests(rows: Row[], pool: Pick<PoolModel, 'killTimeoutMs' | 'name'>): { requests: WindowRequest[]; notToPool: number } {
+export function windowRequests(rows: Row[], pool: Pick<PoolModel, 'killTimeoutMs' | 'name' | 'frontTimeoutMs' | 'frontTimeoutStatus'>): { requests: WindowRequest[]; notToPool: number } {
   // Whole-second end stamps (nginx, lighttpd) are spread over their second in log order, as
   // the in-flight reports do (correlate/stamp-spread.ts); start stamps are left as they are.
   const whole = new Set<number>();
@@ -134,6 +150,8 @@ export function windowRequests(rows: Row[], pool: Pick<PoolModel, 'killTimeoutMs
       frontMs: source === 'front-log' ? service : null,
       // a 499 is a fact of the client, not of the pool: it left when the line says it did
       clientLeavesAtMs: r.status === 499 && r.duration_ms !== null ? arrivalMs + r.duration_ms : undefined,
+      frontTimedOut: pool.frontTimeoutMs !== undefined && r.status === (pool.frontTimeoutStatus ?? 504)
+        && r.duration_ms !== null && r.duration_ms >= pool.frontTimeoutMs,
       // a request the backend cut at its kill timeout (nginx: 502 after that long) ran at least that
       minServiceMs: timeAtFront !== null && r.status === 502 && pool.killTimeoutMs !== undefined && timeAtFront >= pool.killTimeoutMs
         ? pool.killTimeoutMs + 1 : 0,
@@ -177,13 +195,16 @@ function pct(sorted: number[], p: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-/** Observed vs replayed counts and queueing over the same requests. */
-export function compare(requests: WindowRequest[], result: ReplayResult): Comparison {
+/** Observed vs replayed counts and queueing over the same requests (those arriving from `countFromMs`). */
+export function compare(requests: WindowRequest[], result: ReplayResult, countFromMs = result.countFromMs ?? -Infinity): Comparison {
   const observedQ: number[] = [];
   const replayedQ: number[] = [];
   const obs = { s5xx: 0, s499: 0, s504: 0 };
   const rep = { s5xx: 0, s499: 0, s504: 0 };
+  let n = 0;
   requests.forEach((q, i) => {
+    if (!isCounted(q, countFromMs)) return;
+    n++;
     const o = result.outcomes[i];
     if (q.status !== null && q.status >= 500) obs.s5xx++;
     if (q.status === 499) obs.s499++;
@@ -199,11 +220,11 @@ export function compare(requests: WindowRequest[], result: ReplayResult): Compar
   observedQ.sort((a, b) => a - b);
   replayedQ.sort((a, b) => a - b);
   const tally = (c: typeof obs, q: number[]): Tally => ({ ...c, queueN: q.length, queueP50: pct(q, 50), queueP95: pct(q, 95) });
-  return { requests: requests.length, observed: tally(obs, observedQ), replayed: tally(rep, replayedQ) };
+  return { requests: n, observed: tally(obs, observedQ), replayed: tally(rep, replayedQ) };
 }
 
-/** Calibration rounds: front-log services converge in 2-3 on the bundled stories. */
-export const CALIBRATION_ROUNDS = 4;
+/** Calibration rounds: with the half steps, the bundled stories settle within 1 % after 3-4. */
+export const CALIBRATION_ROUNDS = 6;
 
 /**
  * A front-log service time (lighttpd %D, nginx $upstream_response_time without a backend log)
@@ -212,20 +233,30 @@ export const CALIBRATION_ROUNDS = 4;
  * queueing the replay gives each such request off its logged time, replay again; the service
  * times then agree with the model on how the logged time divides.
  */
-export function calibrate(requests: WindowRequest[], configured: PoolModel, rounds = CALIBRATION_ROUNDS): ReplayResult {
-  let res = simulate(requests, [configured]);
-  if (!requests.some((q) => q.frontMs !== null)) return res;
+export function calibrate(requests: WindowRequest[], configured: PoolModel, rounds = CALIBRATION_ROUNDS, countFromMs?: number): ReplayResult {
+  const opts = { countFromMs };
+  let res = simulate(requests, [configured], opts);
+  if (!requests.some((q) => q.frontMs !== null || q.frontTimedOut)) return res;
   for (let k = 0; k < rounds; k++) {
     // A front-log request the replay served: its logged time less the replay's queueing. One the
     // replay refused (it was served in truth, but another arrival got its slot): like the
     // estimated ones, drawn from the calibrated services, never above its logged time.
     const served = res.outcomes.map((o, i) => requests[i].frontMs !== null && o.outcome !== 'refused');
     requests.forEach((q, i) => {
-      if (served[i]) q.serviceMs = Math.max(0, q.frontMs! - res.outcomes[i].queuedMs);
+      // half way from the last guess: the full step overshoots (less service, less queueing,
+      // more service next round) and the counts swing from round to round
+      if (served[i]) q.serviceMs = (q.serviceMs + Math.max(0, q.frontMs! - res.outcomes[i].queuedMs)) / 2;
+    });
+    // a request the front timed out waited and ran at least the timeout: what the replay did not
+    // queue it, it ran
+    requests.forEach((q, i) => {
+      if (q.frontTimedOut && q.serviceSource === 'estimated' && res.outcomes[i].outcome !== 'refused') {
+        q.minServiceMs = Math.max(q.minServiceMs, configured.frontTimeoutMs! - res.outcomes[i].queuedMs + 1);
+      }
     });
     fillEstimates(requests, (q, i) => q.serviceSource === 'backend-log' || served[i]);
     requests.forEach((q) => { if (q.frontMs !== null) q.serviceMs = Math.min(q.serviceMs, q.frontMs); });
-    res = simulate(requests, [configured]);
+    res = simulate(requests, [configured], opts);
   }
   return res;
 }
@@ -235,19 +266,31 @@ export function calibrate(requests: WindowRequest[], configured: PoolModel, roun
  * written under), held against the logs there, then replayed at `whatIf`: the entry the
  * diagnosis calls for `--what-if`.
  */
-export function replayWindow(db: DB, win: ReplayWindowSpec, configured: PoolModel, whatIf: PoolModel = configured): WindowReplay {
-  return replayRows(readReplayRows(db, win), configured, whatIf);
+export function replayWindow(db: DB, win: ReplayWindowSpec, configured: PoolModel, whatIf: PoolModel = configured, warmupMs = WARMUP_MS): WindowReplay {
+  return replayRows(readReplayRows(db, win, warmupMs), configured, whatIf, win.from);
 }
 
-/** The same from rows already read (the tests replay one window at several pool sizes). */
-export function replayRows(rows: Row[], configured: PoolModel, whatIf: PoolModel = configured): WindowReplay {
-  const { requests, notToPool } = windowRequests(rows, configured);
-  const base = calibrate(requests, configured);
+/**
+ * The same from rows already read (the tests replay one window at several pool sizes). Rows
+ * starting before `countFromMs` are the warm-up: replayed, not counted.
+ */
+export function replayRows(rows: Row[], configured: PoolModel, whatIf: PoolModel = configured, countFromMs?: number): WindowReplay {
+  const { requests } = windowRequests(rows, configured);
+  // The window's requests are those the SQL would select without the warm-up: by their logged
+  // start, not by the arrival after stamp spreading, which can cross the window's edge.
+  const from = countFromMs ?? -Infinity;
+  const inWindow = (r: Row) => (r.start_ts ?? r.ts) >= from;
+  const notToPool = rows.filter((r) => !r.to_backend && inWindow(r)).length;
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  if (countFromMs !== undefined) for (const q of requests) q.counted = inWindow(byId.get(q.id)!);
+  const base = calibrate(requests, configured, CALIBRATION_ROUNDS, countFromMs);
   // the what-if keeps the calibrated services and the requests' own pool name
-  const result = whatIf === configured ? base : simulate(requests, [{ ...whatIf, name: configured.name }]);
+  const result = whatIf === configured ? base : simulate(requests, [{ ...whatIf, name: configured.name }], { countFromMs });
   const serviceSources: Record<ServiceSource, number> = { 'backend-log': 0, 'front-log': 0, estimated: 0 };
-  for (const q of requests) serviceSources[q.serviceSource]++;
-  return { requests, notToPool, serviceSources, configured: base, result, comparison: compare(requests, base) };
+  for (const q of requests) if (isCounted(q, from)) serviceSources[q.serviceSource]++;
+  const comparison = compare(requests, base, countFromMs);
+  const whatIfTally = result === base ? comparison.replayed : compare(requests, result, countFromMs).replayed;
+  return { requests, notToPool, serviceSources, configured: base, result, comparison, whatIf: whatIfTally };
 }
 
 export type { Row as ReplayRow };

@@ -11,9 +11,11 @@
 // - several sockets (lighttpd max-procs: one socket per proc, each with its own children and
 //   backlog) are balanced as lighttpd does in mod_fastcgi (1.4.45) and gw_backend (1.4.69):
 //   the running proc with the least load (requests assigned to it, queued or served), the first
-//   one on ties; a proc whose connect() failed with EAGAIN is disabled until the whole-second
-//   clock passes now + disable-time, and the request is retried on another proc (at most 5
-//   reconnects); with no proc running the answer is 503;
+//   one on ties. 1.4.45 (PoolModel.disableS set): a proc whose connect() failed with EAGAIN is
+//   disabled until the whole-second clock passes now + disable-time and the request is retried
+//   on another proc (at most 5 reconnects); with no proc running the answer is 503. 1.4.46+
+//   (disableS absent): no proc is disabled, a request the least-loaded proc cannot queue is
+//   refused (500 after its retries);
 // - a front that gives up (proxy/fastcgi read timeout -> 504, the client -> 499) does not free
 //   the worker: the backend still runs the request for nobody (it is in the queue or running);
 // - the backend's kill timeout (request_terminate_timeout) ends a request after that long in a
@@ -32,6 +34,9 @@ export interface ReplayRequest {
   /** epoch ms at which this client went away whatever the pool did (a logged 499: the load
    *  generator stopped, the user closed the tab); an answer later than this is a 499 */
   clientLeavesAtMs?: number;
+  /** false: replayed to fill the pool, left out of the summary (a warm-up request); when absent,
+   *  a request counts if it arrives from SimulateOptions.countFromMs on */
+  counted?: boolean;
 }
 
 export interface PoolModel {
@@ -95,6 +100,8 @@ export interface ReplaySummary {
 export interface ReplayResult {
   outcomes: RequestOutcome[];
   summary: ReplaySummary;
+  /** the summary's start (SimulateOptions.countFromMs), for whoever counts the outcomes again */
+  countFromMs?: number;
 }
 
 /** lighttpd retries a request on another proc at most this often (gw_backend.c: reconnects++ < 5) */
@@ -150,11 +157,24 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
+/** Whether a request is in the summary: its own flag, else its arrival against countFromMs. */
+export function isCounted(r: ReplayRequest, countFromMs = -Infinity): boolean {
+  return r.counted ?? r.arrivalMs >= countFromMs;
+}
+
+export interface SimulateOptions {
+  /** epoch ms from which the summary counts: earlier requests only fill the pool (a warm-up, so
+   *  a window that starts in the middle of an overload does not start with an empty pool) */
+  countFromMs?: number;
+}
+
 /**
  * Replay `requests` (any order) through `pools`. Requests naming no pool, or a pool not given, go
  * to the first pool. Deterministic: ties in time are broken by arrival order, then input order.
+ * Every request gets an outcome; the summary covers those arriving from `countFromMs` on.
  */
-export function simulate(requests: ReplayRequest[], pools: PoolModel[]): ReplayResult {
+export function simulate(requests: ReplayRequest[], pools: PoolModel[], opts: SimulateOptions = {}): ReplayResult {
+  const countFrom = opts.countFromMs ?? -Infinity;
   if (!pools.length) throw new Error('simulate: no pool model given');
   for (const p of pools) {
     if (!(p.sockets >= 1 && p.workersPerSocket >= 1 && p.backlog >= 0)) {
@@ -179,9 +199,9 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[]): ReplayR
     const sock = state[poolOf[i]][s];
     sock.busy++;
     busyAll++;
-    if (busyAll > peakBusy) peakBusy = busyAll;
+    if (busyAll > peakBusy && t >= countFrom) peakBusy = busyAll;
     memNow += rss[poolOf[i]];
-    if (memNow > peakMem) peakMem = memNow;
+    if (memNow > peakMem && t >= countFrom) peakMem = memNow;
     const queued = t - r.arrivalMs;
     const killed = pool.killTimeoutMs !== undefined && r.serviceMs > pool.killTimeoutMs;
     const ran = killed ? pool.killTimeoutMs! : r.serviceMs;
@@ -243,7 +263,7 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[]): ReplayR
         sock.load++;
         sock.queue.push(i);
         queuedAll++;
-        if (queuedAll > peakBacklog) peakBacklog = queuedAll;
+        if (queuedAll > peakBacklog && r.arrivalMs >= countFrom) peakBacklog = queuedAll;
         outcomes[i].socket = pick;
         placed = true;
       } else if (pool.disableS != null) {
@@ -261,17 +281,21 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[]): ReplayR
 
   const byOutcome: Record<Outcome, number> = { served: 0, refused: 0, timed_out: 0, client_gone: 0, killed: 0 };
   const queued: number[] = [];
-  for (const o of outcomes) {
+  let counted = 0;
+  outcomes.forEach((o, i) => {
+    if (!isCounted(requests[i], countFrom)) return;
+    counted++;
     byOutcome[o.outcome]++;
     if (o.outcome !== 'refused') queued.push(o.queuedMs);
-  }
+  });
   queued.sort((a, b) => a - b);
   const anyRss = pools.some((p) => p.workerRssBytes !== undefined);
   const masters = pools.reduce((n, p) => n + (p.masters ?? 1) * (p.masterRssBytes ?? 0), 0);
   return {
     outcomes,
+    ...(opts.countFromMs !== undefined ? { countFromMs: opts.countFromMs } : {}),
     summary: {
-      requests: requests.length,
+      requests: counted,
       byOutcome,
       queuedP50: percentile(queued, 50),
       queuedP95: percentile(queued, 95),

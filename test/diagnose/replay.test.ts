@@ -51,6 +51,16 @@ describe('simulate', () => {
     expect(r.summary.peakMemoryBytes).toBe(3 * 30e6 + 10e6);
   });
 
+  it('a warm-up fills the pool before the counted window and is left out of the summary', () => {
+    const pool = fpm({ workersPerSocket: 1, backlog: 0 });
+    const both = simulate([{ id: 1, arrivalMs: 0, serviceMs: 1000 }, { id: 2, arrivalMs: 500, serviceMs: 100 }], [pool], { countFromMs: 500 });
+    expect(both.outcomes[1].queuedMs).toBe(500);
+    expect(both.summary).toMatchObject({ requests: 1, queuedMax: 500, byOutcome: { served: 1 } });
+    expect(both.countFromMs).toBe(500);
+    const cold = simulate([{ id: 2, arrivalMs: 500, serviceMs: 100 }], [pool]);
+    expect(cold.summary.queuedMax).toBe(0);
+  });
+
   it('more workers never refuse more (monotone)', () => {
     const arrivals = Array.from({ length: 400 }, (_, i) => i * 13 % 5000);
     let last = Infinity;
