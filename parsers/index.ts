@@ -27,6 +27,10 @@ import { phpFpmSlowlog } from './php-fpm-slowlog.js';
 import { phpError } from './php-error.js';
 import { varnishFetchError } from './varnish-fetch-error.js';
 
+// --- the kernel: its log (events) and counter snapshots (counter_samples) ---
+import { kernelLog } from './kernel-log.js';
+import { kernelCounters } from './kernel-counters.js';
+
 export const FORMATS: FormatDefinition[] = [
   // access
   nginxCombined, nginxCombinedKv, nginxCustom,
@@ -34,6 +38,8 @@ export const FORMATS: FormatDefinition[] = [
   jsonAccess, ltsvAccess,
   // events
   lighttpdError, nginxError, apacheError, phpFpmError, phpFpmSlowlog, phpError, varnishFetchError,
+  // kernel
+  kernelLog, kernelCounters,
 ];
 
 export function findFormat(name: string): FormatDefinition | undefined {

@@ -94,6 +94,25 @@ export const EVENT_KINDS = [
   'client_gave_up',
   'php_timeout',
   'php_memory',
+  // the kernel's word (parsers/kernel-rules.ts): dmesg, kern.log, journalctl -k
+  /** a listener's SYN queue overflowed: `Possible SYN flooding on port 80. Sending cookies.` */
+  'syn_flood',
+  /** netfilter's connection tracking table is full and drops new flows */
+  'conntrack_full',
+  /** TCP ran into tcp_mem: `out of memory -- consider tuning tcp_mem` */
+  'tcp_memory',
+  /** more orphaned sockets than tcp_max_orphans: `too many orphaned sockets` */
+  'tcp_orphans',
+  /** more TIME_WAIT sockets than tcp_max_tw_buckets */
+  'tcp_tw_overflow',
+  /** the OOM killer killed a process (value: its RSS in bytes) */
+  'oom_kill',
+  /** the lines around an OOM kill: who invoked the killer, the constraint, the reaper */
+  'oom_invoked',
+  /** the kernel could not allocate memory: `page allocation failure` */
+  'alloc_failure',
+  /** the kernel dropped N messages of a burst (net_ratelimit / printk ratelimit) */
+  'log_suppressed',
   'lifecycle',
   'other',
 ] as const;
@@ -128,6 +147,27 @@ export interface SlowTraceRecord {
   line_no?: number;
 }
 
+/**
+ * Figures of one subject read from a snapshot at one moment: rows of the `samples` table, one per
+ * value. The kernel's counters (nstat, /proc/net/netstat, netstat -s) under nstat's names
+ * (`TcpExtListenOverflows`); ss/netstat state counts, status pages, ps, meminfo, nproc under the
+ * names the README's snapshot table lists.
+ */
+export interface SampleRecord {
+  /** epoch ms of the snapshot */
+  ts: number;
+  /** nstat | ss-states | ss-listen | fpm-status | nginx-stub-status | apache-server-status | lighttpd-statistics | varnishstat | ps | meminfo | nproc */
+  snapshot: string;
+  /** what the figures are about: a pool, a listener, a process name, a backend; '' = the host */
+  subject: string;
+  /** 'counter': cumulative since some start (read as increases); 'gauge': the value now */
+  kind: 'counter' | 'gauge';
+  /** metric -> value */
+  values: Record<string, number>;
+  /** the line the figures were read from, where the record is emitted later (a summed snapshot) */
+  line_no?: number;
+}
+
 export type RejectReason =
   | 'no-match'
   | 'bad-timestamp'
@@ -136,7 +176,13 @@ export type RejectReason =
   | 'bad-field'
   | 'orphan-line'
   /** the parser failed on the line (a bug, not the line's fault): the line is kept, the ingest goes on */
-  | 'parser-error';
+  | 'parser-error'
+  /**
+   * The line is understood but its time cannot be placed without something the input lacks:
+   * raw dmesg without a boot time, a syslog stamp without a year, a counter snapshot without
+   * a date. Kept with this reason, never guessed (the ingest summary says what to pass).
+   */
+  | 'unplaced-time';
 
 /** What a parser makes of one line. */
 export type ParseOutcome =
@@ -147,6 +193,8 @@ export type ParseOutcome =
   | { type: 'request'; record: RequestRecord; variant?: string }
   | { type: 'event'; record: EventRecord }
   | { type: 'trace'; record: SlowTraceRecord }
+  /** figures of a snapshot: stored in `samples` (counters read as increases) */
+  | { type: 'samples'; records: SampleRecord[] }
   /** the line belongs to a multi-line entry still open; it counts as parsed */
   | { type: 'continued' }
   /** nothing to store and nothing wrong: blank separator lines */
@@ -173,13 +221,22 @@ export interface ParserOptions {
   logFormat?: string;
   /** `--field KEY=column` mappings for JSON logs */
   fieldMap?: Record<string, string>;
+  /** `--boot-time`: epoch ms the machine booted, to place raw dmesg's seconds since boot */
+  bootTime?: number;
+  /** `--year`: the year of the first yearless stamp (syslog, journalctl short) */
+  year?: number;
+  /**
+   * `--at`, else the stamp in the file's name (status-json-full-20261122T095144.json): epoch ms
+   * of a snapshot that carries no date line and no time of its own
+   */
+  at?: number;
 }
 
 /** A sample line and (a subset of) what it must yield: each format's own tests. */
 export interface FormatSample {
   line: string;
   /** the fields the outcome's record must contain (deep partial match); omit for "must not reject" */
-  expect?: Partial<RequestRecord> | Partial<EventRecord> | Record<string, unknown>;
+  expect?: Partial<RequestRecord> | Partial<EventRecord> | Partial<SampleRecord> | Record<string, unknown>;
   /** the family variant the line must be read as (see ParseOutcome); omit for the format's own layout */
   variant?: string;
   /** a sample that must be rejected with this reason */
@@ -198,7 +255,7 @@ export interface FormatDefinition {
   name: string;
   title: string;
   /** which table the format fills */
-  produces: 'requests' | 'events' | 'traces';
+  produces: 'requests' | 'events' | 'traces' | 'samples';
   /** one example line shown by `overload formats` */
   example: string;
   /**

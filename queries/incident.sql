@@ -2,7 +2,8 @@
 -- title: Incident: what changed
 -- description: What changed in a window against the time before it: the summary (rate, errors,
 --   p95, in-flight), the routes whose time, count, errors or latency rose most, the upstreams that
---   failed, the clients that surged, the event kinds with first and last time, and the slowlog stacks.
+--   failed, the clients that surged, the event kinds with first and last time, the kernel
+--   counters that rose (listen queue overflows ...), and the slowlog stacks.
 -- param: from (time) start of the window; default: the most severe spike (see report spikes)
 -- param: to (time) end of the window; default: the end of that spike's aftermath
 -- param: host (text) only this host
@@ -202,6 +203,22 @@ GROUP BY kind, component
 HAVING during > 0
 -- start/stop notices and unclassified chatter (PHP-FPM's "about to trace") come after the signals
 ORDER BY kind IN ('lifecycle', 'other'), during DESC, kind
+LIMIT :limit
+-- section: counters
+-- the kernel's overload counters (report kernel-counters): the increase before and during the
+-- window, each snapshot interval counted at the snapshot that ends it
+SELECT counter AS item, 'kernel' AS detail,
+  total(CASE WHEN to_ts < :from THEN increase END) AS before, total(CASE WHEN to_ts >= :from THEN increase END) AS during,
+  round((total(CASE WHEN to_ts >= :from THEN increase END) / (:to - :from))
+    / nullif(total(CASE WHEN to_ts < :from THEN increase END) / nullif(:base_to - :base_from, 0), 0), 2) AS ratio,
+  iso(min(CASE WHEN to_ts >= :from AND increase > 0 THEN to_ts END)) AS first, iso(max(CASE WHEN to_ts >= :from AND increase > 0 THEN to_ts END)) AS last
+FROM counter_increases
+WHERE to_ts >= :base_from AND to_ts < :to AND (:host IS NULL OR host = :host)
+  AND counter IN ('TcpExtListenOverflows', 'TcpExtListenDrops', 'TcpExtTCPBacklogDrop', 'TcpExtTCPReqQFullDrop',
+    'TcpExtTCPReqQFullDoCookies', 'TcpExtSyncookiesSent', 'TcpExtTCPAbortOnMemory', 'TcpExtTCPTimeouts')
+GROUP BY counter
+HAVING during > 0
+ORDER BY during DESC, counter
 LIMIT :limit
 -- section: stacks
 WITH g AS (

@@ -1,7 +1,8 @@
 -- name: timeline
 -- title: Traffic timeline
 -- description: One row per time bucket: requests, rate, 4xx and 5xx, p50/p95/p99 duration, p95
---   upstream time, bytes, peak requests in flight, and the events logged in it by kind.
+--   upstream time, bytes, peak requests in flight, the events logged in it by kind, and the
+--   increase of the kernel's overload counters (listen queue overflows ...) where snapshots exist.
 -- param: from (time, default: start of data) start of the range, inclusive
 -- param: to (time, default: end of data) end of the range, exclusive
 -- param: host (text) only this host
@@ -10,8 +11,9 @@
 -- ranking: none: buckets in time order, empty buckets included (no traffic is news too)
 -- time: a request counts in the bucket it started in (end stamp - duration), so a slow request
 --   weighs on the moment it arrived; events count at their stamp. Percentiles come from
---   per-second histograms and are within 2.2 % of the exact value; counts are exact.
--- json: events
+--   per-second histograms and are within 2.2 % of the exact value; counts are exact. A kernel
+--   counter's increase counts at the snapshot that saw it (report kernel-counters).
+-- json: events, kernel
 WITH RECURSIVE
   b(t) AS (SELECT :from UNION ALL SELECT t + :bucket_ms FROM b WHERE t + :bucket_ms < :to),
   r AS (
@@ -31,6 +33,15 @@ WITH RECURSIVE
       FROM rollup_events
       WHERE t >= :from AND t < :to AND (:host IS NULL OR host = :host)
       GROUP BY bt, kind ORDER BY bt, kind)
+    GROUP BY bt),
+  k AS (
+    SELECT bt, json_group_object(counter, n) AS kc FROM (
+      SELECT :from + ((to_ts - :from) / :bucket_ms) * :bucket_ms AS bt, counter, total(increase) AS n
+      FROM counter_increases
+      WHERE to_ts >= :from AND to_ts < :to AND (:host IS NULL OR host = :host)
+        AND counter IN ('TcpExtListenOverflows', 'TcpExtListenDrops', 'TcpExtTCPBacklogDrop', 'TcpExtTCPReqQFullDrop',
+          'TcpExtTCPReqQFullDoCookies', 'TcpExtSyncookiesSent', 'TcpExtTCPAbortOnMemory', 'TcpExtTCPTimeouts')
+      GROUP BY bt, counter HAVING n > 0 ORDER BY bt, counter)
     GROUP BY bt)
 SELECT
   b.t AS bucket_ts,
@@ -45,9 +56,11 @@ SELECT
   round(hist_pct(r.uh, 95), 1) AS upstream_p95_ms,
   coalesce(r.bytes, 0) AS bytes,
   coalesce(f.peak, 0) AS inflight_peak,
-  coalesce(e.ev, '{}') AS events
+  coalesce(e.ev, '{}') AS events,
+  coalesce(k.kc, '{}') AS kernel
 FROM b
 LEFT JOIN r ON r.bt = b.t
 LEFT JOIN f ON f.bt = b.t
 LEFT JOIN e ON e.bt = b.t
+LEFT JOIN k ON k.bt = b.t
 ORDER BY b.t

@@ -12,7 +12,7 @@ import { RollupStream } from '../store/rollup-stream.js';
 import { ingestInput, type IngestOutcome, type Progress } from '../ingest/ingest-input.js';
 import { InputError } from '../ingest/source.js';
 import { parseRouteRules, type RouteRule } from '../util/route.js';
-import { assertZone, machineZone, isoUtc } from '../util/time.js';
+import { assertZone, machineZone, isoUtc, parseTimeArg } from '../util/time.js';
 import { termSafe } from '../util/sanitize.js';
 import { dataRange, describeOutliers } from '../report/extent.js';
 import { resolveUserFormat, type UserFormat } from '../ingest/user-format.js';
@@ -35,6 +35,9 @@ export interface IngestOptions {
   tz?: string;
   routes?: string;
   maxLine: string;
+  bootTime?: string;
+  year?: string;
+  at?: string;
   force?: boolean;
   quiet?: boolean;
   wait?: string;
@@ -75,11 +78,16 @@ function describe(o: IngestOutcome): string {
           ` (see: overload sources --rejects 5)`);
         for (const r of o.firstRejects.slice(0, 3)) lines.push(`    line ${r.line_no} [${r.reason}]: ${termSafe(r.line.slice(0, 160))}`);
       }
+      if (o.rejectReasons['unplaced-time']) lines.push(`  ${UNPLACED_HINT}`);
       if (o.note) lines.push(`  note: ${termSafe(o.note)}`);
       return lines.join('\n');
     }
   }
 }
+
+/** What the user can pass so that lines kept as `unplaced-time` get their time. */
+export const UNPLACED_HINT = 'unplaced-time: lines whose time the input does not give: raw dmesg needs --boot-time (or a `btime` line of /proc/stat ahead of it), ' +
+  'syslog and journalctl stamps need --year, a counter snapshot needs a date line ahead of it (or --at); ingest again with --force once given';
 
 function explainNoMatch(o: Extract<IngestOutcome, { kind: 'no-match' }>): string {
   const label = termSafe(o.label === '-' ? '(stdin)' : o.label);
@@ -127,6 +135,8 @@ export interface IngestJob {
 export interface IngestRunOptions {
   db: string;
   tz: string;
+  /** what places kernel lines and counter snapshots in time (parsers/types.ts ParserOptions) */
+  placing?: { bootTime?: number; year?: number; at?: number };
   maxLine: number;
   routeRules: RouteRule[];
   fieldMap: Record<string, string>;
@@ -140,6 +150,21 @@ export interface IngestRunOptions {
 
 /** Long enough for another ingest of a 10M-line log (about two minutes) to finish, with room. */
 export const DEFAULT_WAIT_S = 600;
+function placing(opts: IngestOptions, tz: string): IngestRunOptions['placing'] {
+  const out: NonNullable<IngestRunOptions['placing']> = {};
+  for (const [flag, value, key] of [['--boot-time', opts.bootTime, 'bootTime'], ['--at', opts.at, 'at']] as const) {
+    if (value === undefined) continue;
+    const t = parseTimeArg(value, tz);
+    if (Number.isNaN(t)) throw new CliError(`${flag} ${value}: not a time (ISO 8601 such as 2026-12-07T08:28:43Z, or epoch seconds)`);
+    out[key] = t;
+  }
+  if (opts.year !== undefined) {
+    const y = Number(opts.year);
+    if (!Number.isInteger(y) || y < 1970 || y > 9999) throw new CliError(`--year ${opts.year}: expected a year such as 2026`);
+    out.year = y;
+  }
+  return out;
+}
 
 function checkedOptions(opts: IngestOptions): IngestRunOptions {
   const tz = opts.tz ?? machineZone();
@@ -158,7 +183,7 @@ function checkedOptions(opts: IngestOptions): IngestRunOptions {
   const waitSeconds = opts.wait === undefined ? DEFAULT_WAIT_S : Number(opts.wait);
   if (opts.wait?.trim() === '' || !Number.isFinite(waitSeconds) || waitSeconds < 0) throw new CliError(`--wait must be a number of seconds >= 0`);
   return { db: opts.db, tz, maxLine, routeRules, fieldMap: fieldMap(opts.field), force: !!opts.force, quiet: !!opts.quiet, waitSeconds,
-    configRoot: opts.configRoot ?? null };
+    configRoot: opts.configRoot ?? null, placing: placing(opts, tz) };
 }
 
 export async function run(paths: string[], opts: IngestOptions): Promise<number> {
@@ -258,7 +283,7 @@ async function ingestClaimed(jobs: IngestJob[], opts: IngestRunOptions): Promise
       try {
         outcome = await ingestInput(job.label, writer, {
           format: job.format.format, formatSpec: job.format.formatSpec,
-          parserOptions: { tz: opts.tz, logFormat: job.format.logFormat, fieldMap: opts.fieldMap },
+          parserOptions: { tz: opts.tz, logFormat: job.format.logFormat, fieldMap: opts.fieldMap, ...opts.placing },
           host: job.host, maxLine: opts.maxLine, force: opts.force, batchSize: 2000,
           routeRules: opts.routeRules, stopRequested: () => stop, onProgress: progress, rollups,
         });

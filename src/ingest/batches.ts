@@ -1,6 +1,6 @@
 // Lines -> parsed record batches. Pure transformation (no I/O, no database): the ingest command
 // runs it in-process, and it can equally run in a worker thread.
-import type { LineParser, ParseOutcome, RejectReason, EventRecord, SlowTraceRecord } from '../../parsers/types.js';
+import type { LineParser, ParseOutcome, RejectReason, EventRecord, SlowTraceRecord, SampleRecord } from '../../parsers/types.js';
 import type { Line, LineList } from './line-splitter.js';
 import { splitUrl } from '../util/route.js';
 import { RequestEncoder, type EncodedRequests, type StringDictionary } from './request-encoding.js';
@@ -18,6 +18,8 @@ export interface Batch {
   requests: EncodedRequests;
   events: Array<EventRecord & { route: string | null; line_no: number }>;
   traces: Array<SlowTraceRecord & { route: string | null; line_no: number }>;
+  /** figures of snapshots (kernel counters, ss, status pages ...): one record per subject and kind */
+  samples: Array<SampleRecord & { line_no: number }>;
   rejects: RejectRow[];
   /** counters for the lines this batch accounts for */
   lines: number;
@@ -53,7 +55,7 @@ export type Router = (path: string | null) => string | null;
 /** A batch with nothing in it: the one place that lists every field (tests build theirs from it). */
 export function emptyBatch(): Batch {
   return {
-    requests: { count: 0, nums: new Float64Array(0), text: new Uint8Array(0), strings: [] }, events: [], traces: [], rejects: [], lines: 0, parsed: 0, rejected: 0, variants: null,
+    requests: { count: 0, nums: new Float64Array(0), text: new Uint8Array(0), strings: [] }, events: [], traces: [], samples: [], rejects: [], lines: 0, parsed: 0, rejected: 0, variants: null,
     endOffset: 0, lastLineNo: 0, firstTs: null, lastTs: null, invalidUtf8: 0, unterminated: false, heldBack: null,
     memberStarts: [],
   };
@@ -132,6 +134,15 @@ export class BatchBuilder {
         b.traces.push(t);
         b.parsed++;
         this.recordTs(t.ts);
+        break;
+      }
+      case 'samples': {
+        // (a snapshot summed over its lines is emitted after its last line: it names its own line)
+        for (const r of outcome.records) {
+          b.samples.push({ ...r, line_no: r.line_no ?? lineNo });
+          this.recordTs(r.ts);
+        }
+        b.parsed++;
         break;
       }
       case 'continued':

@@ -55,7 +55,9 @@ export function scoreFormat(format: FormatDefinition, lines: string[], options: 
     const out = parser.parse(line, i + 1);
     if (line.trim() === '') return;
     total++;
-    if (out.type === 'reject') unmatched ??= line;
+    // A line kept as unplaced-time was recognised: only its time needs an option (--year ...),
+    // and detection must not send the user looking for another format.
+    if (out.type === 'reject' && out.reason !== 'unplaced-time') unmatched ??= line;
     else if (out.type !== 'skip') {
       parsed++;
       if (out.type !== 'request' || out.variant === undefined) own++;

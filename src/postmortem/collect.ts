@@ -39,6 +39,10 @@ export interface PostmortemData {
   /** a capacity from the logs (pm.max_children), with how long in-flight exceeded it */
   capacity: { limit: number; source: string; overSeconds: number; peak: number; upstream: string | null } | null;
   events: Row[];
+  /** the kernel's overload counters over the range: counter, increase, first and last snapshot that saw one */
+  counters: Row[];
+  /** the kernel's events per second, kind and backend (the listener of a SYN flood, the process of an OOM kill) */
+  kernelEvents: Row[];
   sources: Row[];
   /** sources with rows decoded from damaged compressed data (store/suspect.ts) */
   suspect: SuspectSource[];
@@ -125,6 +129,9 @@ export function collect(db: DB, opts: CollectOptions): PostmortemData {
     upstreams: run('upstreams', { limit: 5 }).rows,
     capacity,
     events,
+    counters: counterTotals(run('kernel-counters').rows),
+    // per second: a finding names each kill or flood at its time
+    kernelEvents: run('events', { component: 'kernel', bucket: '1s' }).rows,
     sources: db.prepare('SELECT path, format, lines, parsed, rejected FROM sources ORDER BY id').all() as Row[],
     suspect: suspectSources(db),
   };
@@ -144,6 +151,21 @@ function eventTotals(rows: Row[]): Row[] {
     }
   }
   return [...m.values()].sort((a, b) => Number(b.events) - Number(a.events));
+}
+
+/** Increases per kernel counter over the whole range, largest first. */
+function counterTotals(rows: Row[]): Row[] {
+  const m = new Map<string, Row>();
+  for (const r of rows) {
+    const t = m.get(String(r.counter));
+    if (!t) m.set(String(r.counter), { counter: r.counter, increase: Number(r.increase), first: r.first, last: r.last });
+    else {
+      t.increase = Number(t.increase) + Number(r.increase);
+      if (r.first != null && (t.first == null || String(r.first) < String(t.first))) t.first = r.first;
+      if (r.last != null && (t.last == null || String(r.last) > String(t.last))) t.last = r.last;
+    }
+  }
+  return [...m.values()].filter((r) => Number(r.increase) > 0).sort((a, b) => Number(b.increase) - Number(a.increase));
 }
 
 function parseBucket(label: string): number {

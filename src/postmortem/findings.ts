@@ -69,6 +69,78 @@ function backends(d: PostmortemData, out: Finding[]): void {
   }
 }
 
+const KERNEL_COUNTER_SOURCE = 'nstat / netstat -s snapshots';
+
+/**
+ * The kernel's word: listen queues that overflowed (counters, the SYN-flood line), TCP memory,
+ * the OOM killer, a full conntrack table. None of it is in a web server's log.
+ */
+function kernel(d: PostmortemData, out: Finding[]): void {
+  const inc = new Map(d.counters.map((r) => [String(r.counter), r]));
+  const overflow = inc.get('TcpExtListenOverflows') ?? inc.get('TcpExtListenDrops');
+  const ev = (kind: string) => d.kernelEvents.filter((e) => e.kind === kind);
+  const total = (rows: Row[]) => rows.reduce((a, r) => a + Number(r.events), 0);
+  const floods = ev('syn_flood');
+  if (overflow || floods.length) {
+    const parts: string[] = [];
+    if (overflow) {
+      parts.push(`the kernel dropped ${num(overflow.increase)} connection attempts because a listen queue was full` +
+        ` (${code(overflow.counter)} rose ${clock(overflow.first)}–${clock(overflow.last)}, from ${KERNEL_COUNTER_SOURCE})`);
+    }
+    const cookies = inc.get('TcpExtSyncookiesSent') ?? inc.get('TcpExtTCPReqQFullDoCookies');
+    if (cookies) parts.push(`it answered ${num(cookies.increase)} SYNs with cookies (the SYN queue was full too)`);
+    const timeouts = d.upstreams.filter((u) => Number(u.timeouts) > 0);
+    if (floods.length) {
+      const listeners = [...new Set(floods.map((e) => String(e.backend)))];
+      // the kernel names a listener's port (and address since 5.x): the backend's own, or not
+      const port = (addr: unknown) => /(\d+)$/.exec(String(addr))?.[1];
+      const backendOwn = listeners.filter((l) => timeouts.some((u) => port(u.upstream) === port(l)));
+      parts.push(`it logged "Possible SYN flooding on port …" for ${listeners.map((b) => code(b)).join(', ')} at ${times(floods, 'first')}` +
+        (backendOwn.length ? ` (the port of the upstream that timed out)` : ''));
+    }
+    if (timeouts.length) {
+      parts.push(`meanwhile upstream attempts timed out ${timeouts.map((u) => `${num(u.timeouts)} times on ${code(u.upstream)}`).join(', ')}:` +
+        ' a SYN dropped for a full accept queue is sent again only after 1 s, past a short connect timeout' +
+        ' (raise the backend\'s listen backlog and net.core.somaxconn, which caps it)');
+    }
+    out.push({
+      text: parts.join('; ').replace(/^./, (c) => c.toUpperCase()),
+      evidence: [cite('kernel-counters', d.scope), cite('events', { ...d.scope, component: 'kernel' }), ...(timeouts.length ? [cite('upstreams', d.scope)] : [])],
+    });
+  }
+  const kills = ev('oom_kill');
+  if (kills.length) {
+    const n = total(kills);
+    const who = [...new Set(kills.map((k) => String(k.backend)))].slice(0, 4).map((b) => code(b)).join(', ');
+    // connect failures to a backend that began as a kill ended it: the kill is why it refused
+    const after = d.backend.filter((e) => Number(e.connect_failed) > 0 && kills.some((k) => {
+      const t = Date.parse(String(k.first));
+      return Number(e.start_ts) >= t - 1000 && Number(e.start_ts) <= t + 5000;
+    }));
+    out.push({
+      text: `The OOM killer killed ${who} ${n === 1 ? 'once' : `${num(n)} times`} (${times(kills, 'first')}): a process grew until memory ran out` +
+        ` (the machine's, or its memory cgroup's limit: the kernel's line says which)` +
+        (after.length ? `; connects to ${[...new Set(after.map((e) => code(e.backends ?? e.backend ?? 'the backend')))].join(', ')} failed from ` +
+          `${after.length === 1 ? 'that kill' : `each of ${after.length} kills`} on, ${num(after.reduce((a, e) => a + Number(e.connect_failed), 0))} times` : ''),
+      evidence: [cite('events', { ...d.scope, component: 'kernel', kind: 'oom_kill' }), ...(after.length ? [cite('backend-overload', d.scope)] : [])],
+    });
+  }
+  const tcp = [...ev('tcp_memory'), ...ev('tcp_orphans'), ...ev('tcp_tw_overflow')];
+  if (tcp.length) {
+    const said = [['tcp_memory', '"out of memory -- consider tuning tcp_mem" (tcp_mem counts pages, not bytes)'],
+      ['tcp_orphans', '"too many orphaned sockets" (tcp_max_orphans)'], ['tcp_tw_overflow', '"time wait bucket table overflow" (tcp_max_tw_buckets)']]
+      .filter(([k]) => tcp.some((e) => e.kind === k)).map(([k, w]) => `${w} ${total(ev(k)) === 1 ? 'once' : `${num(total(ev(k)))} times`}`);
+    out.push({ text: `The kernel ran short of TCP resources: ${said.join(', ')}`, evidence: [cite('events', { ...d.scope, component: 'kernel' })] });
+  }
+  const ct = ev('conntrack_full');
+  if (ct.length) {
+    out.push({
+      text: `Netfilter's connection tracking table was full ("table full, dropping packet" ${num(total(ct))} times, ${times(ct, 'first')}): new connections were dropped before any server saw them (nf_conntrack_max)`,
+      evidence: [cite('events', { ...d.scope, component: 'kernel', kind: 'conntrack_full' })],
+    });
+  }
+}
+
 function upstreams(d: PostmortemData, out: Finding[]): void {
   const timeouts = d.upstreams.filter((u) => Number(u.timeouts) > 0);
   const noLive = d.events.find((e) => e.kind === 'no_live_upstreams');
@@ -137,6 +209,8 @@ function endpoints(d: PostmortemData, out: Finding[]): void {
 export function findings(d: PostmortemData): Finding[] {
   const out: Finding[] = [];
   capacity(d, out);
+  // the kernel's before the backends': an OOM kill is why connects were refused
+  kernel(d, out);
   backends(d, out);
   upstreams(d, out);
   buffered(d, out);

@@ -109,6 +109,11 @@ function windowPart(x: WindowData): string {
   const ev = section(inc.rows, 'events').filter((r) => r.item !== 'other');
   lines.push('**Events:**', '');
   lines.push(table(ev, [['item', 'kind'], ['detail', 'component'], ['before', 'before'], ['during', 'during'], ['first', 'first'], ['last', 'last']]));
+  const kc = section(inc.rows, 'counters');
+  if (kc.length) {
+    lines.push('**Kernel counters** (increase between snapshots; a queue or memory that gave out):', '');
+    lines.push(table(kc, [['item', 'counter'], ['before', 'before'], ['during', 'during'], ['first', 'first'], ['last', 'last']]));
+  }
   const st = section(inc.rows, 'stacks');
   if (st.length) {
     lines.push('**Slowlog stacks:**', '');

@@ -99,6 +99,9 @@ function spanOf(db: DB, hosts: string[], lo: number, hi: number): DataRange {
     }
     const elo = one('SELECT min(t) FROM rollup_events WHERE host = ? AND t >= ? AND t < ?', h, lo, hi);
     if (elo !== null) { los.push(elo); his.push(one('SELECT max(t) FROM rollup_events WHERE host = ? AND t >= ? AND t < ?', h, lo, hi)!); }
+    // kernel counter snapshots (a few thousand rows: no index needed)
+    const clo = one("SELECT min(ts) FROM samples WHERE coalesce(host, '') = ? AND ts >= ? AND ts < ?", h, lo, hi);
+    if (clo !== null) { los.push(clo); his.push(one("SELECT max(ts) FROM samples WHERE coalesce(host, '') = ? AND ts >= ? AND ts < ?", h, lo, hi)!); }
   }
   // a loop, not Math.min(...): one entry per host and tier, but hosts are log text
   let from = Infinity, to = -Infinity;

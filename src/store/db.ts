@@ -1,6 +1,6 @@
 // Opening the database: pragmas for a single-writer bulk-load workload, and forward migrations.
 import Database from 'better-sqlite3';
-import { MIGRATIONS, INDEXES } from './schema.js';
+import { MIGRATIONS, INDEXES, samplesSchema } from './schema.js';
 import { registerFunctions } from './functions.js';
 import { stallIfAsked } from '../util/test-stall.js';
 
@@ -44,6 +44,8 @@ export function openReadOnly(path: string): DB {
   if (version > SCHEMA_VERSION) {
     throw new Error(`${path} has schema version ${version}; this overload knows up to ${SCHEMA_VERSION}. Upgrade overload.`);
   }
+  // made before migration 11: the reports read it as a database without snapshots
+  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'samples'").get()) db.exec(samplesSchema('TEMP '));
   registerFunctions(db);
   return db;
 }

@@ -88,6 +88,8 @@ export const EVENT_COLUMNS = [
   'value', 'limit_value', 'message', 'line_no',
 ] as const;
 
+export const SAMPLE_COLUMNS = ['source_id', 'host', 'ts', 'snapshot', 'subject', 'metric', 'value', 'kind', 'line_no'] as const;
+
 export const TRACE_COLUMNS = [
   'source_id', 'host', 'ts', 'pool', 'pid', 'script', 'fingerprint', 'top_frame', 'app_frame', 'depth',
   'request', 'route', 'truncated', 'line_no',
@@ -141,6 +143,49 @@ const SETTINGS_SQL = `
   WHERE NOT EXISTS (
     SELECT 1 FROM settings s WHERE s.active = 1 AND s.host IS c.host AND s.server = d.server AND s.scope = c.scope AND s.name = d.name);
 `;
+
+/**
+ * Snapshots as time series (migration 11): every figure read from a capture at a time -- the
+ * kernel's counters (nstat), TCP state counts and listen queues (ss, netstat), status pages
+ * (PHP-FPM, Apache, nginx, lighttpd, varnishstat), ps, meminfo, nproc -- in ONE table, since all
+ * are "a figure at a time from a capture". kind: 'counter' (cumulative since some start: read
+ * as increases) or 'gauge' (the value now). counter_increases: per host, subject and counter, the
+ * increase from one snapshot to the next, across files (several captures of one host make one
+ * series); a value lower than the one before (a reboot, nstat without -a, a restarted pool) is a
+ * reset: no increase, never a negative one. `TEMP ` makes them for a read-only connection to a
+ * database made before migration 11 (src/store/db.ts): the reports then read it as one without
+ * snapshots instead of failing on a missing table.
+ */
+export function samplesSchema(temp: '' | 'TEMP '): string {
+  return `-- samples
+  CREATE ${temp}TABLE samples (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    host TEXT,
+    ts INTEGER NOT NULL,
+    snapshot TEXT NOT NULL,
+    subject TEXT NOT NULL DEFAULT '',
+    metric TEXT NOT NULL,
+    value REAL NOT NULL,
+    kind TEXT NOT NULL,
+    line_no INTEGER
+  );
+  CREATE INDEX ${temp ? 'temp.' : ''}samples_series ON samples(metric, host, ts);
+  CREATE INDEX ${temp ? 'temp.' : ''}samples_ts ON samples(ts);
+  CREATE ${temp}VIEW counter_increases AS
+  SELECT host, snapshot, subject, counter, prev_ts AS from_ts, ts AS to_ts, value,
+    CASE WHEN prev IS NOT NULL AND value >= prev THEN value - prev END AS increase,
+    CASE WHEN prev IS NOT NULL AND value >= prev AND ts > prev_ts THEN round((value - prev) * 1000.0 / (ts - prev_ts), 3) END AS per_s,
+    CASE WHEN prev IS NOT NULL AND value < prev THEN 1 ELSE 0 END AS reset
+  FROM (
+    SELECT host, snapshot, subject, metric AS counter, ts, value,
+      lag(value) OVER w AS prev, lag(ts) OVER w AS prev_ts
+    FROM samples
+    WHERE kind = 'counter'
+    WINDOW w AS (PARTITION BY coalesce(host, ''), subject, metric ORDER BY ts, id)
+  );
+  `;
+}
 
 /** Each entry moves the schema one version forward; applied in order inside one transaction. */
 export const MIGRATIONS: string[] = [
@@ -420,6 +465,12 @@ export const MIGRATIONS: string[] = [
   ${SETTINGS_SQL}
   ${settingDefaultsInsertSql()}
   `,
+  // 11: snapshots -- every figure a capture gives at a time (samplesSchema above): the kernel's
+  // counters (nstat -az, /proc/net/netstat, netstat -s; parsers/kernel-counters.ts) under nstat's
+  // name (TcpExtListenOverflows), ss/netstat state counts and listen queues, status pages, ps,
+  // meminfo, nproc. (This migration first made a kernel-only counter_samples table; it was
+  // generalised in place before any release.) A few thousand rows per capture: indexed at creation.
+  samplesSchema(''),
 ];
 
 /**

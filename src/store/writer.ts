@@ -2,7 +2,7 @@
 // a killed ingest loses at most the batch in flight and the next run starts exactly after the
 // last committed one.
 import type { DB } from './db.js';
-import { EVENT_COLUMNS, TRACE_COLUMNS, FREE_STRING_ID_SQL } from './schema.js';
+import { EVENT_COLUMNS, TRACE_COLUMNS, SAMPLE_COLUMNS, FREE_STRING_ID_SQL } from './schema.js';
 import type { Batch } from '../ingest/batches.js';
 import { NUMERIC_COLUMNS, TEXT_COLUMNS, ROW_WIDTH, decodeRow, type EncodedRequests } from '../ingest/request-encoding.js';
 import { loadNative, pinMallocMmapThreshold } from './native.js';
@@ -81,6 +81,7 @@ export class StoreWriter {
   private evOne: Database.Statement;
   private trOne: Database.Statement;
   private frOne: Database.Statement;
+  private smpOne: Database.Statement;
   private rejOne: Database.Statement;
   private progress: Database.Statement;
   private variantsOf: Database.Statement;
@@ -94,6 +95,7 @@ export class StoreWriter {
     this.evOne = db.prepare(insertSql('events', EVENT_COLUMNS, 1));
     this.trOne = db.prepare(insertSql('slow_traces', TRACE_COLUMNS, 1));
     this.frOne = db.prepare('INSERT INTO slow_frames (trace_id, depth, function, file, line) VALUES (?,?,?,?,?)');
+    this.smpOne = db.prepare(insertSql('samples', SAMPLE_COLUMNS, 1));
     this.rejOne = db.prepare('INSERT INTO rejects (source_id, line_no, reason, line) VALUES (?,?,?,?)');
     this.progress = db.prepare(`UPDATE sources SET bytes = ?, lines = ?, parsed = parsed + ?, rejected = rejected + ?,
       first_ts = min(coalesce(first_ts, ?), coalesce(?, first_ts)), last_ts = max(coalesce(last_ts, ?), coalesce(?, last_ts))
@@ -175,7 +177,7 @@ export class StoreWriter {
   deleteSource(id: number): void {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM slow_frames WHERE trace_id IN (SELECT id FROM slow_traces WHERE source_id = ?)').run(id);
-      for (const t of ['slow_traces', 'events', 'request_rows', 'rejects', 'settings']) this.db.prepare(`DELETE FROM ${t} WHERE source_id = ?`).run(id);
+      for (const t of ['slow_traces', 'events', 'samples', 'request_rows', 'rejects', 'settings']) this.db.prepare(`DELETE FROM ${t} WHERE source_id = ?`).run(id);
       this.db.prepare('DELETE FROM sources WHERE id = ?').run(id);
     })();
   }
@@ -231,6 +233,11 @@ export class StoreWriter {
         t.top_frame ?? null, t.app_frame ?? null, t.depth, t.request ?? null, t.route ?? null, t.truncated ? 1 : 0, t.line_no);
       const traceId = info.lastInsertRowid;
       for (const f of t.frames) this.frOne.run(traceId, f.depth, f.function, f.file ?? null, f.line ?? null);
+    }
+    for (const c of batch.samples) {
+      for (const [metric, value] of Object.entries(c.values)) {
+        this.smpOne.run(sourceId, host, c.ts, c.snapshot, c.subject, metric, value, c.kind, c.line_no);
+      }
     }
     for (const r of batch.rejects) this.rejOne.run(sourceId, r.line_no, r.reason, r.line);
     this.progress.run(batch.endOffset, batch.lastLineNo, batch.parsed, batch.rejected,

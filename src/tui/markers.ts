@@ -5,7 +5,12 @@ export type MarkerClass = 'overload' | 'pool' | 'timeout' | 'disk';
 export const MARKERS: Record<MarkerClass, { letter: string; title: string; kinds: string[] }> = {
   overload: {
     letter: 'O', title: 'overload',
-    kinds: ['backend_overloaded', 'backend_disabled', 'backend_down', 'backlog_full', 'connect_failed', 'no_live_upstreams', 'fd_limit'],
+    kinds: ['backend_overloaded', 'backend_disabled', 'backend_down', 'backlog_full', 'connect_failed', 'no_live_upstreams', 'fd_limit',
+      // the kernel's: a listen or conntrack queue, TCP or process memory gave out
+      'syn_flood', 'conntrack_full', 'tcp_memory', 'tcp_orphans', 'tcp_tw_overflow', 'oom_kill', 'alloc_failure',
+      // kernel counters that rose (src/tui/data/kernel.ts puts them among a bucket's events)
+      'TcpExtListenOverflows', 'TcpExtListenDrops', 'TcpExtTCPBacklogDrop', 'TcpExtTCPReqQFullDrop', 'TcpExtTCPReqQFullDoCookies',
+      'TcpExtSyncookiesSent', 'TcpExtTCPAbortOnMemory'],
   },
   pool: { letter: 'P', title: 'pool limit', kinds: ['worker_limit_reached', 'pool_busy'] },
   timeout: { letter: 'T', title: 'timeouts', kinds: ['upstream_timeout', 'request_killed', 'php_timeout', 'client_timeout'] },

@@ -30,7 +30,11 @@ describe.each(FORMATS.map((f) => [f.name, f] as const))('format %s', (_name, for
         expect(last).toMatchObject({ type: 'reject', reason: sample.reject });
         return;
       }
-      const records = outcomes.filter((o) => o.type === 'request' || o.type === 'event' || o.type === 'trace');
+      // a snapshot's outcome holds a record per subject: the expectation names the subject it is about
+      const subject = (sample.expect as { subject?: unknown } | undefined)?.subject;
+      const records = outcomes.flatMap((o) => o.type === 'samples'
+        ? o.records.filter((r) => subject === undefined || r.subject === subject).map((record) => ({ record, variant: undefined }))
+        : o.type === 'request' || o.type === 'event' || o.type === 'trace' ? [o] : []);
       expect(outcomes.filter((o) => o.type === 'reject')).toEqual([]);
       expect(records.length).toBeGreaterThan(0);
       const last = records[records.length - 1] as { record: unknown; variant?: string };

@@ -4,6 +4,7 @@ import type { DB } from '../../store/db.js';
 import { bindWindow, START, HOST_IN, maxDurationMs } from './window-sql.js';
 import { TIER_SQL } from '../../store/rollups.js';
 import type { Bucket, Drill, DrillData, Row, Table, Window } from './types.js';
+import { counterSnapshots, OVERLOAD_COUNTERS } from './kernel.js';
 
 const LINES = 300;
 
@@ -111,6 +112,19 @@ function eventDrill(db: DB, w: Window, d: Drill): DrillData {
   }
   const messages = [...counts.values()].sort((a, b) => b.n - a.n).slice(0, 20)
     .map((c): Row => ({ events: c.n, component: c.component, message: c.message }));
+  // a kernel counter of the events panel: its snapshots instead of log lines
+  if (OVERLOAD_COUNTERS.includes(d.key)) {
+    return {
+      title: `kernel counter ${d.label}`,
+      tables: [{ title: `snapshots where it rose (first ${LINES}): the increase since the one before`, table: table([
+        { key: 'ts', title: 'time', kind: 'time', width: 9 },
+        { key: 'host', title: 'host', kind: 'text', width: 12 },
+        { key: 'value', title: 'value', kind: 'int', width: 10 },
+        { key: 'increase', title: 'increase', kind: 'int', width: 9 },
+        { key: 'per_s', title: 'per s', kind: 'num', width: 8 },
+      ], counterSnapshots(db, p, d.key, LINES) as Row[]) }],
+    };
+  }
   return {
     title: `event kind ${d.label}`,
     tables: [

@@ -4,12 +4,16 @@ import { bindWindow, EVENT_FILTER } from './window-sql.js';
 import { markerOf, MARKERS, MARKER_ORDER } from '../markers.js';
 import type { Row, Table, Window } from './types.js';
 import { dataRange, describeOutliers } from '../../report/extent.js';
+import { counterTotals } from './kernel.js';
 
 /** Events by kind (from the per-second event rollup); Enter opens the kind's messages and lines. */
 export function events(db: DB, w: Window): Table {
+  const p = bindWindow(db, w, '');
   const rows = db.prepare(`SELECT kind, group_concat(DISTINCT component) comp, sum(events) n, min(first_ts) a, max(last_ts) z
-    FROM rollup_events WHERE ${EVENT_FILTER} GROUP BY kind ORDER BY n DESC`).all(bindWindow(db, w, '')) as
+    FROM rollup_events WHERE ${EVENT_FILTER} GROUP BY kind ORDER BY n DESC`).all(p) as
     { kind: string; comp: string; n: number; a: number; z: number }[];
+  // the kernel's overload counters that rose: their increase counts as the row's events
+  for (const c of counterTotals(db, p)) rows.push({ kind: c.counter, comp: 'kernel counter', n: c.n, a: c.a, z: c.z });
   // the kinds the timeline marks first, by severity; start/stop notices and chatter last
   const rank = (k: string) => { const c = markerOf(k); return c ? MARKER_ORDER.indexOf(c) : k === 'lifecycle' || k === 'other' ? 9 : 5; };
   rows.sort((x, y) => rank(x.kind) - rank(y.kind) || y.n - x.n);
@@ -27,7 +31,8 @@ export function events(db: DB, w: Window): Table {
       return { kind: r.kind, marker: c ? MARKERS[c].letter : '', component: r.comp, events: r.n, first: r.a, last: r.z };
     }),
     sorts: ['marker', 'events', 'first', 'kind'],
-    note: rows.length ? 'marks on the timeline: O overload, P pool limit, T timeouts, D disk buffering' : 'no error-log events in this window',
+    note: rows.length ? 'marks on the timeline: O overload, P pool limit, T timeouts, D disk buffering; a kernel counter\'s events are its increase'
+      : 'no error-log events in this window',
     drill: 'event-kind', drillKey: 'kind',
   };
 }

@@ -4,6 +4,7 @@
 import type { DB } from '../../store/db.js';
 import { bindWindow, SECOND_FILTER, EVENT_FILTER, HOST_IN, hostList, pct, type WindowBind } from './window-sql.js';
 import type { Bucket, CursorDetail, Window } from './types.js';
+import { counterBuckets } from './kernel.js';
 
 export function timelineBuckets(db: DB, w: Window, tier: string): Bucket[] {
   const n = Math.max(0, Math.ceil((w.to - w.from) / w.bucketMs));
@@ -28,11 +29,14 @@ export function timelineBuckets(db: DB, w: Window, tier: string): Bucket[] {
   return buckets;
 }
 
-/** Each bucket's events by kind (per-second rollups: events are few). */
+/**
+ * Each bucket's events by kind (per-second rollups: events are few), and the kernel's overload
+ * counters that rose in it, by counter name (they mark the bucket as overload events do).
+ */
 function eventsInto(db: DB, p: WindowBind, buckets: Bucket[]): void {
   const ev = db.prepare(`SELECT (t - :from) / :b AS i, kind, sum(events) FROM rollup_events
     WHERE ${EVENT_FILTER} GROUP BY i, kind`).raw().all(p) as [number, string, number][];
-  for (const [i, kind, k] of ev) {
+  for (const [i, kind, k] of [...ev, ...counterBuckets(db, p)]) {
     const b = buckets[Number(i)];
     if (b) b.events[kind] = k;
   }
