@@ -31,6 +31,10 @@ import { varnishFetchError } from './varnish-fetch-error.js';
 import { kernelLog } from './kernel-log.js';
 import { kernelCounters } from './kernel-counters.js';
 
+// --- system snapshots: ss/netstat, status pages, ps, meminfo, nproc (samples) ---
+import { ss } from './ss.js';
+import { fpmStatus } from './fpm-status.js';
+
 export const FORMATS: FormatDefinition[] = [
   // access
   nginxCombined, nginxCombinedKv, nginxCustom,
@@ -40,6 +44,8 @@ export const FORMATS: FormatDefinition[] = [
   lighttpdError, nginxError, apacheError, phpFpmError, phpFpmSlowlog, phpError, varnishFetchError,
   // kernel
   kernelLog, kernelCounters,
+  // snapshots
+  ss, fpmStatus,
 ];
 
 export function findFormat(name: string): FormatDefinition | undefined {

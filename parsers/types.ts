@@ -177,6 +177,8 @@ export type RejectReason =
   | 'orphan-line'
   /** the parser failed on the line (a bug, not the line's fault): the line is kept, the ingest goes on */
   | 'parser-error'
+  /** a snapshot that ends in the middle (a status page's JSON cut short): the file's other snapshots are kept */
+  | 'cut-snapshot'
   /**
    * The line is understood but its time cannot be placed without something the input lacks:
    * raw dmesg without a boot time, a syslog stamp without a year, a counter snapshot without

@@ -142,7 +142,8 @@ export class BatchBuilder {
           b.samples.push({ ...r, line_no: r.line_no ?? lineNo });
           this.recordTs(r.ts);
         }
-        b.parsed++;
+        // (sums flushed at the end of input belong to lines already counted)
+        if (line !== null) b.parsed++;
         break;
       }
       case 'continued':

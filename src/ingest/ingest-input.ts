@@ -1,5 +1,6 @@
 // One input from open to summary: identify it (resume or skip), choose its format, stream it
 // through the parser into the store in batches.
+import { stampOfFileName } from '../../parsers/snapshot.js';
 import type { FormatDefinition, ParserOptions } from '../../parsers/types.js';
 import { FORMATS, findFormat } from '../../parsers/index.js';
 import { openInput, identityOf, matchesIdentity, InputError, type OpenedInput, type Damage } from './source.js';
@@ -153,6 +154,12 @@ async function ingestOpened(label: string, input: OpenedInput, writer: StoreWrit
     detection = d.best;
   }
   if (!format) throw new Error(`format ${previous?.format} of an earlier ingest is unknown to this version`);
+  // a snapshot file without a date line inside is placed by the stamp in its name
+  // (status-json-full-20261122T095144.json) unless --at says otherwise
+  if (format.produces === 'samples' && parserOptions.at === undefined && !input.isStdin) {
+    const named = stampOfFileName(label, parserOptions.tz);
+    if (!Number.isNaN(named)) parserOptions = { ...parserOptions, at: named };
+  }
 
   const sourceId = previous?.id ?? writer.createSource({
     path: input.isStdin ? '(stdin)' : label, format: format.name, host: settings.host, tz: parserOptions.tz,
