@@ -3,7 +3,7 @@
 // truth.json `settings` say what broke; the findings must name that limit with its numbers, and
 // no limit a finding quotes from a config may contradict them.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadStories, ingestArgs, type Story } from '../../src/demo/incidents.js';
 import { cli, query, tempDir } from './cli.js';
@@ -34,7 +34,12 @@ function ingestStory(story: Story, db: string): void {
     if (r.status !== 0) throw new Error(`${story.story}: ingest of ${entry.file} exited ${r.status}: ${r.stderr}`);
   }
   const configs = readdirSync(join(story.dir, 'config')).filter((f) => /\.(conf|vcl)$/.test(f)).map((f) => join(story.dir, 'config', f));
-  const r = cli(['ingest', '--db', db, '--host', story.story, '--quiet', ...configs]);
+  // the snapshots a story holds beside its logs: ss captures and PHP-FPM status pages
+  const snapshots = readdirSync(story.dir).filter((f) => /^ss-.*\.txt$/.test(f)).map((f) => join(story.dir, f));
+  if (existsSync(join(story.dir, 'fpm-status'))) {
+    snapshots.push(...readdirSync(join(story.dir, 'fpm-status')).filter((f) => f.endsWith('.json')).map((f) => join(story.dir, 'fpm-status', f)));
+  }
+  const r = cli(['ingest', '--db', db, '--host', story.story, '--tz', 'UTC', '--quiet', ...configs, ...snapshots]);
   if (r.status !== 0) throw new Error(`${story.story}: ingest of its configs exited ${r.status}: ${r.stderr}`);
 }
 
@@ -97,7 +102,8 @@ describe.each(stories.map((s) => [s.story, s] as const))('diagnose story %s', (n
         }
       }
     }
-    expect(compared, `${name}: some quoted limit is checked against truth.json`).toBeGreaterThan(0);
+    // story 7's limit is a memory cgroup's, in no config the story ships: nothing to quote
+    if (!name.startsWith('7-')) expect(compared, `${name}: some quoted limit is checked against truth.json`).toBeGreaterThan(0);
   });
 
   it("names only the servers of the story, each with its own settings", () => {
@@ -206,6 +212,31 @@ describe.each(stories.map((s) => [s.story, s] as const))('diagnose story %s', (n
     const b = find(whole, 'buffers.nginx_proxy_temp_file');
     expect(b.numbers).toMatchObject({ buffered_to_disk: eventCount(story, 'response_buffered_to_disk'), proxy_buffers_bytes: 4 * 4096, proxy_max_temp_file_size: 1024 ** 3 });
     expect(b.numbers.max_response_bytes).toBeGreaterThan(4_000_000);
+  });
+
+  it.runIf(name.startsWith('3-'))('PHP-FPM with its snapshots: the status page\'s "max children reached" and ss\'s full accept queue on the pool\'s socket', () => {
+    const mc = find(whole, 'php-fpm.max_children');
+    expect(mc.numbers.status_max_children_reached).toBeGreaterThan(0);
+    const bl = find(whole, 'php-fpm.listen_backlog');
+    expect(bl.numbers).toMatchObject({ accept_queue_peak: 9, listen_send_q: 8 });
+    expect(bl.evidence.join('\n')).toMatch(/^ss: the accept queue of unix:\/tmp\/lab-s3\/run\/php-fpm\.sock held up to 9 with a backlog \(Send-Q\) of 8: full \(\d+ snapshot\(s\)\)$/m);
+  });
+
+  it.runIf(name.startsWith('6-'))('the backend\'s listen queue overflowed: the nstat counters\' increase, and the somaxconn it could not see said missing', () => {
+    const counters = (story.truth as { signatures: { counters: { increase: Record<string, number> } } }).signatures.counters.increase;
+    const f = find(whole, 'kernel.listen_overflows');
+    expect(f.severity).toBe('critical');
+    expect(f.numbers).toMatchObject({ TcpExtListenOverflows: counters.TcpExtListenOverflows, TcpExtListenDrops: counters.TcpExtListenDrops });
+    expect(f.missing.join('\n')).toMatch(/no sysctl given: net\.core\.somaxconn is the kernel default here/);
+    expect(find(whole, 'timeouts.nginx_proxy_read').numbers).toMatchObject({ proxy_read_timeout_s: settings.proxy_read_timeout_s, upstream_timeouts: eventCount(story, 'upstream_timeout') });
+  });
+
+  it.runIf(name.startsWith('7-'))('the OOM killer: its kills and the backend failures that followed', () => {
+    const f = find(whole, 'kernel.oom_kill');
+    expect(f.severity).toBe('critical');
+    expect(f.numbers).toMatchObject({ oom_kills: eventCount(story, 'oom_kill'), oom_invoked: eventCount(story, 'oom_invoked') });
+    expect(f.numbers.backend_failures).toBeGreaterThan(0);
+    expect(f.missing.join('\n')).toMatch(/the memory limit in force/);
   });
 
   it('says what evidence is missing instead of guessing', () => {

@@ -37,6 +37,48 @@ function listenName(listen: Setting | null): string | null {
   return v.startsWith('/') ? `unix:${v}` : /^\d+$/.test(v) ? `127.0.0.1:${v}` : v;
 }
 
+/**
+ * A listener's accept queue from ss -lnt / ss -xl snapshots: Recv-Q (waiting now) against Send-Q
+ * (the backlog it got, already capped by somaxconn). Linux lets the queue reach backlog + 1 before
+ * it refuses, so Recv-Q >= Send-Q is a full queue.
+ */
+export function listenerQueue(f: Facts, listener: string | null): { peak: number; backlog: number; full: boolean; text: string } | null {
+  if (listener === null) return null;
+  const recv = f.samples.find((s) => s.snapshot === 'ss-listen' && s.subject === listener && s.metric === 'recv_q');
+  const send = f.samples.find((s) => s.snapshot === 'ss-listen' && s.subject === listener && s.metric === 'send_q');
+  if (!recv) return null;
+  const backlog = send ? send.max : NaN;
+  const full = send !== undefined && recv.max >= backlog;
+  return {
+    peak: recv.max, backlog, full,
+    text: `ss: the accept queue of ${listener} held up to ${recv.max}${send ? ` with a backlog (Send-Q) of ${backlog}${full ? ': full' : ''}` : ''} (${recv.n} snapshot(s))`,
+  };
+}
+
+/** Listeners whose accept queue a snapshot saw full, other than PHP-FPM's own (its rule says it). */
+export function acceptQueues(f: Facts): Finding[] {
+  const fpmSockets = new Set(f.effective.filter((s) => s.server === 'php-fpm' && s.name === 'listen').map((s) => listenName(s)));
+  const listeners = [...new Set(f.samples.filter((s) => s.snapshot === 'ss-listen').map((s) => s.subject))].filter((l) => !fpmSockets.has(l));
+  const smc = somaxconn(f);
+  const out: Finding[] = [];
+  for (const l of listeners.sort()) {
+    const q = listenerQueue(f, l);
+    if (!q?.full) continue;
+    const capped = q.backlog === smc.value && f.configured.has('kernel');
+    out.push(finding({
+      rule: 'kernel.accept_queue', family: 'backlog', server: 'kernel', severity: 'critical',
+      title: `The accept queue of ${l} was full (${q.peak} waiting, backlog ${q.backlog})`,
+      limits: [{ ...unknownRef('kernel', 'listen backlog (Send-Q)', l), value: String(q.backlog), where: 'ss snapshot', basis: 'inferred', doc: 'Send-Q of the listener in ss -lnt / ss -xl: the backlog the kernel gave it, min(asked, net.core.somaxconn)' }, smc.ref],
+      evidence: [q.text],
+      arithmetic: [`Recv-Q ${q.peak} >= Send-Q ${q.backlog}: the kernel refuses (or drops the SYNs of) the next connections until the server accepts${capped ? `; ${q.backlog} is net.core.somaxconn: the kernel's cap, not the server's` : ''}`],
+      missing: f.configured.has('kernel') ? [] : ['no sysctl given: whether net.core.somaxconn capped this backlog is not known (Send-Q is min(asked, somaxconn))'],
+      recommendation: `Raise the listener's backlog and net.core.somaxconn (now ${smc.text}) above the burst, and give the server more workers to accept faster.`,
+      numbers: { accept_queue_peak: q.peak, backlog: q.backlog, somaxconn: smc.value },
+    }));
+  }
+  return out;
+}
+
 export function phpFpmBacklog(f: Facts): Finding[] {
   const smc = somaxconn(f);
   const refused = eventsOf(f, 'backlog_full', ['nginx', 'apache', 'lighttpd']);
@@ -51,13 +93,15 @@ export function phpFpmBacklog(f: Facts): Finding[] {
     const mine = refused.filter((e) => e.component !== 'lighttpd' && (sock === null || e.backend === sock));
     const ev = sum(mine);
     const queue = samplesOf(f, /^max listen queue$|^listen queue$/i, /fpm/).filter((s) => s.subject === pool || s.subject === '');
+    const acceptQ = listenerQueue(f, sock);
     const asked = countOf(bl);
     const eff = asked !== null ? capped('listen.backlog', asked, smc) : null;
     const silentCap = asked !== null && asked > smc.value;
-    if (!ev.count && !silentCap && !queue.some((q) => q.max > 0)) continue;
+    if (!ev.count && !silentCap && !queue.some((q) => q.max > 0) && !acceptQ?.full) continue;
     const evidence: string[] = [];
     if (ev.count) evidence.push(span(ev, `connect() refusals by a full backlog (EAGAIN / "Resource temporarily unavailable") on ${sock ?? ev.backends.join(', ')}`));
-    for (const q of queue) evidence.push(`status page: ${q.metric} up to ${q.max}`);
+    for (const q of queue.filter((x) => x.max > 0)) evidence.push(`status page: ${q.metric} up to ${q.max}`);
+    if (acceptQ) evidence.push(acceptQ.text);
     const arithmetic = eff ? [eff.line] : [];
     if (eff && ev.count) arithmetic.push(`once pm.max_children workers are busy, at most ${eff.value} more connections wait; the next are refused: ${ev.count} were`);
     const missing = bl && !bl.isDefault ? [] : [`no listen.backlog for pool ${pool} in the config given${bl ? `: the default (${bl.value}) is assumed` : ''}`];
@@ -69,7 +113,7 @@ export function phpFpmBacklog(f: Facts): Finding[] {
       recommendation: `Raise listen.backlog to absorb a burst (511 to 65535; the article's advice is high, e.g. 65535) and net.core.somaxconn at least as high${silentCap ? ` (now ${smc.value}, below the ${asked} asked)` : ''}; a longer queue trades refusals for waiting, so size pm.max_children too.`,
       first: ev.first, last: ev.last,
       numbers: { 'listen.backlog': asked, somaxconn: smc.value, effective_backlog: eff?.value ?? null, backlog_full: ev.count,
-        max_listen_queue: queue.length ? Math.max(...queue.map((q) => q.max)) : null },
+        max_listen_queue: queue.length ? Math.max(...queue.map((q) => q.max)) : null, accept_queue_peak: acceptQ?.peak ?? null, listen_send_q: acceptQ?.backlog ?? null },
     }));
   }
   return out;
@@ -129,6 +173,7 @@ export function kernelQueues(f: Facts): Finding[] {
       title: 'Kernel: listen queues overflowed', limits: [smc.ref],
       evidence: inc.map((i) => `${i.metric} rose by ${i.n} between ${new Date(i.s.firstTs).toISOString()} and ${new Date(i.s.lastTs).toISOString()}`),
       arithmetic: [`every listen queue is at most ${smc.text}; an application's own backlog may be smaller`],
+      missing: f.configured.has('kernel') ? [] : ['no sysctl given: net.core.somaxconn is the kernel default here; a smaller one (a container\'s or a network namespace\'s own) makes every listen queue that small'],
       recommendation: 'Find the listener whose queue fills (ss -lnt: Recv-Q against Send-Q) and raise its backlog with net.core.somaxconn; more workers behind it drain it faster.',
       numbers: Object.fromEntries(inc.map((i) => [i.metric, i.n])),
     }));
@@ -137,7 +182,8 @@ export function kernelQueues(f: Facts): Finding[] {
   const synN = countOf(syn);
   for (const state of ['SYN-RECV', 'SYN-SENT']) {
     const re = new RegExp(`^${state.replace('-', '[-_]')}$`, 'i');
-    const s = samplesOf(f, re)[0];
+    // the host's total (subject ''); per-port series ('local:80', 'peer:9000') are parts of it
+    const s = samplesOf(f, re).find((x) => x.subject === '');
     if (!s || s.max <= 0) continue;
     const limit = state === 'SYN-RECV' ? synN : null;
     const high = state === 'SYN-SENT' || (limit !== null && s.max >= limit * 0.5) || s.max >= smc.value * 0.5;
@@ -160,5 +206,5 @@ export function kernelQueues(f: Facts): Finding[] {
 }
 
 export function backlogRules(f: Facts): Finding[] {
-  return [...phpFpmBacklog(f), ...lighttpdBacklog(f), ...apacheBacklog(f), ...kernelQueues(f)];
+  return [...phpFpmBacklog(f), ...lighttpdBacklog(f), ...apacheBacklog(f), ...acceptQueues(f), ...kernelQueues(f)];
 }

@@ -2,7 +2,7 @@
 // (server 'kernel'), with the socket states of a netstat / ss snapshot where one is given.
 import { count, numbers } from '../../config/values.js';
 import type { Facts, Finding, Setting } from '../types.js';
-import { finding, limitRef, samplesOf, setting, where } from './common.js';
+import { eventsOf, finding, limitRef, samplesOf, setting, span, sum, unknownRef, where } from './common.js';
 
 /** Every line stating a key, active or not (a duplicate or rejected line is still what was written). */
 const stated = (f: Facts, name: string) => f.settings.filter((s) => s.server === 'kernel' && s.name === name);
@@ -66,7 +66,8 @@ export function duplicates(f: Facts): Finding[] {
 
 export function portRange(f: Facts): Finding[] {
   const rows = stated(f, 'net.ipv4.ip_local_port_range');
-  const tw = samplesOf(f, /^TIME[-_]WAIT$/i)[0];
+  // the host's total (subject ''), not a per-port part of it
+  const tw = samplesOf(f, /^TIME[-_]WAIT$/i).find((x) => x.subject === '');
   const out: Finding[] = [];
   for (const s of rows.slice(-1)) {
     const r = numbers(s.value);
@@ -106,6 +107,27 @@ export function finTimeout(f: Facts): Finding[] {
   })];
 }
 
+/** The OOM killer: a process (a worker, the backend) killed for memory, from the kernel log. */
+export function oomKills(f: Facts): Finding[] {
+  const kills = sum(eventsOf(f, 'oom_kill'));
+  if (!kills.count) return [];
+  const invoked = sum(eventsOf(f, 'oom_invoked'));
+  const rssMb = kills.maxValue !== null ? Math.round(kills.maxValue / 1048576) : null;
+  const evidence = [span(kills, '"Killed process" lines of the OOM killer')];
+  if (invoked.count) evidence.push(span(invoked, 'OOM killer invocations and reports'));
+  const after = sum(eventsOf(f, ['connect_failed', 'upstream_reset', 'upstream_closed', 'no_live_upstreams']));
+  if (after.count) evidence.push(span(after, 'connection failures to the backend in the same window (the killed process was not there to answer)'));
+  return [finding({
+    rule: 'kernel.oom_kill', family: 'kernel', server: 'kernel', severity: 'critical',
+    title: `The OOM killer killed ${kills.count} process${kills.count === 1 ? '' : 'es'}${rssMb !== null ? ` (up to ${rssMb} MB resident)` : ''}`,
+    limits: [{ ...unknownRef('kernel', 'memory limit'), doc: 'the RAM of the host or the memory cgroup (systemd MemoryMax, a container limit) the process ran in' }],
+    evidence, arithmetic: rssMb !== null ? [`the largest victim held ${rssMb} MB resident when it was killed: its memory limit is about that much plus what else ran beside it`] : [],
+    missing: ['the memory limit in force (the cgroup\'s memory.max or the host\'s RAM) is not in the inputs: give --ram, or say which cgroup the service runs in'],
+    recommendation: 'Find what grows (a leak grows with the requests served; a burst with the workers busy at once): cap the workers so that workers x RSS fits the limit, recycle workers (pm.max_requests, MaxConnectionsPerChild), or raise the limit; restart the service automatically so a kill costs seconds, not minutes.',
+    first: kills.first, last: kills.last, numbers: { oom_kills: kills.count, oom_invoked: invoked.count, max_victim_rss_mb: rssMb, backend_failures: after.count },
+  })];
+}
+
 export function kernelRules(f: Facts): Finding[] {
-  return [...twRecycle(f), ...tcpMem(f), ...duplicates(f), ...portRange(f), ...finTimeout(f)];
+  return [...twRecycle(f), ...tcpMem(f), ...duplicates(f), ...portRange(f), ...finTimeout(f), ...oomKills(f)];
 }

@@ -109,7 +109,7 @@ export function phpFpm(f: Facts): Finding[] {
     const pm = setting(f, 'php-fpm', 'pm', `pool:${pool}`);
     const evidence = ev.count ? [span(ev, `"server reached pm.max_children" warnings for pool ${pool}`)] : [];
     if (reachedN) evidence.push(`status page: "max children reached" rose by ${reachedN}`);
-    for (const q of queue) evidence.push(`status page: ${q.metric} up to ${q.max} (${q.n} sample(s))`);
+    for (const q of queue.filter((x) => x.max > 0)) evidence.push(`status page: ${q.metric} up to ${q.max} (${q.n} sample(s))`);
     const need = workersNeeded(f);
     const arithmetic = [...need.lines];
     if (mc !== null && need.peak !== null) arithmetic.push(`${need.peak} in flight - pm.max_children ${mc} = ${Math.max(0, need.peak - mc)} requests waiting in the listen backlog or refused at the peak`);
