@@ -9,7 +9,7 @@ import { diagnose } from './index.js';
 export const WHAT_TO_CHANGE = 'what to change';
 
 export function whatToChangeRows(db: DB, from: number, to: number, host: string | null, tz: string): Row[] {
-  const d = diagnose(db, { from: String(Math.round(from)), to: String(Math.round(to)), host: host ?? undefined, tz });
+  const d = diagnose(db, { from, to, host: host ?? undefined, tz });
   return d.findings.map((f) => ({
     section: WHAT_TO_CHANGE, item: f.title, detail: `${f.severity} (${f.rule}): ${f.recommendation}`,
     first: isoUtc(f.first), last: isoUtc(f.last),

@@ -17,20 +17,21 @@ import { demandRules } from './rules/demand.js';
 export const RULE_FAMILIES: Array<(f: Facts) => Finding[]> = [workerRules, backlogRules, timeoutRules, bufferRules, kernelRules, demandRules];
 
 export interface DiagnoseInput extends DiagnoseOptions {
-  from?: string;
-  to?: string;
+  /** as a user types it, or epoch ms (the incident report passes its window's numbers) */
+  from?: string | number;
+  to?: string | number;
   host?: string;
   tz: string;
 }
 
-function parseTime(flag: string, value: string, tz: string, dayOf: number): number {
-  const t = parseTimeArg(value, tz, dayOf);
+function parseTime(flag: string, value: string | number, tz: string, dayOf: number): number {
+  const t = typeof value === 'number' ? value : parseTimeArg(value, tz, dayOf);
   if (Number.isNaN(t)) throw new ParamError(`--${flag} ${value}: not a time (ISO 8601, a stamp as the logs write it, or epoch seconds)`);
   return t;
 }
 
-/** Configs and snapshots without logs have no time: the whole time line is their window. */
-const ALL_TIME: Pick<Window, 'from' | 'to'> = { from: 0, to: 8.64e15 };
+/** Configs and snapshots without logs have no time: the whole time line is their window (JavaScript's dates reach ±8.64e15 ms). */
+export const ALL_TIME: Pick<Window, 'from' | 'to'> = { from: -8.64e15, to: 8.64e15 };
 
 export function chooseWindow(db: DB, input: DiagnoseInput): Window {
   const host = input.host ?? null;

@@ -14,7 +14,7 @@ export function limitText(l: LimitRef): string {
 
 export function windowText(d: Diagnosis): string {
   const w = d.window;
-  if (w.from <= 0 && w.to >= 8e15) return 'all of the data (no time stamps: configs and snapshots only)';
+  if (w.from <= -8e15 && w.to >= 8e15) return 'all of the data (no time stamps: configs and snapshots only)';
   const basis = w.basis === 'spike' ? `spike ${w.spike} (the worst, through its aftermath)` : w.basis === 'given' ? '--from/--to' : 'the whole data (no spike found)';
   return `${isoUtc(w.from)} .. ${isoUtc(w.to)}, ${basis}${w.host ? `, host ${w.host}` : ''}`;
 }
