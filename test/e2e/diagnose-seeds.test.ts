@@ -5,7 +5,6 @@
 // SYN_SENT graph, another host's buffers, the post's `top`) are left to docs/diagnose.md.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { cli, ROOT, tempDir } from './cli.js';
 
 const SEEDS = join(ROOT, 'fixtures', 'seed-configs');
@@ -90,16 +89,9 @@ describe('seed case: serverfault-varnish-apache-syn-sent', () => {
     expect(f.arithmetic[0]).toMatch(/65536 is not a port/);
   });
 
-  it('with the netstat state counts as samples (the contract\'s relation): TIME_WAIT against the range in force', () => {
-    // the `samples` rows an ss/netstat snapshot gives (h/snap); created here if this database has no such table yet
-    const raw = new Database(db);
-    raw.exec(`CREATE TABLE IF NOT EXISTS samples (id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, host TEXT, ts INTEGER NOT NULL,
-      snapshot TEXT NOT NULL, subject TEXT NOT NULL DEFAULT '', metric TEXT NOT NULL, value REAL NOT NULL, kind TEXT NOT NULL, line_no INTEGER)`);
-    const src = (raw.prepare("SELECT id FROM sources WHERE host = 'varnish'").get() as { id: number }).id;
-    const add = raw.prepare("INSERT INTO samples (source_id, host, ts, snapshot, subject, metric, value, kind, line_no) VALUES (?, 'varnish', 0, 'ss-states', '', ?, ?, 'gauge', ?)");
-    add.run(src, 'TIME-WAIT', 6124, 10);
-    add.run(src, 'SYN-RECV', 256, 9);
-    raw.close();
+  it('with its netstat state counts (placed with --at: the post gave no time): TIME_WAIT against the range in force', () => {
+    const r = cli(['ingest', '--db', db, '--quiet', '--host', 'varnish', '--at', '2012-06-01T12:00:00Z', join(dir, 'varnish', 'netstat-states.txt')]);
+    expect(r.status, r.stderr).toBe(0);
     const f = one(diagnose(db, ['--host', 'varnish']), 'kernel.ip_local_port_range');
     expect(f.arithmetic[1]).toBe('6124 sockets in TIME_WAIT (ss-states) = 22 % of 28232 ports');
     expect(f.numbers.time_wait).toBe(6124);
