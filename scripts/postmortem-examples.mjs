@@ -1,7 +1,7 @@
 // Regenerates docs/postmortems/<story>.md (+ .svg) from the bundled incidents, each in its own
 // database, with the built CLI as a user runs it:  npm run build && node scripts/postmortem-examples.mjs
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadStories, ingestArgs } from '../dist/src/demo/incidents.js';
@@ -32,7 +32,7 @@ for (const story of loadStories()) {
     run([...args, relative(root, path)]);
   }
   // the story's server configs beside its logs: the postmortem's "What to change" quotes them
-  const configs = readdirSync(join(story.dir, 'config')).filter((f) => /\.(conf|vcl)$/.test(f));
+  const configs = existsSync(join(story.dir, 'config')) ? readdirSync(join(story.dir, 'config')).filter((f) => /\.(conf|vcl)$/.test(f)) : [];
   if (configs.length) run(['ingest', '--quiet', '--db', db, ...configs.map((f) => relative(root, join(story.dir, 'config', f)))]);
   run(['postmortem', '--db', db, '--tz', 'UTC', '-o', join(out, `${story.story}.md`)]);
   console.log(`docs/postmortems/${story.story}.md`);

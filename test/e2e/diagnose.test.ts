@@ -33,7 +33,8 @@ function ingestStory(story: Story, db: string): void {
     const r = cli([...args, path]);
     if (r.status !== 0) throw new Error(`${story.story}: ingest of ${entry.file} exited ${r.status}: ${r.stderr}`);
   }
-  const configs = readdirSync(join(story.dir, 'config')).filter((f) => /\.(conf|vcl)$/.test(f)).map((f) => join(story.dir, 'config', f));
+  const configDir = join(story.dir, 'config');
+  const configs = existsSync(configDir) ? readdirSync(configDir).filter((f) => /\.(conf|vcl)$/.test(f)).map((f) => join(configDir, f)) : [];
   // the snapshots a story holds beside its logs: ss captures and PHP-FPM status pages
   const snapshots = readdirSync(story.dir).filter((f) => /^ss-.*\.txt$/.test(f)).map((f) => join(story.dir, f));
   if (existsSync(join(story.dir, 'fpm-status'))) {
