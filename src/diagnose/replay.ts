@@ -63,6 +63,12 @@ export interface PoolModel {
   /** request_terminate_timeout: the backend kills a request after this long in a worker */
   killTimeoutMs?: number;
   killedStatus?: number;
+  /** PHP-FPM `pm = dynamic` (single-socket pools): the pool starts with `start` children and the
+   *  master adjusts them once a second as fpm_process_ctl.c does: fewer idle than `minSpare` forks
+   *  min(spawn rate, minSpare - idle, max - total) and doubles the rate (up to `maxSpawnRate`,
+   *  pm.max_spawn_rate, default 32); more idle than `maxSpare` kills one idle child. Absent: all
+   *  workers are there from the start (pm = static, lighttpd's and Apache's fixed pools). */
+  dynamic?: { start: number; minSpare: number; maxSpare: number; maxSpawnRate?: number };
   /** RSS of one busy worker and of each master process (one per socket for lighttpd procs) */
   workerRssBytes?: number;
   masterRssBytes?: number;
@@ -109,6 +115,7 @@ export const MAX_RECONNECTS = 5;
 
 interface Socket {
   busy: number;
+  alive: number;   // workers that exist: workersPerSocket, or pm = dynamic's current children
   queue: number[]; // indices into the request array, FIFO
   load: number;    // assigned: queued + busy (lighttpd's proc->load)
   disabledUntilS: number; // whole-second clock; running when the second is past it
@@ -183,7 +190,15 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[], opts: Si
   }
   const order = requests.map((_, i) => i).sort((a, b) => requests[a].arrivalMs - requests[b].arrivalMs || a - b);
   const poolIdx = new Map(pools.map((p, i) => [p.name, i]));
-  const state = pools.map((p) => Array.from({ length: p.sockets }, (): Socket => ({ busy: 0, queue: [], load: 0, disabledUntilS: -Infinity })));
+  const state = pools.map((p) => Array.from({ length: p.sockets }, (): Socket => ({
+    busy: 0, queue: [], load: 0, disabledUntilS: -Infinity,
+    alive: p.dynamic ? Math.min(p.workersPerSocket, Math.max(1, p.dynamic.start)) : p.workersPerSocket,
+  })));
+  // pm = dynamic: the master's once-a-second maintenance, from the first arrival's second on
+  const dynamicPools = pools.map((p, i) => [p, i] as const).filter(([p]) => p.dynamic && p.sockets === 1);
+  const spawnRate = pools.map(() => 1);
+  const firstArrival = order.length ? requests[order[0]].arrivalMs : 0;
+  let nextTick = dynamicPools.length ? Math.floor(firstArrival / 1000) * 1000 + 1000 : Infinity;
   const outcomes: RequestOutcome[] = requests.map((r) => ({ id: r.id, outcome: 'served', status: null, queuedMs: 0, socket: -1, workerFreeMs: null }));
   const poolOf = requests.map((r) => poolIdx.get(r.pool ?? '') ?? 0);
   const done = new Completions();
@@ -230,16 +245,51 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[], opts: Si
     sock.load--;
     busyAll--;
     memNow -= rss[poolOf[i]];
-    const next = sock.queue.shift();
-    if (next !== undefined) {
-      queuedAll--;
-      start(next, s, t);
+    if (sock.busy < sock.alive) {
+      const next = sock.queue.shift();
+      if (next !== undefined) {
+        queuedAll--;
+        start(next, s, t);
+      }
+    }
+  };
+
+  const tick = () => {
+    const t = nextTick;
+    nextTick += 1000;
+    for (const [pool, p] of dynamicPools) {
+      const d = pool.dynamic!;
+      const sock = state[p][0];
+      const idle = sock.alive - sock.busy;
+      if (idle > d.maxSpare) { sock.alive--; spawnRate[p] = 1; continue; }
+      if (idle < d.minSpare) {
+        if (sock.alive >= pool.workersPerSocket) { spawnRate[p] = 1; continue; } // "server reached pm.max_children"
+        const fork = Math.min(spawnRate[p], d.minSpare - idle, pool.workersPerSocket - sock.alive);
+        sock.alive += fork;
+        if (spawnRate[p] < (d.maxSpawnRate ?? 32)) spawnRate[p] *= 2;
+        while (sock.busy < sock.alive && sock.queue.length) {
+          queuedAll--;
+          start(sock.queue.shift()!, 0, t);
+        }
+        continue;
+      }
+      spawnRate[p] = 1;
+    }
+  };
+
+  // Completions and maintenance ticks up to time `t`, in time order.
+  const advance = (t: number) => {
+    for (;;) {
+      const c = done.size ? done.peek()![0] : Infinity;
+      if (c <= t && c <= nextTick) finish();
+      else if (nextTick <= t) tick();
+      else return;
     }
   };
 
   for (const i of order) {
     const r = requests[i];
-    while (done.size && done.peek()![0] <= r.arrivalMs) finish();
+    advance(r.arrivalMs);
     const p = poolOf[i];
     const pool = pools[p];
     const socks = state[p];
@@ -255,7 +305,7 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[], opts: Si
       }
       if (pick === -1) break; // no proc running: "all handlers ... are down" -> 503
       const sock = socks[pick];
-      if (sock.busy < pool.workersPerSocket) {
+      if (sock.busy < sock.alive) {
         sock.load++;
         start(i, pick, r.arrivalMs);
         placed = true;
@@ -277,7 +327,12 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[], opts: Si
       outcomes[i].status = pool.refusedStatus;
     }
   }
-  while (done.size) finish();
+  // the rest of the completions, and the maintenance ticks among them (queued requests may wait
+  // for pm = dynamic's next children)
+  const anyQueued = () => state.some((socks) => socks.some((x) => x.queue.length > 0));
+  while (done.size || (nextTick !== Infinity && anyQueued())) {
+    advance(Math.min(done.size ? done.peek()![0] : Infinity, nextTick));
+  }
 
   const byOutcome: Record<Outcome, number> = { served: 0, refused: 0, timed_out: 0, client_gone: 0, killed: 0 };
   const queued: number[] = [];

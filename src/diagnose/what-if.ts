@@ -48,18 +48,35 @@ function parseValue(name: string, text: string, kind: 'count' | 'ms' | 's'): num
   return kind === 'ms' ? ms : ms / 1000;
 }
 
+/** PHP-FPM's pm = dynamic settings -> PoolModel.dynamic fields */
+const DYNAMIC: Record<string, 'start' | 'minSpare' | 'maxSpare' | 'maxSpawnRate'> = {
+  'pm.start_servers': 'start', 'pm.min_spare_servers': 'minSpare', 'pm.max_spare_servers': 'maxSpare', 'pm.max_spawn_rate': 'maxSpawnRate',
+};
+
 /** Parse `a=1,b=2s` and apply it to a copy of `model`. Throws WhatIfError naming what is wrong. */
 export function applyWhatIf(model: PoolModel, spec: string): PoolModel {
-  const out: PoolModel = { ...model };
+  const out: PoolModel = { ...model, ...(model.dynamic ? { dynamic: { ...model.dynamic } } : {}) };
   for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
     const eq = part.indexOf('=');
     if (eq <= 0) throw new WhatIfError(`--what-if ${part}: expected name=value`);
     const name = part.slice(0, eq).trim();
     const key = name.toLowerCase().replace(/^\./, '');
+    const text = part.slice(eq + 1).trim();
+    if (key === 'pm') {
+      // pm = static: every child from the start; pm = dynamic needs its spare settings
+      if (text === 'static') { delete out.dynamic; continue; }
+      if (text === 'dynamic' && out.dynamic) continue;
+      throw new WhatIfError(`--what-if pm=${text}: only pm=static, or pm=dynamic on a pool that is dynamic already`);
+    }
+    if (DYNAMIC[key]) {
+      if (!out.dynamic) throw new WhatIfError(`--what-if ${name}: the pool is not pm = dynamic`);
+      out.dynamic[DYNAMIC[key]] = parseValue(name, text, 'count');
+      continue;
+    }
     const entry = SETTINGS[key];
-    if (!entry) throw new WhatIfError(`--what-if ${name}: not a limit the replay models (it knows: ${Object.keys(SETTINGS).join(', ')})`);
+    if (!entry) throw new WhatIfError(`--what-if ${name}: not a limit the replay models (it knows: ${[...Object.keys(SETTINGS), 'pm', ...Object.keys(DYNAMIC)].join(', ')})`);
     const [field, kind] = entry;
-    const value = parseValue(name, part.slice(eq + 1), kind);
+    const value = parseValue(name, text, kind);
     if ((field === 'workersPerSocket' || field === 'sockets') && value < 1) throw new WhatIfError(`--what-if ${name}: at least 1`);
     // a timeout of 0 means none (request_terminate_timeout = 0, nginx never takes 0)
     if ((field === 'killTimeoutMs' || field === 'frontTimeoutMs') && value === 0) delete out[field];

@@ -61,6 +61,16 @@ describe('simulate', () => {
     expect(cold.summary.queuedMax).toBe(0);
   });
 
+  it('pm = dynamic starts with start_servers and forks one child a second while none is idle', () => {
+    const pool = fpm({ workersPerSocket: 4, backlog: 8, dynamic: { start: 2, minSpare: 1, maxSpare: 3 } });
+    const r = simulate(reqs([100, 100, 100, 100], 5000), [pool]);
+    expect(r.outcomes.map((o) => o.queuedMs)).toEqual([0, 0, 900, 1900]);
+    // idle children above max_spare are killed one a second: after a quiet spell 3 remain, and a
+    // burst of 4 finds 3 at once
+    const later = simulate(reqs([100, 100, 100, 100, 20_000, 20_000, 20_000, 20_000], 5000), [pool]);
+    expect(later.outcomes.slice(4).map((o) => o.queuedMs)).toEqual([0, 0, 0, 1000]);
+  });
+
   it('more workers never refuse more (monotone)', () => {
     const arrivals = Array.from({ length: 400 }, (_, i) => i * 13 % 5000);
     let last = Infinity;
@@ -89,6 +99,15 @@ describe('applyWhatIf', () => {
     expect(() => applyWhatIf(base, 'pm.max_children=0')).toThrow(/at least 1/);
     expect(() => applyWhatIf(base, 'listen.backlog')).toThrow(/name=value/);
   });
+  it('pm = dynamic settings change the spare children; pm=static drops the spawning', () => {
+    const dyn = fpm({ dynamic: { start: 2, minSpare: 1, maxSpare: 3 } });
+    const asked = applyWhatIf(dyn, 'pm.max_children=12,pm.min_spare_servers=4,pm.start_servers=6');
+    expect(asked).toMatchObject({ workersPerSocket: 12, dynamic: { start: 6, minSpare: 4, maxSpare: 3 } });
+    expect(dyn.dynamic).toEqual({ start: 2, minSpare: 1, maxSpare: 3 }); // a copy
+    expect(applyWhatIf(dyn, 'pm=static').dynamic).toBeUndefined();
+    expect(() => applyWhatIf(base, 'pm.min_spare_servers=2')).toThrow(/not pm = dynamic/);
+  });
+
   it('somaxconn caps the backlog as the kernel does', () => {
     const r = simulate(reqs([0, 0, 0, 0, 0, 0], 100), [applyWhatIf(base, 'listen.backlog=511,net.core.somaxconn=1')]);
     expect(r.summary.byOutcome.refused).toBe(2);

@@ -27,6 +27,7 @@ const MODELS: Record<string, (s: Settings) => PoolModel> = {
     name: 'www', sockets: 1, workersPerSocket: Number(s['pm.max_children']), backlog: Number(s['listen.backlog']),
     refusedStatus: 502, killTimeoutMs: Number(s.request_terminate_timeout_s) * 1000,
     frontTimeoutMs: Number(s.fastcgi_read_timeout_s) * 1000,
+    ...(s.pm === 'dynamic' ? { dynamic: { start: Number(s['pm.start_servers']), minSpare: Number(s['pm.min_spare_servers']), maxSpare: Number(s['pm.max_spare_servers']) } } : {}),
   }),
   // Varnish -> Apache event MPM: a full TCP backlog drops the SYN, Varnish's connect_timeout ends
   // in 503; first_byte_timeout too
