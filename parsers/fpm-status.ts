@@ -136,7 +136,8 @@ export const fpmStatus: FormatDefinition = {
   produces: 'samples',
   example: 'max children reached: 1',
   detectable: true,
-  specificity: 40,
+  // (above meminfo, whose `Name: N` lines a page's numeric fields also are)
+  specificity: 42,
   create: (options: ParserOptions) => snapshotParser(options, createFpmStatusBody()),
   samples: SAMPLES,
 };

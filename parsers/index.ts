@@ -34,6 +34,12 @@ import { kernelCounters } from './kernel-counters.js';
 // --- system snapshots: ss/netstat, status pages, ps, meminfo, nproc (samples) ---
 import { ss } from './ss.js';
 import { fpmStatus } from './fpm-status.js';
+import { nginxStubStatus } from './nginx-stub-status.js';
+import { apacheServerStatus } from './apache-server-status.js';
+import { lighttpdStatistics } from './lighttpd-statistics.js';
+import { varnishstat } from './varnishstat.js';
+import { meminfo } from './meminfo.js';
+import { ps } from './ps.js';
 
 export const FORMATS: FormatDefinition[] = [
   // access
@@ -45,7 +51,7 @@ export const FORMATS: FormatDefinition[] = [
   // kernel
   kernelLog, kernelCounters,
   // snapshots
-  ss, fpmStatus,
+  ss, fpmStatus, nginxStubStatus, apacheServerStatus, lighttpdStatistics, varnishstat, meminfo, ps,
 ];
 
 export function findFormat(name: string): FormatDefinition | undefined {

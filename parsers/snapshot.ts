@@ -2,9 +2,10 @@
 // time, and turning figures into `samples` outcomes. A snapshot's time is, in this order:
 //   - a line that says when the snapshot after it was taken: a `date` line as capture scripts write
 //     it (every form kernel-counters reads), or a heading `# 2026-11-22T09:51:44.959+0000 phase B`;
-//   - a time in the output itself (a body reports it as `at`: Apache's CurrentTime);
-//   - `--at`, or the stamp in the file's name (status-json-full-20261122T095144.json), which
-//     ingest passes as `at` (src/ingest/ingest-input.ts);
+//   - a time in the output itself (a body reports it as `at`: Apache's CurrentTime, which wins
+//     over a date line before the page: it is the page's own);
+//   - the stamp in the file's name (status-json-full-20261122T095144.json), else `--at`: ingest
+//     passes either as `at` (src/ingest/ingest-input.ts);
 // never guessed: figures before any time are rejects `unplaced-time`.
 // Figures summed over a snapshot's lines (ss -tan: one socket a line, a count per state) are
 // emitted when the table ends: at the next heading, date line, `$ command` line or end of input.
@@ -30,6 +31,8 @@ export interface SnapshotBody {
   end?(): Figures[];
   /** forget a partial entry (a new snapshot starts) */
   reset?(): void;
+  /** a capture script's command line, `$ free -m` without the `$ `: what the output after it is */
+  command?(text: string): void;
 }
 
 // a capture script's heading: `# 2026-11-22T09:51:44.959+0000  idle, before load`
@@ -84,7 +87,11 @@ export function snapshotParser(options: ParserOptions, body: SnapshotBody): Line
         ts = stamp;
         return out ?? { type: 'continued' };
       }
-      if (COMMAND_RE.test(line)) return flush() ?? { type: 'skip' };
+      if (COMMAND_RE.test(line)) {
+        const out = flush();
+        if (line.startsWith('$ ')) body.command?.(line.slice(2).trim());
+        return out ?? { type: 'skip' };
+      }
       const r = body.line(line);
       if (r === null) return { type: 'reject', reason: 'no-match' };
       if (r === 'header') return flush() ?? { type: 'continued' };

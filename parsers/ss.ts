@@ -20,7 +20,7 @@ const STATES: Record<string, string> = {
   SYN_RECV: 'SYN-RECV', NEW_SYN_RECV: 'SYN-RECV', 'FIN-WAIT-1': 'FIN-WAIT-1', FIN_WAIT1: 'FIN-WAIT-1',
   'FIN-WAIT-2': 'FIN-WAIT-2', FIN_WAIT2: 'FIN-WAIT-2', 'TIME-WAIT': 'TIME-WAIT', TIME_WAIT: 'TIME-WAIT',
   CLOSE: 'CLOSE', CLOSED: 'CLOSE', UNCONN: 'UNCONN', 'CLOSE-WAIT': 'CLOSE-WAIT', CLOSE_WAIT: 'CLOSE-WAIT',
-  'LAST-ACK': 'LAST-ACK', LAST_ACK: 'LAST-ACK', LISTEN: 'LISTEN', CLOSING: 'CLOSING',
+  'LAST-ACK': 'LAST-ACK', LAST_ACK: 'LAST-ACK', LISTEN: 'LISTEN', LISTENING: 'LISTEN', CLOSING: 'CLOSING',
 };
 const STATE_WORDS = Object.keys(STATES).join('|');
 
@@ -36,6 +36,9 @@ const UNIQ_HEAD_RE = /^\s*\d+ (State|Foreign|Address|established\)|servers\)|Rec
 // ss tables: [Netid] State Recv-Q Send-Q Local Peer [Process]
 const SS_HEAD_RE = /^(?:Netid\s+)?State\s+Recv-Q\s+Send-Q\s+Local Address:Port\s+Peer Address:Port/;
 const SS_ROW_RE = new RegExp(`^(?:(tcp|udp|raw|u_str|u_dgr|u_seq|p_raw|p_dgr|nl|mptcp|sctp)\\s+)?(${STATE_WORDS})\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)\\s+(\\S+)(?:\\s+(\\S+)(?:\\s+(\\S+))?)?(?:\\s+(users:.*))?\\s*$`);
+// `ss -tan state syn-recv` leaves the State column out: the state is the command's
+const SS_STATELESS_HEAD_RE = /^Recv-Q\s+Send-Q\s+Local Address:Port\s+Peer Address:Port/;
+const SS_STATELESS_ROW_RE = /^(\d+)\s+(\d+)\s+(\S+:\S+)\s+(\S+:\S+)(?:\s+(users:.*))?\s*$/;
 // netstat -an / -tan
 const NETSTAT_HEAD_RE = /^(?:Active (?:Internet connections|UNIX domain sockets|Bluetooth connections) \(.*\)|Proto\s+Recv-Q\s+Send-Q\s+Local Address\s+Foreign Address\s+State.*|Proto\s+RefCnt\s+Flags\s+Type\s+State\s+I-Node\s+Path)\s*$/;
 const NETSTAT_ROW_RE = new RegExp(`^(tcp6?|udp6?|raw6?)\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)\\s+(\\S+)(?:\\s+(${STATE_WORDS}))?(?:\\s+\\S.*)?\\s*$`);
@@ -51,6 +54,8 @@ interface Row { state: string; local: string; peer: string }
 
 export function createSsBody(): SnapshotBody {
   let rows: Row[] = [];
+  // the one state an `ss ... state NAME` command line asked for (its table has no State column)
+  let filtered: string | null = null;
   const gauge = (snapshot: string, subject: string, values: Record<string, number>): Figures => ({ snapshot, subject, kind: 'gauge', values });
 
   /** One socket of a table: listeners give their queues now, every socket counts at the table's end. */
@@ -64,7 +69,16 @@ export function createSsBody(): SnapshotBody {
   }
 
   return {
+    command(text: string): void {
+      const m = /^ss\s.*\bstate\s+([a-z][a-z0-9-]*)/i.exec(text);
+      filtered = m ? STATES[m[1].toUpperCase()] ?? null : null;
+    },
     line(text: string): BodyResult {
+      if (filtered !== null) {
+        const f = SS_STATELESS_ROW_RE.exec(text);
+        if (f) return socket(filtered, Number(f[1]), Number(f[2]), f[3], f[4]);
+        if (SS_STATELESS_HEAD_RE.test(text)) return 'header';
+      }
       let m = SS_ROW_RE.exec(text);
       if (m) return socket(STATES[m[2]], Number(m[3]), Number(m[4]), m[5], m[6], m[1]);
       m = NETSTAT_ROW_RE.exec(text);
@@ -110,7 +124,7 @@ export function createSsBody(): SnapshotBody {
       rows = [];
       return [...[...bySubject].sort((a, b) => a[0].localeCompare(b[0])).map(([s, v]) => gauge('ss-states', s, v)), gauge('ss-states', '', all)];
     },
-    reset(): void { rows = []; },
+    reset(): void { rows = []; filtered = null; },
   };
 }
 
@@ -151,6 +165,10 @@ const SAMPLES: FormatSample[] = [
     expect: { snapshot: 'ss-listen', subject: '0.0.0.0:80', values: { recv_q: 5 } }, note: 'netstat -lnt: the accept queue, no backlog' },
   { line: 'unix  2      [ ACC ]     STREAM     LISTENING     249560   /run/php/php-fpm.sock', before: [HEAD, 'Active UNIX domain sockets (servers and established)'], after: ['ESTAB 0 0 10.0.0.5:1 10.0.0.7:2'],
     expect: { values: { ESTAB: 1 } }, note: 'netstat\'s unix table: read, nothing stored' },
+  { line: '0      0            10.0.0.5:80      203.0.113.9:40112', after: ['0 0 10.0.0.5:80 203.0.113.9:40113'],
+    before: [HEAD, '$ ss -tan state syn-recv', 'Recv-Q Send-Q Local Address:Port Peer Address:Port Process'],
+    expect: { ts: T, snapshot: 'ss-states', subject: '', values: { 'SYN-RECV': 2 } }, note: 'ss state FILTER: the state is the command\'s' },
+  { line: '0      0            10.0.0.5:80      203.0.113.9:40112', before: [HEAD, '$ ss -tan state all'], reject: 'no-match', note: 'a row without a state, and no one state asked for' },
   { line: '    100 ESTAB', before: ['$ ss -s'], reject: 'unplaced-time', note: 'no time: kept, not guessed' },
   { line: '    100 ESTAB', options: { at: T }, expect: { ts: T, values: { ESTAB: 100 } }, note: '--at' },
   { line: 'ESTAB 0 0 10.0.0.5:1 10.0.0.7:2', reject: 'unplaced-time', note: 'a socket row without time' },

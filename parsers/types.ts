@@ -228,7 +228,7 @@ export interface ParserOptions {
   /** `--year`: the year of the first yearless stamp (syslog, journalctl short) */
   year?: number;
   /**
-   * `--at`, else the stamp in the file's name (status-json-full-20261122T095144.json): epoch ms
+   * the stamp in the file's name (status-json-full-20261122T095144.json), else `--at`: epoch ms
    * of a snapshot that carries no date line and no time of its own
    */
   at?: number;

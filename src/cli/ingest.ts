@@ -79,6 +79,7 @@ function describe(o: IngestOutcome): string {
         for (const r of o.firstRejects.slice(0, 3)) lines.push(`    line ${r.line_no} [${r.reason}]: ${termSafe(r.line.slice(0, 160))}`);
       }
       if (o.rejectReasons['unplaced-time']) lines.push(`  ${UNPLACED_HINT}`);
+      if (o.rejectReasons['cut-snapshot']) lines.push(`  ${CUT_HINT}`);
       if (o.note) lines.push(`  note: ${termSafe(o.note)}`);
       return lines.join('\n');
     }
@@ -87,7 +88,10 @@ function describe(o: IngestOutcome): string {
 
 /** What the user can pass so that lines kept as `unplaced-time` get their time. */
 export const UNPLACED_HINT = 'unplaced-time: lines whose time the input does not give: raw dmesg needs --boot-time (or a `btime` line of /proc/stat ahead of it), ' +
-  'syslog and journalctl stamps need --year, a counter snapshot needs a date line ahead of it (or --at); ingest again with --force once given';
+  'syslog and journalctl stamps need --year, a snapshot needs a date line ahead of it (or --at, or a time stamp in its file name); ingest again with --force once given';
+
+/** What a `cut-snapshot` reject means to the user. */
+export const CUT_HINT = 'cut-snapshot: a snapshot that ends in the middle (a status page cut short): the lines named are not stored, the snapshots around them are';
 
 function explainNoMatch(o: Extract<IngestOutcome, { kind: 'no-match' }>): string {
   const label = termSafe(o.label === '-' ? '(stdin)' : o.label);

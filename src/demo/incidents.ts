@@ -25,6 +25,8 @@ export interface Story {
   dir: string;
   phases: Phase[];
   ingest: IngestEntry[];
+  /** system snapshots of the story (ss, status pages ...): into `samples`, ingested like logs */
+  snapshots: IngestEntry[];
   truth: Record<string, unknown>;
 }
 
@@ -45,7 +47,7 @@ export function loadStories(root = packageRoot()): Story[] {
     .filter((d) => d.isDirectory() && existsSync(join(base, d.name, 'truth.json')))
     .map((d) => {
       const truth = JSON.parse(readFileSync(join(base, d.name, 'truth.json'), 'utf8'));
-      return { story: truth.story ?? d.name, title: truth.title, dir: join(base, d.name), phases: truth.phases ?? [], ingest: truth.ingest ?? [], truth };
+      return { story: truth.story ?? d.name, title: truth.title, dir: join(base, d.name), phases: truth.phases ?? [], ingest: truth.ingest ?? [], snapshots: truth.snapshots ?? [], truth };
     })
     .sort((a, b) => a.story.localeCompare(b.story));
 }

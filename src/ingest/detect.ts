@@ -56,8 +56,9 @@ export function scoreFormat(format: FormatDefinition, lines: string[], options: 
     if (line.trim() === '') return;
     total++;
     // A line kept as unplaced-time was recognised: only its time needs an option (--year ...),
-    // and detection must not send the user looking for another format.
-    if (out.type === 'reject' && out.reason !== 'unplaced-time') unmatched ??= line;
+    // and detection must not send the user looking for another format. So was a snapshot cut
+    // short (cut-snapshot): the format is right, the capture is incomplete.
+    if (out.type === 'reject' && out.reason !== 'unplaced-time' && out.reason !== 'cut-snapshot') unmatched ??= line;
     else if (out.type !== 'skip') {
       parsed++;
       if (out.type !== 'request' || out.variant === undefined) own++;

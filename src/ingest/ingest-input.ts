@@ -155,8 +155,9 @@ async function ingestOpened(label: string, input: OpenedInput, writer: StoreWrit
   }
   if (!format) throw new Error(`format ${previous?.format} of an earlier ingest is unknown to this version`);
   // a snapshot file without a date line inside is placed by the stamp in its name
-  // (status-json-full-20261122T095144.json) unless --at says otherwise
-  if (format.produces === 'samples' && parserOptions.at === undefined && !input.isStdin) {
+  // (status-json-full-20261122T095144.json), before --at: one --at given for a series of
+  // stamped files must not fold them into one time
+  if (format.produces === 'samples' && !input.isStdin) {
     const named = stampOfFileName(label, parserOptions.tz);
     if (!Number.isNaN(named)) parserOptions = { ...parserOptions, at: named };
   }

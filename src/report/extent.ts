@@ -99,7 +99,7 @@ function spanOf(db: DB, hosts: string[], lo: number, hi: number): DataRange {
     }
     const elo = one('SELECT min(t) FROM rollup_events WHERE host = ? AND t >= ? AND t < ?', h, lo, hi);
     if (elo !== null) { los.push(elo); his.push(one('SELECT max(t) FROM rollup_events WHERE host = ? AND t >= ? AND t < ?', h, lo, hi)!); }
-    // kernel counter snapshots (a few thousand rows: no index needed)
+    // snapshots: kernel counters, ss, status pages ... (indexed on ts)
     const clo = one("SELECT min(ts) FROM samples WHERE coalesce(host, '') = ? AND ts >= ? AND ts < ?", h, lo, hi);
     if (clo !== null) { los.push(clo); his.push(one("SELECT max(ts) FROM samples WHERE coalesce(host, '') = ? AND ts >= ? AND ts < ?", h, lo, hi)!); }
   }

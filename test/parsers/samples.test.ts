@@ -32,7 +32,7 @@ describe.each(FORMATS.map((f) => [f.name, f] as const))('format %s', (_name, for
       }
       // a snapshot's outcome holds a record per subject: the expectation names the subject it is about
       const subject = (sample.expect as { subject?: unknown } | undefined)?.subject;
-      const records = outcomes.flatMap((o) => o.type === 'samples'
+      const records = outcomes.flatMap((o): Array<{ record: unknown; variant?: string }> => o.type === 'samples'
         ? o.records.filter((r) => subject === undefined || r.subject === subject).map((record) => ({ record, variant: undefined }))
         : o.type === 'request' || o.type === 'event' || o.type === 'trace' ? [o] : []);
       expect(outcomes.filter((o) => o.type === 'reject')).toEqual([]);
