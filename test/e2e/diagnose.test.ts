@@ -35,11 +35,9 @@ function ingestStory(story: Story, db: string): void {
   }
   const configDir = join(story.dir, 'config');
   const configs = existsSync(configDir) ? readdirSync(configDir).filter((f) => /\.(conf|vcl)$/.test(f)).map((f) => join(configDir, f)) : [];
-  // the snapshots a story holds beside its logs: ss captures and PHP-FPM status pages
-  const snapshots = readdirSync(story.dir).filter((f) => /^ss-.*\.txt$/.test(f)).map((f) => join(story.dir, f));
-  if (existsSync(join(story.dir, 'fpm-status'))) {
-    snapshots.push(...readdirSync(join(story.dir, 'fpm-status')).filter((f) => f.endsWith('.json')).map((f) => join(story.dir, 'fpm-status', f)));
-  }
+  // the snapshots truth.json lists beside the logs (ss captures, status pages), each placed in time by its file
+  const listed = (story.truth as { snapshots?: Array<{ file: string }> }).snapshots ?? [];
+  const snapshots = listed.map((x) => join(story.dir, x.file));
   const r = cli(['ingest', '--db', db, '--host', story.story, '--tz', 'UTC', '--quiet', ...configs, ...snapshots]);
   if (r.status !== 0) throw new Error(`${story.story}: ingest of its configs exited ${r.status}: ${r.stderr}`);
 }

@@ -316,6 +316,11 @@ export function lighttpd(f: Facts): Finding[] {
       const max = Math.max(...perProc.map(([, n]) => n)), min = Math.min(...perProc.map(([, n]) => n));
       evidence.push(`per socket: ${counts} (the busiest ${round(max / Math.max(min, 1), 1)}x the least busy: work is not shared across procs)`);
     }
+    // mod_status server-statistics: each proc's load (requests on it now); one proc loaded while
+    // another idles is the one-socket-per-proc imbalance seen from lighttpd itself
+    const loads = f.samples.filter((x) => x.snapshot === 'lighttpd-statistics' && x.metric === 'load' && /^fastcgi\.[^/]+\/\d+$/.test(x.subject))
+      .map((x) => ({ proc: Number(x.subject.slice(x.subject.lastIndexOf('/') + 1)), max: x.max, n: x.n })).sort((a, b) => a.proc - b.proc);
+    if (loads.length > 1) evidence.push(`server-statistics: load per proc up to ${loads.map((l) => `${l.proc}: ${l.max}`).join(', ')} (${loads[0].n} snapshot(s))`);
     const edge = edgeDemand(f);
     if (edge && edge.requests) evidence.push(`access log: ${edge.errors5xx} of ${edge.requests} requests answered 5xx in the window`);
     const need = workersNeeded(f);
