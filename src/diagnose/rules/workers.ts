@@ -321,6 +321,13 @@ export function lighttpd(f: Facts): Finding[] {
     const loads = f.samples.filter((x) => x.snapshot === 'lighttpd-statistics' && x.metric === 'load' && /^fastcgi\.[^/]+\/\d+$/.test(x.subject))
       .map((x) => ({ proc: Number(x.subject.slice(x.subject.lastIndexOf('/') + 1)), max: x.max, n: x.n })).sort((a, b) => a.proc - b.proc);
     if (loads.length > 1) evidence.push(`server-statistics: load per proc up to ${loads.map((l) => `${l.proc}: ${l.max}`).join(', ')} (${loads[0].n} snapshot(s))`);
+    // top's load average against the CPUs: an idle box that still refuses is limited by how the
+    // work is spread over the sockets, not by CPU
+    const load = samplesOf(f, /^Load1$/)[0];
+    const cpus = samplesOf(f, /^cpus$/)[0]?.max ?? null;
+    if (load && (procs ?? 0) > 1 && load.max < (cpus ?? 1)) {
+      evidence.push(`load average (1 min) up to ${load.max}${cpus !== null ? ` on ${cpus} CPUs` : ''}: the host was nearly idle, so the limit was the procs' sockets, not the CPU`);
+    }
     const edge = edgeDemand(f);
     if (edge && edge.requests) evidence.push(`access log: ${edge.errors5xx} of ${edge.requests} requests answered 5xx in the window`);
     const need = workersNeeded(f);
