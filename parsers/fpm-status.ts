@@ -9,7 +9,8 @@
 // and with full, one subject a process, '<pool>/<pid>': requests (counter), request duration
 // (microseconds), last request cpu (%), last request memory (bytes; 0 while a request runs), and
 // 'state <State>' = 1 (Idle, Running, Reading headers, Finishing ...).
-// A JSON page cut short is a reject `cut-snapshot` (the file's other pages are kept).
+// A JSON page is one line, as PHP-FPM prints it (jq's pretty form is not read: its lines are
+// rejects `no-match`). A JSON page cut short is a reject `cut-snapshot` (the file's other pages are kept).
 import { num, snapshotParser, type BodyResult, type Figures, type SnapshotBody } from './snapshot.js';
 import type { FormatDefinition, FormatSample, ParserOptions } from './types.js';
 
