@@ -42,6 +42,9 @@ for (const story of [...loadStories(), ...longStories()]) {
     if (flags.logFormatName) args.push('--log-format-name', flags.logFormatName);
     run([...args, relative(root, path)]);
   }
+  // the story's server configs beside its logs: the postmortem's "What to change" quotes them
+  const configs = existsSync(join(story.dir, 'config')) ? readdirSync(join(story.dir, 'config')).filter((f) => /\.(conf|vcl)$/.test(f)) : [];
+  if (configs.length) run(['ingest', '--quiet', '--db', db, ...configs.map((f) => relative(root, join(story.dir, 'config', f)))]);
   run(['postmortem', '--db', db, '--tz', 'UTC', '-o', join(out, `${story.story}.md`)]);
   console.log(`docs/postmortems/${story.story}.md`);
 }

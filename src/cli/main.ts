@@ -128,6 +128,26 @@ program
   .action(action(() => import('./postmortem.js')));
 
 program
+  .command('diagnose')
+  .description('Which limit broke (workers, backlogs, timeouts, buffers, kernel), by how much, and what to change')
+  .addOption(dbOption())
+  .option('--from <time>', 'start of the window (default: the worst spike, else all the data)')
+  .option('--to <time>', 'end of the window')
+  .option('--host <name>', 'only this host (its logs, configs and snapshots)')
+  .option('--ram <mb>', "the host's RAM in MB, when no free/meminfo snapshot was ingested")
+  .option('--worker-mb <mb>', 'the RSS of one worker in MB, when no ps snapshot was ingested')
+  .option('--what-if <k=v,...>', 'replay the window through the pool at these limits (pm.max_children=12,listen.backlog=511) beside the configured ones')
+  .addOption(tzOption())
+  .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json', 'md']).default('table'))
+  .addHelpText('after', `
+Examples:
+  $ overload ingest nginx/access.log nginx/error.log /etc/nginx/nginx.conf /etc/php/8.2/fpm/pool.d/www.conf
+  $ overload diagnose
+  $ overload diagnose --host web1 --ram 4096 --worker-mb 60 --format md
+  $ overload diagnose --what-if pm.max_children=12,listen.backlog=511`)
+  .action(action(() => import('./diagnose.js')));
+
+program
   .command('tui')
   .description('Interactive terminal UI; reads a pipe on stdin live (tail -F access.log | overload tui)')
   .addOption(dbOption())

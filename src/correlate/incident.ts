@@ -5,6 +5,7 @@ import { isoUtc } from '../util/time.js';
 import { bucketLabel } from '../report/params.js';
 import type { ModuleContext, ModuleOutput } from './modules.js';
 import { ParamError } from '../report/params.js';
+import { WHAT_TO_CHANGE, whatToChangeRows } from '../diagnose/incident-section.js';
 
 export const INCIDENT_COLUMNS = [
   'section', 'item', 'detail', 'before', 'during', 'ratio', 'change', 'errors_before', 'errors_during',
@@ -83,6 +84,9 @@ export function incident(ctx: ModuleContext): ModuleOutput {
     sections.push(name);
     for (const r of runSection(ctx.db, ctx.def, s, bind)) rows.push({ section: name, ...r });
   }
+  // the limits that broke in the window (overload diagnose), last: what to change
+  sections.push(WHAT_TO_CHANGE);
+  rows.push(...whatToChangeRows(ctx.db, from, to, (v.host as string | null) ?? null, ctx.opts.tz ?? 'UTC'));
   return {
     columns: INCIDENT_COLUMNS, rows, sections,
     params: { from: isoUtc(from), to: isoUtc(to), baseline_from: isoUtc(baseFrom), baseline: bucketLabel(from - baseFrom) },

@@ -163,11 +163,11 @@ function dataPart(d: PostmortemData): string {
       'were decoded from corrupt compressed data and may be made up; the numbers above include them.\n')].join('\n');
 }
 
-export function postmortemMarkdown(d: PostmortemData, f: Finding[], svgName: string | null): string {
+export function postmortemMarkdown(d: PostmortemData, f: Finding[], svgName: string | null, whatToChange = ''): string {
   // the title names the windows that matter; routine bumps do not stretch it over two weeks
   const w = d.windows.filter((x) => x.major);
   const title = w.length
     ? `# Postmortem: overload on ${day(w[0].spike.start)}, ${span(w[0].spike.start, w[w.length - 1].spike.end)} UTC`
     : `# Postmortem: ${day(d.params.from)}, ${clock(d.params.from)}–${clock(d.params.to)} UTC`;
-  return [title, '', summary(d, f), timeline(d, svgName), ...d.windows.map(windowPart), findingsPart(f), dataPart(d)].join('\n');
+  return [title, '', summary(d, f), timeline(d, svgName), ...d.windows.map(windowPart), findingsPart(f), ...(whatToChange ? [whatToChange] : []), dataPart(d)].join('\n');
 }

@@ -5,8 +5,8 @@ import type { Row } from '../report/runner.js';
 import { stripControls } from '../util/sanitize.js';
 
 const W = 960, LEFT = 64, RIGHT = 16, TOP = 34;
-const H1 = 150, GAP = 26, H2 = 80, BOTTOM = 34;
-const H = TOP + H1 + GAP + H2 + BOTTOM;
+const H1 = 150, GAP = 26, H2 = 80, BOTTOM = 34, H3 = 90;
+const LIMIT_COLOURS = ['#c92a2a', '#862e9c', '#0b7285', '#5c940d'];
 
 function esc(s: unknown): string {
   return stripControls(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
@@ -28,10 +28,18 @@ export interface ChartInput {
   timeline: Row[];
   bucketMs: number;
   spikes: Row[];
+  /**
+   * Configured worker limits (pm.max_children, max-procs x PHP_FCGI_CHILDREN, MaxRequestWorkers):
+   * when given, a third panel draws the requests in flight (the timeline's inflight_peak) against each.
+   */
+  limits?: Array<{ label: string; value: number }>;
 }
 
 export function timelineSvg(c: ChartInput): string {
   const rows = c.timeline;
+  const limits = c.limits ?? [];
+  const third = limits.length > 0 && rows.some((r) => r.inflight_peak != null);
+  const H = TOP + H1 + GAP + H2 + (third ? GAP + H3 : 0) + BOTTOM;
   if (!rows.length) return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="40"><text x="8" y="24">no data</text></svg>\n`;
   const t0 = Number(rows[0].bucket_ts);
   const t1 = Number(rows[rows.length - 1].bucket_ts) + c.bucketMs;
@@ -77,6 +85,23 @@ export function timelineSvg(c: ChartInput): string {
   for (const [y, label] of [[TOP, `${maxRps} req/s`], [TOP + H1, '0'], [top2, `${maxP95} ms`], [top2 + H2, '0']] as const) {
     out.push(`<line x1="${LEFT}" x2="${W - RIGHT}" y1="${y}" y2="${y}" stroke="#cbd2d9" stroke-width="0.5"/>`);
     out.push(`<text x="${LEFT - 4}" y="${y + 4}" text-anchor="end" fill="#52606d">${esc(label)}</text>`);
+  }
+  if (third) {
+    const top3 = top2 + H2 + GAP;
+    const inflight = rows.map((r) => Number(r.inflight_peak ?? 0));
+    const max3 = niceMax(Math.max(...inflight, ...limits.map((l) => l.value)));
+    const y3 = (v: number) => top3 + H3 - (v / max3) * H3;
+    out.push(`<path d="${step(inflight, y3, top3 + H3)}" fill="#b197fc" fill-opacity="0.55" stroke="#5f3dc4" stroke-width="0.6"/>`);
+    limits.forEach((l, i) => {
+      const colour = LIMIT_COLOURS[i % LIMIT_COLOURS.length];
+      out.push(`<line x1="${LEFT}" x2="${W - RIGHT}" y1="${y3(l.value).toFixed(1)}" y2="${y3(l.value).toFixed(1)}" stroke="${colour}" stroke-width="1.2" stroke-dasharray="5 3"/>`);
+      out.push(`<text x="${W - RIGHT - 4}" y="${(y3(l.value) - 3 - i * 12).toFixed(1)}" text-anchor="end" fill="${colour}">${esc(`${l.label} = ${l.value}`)}</text>`);
+    });
+    for (const [y, label] of [[top3, String(max3)], [top3 + H3, '0']] as const) {
+      out.push(`<line x1="${LEFT}" x2="${W - RIGHT}" y1="${y}" y2="${y}" stroke="#cbd2d9" stroke-width="0.5"/>`);
+      out.push(`<text x="${LEFT - 4}" y="${y + 4}" text-anchor="end" fill="#52606d">${esc(label)}</text>`);
+    }
+    out.push(`<text x="${LEFT}" y="${top3 + H3 + 14}" fill="#5f3dc4">requests in flight, peak per bucket (purple) against each configured worker limit (dashed)</text>`);
   }
   out.push(`<text x="${LEFT}" y="${TOP + H1 + 14}" fill="#52606d">requests/s (grey), 5xx/s (red)</text>`);
   out.push(`<text x="${LEFT}" y="${top2 + H2 + 14}" fill="#2680c2">p95 duration (blue); shaded: spike windows (lighter: aftermath)</text>`);

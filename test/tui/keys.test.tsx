@@ -140,7 +140,7 @@ describe('tui keys', () => {
     screen = await open(db);
     await screen.press('?');
     const f = await screen.until('Keys (? or Esc closes this)');
-    for (const k of ['Enter', 'Tab 1-8', 'n p', '+ -', 'export', 'quit']) expect(f).toContain(k);
+    for (const k of ['Enter', 'Tab 1-9', 'n p', '+ -', 'export', 'quit']) expect(f).toContain(k);
     await screen.press(KEY.esc);
     await screen.until('[1 Overview]');
   });

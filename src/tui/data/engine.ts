@@ -11,7 +11,7 @@ import { timelineBuckets, cursorDetail, minuteSeries, regroup, MINUTE_SERIES_MAX
 import { events, sources } from './log-panels.js';
 import { drillData } from './drills.js';
 import { runWindowReport, spikesFromReport, type DataRange } from './reports.js';
-import { endpointsTable, oversizedTable, slowlogTable, upstreamsTable, statusTable, overviewTable } from './report-panels.js';
+import { endpointsTable, oversizedTable, slowlogTable, upstreamsTable, statusTable, overviewTable, limitsTable } from './report-panels.js';
 import { tierOf, fastRange } from './window-sql.js';
 import { clock } from '../format.js';
 import type { Bucket, PanelId, Query, QueryResult, SpikesData, Table, TimelineData, Window } from './types.js';
@@ -144,14 +144,19 @@ export class QueryEngine {
       // one bucket as wide as the window: the status report's per-bucket rows become totals
       case 'status': return this.viaReport('status', statusTable, w, { bucket: w.to - w.from });
       case 'sources': return sources(this.db, w.host);
+      // the diagnosis of the window (report incident's "what to change" section): the limits that broke
+      case 'limits': return this.viaReport('incident', limitsTable, w, {}, this.isWhole(w));
     }
   }
 
   private overview(w: Window): Table {
     const fmt = (ms: number) => clock(ms, this.tz, w.to - w.from);
-    const range = this.range(w.host);
     // the whole data: let `incident` pick its own window (the most severe spike)
-    const whole = w.from <= range.from && w.to >= range.to;
-    return this.viaReport('incident', (r) => overviewTable(r, fmt), w, {}, whole);
+    return this.viaReport('incident', (r) => overviewTable(r, fmt), w, {}, this.isWhole(w));
+  }
+
+  private isWhole(w: Window): boolean {
+    const range = this.range(w.host);
+    return w.from <= range.from && w.to >= range.to;
   }
 }

@@ -183,3 +183,26 @@ export function overviewTable(r: ReportResult, fmt: (ms: number) => string): Tab
       : 'no spike to explain in this window',
   };
 }
+
+/**
+ * Limits: report incident's "what to change" section (overload diagnose over the window), one row
+ * per finding: the limit that broke, its severity and rule, and the change to make.
+ */
+export function limitsTable(r: ReportResult): Table {
+  const rows = rowsOf(r, 'what to change').map((x): Row => {
+    const detail = text(x.detail) ?? '';
+    const m = /^(critical|warning|info) \(([^)]+)\): (.*)$/s.exec(detail);
+    return { severity: m?.[1] ?? null, finding: text(x.item), change: m?.[3] ?? detail, rule: m?.[2] ?? null, first: time(x.first), last: time(x.last) };
+  });
+  return {
+    columns: [
+      { key: 'severity', title: 'sev', kind: 'text', width: 8 },
+      { key: 'finding', title: 'limit that broke', kind: 'text' },
+      { key: 'change', title: 'what to change', kind: 'text' },
+      { key: 'first', title: 'first', kind: 'time', width: 9 },
+      { key: 'last', title: 'last', kind: 'time', width: 9 },
+    ],
+    rows, sorts: ['severity', 'first'],
+    note: rows.length ? 'the limits that broke in this window and what to change (overload diagnose; the evidence and arithmetic: overload diagnose --from --to)' : 'no limit was hit in this window (or no config, event or access log says so)',
+  };
+}

@@ -85,12 +85,12 @@ export interface Table {
   drillKey?: string;
 }
 
-export const PANELS = ['overview', 'endpoints', 'oversized', 'events', 'slowlog', 'upstreams', 'status', 'sources'] as const;
+export const PANELS = ['overview', 'endpoints', 'oversized', 'events', 'slowlog', 'upstreams', 'status', 'sources', 'limits'] as const;
 export type PanelId = (typeof PANELS)[number];
 
 export const PANEL_TITLES: Record<PanelId, string> = {
   overview: 'Overview', endpoints: 'Endpoints', oversized: 'Oversized', events: 'Events',
-  slowlog: 'Slowlog', upstreams: 'Upstreams', status: 'Status', sources: 'Sources',
+  slowlog: 'Slowlog', upstreams: 'Upstreams', status: 'Status', sources: 'Sources', limits: 'Limits',
 };
 
 export type DrillKind = 'route' | 'event-kind' | 'fingerprint' | 'source';
