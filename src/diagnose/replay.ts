@@ -7,7 +7,9 @@
 // - one FIFO accept queue per socket; an idle worker takes the oldest connection at once;
 // - Linux admits backlog + 1 connections into a listening socket's queue before connect()
 //   fails with EAGAIN (unix sockets) or the SYN is dropped, so a queue holds B + 1;
-// - a full queue answers at once: the front logs a refusal (nginx 502, lighttpd 503);
+// - a full queue answers at once: the front logs a refusal (nginx 502, lighttpd 503); over TCP
+//   (PoolModel.connectTimeoutMs) the SYN is dropped and sent again 1 s, 3 s, 7 s ... later until
+//   the front's connect timeout gives up (nginx 504);
 // - several sockets (lighttpd max-procs: one socket per proc, each with its own children and
 //   backlog) are balanced as lighttpd does in mod_fastcgi (1.4.45) and gw_backend (1.4.69):
 //   the running proc with the least load (requests assigned to it, queued or served), the first
@@ -51,6 +53,12 @@ export interface PoolModel {
   somaxconn?: number;
   /** status the front answers a refused request with: nginx 502 (EAGAIN), lighttpd 503 */
   refusedStatus: number;
+  /** A TCP backend (connect() over TCP, not a unix socket): a full accept queue makes the
+   *  kernel drop the SYN instead of refusing it, the client's kernel sends it again after 1 s,
+   *  3 s, 7 s ... (SYN_RTO_MS, doubling), and the front gives up after this many ms
+   *  (proxy_connect_timeout, Varnish connect_timeout) with `refusedStatus` (nginx 504). Absent:
+   *  a full queue answers at once (a unix socket's EAGAIN: nginx 502). */
+  connectTimeoutMs?: number;
   /** lighttpd disable-time in seconds: a proc whose queue was full rests this long; undefined =
    *  no disabling (a single socket refuses each request on its own) */
   disableS?: number;
@@ -108,6 +116,14 @@ export interface ReplayResult {
   summary: ReplaySummary;
   /** the summary's start (SimulateOptions.countFromMs), for whoever counts the outcomes again */
   countFromMs?: number;
+}
+
+/** Linux's initial SYN retransmission timeout (TCP_TIMEOUT_INIT, 1 s); each retry doubles it */
+export const SYN_RTO_MS = 1000;
+
+/** ms from the first SYN to the n-th retransmission (n >= 1): 1 s, 3 s, 7 s, 15 s ... */
+export function synRetryOffsetMs(n: number): number {
+  return SYN_RTO_MS * (2 ** n - 1);
 }
 
 /** lighttpd retries a request on another proc at most this often (gw_backend.c: reconnects++ < 5) */
@@ -287,13 +303,19 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[], opts: Si
     }
   };
 
-  for (const i of order) {
+  // Connection attempts in time order: each arrival, and the SYNs a TCP client's kernel sends
+  // again after a full accept queue dropped one (PoolModel.connectTimeoutMs). The heap orders
+  // them by time, then request index, as the arrival order does ([time, request, attempt]).
+  const attempts = new Completions();
+  for (const i of order) attempts.push([requests[i].arrivalMs, i, 0]);
+  while (attempts.size) {
+    const [t, i, synAttempt] = attempts.pop();
     const r = requests[i];
-    advance(r.arrivalMs);
+    advance(t);
     const p = poolOf[i];
     const pool = pools[p];
     const socks = state[p];
-    const nowS = Math.floor(r.arrivalMs / 1000);
+    const nowS = Math.floor(t / 1000);
     const capacity = Math.min(pool.backlog, pool.somaxconn ?? Infinity) + 1;
     let placed = false;
     for (let attempt = 0; attempt <= MAX_RECONNECTS && !placed; attempt++) {
@@ -307,13 +329,13 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[], opts: Si
       const sock = socks[pick];
       if (sock.busy < sock.alive) {
         sock.load++;
-        start(i, pick, r.arrivalMs);
+        start(i, pick, t);
         placed = true;
       } else if (sock.queue.length < capacity) {
         sock.load++;
         sock.queue.push(i);
         queuedAll++;
-        if (queuedAll > peakBacklog && r.arrivalMs >= countFrom) peakBacklog = queuedAll;
+        if (queuedAll > peakBacklog && t >= countFrom) peakBacklog = queuedAll;
         outcomes[i].socket = pick;
         placed = true;
       } else if (pool.disableS != null) {
@@ -322,10 +344,22 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[], opts: Si
         break; // one socket, no balancer: refused
       }
     }
-    if (!placed) {
-      outcomes[i].outcome = 'refused';
-      outcomes[i].status = pool.refusedStatus;
+    if (placed) continue;
+    if (pool.connectTimeoutMs !== undefined) {
+      // The SYN was dropped: the client's kernel sends it again one RTO later (1 s, then doubling)
+      // unless the front's connect timeout ends the attempt first; a client that left before the
+      // front gave up is a 499.
+      const retryAt = r.arrivalMs + synRetryOffsetMs(synAttempt + 1);
+      const giveUpAt = r.arrivalMs + pool.connectTimeoutMs;
+      if (retryAt < giveUpAt) { attempts.push([retryAt, i, synAttempt + 1]); continue; }
+      if (r.clientLeavesAtMs !== undefined && r.clientLeavesAtMs < giveUpAt) {
+        outcomes[i].outcome = 'client_gone';
+        outcomes[i].status = 499;
+        continue;
+      }
     }
+    outcomes[i].outcome = 'refused';
+    outcomes[i].status = pool.refusedStatus;
   }
   // the rest of the completions, and the maintenance ticks among them (queued requests may wait
   // for pm = dynamic's next children)

@@ -2,6 +2,8 @@
 // its requests are replayed at the settings truth.json says the servers ran with, and the replay
 // must reproduce the errors and the queueing the logs show within the error docs/what-if.md
 // states for that story. A larger pool must then refuse fewer (monotone).
+// Story 6's backend is reached over TCP: a full queue drops the SYN and the 504 comes at
+// proxy_connect_timeout (PoolModel.connectTimeoutMs).
 // Story 2 is held to its 504s only: its 502s come from nginx marking both upstreams down
 // (max_fails), which the pool model does not have (docs/what-if.md, "Story 2").
 import { describe, expect, it, beforeAll } from 'vitest';
@@ -41,6 +43,13 @@ const MODELS: Record<string, (s: Settings) => PoolModel> = {
     name: 'app', sockets: (s.upstream as string[]).length, workersPerSocket: Number(s.backend_workers_each), backlog: 511,
     refusedStatus: 502, frontTimeoutMs: Number(s.proxy_read_timeout_s) * 1000,
   }),
+  // nginx proxy -> a 2-thread backend over TCP whose accept queue somaxconn caps at 8: a full
+  // queue drops the SYN, it is sent again after 1 s, proxy_connect_timeout 1 s ends it in 504
+  '6-nginx-proxy-backend-accept-queue': (s) => ({
+    name: 'backend', sockets: 1, workersPerSocket: Number(s.backend_workers), backlog: Number(s.backend_listen_backlog),
+    somaxconn: Number(s['net.core.somaxconn']), refusedStatus: 504, connectTimeoutMs: Number(s.proxy_connect_timeout_s) * 1000,
+    frontTimeoutMs: Number(s.proxy_read_timeout_s) * 1000,
+  }),
   // lighttpd 1.4.69 (gw_backend): the same procs, but a full socket is retried, never disabled: 500
   '5-lighttpd-current-gw-backend': (s) => ({
     name: 'php', sockets: Number(s['fastcgi.max-procs']), workersPerSocket: Number(s.PHP_FCGI_CHILDREN),
@@ -55,6 +64,7 @@ const STATED: Record<string, { s5xx?: number; s504?: number; queueP95?: { rel?: 
   '3-nginx-phpfpm-max-children': { s5xx: 0.10, queueP95: { rel: 0.30 } },
   '4-varnish-apache-maxrequestworkers': { s5xx: 0.05, queueP95: { absMs: 100 } },
   '5-lighttpd-current-gw-backend': { s5xx: 0.05 },
+  '6-nginx-proxy-backend-accept-queue': { s5xx: 0.05, s504: 0.05 },
 };
 
 function ingestStory(story: Story, db: string): void {
@@ -131,6 +141,26 @@ describe.each(stories.map((s) => [s.story, s] as const))('replay of story %s', (
     } finally {
       conn.close();
     }
+  });
+
+  // A TCP backend (story 6): a longer accept queue and a longer connect timeout each let more
+  // dropped SYNs in on a later try; neither may refuse more
+  it.runIf(model.connectTimeoutMs !== undefined)('TCP: a larger somaxconn/backlog or a longer connect timeout refuses no more', () => {
+    const refused = (spec: string) => replayRows(rows, model, applyWhatIf(model, spec)).result.summary.byOutcome.refused;
+    const base = replayRows(rows, model).result.summary.byOutcome.refused;
+    let last = base;
+    for (const spec of ['somaxconn=16', 'somaxconn=64', 'somaxconn=511,backlog=511']) {
+      const n = refused(spec);
+      expect(n, `${name}: refused at ${spec}`).toBeLessThanOrEqual(last);
+      last = n;
+    }
+    last = base;
+    for (const spec of ['proxy_connect_timeout=2s', 'proxy_connect_timeout=4s', 'proxy_connect_timeout=10s']) {
+      const n = refused(spec);
+      expect(n, `${name}: refused at ${spec}`).toBeLessThanOrEqual(last);
+      last = n;
+    }
+    expect(last, `${name}: a 10 s connect timeout lets retried SYNs in`).toBeLessThan(base);
   });
 
   // Not "halves the errors": the logged arrivals include the retries a closed-loop load generator
