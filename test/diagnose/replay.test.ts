@@ -110,6 +110,20 @@ describe('simulate', () => {
     expect(refused({ connectTimeoutMs: 16000 })).toBeLessThan(refused({ connectTimeoutMs: 1000 }));
   });
 
+  it('an outage (the backend killed until restarted) resets what it holds and refuses connections (502) until it ends', () => {
+    // 1 worker, 100 ms each: the first runs, two queue behind it; the backend dies at 50 ms for 1 s
+    const pool = fpm({ workersPerSocket: 1, backlog: 4, outages: [{ fromMs: 50, toMs: 1050 }] });
+    const r = simulate(reqs([0, 10, 20, 500, 1049, 1050], 100), [pool]);
+    expect(r.outcomes.map((o) => [o.outcome, o.status])).toEqual([
+      ['killed', 502], ['killed', 502], ['killed', 502], ['down', 502], ['down', 502], ['served', null]]);
+    // the running one is reset when the backend dies, not after its service time
+    expect(r.outcomes[0].workerFreeMs).toBe(50);
+    expect(r.summary.byOutcome).toMatchObject({ down: 2, killed: 3, served: 1, refused: 0 });
+    // more workers do not help a backend that is down
+    const big = simulate(reqs([0, 10, 20, 500, 1049, 1050], 100), [{ ...pool, workersPerSocket: 64 }]);
+    expect(big.summary.byOutcome).toMatchObject({ down: 2, killed: 3, served: 1 });
+  });
+
   it('more workers never refuse more (monotone)', () => {
     const arrivals = Array.from({ length: 400 }, (_, i) => i * 13 % 5000);
     let last = Infinity;
