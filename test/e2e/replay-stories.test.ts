@@ -55,7 +55,8 @@ const MODELS: Record<string, (s: Settings, oomOutages: Outages) => PoolModel> = 
     frontTimeoutMs: Number(s.proxy_read_timeout_s) * 1000,
   }),
   // nginx proxy -> a one-thread backend the OOM killer ends twice (96 MB cgroup), restarted by
-  // its supervisor after restart_after_s: down from each kill in the kernel log for that long
+  // its supervisor after restart_after_s: down from each kill in the kernel log for that long.
+  // One thread and listen(64) are in config/backend.py, not in truth.json's settings
   '7-nginx-backend-oom-kill': (s, oomOutages) => ({
     name: 'backend', sockets: 1, workersPerSocket: 1, backlog: 64, refusedStatus: 504,
     connectTimeoutMs: Number(s.proxy_connect_timeout_s) * 1000, outages: oomOutages(Number(s.restart_after_s) * 1000), outageStatus: 502,
@@ -185,6 +186,14 @@ describe.each(stories.map((s) => [s.story, s] as const))('replay of story %s', (
   it.runIf(usesOutages)('the outages from the kernel\'s OOM kills give the 502s; no pool size removes them', () => {
     const base = replayRows(rows, model);
     expect(model.outages!.length, `${name}: OOM kills in the kernel log`).toBeGreaterThan(0);
+    // the kills name their task: another process's kill takes the backend nothing down
+    const conn = openReadOnly(db);
+    try {
+      expect(readOomOutages(conn, all, 1000, { process: 'python3' })).toHaveLength(model.outages!.length);
+      expect(readOomOutages(conn, all, 1000, { process: 'nginx' })).toEqual([]);
+    } finally {
+      conn.close();
+    }
     expect(base.result.summary.byOutcome.down, `${name}: connections refused while the backend was down`).toBeGreaterThan(0);
     expect(base.result.summary.byOutcome.refused, `${name}: the pool itself refuses nothing`).toBe(0);
     const noOutage = replayRows(rows, { ...model, outages: [] });
