@@ -112,6 +112,20 @@ export function readReplayRows(db: DB, win: ReplayWindowSpec, warmupMs = 0): Row
   return runReport(db, 'replay-requests', input, { tz: 'UTC' }).rows as unknown as Row[];
 }
 
+/**
+ * The backend's outages from the kernel log: each `oom_kill` event of the host in the window
+ * (and its warm-up) starts one, which lasts `restartMs` (the supervisor's restart delay:
+ * systemd's RestartSec, which no log states). `process` keeps only kills of that task name (the
+ * kernel's `task=`/`Killed process N (name)`): on a shared host the OOM killer may pick another
+ * process, which takes nothing down. PoolModel.outages takes the result.
+ */
+export function readOomOutages(db: DB, win: ReplayWindowSpec, restartMs: number, opts: { warmupMs?: number; process?: string } = {}): Array<{ fromMs: number; toMs: number }> {
+  const rows = db.prepare(`SELECT ts FROM events WHERE kind = 'oom_kill' AND ts >= ? AND ts < ?
+      AND (? IS NULL OR host = ?) AND (? IS NULL OR backend = ?) ORDER BY ts`)
+    .all(win.from - (opts.warmupMs ?? 0), win.to, win.host, win.host, opts.process ?? null, opts.process ?? null) as Array<{ ts: number }>;
+  return rows.map((r) => ({ fromMs: r.ts, toMs: r.ts + restartMs }));
+}
+
 const answered = (status: number | null) => status !== null && status < 500 && status !== 499;
 
 /**
@@ -214,7 +228,7 @@ export function compare(requests: WindowRequest[], result: ReplayResult, countFr
     if (o.status === 504) rep.s504++;
     if (q.observedQueueMs !== null) {
       observedQ.push(q.observedQueueMs);
-      replayedQ.push(o.outcome === 'refused' ? 0 : o.queuedMs);
+      replayedQ.push(o.outcome === 'refused' || o.outcome === 'down' ? 0 : o.queuedMs);
     }
   });
   observedQ.sort((a, b) => a - b);
@@ -241,7 +255,7 @@ export function calibrate(requests: WindowRequest[], configured: PoolModel, roun
     // A front-log request the replay served: its logged time less the replay's queueing. One the
     // replay refused (it was served in truth, but another arrival got its slot): like the
     // estimated ones, drawn from the calibrated services, never above its logged time.
-    const served = res.outcomes.map((o, i) => requests[i].frontMs !== null && o.outcome !== 'refused');
+    const served = res.outcomes.map((o, i) => requests[i].frontMs !== null && o.outcome !== 'refused' && o.outcome !== 'down');
     requests.forEach((q, i) => {
       // half way from the last guess: the full step overshoots (less service, less queueing,
       // more service next round) and the counts swing from round to round
@@ -250,7 +264,7 @@ export function calibrate(requests: WindowRequest[], configured: PoolModel, roun
     // a request the front timed out waited and ran at least the timeout: what the replay did not
     // queue it, it ran
     requests.forEach((q, i) => {
-      if (q.frontTimedOut && q.serviceSource === 'estimated' && res.outcomes[i].outcome !== 'refused') {
+      if (q.frontTimedOut && q.serviceSource === 'estimated' && res.outcomes[i].outcome !== 'refused' && res.outcomes[i].outcome !== 'down') {
         q.minServiceMs = Math.max(q.minServiceMs, configured.frontTimeoutMs! - res.outcomes[i].queuedMs + 1);
       }
     });

@@ -7,7 +7,9 @@
 // - one FIFO accept queue per socket; an idle worker takes the oldest connection at once;
 // - Linux admits backlog + 1 connections into a listening socket's queue before connect()
 //   fails with EAGAIN (unix sockets) or the SYN is dropped, so a queue holds B + 1;
-// - a full queue answers at once: the front logs a refusal (nginx 502, lighttpd 503);
+// - a full queue answers at once: the front logs a refusal (nginx 502, lighttpd 503); over TCP
+//   (PoolModel.connectTimeoutMs) the SYN is dropped and sent again 1 s, 3 s, 7 s ... later until
+//   the front's connect timeout gives up (nginx 504);
 // - several sockets (lighttpd max-procs: one socket per proc, each with its own children and
 //   backlog) are balanced as lighttpd does in mod_fastcgi (1.4.45) and gw_backend (1.4.69):
 //   the running proc with the least load (requests assigned to it, queued or served), the first
@@ -20,6 +22,8 @@
 //   the worker: the backend still runs the request for nobody (it is in the queue or running);
 // - the backend's kill timeout (request_terminate_timeout) ends a request after that long in a
 //   worker: the front sees the connection reset (502) and the worker is free again;
+// - outages (PoolModel.outages: the backend killed, e.g. by the OOM killer, until restarted):
+//   connections are refused at once (502), requests queued or running when it dies are reset;
 // - no CPU contention: a service time is what the request took as logged, whatever else ran.
 
 export interface ReplayRequest {
@@ -51,6 +55,18 @@ export interface PoolModel {
   somaxconn?: number;
   /** status the front answers a refused request with: nginx 502 (EAGAIN), lighttpd 503 */
   refusedStatus: number;
+  /** A TCP backend (connect() over TCP, not a unix socket): a full accept queue makes the
+   *  kernel drop the SYN instead of refusing it, the client's kernel sends it again after 1 s,
+   *  3 s, 7 s ... (SYN_RTO_MS, doubling), and the front gives up after this many ms
+   *  (proxy_connect_timeout, Varnish connect_timeout) with `refusedStatus` (nginx 504). Absent:
+   *  a full queue answers at once (a unix socket's EAGAIN: nginx 502). */
+  connectTimeoutMs?: number;
+  /** Times the backend was not running (killed by the OOM killer, until its supervisor started
+   *  it again), epoch ms, [fromMs, toMs): a connection in it is refused at once (ECONNREFUSED:
+   *  nginx 502, `outageStatus`), and a request queued or running when one starts is reset then
+   *  (nginx "upstream prematurely closed" / "Connection reset by peer": 502, outcome killed). */
+  outages?: Array<{ fromMs: number; toMs: number }>;
+  outageStatus?: number;
   /** lighttpd disable-time in seconds: a proc whose queue was full rests this long; undefined =
    *  no disabling (a single socket refuses each request on its own) */
   disableS?: number;
@@ -75,7 +91,8 @@ export interface PoolModel {
   masters?: number;
 }
 
-export type Outcome = 'served' | 'refused' | 'timed_out' | 'client_gone' | 'killed';
+/** `down`: the backend was not running (PoolModel.outages), not a refusal by a full pool */
+export type Outcome = 'served' | 'refused' | 'timed_out' | 'client_gone' | 'killed' | 'down';
 
 export interface RequestOutcome {
   id: number;
@@ -108,6 +125,30 @@ export interface ReplayResult {
   summary: ReplaySummary;
   /** the summary's start (SimulateOptions.countFromMs), for whoever counts the outcomes again */
   countFromMs?: number;
+}
+
+/** Linux's initial SYN retransmission timeout (TCP_TIMEOUT_INIT, 1 s); each retry doubles it */
+export const SYN_RTO_MS = 1000;
+
+/** ms from the first SYN to the n-th retransmission (n >= 1): 1 s, 3 s, 7 s, 15 s ... */
+export function synRetryOffsetMs(n: number): number {
+  return SYN_RTO_MS * (2 ** n - 1);
+}
+
+/** Whether the backend is down at `t` (PoolModel.outages). */
+function inOutage(pool: PoolModel, t: number): boolean {
+  return pool.outages?.some((o) => t >= o.fromMs && t < o.toMs) ?? false;
+}
+
+/** The first outage start in [t, t + ranMs) (the backend dies under the request), else null. */
+function outageStartIn(pool: PoolModel, t: number, ranMs: number): number | null {
+  let first: number | null = null;
+  for (const o of pool.outages ?? []) {
+    if (o.fromMs >= t && o.fromMs < t + ranMs && (first === null || o.fromMs < first)) first = o.fromMs;
+    // taken inside an outage (queued when it died): reset at once
+    if (t >= o.fromMs && t < o.toMs) return t;
+  }
+  return first;
 }
 
 /** lighttpd retries a request on another proc at most this often (gw_backend.c: reconnects++ < 5) */
@@ -218,8 +259,13 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[], opts: Si
     memNow += rss[poolOf[i]];
     if (memNow > peakMem && t >= countFrom) peakMem = memNow;
     const queued = t - r.arrivalMs;
-    const killed = pool.killTimeoutMs !== undefined && r.serviceMs > pool.killTimeoutMs;
-    const ran = killed ? pool.killTimeoutMs! : r.serviceMs;
+    let killed = pool.killTimeoutMs !== undefined && r.serviceMs > pool.killTimeoutMs;
+    let ran = killed ? pool.killTimeoutMs! : r.serviceMs;
+    let killedStatus = pool.killedStatus ?? 502;
+    // the backend dies while this request waits or runs: reset when the outage starts (a request
+    // taken at an outage's very start was queued when it died)
+    const cut = outageStartIn(pool, t, ran);
+    if (cut !== null) { killed = true; ran = cut - t; killedStatus = pool.outageStatus ?? 502; }
     const answerAfter = queued + ran;
     const o = outcomes[i];
     o.queuedMs = queued;
@@ -233,7 +279,7 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[], opts: Si
     limits.sort((a, b) => a[0] - b[0]);
     const first = limits.find(([ms]) => answerAfter > ms);
     if (first) { o.outcome = first[1]; o.status = first[2]; }
-    else if (killed) { o.outcome = 'killed'; o.status = pool.killedStatus ?? 502; }
+    else if (killed) { o.outcome = 'killed'; o.status = killedStatus; }
     else { o.outcome = 'served'; o.status = null; }
     done.push([t + ran, i, s]);
   };
@@ -287,14 +333,26 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[], opts: Si
     }
   };
 
-  for (const i of order) {
+  // Connection attempts in time order: each arrival, and the SYNs a TCP client's kernel sends
+  // again after a full accept queue dropped one (PoolModel.connectTimeoutMs). The heap orders
+  // them by time, then request index, as the arrival order does ([time, request, attempt]).
+  const attempts = new Completions();
+  for (const i of order) attempts.push([requests[i].arrivalMs, i, 0]);
+  while (attempts.size) {
+    const [t, i, synAttempt] = attempts.pop();
     const r = requests[i];
-    advance(r.arrivalMs);
+    advance(t);
     const p = poolOf[i];
     const pool = pools[p];
     const socks = state[p];
-    const nowS = Math.floor(r.arrivalMs / 1000);
+    const nowS = Math.floor(t / 1000);
     const capacity = Math.min(pool.backlog, pool.somaxconn ?? Infinity) + 1;
+    if (inOutage(pool, t)) {
+      // nothing listens: connect() is refused at once, no retry
+      outcomes[i].outcome = 'down';
+      outcomes[i].status = pool.outageStatus ?? 502;
+      continue;
+    }
     let placed = false;
     for (let attempt = 0; attempt <= MAX_RECONNECTS && !placed; attempt++) {
       // lighttpd: the first running proc, replaced by any later one with a strictly lower load.
@@ -307,13 +365,13 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[], opts: Si
       const sock = socks[pick];
       if (sock.busy < sock.alive) {
         sock.load++;
-        start(i, pick, r.arrivalMs);
+        start(i, pick, t);
         placed = true;
       } else if (sock.queue.length < capacity) {
         sock.load++;
         sock.queue.push(i);
         queuedAll++;
-        if (queuedAll > peakBacklog && r.arrivalMs >= countFrom) peakBacklog = queuedAll;
+        if (queuedAll > peakBacklog && t >= countFrom) peakBacklog = queuedAll;
         outcomes[i].socket = pick;
         placed = true;
       } else if (pool.disableS != null) {
@@ -322,10 +380,22 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[], opts: Si
         break; // one socket, no balancer: refused
       }
     }
-    if (!placed) {
-      outcomes[i].outcome = 'refused';
-      outcomes[i].status = pool.refusedStatus;
+    if (placed) continue;
+    if (pool.connectTimeoutMs !== undefined) {
+      // The SYN was dropped: the client's kernel sends it again one RTO later (1 s, then doubling)
+      // unless the front's connect timeout ends the attempt first; a client that left before the
+      // front gave up is a 499.
+      const retryAt = r.arrivalMs + synRetryOffsetMs(synAttempt + 1);
+      const giveUpAt = r.arrivalMs + pool.connectTimeoutMs;
+      if (retryAt < giveUpAt) { attempts.push([retryAt, i, synAttempt + 1]); continue; }
+      if (r.clientLeavesAtMs !== undefined && r.clientLeavesAtMs < giveUpAt) {
+        outcomes[i].outcome = 'client_gone';
+        outcomes[i].status = 499;
+        continue;
+      }
     }
+    outcomes[i].outcome = 'refused';
+    outcomes[i].status = pool.refusedStatus;
   }
   // the rest of the completions, and the maintenance ticks among them (queued requests may wait
   // for pm = dynamic's next children)
@@ -334,14 +404,14 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[], opts: Si
     advance(Math.min(done.size ? done.peek()![0] : Infinity, nextTick));
   }
 
-  const byOutcome: Record<Outcome, number> = { served: 0, refused: 0, timed_out: 0, client_gone: 0, killed: 0 };
+  const byOutcome: Record<Outcome, number> = { served: 0, refused: 0, timed_out: 0, client_gone: 0, killed: 0, down: 0 };
   const queued: number[] = [];
   let counted = 0;
   outcomes.forEach((o, i) => {
     if (!isCounted(requests[i], countFrom)) return;
     counted++;
     byOutcome[o.outcome]++;
-    if (o.outcome !== 'refused') queued.push(o.queuedMs);
+    if (o.outcome !== 'refused' && o.outcome !== 'down') queued.push(o.queuedMs);
   });
   queued.sort((a, b) => a - b);
   const anyRss = pools.some((p) => p.workerRssBytes !== undefined);

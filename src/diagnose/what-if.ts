@@ -3,7 +3,7 @@
 // the few numbers the model has (replay.ts).
 import type { PoolModel } from './replay.js';
 
-type Field = 'workersPerSocket' | 'sockets' | 'backlog' | 'killTimeoutMs' | 'frontTimeoutMs' | 'disableS' | 'somaxconn';
+type Field = 'workersPerSocket' | 'sockets' | 'backlog' | 'killTimeoutMs' | 'frontTimeoutMs' | 'disableS' | 'somaxconn' | 'connectTimeoutMs';
 
 /** setting name (as the servers spell it, lower-cased) -> model field, and whether it is a time */
 const SETTINGS: Record<string, [Field, 'count' | 'ms' | 's']> = {
@@ -26,6 +26,8 @@ const SETTINGS: Record<string, [Field, 'count' | 'ms' | 's']> = {
   proxy_read_timeout: ['frontTimeoutMs', 'ms'],
   first_byte_timeout: ['frontTimeoutMs', 'ms'],
   'disable-time': ['disableS', 's'],
+  proxy_connect_timeout: ['connectTimeoutMs', 'ms'],
+  connect_timeout: ['connectTimeoutMs', 'ms'],
 };
 
 export class WhatIfError extends Error {}
@@ -77,6 +79,10 @@ export function applyWhatIf(model: PoolModel, spec: string): PoolModel {
     if (!entry) throw new WhatIfError(`--what-if ${name}: not a limit the replay models (it knows: ${[...Object.keys(SETTINGS), 'pm', ...Object.keys(DYNAMIC)].join(', ')})`);
     const [field, kind] = entry;
     const value = parseValue(name, text, kind);
+    // a connect timeout only means something where a full queue drops SYNs (a TCP backend); a
+    // unix socket's full queue fails connect() at once, whatever the timeout
+    if (field === 'connectTimeoutMs' && model.connectTimeoutMs === undefined) throw new WhatIfError(`--what-if ${name}: the pool is not reached over TCP (a full unix socket refuses at once)`);
+    if (field === 'connectTimeoutMs' && value <= 0) throw new WhatIfError(`--what-if ${name}: a connect timeout above 0 is needed`);
     if ((field === 'workersPerSocket' || field === 'sockets') && value < 1) throw new WhatIfError(`--what-if ${name}: at least 1`);
     // a timeout of 0 means none (request_terminate_timeout = 0, nginx never takes 0)
     if ((field === 'killTimeoutMs' || field === 'frontTimeoutMs') && value === 0) delete out[field];

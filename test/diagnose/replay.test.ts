@@ -71,6 +71,59 @@ describe('simulate', () => {
     expect(later.outcomes.slice(4).map((o) => o.queuedMs)).toEqual([0, 0, 0, 1000]);
   });
 
+  it('TCP: a full accept queue drops the SYN, sent again 1 s, 3 s ... later until the connect timeout (504)', () => {
+    // 1 worker, backlog 0 (the kernel holds 1), 1.5 s each: the first runs, the second queues,
+    // the third's SYN is dropped at t=0 and sent again at 1 s (queue still full) and 3 s
+    const tcp = (connectTimeoutMs?: number) => simulate(reqs([0, 0, 0], 1500), [fpm({
+      workersPerSocket: 1, backlog: 0, refusedStatus: connectTimeoutMs === undefined ? 502 : 504, ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
+    })]).outcomes[2];
+    // a unix socket: refused at once
+    expect(tcp()).toMatchObject({ outcome: 'refused', status: 502 });
+    // nginx's proxy_connect_timeout 1s ends it before the first retransmission (as story 6)
+    expect(tcp(1000)).toMatchObject({ outcome: 'refused', status: 504 });
+    // 2 s: the retry at 1 s finds the queue still full (the second starts at 1.5 s), no retry at 3 s
+    expect(tcp(2000)).toMatchObject({ outcome: 'refused', status: 504 });
+    // 5 s: the retry at 3 s finds the worker free (the second ends at 3 s): it waited the 3 s
+    expect(tcp(5000)).toMatchObject({ outcome: 'served', queuedMs: 3000, workerFreeMs: 4500 });
+    // a client that leaves before the front gives up is a 499, not the front's 504
+    const gone = simulate([...reqs([0, 0], 1500), { id: 3, arrivalMs: 0, serviceMs: 1500, clientLeavesAtMs: 600 }],
+      [fpm({ workersPerSocket: 1, backlog: 0, refusedStatus: 504, connectTimeoutMs: 1000 })]);
+    expect(gone.outcomes[2]).toMatchObject({ outcome: 'client_gone', status: 499 });
+  });
+
+  it('TCP drops: a larger backlog or a longer connect timeout never refuses more (monotone)', () => {
+    const arrivals = Array.from({ length: 600 }, (_, i) => (i * 37) % 20000);
+    const refused = (over: Partial<PoolModel>) => simulate(reqs(arrivals, 220), [fpm({ workersPerSocket: 2, backlog: 8, refusedStatus: 504, connectTimeoutMs: 1000, ...over })]).summary.byOutcome.refused;
+    let last = Infinity;
+    for (const backlog of [0, 2, 8, 32, 128, 511]) {
+      const n = refused({ backlog });
+      expect(n, `backlog ${backlog}`).toBeLessThanOrEqual(last);
+      last = n;
+    }
+    expect(refused({ backlog: 511 })).toBeLessThan(refused({ backlog: 8 }));
+    last = Infinity;
+    for (const connectTimeoutMs of [1000, 2000, 4000, 8000, 16000]) {
+      const n = refused({ connectTimeoutMs });
+      expect(n, `connect timeout ${connectTimeoutMs}`).toBeLessThanOrEqual(last);
+      last = n;
+    }
+    expect(refused({ connectTimeoutMs: 16000 })).toBeLessThan(refused({ connectTimeoutMs: 1000 }));
+  });
+
+  it('an outage (the backend killed until restarted) resets what it holds and refuses connections (502) until it ends', () => {
+    // 1 worker, 100 ms each: the first runs, two queue behind it; the backend dies at 50 ms for 1 s
+    const pool = fpm({ workersPerSocket: 1, backlog: 4, outages: [{ fromMs: 50, toMs: 1050 }] });
+    const r = simulate(reqs([0, 10, 20, 500, 1049, 1050], 100), [pool]);
+    expect(r.outcomes.map((o) => [o.outcome, o.status])).toEqual([
+      ['killed', 502], ['killed', 502], ['killed', 502], ['down', 502], ['down', 502], ['served', null]]);
+    // the running one is reset when the backend dies, not after its service time
+    expect(r.outcomes[0].workerFreeMs).toBe(50);
+    expect(r.summary.byOutcome).toMatchObject({ down: 2, killed: 3, served: 1, refused: 0 });
+    // more workers do not help a backend that is down
+    const big = simulate(reqs([0, 10, 20, 500, 1049, 1050], 100), [{ ...pool, workersPerSocket: 64 }]);
+    expect(big.summary.byOutcome).toMatchObject({ down: 2, killed: 3, served: 1 });
+  });
+
   it('more workers never refuse more (monotone)', () => {
     const arrivals = Array.from({ length: 400 }, (_, i) => i * 13 % 5000);
     let last = Infinity;
@@ -106,6 +159,14 @@ describe('applyWhatIf', () => {
     expect(dyn.dynamic).toEqual({ start: 2, minSpare: 1, maxSpare: 3 }); // a copy
     expect(applyWhatIf(dyn, 'pm=static').dynamic).toBeUndefined();
     expect(() => applyWhatIf(base, 'pm.min_spare_servers=2')).toThrow(/not pm = dynamic/);
+  });
+
+  it('proxy_connect_timeout applies to a TCP pool only', () => {
+    const tcp = fpm({ refusedStatus: 504, connectTimeoutMs: 1000 });
+    expect(applyWhatIf(tcp, 'proxy_connect_timeout=5s').connectTimeoutMs).toBe(5000);
+    expect(applyWhatIf(tcp, 'connect_timeout=3.5').connectTimeoutMs).toBe(3500);
+    expect(() => applyWhatIf(fpm(), 'proxy_connect_timeout=5s')).toThrow(WhatIfError);
+    expect(() => applyWhatIf(tcp, 'proxy_connect_timeout=0')).toThrow(/above 0/);
   });
 
   it('somaxconn caps the backlog as the kernel does', () => {

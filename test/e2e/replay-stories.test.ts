@@ -2,21 +2,27 @@
 // its requests are replayed at the settings truth.json says the servers ran with, and the replay
 // must reproduce the errors and the queueing the logs show within the error docs/what-if.md
 // states for that story. A larger pool must then refuse fewer (monotone).
+// Story 6's backend is reached over TCP: a full queue drops the SYN and the 504 comes at
+// proxy_connect_timeout (PoolModel.connectTimeoutMs).
+// Story 7's backend is killed by the OOM killer and restarted: its outages are the kernel log's
+// oom_kill events, each lasting the supervisor's restart delay (PoolModel.outages).
 // Story 2 is held to its 504s only: its 502s come from nginx marking both upstreams down
 // (max_fails), which the pool model does not have (docs/what-if.md, "Story 2").
 import { describe, expect, it, beforeAll } from 'vitest';
 import { join } from 'node:path';
 import { loadStories, ingestArgs, type Story } from '../../src/demo/incidents.js';
 import { openReadOnly } from '../../src/store/db.js';
-import { WARMUP_MS, readReplayRows, replayRows, replayWindow, type ReplayRow } from '../../src/diagnose/replay-window.js';
+import { WARMUP_MS, readOomOutages, readReplayRows, replayRows, replayWindow, type ReplayRow } from '../../src/diagnose/replay-window.js';
 import { applyWhatIf } from '../../src/diagnose/what-if.js';
 import type { PoolModel } from '../../src/diagnose/replay.js';
 import { cli, tempDir } from './cli.js';
 
 type Settings = Record<string, number | string | number[] | string[]>;
+/** the backend's outages: each OOM kill in the story's kernel log, lasting `restartMs` */
+type Outages = (restartMs: number) => NonNullable<PoolModel['outages']>;
 
 /** The pool each story ran, from its truth.json settings (the numbers are read, not copied). */
-const MODELS: Record<string, (s: Settings) => PoolModel> = {
+const MODELS: Record<string, (s: Settings, oomOutages: Outages) => PoolModel> = {
   // lighttpd 1.4.45: EAGAIN on a proc's socket disables it for disable-time, 503 when all are down
   '1b-lighttpd-1.4.45-fastcgi-overload': (s) => ({
     name: 'php', sockets: Number(s['fastcgi.max-procs']), workersPerSocket: Number(s.PHP_FCGI_CHILDREN),
@@ -41,6 +47,20 @@ const MODELS: Record<string, (s: Settings) => PoolModel> = {
     name: 'app', sockets: (s.upstream as string[]).length, workersPerSocket: Number(s.backend_workers_each), backlog: 511,
     refusedStatus: 502, frontTimeoutMs: Number(s.proxy_read_timeout_s) * 1000,
   }),
+  // nginx proxy -> a 2-thread backend over TCP whose accept queue somaxconn caps at 8: a full
+  // queue drops the SYN, it is sent again after 1 s, proxy_connect_timeout 1 s ends it in 504
+  '6-nginx-proxy-backend-accept-queue': (s) => ({
+    name: 'backend', sockets: 1, workersPerSocket: Number(s.backend_workers), backlog: Number(s.backend_listen_backlog),
+    somaxconn: Number(s['net.core.somaxconn']), refusedStatus: 504, connectTimeoutMs: Number(s.proxy_connect_timeout_s) * 1000,
+    frontTimeoutMs: Number(s.proxy_read_timeout_s) * 1000,
+  }),
+  // nginx proxy -> a one-thread backend the OOM killer ends twice (96 MB cgroup), restarted by
+  // its supervisor after restart_after_s: down from each kill in the kernel log for that long.
+  // One thread and listen(64) are in config/backend.py, not in truth.json's settings
+  '7-nginx-backend-oom-kill': (s, oomOutages) => ({
+    name: 'backend', sockets: 1, workersPerSocket: 1, backlog: 64, refusedStatus: 504,
+    connectTimeoutMs: Number(s.proxy_connect_timeout_s) * 1000, outages: oomOutages(Number(s.restart_after_s) * 1000), outageStatus: 502,
+  }),
   // lighttpd 1.4.69 (gw_backend): the same procs, but a full socket is retried, never disabled: 500
   '5-lighttpd-current-gw-backend': (s) => ({
     name: 'php', sockets: Number(s['fastcgi.max-procs']), workersPerSocket: Number(s.PHP_FCGI_CHILDREN),
@@ -55,6 +75,8 @@ const STATED: Record<string, { s5xx?: number; s504?: number; queueP95?: { rel?: 
   '3-nginx-phpfpm-max-children': { s5xx: 0.10, queueP95: { rel: 0.30 } },
   '4-varnish-apache-maxrequestworkers': { s5xx: 0.05, queueP95: { absMs: 100 } },
   '5-lighttpd-current-gw-backend': { s5xx: 0.05 },
+  '6-nginx-proxy-backend-accept-queue': { s5xx: 0.05, s504: 0.05 },
+  '7-nginx-backend-oom-kill': { s5xx: 0.10 },
 };
 
 function ingestStory(story: Story, db: string): void {
@@ -77,16 +99,21 @@ it('has a replay model for every bundled story', () => {
 });
 
 describe.each(stories.map((s) => [s.story, s] as const))('replay of story %s', (name, story) => {
-  const model = MODELS[name]((story.truth as { settings: Settings }).settings);
+  const settings = (story.truth as { settings: Settings }).settings;
+  // the model as far as the settings say; a model with outages gets them from the database
+  let usesOutages = false;
+  let model = MODELS[name](settings, () => { usesOutages = true; return []; });
   const stated = STATED[name];
   let rows: ReplayRow[] = [];
   const db = join(tempDir('overload-replay-'), 'story.db');
+  const all = { from: 0, to: Date.parse('2100-01-01T00:00:00Z'), host: name };
 
   beforeAll(() => {
     ingestStory(story, db);
     const conn = openReadOnly(db);
     try {
-      rows = readReplayRows(conn, { from: 0, to: Date.parse('2100-01-01T00:00:00Z'), host: name });
+      rows = readReplayRows(conn, all);
+      model = MODELS[name](settings, (restartMs) => readOomOutages(conn, all, restartMs));
     } finally {
       conn.close();
     }
@@ -131,6 +158,48 @@ describe.each(stories.map((s) => [s.story, s] as const))('replay of story %s', (
     } finally {
       conn.close();
     }
+  });
+
+  // A TCP backend (stories 6, 7): a longer accept queue and a longer connect timeout each let more
+  // dropped SYNs in on a later try; neither may refuse more
+  it.runIf(model.connectTimeoutMs !== undefined)('TCP: a larger somaxconn/backlog or a longer connect timeout refuses no more', () => {
+    const refused = (spec: string) => replayRows(rows, model, applyWhatIf(model, spec)).result.summary.byOutcome.refused;
+    const base = replayRows(rows, model).result.summary.byOutcome.refused;
+    let last = base;
+    for (const spec of ['somaxconn=16', 'somaxconn=64', 'somaxconn=511,backlog=511']) {
+      const n = refused(spec);
+      expect(n, `${name}: refused at ${spec}`).toBeLessThanOrEqual(last);
+      last = n;
+    }
+    last = base;
+    for (const spec of ['proxy_connect_timeout=2s', 'proxy_connect_timeout=4s', 'proxy_connect_timeout=10s']) {
+      const n = refused(spec);
+      expect(n, `${name}: refused at ${spec}`).toBeLessThanOrEqual(last);
+      last = n;
+    }
+    // (story 7's queue never fills: nothing to let in)
+    if (base > 0) expect(last, `${name}: a 10 s connect timeout lets retried SYNs in`).toBeLessThan(base);
+  });
+
+  // A backend killed and restarted (story 7): its 502s come from the outages the kernel log
+  // dates, not from the pool: without them the replay has none, and no pool size removes them
+  it.runIf(usesOutages)('the outages from the kernel\'s OOM kills give the 502s; no pool size removes them', () => {
+    const base = replayRows(rows, model);
+    expect(model.outages!.length, `${name}: OOM kills in the kernel log`).toBeGreaterThan(0);
+    // the kills name their task: another process's kill takes the backend nothing down
+    const conn = openReadOnly(db);
+    try {
+      expect(readOomOutages(conn, all, 1000, { process: 'python3' })).toHaveLength(model.outages!.length);
+      expect(readOomOutages(conn, all, 1000, { process: 'nginx' })).toEqual([]);
+    } finally {
+      conn.close();
+    }
+    expect(base.result.summary.byOutcome.down, `${name}: connections refused while the backend was down`).toBeGreaterThan(0);
+    expect(base.result.summary.byOutcome.refused, `${name}: the pool itself refuses nothing`).toBe(0);
+    const noOutage = replayRows(rows, { ...model, outages: [] });
+    expect(noOutage.comparison.replayed.s5xx, `${name}: 5xx without the outages`).toBe(0);
+    const huge = replayRows(rows, model, applyWhatIf(model, 'workers=4096,backlog=4096'));
+    expect(huge.result.summary.byOutcome.down).toBe(base.result.summary.byOutcome.down);
   });
 
   // Not "halves the errors": the logged arrivals include the retries a closed-loop load generator
