@@ -84,7 +84,7 @@ export async function generateMixed(prefix: string, lines: number): Promise<Mixe
   let lastMaxChildren = 0;
   // The stamps of each log only move forward, as a log written in order does.
   const fpmAt = (ms: number) => (lastFpm = Math.max(lastFpm, ms));
-  fpmError.add(`[${fpmStamp(start - 3_600_000)}] NOTICE: fpm is running, pid 4100\n[${fpmStamp(start - 3_600_000)}] NOTICE: ready to handle connections\n`, 2);
+  fpmError.add(`[${fpmStamp(start - 300_000)}] NOTICE: fpm is running, pid 4100\n[${fpmStamp(start - 300_000)}] NOTICE: ready to handle connections\n`, 2);
   const onRequest = (r: Request) => {
     conn++;
     const worker = 4101 + (conn % 4);

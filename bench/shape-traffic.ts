@@ -146,7 +146,9 @@ export async function generateTraffic(path: string, lines: number, profile: Traf
         ` rt=${(0.0002 + rand() * 0.001).toFixed(3)} urt="-" ua="-" us="-"\n`;
     } else {
       const client = clientAddress(zipf(rand, profile.clients, 1));
-      const huge = rand() < 1 / 2500;
+      // one line in 2,500 downloads tens of MB: on a schedule rather than by chance, so that even a
+      // few thousand lines have one
+      const huge = i % 2500 === 1234;
       const route = huge ? { template: DOWNLOAD_ROUTE, isStatic: false } : pickRoute(rand);
       let url = fillPath(route.template, rand);
       if (!route.isStatic && !huge && rand() < 0.2) url += `?page=${zipf(rand, 40, 1.2)}&sort=${rand() < 0.5 ? 'price' : 'new'}`;
@@ -165,25 +167,25 @@ export async function generateTraffic(path: string, lines: number, profile: Traf
         ua = profile.upstreams[Math.floor(rand() * profile.upstreams.length)];
         // lognormal-ish service time, a heavy tail, slower in the spike
         upstreamS = (0.004 + -Math.log(1 - rand()) * 0.04) * (inSpike ? 5 : 1) + (rand() < 0.01 ? 1 + rand() * 4 : 0);
-        const fail = inSpike ? rand() < profile.spikeErrors : false;
-        const timeout = inSpike ? fail && rand() < 0.4 : rand() < 1 / 1500;
+        const fail = inSpike && !huge ? rand() < profile.spikeErrors : false;
+        const timeout = huge ? false : inSpike ? fail && rand() < 0.4 : rand() < 1 / 1500;
         if (timeout) {
           status = 504;
           upstreamS = 60 + rand() * 0.005;
         } else if (fail) {
           status = rand() < 0.6 ? 502 : 503;
           if (status === 502) upstreamS = rand() * 0.002;
-        } else {
+        } else if (!huge) {
           const u = rand();
           status = u < 0.015 ? 404 : u < 0.02 ? 301 : u < 0.021 ? 500 : u < 0.03 && method === 'POST' ? 201 : 200;
         }
         us = String(status);
         bytes = status >= 500 ? 150 + Math.floor(rand() * 400) : status === 301 ? 0 : Math.floor(Math.exp(6 + rand() * 5));
-        if (huge && status === 200) {
+        if (huge) {
           bytes = Math.floor((10 + rand() * 70) * 1_000_000);
           upstreamS = 0.05 + rand() * 0.2;
         }
-        rt = upstreamS + rand() * 0.002 + (huge && status === 200 ? bytes / 4_000_000 : 0);
+        rt = upstreamS + rand() * 0.002 + (huge ? bytes / 4_000_000 : 0);
       }
       const agent = AGENTS[zipf(rand, AGENTS.length, 1.1) - 1];
       req = { ms, client, method, url, status, upstreamS };
