@@ -187,6 +187,10 @@ function printTables(rows: Row[], runs: number, reports: boolean): void {
       `${ga === null ? '-' : fmt(ga)} | ${ga === null ? '-' : `${(rate / ga).toFixed(2)}x`} |` +
       `${reports ? ` ${r.slowest ? `${r.slowest.name} ${r.slowest.seconds.toFixed(2)} s` : '-'} |` : ''}`);
   }
+  console.log('\nThe shapes (bench/shapes.ts) and the format GoAccess was given for each access log:\n');
+  console.log('| shape | what it is | GoAccess --log-format |');
+  console.log('|---|---|---|');
+  for (const shape of new Set(rows.map((r) => r.shape))) console.log(`| ${shape.name} | ${shape.summary} | \`${shape.goaccessFormat}\` |`);
   console.log(`\nWhere the time went (OVERLOAD_STATS, medians of ${runs}): CPU per line by thread, and the wall time after the last line was loaded (indexes, rollups, correlations).\n`);
   console.log('| shape | parse worker | main thread | rollup worker | other threads | after the load | rejects |');
   console.log('|---|---:|---:|---:|---:|---:|---:|');

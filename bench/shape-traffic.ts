@@ -165,7 +165,7 @@ export async function generateTraffic(path: string, lines: number, profile: Traf
         rt = 0.0001 + rand() * 0.002;
       } else {
         ua = profile.upstreams[Math.floor(rand() * profile.upstreams.length)];
-        // lognormal-ish service time, a heavy tail, slower in the spike
+        // an exponential service time, a 1% tail of 1-5 s, five times slower in the spike
         upstreamS = (0.004 + -Math.log(1 - rand()) * 0.04) * (inSpike ? 5 : 1) + (rand() < 0.01 ? 1 + rand() * 4 : 0);
         const fail = inSpike && !huge ? rand() < profile.spikeErrors : false;
         const timeout = huge ? false : inSpike ? fail && rand() < 0.4 : rand() < 1 / 1500;
