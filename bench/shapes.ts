@@ -3,7 +3,8 @@
 // Every generator is seeded (the same lines on every machine) and streams to disk, so 10M lines
 // cost no more memory than 10k. A generated shape is kept in bench-data/ with a manifest written
 // last, so an interrupted generation is never mistaken for a finished one.
-import { createReadStream, createWriteStream, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+// A changed generator does not invalidate what is kept: delete bench-data/ after changing one.
+import { createReadStream, createWriteStream, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -55,6 +56,7 @@ async function botnet(prefix: string, lines: number, oneMinute: boolean): Promis
   }
   w.end();
   await once(w, 'finish');
+  rmSync(short);
   return out;
 }
 
