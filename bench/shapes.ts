@@ -70,7 +70,7 @@ export const SHAPES: readonly Shape[] = [
     write: async (prefix, lines) => ({ access: (await generateLog(`${prefix}.log`, lines)).path, others: [], otherLines: 0 }),
   },
   {
-    name: 'day', summary: '24 h diurnal curve, ~300 route templates, 60k-client Zipf population, ~400 user agents, huge bodies, 60 s timeouts, a 20-min 5xx spike',
+    name: 'day', summary: '24 h diurnal curve, 236 route templates, 60k-client Zipf population, 312 user agents, huge bodies, 60 s timeouts, a 20-min 5xx spike',
     logFormat: TRAFFIC_LOG_FORMAT, goaccessFormat: TRAFFIC_GOACCESS_FORMAT,
     write: async (prefix, lines) => {
       await generateTraffic(`${prefix}.log`, lines, { seed: 1, start: Date.UTC(2026, 10, 24), minutes: DAY, spike: daySpike,
