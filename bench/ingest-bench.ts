@@ -218,7 +218,8 @@ async function main(): Promise<void> {
   const shapes = shapeNames().map(findShape);
   const dir = join(root, 'bench-data');
   mkdirSync(dir, { recursive: true });
-  console.log(`node ${process.version}, ${runs} runs per shape and size, medians`);
+  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim() || 'unknown';
+  console.log(`commit ${commit}, node ${process.version}, ${runs} runs per shape and size, medians; ${process.argv.slice(2).join(' ')}`);
   const rows: Row[] = [];
   for (const lines of sizes) {
     for (const shape of shapes) {
