@@ -47,6 +47,9 @@ export interface ReplayRequest {
   /** epoch ms at which this client went away whatever the pool did (a logged 499: the load
    *  generator stopped, the user closed the tab); an answer later than this is a 499 */
   clientLeavesAtMs?: number;
+  /** the nginx worker process that took it (PoolModel.upstream): each keeps its own state of the
+   *  upstream servers, as nginx does without a `zone` in the upstream; absent: one state */
+  frontWorker?: number;
   /** false: replayed to fill the pool, left out of the summary (a warm-up request); when absent,
    *  a request counts if it arrives from SimulateOptions.countFromMs on */
   counted?: boolean;
@@ -211,7 +214,10 @@ interface Socket {
   queue: number[]; // indices into the request array, FIFO
   load: number;    // assigned: queued + busy (lighttpd's proc->load)
   disabledUntilS: number; // whole-second clock; running when the second is past it
-  // nginx's peer state (PoolModel.upstream): ngx_http_upstream_rr_peer_t's fields
+}
+
+/** nginx's state of one upstream server (PoolModel.upstream): ngx_http_upstream_rr_peer_t's fields */
+interface Peer {
   fails: number;
   accessedS: number;
   checkedS: number;
@@ -290,7 +296,6 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[], opts: Si
   const poolIdx = new Map(pools.map((p, i) => [p.name, i]));
   const state = pools.map((p) => Array.from({ length: p.sockets }, (): Socket => ({
     busy: 0, queue: [], load: 0, disabledUntilS: -Infinity,
-    fails: 0, accessedS: 0, checkedS: 0, currentWeight: 0, effectiveWeight: 1,
     alive: p.dynamic ? Math.min(p.workersPerSocket, Math.max(1, p.dynamic.start)) : p.workersPerSocket,
   })));
   // pm = dynamic: the master's once-a-second maintenance, from the first arrival's second on
@@ -309,6 +314,18 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[], opts: Si
   const failedMask = new Uint32Array(requests.length);
   const tryFrom = requests.map((r) => r.arrivalMs);
   const marks = (p: number) => pools[p].upstream !== undefined && pools[p].sockets > 1;
+  // the servers' state as the nginx worker process that took request i keeps it
+  const peerSets = pools.map(() => new Map<number, Peer[]>());
+  const peersOf = (i: number): Peer[] => {
+    const p = poolOf[i];
+    const f = requests[i].frontWorker ?? 0;
+    let ps = peerSets[p].get(f);
+    if (!ps) {
+      ps = Array.from({ length: pools[p].sockets }, (): Peer => ({ fails: 0, accessedS: 0, checkedS: 0, currentWeight: 0, effectiveWeight: 1 }));
+      peerSets[p].set(f, ps);
+    }
+    return ps;
+  };
   let busyAll = 0, queuedAll = 0, peakBusy = 0, peakBacklog = 0;
   // Memory of the busy workers now and at its peak (pools may differ in worker RSS).
   const rss = pools.map((p) => p.workerRssBytes ?? 0);
@@ -363,7 +380,10 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[], opts: Si
     busyAll--;
     memNow -= rss[poolOf[i]];
     // an answer to nginx: a server picked after its fail_timeout was over is live again
-    if (marks(poolOf[i]) && outcomes[i].socket === s && outcomes[i].outcome === 'served' && sock.accessedS < sock.checkedS) sock.fails = 0;
+    if (marks(poolOf[i]) && outcomes[i].socket === s && outcomes[i].outcome === 'served') {
+      const peer = peersOf(i)[s];
+      if (peer.accessedS < peer.checkedS) peer.fails = 0;
+    }
     if (sock.busy < sock.alive) {
       const next = sock.queue.shift();
       if (next !== undefined) {
@@ -398,16 +418,14 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[], opts: Si
 
   // A request failed its server at `t` (free_peer with NGX_PEER_FAILED): one more fail, and
   // accessed = checked = now.
-  const failPeer = (p: number, s: number, t: number) => {
-    const pool = pools[p];
-    const sock = state[p][s];
+  const failPeer = (i: number, s: number, t: number) => {
+    const up = pools[poolOf[i]].upstream!;
+    const peer = peersOf(i)[s];
     const nowS = Math.floor(t / 1000);
-    sock.fails++;
-    sock.accessedS = nowS;
-    sock.checkedS = nowS;
-    if (pool.upstream!.maxFails > 0) {
-      sock.effectiveWeight = Math.max(0, sock.effectiveWeight - Math.floor(1 / pool.upstream!.maxFails));
-    }
+    peer.fails++;
+    peer.accessedS = nowS;
+    peer.checkedS = nowS;
+    if (up.maxFails > 0) peer.effectiveWeight = Math.max(0, peer.effectiveWeight - Math.floor(1 / up.maxFails));
   };
 
   // Did request i fail its server by `t`? Not yet taken by a worker at the read timeout (and the
@@ -421,7 +439,7 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[], opts: Si
     const waiting = o.workerFreeMs === null && !(r.clientLeavesAtMs !== undefined && r.clientLeavesAtMs <= t);
     if (!(waiting || o.outcome === 'timed_out' || o.outcome === 'killed')) return;
     failedMask[i] |= 1 << s;
-    failPeer(poolOf[i], s, t);
+    failPeer(i, s, t);
     const pool = pools[poolOf[i]];
     if (o.outcome === 'killed' || !pool.upstream!.nextOnTimeout) {
       // a request timed out in the queue has no outcome yet
@@ -441,7 +459,7 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[], opts: Si
     const o = outcomes[i];
     const capacity = Math.min(pool.backlog, pool.somaxconn ?? Infinity) + 1;
     for (;;) {
-      const pick = nginxPick(socks, pool.upstream!, Math.floor(t / 1000), triedMask[i]);
+      const pick = nginxPick(peersOf(i), pool.upstream!, Math.floor(t / 1000), triedMask[i]);
       if (pick === -1) {
         // every server tried: the last try's own answer stands (nginx: tries exhausted)
         if (triedMask[i] && socks.every((_, k) => triedMask[i] & (1 << k))) {
@@ -470,7 +488,7 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[], opts: Si
       }
       // a full accept queue: connect() fails, an error nginx counts against the server
       failedMask[i] |= 1 << pick;
-      failPeer(p, pick, t);
+      failPeer(i, pick, t);
       o.outcome = 'refused';
       o.status = pool.refusedStatus;
       if (!pool.upstream!.nextOnError) return;

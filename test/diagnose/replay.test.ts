@@ -204,6 +204,14 @@ describe('nginx upstream marking (max_fails, fail_timeout)', () => {
     expect(again.outcomes.map((o) => o.outcome)).toEqual(['timed_out', 'timed_out', 'served', 'timed_out', 'timed_out', 'down']);
   });
 
+  it('each nginx worker process keeps its own state of the servers (no zone): one marking both down leaves the other\'s live', () => {
+    const three = list([[0, 3000], [0, 3000], [1500, 10]]);
+    const other = three.map((q, k) => ({ ...q, frontWorker: k < 2 ? 0 : 1 }));
+    expect(simulate(other, [nginx()]).outcomes[2].outcome).not.toBe('down');
+    const same = three.map((q) => ({ ...q, frontWorker: 1 }));
+    expect(simulate(same, [nginx()]).outcomes[2].outcome).toBe('down');
+  });
+
   it('max_fails counts failures: below it the server stays live', () => {
     const r = simulate(list([[0, 3000], [0, 3000], [1500, 10]]), [nginx({ maxFails: 2 })]);
     expect(r.outcomes[2].outcome).not.toBe('down');
