@@ -61,6 +61,8 @@ export interface Tally {
   s5xx: number;
   s499: number;
   s504: number;
+  /** 502s: a refusal, a reset, or nginx's "no live upstreams" */
+  s502: number;
   /** queueing over the requests whose queueing the logs show (the same set on both sides) */
   queueN: number;
   queueP50: number | null;
@@ -213,8 +215,8 @@ function pct(sorted: number[], p: number): number | null {
 export function compare(requests: WindowRequest[], result: ReplayResult, countFromMs = result.countFromMs ?? -Infinity): Comparison {
   const observedQ: number[] = [];
   const replayedQ: number[] = [];
-  const obs = { s5xx: 0, s499: 0, s504: 0 };
-  const rep = { s5xx: 0, s499: 0, s504: 0 };
+  const obs = { s5xx: 0, s499: 0, s504: 0, s502: 0 };
+  const rep = { s5xx: 0, s499: 0, s504: 0, s502: 0 };
   let n = 0;
   requests.forEach((q, i) => {
     if (!isCounted(q, countFromMs)) return;
@@ -223,9 +225,11 @@ export function compare(requests: WindowRequest[], result: ReplayResult, countFr
     if (q.status !== null && q.status >= 500) obs.s5xx++;
     if (q.status === 499) obs.s499++;
     if (q.status === 504) obs.s504++;
+    if (q.status === 502) obs.s502++;
     if (o.status !== null && o.status >= 500) rep.s5xx++;
     if (o.status === 499) rep.s499++;
     if (o.status === 504) rep.s504++;
+    if (o.status === 502) rep.s502++;
     if (q.observedQueueMs !== null) {
       observedQ.push(q.observedQueueMs);
       replayedQ.push(o.outcome === 'refused' || o.outcome === 'down' ? 0 : o.queuedMs);

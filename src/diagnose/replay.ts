@@ -24,6 +24,15 @@
 //   worker: the front sees the connection reset (502) and the worker is free again;
 // - outages (PoolModel.outages: the backend killed, e.g. by the OOM killer, until restarted):
 //   connections are refused at once (502), requests queued or running when it dies are reset;
+// - nginx balancing several upstream servers (PoolModel.upstream; one socket per server):
+//   ngx_http_upstream_round_robin.c's passive health check. A request that fails on a server
+//   (the front's read timeout, a reset, a refused connect) adds one to its `fails` and sets its
+//   `accessed` and `checked` to now (whole seconds, ngx_time()); a server with fails >= max_fails
+//   is skipped while now - checked <= fail_timeout; picking a server more than fail_timeout after
+//   its `checked` moves `checked` to now, and an answer after that (accessed < checked) sets
+//   fails back to 0. The live servers take turns (smooth weighted round robin, weight 1; a
+//   failure lowers effective_weight by weight / max_fails). With none live the request gets 502
+//   at once ("no live upstreams"). max_fails=0 never marks; one server alone is never marked;
 // - no CPU contention: a service time is what the request took as logged, whatever else ran.
 
 export interface ReplayRequest {
@@ -38,6 +47,9 @@ export interface ReplayRequest {
   /** epoch ms at which this client went away whatever the pool did (a logged 499: the load
    *  generator stopped, the user closed the tab); an answer later than this is a 499 */
   clientLeavesAtMs?: number;
+  /** the nginx worker process that took it (PoolModel.upstream): each keeps its own state of the
+   *  upstream servers, as nginx does without a `zone` in the upstream; absent: one state */
+  frontWorker?: number;
   /** false: replayed to fill the pool, left out of the summary (a warm-up request); when absent,
    *  a request counts if it arrives from SimulateOptions.countFromMs on */
   counted?: boolean;
@@ -67,6 +79,10 @@ export interface PoolModel {
    *  (nginx "upstream prematurely closed" / "Connection reset by peer": 502, outcome killed). */
   outages?: Array<{ fromMs: number; toMs: number }>;
   outageStatus?: number;
+  /** nginx in front of several upstream servers (the sockets): its round robin and its marking
+   *  of failed servers (max_fails, fail_timeout; see the model above). Absent: lighttpd's
+   *  least-load balancing (or a single socket). */
+  upstream?: UpstreamModel;
   /** lighttpd disable-time in seconds: a proc whose queue was full rests this long; undefined =
    *  no disabling (a single socket refuses each request on its own) */
   disableS?: number;
@@ -89,6 +105,20 @@ export interface PoolModel {
   workerRssBytes?: number;
   masterRssBytes?: number;
   masters?: number;
+}
+
+export interface UpstreamModel {
+  /** failures that mark a server down (nginx `max_fails`, default 1); 0: never marked */
+  maxFails: number;
+  /** nginx `fail_timeout` (default 10 s): how long a marked server is skipped; whole seconds */
+  failTimeoutMs: number;
+  /** the status of "no live upstreams" (nginx 502) */
+  noLiveStatus?: number;
+  /** proxy_next_upstream `error` / `timeout`: a refused connect / a read timeout is tried again on
+   *  the next live server not tried yet (nginx's default is `error timeout`). Whatever it says,
+   *  nginx counts both as failures of the server (ngx_http_upstream_next: NGX_PEER_FAILED). */
+  nextOnError?: boolean;
+  nextOnTimeout?: boolean;
 }
 
 /** `down`: the backend was not running (PoolModel.outages), not a refusal by a full pool */
@@ -151,6 +181,30 @@ function outageStartIn(pool: PoolModel, t: number, ranMs: number): number | null
   return first;
 }
 
+/**
+ * nginx's ngx_http_upstream_get_peer over `socks` at whole second `nowS`: skip the servers marked
+ * down (fails >= max_fails and now - checked <= fail_timeout), raise each other one's current
+ * weight by its effective weight, take the highest (the first on ties), lower it by the total.
+ * -1 when none is live. `tried`: a bit per server this request tried already (skipped). A server picked more than fail_timeout after its last check is checked now.
+ */
+export function nginxPick(socks: Array<{ fails: number; checkedS: number; currentWeight: number; effectiveWeight: number }>, up: UpstreamModel, nowS: number, tried = 0): number {
+  const failTimeoutS = up.failTimeoutMs / 1000;
+  let best = -1;
+  let total = 0;
+  socks.forEach((p, s) => {
+    if (tried & (1 << s)) return;
+    if (up.maxFails > 0 && p.fails >= up.maxFails && nowS - p.checkedS <= failTimeoutS) return;
+    p.currentWeight += p.effectiveWeight;
+    total += p.effectiveWeight;
+    if (p.effectiveWeight < 1) p.effectiveWeight++;
+    if (best === -1 || p.currentWeight > socks[best].currentWeight) best = s;
+  });
+  if (best === -1) return -1;
+  socks[best].currentWeight -= total;
+  if (nowS - socks[best].checkedS > failTimeoutS) socks[best].checkedS = nowS;
+  return best;
+}
+
 /** lighttpd retries a request on another proc at most this often (gw_backend.c: reconnects++ < 5) */
 export const MAX_RECONNECTS = 5;
 
@@ -160,6 +214,15 @@ interface Socket {
   queue: number[]; // indices into the request array, FIFO
   load: number;    // assigned: queued + busy (lighttpd's proc->load)
   disabledUntilS: number; // whole-second clock; running when the second is past it
+}
+
+/** nginx's state of one upstream server (PoolModel.upstream): ngx_http_upstream_rr_peer_t's fields */
+interface Peer {
+  fails: number;
+  accessedS: number;
+  checkedS: number;
+  currentWeight: number;
+  effectiveWeight: number;
 }
 
 /** A min-heap of worker completions: [time, request index, socket]. */
@@ -243,6 +306,26 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[], opts: Si
   const outcomes: RequestOutcome[] = requests.map((r) => ({ id: r.id, outcome: 'served', status: null, queuedMs: 0, socket: -1, workerFreeMs: null }));
   const poolOf = requests.map((r) => poolIdx.get(r.pool ?? '') ?? 0);
   const done = new Completions();
+  // nginx's marking: the moments a request may fail its upstream server ([time, request,
+  // socket]), checked in time order with the completions; a request fails a server once at most
+  const failChecks = new Completions();
+  // per request: the servers it tried and failed (bit per socket), and when its current try began
+  const triedMask = new Uint32Array(requests.length);
+  const failedMask = new Uint32Array(requests.length);
+  const tryFrom = requests.map((r) => r.arrivalMs);
+  const marks = (p: number) => pools[p].upstream !== undefined && pools[p].sockets > 1;
+  // the servers' state as the nginx worker process that took request i keeps it
+  const peerSets = pools.map(() => new Map<number, Peer[]>());
+  const peersOf = (i: number): Peer[] => {
+    const p = poolOf[i];
+    const f = requests[i].frontWorker ?? 0;
+    let ps = peerSets[p].get(f);
+    if (!ps) {
+      ps = Array.from({ length: pools[p].sockets }, (): Peer => ({ fails: 0, accessedS: 0, checkedS: 0, currentWeight: 0, effectiveWeight: 1 }));
+      peerSets[p].set(f, ps);
+    }
+    return ps;
+  };
   let busyAll = 0, queuedAll = 0, peakBusy = 0, peakBacklog = 0;
   // Memory of the busy workers now and at its peak (pools may differ in worker RSS).
   const rss = pools.map((p) => p.workerRssBytes ?? 0);
@@ -258,7 +341,6 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[], opts: Si
     if (busyAll > peakBusy && t >= countFrom) peakBusy = busyAll;
     memNow += rss[poolOf[i]];
     if (memNow > peakMem && t >= countFrom) peakMem = memNow;
-    const queued = t - r.arrivalMs;
     let killed = pool.killTimeoutMs !== undefined && r.serviceMs > pool.killTimeoutMs;
     let ran = killed ? pool.killTimeoutMs! : r.serviceMs;
     let killedStatus = pool.killedStatus ?? 502;
@@ -266,6 +348,10 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[], opts: Si
     // taken at an outage's very start was queued when it died)
     const cut = outageStartIn(pool, t, ran);
     if (cut !== null) { killed = true; ran = cut - t; killedStatus = pool.outageStatus ?? 502; }
+    // nginx tried request i again elsewhere: this worker runs the earlier try for nobody
+    if (marks(poolOf[i]) && outcomes[i].socket !== s) { done.push([t + ran, i, s]); return; }
+    // the current try's wait and answer (a retry's from its hand-over to this server)
+    const queued = t - tryFrom[i];
     const answerAfter = queued + ran;
     const o = outcomes[i];
     o.queuedMs = queued;
@@ -274,13 +360,15 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[], opts: Si
     // Whichever layer gives up first decides what the client saw.
     const limits: Array<[number, Outcome, number | null]> = [];
     if (pool.clientTimeoutMs !== undefined) limits.push([pool.clientTimeoutMs, 'client_gone', 499]);
-    if (r.clientLeavesAtMs !== undefined) limits.push([r.clientLeavesAtMs - r.arrivalMs, 'client_gone', 499]);
+    if (r.clientLeavesAtMs !== undefined) limits.push([r.clientLeavesAtMs - tryFrom[i], 'client_gone', 499]);
     if (pool.frontTimeoutMs !== undefined) limits.push([pool.frontTimeoutMs, 'timed_out', pool.frontTimeoutStatus ?? 504]);
     limits.sort((a, b) => a[0] - b[0]);
     const first = limits.find(([ms]) => answerAfter > ms);
     if (first) { o.outcome = first[1]; o.status = first[2]; }
     else if (killed) { o.outcome = 'killed'; o.status = killedStatus; }
     else { o.outcome = 'served'; o.status = null; }
+    // nginx sees the reset when the worker lets go (the read timeout is checked at placement)
+    if (o.outcome === 'killed' && marks(poolOf[i])) failChecks.push([t + ran, i, s]);
     done.push([t + ran, i, s]);
   };
 
@@ -291,6 +379,11 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[], opts: Si
     sock.load--;
     busyAll--;
     memNow -= rss[poolOf[i]];
+    // an answer to nginx: a server picked after its fail_timeout was over is live again
+    if (marks(poolOf[i]) && outcomes[i].socket === s && outcomes[i].outcome === 'served') {
+      const peer = peersOf(i)[s];
+      if (peer.accessedS < peer.checkedS) peer.fails = 0;
+    }
     if (sock.busy < sock.alive) {
       const next = sock.queue.shift();
       if (next !== undefined) {
@@ -323,11 +416,92 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[], opts: Si
     }
   };
 
-  // Completions and maintenance ticks up to time `t`, in time order.
+  // A request failed its server at `t` (free_peer with NGX_PEER_FAILED): one more fail, and
+  // accessed = checked = now.
+  const failPeer = (i: number, s: number, t: number) => {
+    const up = pools[poolOf[i]].upstream!;
+    const peer = peersOf(i)[s];
+    const nowS = Math.floor(t / 1000);
+    peer.fails++;
+    peer.accessedS = nowS;
+    peer.checkedS = nowS;
+    if (up.maxFails > 0) peer.effectiveWeight = Math.max(0, peer.effectiveWeight - Math.floor(1 / up.maxFails));
+  };
+
+  // Did request i fail its server by `t`? Not yet taken by a worker at the read timeout (and the
+  // client still there), timed out, or reset by the backend. A timeout is then tried on the next
+  // live server (proxy_next_upstream timeout), or answered 502 when none is live.
+  const failCheck = () => {
+    const [t, i, s] = failChecks.pop();
+    const o = outcomes[i];
+    if (o.socket !== s || failedMask[i] & (1 << s)) return;
+    const r = requests[i];
+    const waiting = o.workerFreeMs === null && !(r.clientLeavesAtMs !== undefined && r.clientLeavesAtMs <= t);
+    if (!(waiting || o.outcome === 'timed_out' || o.outcome === 'killed')) return;
+    failedMask[i] |= 1 << s;
+    failPeer(i, s, t);
+    const pool = pools[poolOf[i]];
+    if (o.outcome === 'killed' || !pool.upstream!.nextOnTimeout) {
+      // a request timed out in the queue has no outcome yet
+      if (waiting) { o.outcome = 'timed_out'; o.status = pool.frontTimeoutStatus ?? 504; }
+      return;
+    }
+    place(i, t);
+  };
+
+  // nginx hands request i (again) to the next live server it has not tried, at `t`: a worker,
+  // the accept queue, or a refused connect (an error, tried again when proxy_next_upstream says
+  // `error`); 502 at once when no server is live. Returns nothing: the outcome is set.
+  const place = (i: number, t: number): void => {
+    const p = poolOf[i];
+    const pool = pools[p];
+    const socks = state[p];
+    const o = outcomes[i];
+    const capacity = Math.min(pool.backlog, pool.somaxconn ?? Infinity) + 1;
+    for (;;) {
+      const pick = nginxPick(peersOf(i), pool.upstream!, Math.floor(t / 1000), triedMask[i]);
+      if (pick === -1) {
+        // every server tried: the last try's own answer stands (nginx: tries exhausted)
+        if (triedMask[i] && socks.every((_, k) => triedMask[i] & (1 << k))) {
+          if (o.workerFreeMs === null && o.outcome === 'served') { o.outcome = 'timed_out'; o.status = pool.frontTimeoutStatus ?? 504; }
+          return;
+        }
+        o.outcome = 'down';
+        o.status = pool.upstream!.noLiveStatus ?? 502;
+        return;
+      }
+      triedMask[i] |= 1 << pick;
+      tryFrom[i] = t;
+      o.socket = pick;
+      o.workerFreeMs = null;
+      o.outcome = 'served';
+      o.status = null;
+      const sock = socks[pick];
+      if (pool.frontTimeoutMs !== undefined) failChecks.push([t + pool.frontTimeoutMs, i, pick]);
+      if (sock.busy < sock.alive) { sock.load++; start(i, pick, t); return; }
+      if (sock.queue.length < capacity) {
+        sock.load++;
+        sock.queue.push(i);
+        queuedAll++;
+        if (queuedAll > peakBacklog && t >= countFrom) peakBacklog = queuedAll;
+        return;
+      }
+      // a full accept queue: connect() fails, an error nginx counts against the server
+      failedMask[i] |= 1 << pick;
+      failPeer(i, pick, t);
+      o.outcome = 'refused';
+      o.status = pool.refusedStatus;
+      if (!pool.upstream!.nextOnError) return;
+    }
+  };
+
+  // Completions, nginx's failure checks and maintenance ticks up to time `t`, in time order.
   const advance = (t: number) => {
     for (;;) {
       const c = done.size ? done.peek()![0] : Infinity;
-      if (c <= t && c <= nextTick) finish();
+      const f = failChecks.size ? failChecks.peek()![0] : Infinity;
+      if (f <= t && f <= c && f <= nextTick) failCheck();
+      else if (c <= t && c <= nextTick) finish();
       else if (nextTick <= t) tick();
       else return;
     }
@@ -353,6 +527,7 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[], opts: Si
       outcomes[i].status = pool.outageStatus ?? 502;
       continue;
     }
+    if (marks(p)) { place(i, t); continue; }
     let placed = false;
     for (let attempt = 0; attempt <= MAX_RECONNECTS && !placed; attempt++) {
       // lighttpd: the first running proc, replaced by any later one with a strictly lower load.

@@ -55,9 +55,14 @@ const DYNAMIC: Record<string, 'start' | 'minSpare' | 'maxSpare' | 'maxSpawnRate'
   'pm.start_servers': 'start', 'pm.min_spare_servers': 'minSpare', 'pm.max_spare_servers': 'maxSpare', 'pm.max_spawn_rate': 'maxSpawnRate',
 };
 
+/** nginx's marking of failed upstream servers -> PoolModel.upstream fields */
+const UPSTREAM: Record<string, ['maxFails', 'count'] | ['failTimeoutMs', 'ms']> = {
+  max_fails: ['maxFails', 'count'], fail_timeout: ['failTimeoutMs', 'ms'],
+};
+
 /** Parse `a=1,b=2s` and apply it to a copy of `model`. Throws WhatIfError naming what is wrong. */
 export function applyWhatIf(model: PoolModel, spec: string): PoolModel {
-  const out: PoolModel = { ...model, ...(model.dynamic ? { dynamic: { ...model.dynamic } } : {}) };
+  const out: PoolModel = { ...model, ...(model.dynamic ? { dynamic: { ...model.dynamic } } : {}), ...(model.upstream ? { upstream: { ...model.upstream } } : {}) };
   for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
     const eq = part.indexOf('=');
     if (eq <= 0) throw new WhatIfError(`--what-if ${part}: expected name=value`);
@@ -75,8 +80,17 @@ export function applyWhatIf(model: PoolModel, spec: string): PoolModel {
       out.dynamic[DYNAMIC[key]] = parseValue(name, text, 'count');
       continue;
     }
+    if (UPSTREAM[key]) {
+      // max_fails=0: nginx never marks a server down; fail_timeout in nginx's whole seconds
+      if (!out.upstream) throw new WhatIfError(`--what-if ${name}: the pool is not nginx balancing several upstream servers`);
+      const [field, kind] = UPSTREAM[key];
+      const value = parseValue(name, text, kind);
+      if (field === 'failTimeoutMs' && (value < 1000 || value % 1000 !== 0)) throw new WhatIfError(`--what-if ${name}=${text}: nginx counts fail_timeout in whole seconds, at least 1s`);
+      out.upstream[field] = value;
+      continue;
+    }
     const entry = SETTINGS[key];
-    if (!entry) throw new WhatIfError(`--what-if ${name}: not a limit the replay models (it knows: ${[...Object.keys(SETTINGS), 'pm', ...Object.keys(DYNAMIC)].join(', ')})`);
+    if (!entry) throw new WhatIfError(`--what-if ${name}: not a limit the replay models (it knows: ${[...Object.keys(SETTINGS), 'pm', ...Object.keys(DYNAMIC), ...Object.keys(UPSTREAM)].join(', ')})`);
     const [field, kind] = entry;
     const value = parseValue(name, text, kind);
     // a connect timeout only means something where a full queue drops SYNs (a TCP backend); a

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { simulate, type PoolModel, type ReplayRequest } from '../../src/diagnose/replay.js';
 import { applyWhatIf, WhatIfError } from '../../src/diagnose/what-if.js';
+import { upstreamFromServers } from '../../src/diagnose/nginx-upstream.js';
 
 const fpm = (over: Partial<PoolModel> = {}): PoolModel => ({ name: 'www', sockets: 1, workersPerSocket: 2, backlog: 1, refusedStatus: 502, ...over });
 const reqs = (arrivals: number[], service: number): ReplayRequest[] => arrivals.map((a, i) => ({ id: i + 1, arrivalMs: a, serviceMs: service }));
@@ -172,5 +173,82 @@ describe('applyWhatIf', () => {
   it('somaxconn caps the backlog as the kernel does', () => {
     const r = simulate(reqs([0, 0, 0, 0, 0, 0], 100), [applyWhatIf(base, 'listen.backlog=511,net.core.somaxconn=1')]);
     expect(r.summary.byOutcome.refused).toBe(2);
+  });
+});
+
+// nginx in front of two upstream servers of one worker each, read timeout 1 s
+// (ngx_http_upstream_round_robin.c: fails, checked, accessed in whole seconds).
+describe('nginx upstream marking (max_fails, fail_timeout)', () => {
+  const nginx = (up: Partial<NonNullable<PoolModel['upstream']>> = {}, over: Partial<PoolModel> = {}): PoolModel => ({
+    name: 'app', sockets: 2, workersPerSocket: 1, backlog: 8, refusedStatus: 502, frontTimeoutMs: 1000,
+    upstream: { maxFails: 1, failTimeoutMs: 2000, ...up }, ...over,
+  });
+  const list = (xs: Array<[number, number]>): ReplayRequest[] => xs.map(([a, s], i) => ({ id: i + 1, arrivalMs: a, serviceMs: s }));
+
+  it('takes the servers in turn; a timeout marks its server down; none live answers 502 at once', () => {
+    // r1 -> server 0, r2 -> server 1, both time out at 1000 (fails 1 = max_fails); r3 at 1500
+    // finds both down: "no live upstreams". Without the marking it would queue and time out.
+    const r = simulate(list([[0, 3000], [0, 3000], [1500, 10]]), [nginx()]);
+    expect(r.outcomes.map((o) => [o.outcome, o.status, o.socket])).toEqual([['timed_out', 504, 0], ['timed_out', 504, 1], ['down', 502, -1]]);
+    const unmarked = simulate(list([[0, 3000], [0, 3000], [1500, 10]]), [nginx({}, { upstream: undefined })]);
+    expect(unmarked.outcomes[2]).toMatchObject({ outcome: 'timed_out', status: 504 });
+  });
+
+  it('a server is down while now - checked <= fail_timeout (whole seconds), then live and reset by an answer', () => {
+    // failed in second 1: down in seconds 1..3, live at 4; r3 at 3999 is refused, r4 at 4000
+    // served (the workers are free at 3000), r5 after it served too
+    const r = simulate(list([[0, 3000], [0, 3000], [3999, 10], [4000, 10], [4100, 10]]), [nginx()]);
+    expect(r.outcomes.map((o) => o.outcome)).toEqual(['timed_out', 'timed_out', 'down', 'served', 'served']);
+    // one failure after the answer marks it again (fails back to 0, max_fails 1)
+    const again = simulate(list([[0, 3000], [0, 3000], [4000, 10], [4050, 1500], [4100, 1500], [5200, 10]]), [nginx()]);
+    expect(again.outcomes.map((o) => o.outcome)).toEqual(['timed_out', 'timed_out', 'served', 'timed_out', 'timed_out', 'down']);
+  });
+
+  it('each nginx worker process keeps its own state of the servers (no zone): one marking both down leaves the other\'s live', () => {
+    const three = list([[0, 3000], [0, 3000], [1500, 10]]);
+    const other = three.map((q, k) => ({ ...q, frontWorker: k < 2 ? 0 : 1 }));
+    expect(simulate(other, [nginx()]).outcomes[2].outcome).not.toBe('down');
+    const same = three.map((q) => ({ ...q, frontWorker: 1 }));
+    expect(simulate(same, [nginx()]).outcomes[2].outcome).toBe('down');
+  });
+
+  it('max_fails counts failures: below it the server stays live', () => {
+    const r = simulate(list([[0, 3000], [0, 3000], [1500, 10]]), [nginx({ maxFails: 2 })]);
+    expect(r.outcomes[2].outcome).not.toBe('down');
+  });
+
+  it('max_fails=0 never marks; one server alone is never marked', () => {
+    const never = simulate(list([[0, 3000], [0, 3000], [1500, 10]]), [nginx({ maxFails: 0 })]);
+    expect(never.summary.byOutcome.down).toBe(0);
+    const single = simulate(list([[0, 3000], [1500, 10]]), [nginx({}, { sockets: 1 })]);
+    expect(single.summary.byOutcome.down).toBe(0);
+  });
+
+  it('proxy_next_upstream timeout: tried again on the other server; 504 when both time out, 502 when the other is down', () => {
+    // r1 times out on server 0 at 1000, runs again on server 1 (idle) and times out at 2000: 504
+    const both = simulate(list([[0, 5000]]), [nginx({ maxFails: 3, nextOnTimeout: true })]);
+    expect(both.outcomes[0]).toMatchObject({ outcome: 'timed_out', status: 504, socket: 1, queuedMs: 0 });
+    // r1 (server 0) and r2 (server 1) time out at 1000; r1 goes to server 1 (not yet marked) and
+    // waits, r2 finds server 0 marked: 502; r1 then times out on server 1 too: 504
+    const r = simulate(list([[0, 5000], [0, 5000]]), [nginx({ nextOnTimeout: true })]);
+    expect(r.outcomes.map((o) => [o.outcome, o.status])).toEqual([['timed_out', 504], ['down', 502]]);
+  });
+
+  it('reads the upstream servers and proxy_next_upstream as nginx does, with its defaults', () => {
+    expect(upstreamFromServers(['127.0.0.1:18083 max_fails=3 fail_timeout=5s', '127.0.0.1:18084 max_fails=3 fail_timeout=5s'], 'error timeout'))
+      .toEqual({ maxFails: 3, failTimeoutMs: 5000, nextOnError: true, nextOnTimeout: true });
+    expect(upstreamFromServers(['10.0.0.1:80', '10.0.0.2:80;'], 'off')).toEqual({ maxFails: 1, failTimeoutMs: 10_000, nextOnError: false, nextOnTimeout: false });
+    expect(() => upstreamFromServers(['a max_fails=3', 'b max_fails=2'])).toThrow(/different/);
+    expect(() => upstreamFromServers(['a fail_timeout=soon'])).toThrow(/fail_timeout/);
+  });
+
+  it('--what-if max_fails and fail_timeout change the marking of an nginx upstream only', () => {
+    const m = nginx({ maxFails: 3, failTimeoutMs: 5000 });
+    expect(applyWhatIf(m, 'max_fails=0,fail_timeout=30s').upstream).toMatchObject({ maxFails: 0, failTimeoutMs: 30_000 });
+    expect(m.upstream).toMatchObject({ maxFails: 3, failTimeoutMs: 5000 });
+    expect(() => applyWhatIf(fpm(), 'max_fails=0')).toThrow(WhatIfError);
+    expect(() => applyWhatIf(m, 'fail_timeout=500ms')).toThrow(/whole seconds/);
+    const r = simulate(list([[0, 3000], [0, 3000], [1500, 10]]), [applyWhatIf(nginx(), 'max_fails=0')]);
+    expect(r.summary.byOutcome.down).toBe(0);
   });
 });
