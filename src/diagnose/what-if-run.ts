@@ -52,7 +52,8 @@ export function whatIf(db: DB, facts: Facts, spec: string, opts: WhatIfOptions =
   const conf: Record<string, number | null> = { ...measures(r.configured.summary, pool.model.upstream !== undefined), ...tally(r.comparison.replayed) };
   const what: Record<string, number | null> = { ...measures(r.result.summary, pool.model.upstream !== undefined), ...tally(compare(r.requests, r.result).replayed) };
   const logs: Record<string, number | null> = { requests: r.comparison.requests, ...tally(r.comparison.observed) };
-  const order = ['requests', '5xx', '502', '504', '499', 'queued_p50_ms', 'queued_p95_ms', 'queued_max_ms', 'served', 'refused', 'timed_out', 'killed',
+  // the 502 row where nginx's marking makes them ("no live upstreams"); the other pools' 502s are the 5xx
+  const order = ['requests', '5xx', ...(pool.model.upstream ? ['502'] : []), '504', '499', 'queued_p50_ms', 'queued_p95_ms', 'queued_max_ms', 'served', 'refused', 'timed_out', 'killed',
     'client_gone', ...(pool.model.upstream ? ['no_live_upstreams'] : []), 'peak_busy_workers', 'peak_backlog', 'peak_memory_mb'];
   const rows = order.map((measure) => ({ measure, logs: logs[measure] ?? null, configured: conf[measure] ?? null, what_if: what[measure] ?? null }));
   return { spec, configured: pool.model, asked, assumptions: pool.assumptions, rows, notToPool: r.notToPool };
