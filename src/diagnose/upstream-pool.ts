@@ -83,6 +83,7 @@ export function nginxUpstreamPool(db: DB, f: Facts, backendWorkers?: number): Co
     const addresses = lines.map((l) => l.trim().split(/\s+/)[0]);
     const peaks = peakInFlightPerServer(db, f, addresses);
     const most = Math.max(0, ...peaks.values());
+    // a server named by host name is logged by its resolved address: nothing to estimate from
     if (most < 1) return null;
     workers = most;
     assumptions.push(`workers per server: ${workers}, from the peak in flight to each (${[...peaks].map(([a, n]) => `${a} ${n}`).join(', ')}); give --backend-workers to set it`);

@@ -42,7 +42,7 @@ export interface WhatIfOptions {
 
 export function whatIf(db: DB, facts: Facts, spec: string, opts: WhatIfOptions = {}): WhatIfReport {
   const pool = configuredPool(facts) ?? nginxUpstreamPool(db, facts, opts.backendWorkers);
-  if (!pool) throw new NoPool('--what-if: no worker pool is known for this host (give its config: pm.max_children, max-procs x PHP_FCGI_CHILDREN, MaxRequestWorkers, or an nginx upstream of several servers)');
+  if (!pool) throw new NoPool('--what-if: no worker pool is known for this host (give its config: pm.max_children, max-procs x PHP_FCGI_CHILDREN, MaxRequestWorkers, or an nginx upstream of several servers, with --backend-workers N where the access log shows no $upstream_addr of theirs)');
   const asked = applyWhatIf(pool.model, spec);
   const w = facts.window;
   const r = replayWindow(db, { from: w.from, to: w.to, host: w.host }, pool.model, asked);
