@@ -17,6 +17,7 @@ export interface DiagnoseCliOptions {
   ram?: string;
   workerMb?: string;
   whatIf?: string;
+  backendWorkers?: string;
   tz?: string;
 }
 
@@ -38,10 +39,15 @@ export async function run(opts: DiagnoseCliOptions): Promise<number> {
   }
   const ramMb = megabytes('--ram', opts.ram);
   const workerMb = megabytes('--worker-mb', opts.workerMb);
+  let backendWorkers: number | undefined;
+  if (opts.backendWorkers !== undefined) {
+    backendWorkers = Number(opts.backendWorkers);
+    if (!Number.isInteger(backendWorkers) || backendWorkers < 1) throw new CliError(`--backend-workers ${opts.backendWorkers}: expected a whole number of workers, at least 1`);
+  }
   const db = openDbForReading(opts.db);
   try {
     const d = diagnose(db, { from: opts.from, to: opts.to, host: opts.host, tz, ramMb, workerMb });
-    const w: WhatIfReport | null = opts.whatIf !== undefined ? whatIf(db, d.facts, opts.whatIf) : null;
+    const w: WhatIfReport | null = opts.whatIf !== undefined ? whatIf(db, d.facts, opts.whatIf, { backendWorkers }) : null;
     if (format === 'json') process.stdout.write(JSON.stringify({ ...(diagnosisJson(d) as object), ...(w ? { what_if: safeStrings(w) } : {}) }, null, 2) + '\n');
     else {
       const text = format === 'md' ? renderMarkdown(d) : renderText(d);

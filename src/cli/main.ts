@@ -137,6 +137,7 @@ program
   .option('--ram <mb>', "the host's RAM in MB, when no free/meminfo snapshot was ingested")
   .option('--worker-mb <mb>', 'the RSS of one worker in MB, when no ps snapshot was ingested')
   .option('--what-if <k=v,...>', 'replay the window through the pool at these limits (pm.max_children=12,listen.backlog=511) beside the configured ones')
+  .option('--backend-workers <n>', "with --what-if on an nginx upstream of several servers: the workers behind each server (in no nginx config; default: the peak in flight to each, an estimate)")
   .addOption(tzOption())
   .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json', 'md']).default('table'))
   .addHelpText('after', `
@@ -144,7 +145,8 @@ Examples:
   $ overload ingest nginx/access.log nginx/error.log /etc/nginx/nginx.conf /etc/php/8.2/fpm/pool.d/www.conf
   $ overload diagnose
   $ overload diagnose --host web1 --ram 4096 --worker-mb 60 --format md
-  $ overload diagnose --what-if pm.max_children=12,listen.backlog=511`)
+  $ overload diagnose --what-if pm.max_children=12,listen.backlog=511
+  $ overload diagnose --what-if max_fails=0 --backend-workers 4`)
   .action(action(() => import('./diagnose.js')));
 
 program
