@@ -8,8 +8,7 @@
 //             dns D, closing C, logging L, graceful G, idle_cleanup I, open .)
 //   counters: Total Accesses, Total kBytes, Total Duration
 // Busy + idle at MaxRequestWorkers with no open slot left is the worker limit reached.
-import { readDateLine } from './kernel-counters.js';
-import { num, snapshotParser, type BodyResult, type SnapshotBody } from './snapshot.js';
+import { month2, num, readDateLine, snapshotParser, type BodyResult, type SnapshotBody } from './snapshot.js';
 import type { FormatDefinition, FormatSample, ParserOptions } from './types.js';
 
 const GAUGES = new Set(['BusyWorkers', 'IdleWorkers', 'GracefulWorkers', 'Processes', 'Stopping', 'ConnsTotal',
@@ -28,14 +27,13 @@ const BOARD: Record<string, string> = { _: 'waiting', S: 'starting', R: 'reading
 const FIELD_RE = /^([A-Za-z][A-Za-z0-9 ]*[A-Za-z0-9]): ?(.*)$/;
 // CurrentTime: Monday, 07-Dec-2026 09:42:05 UTC (ap_ht_time with the server's zone name)
 const CURRENT_RE = /^[A-Z][a-z]+, (\d\d)-([A-Z][a-z]{2})-(\d{4}) (\d\d:\d\d:\d\d) (\S+)$/;
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 function currentTime(value: string, tz: string): number {
   const m = CURRENT_RE.exec(value.trim());
-  const mo = m ? MONTHS.indexOf(m[2]) + 1 : 0;
-  if (!m || mo === 0) return NaN;
+  if (!m) return NaN;
   const utc = m[5] === 'UTC' || m[5] === 'GMT';
-  return readDateLine(`${m[3]}-${String(mo).padStart(2, '0')}-${m[1]}T${m[4]}${utc ? 'Z' : ''}`, tz);
+  // (a name that is no month gives month 'xx': readDateLine says NaN)
+  return readDateLine(`${m[3]}-${month2(m[2])}-${m[1]}T${m[4]}${utc ? 'Z' : ''}`, tz);
 }
 
 export function createApacheStatusBody(tz: string): SnapshotBody {

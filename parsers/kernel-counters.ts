@@ -16,15 +16,9 @@
 // counter first seen at N has no increase before it. Capture with `nstat -az`.
 // nstat prints increments since its last run unless given -a: a snapshot of increments reads as
 // a counter that went down, which counter_increases shows as a reset (no increase), not as data.
-import { parseIsoTime, parseTimeArg } from '../src/util/time.js';
+import { readDateLine } from './snapshot.js';
 import type { SampleRecord, FormatDefinition, FormatSample, LineParser, ParseOutcome, ParserOptions } from './types.js';
 import { NETSTAT_S_NAMES } from './netstat-s-names.js';
-
-const ISO_DATE_RE = /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:Z|[+-]\d\d:?\d\d)?$/;
-// `Mon Dec  7 08:35:55 UTC 2026` (date), `Mon, 07 Dec 2026 08:35:55 +0000` (date -R)
-const CTIME_DATE_RE = /^[A-Z][a-z]{2} ([A-Z][a-z]{2}) +(\d{1,2}) (\d\d:\d\d:\d\d) ([A-Z]{1,5}|[+-]\d{4}) (\d{4})$/;
-const RFC2822_RE = /^[A-Z][a-z]{2}, (\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) (\d\d:\d\d:\d\d) ([+-]\d{4})$/;
-const EPOCH_RE = /^@?(\d{9,10})(?:\.\d+)?$/;
 
 const NSTAT_RE = /^([A-Z][A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*)\s+(\d+)\s+[\d.]+$/;
 // /proc/net/netstat, /proc/net/snmp: a names line, then a values line, both `Section: `
@@ -34,31 +28,6 @@ const SECTION_RE = /^([A-Za-z][A-Za-z0-9]*):$/;
 const PHRASE_RE = /^ {4}(\d+) (.+)$/;
 const NAMED_RE = /^ {4,}([A-Za-z][\w -]*): (\d+)$/;
 const SUBHEAD_RE = /^ {4}[A-Za-z][^:]*:$/;
-
-/** A `date` line -> epoch ms; NaN when the line is not one. */
-export function readDateLine(line: string, tz: string): number {
-  const s = line.trim();
-  const epoch = EPOCH_RE.exec(s);
-  if (epoch) return Number(epoch[1]) * 1000;
-  if (ISO_DATE_RE.test(s)) return parseIsoTime(s, tz);
-  const c = CTIME_DATE_RE.exec(s);
-  if (c) {
-    const zone = c[4];
-    const utc = zone === 'UTC' || zone === 'GMT' || zone === 'Z';
-    const offset = /^[+-]\d{4}$/.test(zone) ? zone : '';
-    const t = parseTimeArg(`${c[5]}-${month2(c[1])}-${c[2].padStart(2, '0')}T${c[3]}${utc ? 'Z' : offset}`, tz);
-    return t;
-  }
-  const r = RFC2822_RE.exec(s);
-  if (r) return parseTimeArg(`${r[3]}-${month2(r[2])}-${r[1].padStart(2, '0')}T${r[4]}${r[5]}`, tz);
-  return NaN;
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-function month2(name: string): string {
-  const i = MONTHS.indexOf(name);
-  return i < 0 ? 'xx' : String(i + 1).padStart(2, '0');
-}
 
 export function createKernelCountersParser(options: ParserOptions): LineParser {
   let ts: number | null = options.at ?? null;

@@ -9,8 +9,41 @@
 // never guessed: figures before any time are rejects `unplaced-time`.
 // Figures summed over a snapshot's lines (ss -tan: one socket a line, a count per state) are
 // emitted when the table ends: at the next heading, date line, `$ command` line or end of input.
-import { readDateLine } from './kernel-counters.js';
+import { monthIndex, parseIsoTime, parseTimeArg } from '../src/util/time.js';
 import type { LineParser, ParseOutcome, ParserOptions, RejectReason, SampleRecord } from './types.js';
+
+// The `date` line forms a capture script writes before a snapshot (kernel-counters reads them too)
+const ISO_DATE_RE = /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:Z|[+-]\d\d:?\d\d)?$/;
+// `Mon Dec  7 08:35:55 UTC 2026` (date), `Mon, 07 Dec 2026 08:35:55 +0000` (date -R)
+const CTIME_DATE_RE = /^[A-Z][a-z]{2} ([A-Z][a-z]{2}) +(\d{1,2}) (\d\d:\d\d:\d\d) ([A-Z]{1,5}|[+-]\d{4}) (\d{4})$/;
+const RFC2822_RE = /^[A-Z][a-z]{2}, (\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) (\d\d:\d\d:\d\d) ([+-]\d{4})$/;
+const EPOCH_RE = /^@?(\d{9,10})(?:\.\d+)?$/;
+
+/** A `date` line -> epoch ms; NaN when the line is not one. */
+export function readDateLine(line: string, tz: string): number {
+  const s = line.trim();
+  const epoch = EPOCH_RE.exec(s);
+  if (epoch) return Number(epoch[1]) * 1000;
+  if (ISO_DATE_RE.test(s)) return parseIsoTime(s, tz);
+  const c = CTIME_DATE_RE.exec(s);
+  if (c) {
+    const zone = c[4];
+    const utc = zone === 'UTC' || zone === 'GMT' || zone === 'Z';
+    const offset = /^[+-]\d{4}$/.test(zone) ? zone : '';
+    const t = parseTimeArg(`${c[5]}-${month2(c[1])}-${c[2].padStart(2, '0')}T${c[3]}${utc ? 'Z' : offset}`, tz);
+    return t;
+  }
+  const r = RFC2822_RE.exec(s);
+  if (r) return parseTimeArg(`${r[3]}-${month2(r[2])}-${r[1].padStart(2, '0')}T${r[4]}${r[5]}`, tz);
+  return NaN;
+}
+
+/** `Dec` -> `12`; `xx` (an invalid time) for a name that is no month */
+export function month2(name: string): string {
+  const i = monthIndex(name);
+  return i === undefined ? 'xx' : String(i + 1).padStart(2, '0');
+}
+
 
 /** A sample row without its time: the body of a snapshot names what, the base says when. */
 export type Figures = Omit<SampleRecord, 'ts' | 'line_no'>;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { kernelCounters, readDateLine } from '../../parsers/kernel-counters.js';
+import { kernelCounters } from '../../parsers/kernel-counters.js';
+import { readDateLine } from '../../parsers/snapshot.js';
 import { FORMATS } from '../../parsers/index.js';
 import { detectFormat } from '../../src/ingest/detect.js';
 import type { ParseOutcome } from '../../parsers/types.js';
