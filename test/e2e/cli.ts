@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ingestArgs, type Story } from '../../src/demo/incidents.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -36,4 +37,22 @@ export function tempDir(prefix = 'overload-test-'): string {
 /** Start the CLI without waiting (for kill tests). */
 export function cliAsync(args: string[], opts: { env?: Record<string, string> } = {}) {
   return spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, TZ: 'UTC', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/**
+ * A bundled story's logs into `db` through the built CLI, as its truth.json `ingest` list says,
+ * tagged with the story's name as host (`host: null`: untagged). Throws unless each exits 0.
+ */
+export function ingestStoryLogs(story: Story, db: string, opts: { host?: string | null } = {}): void {
+  const host = opts.host === undefined ? story.story : opts.host;
+  for (const entry of story.ingest) {
+    const { path, flags } = ingestArgs(story, entry);
+    const args = ['ingest', '--db', db, ...(host === null ? [] : ['--host', host]), '--tz', 'UTC', '--quiet'];
+    if (flags.format) args.push('--format', flags.format);
+    if (flags.logFormat) args.push('--log-format', flags.logFormat);
+    if (flags.nginxConf) args.push('--nginx-conf', flags.nginxConf);
+    if (flags.logFormatName) args.push('--log-format-name', flags.logFormatName);
+    const r = cli([...args, path]);
+    if (r.status !== 0) throw new Error(`${story.story}: ingest of ${entry.file} exited ${r.status}: ${r.stderr}`);
+  }
 }

@@ -6,8 +6,8 @@
 // story 2 (25 %), and max_fails=0 must give no "no live upstreams".
 import { beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { loadStories, ingestArgs } from '../../src/demo/incidents.js';
-import { cli, tempDir } from './cli.js';
+import { loadStories } from '../../src/demo/incidents.js';
+import { cli, tempDir, ingestStoryLogs } from './cli.js';
 
 const NAME = '2-nginx-proxy-tempfile-timeout';
 const story = loadStories().find((s) => s.story === NAME)!;
@@ -44,15 +44,7 @@ const row = (w: WhatIf, measure: string): Row => {
 describe('diagnose --what-if on story 2 (nginx, two upstream servers)', () => {
   beforeAll(() => {
     // the logs as truth.json says, then its nginx.conf as a config
-    for (const entry of story.ingest) {
-      const { path, flags } = ingestArgs(story, entry);
-      const args = ['ingest', '--db', db, '--host', NAME, '--tz', 'UTC', '--quiet'];
-      if (flags.format) args.push('--format', flags.format);
-      if (flags.nginxConf) args.push('--nginx-conf', flags.nginxConf);
-      if (flags.logFormatName) args.push('--log-format-name', flags.logFormatName);
-      const r = cli([...args, path]);
-      if (r.status !== 0) throw new Error(`ingest of ${entry.file} exited ${r.status}: ${r.stderr}`);
-    }
+    ingestStoryLogs(story, db, { host: NAME });
     const r = cli(['ingest', '--db', db, '--host', NAME, '--tz', 'UTC', '--quiet', join(story.dir, 'config', 'nginx.conf')]);
     if (r.status !== 0) throw new Error(`ingest of nginx.conf exited ${r.status}: ${r.stderr}`);
   }, 300_000);

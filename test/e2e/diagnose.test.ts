@@ -5,8 +5,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadStories, ingestArgs, type Story } from '../../src/demo/incidents.js';
-import { cli, query, tempDir } from './cli.js';
+import { loadStories, type Story } from '../../src/demo/incidents.js';
+import { cli, query, tempDir, ingestStoryLogs } from './cli.js';
 
 interface Finding {
   rule: string;
@@ -23,16 +23,7 @@ interface Finding {
 interface Diagnosis { window: { from_ts: number; to_ts: number; basis: string }; findings: Finding[]; notes: string[] }
 
 function ingestStory(story: Story, db: string): void {
-  for (const entry of story.ingest) {
-    const { path, flags } = ingestArgs(story, entry);
-    const args = ['ingest', '--db', db, '--host', story.story, '--tz', 'UTC', '--quiet'];
-    if (flags.format) args.push('--format', flags.format);
-    if (flags.logFormat) args.push('--log-format', flags.logFormat);
-    if (flags.nginxConf) args.push('--nginx-conf', flags.nginxConf);
-    if (flags.logFormatName) args.push('--log-format-name', flags.logFormatName);
-    const r = cli([...args, path]);
-    if (r.status !== 0) throw new Error(`${story.story}: ingest of ${entry.file} exited ${r.status}: ${r.stderr}`);
-  }
+  ingestStoryLogs(story, db);
   const configDir = join(story.dir, 'config');
   const configs = existsSync(configDir) ? readdirSync(configDir).filter((f) => /\.(conf|vcl)$/.test(f)).map((f) => join(configDir, f)) : [];
   // the snapshots truth.json lists beside the logs (ss captures, status pages), each placed in time by its file
@@ -251,14 +242,7 @@ describe('diagnose without configs', () => {
   it('story 3: infers pm.max_children from the message and says so', () => {
     const story = byName('3-');
     const db = join(tempDir('overload-diagnose-'), 'noconf.db');
-    for (const entry of story.ingest) {
-      const { path, flags } = ingestArgs(story, entry);
-      const args = ['ingest', '--db', db, '--host', story.story, '--tz', 'UTC', '--quiet'];
-      if (flags.logFormat) args.push('--log-format', flags.logFormat);
-      if (flags.nginxConf) args.push('--nginx-conf', flags.nginxConf);
-      if (flags.logFormatName) args.push('--log-format-name', flags.logFormatName);
-      expect(cli([...args, path]).status).toBe(0);
-    }
+    ingestStoryLogs(story, db); // (throws unless every ingest exits 0)
     const d = diagnose(db, story.story);
     const mc = find(d, 'php-fpm.max_children');
     expect(mc.limits[0]).toMatchObject({ setting: 'pm.max_children', value: '4', basis: 'inferred', where: 'inferred' });

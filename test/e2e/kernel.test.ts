@@ -5,8 +5,8 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { loadStories, ingestArgs } from '../../src/demo/incidents.js';
-import { cli, query, tempDir } from './cli.js';
+import { loadStories } from '../../src/demo/incidents.js';
+import { cli, query, tempDir, ingestStoryLogs } from './cli.js';
 
 type Row = Record<string, unknown>;
 const STORY = '6-nginx-proxy-backend-accept-queue';
@@ -28,14 +28,7 @@ describe('story 6: the accept queue overflow as the kernel counted it', () => {
   const db = join(tempDir('overload-kernel-'), 'k.db');
 
   beforeAll(() => {
-    for (const entry of story.ingest) {
-      const { path, flags } = ingestArgs(story, entry);
-      const args = ['ingest', '--db', db, '--tz', 'UTC', '--quiet'];
-      if (flags.nginxConf) args.push('--nginx-conf', flags.nginxConf);
-      if (flags.logFormatName) args.push('--log-format-name', flags.logFormatName);
-      const r = cli([...args, path]);
-      if (r.status !== 0) throw new Error(`ingest ${entry.file}: ${r.stderr}`);
-    }
+    ingestStoryLogs(story, db, { host: null });
   }, 120_000);
 
   it('stores the snapshots and reads them back as the increases truth.json counts', () => {
@@ -80,14 +73,7 @@ describe('story 7: a leaking backend killed by the OOM killer, twice', () => {
   const db = join(tempDir('overload-kernel-oom-'), 'k.db');
 
   beforeAll(() => {
-    for (const entry of s7.ingest) {
-      const { path, flags } = ingestArgs(s7, entry);
-      const args = ['ingest', '--db', db, '--tz', 'UTC', '--quiet'];
-      if (flags.nginxConf) args.push('--nginx-conf', flags.nginxConf);
-      if (flags.logFormatName) args.push('--log-format-name', flags.logFormatName);
-      const r = cli([...args, path]);
-      if (r.status !== 0) throw new Error(`ingest ${entry.file}: ${r.stderr}`);
-    }
+    ingestStoryLogs(s7, db, { host: null });
   }, 120_000);
 
   it('stores each kill with the process, its pid and its RSS as the line gives them', () => {

@@ -10,13 +10,13 @@
 // timeouts each, for fail_timeout (PoolModel.upstream; docs/what-if.md, "Story 2").
 import { describe, expect, it, beforeAll } from 'vitest';
 import { join } from 'node:path';
-import { loadStories, ingestArgs, type Story } from '../../src/demo/incidents.js';
+import { loadStories, type Story } from '../../src/demo/incidents.js';
 import { openReadOnly } from '../../src/store/db.js';
 import { WARMUP_MS, readOomOutages, readReplayRows, replayRows, replayWindow, type ReplayRow } from '../../src/diagnose/replay-window.js';
 import { applyWhatIf } from '../../src/diagnose/what-if.js';
 import type { PoolModel } from '../../src/diagnose/replay.js';
 import { upstreamFromServers } from '../../src/diagnose/nginx-upstream.js';
-import { cli, tempDir } from './cli.js';
+import { cli, tempDir, ingestStoryLogs } from './cli.js';
 
 type Settings = Record<string, number | string | number[] | string[]>;
 /** the backend's outages: each OOM kill in the story's kernel log, lasting `restartMs` */
@@ -83,19 +83,6 @@ const STATED: Record<string, { s5xx?: number; s502?: number; s504?: number; queu
   '7-nginx-backend-oom-kill': { s5xx: 0.10 },
 };
 
-function ingestStory(story: Story, db: string): void {
-  for (const entry of story.ingest) {
-    const { path, flags } = ingestArgs(story, entry);
-    const args = ['ingest', '--db', db, '--host', story.story, '--tz', 'UTC', '--quiet'];
-    if (flags.format) args.push('--format', flags.format);
-    if (flags.logFormat) args.push('--log-format', flags.logFormat);
-    if (flags.nginxConf) args.push('--nginx-conf', flags.nginxConf);
-    if (flags.logFormatName) args.push('--log-format-name', flags.logFormatName);
-    const r = cli([...args, path]);
-    if (r.status !== 0) throw new Error(`${story.story}: ingest of ${entry.file} exited ${r.status}: ${r.stderr}`);
-  }
-}
-
 const stories = loadStories().filter((s) => MODELS[s.story]);
 
 it('has a replay model for every bundled story', () => {
@@ -113,7 +100,7 @@ describe.each(stories.map((s) => [s.story, s] as const))('replay of story %s', (
   const all = { from: 0, to: Date.parse('2100-01-01T00:00:00Z'), host: name };
 
   beforeAll(() => {
-    ingestStory(story, db);
+    ingestStoryLogs(story, db);
     const conn = openReadOnly(db);
     try {
       rows = readReplayRows(conn, all);

@@ -3,8 +3,8 @@
 // against the story's truth.json. A failure names the story and what was expected.
 import { describe, expect, it, beforeAll } from 'vitest';
 import { join } from 'node:path';
-import { loadStories, ingestArgs, type Story } from '../../src/demo/incidents.js';
-import { cli, query, tempDir } from './cli.js';
+import { loadStories, type Story } from '../../src/demo/incidents.js';
+import { cli, query, tempDir, ingestStoryLogs } from './cli.js';
 
 type Row = Record<string, unknown>;
 
@@ -12,19 +12,6 @@ function report(db: string, name: string, host: string, extra: string[] = []): R
   const r = cli(['report', name, '--db', db, '--host', host, '--tz', 'UTC', '--format', 'json', ...extra]);
   if (r.status !== 0) throw new Error(`report ${name} failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout) as Row[];
-}
-
-function ingestStory(story: Story, db: string): void {
-  for (const entry of story.ingest) {
-    const { path, flags } = ingestArgs(story, entry);
-    const args = ['ingest', '--db', db, '--host', story.story, '--tz', 'UTC', '--quiet'];
-    if (flags.format) args.push('--format', flags.format);
-    if (flags.logFormat) args.push('--log-format', flags.logFormat);
-    if (flags.nginxConf) args.push('--nginx-conf', flags.nginxConf);
-    if (flags.logFormatName) args.push('--log-format-name', flags.logFormatName);
-    const r = cli([...args, path]);
-    if (r.status !== 0) throw new Error(`${story.story}: ingest of ${entry.file} exited ${r.status}: ${r.stderr}`);
-  }
 }
 
 /** Incident phases that touch or overlap merged into periods (story 3's burst D runs inside C). */
@@ -54,7 +41,7 @@ describe.each(stories.map((s) => [s.story, s] as const))('story %s', (name, stor
   let spikes: Row[] = [];
 
   beforeAll(() => {
-    ingestStory(story, db);
+    ingestStoryLogs(story, db);
     const timeline = report(db, 'timeline', name);
     bucketMs = Number(timeline[1].bucket_ts) - Number(timeline[0].bucket_ts);
     spikes = report(db, 'spikes', name);
