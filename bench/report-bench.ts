@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openWritable, createIndexes, openReadOnly, type DB } from '../src/store/db.js';
-import { buildRollups } from '../src/store/rollups.js';
+import { buildRollups } from '../src/query/rollups.js';
 import { listReports, runReport } from '../src/report/runner.js';
 
 

@@ -17,8 +17,8 @@ import { findFormat } from '../parsers/index.js';
 import { createRouter } from '../src/util/route.js';
 import { openWritable } from '../src/store/db.js';
 import { StoreWriter } from '../src/store/writer.js';
-import { StreamPass } from '../src/store/rollup-stream-pass.js';
-import { CLIENTS_KEPT } from '../src/report/rollup-fine.js';
+import { StreamPass } from '../src/query/rollup-stream-pass.js';
+import { CLIENTS_KEPT } from '../src/query/rollup-fine.js';
 import { generateLog, BENCH_LOG_FORMAT } from './generate-log.js';
 import { existsSync, mkdirSync } from 'node:fs';
 

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const dir = fileURLToPath(new URL('../native/', import.meta.url));
+const dir = fileURLToPath(new URL('../native', import.meta.url));
 const output = join(dir, 'build', 'Release', 'bulk_insert.node');
 const failed = join(dir, 'build', 'FAILED');
 const sources = ['bulk_insert.c', 'binding.gyp'].map((f) => join(dir, f));

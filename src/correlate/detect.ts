@@ -47,7 +47,7 @@
 //     load ended and is milder than the window (a lower p95) is the servers settling, not a new
 //     incident: it extends the aftermath. Slowness that lasts longer than the incident did, or is
 //     worse than it, or comes with traffic, errors or events is a window of its own.
-import { Histogram } from '../report/histogram.js';
+import { Histogram } from '../query/histogram.js';
 import { madSigma, median, quietSeed, RollingBaseline, type Baseline } from './baseline.js';
 
 export interface BucketPoint {

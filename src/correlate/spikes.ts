@@ -14,7 +14,7 @@
 //
 // Rank. `severity` is the largest factor by which a signal left its baseline; `rank` orders the
 // windows by it (1 = most severe; ties: more 5xx, then earlier).
-import { Histogram } from '../report/histogram.js';
+import { Histogram } from '../query/histogram.js';
 import { runSection, type Row } from '../report/runner.js';
 import { bucketLabel } from '../report/params.js';
 import { isoUtc } from '../util/time.js';

@@ -20,7 +20,7 @@
 // queueing the replay itself gives at the configured settings.
 import type { DB } from '../store/db.js';
 import { runReport } from '../report/runner.js';
-import { StampSpreader } from '../correlate/stamp-spread.js';
+import { StampSpreader } from '../query/stamp-spread.js';
 import { isCounted, simulate, type PoolModel, type ReplayRequest, type ReplayResult } from './replay.js';
 
 export interface ReplayWindowSpec {

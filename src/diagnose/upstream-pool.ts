@@ -6,7 +6,7 @@
 // a server's accept queue count as in flight too) and is said so in the output.
 import type { DB } from '../store/db.js';
 import { durationMs } from '../config/values.js';
-import { StampSpreader } from '../correlate/stamp-spread.js';
+import { StampSpreader } from '../query/stamp-spread.js';
 import { upstreamFromServers } from './nginx-upstream.js';
 import type { ConfiguredPool } from './pool-model.js';
 import type { PoolModel } from './replay.js';

@@ -11,7 +11,7 @@ import type { RouteRule } from '../util/route.js';
 import { threadTimes } from '../util/thread-stats.js';
 import { stallIfAsked } from '../util/test-stall.js';
 import type { StoreWriter, SourceRow } from '../store/writer.js';
-import type { RollupStream } from '../store/rollup-stream.js';
+import type { RollupStream } from '../query/rollup-stream.js';
 
 export interface IngestSettings {
   /** `--format`, or the format chosen for `--log-format` / `--nginx-conf` */

@@ -18,7 +18,7 @@
 //       (show their message) or a SqliteError for a broken user query.
 //       The db may be read-only: the first call builds the rollups into TEMP tables of that
 //       connection when the database has none or they are older than its rows (see
-//       store/rollups.ts); keep the connection open to pay that once.
+//       query/rollups.ts); keep the connection open to pay that once.
 //
 //   renderResult(result, format, width?) -> string       table | json | csv | md | ndjson
 //   ensureRollups(db)                                      the first-call work, up front
@@ -32,6 +32,6 @@ export { listReports, findReport, runReport, ensureRollups, dataRange, ReportNot
 export { queriesDirs, builtinQueriesDir, parseReport, type ReportDef, type ParamDef } from './loader.js';
 export { ParamError, autoBucketMs, bucketLabel, type ParamInput } from './params.js';
 export { renderResult } from './output.js';
-export { Histogram, Occupancy, HIST_RELATIVE_ERROR } from './histogram.js';
+export { Histogram, Occupancy, HIST_RELATIVE_ERROR } from '../query/histogram.js';
 export { spikeRows, SPIKE_COLUMNS } from '../correlate/spikes.js';
 export { buildPostmortem } from '../postmortem/index.js';

@@ -2,9 +2,9 @@
 // bind them to each statement of the file (or hand them to the report's TypeScript module) and
 // return rows with a stable column order.
 import type { DB } from '../store/db.js';
-import { buildRollups, rollupsFresh } from '../store/rollups.js';
-import { createTierView, sourceTiers } from './tiers.js';
-import { registerReportFunctions } from './sqlfns.js';
+import { buildRollups, rollupsFresh } from '../query/rollups.js';
+import { createTierView, sourceTiers } from '../query/tiers.js';
+import { registerReportFunctions } from '../query/sqlfns.js';
 import { loadReports, queriesDirs, type ReportDef, type ReportSection } from './loader.js';
 import { resolveParams, ParamError, type DataRange, type ParamInput, type Resolved } from './params.js';
 import { machineZone } from '../util/time.js';

@@ -292,8 +292,8 @@ export const MIGRATIONS: string[] = [
   );
   `,
   // 3: rollups v1 -- summaries the reports read instead of scanning every request; built and kept
-  // current by src/store/rollups.ts after each ingest. A request counts in the second it started
-  // (coalesce(start_ts, ts)). *_hist columns are log-bucketed histograms (src/report/histogram.ts:
+  // current by src/query/rollups.ts after each ingest. A request counts in the second it started
+  // (coalesce(start_ts, ts)). *_hist columns are log-bucketed histograms (src/query/histogram.ts:
   // percentiles within 2.2 %), occ is exact in-flight occupancy (level:ms). tier is 'edge' or
   // 'backend' (PHP-FPM access logs repeat requests the web server also logged). '' = no value.
   `-- rollups v1
@@ -341,7 +341,7 @@ export const MIGRATIONS: string[] = [
   `,
   // 4: rollups v2 -- finer and per-client summaries, so that a report on a short window (the
   // incident report's 40 s spike, its 40 s before) reads rollups instead of hundreds of thousands
-  // of rows. Built by the same pass as v1 (src/store/rollups.ts); a database whose rollups
+  // of rows. Built by the same pass as v1 (src/query/rollups.ts); a database whose rollups
   // predate them gets a full rebuild (rollup_state 'version'). Keys start (tier, t): a time range
   // is one index range whether or not a host is given. Requests count at their start as stored
   // (coalesce(start_ts, ts)), as in rollup_minute, so raw rows at a range's ragged ends add up

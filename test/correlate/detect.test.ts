@@ -1,7 +1,7 @@
 // The spike detector on synthetic series: what must NOT be a spike matters as much as what must.
 import { describe, expect, it } from 'vitest';
 import { detectWindows, poissonTail, type BucketPoint } from '../../src/correlate/detect.js';
-import { Histogram } from '../../src/report/histogram.js';
+import { Histogram } from '../../src/query/histogram.js';
 
 /** Deterministic pseudo-random numbers (mulberry32), so every run sees the same series. */
 function rng(seed: number) {

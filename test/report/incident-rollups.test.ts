@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openReadOnly, openWritable, type DB } from '../../src/store/db.js';
-import { buildRollups, rollupsFresh } from '../../src/store/rollups.js';
+import { buildRollups, rollupsFresh } from '../../src/query/rollups.js';
 import { runReport, type Row } from '../../src/report/runner.js';
-import { registerReportFunctions, timePieces } from '../../src/report/sqlfns.js';
+import { registerReportFunctions, timePieces } from '../../src/query/sqlfns.js';
 import { OTHER_CLIENTS } from '../../src/correlate/incident.js';
 import { minuteSeries, timelineBuckets } from '../../src/tui/data/timeline.js';
 

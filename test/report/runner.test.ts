@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openReadOnly, openWritable, type DB } from '../../src/store/db.js';
-import { buildRollups, ROLLUP_TABLES, rollupsFresh } from '../../src/store/rollups.js';
+import { buildRollups, ROLLUP_TABLES, rollupsFresh } from '../../src/query/rollups.js';
 import { runReport } from '../../src/report/runner.js';
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);

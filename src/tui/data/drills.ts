@@ -2,7 +2,7 @@
 // messages and lines; a fingerprint's frames and the requests it served; a source's rejects.
 import type { DB } from '../../store/db.js';
 import { bindWindow, START, HOST_IN, maxDurationMs } from './window-sql.js';
-import { TIER_SQL } from '../../store/rollups.js';
+import { TIER_SQL } from '../../query/rollups.js';
 import type { Bucket, Drill, DrillData, Row, Table, Window } from './types.js';
 import { counterSnapshots, OVERLOAD_COUNTERS } from './kernel.js';
 

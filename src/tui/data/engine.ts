@@ -5,7 +5,7 @@ import type { DB } from '../../store/db.js';
 import { openReadOnly } from '../../store/db.js';
 import { ensureRollups } from '../../report/runner.js';
 import { buildPostmortem } from '../../postmortem/index.js';
-import { registerReportFunctions } from '../../report/sqlfns.js';
+import { registerReportFunctions } from '../../query/sqlfns.js';
 import { headerData } from './header.js';
 import { timelineBuckets, cursorDetail, minuteSeries, regroup, MINUTE_SERIES_MAX_MS } from './timeline.js';
 import { events, sources } from './log-panels.js';

@@ -2,8 +2,8 @@
 // inside the window and raw rows only for the ragged edges, so a panel over a day of 10M
 // requests touches thousands of rollup rows instead of millions of requests.
 import type { DB } from '../../store/db.js';
-import { TIER_SQL } from '../../store/rollups.js';
-import { Histogram } from '../../store/rollups.js';
+import { TIER_SQL } from '../../query/rollups.js';
+import { Histogram } from '../../query/rollups.js';
 import type { Window } from './types.js';
 import { dataRange } from '../../report/runner.js';
 import { fullSpan } from '../../report/extent.js';

@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { statSync } from 'node:fs';
 import { openWritable, createIndexes } from '../../store/db.js';
 import { StoreWriter } from '../../store/writer.js';
-import { afterIngest } from '../../store/after-ingest.js';
+import { afterIngest } from '../../query/after-ingest.js';
 import { ingestInput, type IngestSettings } from '../../ingest/ingest-input.js';
 import { IngestClaim, type ClaimHolder } from '../../store/ingest-claim.js';
 

@@ -1,5 +1,5 @@
 // One pass over request rows in log order -> the per-second, per-status, per-minute, per-upstream
-// and in-flight rollup rows (src/store/rollups.ts decides which rows to feed, feeds them and
+// and in-flight rollup rows (src/query/rollups.ts decides which rows to feed, feeds them and
 // deletes what it replaces), and the rollups v2 rows (per 10 s routes and upstreams, bounded
 // per-client counts: rollup-fine.ts), which are written through `sink` as their minutes finish
 // instead of at the end.
@@ -94,7 +94,7 @@ export class Largest {
 interface MinuteBucket { routes: Map<string, Minute>; ups: Map<string, Upstream>; largest: Largest }
 
 /**
- * Where the rollups v1 rows go as they become final (src/store/rollups.ts: INSERTs): one second
+ * Where the rollups v1 rows go as they become final (src/query/rollups.ts: INSERTs): one second
  * (rollup_second and its rollup_status rows), one minute of a route or an upstream, one second of
  * an in-flight series ('' = all requests).
  */

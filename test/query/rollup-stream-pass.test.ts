@@ -1,11 +1,11 @@
-// The streamed rollups' pass (src/store/rollup-stream-pass.ts) and its string cache. The pass gets
+// The streamed rollups' pass (src/query/rollup-stream-pass.ts) and its string cache. The pass gets
 // each batch's new strings with the batch and reads older ones through `lookup`, which sees only
 // batches committed before (the rollup worker's own read-only connection). So whatever the cache
 // drops, a batch's own strings must still be there when its rows are rolled up: a cache that
 // started over in the middle of a batch's strings made the worker fail ("no string N") whenever
 // it ran ahead of the commit, and the ingest fell back to a full rebuild.
 import { describe, expect, it } from 'vitest';
-import { StreamPass, STRINGS_KEPT } from '../../src/store/rollup-stream-pass.js';
+import { StreamPass, STRINGS_KEPT } from '../../src/query/rollup-stream-pass.js';
 import { NUMERIC_COLUMNS, ROW_WIDTH, type EncodedRequests } from '../../src/ingest/request-encoding.js';
 
 const col = (name: (typeof NUMERIC_COLUMNS)[number]) => NUMERIC_COLUMNS.indexOf(name);

@@ -3,8 +3,8 @@
 // parse worker and the writer; whatever needs the database (which tier a source is, its earlier
 // rows, the strings a batch did not bring) is given to it.
 import { NUMERIC_COLUMNS, TEXT_COLUMNS, ROW_WIDTH, type EncodedRequests } from '../ingest/request-encoding.js';
-import { RollupPass, type RollupSink } from '../report/rollup-aggregate.js';
-import type { Tier } from '../report/tiers.js';
+import { RollupPass, type RollupSink } from './rollup-aggregate.js';
+import type { Tier } from './tiers.js';
 import { rowSink, type RowOut } from './rollup-rows.js';
 
 /** The watermark never trails the latest start by more than this: bounded memory, whatever the log. */

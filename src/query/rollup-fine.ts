@@ -91,7 +91,7 @@ export class ClientCounts {
 
 interface Ten { routes: Map<string, Route10>; ups: Map<string, Upstream10>; clients: ClientCounts }
 
-/** Where finished buckets go: INSERTs into the rollup tables (src/store/rollups.ts). */
+/** Where finished buckets go: INSERTs into the rollup tables (src/query/rollups.ts). */
 export interface FineSink {
   route10(tier: string, t: number, host: string, route: string, r: Route10): void;
   upstream10(tier: string, t: number, host: string, upstream: string, u: Upstream10): void;

@@ -1,4 +1,4 @@
-// The single-pass rollup build (src/store/rollups.ts + report/rollup-aggregate.ts) against the
+// The single-pass rollup build (src/query/rollups.ts + report/rollup-aggregate.ts) against the
 // straightforward one it replaced (rollups-reference.ts), cell for cell: on rows made to hit the
 // awkward cases (several sources on one host, stamps out of order, whole-second and millisecond
 // stamps, start stamps, retried upstreams, missing values, fractional times, scan chunks of a few
@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openWritable, type DB } from '../../src/store/db.js';
-import { buildRollups, ROLLUP_TABLES } from '../../src/store/rollups.js';
+import { buildRollups, ROLLUP_TABLES } from '../../src/query/rollups.js';
 import { referenceRequestRollups } from './rollups-reference.js';
-import { ingestStory } from './fixture-db.js';
+import { ingestStory } from '../report/fixture-db.js';
 
 const REQUEST_TABLES = ROLLUP_TABLES.filter((t) => t !== 'rollup_events' && t !== 'rollup_state');
 
@@ -129,8 +129,8 @@ describe('rollups: a range rebuilt equals the same range of a full build, to the
   // the order in which durations are summed: a range fed only its own rows summed some seconds
   // in another order (1007.6060000000001 instead of 1007.606).
   it('every range of whole minutes of the awkward rows', async () => {
-    const { rebuildRequestRange, readRollupState } = await import('../../src/store/rollups.js');
-    const { sourceTiers } = await import('../../src/report/tiers.js');
+    const { rebuildRequestRange, readRollupState } = await import('../../src/query/rollups.js');
+    const { sourceTiers } = await import('../../src/query/tiers.js');
     const db = awkwardDb();
     db.exec('DELETE FROM rollup_state');
     buildRollups(db as DB);

@@ -21,10 +21,10 @@
 // buildRollups() as before.
 import { Worker } from 'node:worker_threads';
 import { threadTimes } from '../util/thread-stats.js';
-import type { DB } from './db.js';
+import type { DB } from '../store/db.js';
 import type { EncodedRequests } from '../ingest/request-encoding.js';
-import { CLIENTS_KEPT } from '../report/rollup-fine.js';
-import { sourceTiers, tierSignature, type Tier } from '../report/tiers.js';
+import { CLIENTS_KEPT } from './rollup-fine.js';
+import { sourceTiers, tierSignature, type Tier } from './tiers.js';
 import {
   ROLLUP_TABLES, ROLLUPS_VERSION, rollupsFresh, readRollupState, rebuildRequestRange, rebuildEvents, minuteTotals,
   sourcesSignature, type RollupStats, type RollupState,

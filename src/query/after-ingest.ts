@@ -1,9 +1,9 @@
 // Work that needs every source in place, run once at the end of each `overload ingest`:
 // joins across sources first, then the rollups that summarise the joined result.
-import type { DB } from './db.js';
-import { joinSlowTracesToRequests } from './slowlog-join.js';
+import type { DB } from '../store/db.js';
+import { joinSlowTracesToRequests } from '../store/slowlog-join.js';
 import { buildRollups, rollupsFresh, type RollupStats } from './rollups.js';
-import { INDEXES } from './schema.js';
+import { INDEXES } from '../store/schema.js';
 import type { RollupStream } from './rollup-stream.js';
 
 export function afterIngest(db: DB): RollupStats {

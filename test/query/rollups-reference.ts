@@ -2,11 +2,11 @@
 // per row, JS sweep over every interval): kept as the reference the fast build must equal,
 // cell for cell (test/report/rollups-equal.test.ts). Test-only; not imported by src/.
 import type Database from 'better-sqlite3';
-import { Histogram } from '../../src/report/histogram.js';
-import { attemptFailed, attemptsOf, type Attempt } from '../../src/correlate/upstream-attempts.js';
-import { InflightSweep } from '../../src/correlate/inflight.js';
-import { StampSpreader, wholeSecondSources } from '../../src/correlate/stamp-spread.js';
-import { sourceTiers } from '../../src/report/tiers.js';
+import { Histogram } from '../../src/query/histogram.js';
+import { attemptFailed, attemptsOf, type Attempt } from '../../src/query/upstream-attempts.js';
+import { InflightSweep } from '../../src/query/inflight.js';
+import { StampSpreader, wholeSecondSources } from '../../src/query/stamp-spread.js';
+import { sourceTiers } from '../../src/query/tiers.js';
 type RollupInput = [
   tier: string, host: string, t: number | null, rawT: number | null, ts: number, status: number | null, bytes: number | null,
   duration_ms: number | null, upstream_ms: number | null, route: string, attempts: Attempt[], client: string,

@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { StreamPass, type StreamPassResult } from './rollup-stream-pass.js';
 import type { RowTable } from './rollup-rows.js';
-import type { Tier } from '../report/tiers.js';
+import type { Tier } from './tiers.js';
 import { threadCpuMs } from '../util/thread-stats.js';
 
 export interface RollupWorkerInit {

@@ -2,8 +2,8 @@
 // values of one INSERT each. One place for the column lists, shared by the rebuild (which inserts
 // as it goes) and the streamed rollups (whose pass runs in a worker thread and sends the rows to
 // the thread that owns the database).
-import type { DB } from './db.js';
-import type { RollupSink } from '../report/rollup-aggregate.js';
+import type { DB } from '../store/db.js';
+import type { RollupSink } from './rollup-aggregate.js';
 
 export const ROW_COLUMNS = {
   rollup_second: ['tier', 'host', 't', 'requests', 's1xx', 's2xx', 's3xx', 's4xx', 's5xx', 'bytes', 'dur_n', 'dur_sum', 'dur_max',

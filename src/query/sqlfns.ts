@@ -20,7 +20,7 @@
 //                        themselves, by coalesce(start_ts, ts)). Empty pieces are left out.
 import type Database from 'better-sqlite3';
 import { Histogram, Occupancy } from './histogram.js';
-import { attemptFailed, attemptsOf } from '../correlate/upstream-attempts.js';
+import { attemptFailed, attemptsOf } from './upstream-attempts.js';
 
 const registered = new WeakSet<object>();
 

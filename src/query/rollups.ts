@@ -17,18 +17,18 @@
 // Attribution: a request counts in the second it STARTED (coalesce(start_ts, ts)). nginx and
 // lighttpd stamp the end; by the stamp a 20 s download begun at 09:50:10 would count at
 // 09:50:30, after the trouble it caused. Events have one time and count at it.
-import type { DB } from './db.js';
-import { MIGRATIONS } from './schema.js';
-import { Histogram } from '../report/histogram.js';
-import { registerReportFunctions } from '../report/sqlfns.js';
-import { sourceTiers, tierSignature, type Tier } from '../report/tiers.js';
+import type { DB } from '../store/db.js';
+import { MIGRATIONS } from '../store/schema.js';
+import { Histogram } from './histogram.js';
+import { registerReportFunctions } from './sqlfns.js';
+import { sourceTiers, tierSignature, type Tier } from './tiers.js';
 
-/** Which tier a source's requests belong to, as SQL over `sources s` (see report/tiers.ts). */
-export { TIER_SQL } from '../report/tiers.js';
-import { RollupPass, type RollupSink } from '../report/rollup-aggregate.js';
-import { CLIENTS_KEPT } from '../report/rollup-fine.js';
-import { wholeSecondSources } from '../correlate/stamp-spread.js';
-import { StringLookup } from './strings.js';
+/** Which tier a source's requests belong to, as SQL over `sources s` (see tiers.ts). */
+export { TIER_SQL } from './tiers.js';
+import { RollupPass, type RollupSink } from './rollup-aggregate.js';
+import { CLIENTS_KEPT } from './rollup-fine.js';
+import { wholeSecondSources } from './stamp-spread.js';
+import { StringLookup } from '../store/strings.js';
 import { rowInserter, rowSink } from './rollup-rows.js';
 
 /** the request rollups v2 added (migration 4), all keyed (tier, t, ...) */

@@ -5,7 +5,7 @@
 //
 // A request that ends at the instant another starts does not overlap it (ends sort first), and
 // a request with no duration (start unknown) takes no part: it occupied no measurable time.
-import { Occupancy } from '../report/histogram.js';
+import { Occupancy } from './histogram.js';
 
 /** A growable list of numbers in one typed array (millions of intervals, little memory). */
 class NumberList {

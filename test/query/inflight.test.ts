@@ -1,8 +1,8 @@
 // In-flight reconstruction: a sweep over exact intervals, and whole-second stamps spread in log order.
 import { describe, expect, it } from 'vitest';
-import { InflightSweep } from '../../src/correlate/inflight.js';
-import { StampSpreader } from '../../src/correlate/stamp-spread.js';
-import { attemptsOf } from '../../src/correlate/upstream-attempts.js';
+import { InflightSweep } from '../../src/query/inflight.js';
+import { StampSpreader } from '../../src/query/stamp-spread.js';
+import { attemptsOf } from '../../src/query/upstream-attempts.js';
 
 describe('in-flight sweep', () => {
   it('measures time at each level exactly, per second', () => {

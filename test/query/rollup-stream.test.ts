@@ -1,4 +1,4 @@
-// Rollups built while ingesting (src/store/rollup-stream.ts) against a full rebuild from the
+// Rollups built while ingesting (src/query/rollup-stream.ts) against a full rebuild from the
 // table (buildRollups), cell for cell, after every `overload ingest` of scenarios a stream finds
 // hard: rotated logs in order and reversed, two logs of one period interleaved, a file that grew,
 // a re-ingest with --force, a request longer than any before it, a log that makes an earlier one
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { buildRollups, ROLLUP_TABLES } from '../../src/store/rollups.js';
+import { buildRollups, ROLLUP_TABLES } from '../../src/query/rollups.js';
 import { registerFunctions } from '../../src/store/functions.js';
 import type { DB } from '../../src/store/db.js';
 import { cli, INCIDENTS, STORIES, truthOf } from '../report/fixture-db.js';

@@ -1,6 +1,6 @@
 // Percentiles read from rollup histograms stay within the stated bound of the exact value.
 import { describe, expect, it } from 'vitest';
-import { Histogram, HIST_RELATIVE_ERROR, Occupancy } from '../../src/report/histogram.js';
+import { Histogram, HIST_RELATIVE_ERROR, Occupancy } from '../../src/query/histogram.js';
 import { percentileOf } from '../../src/store/functions.js';
 
 describe('histogram percentiles', () => {
