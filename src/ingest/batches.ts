@@ -3,7 +3,8 @@
 import type { LineParser, ParseOutcome, RejectReason, EventRecord, SlowTraceRecord, SampleRecord } from '../../parsers/types.js';
 import type { Line, LineList } from './line-splitter.js';
 import { splitUrl } from '../util/route.js';
-import { RequestEncoder, type EncodedRequests, type StringDictionary } from './request-encoding.js';
+import { RequestEncoder, type StringDictionary } from './request-encoding.js';
+import type { EncodedRequests } from '../store/row-layout.js';
 
 export const REJECT_KEEP_CHARS = 4096;
 

@@ -8,33 +8,9 @@
 // alive until the batch is posted, and 2,000 lines of survivors per batch made the worker spend
 // more time in garbage collection (and in cloning strings for postMessage) than in parsing.
 //
-// The layout here and the INSERT in src/store/writer.ts must agree column for column.
+// The row layout (which column is where) is src/store/row-layout.ts, shared with the writer.
 import type { RequestRecord } from '../../parsers/types.js';
-
-/** Numeric values per row, in this order (NaN = NULL: SQLite stores a bound NaN as NULL). After
- * them each row holds the UTF-8 byte length of each TEXT_COLUMNS value (NaN = NULL). */
-export const NUMERIC_COLUMNS = [
-  'ts', 'start_ts', 'end_ts', 'client_id', 'method_id', 'route_id', 'protocol_id', 'status', 'bytes', 'request_length',
-  'duration_ms', 'upstream_ms', 'upstream_connect_ms', 'upstream_header_ms', 'upstream_attempts', 'upstream_addr_id',
-  'upstream_status', 'vhost_id', 'referer_id', 'user_agent_id',
-] as const;
-/** Text values per row, in this order. */
-export const TEXT_COLUMNS = ['url', 'path', 'query', 'upstream_raw', 'extra'] as const;
-export const NUMERIC_WIDTH = NUMERIC_COLUMNS.length;
-export const TEXT_WIDTH = TEXT_COLUMNS.length;
-/** Float64Array slots per row: the numbers, then the text lengths. */
-export const ROW_WIDTH = NUMERIC_WIDTH + TEXT_WIDTH;
-
-/** Requests of one batch, ready to bind. */
-export interface EncodedRequests {
-  count: number;
-  /** ROW_WIDTH values per row */
-  nums: Float64Array;
-  /** the rows' text values back to back, UTF-8 (lengths in nums) */
-  text: Uint8Array;
-  /** dictionary entries first used in this batch: id, text, id, text, ... (written before the rows) */
-  strings: Array<number | string>;
-}
+import { ROW_WIDTH, type EncodedRequests } from '../store/row-layout.js';
 
 /** Slots of StringDictionary's cache of recent values (a power of two). */
 const RECENT_SLOTS = 4096;
@@ -320,25 +296,4 @@ export class RequestEncoder {
     this.nums = bigger;
     this.capacity *= 2;
   }
-}
-
-/**
- * The reading side (the writer): row k's values, numbers then text, into `target` from `at`;
- * returns the next free index. `cursor` carries the byte offset from row to row.
- */
-export function decodeRow(r: EncodedRequests, text: Buffer, k: number, cursor: { at: number }, target: unknown[], at: number): number {
-  const nums = r.nums;
-  let from = k * ROW_WIDTH;
-  // NaN stays NaN: SQLite stores a bound NaN as NULL
-  for (let c = 0; c < NUMERIC_WIDTH; c++) target[at++] = nums[from++];
-  for (let c = 0; c < TEXT_WIDTH; c++) {
-    const len = nums[from++];
-    if (len !== len) {
-      target[at++] = null;
-    } else {
-      target[at++] = text.toString('utf8', cursor.at, cursor.at + len);
-      cursor.at += len;
-    }
-  }
-  return at;
 }

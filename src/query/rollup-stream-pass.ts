@@ -2,7 +2,7 @@
 // in, rollup rows out. No database here, so it runs in a worker thread of its own beside the
 // parse worker and the writer; whatever needs the database (which tier a source is, its earlier
 // rows, the strings a batch did not bring) is given to it.
-import { NUMERIC_COLUMNS, TEXT_COLUMNS, ROW_WIDTH, type EncodedRequests } from '../ingest/request-encoding.js';
+import { NUMERIC_COLUMNS, TEXT_COLUMNS, ROW_WIDTH, type EncodedRequests } from '../store/row-layout.js';
 import { RollupPass, type RollupSink } from './rollup-aggregate.js';
 import type { Tier } from './tiers.js';
 import { rowSink, type RowOut } from './rollup-rows.js';

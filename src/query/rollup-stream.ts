@@ -22,7 +22,7 @@
 import { Worker } from 'node:worker_threads';
 import { threadTimes } from '../util/thread-stats.js';
 import type { DB } from '../store/db.js';
-import type { EncodedRequests } from '../ingest/request-encoding.js';
+import type { EncodedRequests } from '../store/row-layout.js';
 import { CLIENTS_KEPT } from './rollup-fine.js';
 import { sourceTiers, tierSignature, type Tier } from './tiers.js';
 import {

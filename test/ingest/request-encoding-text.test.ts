@@ -4,7 +4,8 @@
 // stay two replaced halves, not become one character).
 import { describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../parsers/types.js';
-import { NUMERIC_WIDTH, ROW_WIDTH, RequestEncoder, StringDictionary, TEXT_WIDTH } from '../../src/ingest/request-encoding.js';
+import { RequestEncoder, StringDictionary } from '../../src/ingest/request-encoding.js';
+import { NUMERIC_WIDTH, ROW_WIDTH, TEXT_WIDTH } from '../../src/store/row-layout.js';
 
 function record(url: string | null, path: string | null, query: string | null, upstreamRaw: string | null, extra: Record<string, string | number | null> | null): RequestRecord {
   return {

@@ -6,7 +6,7 @@
 // it ran ahead of the commit, and the ingest fell back to a full rebuild.
 import { describe, expect, it } from 'vitest';
 import { StreamPass, STRINGS_KEPT } from '../../src/query/rollup-stream-pass.js';
-import { NUMERIC_COLUMNS, ROW_WIDTH, type EncodedRequests } from '../../src/ingest/request-encoding.js';
+import { NUMERIC_COLUMNS, ROW_WIDTH, type EncodedRequests } from '../../src/store/row-layout.js';
 
 const col = (name: (typeof NUMERIC_COLUMNS)[number]) => NUMERIC_COLUMNS.indexOf(name);
 

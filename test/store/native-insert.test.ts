@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { openWritable } from '../../src/store/db.js';
 import { StoreWriter } from '../../src/store/writer.js';
 import { loadNative, NATIVE_BUILD_FAILED, NATIVE_EXTENSION, pinMallocMmapThreshold } from '../../src/store/native.js';
-import { NUMERIC_COLUMNS, NUMERIC_WIDTH, ROW_WIDTH, TEXT_COLUMNS, type EncodedRequests } from '../../src/ingest/request-encoding.js';
+import { NUMERIC_COLUMNS, NUMERIC_WIDTH, ROW_WIDTH, TEXT_COLUMNS, type EncodedRequests } from '../../src/store/row-layout.js';
 import { emptyBatch, type Batch } from '../../src/ingest/batches.js';
 import { loadStories, ingestArgs } from '../../src/demo/incidents.js';
 import { cli, tempDir } from '../e2e/cli.js';
