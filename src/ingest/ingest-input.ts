@@ -5,7 +5,7 @@ import type { FormatDefinition, ParserOptions } from '../../parsers/types.js';
 import { FORMATS, findFormat } from '../../parsers/index.js';
 import { openInput, identityOf, matchesIdentity, InputError, type OpenedInput, type Damage } from './source.js';
 import { detectFormat, sampleLines, scoreFormat, type FormatScore } from './detect.js';
-import type { Batch } from './batches.js';
+import type { Batch } from '../store/batch.js';
 import { parseInWorker } from './parse-in-worker.js';
 import type { RouteRule } from '../util/route.js';
 import { threadTimes } from '../util/thread-stats.js';

@@ -1,6 +1,6 @@
 // The main thread's side of the parse worker: feed it chunks (bounded), receive batches in order.
 import { Worker } from 'node:worker_threads';
-import type { Batch } from './batches.js';
+import type { Batch } from '../store/batch.js';
 import { threadTimes } from '../util/thread-stats.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 

@@ -3,7 +3,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { findFormat } from '../../parsers/index.js';
 import { splitLines } from './line-splitter.js';
-import { BatchBuilder, type Batch } from './batches.js';
+import { BatchBuilder } from './batches.js';
+import type { Batch } from '../store/batch.js';
 import { StringDictionary } from './request-encoding.js';
 import { createRouter } from '../util/route.js';
 import { threadCpuMs } from '../util/thread-stats.js';

@@ -1,6 +1,6 @@
 // Messages between the ingest main thread and its parse worker.
 import type { ParserOptions } from '../../parsers/types.js';
-import type { Batch } from './batches.js';
+import type { Batch } from '../store/batch.js';
 
 export interface WorkerInit {
   format: string;

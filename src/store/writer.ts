@@ -3,7 +3,7 @@
 // last committed one.
 import type { DB } from './db.js';
 import { EVENT_COLUMNS, TRACE_COLUMNS, SAMPLE_COLUMNS, FREE_STRING_ID_SQL } from './schema.js';
-import type { Batch } from '../ingest/batches.js';
+import type { Batch } from './batch.js';
 import { NUMERIC_COLUMNS, TEXT_COLUMNS, ROW_WIDTH, decodeRow, type EncodedRequests } from './row-layout.js';
 import { loadNative, pinMallocMmapThreshold } from './native.js';
 import type Database from 'better-sqlite3';

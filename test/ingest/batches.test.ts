@@ -1,7 +1,8 @@
 // BatchBuilder: a parser that throws on a line (a bug) costs that line, as a reject, not the ingest.
 import { describe, expect, it } from 'vitest';
 import { splitLines } from '../../src/ingest/line-splitter.js';
-import { BatchBuilder, type Batch } from '../../src/ingest/batches.js';
+import { BatchBuilder } from '../../src/ingest/batches.js';
+import type { Batch } from '../../src/store/batch.js';
 import { StringDictionary } from '../../src/ingest/request-encoding.js';
 import type { LineParser, ParseOutcome } from '../../parsers/types.js';
 import { phpFpmSlowlog } from '../../parsers/php-fpm-slowlog.js';

@@ -10,7 +10,8 @@ import { MIGRATIONS, REQUEST_COLUMNS } from '../../src/store/schema.js';
 import { migrate, openWritable } from '../../src/store/db.js';
 import { StoreWriter, STRING_ID_BLOCK } from '../../src/store/writer.js';
 import { ExtraJson, RequestEncoder, StringDictionary } from '../../src/ingest/request-encoding.js';
-import { emptyBatch, type Batch } from '../../src/ingest/batches.js';
+import { emptyBatch } from '../../src/ingest/batches.js';
+import type { Batch } from '../../src/store/batch.js';
 import type { RequestRecord } from '../../parsers/types.js';
 
 type Row = Record<string, string | number | null>;

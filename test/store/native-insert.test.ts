@@ -11,7 +11,8 @@ import { openWritable } from '../../src/store/db.js';
 import { StoreWriter } from '../../src/store/writer.js';
 import { loadNative, NATIVE_BUILD_FAILED, NATIVE_EXTENSION, pinMallocMmapThreshold } from '../../src/store/native.js';
 import { NUMERIC_COLUMNS, NUMERIC_WIDTH, ROW_WIDTH, TEXT_COLUMNS, type EncodedRequests } from '../../src/store/row-layout.js';
-import { emptyBatch, type Batch } from '../../src/ingest/batches.js';
+import { emptyBatch } from '../../src/ingest/batches.js';
+import type { Batch } from '../../src/store/batch.js';
 import { loadStories, ingestArgs } from '../../src/demo/incidents.js';
 import { cli, tempDir } from '../e2e/cli.js';
 
