@@ -9,27 +9,7 @@ import type { ConfigContext, ConfigFormat } from '../../parsers/config/types.js'
 import { MAIN_CONTEXT } from '../../parsers/config/types.js';
 import { detectConfigFormat, markOverridden, type FileSetting } from '../../parsers/config/index.js';
 import { resolveIfModules } from '../../parsers/config/apache.js';
-
-export interface ConfigProblem {
-  file: string;
-  line: number;
-  message: string;
-  text: string;
-}
-
-export interface ConfigRead {
-  format: ConfigFormat;
-  /** every file read, the top one first, as named (relative to the cwd when under it) */
-  files: string[];
-  bytes: number;
-  lines: number;
-  settings: FileSetting[];
-  problems: ConfigProblem[];
-  /** 'config:' + a hash of every file's name and content: a change anywhere is a new source */
-  identity: string;
-  /** Apache: the MPM whose <IfModule> blocks count */
-  mpm?: string | null;
-}
+import type { ConfigProblem, ConfigRead } from '../store/settings-writer.js';
 
 export interface ConfigReadOptions {
   /**

@@ -2,7 +2,30 @@
 // Re-ingesting the same files (same names and content, same host) finds the source and adds
 // nothing; a change in any file makes a new source (the old one stays, as a rotated log does).
 import type { DB } from './db.js';
-import type { ConfigRead } from '../ingest/config-input.js';
+import type { ConfigFormat } from '../../parsers/config/types.js';
+import type { FileSetting } from '../../parsers/config/index.js';
+
+// What src/ingest/config-input.ts reads from a config's files, as this module stores it.
+export interface ConfigProblem {
+  file: string;
+  line: number;
+  message: string;
+  text: string;
+}
+
+export interface ConfigRead {
+  format: ConfigFormat;
+  /** every file read, the top one first, as named (relative to the cwd when under it) */
+  files: string[];
+  bytes: number;
+  lines: number;
+  settings: FileSetting[];
+  problems: ConfigProblem[];
+  /** 'config:' + a hash of every file's name and content: a change anywhere is a new source */
+  identity: string;
+  /** Apache: the MPM whose <IfModule> blocks count */
+  mpm?: string | null;
+}
 
 export type ConfigStoreOutcome = { kind: 'stored'; sourceId: number } | { kind: 'unchanged'; sourceId: number };
 

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readConfig, sniffConfig, type ConfigRead } from '../../src/ingest/config-input.js';
+import { readConfig, sniffConfig } from '../../src/ingest/config-input.js';
+import type { ConfigRead } from '../../src/store/settings-writer.js';
 import { findConfigFormat, detectConfigFormat } from '../../parsers/config/index.js';
 import type { ConfigFormat } from '../../parsers/config/types.js';
 import { ROOT, INCIDENTS, tempDir } from '../e2e/cli.js';
