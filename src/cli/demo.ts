@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadStories, ingestArgs } from '../demo/incidents.js';
 import { ingestJobs, type IngestJob } from './ingest.js';
-import { resolveUserFormat } from '../ingest/user-format.js';
+import { resolveUserFormat } from './user-format.js';
 import { openDbForReading } from './open-db.js';
 import { runReport } from '../report/runner.js';
 import { render } from '../report/render.js';

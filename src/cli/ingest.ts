@@ -15,7 +15,7 @@ import { parseRouteRules, type RouteRule } from '../util/route.js';
 import { assertZone, machineZone, isoUtc, parseTimeArg } from '../util/time.js';
 import { termSafe } from '../util/sanitize.js';
 import { dataRange, describeOutliers } from '../report/extent.js';
-import { resolveUserFormat, type UserFormat } from '../ingest/user-format.js';
+import { resolveUserFormat, type UserFormat } from './user-format.js';
 import { threadTimes } from '../util/thread-stats.js';
 import { stallIfAsked } from '../util/test-stall.js';
 import { MAX_LINE_CEILING } from '../ingest/line-splitter.js';

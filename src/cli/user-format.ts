@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { findFormat } from '../../parsers/index.js';
 import { formatForLogFormatString, selectNginxLogFormat, logFormatOption } from '../../parsers/log-format/index.js';
-import { CliError, EXIT } from '../cli/exit-codes.js';
+import { CliError, EXIT } from './exit-codes.js';
 
 export interface UserFormatFlags {
   format?: string;
