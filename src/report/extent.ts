@@ -5,7 +5,6 @@
 // and a report reaches them when asked for their time with --from/--to.
 import { isoUtc } from '../util/time.js';
 import type { DB } from '../store/db.js';
-import type { DataRange } from './params.js';
 
 /** No run of data this far from the next one is part of it: a day without a single line. */
 export const OUTLIER_GAP_MS = 86_400_000;
@@ -30,6 +29,16 @@ export interface TimeOutliers {
   lines: number;
   /** the outlying stretches, earliest first (all of them: at most 1 % of the lines each end) */
   stretches: Stretch[];
+}
+
+/** What the data covers, for defaults: epoch ms, `to` exclusive. */
+export interface DataRange {
+  from: number;
+  to: number;
+  /** 'edge' when some request came from a front server's log, else 'backend' */
+  tier: 'edge' | 'backend';
+  /** lines left out of [from, to) because they lie far from the rest (below) */
+  outliers?: TimeOutliers;
 }
 
 export interface DenseRange {

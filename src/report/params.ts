@@ -3,21 +3,11 @@
 // integer division (bucketing) needs INTEGER operands.
 import { parseTimeArg, parseDuration, isoUtc } from '../util/time.js';
 import type { ParamDef, ReportDef } from './loader.js';
-import { describeOutliers, type TimeOutliers } from './extent.js';
+import { describeOutliers, type DataRange } from './extent.js';
 
 export type ParamInput = string | number | boolean | null | undefined;
 
 export class ParamError extends Error {}
-
-/** What the data covers, for defaults: epoch ms, `to` exclusive. */
-export interface DataRange {
-  from: number;
-  to: number;
-  /** 'edge' when some request came from a front server's log, else 'backend' */
-  tier: 'edge' | 'backend';
-  /** lines left out of [from, to) because they lie far from the rest (src/report/extent.ts) */
-  outliers?: TimeOutliers;
-}
 
 export const BUCKET_STEPS_MS = [1_000, 10_000, 60_000, 300_000, 900_000, 3_600_000];
 

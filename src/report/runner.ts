@@ -6,10 +6,10 @@ import { buildRollups, rollupsFresh } from '../query/rollups.js';
 import { createTierView, sourceTiers } from '../query/tiers.js';
 import { registerReportFunctions } from '../query/sqlfns.js';
 import { loadReports, queriesDirs, type ReportDef, type ReportSection } from './loader.js';
-import { resolveParams, ParamError, type DataRange, type ParamInput, type Resolved } from './params.js';
+import { resolveParams, ParamError, type ParamInput, type Resolved } from './params.js';
 import { machineZone } from '../util/time.js';
 import { MODULES } from '../correlate/modules.js';
-import { dataRange } from './extent.js';
+import { dataRange, type DataRange } from './extent.js';
 
 // the data's default range lives beside the outlier logic it uses; reports and the TUI ask here
 export { dataRange };

@@ -2,7 +2,7 @@
 // but Events and Sources is a report, so the screen and `overload report` show the same numbers.
 import type { DB } from '../../store/db.js';
 import { runReport, type ReportResult } from '../../report/runner.js';
-import type { DataRange } from '../../report/params.js';
+import type { DataRange } from '../../report/extent.js';
 import type { Cell, Column, ColumnKind, Row, Spike, Table, Window } from './types.js';
 import { rateUnit } from '../format.js';
 export type { DataRange };
