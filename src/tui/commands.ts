@@ -1,6 +1,6 @@
 // What each key command does to the state, given what is on screen: a pure function, so the
 // App keeps only the commands with effects outside the state (quit, export, host).
-import { PANELS, type Drill, type Row, type Spike, type Table } from './data/types.js';
+import { PANELS, type Row, type Spike, type Table } from './data/types.js';
 import type { Command } from './keys.js';
 import type { Action, UiState } from './state.js';
 
@@ -17,24 +17,6 @@ export interface Screen {
   drillLines: number;
   /** rows per PgUp / PgDn */
   page: number;
-}
-
-/**
- * What Enter on a row opens: a drill-down, or for a spike row the window to zoom into. Called
- * by the reducer with the selection of the latest state (a key can arrive before the render
- * of the key before it).
- */
-export function rowTarget(table: Table, row: Row | undefined, panel: UiState['panel']): { drill: Drill | null; zoomTo: { from: number; to: number } | null } {
-  let drill: Drill | null = null;
-  if (row && table.drill && table.drillKey && row[table.drillKey] != null) {
-    const first = table.columns.find((c) => c.kind === 'text');
-    drill = {
-      kind: table.drill, key: String(row[table.drillKey]), label: String(row[first?.key ?? table.drillKey] ?? ''),
-      order: panel === 'oversized' ? 'bytes' : 'duration',
-    };
-  }
-  const zoomTo = row && typeof row.from === 'number' && typeof row.to === 'number' ? { from: row.from, to: row.to } : null;
-  return { drill, zoomTo };
 }
 
 export function actionFor(cmd: Command, x: Screen): Action | null {

@@ -1,7 +1,6 @@
 // The screen's state and every change a key makes to it, as one pure reducer: keys.ts turns a
 // keystroke into an Action, the App feeds it here with what it knows about the data on screen.
 import { PANELS, type Drill, type HeaderData, type PanelId, type Row, type Spike, type Table, type Window } from './data/types.js';
-import { rowTarget } from './commands.js';
 import { bucketCount, fitBucket, makeWindow, plotWidth, rebucket } from './window.js';
 
 export interface UiState {
@@ -91,6 +90,24 @@ function clampView(s: UiState, columns: number): UiState {
 
 function indexOf(w: Window, t: number): number {
   return Math.floor((t - w.from) / w.bucketMs);
+}
+
+/**
+ * What Enter on a row opens: a drill-down, or for a spike row the window to zoom into. Called
+ * by the reducer with the selection of the latest state (a key can arrive before the render
+ * of the key before it).
+ */
+function rowTarget(table: Table, row: Row | undefined, panel: UiState['panel']): { drill: Drill | null; zoomTo: { from: number; to: number } | null } {
+  let drill: Drill | null = null;
+  if (row && table.drill && table.drillKey && row[table.drillKey] != null) {
+    const first = table.columns.find((c) => c.kind === 'text');
+    drill = {
+      kind: table.drill, key: String(row[table.drillKey]), label: String(row[first?.key ?? table.drillKey] ?? ''),
+      order: panel === 'oversized' ? 'bytes' : 'duration',
+    };
+  }
+  const zoomTo = row && typeof row.from === 'number' && typeof row.to === 'number' ? { from: row.from, to: row.to } : null;
+  return { drill, zoomTo };
 }
 
 /** The reducer. `columns` is the timeline's plot width, needed to keep the cursor visible. */
