@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { openWritable, createIndexes, openReadOnly, type DB } from '../src/store/db.js';
 import { buildRollups } from '../src/query/rollups.js';
 import { listReports, runReport } from '../src/report/runner.js';
+import { MODULES } from '../src/correlate/modules.js';
 
 
 function rng(seed: number) {
@@ -78,7 +79,7 @@ for (const n of arg('--rows', '1000000').split(',').map(Number)) {
     const times: number[] = [];
     let rows = 0;
     for (let k = 0; k < runs; k++) {
-      const t = time(() => runReport(ro, def.name, input, { tz: 'UTC' }));
+      const t = time(() => runReport(ro, def.name, input, { tz: 'UTC', modules: MODULES }));
       times.push(t.ms);
       rows = t.value.rows.length;
     }

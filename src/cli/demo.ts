@@ -10,6 +10,7 @@ import { openDbForReading } from './open-db.js';
 import { runReport } from '../report/runner.js';
 import { render } from '../report/render.js';
 import { CliError } from './exit-codes.js';
+import { MODULES } from '../correlate/modules.js';
 
 export async function run(opts: { db?: string; tui: boolean }): Promise<number> {
   const stories = loadStories();
@@ -35,11 +36,11 @@ export async function run(opts: { db?: string; tui: boolean }): Promise<number> 
   try {
     for (const story of stories) {
       const out: string[] = [`\n# ${story.story}`, story.title ?? ''];
-      const spikes = runReport(db, 'spikes', { host: story.story }, { tz: 'UTC' });
+      const spikes = runReport(db, 'spikes', { host: story.story }, { tz: 'UTC', modules: MODULES });
       out.push('', 'Spikes:', render('table', spikes.rows, ['start', 'end', 'peak_rps', 'baseline_rps', 'error_rate', 'p95_ms', 'events', 'reasons']).trimEnd());
       const first = spikes.rows[0];
       if (first) {
-        const incident = runReport(db, 'incident', { host: story.story, from: String(first.start), to: String(first.end) }, { tz: 'UTC' });
+        const incident = runReport(db, 'incident', { host: story.story, from: String(first.start), to: String(first.end) }, { tz: 'UTC', modules: MODULES });
         out.push('', `What changed in ${first.start} .. ${first.end}:`, render('table', incident.rows.slice(0, 25), incident.columns, { maxCell: 60 }).trimEnd());
       }
       process.stdout.write(out.join('\n') + '\n');

@@ -7,6 +7,7 @@ import { NoPool, whatIf, whatIfText, type WhatIfReport } from '../diagnose/what-
 import { WhatIfError } from '../diagnose/what-if.js';
 import { ParamError } from '../report/params.js';
 import { assertZone, machineZone } from '../util/time.js';
+import { MODULES } from '../correlate/modules.js';
 
 export interface DiagnoseCliOptions {
   db: string;
@@ -46,7 +47,7 @@ export async function run(opts: DiagnoseCliOptions): Promise<number> {
   }
   const db = openDbForReading(opts.db);
   try {
-    const d = diagnose(db, { from: opts.from, to: opts.to, host: opts.host, tz, ramMb, workerMb });
+    const d = diagnose(db, { from: opts.from, to: opts.to, host: opts.host, tz, ramMb, workerMb, modules: MODULES });
     const w: WhatIfReport | null = opts.whatIf !== undefined ? whatIf(db, d.facts, opts.whatIf, { backendWorkers }) : null;
     if (format === 'json') process.stdout.write(JSON.stringify({ ...(diagnosisJson(d) as object), ...(w ? { what_if: safeStrings(w) } : {}) }, null, 2) + '\n');
     else {

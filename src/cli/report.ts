@@ -10,6 +10,7 @@ import { assertZone, machineZone } from '../util/time.js';
 import { termSafe } from '../util/sanitize.js';
 import type { ParamInput } from '../report/params.js';
 import { suspectWarnings } from '../store/suspect.js';
+import { MODULES } from '../correlate/modules.js';
 
 export interface ReportOptions {
   db: string;
@@ -84,7 +85,7 @@ export async function run(name: string | undefined, opts: ReportOptions): Promis
   }
   const db = openDbForReading(opts.db);
   try {
-    const result = runReport(db, name, inputs(opts), { dirs, tz, optional: COMMON });
+    const result = runReport(db, name, inputs(opts), { dirs, tz, optional: COMMON, modules: MODULES });
     // table and Markdown carry the notes under their heading; machine formats keep stdout to rows
     if (format === 'json' || format === 'ndjson' || format === 'csv') for (const n of result.notes) process.stderr.write(`note: ${termSafe(n)}\n`);
     await writeOut(resultText(result, format, process.stdout.columns));

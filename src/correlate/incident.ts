@@ -3,7 +3,7 @@
 import { runSection, runReport, type Row } from '../report/runner.js';
 import { isoUtc } from '../util/time.js';
 import { bucketLabel } from '../report/params.js';
-import type { ModuleContext, ModuleOutput } from './modules.js';
+import type { ModuleContext, ModuleOutput } from '../report/runner.js';
 import { ParamError } from '../report/params.js';
 import { WHAT_TO_CHANGE, whatToChangeRows } from '../diagnose/incident-section.js';
 

@@ -19,7 +19,7 @@ import { runSection, type Row } from '../report/runner.js';
 import { bucketLabel } from '../report/params.js';
 import { isoUtc } from '../util/time.js';
 import { detectWindows, REASONS, type BucketFlags, type BucketPoint, type Window } from './detect.js';
-import type { ModuleContext, ModuleOutput } from './modules.js';
+import type { ModuleContext, ModuleOutput } from '../report/runner.js';
 
 export const SPIKE_COLUMNS = [
   'window', 'start_ts', 'end_ts', 'start', 'end', 'duration_s', 'peak_rps', 'baseline_rps', 'requests', 'errors',

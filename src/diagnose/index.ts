@@ -2,7 +2,7 @@
 // read the facts once, run every rule family, order the findings. Rules decide what they find;
 // this module decides nothing but the window and the order.
 import type { DB } from '../store/db.js';
-import { dataRange, ensureRollups, runReport } from '../report/runner.js';
+import { dataRange, ensureRollups, runReport, type ReportModules } from '../report/runner.js';
 import { ParamError } from '../report/params.js';
 import { parseTimeArg } from '../util/time.js';
 import { readFacts } from './read.js';
@@ -22,6 +22,8 @@ export interface DiagnoseInput extends DiagnoseOptions {
   to?: string | number;
   host?: string;
   tz: string;
+  /** the report modules (src/correlate/modules.ts), for the spikes report when no window is given */
+  modules?: ReportModules;
 }
 
 function parseTime(flag: string, value: string | number, tz: string, dayOf: number): number {
@@ -45,7 +47,7 @@ export function chooseWindow(db: DB, input: DiagnoseInput): Window {
     return { from, to, host, basis: 'given', spike: null };
   }
   if (hasData) {
-    const spikes = runReport(db, 'spikes', { host: host ?? undefined }, { tz: input.tz }).rows;
+    const spikes = runReport(db, 'spikes', { host: host ?? undefined }, { tz: input.tz, modules: input.modules }).rows;
     if (spikes.length) {
       // the worst spike, through its aftermath: that is where the "down" and "killed" lines land
       const worst = spikes.reduce((a, b) => (Number(b.severity) > Number(a.severity) ? b : a));

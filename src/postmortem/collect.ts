@@ -4,6 +4,7 @@ import type { DB } from '../store/db.js';
 import { runReport, type ReportResult, type Row } from '../report/runner.js';
 import type { ParamInput } from '../report/params.js';
 import { suspectSources, type SuspectSource } from '../store/suspect.js';
+import { MODULES } from '../correlate/modules.js';
 
 export interface Evidence {
   /** the report that shows it, as a command line */
@@ -97,7 +98,7 @@ function iso(ms: number): string {
 export function collect(db: DB, opts: CollectOptions): PostmortemData {
   const tz = opts.tz;
   const base: Record<string, ParamInput> = { from: opts.from, to: opts.to, host: opts.host };
-  const run = (name: string, extra: Record<string, ParamInput> = {}) => runReport(db, name, { ...base, ...extra }, { tz });
+  const run = (name: string, extra: Record<string, ParamInput> = {}) => runReport(db, name, { ...base, ...extra }, { tz, modules: MODULES });
   const timeline = run('timeline');
   const spikes = run('spikes');
   const { major, lesser } = majorWindows(spikes.rows);
@@ -109,7 +110,7 @@ export function collect(db: DB, opts: CollectOptions): PostmortemData {
     const w = { from: iso(from), to: iso(to), host: opts.host };
     return {
       spike: s, major: major.includes(s), from, to,
-      incident: runReport(db, 'incident', { ...w, limit: 5 }, { tz: 'UTC' }),
+      incident: runReport(db, 'incident', { ...w, limit: 5 }, { tz: 'UTC', modules: MODULES }),
       samples: runReport(db, 'samples', { ...w, limit: 3 }, { tz: 'UTC' }),
       slowest: runReport(db, 'slow-endpoints', { ...w, limit: 3 }, { tz: 'UTC' }).rows,
     };

@@ -9,6 +9,7 @@ import { diagnose } from '../diagnose/index.js';
 import { renderMarkdown } from '../diagnose/render.js';
 import { workerLimits } from '../diagnose/rules/demand.js';
 import type { Diagnosis } from '../diagnose/types.js';
+import { MODULES } from '../correlate/modules.js';
 
 export interface Postmortem {
   markdown: string;
@@ -26,7 +27,7 @@ export interface Postmortem {
 export function buildPostmortem(db: DB, opts: CollectOptions & { svgName?: string | null } = {}): Postmortem {
   const data = collect(db, opts);
   const f = findings(data);
-  const { facts, ...diagnosis } = diagnose(db, { from: opts.from, to: opts.to, host: opts.host, tz: opts.tz ?? 'UTC' });
+  const { facts, ...diagnosis } = diagnose(db, { from: opts.from, to: opts.to, host: opts.host, tz: opts.tz ?? 'UTC', modules: MODULES });
   const svg = timelineSvg({
     title: `Requests/s, 5xx and p95 latency, ${String(data.params.from).slice(0, 19)}–${String(data.params.to).slice(11, 19)} UTC (${data.params.bucket} buckets)`,
     timeline: data.timeline, bucketMs: data.bucketMs, spikes: data.spikes,

@@ -8,7 +8,6 @@ import { registerReportFunctions } from '../query/sqlfns.js';
 import { loadReports, queriesDirs, type ReportDef, type ReportSection } from './loader.js';
 import { resolveParams, ParamError, type ParamInput, type Resolved } from './params.js';
 import { machineZone } from '../util/time.js';
-import { MODULES } from '../correlate/modules.js';
 import { dataRange, type DataRange } from './extent.js';
 
 // the data's default range lives beside the outlier logic it uses; reports and the TUI ask here
@@ -43,7 +42,31 @@ export interface RunOptions {
    */
   range?: DataRange;
   rollupsReady?: boolean;
+  /**
+   * The TypeScript modules that `-- module:` reports name, by name (src/correlate/modules.ts
+   * has overload's own). Passed in by whoever runs reports, rather than imported here: the
+   * modules themselves run reports.
+   */
+  modules?: ReportModules;
 }
+
+export interface ModuleContext {
+  db: DB;
+  def: ReportDef;
+  resolved: Resolved;
+  opts: RunOptions;
+}
+
+export interface ModuleOutput {
+  columns: string[];
+  rows: Row[];
+  sections?: string[];
+  /** parameters the module settled (e.g. the window it chose), shown with the result */
+  params?: Record<string, string | number | null>;
+}
+
+export type ReportModule = (ctx: ModuleContext) => ModuleOutput;
+export type ReportModules = Record<string, ReportModule>;
 
 export class ReportNotFound extends Error {}
 
@@ -109,8 +132,9 @@ export function runReport(db: DB, report: string | ReportDef, input: Record<stri
   let columns: string[];
   let sections: string[] | null = null;
   if (def.module) {
-    const mod = MODULES[def.module];
-    if (!mod) throw new ParamError(`${def.path}: unknown module ${def.module} (known: ${Object.keys(MODULES).join(', ')})`);
+    const modules = opts.modules ?? {};
+    const mod = Object.hasOwn(modules, def.module) ? modules[def.module] : undefined;
+    if (!mod) throw new ParamError(`${def.path}: unknown module ${def.module} (known: ${Object.keys(modules).join(', ') || 'none passed to runReport'})`);
     const out = mod({ db, def, resolved, opts });
     ({ rows, columns } = out);
     sections = out.sections ?? null;

@@ -14,6 +14,7 @@ import { cli, ROOT, tempDir } from './cli.js';
 import { openReadOnly } from '../../src/store/db.js';
 import { listReports, runReport } from '../../src/report/runner.js';
 import { MAX_BUCKETS } from '../../src/report/params.js';
+import { MODULES } from '../../src/correlate/modules.js';
 
 const SEEDS = [16, 1_600_016];
 const LINES_PER_FILE = 300;
@@ -172,7 +173,7 @@ describe('fuzz: ingest and reports over real, mutated, random and restamped line
         const everything = { from: all.lo, to: all.hi + 1000 };
         for (const def of listReports()) {
           for (const input of [{}, everything]) {
-            const r = runReport(d, def.name, input);
+            const r = runReport(d, def.name, input, { modules: MODULES });
             expect(Array.isArray(r.rows), `seed ${seed}: ${def.name}`).toBe(true);
             if (def.params.some((p) => p.type === 'bucket')) {
               const buckets = new Set(r.rows.map((x) => x.bucket_ts));

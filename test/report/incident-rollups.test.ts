@@ -15,6 +15,7 @@ import { runReport, type Row } from '../../src/report/runner.js';
 import { registerReportFunctions, timePieces } from '../../src/query/sqlfns.js';
 import { OTHER_CLIENTS } from '../../src/correlate/incident.js';
 import { minuteSeries, timelineBuckets } from '../../src/tui/data/timeline.js';
+import { MODULES } from '../../src/correlate/modules.js';
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 const SPAN = 20 * 60_000;
@@ -87,7 +88,7 @@ function exactUpstreams(db: DB, f: Filter, lo: number, hi: number):
 }
 
 function incident(db: DB, from: number, to: number, f: Filter): { rows: Row[]; baseFrom: number } {
-  const res = runReport(db, 'incident', { from: String(from), to: String(to), limit: '100000', host: f.host ?? undefined, tier: f.tier }, { tz: 'UTC' });
+  const res = runReport(db, 'incident', { from: String(from), to: String(to), limit: '100000', host: f.host ?? undefined, tier: f.tier }, { tz: 'UTC', modules: MODULES });
   return { rows: res.rows, baseFrom: Date.parse(String(res.params.baseline_from)) };
 }
 
@@ -185,7 +186,7 @@ describe('incident sections from rollups v2 against the rows', () => {
   });
 
   it('the default incident (the worst spike) explains the surge: its client first', () => {
-    const rows = runReport(db, 'incident', {}, { tz: 'UTC' }).rows;
+    const rows = runReport(db, 'incident', {}, { tz: 'UTC', modules: MODULES }).rows;
     expect(section(rows, 'clients')[0].item).toBe('10.9.9.9');
     expect(section(rows, 'clients').some((r) => r.item === OTHER_CLIENTS)).toBe(false);
   });
@@ -248,7 +249,7 @@ describe('incident clients when the rollups keep only a few clients per bucket',
   });
 
   it('the surging client still leads the default incident', () => {
-    const res = runReport(db, 'incident', {}, { tz: 'UTC' });
+    const res = runReport(db, 'incident', {}, { tz: 'UTC', modules: MODULES });
     const clients = section(res.rows, 'clients');
     const [from, to] = [Date.parse(String(res.params.from)), Date.parse(String(res.params.to))];
     expect(clients[0].item).toBe('10.9.9.9');
@@ -317,20 +318,20 @@ describe('a database whose rollups predate rollups v2', () => {
     const { db, path } = makeDb();
     buildRollups(db);
     const w = { from: String(SURGE[0]), to: String(SURGE[1]) };
-    const now = runReport(db, 'incident', w, { tz: 'UTC' }).rows;
+    const now = runReport(db, 'incident', w, { tz: 'UTC', modules: MODULES }).rows;
     // what an older overload left: schema version 3, no v2 tables, no version in rollup_state
     for (const t of ['rollup_route_10s', 'rollup_upstream_10s', 'rollup_clients', 'rollup_minute_totals']) db.exec(`DROP TABLE ${t}`);
     db.exec("DELETE FROM rollup_state WHERE name IN ('version', 'clients_kept'); DELETE FROM schema_version WHERE version = 4");
     db.close();
     const ro = openReadOnly(path);
     expect(rollupsFresh(ro)).toBe(false);
-    expect(runReport(ro, 'incident', w, { tz: 'UTC' }).rows).toEqual(now);
+    expect(runReport(ro, 'incident', w, { tz: 'UTC', modules: MODULES }).rows).toEqual(now);
     expect(ro.prepare("SELECT count(*) n FROM temp.sqlite_master WHERE name = 'rollup_clients'").get()).toEqual({ n: 1 });
     ro.close();
     const rw = openWritable(path); // migrates: the v2 tables exist again, empty
     expect(rollupsFresh(rw)).toBe(false);
     expect(buildRollups(rw).full).toBe(true);
     expect(rollupsFresh(rw)).toBe(true);
-    expect(runReport(rw, 'incident', w, { tz: 'UTC' }).rows).toEqual(now);
+    expect(runReport(rw, 'incident', w, { tz: 'UTC', modules: MODULES }).rows).toEqual(now);
   });
 });

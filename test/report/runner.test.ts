@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { openReadOnly, openWritable, type DB } from '../../src/store/db.js';
 import { buildRollups, ROLLUP_TABLES, rollupsFresh } from '../../src/query/rollups.js';
 import { runReport } from '../../src/report/runner.js';
+import { MODULES } from '../../src/correlate/modules.js';
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 
@@ -95,9 +96,9 @@ describe('reports against plain SQL', () => {
   });
 
   it('spikes finds the slow stretch and the incident report names it', () => {
-    const spikes = runReport(db, 'spikes', {}, { tz: 'UTC' }).rows;
+    const spikes = runReport(db, 'spikes', {}, { tz: 'UTC', modules: MODULES }).rows;
     expect(spikes).toHaveLength(1);
-    const inc = runReport(db, 'incident', {}, { tz: 'UTC' }).rows;
+    const inc = runReport(db, 'incident', {}, { tz: 'UTC', modules: MODULES }).rows;
     expect(inc.find((r) => r.section === 'summary' && r.item === 's5xx')?.during).toBeGreaterThan(0);
   });
 

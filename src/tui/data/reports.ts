@@ -5,6 +5,7 @@ import { runReport, type ReportResult } from '../../report/runner.js';
 import type { DataRange } from '../../report/extent.js';
 import type { Cell, Column, ColumnKind, Row, Spike, Table, Window } from './types.js';
 import { rateUnit } from '../format.js';
+import { MODULES } from '../../correlate/modules.js';
 export type { DataRange };
 
 /**
@@ -17,7 +18,7 @@ export function runWindowReport(db: DB, name: string, w: Window, tz: string, ran
     ? { host: w.host ?? undefined, ...extra }
     : { from: w.from, to: w.to, host: w.host ?? undefined, bucket: w.bucketMs, ...extra };
   // The engine makes the rollups current once (and again when live rows arrive) and keeps the range.
-  return runReport(db, name, input, { tz, range, rollupsReady: true, optional: Object.keys(input) });
+  return runReport(db, name, input, { tz, range, rollupsReady: true, optional: Object.keys(input), modules: MODULES });
 }
 
 function epoch(v: unknown): number | null {
