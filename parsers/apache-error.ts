@@ -6,7 +6,7 @@
 // code or, for 2.2 and un-numbered messages, the wording. The APR status in front of a proxy
 // error ("(70007)The timeout...", "(104)Connection reset...") decides timeout vs reset vs close.
 import { applyHit, matchRule, newEvent, normalizeSeverity, type EventRule } from './event-rules.js';
-import { readApache } from './error-stamps.js';
+import { memoStamp, readApache } from './error-stamps.js';
 import { phpSeverity, refineWithPhp } from './php-messages.js';
 import type { FormatDefinition, LineParser, ParseOutcome, ParserOptions } from './types.js';
 import { APACHE_SAMPLES } from './apache-error.samples.js';
@@ -52,8 +52,7 @@ const CLIENT_RE = /^\[client ([^\]]+)\] /;
 const BACKEND_RE = /(?:remote server|request to) ([^\s,:][^\s,]*?):?(?:[\s,]|$)/;
 
 export function createApacheErrorParser(options: ParserOptions): LineParser {
-  let lastKey = '';
-  let lastTs = NaN;
+  const stampOf = memoStamp((key: string) => readApache(key, options.tz));
   let seenTs: number | null = null;
 
   function unstamped(line: string): ParseOutcome {
@@ -75,16 +74,13 @@ export function createApacheErrorParser(options: ParserOptions): LineParser {
       if (line.charCodeAt(0) !== 91) return unstamped(line);
       const head = HEAD_RE.exec(line);
       if (!head) return unstamped(line);
-      if (head[1] !== lastKey) {
-        lastKey = head[1];
-        lastTs = readApache(head[1], options.tz);
-      }
-      if (Number.isNaN(lastTs)) return { type: 'reject', reason: 'bad-timestamp' };
-      seenTs = lastTs;
+      const ts = stampOf(head[1]);
+      if (Number.isNaN(ts)) return { type: 'reject', reason: 'bad-timestamp' };
+      seenTs = ts;
       // 2.4 always writes `[module:level]` (module may be empty); 2.2 writes `[level]`
       const v24 = head[2] !== undefined;
       const message = line.slice(head[1].length + 3);
-      const ev = newEvent(lastTs, 'apache', message);
+      const ev = newEvent(ts, 'apache', message);
       ev.severity = normalizeSeverity(head[3]);
 
       let rest = line.slice(head[0].length);

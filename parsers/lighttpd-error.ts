@@ -16,7 +16,7 @@
 // for this FastCGI backend unix:...-2 is 45"), so the parser carries that socket (and whether the
 // cause was EAGAIN) to the next overload/disable line of the same second.
 import { applyHit, matchRule, newEvent, type EventRule } from './event-rules.js';
-import { readYmdHms } from './error-stamps.js';
+import { memoStamp, readYmdHms } from './error-stamps.js';
 import { phpSeverity, refineWithPhp } from './php-messages.js';
 import type { EventRecord, FormatDefinition, LineParser, ParseOutcome, ParserOptions } from './types.js';
 import { LIGHTTPD_SAMPLES } from './lighttpd-error.samples.js';
@@ -111,18 +111,12 @@ function cleanUri(uri: string): string {
 }
 
 export function createLighttpdErrorParser(options: ParserOptions): LineParser {
-  let lastKey = '';
-  let lastTs = NaN;
+  const stampOf = memoStamp((key: string) => readYmdHms(key, options.tz, key.length > 20 ? key.slice(20) : ''));
   let seenTs: number | null = null;
   let hint: { ts: number; backend: string | null; eagain: boolean } | null = null;
 
   function stamp(line: string, end: number): number {
-    const key = line.slice(0, end);
-    if (key !== lastKey) {
-      lastKey = key;
-      lastTs = readYmdHms(line, options.tz, end > 20 ? line.slice(20, end) : '');
-    }
-    return lastTs;
+    return stampOf(line.slice(0, end));
   }
 
   function classify(ev: EventRecord, body: string): void {

@@ -6,7 +6,7 @@
 // `*588` is the connection number; it stays in the message (no column for it) so one request's
 // lines can still be followed with LIKE. The rules read only the message part, never the fields.
 import { applyHit, matchRule, newEvent, normalizeSeverity, stripProtocol, type EventRule } from './event-rules.js';
-import { readYmdHms } from './error-stamps.js';
+import { memoStamp, readYmdHms } from './error-stamps.js';
 import { refineWithPhp } from './php-messages.js';
 import type { FormatDefinition, LineParser, ParseOutcome, ParserOptions } from './types.js';
 import { NGINX_SAMPLES } from './nginx-error.samples.js';
@@ -56,8 +56,7 @@ export function upstreamAddress(upstream: string): string {
 }
 
 export function createNginxErrorParser(options: ParserOptions): LineParser {
-  let lastKey = '';
-  let lastTs = NaN;
+  const stampOf = memoStamp((key: string) => readYmdHms(key, options.tz));
 
   return {
     parse(line: string): ParseOutcome {
@@ -65,15 +64,12 @@ export function createNginxErrorParser(options: ParserOptions): LineParser {
         return { type: 'reject', reason: 'no-match' };
       }
       const key = line.slice(0, 19);
-      if (key !== lastKey) {
-        lastKey = key;
-        lastTs = readYmdHms(line, options.tz);
-      }
-      if (Number.isNaN(lastTs)) return { type: 'reject', reason: 'bad-timestamp' };
+      const ts = stampOf(key);
+      if (Number.isNaN(ts)) return { type: 'reject', reason: 'bad-timestamp' };
       const message = line.slice(20);
       const head = LEVEL_RE.exec(message);
       if (!head) return { type: 'reject', reason: 'no-match' };
-      const ev = newEvent(lastTs, 'nginx', message);
+      const ev = newEvent(ts, 'nginx', message);
       ev.severity = normalizeSeverity(head[1]);
       ev.pid = Number(head[2]);
 

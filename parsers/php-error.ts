@@ -5,7 +5,7 @@
 // those belong to the line before. File and line stay in the message: the events table has no
 // column for them, and `message LIKE '%/report.php%'` finds them.
 import { newEvent } from './event-rules.js';
-import { readZoned } from './error-stamps.js';
+import { memoStamp, readZoned } from './error-stamps.js';
 import { phpSeverity, refineWithPhp } from './php-messages.js';
 import type { FormatDefinition, LineParser, ParseOutcome, ParserOptions } from './types.js';
 import { PHP_ERROR_SAMPLES } from './php-error.samples.js';
@@ -14,8 +14,8 @@ const STAMP_RE = /^\[(\d\d-[A-Za-z]{3}-\d{4} \d\d:\d\d:\d\d) ([^\]\s]+)\] /;
 const CONTINUATION_RE = /^(?:Stack trace:|#\d+ |\s+thrown in |Next |PHP Stack trace:|PHP +\d+\. )/;
 
 export function createPhpErrorParser(options: ParserOptions): LineParser {
-  let lastKey = '';
-  let lastTs = NaN;
+  // (keyed by stamp and zone together; read from the two parts)
+  const stampOf = memoStamp((_key: string, stamp: string, zone: string) => readZoned(stamp, zone, options.tz));
   let seen = false;
 
   return {
@@ -25,15 +25,11 @@ export function createPhpErrorParser(options: ParserOptions): LineParser {
         if (!CONTINUATION_RE.test(line)) return { type: 'reject', reason: 'no-match' };
         return seen ? { type: 'continued' } : { type: 'reject', reason: 'orphan-line' };
       }
-      const key = m[1] + m[2];
-      if (key !== lastKey) {
-        lastKey = key;
-        lastTs = readZoned(m[1], m[2], options.tz);
-      }
-      if (Number.isNaN(lastTs)) return { type: 'reject', reason: 'bad-timestamp' };
+      const ts = stampOf(m[1] + m[2], m[1], m[2]);
+      if (Number.isNaN(ts)) return { type: 'reject', reason: 'bad-timestamp' };
       seen = true;
       const message = line.slice(m[0].length);
-      const ev = newEvent(lastTs, 'php', message);
+      const ev = newEvent(ts, 'php', message);
       ev.severity = phpSeverity(message);
       refineWithPhp(ev, message);
       return { type: 'event', record: ev };

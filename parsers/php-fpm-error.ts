@@ -11,7 +11,7 @@
 // from the OOM killer, SIGSEGV, SIGBUS, SIGABRT ...) and non-zero exit codes are worker_crashed,
 // with the signal number or exit code as value (the uptime stays in the message).
 import { applyHit, matchRule, newEvent, normalizeSeverity, type EventRule } from './event-rules.js';
-import { readDmyHms } from './error-stamps.js';
+import { memoStamp, readDmyHms } from './error-stamps.js';
 import { refineWithPhp } from './php-messages.js';
 import type { FormatDefinition, LineParser, ParseOutcome, ParserOptions } from './types.js';
 import { PHP_FPM_SAMPLES } from './php-fpm-error.samples.js';
@@ -46,8 +46,7 @@ export const PHP_FPM_RULES: readonly EventRule[] = [
 const HEAD_RE = /^(DEBUG|NOTICE|WARNING|ERROR|ALERT): (?:pid (\d+), \w+\(\), line \d+: )?(?:\[pool ([^\]]+)\] )?/;
 
 export function createPhpFpmErrorParser(options: ParserOptions): LineParser {
-  let lastKey = '';
-  let lastTs = NaN;
+  const stampOf = memoStamp((key: string) => readDmyHms(key, options.tz, key.slice(21)));
 
   return {
     parse(line: string): ParseOutcome {
@@ -57,15 +56,12 @@ export function createPhpFpmErrorParser(options: ParserOptions): LineParser {
       const key = line.slice(1, close);
       // `[22-Nov-2026 09:51:57 UTC]` is PHP's own error_log, not FPM's
       if (key.length > 20 && key.charCodeAt(20) !== 46) return { type: 'reject', reason: 'no-match' };
-      if (key !== lastKey) {
-        lastKey = key;
-        lastTs = readDmyHms(key, options.tz, key.slice(21));
-      }
-      if (Number.isNaN(lastTs)) return { type: 'reject', reason: 'bad-timestamp' };
+      const ts = stampOf(key);
+      if (Number.isNaN(ts)) return { type: 'reject', reason: 'bad-timestamp' };
       const message = line.slice(close + 2);
       const head = HEAD_RE.exec(message);
       if (!head) return { type: 'reject', reason: 'no-match' };
-      const ev = newEvent(lastTs, 'php-fpm', message);
+      const ev = newEvent(ts, 'php-fpm', message);
       ev.severity = normalizeSeverity(head[1]);
       if (head[2]) ev.pid = Number(head[2]);
       if (head[3]) ev.backend = head[3];
