@@ -7,8 +7,6 @@ import type { FormatDefinition } from './types.js';
 import { compileModLogFormat, createAccessParser } from './log-format/index.js';
 import { createCombinedTailParser } from './log-format/combined-tail.js';
 
-export const VARNISHNCSA_DEFAULT = '%h %l %u %t "%r" %s %b "%{Referer}i" "%{User-agent}i"';
-
 const T = 1795340991000; // 22/Nov/2026:09:49:51 +0000
 const T4 = 1795345404000; // 22/Nov/2026:11:03:24 +0000
 /** the -F format of the bundled incident 4 (config/varnishncsa.format) */

@@ -76,8 +76,3 @@ export interface CompiledFormat {
   /** what a plain stamp means for this server */
   stampSide: 'start' | 'end';
 }
-
-/** Numeric shapes for fields of a role, so callers building specs by hand stay consistent. */
-export const NUMERIC_ROLES: ReadonlySet<Role> = new Set<Role>([
-  'status', 'bytes', 'request_length', 'duration', 'extra_number',
-]);

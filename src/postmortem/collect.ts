@@ -6,11 +6,6 @@ import type { ParamInput } from '../report/params.js';
 import { suspectSources, type SuspectSource } from '../store/suspect.js';
 import { MODULES } from '../correlate/modules.js';
 
-export interface Evidence {
-  /** the report that shows it, as a command line */
-  command: string;
-}
-
 export interface WindowData {
   spike: Row;
   /** one of the windows the summary tells (majorWindows), not a lesser one */

@@ -31,7 +31,3 @@ export function* resultText(result: ReportResult, format: OutputFormat, width?: 
     yield '\n';
   }
 }
-
-export function renderResult(result: ReportResult, format: OutputFormat, width?: number): string {
-  return [...resultText(result, format, width)].join('');
-}

@@ -150,6 +150,5 @@ export function render(format: OutputFormat, rows: Row[], columns?: string[], op
 
 export const renderTable = (rows: Row[], columns?: string[], opts: TableOptions = {}) => render('table', rows, columns, opts);
 export const renderJson = (rows: Row[], columns?: string[]) => render('json', rows, columns);
-export const renderNdjson = (rows: Row[], columns?: string[]) => render('ndjson', rows, columns);
 export const renderCsv = (rows: Row[], columns?: string[]) => render('csv', rows, columns);
 export const renderMarkdown = (rows: Row[], columns?: string[]) => render('md', rows, columns);

@@ -8,10 +8,6 @@ export type DB = Database.Database;
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-export function defaultDbPath(): string {
-  return process.env.OVERLOAD_DB || './overload.db';
-}
-
 /** Open (creating if needed) a database for writing and bring its schema up to date. */
 export function openWritable(path: string): DB {
   const db = new Database(path);

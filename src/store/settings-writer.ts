@@ -27,8 +27,6 @@ export interface ConfigRead {
   mpm?: string | null;
 }
 
-export type ConfigStoreOutcome = { kind: 'stored'; sourceId: number } | { kind: 'unchanged'; sourceId: number };
-
 export function findConfigSource(db: DB, identity: string, host: string | null): number | null {
   const row = db.prepare('SELECT id FROM sources WHERE identity = ? AND host IS ?').get(identity, host) as { id: number } | undefined;
   return row?.id ?? null;

@@ -12,9 +12,10 @@ import { events, sources } from './log-panels.js';
 import { drillData } from './drills.js';
 import { runWindowReport, spikesFromReport, type DataRange } from './reports.js';
 import { endpointsTable, oversizedTable, slowlogTable, upstreamsTable, statusTable, overviewTable, limitsTable } from './report-panels.js';
-import { tierOf, fastRange } from './window-sql.js';
+import { tierOf } from './window-sql.js';
+import { dataRange } from '../../report/extent.js';
 import { clock } from '../format.js';
-import type { Bucket, PanelId, Query, QueryResult, SpikesData, Table, TimelineData, Window } from './types.js';
+import type { Bucket, PanelId, Query, QueryResult, SpikesData, Table, Window } from './types.js';
 import type { ReportResult } from '../../report/runner.js';
 
 const CACHE_MAX = 400;
@@ -68,7 +69,7 @@ export class QueryEngine {
   private range(host: string | null): DataRange {
     const k = host ?? '';
     let r = this.ranges.get(k);
-    if (!r) this.ranges.set(k, (r = fastRange(this.db, host)));
+    if (!r) this.ranges.set(k, (r = dataRange(this.db, host)));
     return r;
   }
 

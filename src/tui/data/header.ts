@@ -1,7 +1,7 @@
 // The header line: what is in the database. Read from the sources table (one row per input),
 // never by counting requests: count(*) over 10M rows would cost more than the whole first paint.
 import type { DB } from '../../store/db.js';
-import { fastRange } from './window-sql.js';
+import { dataRange } from '../../report/extent.js';
 import type { HeaderData } from './types.js';
 
 export function headerData(db: DB, dbPath: string, host: string | null): HeaderData {
@@ -11,7 +11,7 @@ export function headerData(db: DB, dbPath: string, host: string | null): HeaderD
     .map((r) => r.format);
   const hosts = (db.prepare('SELECT DISTINCT host FROM sources WHERE host IS NOT NULL ORDER BY host').all() as { host: string }[])
     .map((r) => r.host);
-  const range = fastRange(db, host);
+  const range = dataRange(db, host);
   const empty = src.n === 0 || range.to <= range.from;
   return {
     db: dbPath, sources: src.n, formats, hosts,

@@ -3,7 +3,7 @@
 import type { DB } from '../../store/db.js';
 import { runReport, type ReportResult } from '../../report/runner.js';
 import type { DataRange } from '../../report/extent.js';
-import type { Cell, Column, ColumnKind, Row, Spike, Table, Window } from './types.js';
+import type { Spike, Window } from './types.js';
 import { rateUnit } from '../format.js';
 import { MODULES } from '../../correlate/modules.js';
 export type { DataRange };
@@ -54,31 +54,4 @@ export function spikesFromReport(result: ReportResult): Spike[] {
     out.push({ from, to, peakRps: Number.isFinite(peak) ? peak : 0, reason: parts.join('; ') });
   }
   return out;
-}
-
-function kindOf(name: string, sample: unknown): ColumnKind {
-  if (/_ms$/.test(name)) return 'ms';
-  if (/bytes/.test(name)) return 'bytes';
-  if (/_ts$/.test(name) && typeof sample === 'number') return 'time';
-  if (/share|ratio|pct/.test(name) && typeof sample === 'number' && sample <= 1) return 'pct';
-  if (typeof sample === 'number') return Number.isInteger(sample) ? 'int' : 'num';
-  return 'text';
-}
-
-/** Any report result as a table: columns in the report's order, kinds guessed from names. */
-export function reportTable(result: ReportResult, note?: string): Table {
-  const sample = (c: string) => result.rows.find((r) => r[c] != null)?.[c];
-  const columns: Column[] = result.columns.map((c) => {
-    const kind = kindOf(c, sample(c));
-    return { key: c, title: c.replace(/_ms$/, '').replace(/_/g, ' '), kind, width: kind === 'text' ? undefined : Math.max(7, Math.min(c.length, 12)) };
-  });
-  const rows: Row[] = result.rows.map((r) => {
-    const o: Row = {};
-    for (const c of result.columns) {
-      const v = r[c];
-      o[c] = v == null || typeof v === 'number' || typeof v === 'string' ? (v as Cell) : JSON.stringify(v);
-    }
-    return o;
-  });
-  return { columns, rows, sorts: [], note: note ?? result.title };
 }

@@ -2,10 +2,8 @@
 // inside the window and raw rows only for the ragged edges, so a panel over a day of 10M
 // requests touches thousands of rollup rows instead of millions of requests.
 import type { DB } from '../../store/db.js';
-import { TIER_SQL } from '../../query/rollups.js';
 import { Histogram } from '../../query/rollups.js';
 import type { Window } from './types.js';
-import { dataRange } from '../../report/runner.js';
 import { fullSpan } from '../../report/extent.js';
 
 /** better-sqlite3 binds JS numbers as REAL; bucket arithmetic needs INTEGER operands. */
@@ -53,34 +51,13 @@ export function maxDurationMs(db: DB): number {
 
 /** the time a request counts at: its start (same expression as the request_rows_start index) */
 export const START = 'coalesce(r.start_ts, r.ts)';
-const RAW_FILTER = `(${TIER_SQL}) = :tier AND (:host IS NULL OR coalesce(r.host, '') = :host)`;
 
-/**
- * A CTE body selecting `cols` from raw requests in the window's edges: [from, fm) and [tm, to).
- * Two ranges joined by UNION ALL so each one walks the start-time index.
- */
-export function edgeRows(cols: string): string {
-  const one = (lo: string, hi: string) => `SELECT ${cols} FROM requests r JOIN sources s ON s.id = r.source_id
-    WHERE ${START} >= ${lo} AND ${START} < ${hi} AND ${RAW_FILTER}`;
-  return `${one(':from', ':fm')} UNION ALL ${one(':tm', ':to')}`;
-}
-
-/** rollup_minute rows of the window's whole minutes */
-export const MINUTE_FILTER = `tier = :tier AND ${HOST_IN} AND t >= :fm AND t < :tm`;
 /** per-second rollups (rollup_second, rollup_status, rollup_inflight) of the whole window */
 export const SECOND_FILTER = `tier = :tier AND ${HOST_IN} AND t >= :from AND t < :to`;
 export const EVENT_FILTER = `${HOST_IN} AND t >= :from AND t < :to`;
 
 export function pct(hist: unknown, p: number): number | null {
   return typeof hist === 'string' ? Histogram.from(hist).percentile(p) : null;
-}
-
-/**
- * What the data covers (the runner's dataRange(): index seeks, 0.1 ms at a day of data; beyond a
- * day, a scan of the per-minute totals that leaves stamps far from the rest out).
- */
-export function fastRange(db: DB, host: string | null): { from: number; to: number; tier: 'edge' | 'backend' } {
-  return dataRange(db, host);
 }
 
 /** Which view of a request the panels use: the edge server's when it has rows (as the reports do). */
