@@ -1,6 +1,6 @@
 // SQL functions over the rollup histograms, registered on every connection that runs a report
-// (and on the writer that builds rollups). They complement store/functions.ts, which holds the
-// exact percentile aggregates over raw rows.
+// (and on the writer that builds rollups), with those of ./functions.ts: the exact percentile
+// aggregates over raw rows, and iso().
 //
 //   hist(x)              aggregate: numbers are added, histogram texts are merged -> text
 //   hist_pct(h, p)       percentile p (0-100) of a histogram text (within 2.2 %, see histogram.ts)
@@ -21,6 +21,7 @@
 import type Database from 'better-sqlite3';
 import { Histogram, Occupancy } from './histogram.js';
 import { attemptFailed, attemptsOf } from './upstream-attempts.js';
+import { registerFunctions } from './functions.js';
 
 const registered = new WeakSet<object>();
 
@@ -47,6 +48,7 @@ export function timePieces(lo: number, hi: number): Array<[Grain, number, number
 export function registerReportFunctions(db: Database.Database): void {
   if (registered.has(db)) return;
   registered.add(db);
+  registerFunctions(db);
   db.aggregate('hist', {
     start: () => new Histogram(),
     step: (h: Histogram, v: unknown) => {

@@ -1,7 +1,6 @@
 // Opening the database: pragmas for a single-writer bulk-load workload, and forward migrations.
 import Database from 'better-sqlite3';
 import { MIGRATIONS, INDEXES, samplesSchema } from './schema.js';
-import { registerFunctions } from './functions.js';
 import { stallIfAsked } from '../util/test-stall.js';
 
 export type DB = Database.Database;
@@ -28,7 +27,6 @@ export function openWritable(path: string): DB {
   // database until the end: twice the disk, and slower page lookups as it grew).
   db.pragma('wal_autocheckpoint = 16384');
   migrate(db);
-  registerFunctions(db);
   return db;
 }
 
@@ -42,7 +40,6 @@ export function openReadOnly(path: string): DB {
   }
   // made before migration 11: the reports read it as a database without snapshots
   if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'samples'").get()) db.exec(samplesSchema('TEMP '));
-  registerFunctions(db);
   return db;
 }
 

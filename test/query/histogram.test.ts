@@ -1,7 +1,7 @@
 // Percentiles read from rollup histograms stay within the stated bound of the exact value.
 import { describe, expect, it } from 'vitest';
 import { Histogram, HIST_RELATIVE_ERROR, Occupancy } from '../../src/query/histogram.js';
-import { percentileOf } from '../../src/store/functions.js';
+import { percentileOf } from '../../src/query/functions.js';
 
 describe('histogram percentiles', () => {
   it('are within 2.2 % of the exact percentile', () => {

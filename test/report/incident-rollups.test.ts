@@ -30,6 +30,7 @@ function rng(seed: number): () => number {
 function makeDb(): { db: DB; path: string } {
   const path = join(mkdtempSync(join(tmpdir(), 'overload-incident-rollups-')), 't.db');
   const db = openWritable(path);
+  registerReportFunctions(db); // exactRoutes' percentile()
   db.prepare(`INSERT INTO sources (id, path, format, host, ingested_at) VALUES
     (1, 'a.log', 'nginx', 'web1', 'x'), (2, 'b.log', 'nginx', 'web2', 'x'), (3, 'fpm.log', 'php-fpm-access', 'web1', 'x')`).run();
   const ins = db.prepare(`INSERT INTO requests (source_id, host, ts, start_ts, end_ts, client, route, status, duration_ms,

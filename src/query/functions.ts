@@ -1,4 +1,6 @@
-// SQL functions SQLite lacks and the reports need, registered on every connection.
+// SQL functions SQLite lacks and the reports need: exact percentiles over raw rows, and iso().
+// Registered with the functions over rollups by registerReportFunctions (sqlfns.ts), on every
+// connection that runs reports or a user's query.
 import type Database from 'better-sqlite3';
 
 /**
