@@ -6,16 +6,17 @@
 //
 // Built for 10M rows: rows arrive as plain arguments (no row objects), aggregates are found
 // through small integer-keyed maps with a one-entry cache (consecutive rows share a second), the
-// upstream list is parsed without building objects, and the in-flight sweep is streamed: events
+// upstream list is parsed without building objects (upstream-attempts.ts), and the in-flight sweep is streamed: events
 // before a watermark (no later row can start before it) are swept and dropped, so memory follows
 // the concurrency and the time span, not the row count.
 //
 // The results are the same, value for value, as the straightforward version kept in
-// test/report/rollups-reference.ts: the same stamp spreading (correlate/stamp-spread.ts), the same
-// upstream attempts (correlate/upstream-attempts.ts), the same sweep (correlate/inflight.ts), and
-// sums added in the same order.
+// test/query/rollups-reference.ts: the same stamp spreading (stamp-spread.ts), the same upstream
+// attempts (upstream-attempts.ts), the same sweep (correlate/inflight.ts), and sums added in the
+// same order.
 import { Histogram, Occupancy } from './histogram.js';
 import { FineSeries, type FineSink } from './rollup-fine.js';
+import { attAddr, attMs, attStatus, parseAttempts } from './upstream-attempts.js';
 
 const SEP = '\u001f';
 
@@ -231,112 +232,6 @@ interface Series {
 
 const min = (a: number | null, b: number) => (a === null || b < a ? b : a);
 const max = (a: number | null, b: number) => (a === null || b > a ? b : a);
-
-// ---- upstream attempts, as correlate/upstream-attempts.ts attemptsOf() gives them, into reused arrays
-// the keys are those of /(?:^| )(urt|uct|uht|ua|us)=/g in correlate/upstream-attempts.ts
-const LIST_SEP = /, | : /;
-const attAddr: string[] = [];
-const attStatus: Array<number | null> = [];
-const attMs: Array<number | null> = [];
-
-const isSingle = (v: string): boolean => v.indexOf(',') < 0 && v.indexOf(' : ') < 0;
-
-function splitList(v: string): string[] {
-  return isSingle(v) ? [v.trim()] : v.split(LIST_SEP).map((s) => s.trim());
-}
-
-/** splitList(v)[0] without the array (most requests try one upstream). */
-function firstMember(v: string): string {
-  return isSingle(v) ? v.trim() : v.split(LIST_SEP)[0].trim();
-}
-
-/** 10^0 .. 10^22: exact doubles, so digits / POW10[d] is the correctly rounded value, as Number() gives */
-const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
-
-function num(s: string | undefined): number | null {
-  if (s === undefined || s === '-' || s === '') return null;
-  // plain "123" or "0.071" (what nginx writes) without Number(): at most 15 digits, exact
-  const len = s.length;
-  if (len <= 15) {
-    let n = 0, dot = -1, i = 0;
-    for (; i < len; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 48 && c <= 57) n = n * 10 + (c - 48);
-      else if (c === 46 && dot < 0 && i > 0 && i < len - 1) dot = i;
-      else break;
-    }
-    if (i === len) return dot < 0 ? n : n / POW10[len - dot - 1];
-  }
-  const v = Number(s);
-  return Number.isFinite(v) ? v : null;
-}
-
-/**
- * Which key of KEY_RE starts at `i` (its text must be followed by '='): 1 urt, 2 uct, 3 uht,
- * 4 ua, 5 us, 0 none. The keys are no prefix of one another, so at most one matches.
- */
-function keyAt(raw: string, i: number): number {
-  if (raw.charCodeAt(i) !== 117) return 0; // u
-  const a = raw.charCodeAt(i + 1), b = raw.charCodeAt(i + 2);
-  if (b === 61) return a === 97 ? 4 : a === 115 ? 5 : 0; // ua= us=
-  if (b !== 116 || raw.charCodeAt(i + 3) !== 61) return 0; // ?t=
-  return a === 114 ? 1 : a === 99 ? 2 : a === 104 ? 3 : 0; // urt= uct= uht=
-}
-
-/**
- * The attempts of one request into attAddr/attStatus/attMs; returns how many. A hand-written
- * scan that finds exactly what KEY_RE's global exec loop finds (a key at the very start or after
- * a space; the search goes on after each match's '='), without a match array per key.
- */
-function parseAttempts(raw: string | null, addr: string | null, status: number | null, ms: number | null): number {
-  if (raw) {
-    // the value of a key runs to the next key (or the end); a repeated key keeps the last value
-    let ua: string | null = null, us: string | null = null, urt: string | null = null;
-    let key = 0, from = 0;
-    const len = raw.length;
-    let p = 0;
-    for (;;) {
-      // the next match at or after p: its index (the space, or 0) and key
-      let at = -1, k = 0, klen = 0;
-      if (p === 0 && (k = keyAt(raw, 0)) !== 0) { at = 0; klen = 0; }
-      else {
-        for (let q = raw.indexOf(' ', p); q >= 0; q = raw.indexOf(' ', q + 1)) {
-          if ((k = keyAt(raw, q + 1)) !== 0) { at = q; klen = 1; break; }
-        }
-      }
-      const to = at < 0 ? len : at;
-      if (key === 4) ua = raw.slice(from, to);
-      else if (key === 5) us = raw.slice(from, to);
-      else if (key === 1) urt = raw.slice(from, to);
-      if (at < 0) break;
-      key = k;
-      from = at + klen + (k <= 3 ? 4 : 3);
-      p = from;
-    }
-    if (ua !== null && isSingle(ua)) {
-      attAddr[0] = ua.trim();
-      attStatus[0] = us !== null ? num(firstMember(us)) : null;
-      const sec = urt !== null ? num(firstMember(urt)) : null;
-      attMs[0] = sec === null ? null : Math.round(sec * 1e6) / 1e3;
-      return 1;
-    }
-    if (ua !== null) {
-      const addrs = splitList(ua);
-      const sts = us !== null ? splitList(us) : null;
-      const times = urt !== null ? splitList(urt) : null;
-      for (let i = 0; i < addrs.length; i++) {
-        attAddr[i] = addrs[i];
-        attStatus[i] = num(sts?.[i]);
-        const sec = num(times?.[i]);
-        attMs[i] = sec === null ? null : Math.round(sec * 1e6) / 1e3;
-      }
-      return addrs.length;
-    }
-  }
-  if (!addr) return 0;
-  attAddr[0] = addr; attStatus[0] = status; attMs[0] = ms;
-  return 1;
-}
 
 // ---- rows held back while their whole-second stamp is spread (correlate/stamp-spread.ts):
 // one array per field, reused from group to group

@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import { InflightSweep } from '../../src/query/inflight.js';
 import { StampSpreader } from '../../src/query/stamp-spread.js';
-import { attemptsOf } from '../../src/query/upstream-attempts.js';
 
 describe('in-flight sweep', () => {
   it('measures time at each level exactly, per second', () => {
@@ -43,16 +42,5 @@ describe('whole-second stamps', () => {
     sp.push({ id: 4, source: 1, ts: 6000, start: 6000, end: 6000 });
     sp.flush();
     expect(out).toEqual([[3, 4990, 5000], [1, 5220, 5250], [2, 5740, 5750], [4, 6500, 6500]]);
-  });
-});
-
-describe('upstream attempts', () => {
-  it('reads every member of the nginx lists', () => {
-    const a = attemptsOf('urt=1.002, 0.000 uct=0.001, - uht=-, - ua=127.0.0.1:18083, app_backend us=504, 502', 'app_backend', 502, 1002);
-    expect(a).toEqual([{ addr: '127.0.0.1:18083', status: 504, ms: 1002 }, { addr: 'app_backend', status: 502, ms: 0 }]);
-  });
-  it('falls back to the row when there is no list', () => {
-    expect(attemptsOf(null, 'unix:/run/php.sock', null, 12)).toEqual([{ addr: 'unix:/run/php.sock', status: null, ms: 12 }]);
-    expect(attemptsOf(null, null, 200, 3)).toEqual([]);
   });
 });
