@@ -12,11 +12,12 @@
 //
 // The results are the same, value for value, as the straightforward version kept in
 // test/query/rollups-reference.ts: the same stamp spreading (stamp-spread.ts), the same upstream
-// attempts (upstream-attempts.ts), the same sweep (correlate/inflight.ts), and sums added in the
-// same order.
+// attempts (upstream-attempts.ts), the same sweep (inflight.ts), and sums added in the same order.
 import { Histogram, Occupancy } from './histogram.js';
 import { FineSeries, type FineSink } from './rollup-fine.js';
 import { attAddr, attMs, attStatus, parseAttempts } from './upstream-attempts.js';
+// (named Sweep here, as before the sweep had a module of its own)
+import { InflightSweep as Sweep, attemptSpans, spanFrom, spanUntil } from './inflight.js';
 
 const SEP = '\u001f';
 
@@ -109,116 +110,6 @@ export interface V1Sink {
 }
 
 export type RollupSink = V1Sink & FineSink;
-
-/** One in-flight series: sorted-later event buffer plus the sweep's carried state. */
-class Sweep {
-  buf = new Float64Array(256);
-  len = 0;
-  level = 0;
-  prev = 0;
-  out = new Map<number, Occupancy>();
-
-  add(start: number | null, end: number | null): void {
-    if (start == null || end == null || !(end > start)) return;
-    if (this.len + 2 > this.buf.length) {
-      const next = new Float64Array(this.buf.length * 2);
-      next.set(this.buf.subarray(0, this.len));
-      this.buf = next;
-    }
-    // time * 2 + 1 for a start, * 2 for an end: one numeric sort puts ends before starts at a tie
-    this.buf[this.len++] = Math.round(start) * 2 + 1;
-    this.buf[this.len++] = Math.round(end) * 2;
-  }
-
-  /** Sweep every buffered event whose time is before `until` (no event still to come is). */
-  advance(until: number, lo: number, hi: number): void {
-    if (this.len === 0) return;
-    const limit = until * 2;
-    const buf = this.buf, len = this.len;
-    // the events to sweep now: their count and value range
-    let n = 0, vmin = Infinity, vmax = -Infinity;
-    for (let i = 0; i < len; i++) {
-      const v = buf[i];
-      if (v < limit) { n++; if (v < vmin) vmin = v; if (v > vmax) vmax = v; }
-    }
-    if (n === 0) return;
-    const range = vmax - vmin + 1;
-    if (range <= 4 * n + 4096) {
-      // dense (the usual case: a chunk of rows covers a stretch of time): count each value
-      // instead of sorting; the events of one value are swept together, as the sorted loop
-      // would take them one after the other (only the first can add time)
-      const counts = scratch(range);
-      let keep = 0;
-      for (let i = 0; i < len; i++) {
-        const v = buf[i];
-        if (v < limit) counts[v - vmin]++;
-        else buf[keep++] = v;
-      }
-      this.len = keep;
-      for (let j = 0; j < range; j++) {
-        const c = counts[j];
-        if (c === 0) continue;
-        counts[j] = 0;
-        const v = vmin + j;
-        this.step(v, Math.floor(v / 2), v % 2 === 1 ? c : -c, lo, hi);
-      }
-      return;
-    }
-    const ev = buf.subarray(0, len).sort();
-    let i = 0;
-    for (; i < ev.length && ev[i] < limit; i++) this.step(ev[i], Math.floor(ev[i] / 2), ev[i] % 2 === 1 ? 1 : -1, lo, hi);
-    if (i > 0) {
-      buf.copyWithin(0, i, len);
-      this.len = len - i;
-    }
-  }
-
-  private lastS = NaN;
-  private lastO: Occupancy | undefined;
-
-  /**
-   * Hand `write` every second of `out` that no event still to come can add time to, and forget
-   * it. After advance(until) every event before `until` is swept, but the time from the last
-   * swept event on is added only when the next one comes: while the level is above zero the
-   * seconds from that event's on are still open.
-   */
-  flush(until: number, write: (t: number, o: Occupancy) => void): void {
-    const done = this.level > 0 ? Math.min(until, this.prev) : until;
-    for (const [t, o] of this.out) {
-      if (t + 1000 > done) continue;
-      write(t, o);
-      this.out.delete(t);
-      if (t === this.lastS) { this.lastS = NaN; this.lastO = undefined; }
-    }
-  }
-
-  /** The in-flight level changes by `delta` at time t (correlate/inflight.ts occupancy()). */
-  private step(_v: number, t: number, delta: number, lo: number, hi: number): void {
-    const level = this.level, prev = this.prev;
-    if (level > 0 && t > prev) {
-      const a0 = Math.max(prev, lo);
-      const b0 = Math.min(t, hi);
-      for (let s = Math.floor(a0 / 1000) * 1000; s < b0; s += 1000) {
-        const a = Math.max(a0, s);
-        const b = Math.min(b0, s + 1000);
-        if (b <= a) continue;
-        let o = s === this.lastS ? this.lastO : this.out.get(s);
-        if (!o) this.out.set(s, (o = new Occupancy()));
-        this.lastS = s; this.lastO = o;
-        o.add(level, b - a);
-      }
-    }
-    this.level = level + delta;
-    this.prev = t;
-  }
-}
-
-/** A zeroed Int32Array of at least `n` counts, shared (callers leave it zeroed). */
-let scratchBuf = new Int32Array(0);
-function scratch(n: number): Int32Array {
-  if (scratchBuf.length < n) scratchBuf = new Int32Array(Math.max(n, scratchBuf.length * 2));
-  return scratchBuf;
-}
 
 /** Per tier and host: its seconds, minutes and in-flight series. */
 interface Series {
@@ -475,17 +366,13 @@ export class RollupPass {
     }
     s.all.add(start, end);
     if (start === null) return;
-    // per upstream: each attempt in turn, from the request's start (the attempts ran one after
-    // the other); an attempt without a time holds its upstream for the rest of the request
-    let at = start;
+    // per upstream: each attempt in turn, from the request's start (inflight.ts attemptSpans)
+    attemptSpans(start, end, n, attMs);
     for (let i = 0; i < n; i++) {
-      const ms = attMs[i];
-      const until = ms !== null ? Math.min(at + ms, end ?? at + ms) : end;
       // an upstream named '' shares the "all requests" series, as it always has (same key)
       let u = attAddr[i] === '' ? s.all : s.perUpstream.get(attAddr[i]);
       if (!u) s.perUpstream.set(attAddr[i], (u = new Sweep()));
-      u.add(at, until);
-      if (ms !== null) at += ms;
+      u.add(spanFrom[i], spanUntil[i]);
     }
   }
 
