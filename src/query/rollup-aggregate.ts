@@ -6,9 +6,9 @@
 //
 // Built for 10M rows: rows arrive as plain arguments (no row objects), aggregates are found
 // through small integer-keyed maps with a one-entry cache (consecutive rows share a second), the
-// upstream list is parsed without building objects (upstream-attempts.ts), and the in-flight sweep is streamed: events
-// before a watermark (no later row can start before it) are swept and dropped, so memory follows
-// the concurrency and the time span, not the row count.
+// upstream list is parsed without building objects (upstream-attempts.ts), and the in-flight
+// sweep (inflight.ts) is streamed: events before a watermark (no later row can start before it)
+// are swept and dropped, so memory follows the concurrency and the time span, not the row count.
 //
 // The results are the same, value for value, as the straightforward version kept in
 // test/query/rollups-reference.ts: the same stamp spreading (stamp-spread.ts), the same upstream
