@@ -4,10 +4,10 @@
 // tags a machine: web1's nginx and PHP-FPM are one chain, web2's another), 'backend' = the others.
 // Each format says which kind of server writes it (its `role` in parsers/: cache, web or app,
 // parsers/types.ts SERVER_ROLES), and any source of a server (an error log, a status page, a
-// config) says that server is present; sourceTiers() and TIER_SQL both read that one declaration.
+// config) says that server is present; sourceTiers() and TIER_SQL both read that one declaration,
+// through parsers/roles.ts (generated from it: importing every parser cost a report ~50 ms of CPU).
 import type Database from 'better-sqlite3';
-import { FORMATS } from '../../parsers/index.js';
-import { CONFIG_FORMATS } from '../../parsers/config/index.js';
+import { FORMAT_ROLES } from '../../parsers/roles.js';
 import { SERVER_ROLES } from '../../parsers/types.js';
 
 export type Tier = 'edge' | 'backend';
@@ -16,7 +16,7 @@ export type Tier = 'edge' | 'backend';
  * A format's place on the request path, outermost highest (1 app, 2 web, 3 cache); 0 for a source
  * of no server (the kernel, ps) or a format this build does not know: it makes no tier.
  */
-const RANK = new Map<string, number>([...FORMATS, ...CONFIG_FORMATS].map((f) => [f.name, f.role === null ? 0 : SERVER_ROLES.indexOf(f.role) + 1]));
+const RANK = new Map<string, number>(Object.entries(FORMAT_ROLES).map(([name, role]) => [name, role === null ? 0 : SERVER_ROLES.indexOf(role) + 1]));
 
 export function serverRank(format: string): number {
   return RANK.get(format) ?? 0;

@@ -9,6 +9,7 @@ import { openWritable, type DB } from '../../src/store/db.js';
 import { sourceTiers, TIER_SQL } from '../../src/query/tiers.js';
 import { FORMATS } from '../../parsers/index.js';
 import { CONFIG_FORMATS } from '../../parsers/config/index.js';
+import { FORMAT_ROLES } from '../../parsers/roles.js';
 
 function dbWith(sources: Array<[format: string, host: string | null]>): DB {
   const db = openWritable(join(mkdtempSync(join(tmpdir(), 'overload-tiers-')), 't.db'));
@@ -36,6 +37,10 @@ describe('tiers', () => {
     expect(FORMATS.find((f) => f.name === 'varnishncsa')!.role).toBe('cache');
     expect(FORMATS.find((f) => f.name === 'php-fpm-access')!.role).toBe('app');
     expect(FORMATS.find((f) => f.name === 'nginx')!.role).toBe('web');
+  });
+
+  it('reads the roles the formats declare (parsers/roles.ts is up to date: else `npm run build && node scripts/format-roles.mjs`)', () => {
+    expect(FORMAT_ROLES).toEqual(Object.fromEntries([...FORMATS, ...CONFIG_FORMATS].map((f) => [f.name, f.role])));
   });
 
   it('the outermost server on a host is its edge, each host on its own', () => {
