@@ -11,6 +11,7 @@ const T = 1795340991000; // 22/Nov/2026:09:49:51 +0000
 
 export const apacheCombined: FormatDefinition = {
   name: 'apache-combined',
+  role: 'web',
   title: 'Apache combined log format (stamped at request start)',
   produces: 'requests',
   example: '192.0.2.10 - - [22/Nov/2026:09:49:51 +0000] "GET /index.php HTTP/1.1" 200 2326 "https://example.com/" "Mozilla/5.0"',

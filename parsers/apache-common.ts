@@ -9,6 +9,7 @@ const T = 1795340991000; // 22/Nov/2026:09:49:51 +0000
 
 export const apacheCommon: FormatDefinition = {
   name: 'apache-common',
+  role: 'web',
   title: 'Apache / NCSA common log format (stamped at request start)',
   produces: 'requests',
   example: '192.0.2.10 - frank [22/Nov/2026:09:49:51 +0000] "GET /apache_pb.gif HTTP/1.0" 200 2326',

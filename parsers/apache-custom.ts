@@ -17,6 +17,7 @@ const WITH_D = '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %D';
 
 export const apacheCustom: FormatDefinition = {
   name: 'apache',
+  role: 'web',
   title: 'Apache access log, any LogFormat (--log-format); stamped at request start',
   produces: 'requests',
   example: '192.0.2.10 - - [22/Nov/2026:09:49:51 +0000] "GET /report HTTP/1.1" 200 512 "-" "curl/8.5.0" 1532101',

@@ -113,6 +113,7 @@ export function createApacheErrorParser(options: ParserOptions): LineParser {
 
 export const apacheError: FormatDefinition = {
   name: 'apache-error',
+  role: 'web',
   title: 'Apache httpd error log (ErrorLog), 2.2 and 2.4 layouts',
   produces: 'events',
   example: '[Sun Nov 22 09:49:49.123456 2026] [mpm_event:error] [pid 123:tid 456] AH00484: server reached MaxRequestWorkers setting, consider raising the MaxRequestWorkers setting',

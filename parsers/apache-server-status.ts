@@ -79,6 +79,7 @@ const SAMPLES: FormatSample[] = [
 
 export const apacheServerStatus: FormatDefinition = {
   name: 'apache-server-status',
+  role: 'web',
   title: 'Apache server-status?auto (BusyWorkers, IdleWorkers, Scoreboard by state, ConnsTotal ...), placed by its CurrentTime',
   produces: 'samples',
   example: 'BusyWorkers: 150',

@@ -8,6 +8,7 @@ const T = 1795340991000; // 22/Nov/2026:09:49:51 +0000
 
 export const apacheVhostCombined: FormatDefinition = {
   name: 'apache-vhost-combined',
+  role: 'web',
   title: 'Apache vhost_combined (Debian): virtual host and port, then combined; stamped at request start',
   produces: 'requests',
   example: 'shop.example:443 192.0.2.10 - - [22/Nov/2026:09:49:51 +0000] "GET / HTTP/1.1" 200 5120 "-" "curl/8.5.0"',

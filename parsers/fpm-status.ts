@@ -133,6 +133,7 @@ const SAMPLES: FormatSample[] = [
 
 export const fpmStatus: FormatDefinition = {
   name: 'fpm-status',
+  role: 'app',
   title: 'PHP-FPM status page (plain, ?full, ?json, ?json&full), each after a date line or stamped in the file name',
   produces: 'samples',
   example: 'max children reached: 1',

@@ -11,6 +11,7 @@ const NGINX_JSON = '{"time_iso8601":"2026-11-22T09:49:51+00:00","remote_addr":"2
 
 export const jsonAccess: FormatDefinition = {
   name: 'json-access',
+  role: 'web',
   title: 'JSON access log (nginx escape=json, Caddy, custom keys via --field KEY=column); stamped at request end',
   produces: 'requests',
   example: NGINX_JSON,

@@ -130,6 +130,7 @@ const SAMPLES: FormatSample[] = [
 
 export const kernelCounters: FormatDefinition = {
   name: 'kernel-counters',
+  role: null,
   title: 'Kernel counter snapshots (nstat -az, /proc/net/netstat, netstat -s), each after a date line',
   produces: 'samples',
   // (one line of a snapshot; the date line and `#kernel` come before it)

@@ -143,6 +143,7 @@ function classify(ev: EventRecord, message: string): void {
 
 export const kernelLog: FormatDefinition = {
   name: 'kernel-log',
+  role: null,
   title: 'Linux kernel log (dmesg -T / --time-format iso / raw, kern.log, syslog, journalctl -k)',
   produces: 'events',
   example: '2026-12-07T08:37:52,729324+00:00 TCP: request_sock_TCP: Possible SYN flooding on port 127.0.0.1:18061. Sending cookies.',

@@ -13,6 +13,7 @@ const LAB_S1B = 'accesslog.format = "%h %V %u %t \\"%r\\" %>s %b %O %D \\"%{Refe
 
 export const lighttpdAccess: FormatDefinition = {
   name: 'lighttpd-access',
+  role: 'web',
   title: 'lighttpd access log (default format, or accesslog.format via --log-format); stamped at request end',
   produces: 'requests',
   example: '127.0.0.1 127.0.0.1:18081 - [22/Nov/2026:09:57:26 +0000] "GET /sleep.php HTTP/1.1" 200 2404 "-" "curl/7.88.1"',

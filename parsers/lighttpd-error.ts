@@ -182,6 +182,7 @@ export function createLighttpdErrorParser(options: ParserOptions): LineParser {
 
 export const lighttpdError: FormatDefinition = {
   name: 'lighttpd-error',
+  role: 'web',
   title: 'lighttpd error log (server.errorlog), mod_fastcgi <= 1.4.45 and gw_backend >= 1.4.46',
   produces: 'events',
   example: "2026-11-22 09:57:47: (mod_fastcgi.c.2816) backend is overloaded; we'll disable it for 1 seconds and send the request to another backend instead: reconnects: 0 load: 45",

@@ -46,6 +46,7 @@ const SAMPLES: FormatSample[] = [
 
 export const lighttpdStatistics: FormatDefinition = {
   name: 'lighttpd-statistics',
+  role: 'web',
   title: 'lighttpd server-statistics (fastcgi.backend.*.load, connected, died, overloaded, disabled), each after a date line',
   produces: 'samples',
   example: 'fastcgi.backend.php-local.0.overloaded: 4',

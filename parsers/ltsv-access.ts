@@ -57,6 +57,7 @@ const ALP_NGINX = 'time:22/Nov/2026:09:49:51 +0000\thost:203.0.113.9\tforwardedf
 
 export const ltsvAccess: FormatDefinition = {
   name: 'ltsv-access',
+  role: 'web',
   title: 'LTSV access log (ltsv.org labels, as alp reads them: host, req, reqtime, apptime, size, ua, vhost ...); stamped at request end',
   produces: 'requests',
   example: ALP_NGINX,

@@ -111,6 +111,7 @@ const SAMPLES: FormatSample[] = [
 
 export const meminfo: FormatDefinition = {
   name: 'meminfo',
+  role: null,
   title: 'Memory snapshots: /proc/meminfo, free (-b/-k/-m/-g after its command line, or -h), top -b header, nproc',
   produces: 'samples',
   example: 'MemAvailable:   23575240 kB',

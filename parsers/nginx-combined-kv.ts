@@ -8,6 +8,7 @@ const S2 = '127.0.0.1 - - [22/Nov/2026:09:50:39 +0000] "GET /slow.php?id=932202 
 
 export const nginxCombinedKv: FormatDefinition = {
   name: 'nginx-combined-kv',
+  role: 'web',
   title: 'nginx access log: combined plus key=value fields (rt=, urt=, ua=, us= ...); stamped at request end',
   produces: 'requests',
   example: S2,

@@ -9,6 +9,7 @@ const T = 1795340991000; // 22/Nov/2026:09:49:51 +0000
 
 export const nginxCombined: FormatDefinition = {
   name: 'nginx-combined',
+  role: 'web',
   title: 'nginx access log, predefined "combined" format (stamped at request end)',
   produces: 'requests',
   example: '203.0.113.9 - - [22/Nov/2026:09:49:51 +0000] "GET /small.php?id=520486 HTTP/1.1" 200 625 "-" "curl/7.88.1"',

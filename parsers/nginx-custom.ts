@@ -27,6 +27,7 @@ const JSON_FORMAT =
 
 export const nginxCustom: FormatDefinition = {
   name: 'nginx',
+  role: 'web',
   title: 'nginx access log, any log_format (--log-format or --nginx-conf); stamped at request end',
   produces: 'requests',
   example: '127.0.0.1 - - [22/Nov/2026:09:50:39 +0000] "GET /slow.php?id=932202 HTTP/1.1" 502 157 314 "-" "wrk/4.1.0" rt=1.002 uct="0.001, -" uht="-, -" urt="1.002, 0.000" ua="127.0.0.1:18083, app_backend" us="504, 502" ucs="-" conn=2417 reqs=1',

@@ -99,6 +99,7 @@ export function createNginxErrorParser(options: ParserOptions): LineParser {
 
 export const nginxError: FormatDefinition = {
   name: 'nginx-error',
+  role: 'web',
   title: 'nginx error log (error_log)',
   produces: 'events',
   example: '2026/11/22 09:52:42 [error] 9076#9076: *300 connect() to unix:/run/php-fpm.sock failed (11: Resource temporarily unavailable) while connecting to upstream, client: 127.0.0.1, server: x, request: "GET /fast.php HTTP/1.1", upstream: "fastcgi://unix:/run/php-fpm.sock:", host: "x"',

@@ -50,6 +50,7 @@ const SAMPLES: FormatSample[] = [
 
 export const nginxStubStatus: FormatDefinition = {
   name: 'nginx-stub-status',
+  role: 'web',
   title: 'nginx stub_status pages, each after a date line or stamped in the file name',
   produces: 'samples',
   example: 'Active connections: 25',

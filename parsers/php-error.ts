@@ -39,6 +39,7 @@ export function createPhpErrorParser(options: ParserOptions): LineParser {
 
 export const phpError: FormatDefinition = {
   name: 'php-error',
+  role: 'app',
   title: "PHP error log (php.ini error_log)",
   produces: 'events',
   example: '[22-Nov-2026 09:51:57 UTC] PHP Fatal error:  Maximum execution time of 30 seconds exceeded in /var/www/report.php on line 12',

@@ -12,6 +12,7 @@ const T = 1795341104000; // 22/Nov/2026:09:51:44 +0000
 
 export const phpFpmAccess: FormatDefinition = {
   name: 'php-fpm-access',
+  role: 'app',
   title: 'PHP-FPM access log (default format plus key=value fields, or access.format via --log-format); stamped at request start',
   produces: 'requests',
   example: '- -  22/Nov/2026:09:51:44 +0000 "GET /fast.php" 200 pid=9057 dur=16.836ms mem=2048KB cpu=0.00%',

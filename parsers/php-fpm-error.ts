@@ -78,6 +78,7 @@ export function createPhpFpmErrorParser(options: ParserOptions): LineParser {
 
 export const phpFpmError: FormatDefinition = {
   name: 'php-fpm-error',
+  role: 'app',
   title: 'PHP-FPM error log (php-fpm.conf error_log)',
   produces: 'events',
   example: '[22-Nov-2026 09:51:57] WARNING: [pool www] server reached pm.max_children setting (4), consider raising it',

@@ -113,6 +113,7 @@ export function createSlowlogParser(options: ParserOptions): LineParser {
 
 export const phpFpmSlowlog: FormatDefinition = {
   name: 'php-fpm-slowlog',
+  role: 'app',
   title: 'PHP-FPM slowlog (request_slowlog_timeout stack traces)',
   produces: 'traces',
   example: '[22-Nov-2026 09:51:56]  [pool www] pid 9057',

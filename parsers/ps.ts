@@ -71,6 +71,7 @@ const SAMPLES: FormatSample[] = [
 
 export const ps: FormatDefinition = {
   name: 'ps',
+  role: null,
   title: 'Process tables with RSS (ps aux, ps -eo pid,rss,comm,args ...) per process name (count, largest, average, sum), each after a date line',
   produces: 'samples',
   example: 'www-data 24992  0.0  0.0 1211448 4428 ?        Sl   09:42:14 00:00:00 apache2 -k start',

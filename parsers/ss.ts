@@ -177,6 +177,7 @@ const SAMPLES: FormatSample[] = [
 
 export const ss: FormatDefinition = {
   name: 'ss',
+  role: null,
   title: 'Socket snapshots: ss -s, ss -tan / netstat -an (states), ss -lnt / ss -xl (listen queues), each after a date line',
   produces: 'samples',
   example: 'u_str LISTEN 9      8             /tmp/lab-s3/run/php-fpm.sock 249560            * 0',

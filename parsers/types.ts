@@ -252,10 +252,23 @@ export interface FormatSample {
   note?: string;
 }
 
+/**
+ * Which kind of server a source comes from, innermost first: 'app' (PHP-FPM, PHP) behind 'web'
+ * (nginx, Apache, lighttpd) behind 'cache' (Varnish). One request is logged once per server it
+ * passes, so reports read one tier at a time: the access logs of the outermost kind present on a
+ * host are its edge (src/query/tiers.ts). Every format of a server (its access and error logs,
+ * status pages, configs) says it is present; null: no server of the request path (the kernel,
+ * ps, meminfo).
+ */
+export const SERVER_ROLES = ['app', 'web', 'cache'] as const;
+export type ServerRole = (typeof SERVER_ROLES)[number];
+
 export interface FormatDefinition {
   /** stable identifier used by `--format` and stored in sources.format, e.g. `nginx-combined` */
   name: string;
   title: string;
+  /** the kind of server that writes it (see SERVER_ROLES) */
+  role: ServerRole | null;
   /** which table the format fills */
   produces: 'requests' | 'events' | 'traces' | 'samples';
   /** one example line shown by `overload formats` */

@@ -51,6 +51,7 @@ const EXAMPLE = '[22/Nov/2026:11:08:19 +0000] "GET http://127.0.0.1:18090/accoun
 
 export const varnishFetchError: FormatDefinition = {
   name: 'varnish-fetch-error',
+  role: 'cache',
   title: 'Varnish backend fetch errors (varnishncsa -b -q FetchError with fetch_error="%{VSL:FetchError}x")',
   produces: 'events',
   example: EXAMPLE,

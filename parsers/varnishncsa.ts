@@ -15,6 +15,7 @@ const S4_503 = '127.0.0.1 - - [22/Nov/2026:11:03:24 +0000] "GET http://127.0.0.1
 
 export const varnishncsa: FormatDefinition = {
   name: 'varnishncsa',
+  role: 'cache',
   title: 'Varnish varnishncsa (default format plus key=value fields, or -F via --log-format); stamped at request start',
   produces: 'requests',
   example: '192.0.2.10 - - [22/Nov/2026:09:49:51 +0000] "GET http://shop.example/cart HTTP/1.1" 200 5120 "-" "curl/8.5.0"',

@@ -42,6 +42,7 @@ const SAMPLES: FormatSample[] = [
 
 export const varnishstat: FormatDefinition = {
   name: 'varnishstat',
+  role: 'cache',
   title: 'varnishstat -1 (MAIN.*, VBE.<vcl>.<backend>.*), each after a date line or stamped in the file name',
   produces: 'samples',
   example: 'MAIN.backend_fail               483        13.05 Backend conn. failures',

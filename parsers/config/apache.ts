@@ -177,6 +177,7 @@ function holds(condition: string, loaded: Set<string>): boolean {
 
 export const apacheConf: ConfigFormat = {
   name: 'apache-conf',
+  role: 'web',
   server: 'apache',
   title: 'Apache httpd.conf / apache2.conf (Include, <IfModule> decided by the loaded MPM, <VirtualHost>)',
   example: '<IfModule mpm_event_module>\n  MaxRequestWorkers 150\n</IfModule>',

@@ -236,6 +236,7 @@ export function parseLighttpdConfig(text: string, context: ConfigContext): Confi
 
 export const lighttpdConf: ConfigFormat = {
   name: 'lighttpd-conf',
+  role: 'web',
   server: 'lighttpd',
   title: 'lighttpd.conf (include, conditionals, fastcgi.server / proxy.server hosts and bin-environment)',
   example: 'fastcgi.server = ( ".php" => (( "max-procs" => 4, "bin-environment" => ( "PHP_FCGI_CHILDREN" => "2" ) )) )',

@@ -140,6 +140,7 @@ export function parseNginxConfig(text: string, context: ConfigContext): ConfigFi
 
 export const nginxConf: ConfigFormat = {
   name: 'nginx-conf',
+  role: 'web',
   server: 'nginx',
   title: 'nginx.conf and the files it includes (directives with their http/server/location scope)',
   example: 'events { worker_connections 4096; }',

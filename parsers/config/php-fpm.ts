@@ -69,6 +69,7 @@ function parseIni(text: string, context: ConfigContext, server: ConfigServer): C
 
 export const phpFpmConf: ConfigFormat = {
   name: 'php-fpm-conf',
+  role: 'app',
   server: 'php-fpm',
   title: 'PHP-FPM php-fpm.conf and pool files (include= globs, one pool per [name])',
   example: '[www]\npm.max_children = 4',
@@ -79,6 +80,7 @@ export const phpFpmConf: ConfigFormat = {
 
 export const phpIni: ConfigFormat = {
   name: 'php-ini',
+  role: 'app',
   server: 'php',
   title: 'php.ini (max_execution_time, memory_limit ...)',
   example: 'max_execution_time = 30',

@@ -46,6 +46,7 @@ export function parseSysctl(text: string, context: ConfigContext): ConfigFileRes
 
 export const sysctlConf: ConfigFormat = {
   name: 'sysctl',
+  role: null,
   server: 'kernel',
   title: 'sysctl.conf, sysctl.d/*.conf or `sysctl -a` output (net.core.somaxconn ...)',
   example: 'net.core.somaxconn = 4096',

@@ -4,6 +4,8 @@
 // files) is I/O and happens at the edge, which splices an included file's settings in at the
 // place of its include.
 
+import type { ServerRole } from '../types.js';
+
 export type ConfigServer = 'nginx' | 'apache' | 'lighttpd' | 'php-fpm' | 'php' | 'varnish' | 'kernel';
 
 /** One setting as the file states it (a row of `settings` without source and host). */
@@ -64,6 +66,8 @@ export const MAIN_CONTEXT: ConfigContext = { scope: '' };
 export interface ConfigFormat {
   name: string;
   server: ConfigServer;
+  /** the kind of server it configures (parsers/types.ts SERVER_ROLES): its presence on the host decides the edge */
+  role: ServerRole | null;
   title: string;
   example: string;
   parse(text: string, context: ConfigContext): ConfigFileResult;

@@ -166,6 +166,7 @@ export function parseVarnishParams(text: string, context: ConfigContext): Config
 
 export const varnishVcl: ConfigFormat = {
   name: 'varnish-vcl',
+  role: 'cache',
   server: 'varnish',
   title: 'Varnish VCL backends and probes (.max_connections, .first_byte_timeout ...)',
   example: 'backend default { .host = "127.0.0.1"; .first_byte_timeout = 60s; }',
@@ -175,6 +176,7 @@ export const varnishVcl: ConfigFormat = {
 
 export const varnishParams: ConfigFormat = {
   name: 'varnish-params',
+  role: 'cache',
   server: 'varnish',
   title: 'Varnish parameters: varnishd -p name=value command lines or param.show output',
   example: 'first_byte_timeout         60.000 [seconds] (default)',

@@ -6,13 +6,14 @@
 
 import { msRange } from './record.js';
 
-const SEP = /, | : /;
+/** between two members of a list (src/query/upstream-attempts.ts reads upstream_raw's lists with it) */
+export const LIST_SEP = /, | : /;
 
 // Both separators contain a space and no member does, so a value without a space is one member:
 // the common case is answered without splitting.
 
 export function listMembers(raw: string): string[] {
-  return raw.indexOf(' ') < 0 ? [raw] : raw.split(SEP);
+  return raw.indexOf(' ') < 0 ? [raw] : raw.split(LIST_SEP);
 }
 
 /**
@@ -26,7 +27,7 @@ export function sumListMs(raw: string, mul: number, div: number): number | null 
   }
   let sum = 0;
   let any = false;
-  for (const m of raw.split(SEP)) {
+  for (const m of raw.split(LIST_SEP)) {
     const v = msRange(m, 0, m.length, mul, div);
     if (v === null) continue;
     if (v !== v) return undefined;
@@ -43,14 +44,14 @@ export function lastMember(raw: string): string {
 }
 
 export function memberCount(raw: string): number {
-  return raw.indexOf(' ') < 0 ? 1 : raw.split(SEP).length;
+  return raw.indexOf(' ') < 0 ? 1 : raw.split(LIST_SEP).length;
 }
 
 /** True when a list carries no value at all (`-`, `-, -`, empty): nothing upstream happened. */
 export function isEmptyList(raw: string | undefined): boolean {
   if (raw === undefined || raw === '-' || raw === '') return true;
   if (raw.indexOf(' ') < 0) return false;
-  for (const m of raw.split(SEP)) if (m !== '-' && m !== '') return false;
+  for (const m of raw.split(LIST_SEP)) if (m !== '-' && m !== '') return false;
   return true;
 }
 

@@ -21,6 +21,7 @@
 import type { DB } from '../store/db.js';
 import { runReport } from '../report/runner.js';
 import { StampSpreader } from '../query/stamp-spread.js';
+import { nearestRank } from '../query/functions.js';
 import { isCounted, simulate, type PoolModel, type ReplayRequest, type ReplayResult } from './replay.js';
 
 export interface ReplayWindowSpec {
@@ -206,11 +207,6 @@ export function fillEstimates(requests: WindowRequest[], known: (q: WindowReques
   });
 }
 
-function pct(sorted: number[], p: number): number | null {
-  if (!sorted.length) return null;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
 /** Observed vs replayed counts and queueing over the same requests (those arriving from `countFromMs`). */
 export function compare(requests: WindowRequest[], result: ReplayResult, countFromMs = result.countFromMs ?? -Infinity): Comparison {
   const observedQ: number[] = [];
@@ -237,7 +233,7 @@ export function compare(requests: WindowRequest[], result: ReplayResult, countFr
   });
   observedQ.sort((a, b) => a - b);
   replayedQ.sort((a, b) => a - b);
-  const tally = (c: typeof obs, q: number[]): Tally => ({ ...c, queueN: q.length, queueP50: pct(q, 50), queueP95: pct(q, 95) });
+  const tally = (c: typeof obs, q: number[]): Tally => ({ ...c, queueN: q.length, queueP50: nearestRank(q, 50), queueP95: nearestRank(q, 95) });
   return { requests: n, observed: tally(obs, observedQ), replayed: tally(rep, replayedQ) };
 }
 

@@ -34,6 +34,7 @@
 //   failure lowers effective_weight by weight / max_fails). With none live the request gets 502
 //   at once ("no live upstreams"). max_fails=0 never marks; one server alone is never marked;
 // - no CPU contention: a service time is what the request took as logged, whatever else ran.
+import { nearestRank } from '../query/functions.js';
 
 export interface ReplayRequest {
   /** the caller's key for the request (a requests.id) */
@@ -262,11 +263,6 @@ class Completions {
   }
 }
 const less = (a: [number, number, number], b: [number, number, number]) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
 
 /** Whether a request is in the summary: its own flag, else its arrival against countFromMs. */
 export function isCounted(r: ReplayRequest, countFromMs = -Infinity): boolean {
@@ -597,8 +593,8 @@ export function simulate(requests: ReplayRequest[], pools: PoolModel[], opts: Si
     summary: {
       requests: counted,
       byOutcome,
-      queuedP50: percentile(queued, 50),
-      queuedP95: percentile(queued, 95),
+      queuedP50: nearestRank(queued, 50) ?? 0,
+      queuedP95: nearestRank(queued, 95) ?? 0,
       queuedMax: queued.length ? queued[queued.length - 1] : 0,
       peakBusyWorkers: peakBusy,
       peakBacklog,

@@ -1,6 +1,7 @@
-// SQL functions SQLite lacks and the reports need: exact percentiles over raw rows, and iso().
-// Registered with the functions over rollups by registerReportFunctions (sqlfns.ts), on every
-// connection that runs reports or a user's query.
+// Exact percentiles over raw rows and iso(): SQL functions SQLite lacks. Registered with the
+// functions over rollups by registerReportFunctions (sqlfns.ts), on every connection that runs
+// reports or a user's query. The percentiles read from histograms (within 2.2 %) are
+// histogram.ts's, with the same rank rule as percentileOf(): this is the one home of both kinds.
 import type Database from 'better-sqlite3';
 
 /**
@@ -15,6 +16,17 @@ export function percentileOf(sorted: Float64Array, p: number): number | null {
   const lo = Math.floor(rank);
   const hi = Math.ceil(rank);
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
+}
+
+/**
+ * Nearest-rank percentile: the smallest value with at least p % of the values at or below it (a
+ * value that occurred, never one between two). The what-if replay states its queueing times so;
+ * null when there are no values.
+ */
+export function nearestRank(sorted: ArrayLike<number>, p: number): number | null {
+  const n = sorted.length;
+  if (n === 0) return null;
+  return sorted[Math.min(n - 1, Math.max(0, Math.ceil((p / 100) * n) - 1))];
 }
 
 interface PercentileState {

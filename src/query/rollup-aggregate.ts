@@ -6,16 +6,18 @@
 //
 // Built for 10M rows: rows arrive as plain arguments (no row objects), aggregates are found
 // through small integer-keyed maps with a one-entry cache (consecutive rows share a second), the
-// upstream list is parsed without building objects, and the in-flight sweep is streamed: events
-// before a watermark (no later row can start before it) are swept and dropped, so memory follows
-// the concurrency and the time span, not the row count.
+// upstream list is parsed without building objects (upstream-attempts.ts), and the in-flight
+// sweep (inflight.ts) is streamed: events before a watermark (no later row can start before it)
+// are swept and dropped, so memory follows the concurrency and the time span, not the row count.
 //
 // The results are the same, value for value, as the straightforward version kept in
-// test/report/rollups-reference.ts: the same stamp spreading (correlate/stamp-spread.ts), the same
-// upstream attempts (correlate/upstream-attempts.ts), the same sweep (correlate/inflight.ts), and
-// sums added in the same order.
+// test/query/rollups-reference.ts: the same stamp spreading (stamp-spread.ts), the same upstream
+// attempts (upstream-attempts.ts), the same sweep (inflight.ts), and sums added in the same order.
 import { Histogram, Occupancy } from './histogram.js';
 import { FineSeries, type FineSink } from './rollup-fine.js';
+import { attAddr, attMs, attStatus, parseAttempts } from './upstream-attempts.js';
+// (named Sweep here, as before the sweep had a module of its own)
+import { InflightSweep as Sweep, attemptSpans, spanFrom, spanUntil } from './inflight.js';
 
 const SEP = '\u001f';
 
@@ -109,116 +111,6 @@ export interface V1Sink {
 
 export type RollupSink = V1Sink & FineSink;
 
-/** One in-flight series: sorted-later event buffer plus the sweep's carried state. */
-class Sweep {
-  buf = new Float64Array(256);
-  len = 0;
-  level = 0;
-  prev = 0;
-  out = new Map<number, Occupancy>();
-
-  add(start: number | null, end: number | null): void {
-    if (start == null || end == null || !(end > start)) return;
-    if (this.len + 2 > this.buf.length) {
-      const next = new Float64Array(this.buf.length * 2);
-      next.set(this.buf.subarray(0, this.len));
-      this.buf = next;
-    }
-    // time * 2 + 1 for a start, * 2 for an end: one numeric sort puts ends before starts at a tie
-    this.buf[this.len++] = Math.round(start) * 2 + 1;
-    this.buf[this.len++] = Math.round(end) * 2;
-  }
-
-  /** Sweep every buffered event whose time is before `until` (no event still to come is). */
-  advance(until: number, lo: number, hi: number): void {
-    if (this.len === 0) return;
-    const limit = until * 2;
-    const buf = this.buf, len = this.len;
-    // the events to sweep now: their count and value range
-    let n = 0, vmin = Infinity, vmax = -Infinity;
-    for (let i = 0; i < len; i++) {
-      const v = buf[i];
-      if (v < limit) { n++; if (v < vmin) vmin = v; if (v > vmax) vmax = v; }
-    }
-    if (n === 0) return;
-    const range = vmax - vmin + 1;
-    if (range <= 4 * n + 4096) {
-      // dense (the usual case: a chunk of rows covers a stretch of time): count each value
-      // instead of sorting; the events of one value are swept together, as the sorted loop
-      // would take them one after the other (only the first can add time)
-      const counts = scratch(range);
-      let keep = 0;
-      for (let i = 0; i < len; i++) {
-        const v = buf[i];
-        if (v < limit) counts[v - vmin]++;
-        else buf[keep++] = v;
-      }
-      this.len = keep;
-      for (let j = 0; j < range; j++) {
-        const c = counts[j];
-        if (c === 0) continue;
-        counts[j] = 0;
-        const v = vmin + j;
-        this.step(v, Math.floor(v / 2), v % 2 === 1 ? c : -c, lo, hi);
-      }
-      return;
-    }
-    const ev = buf.subarray(0, len).sort();
-    let i = 0;
-    for (; i < ev.length && ev[i] < limit; i++) this.step(ev[i], Math.floor(ev[i] / 2), ev[i] % 2 === 1 ? 1 : -1, lo, hi);
-    if (i > 0) {
-      buf.copyWithin(0, i, len);
-      this.len = len - i;
-    }
-  }
-
-  private lastS = NaN;
-  private lastO: Occupancy | undefined;
-
-  /**
-   * Hand `write` every second of `out` that no event still to come can add time to, and forget
-   * it. After advance(until) every event before `until` is swept, but the time from the last
-   * swept event on is added only when the next one comes: while the level is above zero the
-   * seconds from that event's on are still open.
-   */
-  flush(until: number, write: (t: number, o: Occupancy) => void): void {
-    const done = this.level > 0 ? Math.min(until, this.prev) : until;
-    for (const [t, o] of this.out) {
-      if (t + 1000 > done) continue;
-      write(t, o);
-      this.out.delete(t);
-      if (t === this.lastS) { this.lastS = NaN; this.lastO = undefined; }
-    }
-  }
-
-  /** The in-flight level changes by `delta` at time t (correlate/inflight.ts occupancy()). */
-  private step(_v: number, t: number, delta: number, lo: number, hi: number): void {
-    const level = this.level, prev = this.prev;
-    if (level > 0 && t > prev) {
-      const a0 = Math.max(prev, lo);
-      const b0 = Math.min(t, hi);
-      for (let s = Math.floor(a0 / 1000) * 1000; s < b0; s += 1000) {
-        const a = Math.max(a0, s);
-        const b = Math.min(b0, s + 1000);
-        if (b <= a) continue;
-        let o = s === this.lastS ? this.lastO : this.out.get(s);
-        if (!o) this.out.set(s, (o = new Occupancy()));
-        this.lastS = s; this.lastO = o;
-        o.add(level, b - a);
-      }
-    }
-    this.level = level + delta;
-    this.prev = t;
-  }
-}
-
-/** A zeroed Int32Array of at least `n` counts, shared (callers leave it zeroed). */
-let scratchBuf = new Int32Array(0);
-function scratch(n: number): Int32Array {
-  if (scratchBuf.length < n) scratchBuf = new Int32Array(Math.max(n, scratchBuf.length * 2));
-  return scratchBuf;
-}
-
 /** Per tier and host: its seconds, minutes and in-flight series. */
 interface Series {
   tier: string; host: string;
@@ -231,112 +123,6 @@ interface Series {
 
 const min = (a: number | null, b: number) => (a === null || b < a ? b : a);
 const max = (a: number | null, b: number) => (a === null || b > a ? b : a);
-
-// ---- upstream attempts, as correlate/upstream-attempts.ts attemptsOf() gives them, into reused arrays
-// the keys are those of /(?:^| )(urt|uct|uht|ua|us)=/g in correlate/upstream-attempts.ts
-const LIST_SEP = /, | : /;
-const attAddr: string[] = [];
-const attStatus: Array<number | null> = [];
-const attMs: Array<number | null> = [];
-
-const isSingle = (v: string): boolean => v.indexOf(',') < 0 && v.indexOf(' : ') < 0;
-
-function splitList(v: string): string[] {
-  return isSingle(v) ? [v.trim()] : v.split(LIST_SEP).map((s) => s.trim());
-}
-
-/** splitList(v)[0] without the array (most requests try one upstream). */
-function firstMember(v: string): string {
-  return isSingle(v) ? v.trim() : v.split(LIST_SEP)[0].trim();
-}
-
-/** 10^0 .. 10^22: exact doubles, so digits / POW10[d] is the correctly rounded value, as Number() gives */
-const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
-
-function num(s: string | undefined): number | null {
-  if (s === undefined || s === '-' || s === '') return null;
-  // plain "123" or "0.071" (what nginx writes) without Number(): at most 15 digits, exact
-  const len = s.length;
-  if (len <= 15) {
-    let n = 0, dot = -1, i = 0;
-    for (; i < len; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 48 && c <= 57) n = n * 10 + (c - 48);
-      else if (c === 46 && dot < 0 && i > 0 && i < len - 1) dot = i;
-      else break;
-    }
-    if (i === len) return dot < 0 ? n : n / POW10[len - dot - 1];
-  }
-  const v = Number(s);
-  return Number.isFinite(v) ? v : null;
-}
-
-/**
- * Which key of KEY_RE starts at `i` (its text must be followed by '='): 1 urt, 2 uct, 3 uht,
- * 4 ua, 5 us, 0 none. The keys are no prefix of one another, so at most one matches.
- */
-function keyAt(raw: string, i: number): number {
-  if (raw.charCodeAt(i) !== 117) return 0; // u
-  const a = raw.charCodeAt(i + 1), b = raw.charCodeAt(i + 2);
-  if (b === 61) return a === 97 ? 4 : a === 115 ? 5 : 0; // ua= us=
-  if (b !== 116 || raw.charCodeAt(i + 3) !== 61) return 0; // ?t=
-  return a === 114 ? 1 : a === 99 ? 2 : a === 104 ? 3 : 0; // urt= uct= uht=
-}
-
-/**
- * The attempts of one request into attAddr/attStatus/attMs; returns how many. A hand-written
- * scan that finds exactly what KEY_RE's global exec loop finds (a key at the very start or after
- * a space; the search goes on after each match's '='), without a match array per key.
- */
-function parseAttempts(raw: string | null, addr: string | null, status: number | null, ms: number | null): number {
-  if (raw) {
-    // the value of a key runs to the next key (or the end); a repeated key keeps the last value
-    let ua: string | null = null, us: string | null = null, urt: string | null = null;
-    let key = 0, from = 0;
-    const len = raw.length;
-    let p = 0;
-    for (;;) {
-      // the next match at or after p: its index (the space, or 0) and key
-      let at = -1, k = 0, klen = 0;
-      if (p === 0 && (k = keyAt(raw, 0)) !== 0) { at = 0; klen = 0; }
-      else {
-        for (let q = raw.indexOf(' ', p); q >= 0; q = raw.indexOf(' ', q + 1)) {
-          if ((k = keyAt(raw, q + 1)) !== 0) { at = q; klen = 1; break; }
-        }
-      }
-      const to = at < 0 ? len : at;
-      if (key === 4) ua = raw.slice(from, to);
-      else if (key === 5) us = raw.slice(from, to);
-      else if (key === 1) urt = raw.slice(from, to);
-      if (at < 0) break;
-      key = k;
-      from = at + klen + (k <= 3 ? 4 : 3);
-      p = from;
-    }
-    if (ua !== null && isSingle(ua)) {
-      attAddr[0] = ua.trim();
-      attStatus[0] = us !== null ? num(firstMember(us)) : null;
-      const sec = urt !== null ? num(firstMember(urt)) : null;
-      attMs[0] = sec === null ? null : Math.round(sec * 1e6) / 1e3;
-      return 1;
-    }
-    if (ua !== null) {
-      const addrs = splitList(ua);
-      const sts = us !== null ? splitList(us) : null;
-      const times = urt !== null ? splitList(urt) : null;
-      for (let i = 0; i < addrs.length; i++) {
-        attAddr[i] = addrs[i];
-        attStatus[i] = num(sts?.[i]);
-        const sec = num(times?.[i]);
-        attMs[i] = sec === null ? null : Math.round(sec * 1e6) / 1e3;
-      }
-      return addrs.length;
-    }
-  }
-  if (!addr) return 0;
-  attAddr[0] = addr; attStatus[0] = status; attMs[0] = ms;
-  return 1;
-}
 
 // ---- rows held back while their whole-second stamp is spread (correlate/stamp-spread.ts):
 // one array per field, reused from group to group
@@ -580,17 +366,13 @@ export class RollupPass {
     }
     s.all.add(start, end);
     if (start === null) return;
-    // per upstream: each attempt in turn, from the request's start (the attempts ran one after
-    // the other); an attempt without a time holds its upstream for the rest of the request
-    let at = start;
+    // per upstream: each attempt in turn, from the request's start (inflight.ts attemptSpans)
+    attemptSpans(start, end, n, attMs);
     for (let i = 0; i < n; i++) {
-      const ms = attMs[i];
-      const until = ms !== null ? Math.min(at + ms, end ?? at + ms) : end;
       // an upstream named '' shares the "all requests" series, as it always has (same key)
       let u = attAddr[i] === '' ? s.all : s.perUpstream.get(attAddr[i]);
       if (!u) s.perUpstream.set(attAddr[i], (u = new Sweep()));
-      u.add(at, until);
-      if (ms !== null) at += ms;
+      u.add(spanFrom[i], spanUntil[i]);
     }
   }
 

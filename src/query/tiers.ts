@@ -1,20 +1,35 @@
 // Which access log is the edge. A request can be logged by several servers in a chain (Varnish ->
 // Apache, nginx -> PHP-FPM); counting every log would count it twice. Reports read one tier at a
-// time: 'edge' = the sources of the outermost server type present on the same host (`--host`
+// time: 'edge' = the sources of the outermost kind of server present on the same host (`--host`
 // tags a machine: web1's nginx and PHP-FPM are one chain, web2's another), 'backend' = the others.
-// Outermost first: caches (Varnish), then web servers (nginx, lighttpd, Apache, JSON access
-// logs), then application servers (PHP-FPM's access log).
+// Each format says which kind of server writes it (its `role` in parsers/: cache, web or app,
+// parsers/types.ts SERVER_ROLES), and any source of a server (an error log, a status page, a
+// config) says that server is present; sourceTiers() and TIER_SQL both read that one declaration,
+// through parsers/roles.ts (generated from it: importing every parser cost a report ~50 ms of CPU).
 import type Database from 'better-sqlite3';
+import { FORMAT_ROLES } from '../../parsers/roles.js';
+import { SERVER_ROLES } from '../../parsers/types.js';
 
 export type Tier = 'edge' | 'backend';
 
+/**
+ * A format's place on the request path, outermost highest (1 app, 2 web, 3 cache); 0 for a source
+ * of no server (the kernel, ps) or a format this build does not know: it makes no tier.
+ */
+const RANK = new Map<string, number>(Object.entries(FORMAT_ROLES).map(([name, role]) => [name, role === null ? 0 : SERVER_ROLES.indexOf(role) + 1]));
+
 export function serverRank(format: string): number {
-  if (/varnish/i.test(format)) return 3;
-  if (/fpm/i.test(format)) return 1;
-  return 2;
+  return RANK.get(format) ?? 0;
 }
 
-const rankSql = (col: string) => `(CASE WHEN ${col} LIKE '%varnish%' THEN 3 WHEN ${col} LIKE '%fpm%' THEN 1 ELSE 2 END)`;
+/** serverRank() of a column of format names, as SQL (the names are the registries' own: quoted, not bound). */
+function rankSql(col: string): string {
+  const arms = SERVER_ROLES.map((_, i) => i + 1).reverse().map((rank) => {
+    const names = [...RANK].filter(([, r]) => r === rank).map(([name]) => `'${name.replace(/'/g, "''")}'`);
+    return names.length ? ` WHEN ${col} IN (${names.join(', ')}) THEN ${rank}` : '';
+  });
+  return `(CASE${arms.join('')} ELSE 0 END)`;
+}
 
 /** The same rule as SQL over a `sources` row aliased `s`: 'edge' or 'backend'. */
 export const TIER_SQL = `CASE WHEN ${rankSql('s.format')} = (SELECT max(${rankSql('t.format')}) FROM sources t ` +

@@ -1,10 +1,11 @@
 // The request rollups as buildRollups computed them before the single-pass rewrite (one object
 // per row, JS sweep over every interval): kept as the reference the fast build must equal,
-// cell for cell (test/report/rollups-equal.test.ts). Test-only; not imported by src/.
+// cell for cell (test/query/rollups-equal.test.ts), with the in-flight sweep run at once over
+// every interval where the pass streams it. Test-only; not imported by src/.
 import type Database from 'better-sqlite3';
 import { Histogram } from '../../src/query/histogram.js';
 import { attemptFailed, attemptsOf, type Attempt } from '../../src/query/upstream-attempts.js';
-import { InflightSweep } from '../../src/query/inflight.js';
+import { InflightSweeps, attemptSpans, spanFrom, spanUntil } from '../../src/query/inflight.js';
 import { StampSpreader, wholeSecondSources } from '../../src/query/stamp-spread.js';
 import { sourceTiers } from '../../src/query/tiers.js';
 type RollupInput = [
@@ -268,7 +269,7 @@ export function referenceRequestRollups(db: Database.Database, schema: string, c
       r.upstream_addr AS upstream, r.upstream_status, r.upstream_raw, coalesce(r.client, '') AS client
     FROM requests r ORDER BY r.id`);
   const agg = new RequestAggregator(clientsKept);
-  const sweep = new InflightSweep(1000);
+  const sweep = new InflightSweeps();
   const spreader = new StampSpreader<RequestRow>(whole, (r, start, end) => {
     r.tier = tiers.get(r.source) ?? 'edge';
     const t = start ?? r.ts;
@@ -284,12 +285,8 @@ export function referenceRequestRollups(db: Database.Database, schema: string, c
     const key = `${r.tier}\u001f${r.host}\u001f`;
     sweep.add(key, start, end);
     if (start === null) return;
-    let at = start;
-    for (const a of attempts) {
-      const until = a.ms !== null ? Math.min(at + a.ms, end ?? at + a.ms) : end;
-      sweep.add(key + a.addr, at, until);
-      if (a.ms !== null) at += a.ms;
-    }
+    attemptSpans(start, end, attempts.length, attempts.map((a) => a.ms));
+    attempts.forEach((a, i) => sweep.add(key + a.addr, spanFrom[i], spanUntil[i]));
   });
   // rollups v3: per tier, host and minute of the start as stored, the 100 largest responses by bytes, then id
   const largest = new Map<string, Array<[number, number]>>();
