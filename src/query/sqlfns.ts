@@ -1,6 +1,6 @@
 // SQL functions over the rollup histograms, registered on every connection that runs a report
-// (and on the writer that builds rollups). They complement functions.ts, which holds the exact
-// percentile aggregates over raw rows.
+// (and on the writer that builds rollups). They complement store/functions.ts, which holds the
+// exact percentile aggregates over raw rows.
 //
 //   hist(x)              aggregate: numbers are added, histogram texts are merged -> text
 //   hist_pct(h, p)       percentile p (0-100) of a histogram text (within 2.2 %, see histogram.ts)

@@ -1,7 +1,7 @@
 // Opening the database: pragmas for a single-writer bulk-load workload, and forward migrations.
 import Database from 'better-sqlite3';
 import { MIGRATIONS, INDEXES, samplesSchema } from './schema.js';
-import { registerFunctions } from '../query/functions.js';
+import { registerFunctions } from './functions.js';
 import { stallIfAsked } from '../util/test-stall.js';
 
 export type DB = Database.Database;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { buildRollups, ROLLUP_TABLES } from '../../src/query/rollups.js';
-import { registerFunctions } from '../../src/query/functions.js';
+import { registerFunctions } from '../../src/store/functions.js';
 import type { DB } from '../../src/store/db.js';
 import { cli, INCIDENTS, STORIES, truthOf } from '../report/fixture-db.js';
 

@@ -1,7 +1,4 @@
-// Exact percentiles, and the SQL functions SQLite lacks that every connection has (store/db.ts
-// registers them: `overload query` and the reports use them on raw rows). The percentiles read
-// from histograms, which are within 2.2 %, are histogram.ts's, with the same rank rule as
-// percentileOf(); sqlfns.ts has the SQL functions over those. This is the one home of both kinds.
+// SQL functions SQLite lacks and the reports need, registered on every connection.
 import type Database from 'better-sqlite3';
 
 /**
@@ -16,17 +13,6 @@ export function percentileOf(sorted: Float64Array, p: number): number | null {
   const lo = Math.floor(rank);
   const hi = Math.ceil(rank);
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
-}
-
-/**
- * Nearest-rank percentile: the smallest value with at least p % of the values at or below it (a
- * value that occurred, never one between two). The what-if replay states its queueing times so;
- * null when there are no values.
- */
-export function nearestRank(sorted: ArrayLike<number>, p: number): number | null {
-  const n = sorted.length;
-  if (n === 0) return null;
-  return sorted[Math.min(n - 1, Math.max(0, Math.ceil((p / 100) * n) - 1))];
 }
 
 interface PercentileState {
