@@ -21,7 +21,7 @@
 import type { DB } from '../store/db.js';
 import { runReport } from '../report/runner.js';
 import { StampSpreader } from '../query/stamp-spread.js';
-import { nearestRank } from '../query/functions.js';
+import { nearestRank } from '../query/percentile.js';
 import { isCounted, simulate, type PoolModel, type ReplayRequest, type ReplayResult } from './replay.js';
 
 export interface ReplayWindowSpec {

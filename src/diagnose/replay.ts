@@ -34,7 +34,7 @@
 //   failure lowers effective_weight by weight / max_fails). With none live the request gets 502
 //   at once ("no live upstreams"). max_fails=0 never marks; one server alone is never marked;
 // - no CPU contention: a service time is what the request took as logged, whatever else ran.
-import { nearestRank } from '../query/functions.js';
+import { nearestRank } from '../query/percentile.js';
 
 export interface ReplayRequest {
   /** the caller's key for the request (a requests.id) */

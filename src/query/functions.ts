@@ -18,17 +18,6 @@ export function percentileOf(sorted: Float64Array, p: number): number | null {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
 }
 
-/**
- * Nearest-rank percentile: the smallest value with at least p % of the values at or below it (a
- * value that occurred, never one between two). The what-if replay states its queueing times so;
- * null when there are no values.
- */
-export function nearestRank(sorted: ArrayLike<number>, p: number): number | null {
-  const n = sorted.length;
-  if (n === 0) return null;
-  return sorted[Math.min(n - 1, Math.max(0, Math.ceil((p / 100) * n) - 1))];
-}
-
 interface PercentileState {
   values: number[];
   p: number;

@@ -1,7 +1,7 @@
 // Percentiles read from rollup histograms stay within the stated bound of the exact value.
 import { describe, expect, it } from 'vitest';
 import { Histogram, HIST_RELATIVE_ERROR, Occupancy } from '../../src/query/histogram.js';
-import { nearestRank, percentileOf } from '../../src/query/functions.js';
+import { percentileOf } from '../../src/query/functions.js';
 
 describe('histogram percentiles', () => {
   it('are within 2.2 % of the exact percentile', () => {
@@ -36,19 +36,6 @@ describe('histogram percentiles', () => {
     h.add(0); h.add(0); h.add(5);
     expect(h.percentile(50)).toBe(0);
     expect(h.percentile(100)).toBe(5);
-  });
-});
-
-describe('exact percentiles', () => {
-  it('interpolate between the closest ranks (percentile(), p95() ...), or take the nearest rank (the replay)', () => {
-    const v = Float64Array.from([10, 20, 30, 40]);
-    expect(percentileOf(v, 50)).toBe(25);
-    expect(percentileOf(v, 95)).toBeCloseTo(38.5, 10);
-    expect(nearestRank(v, 50)).toBe(20);
-    expect(nearestRank(v, 95)).toBe(40);
-    expect(nearestRank(v, 0)).toBe(10);
-    expect(nearestRank([], 50)).toBeNull();
-    expect(percentileOf(new Float64Array(0), 50)).toBeNull();
   });
 });
 
