@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    // the bundled stories, ingested once for the whole run (test/fixtures.ts storyDb)
+    globalSetup: ['test/global-setup.ts'],
     // Tests never depend on the machine's zone: every stamp without an offset is read as UTC
     // unless a test passes --tz itself.
     env: { TZ: 'UTC', NO_COLOR: '1', FORCE_COLOR: '0' },
