@@ -1,57 +1,26 @@
-// The one fixture helper of the tests: the built CLI run as a user runs it, the bundled stories
+// The one fixture helper of the tests: the built CLI run as a user runs it (test/e2e/cli.ts, its
+// light half, re-exported here), the bundled stories
 // (fixtures/incidents/<story>) ingested ONCE per test run by test/global-setup.ts and handed to
 // the tests by path, and the canned reports run in-process on them where the CLI itself is not
 // what a test is about (a report through the CLI costs a node start, ~0.4 s).
 //
 // A story's database is shared by every test file of the run: open it read-only, or take a copy
 // (storyDbCopy) before changing it.
-import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { copyFileSync, existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { inject } from 'vitest';
 import Database from 'better-sqlite3';
 import { loadStories, ingestArgs, type Story } from '../src/demo/incidents.js';
 import { openReadOnly } from '../src/store/db.js';
+import { cli, tempDir, ROOT, type CliResult } from './e2e/cli.js';
 import { runReport, type ReportResult } from '../src/report/runner.js';
 import { renderResult } from '../src/report/output.js';
 import type { OutputFormat } from '../src/report/render.js';
 import type { ParamInput } from '../src/report/params.js';
 
-export const ROOT = resolve(import.meta.dirname, '..');
-export const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
-export const INCIDENTS = join(ROOT, 'fixtures', 'incidents');
+export { ROOT, CLI, INCIDENTS, cli, cliAsync, query, tempDir, type CliResult } from './e2e/cli.js';
 
 export type Row = Record<string, unknown>;
-
-export interface CliResult {
-  status: number | null;
-  /** the same as status, never null (-1 when killed by a signal) */
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-export function cli(args: string[], opts: { input?: string | Buffer; env?: Record<string, string> } = {}): CliResult {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    input: opts.input ?? '', encoding: 'utf8', maxBuffer: 1 << 28, cwd: ROOT,
-    env: { ...process.env, TZ: 'UTC', NO_COLOR: '1', ...opts.env },
-  });
-  return { status: r.status, code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Start the CLI without waiting (for kill tests). */
-export function cliAsync(args: string[], opts: { env?: Record<string, string> } = {}) {
-  return spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, TZ: 'UTC', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-/** JSON output of `overload query` (the CLI: it registers overload's SQL functions) */
-export function query<T = Row>(db: string, sql: string): T[] {
-  const r = cli(['query', '--db', db, '--format', 'json', sql]);
-  if (r.status !== 0) throw new Error(`query failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as T[];
-}
 
 /** Plain SQL on a database, read-only, in this process (no overload functions: query() has them). */
 export function sql<T = Row>(db: string, text: string, ...params: unknown[]): T[] {
@@ -61,10 +30,6 @@ export function sql<T = Row>(db: string, text: string, ...params: unknown[]): T[
   } finally {
     conn.close();
   }
-}
-
-export function tempDir(prefix = 'overload-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
 }
 
 // --- the bundled stories -------------------------------------------------------------------
@@ -82,7 +47,7 @@ export function story(name: string): Story {
 
 export function truthOf(name: string) {
   return story(name).truth as Record<string, unknown> & {
-    story: string; phases: Story['phases']; signatures: Record<string, unknown>; settings?: Record<string, unknown>;
+    story: string; phases: Story['phases']; ingest: Story['ingest']; signatures: Record<string, unknown>; settings?: Record<string, unknown>;
   };
 }
 
