@@ -38,7 +38,21 @@ export function tempDir(prefix = 'overload-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Start the CLI without waiting (for kill tests). */
-export function cliAsync(args: string[], opts: { env?: Record<string, string> } = {}) {
-  return spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, TZ: 'UTC', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Start the CLI without waiting (for kill tests); `stdin: 'pipe'` to release an OVERLOAD_TEST_STALL_UNTIL=stdin stall. */
+export function cliAsync(args: string[], opts: { env?: Record<string, string>; stdin?: 'ignore' | 'pipe' } = {}) {
+  return spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, TZ: 'UTC', ...opts.env }, stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'] });
+}
+
+/** Resolves once the child has written a line matching `re` to stderr; rejects if it exits first. */
+export function saidOnStderr(child: ReturnType<typeof cliAsync>, re: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const onData = (b: Buffer) => {
+      text += b.toString();
+      if (re.test(text)) { child.stderr.off('data', onData); child.off('exit', onExit); resolve(text); }
+    };
+    const onExit = () => reject(new Error(`exited without saying ${re}: ${text}`));
+    child.stderr.on('data', onData);
+    child.once('exit', onExit);
+  });
 }
