@@ -1,7 +1,8 @@
 // Running the built CLI as a user does: the light half of the tests' one fixture helper
 // (test/fixtures.ts re-exports it, with the bundled stories ingested once per run). Tests that
 // only run the CLI import this file, so they do not load the report runner.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -39,8 +40,8 @@ export function tempDir(prefix = 'overload-test-'): string {
 }
 
 /** Start the CLI without waiting (for kill tests); `stdin: 'pipe'` to release an OVERLOAD_TEST_STALL_UNTIL=stdin stall. */
-export function cliAsync(args: string[], opts: { env?: Record<string, string>; stdin?: 'ignore' | 'pipe' } = {}) {
-  return spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, TZ: 'UTC', ...opts.env }, stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'] });
+export function cliAsync(args: string[], opts: { env?: Record<string, string>; stdin?: 'ignore' | 'pipe' } = {}): ChildProcessByStdio<Writable | null, Readable, Readable> {
+  return spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, TZ: 'UTC', ...opts.env }, stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'] }) as ChildProcessByStdio<Writable | null, Readable, Readable>;
 }
 
 /** Resolves once the child has written a line matching `re` to stderr; rejects if it exits first. */
