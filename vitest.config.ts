@@ -11,5 +11,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // one fork per core (vitest's default leaves one core idle: on a 2-core machine, one fork).
+    // The files share nothing but the read-only story databases: each writes in its own temp dir.
+    maxWorkers: '100%',
   },
 });
