@@ -7,6 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Story } from '../../src/demo/incidents.js';
 import { cli, sql, storyDb, STORY_LIST, tempDir } from '../fixtures.js';
+import { openReadOnly } from '../../src/store/db.js';
+import { diagnose as runDiagnose } from '../../src/diagnose/index.js';
+import { diagnosisJson } from '../../src/diagnose/render.js';
 
 interface Finding {
   rule: string;
@@ -22,10 +25,15 @@ interface Finding {
 }
 interface Diagnosis { window: { from_ts: number; to_ts: number; basis: string }; findings: Finding[]; notes: string[] }
 
-function diagnose(db: string, host: string, extra: string[] = []): Diagnosis {
-  const r = cli(['diagnose', '--db', db, '--host', host, '--tz', 'UTC', '--format', 'json', ...extra]);
-  if (r.status !== 0) throw new Error(`diagnose ${host} exited ${r.status}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as Diagnosis;
+/** `overload diagnose --format json` run in-process (its CLI is held by the what-if tests below) */
+function diagnose(db: string, host: string, range: string[] = []): Diagnosis {
+  const [, from, , to] = range;
+  const conn = openReadOnly(db);
+  try {
+    return JSON.parse(JSON.stringify(diagnosisJson(runDiagnose(conn, { from, to, host, tz: 'UTC' })))) as Diagnosis;
+  } finally {
+    conn.close();
+  }
 }
 
 // each story's logs, configs (config/*.conf, *.vcl) and listed snapshots: storyDb(name, 'full')

@@ -196,7 +196,7 @@ describe('every bundled incident, ingested file by file as its truth.json says',
     });
   }
 
-  it.runIf(STORIES.length > 0)('all of them in one command (overload demo)', () => {
+  it.runIf(STORIES.length > 0)('all of them in one command (overload demo)', { timeout: 300_000 }, () => {
     const d = dir();
     const db = join(d, 'demo.db');
     const r = cli(['demo', '--no-tui', '--db', db], { env: { OVERLOAD_STATS: '1' } });
