@@ -219,9 +219,10 @@ describe('story 3: PHP-FPM max_children', () => {
 describe('the report command', () => {
   const db = storyDb(S1);
   it('prints what the in-process run renders, in every format', () => {
-    for (const [name, extra] of [['incident', []], ['timeline', ['--bucket', '10s']]] as const) {
+    // a report with sections in every format, and one without, its flags passed through
+    for (const [name, extra, formats] of [['incident', [], ['table', 'json', 'csv', 'md', 'ndjson']], ['timeline', ['--bucket', '10s'], ['table']]] as const) {
       const result = runReportOn(db, name, [...extra]);
-      for (const format of ['table', 'json', 'csv', 'md', 'ndjson'] as const) {
+      for (const format of formats) {
         const r = cli(['report', name, '--db', db, '--format', format, '--tz', 'UTC', ...extra]);
         expect(r.code, r.stderr).toBe(0);
         expect(r.stdout, `${name} --format ${format}`).toBe(renderResult(result, format));
