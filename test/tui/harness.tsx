@@ -31,7 +31,8 @@ export async function open(db: string, opts: { columns?: number; rows?: number; 
   // one turn of the event loop: the in-process executor runs a query per setImmediate, and React
   // schedules its renders the same way, so turns (not milliseconds) are what a key's work takes
   const turn = () => new Promise<void>((res) => setImmediate(res));
-  const lanes = (client as unknown as { lanes: Record<string, { queue: Array<{ prefetch: boolean }>; running: { prefetch: boolean } | null }> }).lanes;
+  const lanes = (client as unknown as { lanes?: Record<string, { queue: Array<{ prefetch: boolean }>; running: { prefetch: boolean } | null }> }).lanes;
+  if (!lanes) throw new Error("QueryClient keeps no 'lanes': the harness reads them to know when a key's queries are answered");
   /** nothing the user asked for is queued or running (prefetches may be: they draw nothing) */
   const idle = () => Object.values(lanes).every((l) => !(l.running && !l.running.prefetch) && !l.queue.some((j) => !j.prefetch));
   /** wait until the screen has settled: no query the screen waits on, and no new frame for a few turns */
