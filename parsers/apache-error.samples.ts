@@ -66,4 +66,16 @@ export const APACHE_SAMPLES: FormatSample[] = [
     before: ['[Sun Nov 22 09:49:49 2026] [notice] Apache/2.2.22 (Debian) configured -- resuming normal operations'],
     expect: { ts: T, component: 'php', kind: 'other', severity: 'warn' }, note: 'CGI stderr without a stamp' },
   { line: 'AH00558: apache2: Could not reliably determine the server fully qualified domain name', reject: 'no-match' },
+  // os/unix/unixd.c (ap_unixd_accept), the listener out of descriptors
+  { line: '[Sun Nov 22 09:49:49.000123 2026] [mpm_event:error] [pid 900:tid 1] (24)Too many open files: AH02179: apr_socket_accept: (client socket)',
+    expect: { kind: 'fd_limit', severity: 'error' } },
+  // server/mpm/event/event.c (AH10159, 2.4.53+), the warning before AH00484
+  { line: '[Sun Nov 22 09:49:49.000123 2026] [mpm_event:error] [pid 548:tid 548] AH10159: server is within MinSpareThreads of MaxRequestWorkers, consider raising the MaxRequestWorkers setting',
+    expect: { kind: 'pool_busy', severity: 'error' } },
+  // server/mpm_unix.c sig_coredump, as a 2017 httpd logged it after a graceful restart
+  { line: '[Tue Dec 26 21:06:24.648573 2017] [core:notice] [pid 792] AH00060: seg fault or similar nasty error detected in the parent process',
+    expect: { kind: 'worker_crashed', severity: 'notice', pid: 792 } },
+  // mod_qos refusing a client over QS_SrvMaxConnPerIP (2.2 layout, as mod_qos's own tests print it)
+  { line: '[Sun Nov 22 09:49:49 2026] [error] mod_qos(031): access denied, QS_SrvMaxConnPerIP rule: max=10, concurrent connections=11, c=127.0.0.2',
+    expect: { kind: 'rate_limited' } },
 ];

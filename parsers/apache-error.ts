@@ -25,10 +25,13 @@ export const APACHE_RULES: readonly EventRule[] = [
   { re: new RegExp(String.raw`^\((?:70007|110)\)[^:]*: .*${UPSTREAM_READ}`), kind: 'upstream_timeout' },
   { re: new RegExp(String.raw`^\(104\)[^:]*: .*${UPSTREAM_READ}`), kind: 'upstream_reset' },
   { re: /Error reading from remote server returned by (?<request>\S+)/, kind: 'upstream_closed' },
-  { re: new RegExp(String.raw`${UPSTREAM_READ}|\bAH01067\b|Failed to read FastCGI header`), kind: 'upstream_closed' },
+  // any other read failure: not a line of the three rules above (no line matches two rules,
+  // lnav's rule, tested on the samples)
+  { re: new RegExp(String.raw`^(?!\((?:70007|110|104)\)[^:]*: .*${UPSTREAM_READ})(?![\s\S]*?Error reading from remote server returned by \S)` +
+    String.raw`[\s\S]*?(?:${UPSTREAM_READ}|\bAH01067\b|Failed to read FastCGI header)`), kind: 'upstream_closed' },
   // EAGAIN on php-fpm's unix socket: its listen backlog is full
   { re: /^\(11\)[^:]*: .*attempt to connect to (?:Unix domain socket )?(?<backend>\S+)/, kind: 'backlog_full' },
-  { re: /attempt to connect to (?:Unix domain socket )?(?<backend>\S+)/, kind: 'connect_failed' },
+  { re: /^(?!\(11\)[^:]*: .*attempt to connect to (?:Unix domain socket )?\S)[\s\S]*?attempt to connect to (?:Unix domain socket )?(?<backend>\S+)/, kind: 'connect_failed' },
   { re: /failed to make connection to backend: (?<backend>\S+)/, kind: 'connect_failed' },
   { re: /pass request body failed to (?<backend>\S+)/, kind: 'connect_failed' },
   { re: /disabling worker for \((?<backend>[^)]+)\) for (?<value>\d+)s/, kind: 'backend_disabled' },

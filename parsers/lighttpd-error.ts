@@ -44,7 +44,8 @@ export const LIGHTTPD_RULES: readonly LighttpdRule[] = [
   { re: /^all handlers for (?<request>.*?) on (?<ext>\S+) are down\.?$/, kind: 'backend_down', severity: 'error' },
   // EAGAIN on a unix socket: the backend's listen queue is full
   { re: /^establishing connection failed: .*Resource temporarily unavailable/, kind: 'backlog_full', severity: 'error', hint: 'set' },
-  { re: /^establishing connection failed: /, kind: 'connect_failed', severity: 'error', hint: 'set' },
+  // (every other errno; no line matches two rules: lnav's rule, tested on the samples)
+  { re: /^establishing connection failed: (?!.*Resource temporarily unavailable)/, kind: 'connect_failed', severity: 'error', hint: 'set' },
   { re: /^connect failed: .* on (?<backend>\S+)$/, kind: 'connect_failed', severity: 'error', since: '<= 1.4.45', hint: 'set' },
   { re: /^This means that you have more incoming requests than your FastCGI backend can handle in parallel\..*The load for this FastCGI backend (?<backend>\S+) is (?<value>\d+)/,
     kind: 'other', severity: 'debug', hint: 'set' },
@@ -52,7 +53,7 @@ export const LIGHTTPD_RULES: readonly LighttpdRule[] = [
   // fails and this is what an overloaded proc looks like (fixtures/incidents/5-*, 1.4.69). In
   // <= 1.4.45 EAGAIN was "backend is overloaded" and this wording meant a process that died.
   { re: /^connection was dropped after accept\(\) \(perhaps the gw process died\)/, kind: 'backend_overloaded', severity: 'warn', since: '1.4.46' },
-  { re: /^connection was dropped after accept\(\)/, kind: 'upstream_closed', severity: 'error', since: '<= 1.4.45' },
+  { re: /^connection was dropped after accept\(\)(?! \(perhaps the gw process died\))/, kind: 'upstream_closed', severity: 'error', since: '<= 1.4.45' },
   { re: /^unexpected end-of-file \(perhaps the \w+ process died\):(?: pid: (?<pid>\d+))?/, kind: 'upstream_closed', severity: 'error' },
   // the request fails (one per 5xx); its earlier attempts are logged as "..., reconnecting"
   { re: /^response not received, request sent: (?<value>\d+) on socket: (?<backend>\S+) for (?<request>.*?) ?, closing connection$/,
@@ -84,9 +85,11 @@ export const LIGHTTPD_RULES: readonly LighttpdRule[] = [
   { re: /^NOTE: a request from (?<client>\S+) for (?<request>\S+) timed out after writing (?<value>\d+) bytes/, kind: 'client_timeout', severity: 'info' },
   { re: /^request aborted - read timeout: \d+|^connection closed - read timeout: \d+/, kind: 'client_timeout', severity: 'info' },
   { re: /^child exited: 0\b/, kind: 'lifecycle', severity: 'notice' },
-  { re: /^child (?:signal(?:l)?ed|exited): (?<value>\d+)/, kind: 'worker_crashed', severity: 'error' },
+  { re: /^child (?:signal(?:l)?ed: |exited: (?!0\b))(?<value>\d+)/, kind: 'worker_crashed', severity: 'error' },
   { re: /^child died somehow|failed to start|spawning (?:fcgi|gw|backend) failed|^respawning failed/, kind: 'worker_crashed', severity: 'error' },
-  { re: /^wait for fd at connection|Too many open files|sockets disabled, out-of-fds/, kind: 'fd_limit', severity: 'error' },
+  // (the socket() line above says Too many open files too, with the limit: it is that rule's)
+  { re: /^(?!socket\(\) failed \(cur_fds:\d+\) \(max_fds:\d+\))(?:wait for fd at connection|[\s\S]*?(?:Too many open files|sockets disabled, out-of-fds))/,
+    kind: 'fd_limit', severity: 'error' },
   { re: /sockets disabled, connection limit reached/, kind: 'worker_limit_reached', severity: 'warn' },
   { re: /^FastCGI-stderr:/, kind: 'other', php: true },
   { re: /^(?:server started|server stopped|logfiles cycled)|graceful (?:shutdown|restart)|sockets enabled again/, kind: 'lifecycle', severity: 'notice' },

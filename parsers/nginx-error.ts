@@ -17,8 +17,9 @@ export const NGINX_RULES: readonly EventRule[] = [
   { re: /^no live upstreams/, kind: 'no_live_upstreams' },
   // 11 = EAGAIN: a unix socket's listen queue (php-fpm listen.backlog) is full
   { re: /^connect\(\) (?:to (?<backend>\S+) )?failed \(11: /, kind: 'backlog_full' },
-  // 111 refused, 110 timed out, 2 no socket file, 13 permission ...
-  { re: /^connect\(\) (?:to (?<backend>\S+) )?failed \(\d+: /, kind: 'connect_failed' },
+  // 111 refused, 110 timed out, 2 no socket file, 13 permission ... (11 is the rule above: no
+  // line matches two rules, lnav's rule, so a rule's place in the table never decides alone)
+  { re: /^connect\(\) (?:to (?<backend>\S+) )?failed \((?!11:)\d+: /, kind: 'connect_failed' },
   { re: /^(?:recv|readv|read|SSL_read)\(\) failed \(104: [^)]*\) while [^,]*upstream/, kind: 'upstream_reset' },
   { re: /^(?:writev|send|write|sendfile|SSL_write)\(\) failed \((?:32|104): [^)]*\) while sending[^,]* to upstream/, kind: 'upstream_closed' },
   { re: /^an upstream response is buffered to a temporary file/, kind: 'response_buffered_to_disk' },

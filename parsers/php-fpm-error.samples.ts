@@ -52,4 +52,7 @@ export const PHP_FPM_SAMPLES: FormatSample[] = [
     expect: { kind: 'other', severity: 'debug', pid: 9051, backend: 'www' }, note: 'log_level = debug prefix' },
   { line: '[22-Nov-2026 09:51:57 UTC] PHP Fatal error:  x', reject: 'no-match', note: "PHP's own error_log" },
   { line: '[22-Nov-2026 09:51:56]  [pool www] pid 9057', reject: 'no-match', note: 'a slowlog header' },
+  // sapi/fpm/fpm/fpm_children.c: the global process.max reached (no pool in the line)
+  { line: "[22-Nov-2026 09:51:57] WARNING: The maximum number of processes has been reached. Please review your configuration and consider raising 'process.max'",
+    expect: { kind: 'worker_limit_reached', severity: 'warn' } },
 ];

@@ -25,9 +25,10 @@ export const PHP_FPM_RULES: readonly EventRule[] = [
   { re: new RegExp(String.raw`^${REQUEST} executing too slow \((?<value>[\d.]+) sec\), logging`), kind: 'slow_request' },
   { re: new RegExp(String.raw`^${REQUEST} execution timed out \((?<value>[\d.]+) sec\), terminating`), kind: 'request_killed' },
   { re: /^child (?<pid>\d+) exited on signal \d+ \(SIG(?:TERM|QUIT)\b/, kind: 'lifecycle' },
-  { re: /^child (?<pid>\d+) exited on signal (?<value>\d+) /, kind: 'worker_crashed' },
+  // (any other signal; no line matches two rules: lnav's rule, tested on the samples)
+  { re: /^child (?<pid>\d+) exited on signal (?<value>\d+) (?!\(SIG(?:TERM|QUIT)\b)/, kind: 'worker_crashed' },
   { re: /^child (?<pid>\d+) exited with code 0 /, kind: 'lifecycle' },
-  { re: /^child (?<pid>\d+) exited with code (?<value>\d+) /, kind: 'worker_crashed' },
+  { re: /^child (?<pid>\d+) exited with code (?!0 )(?<value>\d+) /, kind: 'worker_crashed' },
   // emergency_restart_threshold: too many children died of SIGSEGV/SIGBUS, the master reloads
   { re: /^failed processes threshold \(\d+ in \d+ sec\) is reached, initiating reload/, kind: 'worker_crashed' },
   { re: /^child (?<pid>\d+) said into std(?:err|out): /, kind: 'other', php: true },

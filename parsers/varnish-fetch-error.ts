@@ -65,6 +65,9 @@ export const varnishFetchError: FormatDefinition = {
       expect: { kind: 'upstream_timeout', request: 'GET /account/report.cgi?id=4' } },
     { line: '[22/Nov/2026:11:08:40 +0000] "GET http://127.0.0.1:18090/account/profile.cgi?u=3 HTTP/1.1" 503 0 fetch_error="HTC eof (-1)" vxid=5',
       expect: { kind: 'upstream_closed' } },
+    // bin/varnishd/cache/cache_backend.c: the probe marked the backend sick, no connect is tried
+    { line: '[22/Nov/2026:11:08:42 +0000] "GET http://127.0.0.1:18090/account/report.cgi?id=11 HTTP/1.1" 503 0 fetch_error="backend boot.apache: unhealthy" vxid=98312',
+      expect: { kind: 'no_live_upstreams', backend: 'boot.apache', request: 'GET /account/report.cgi?id=11' } },
     { line: '[22/Nov/2026:11:08:41 +0000] "GET /x HTTP/1.1" 503 0 fetch_error="Could not get storage" vxid=6',
       expect: { kind: 'other', message: 'Could not get storage', request: 'GET /x' }, note: 'unknown wording is kept as other' },
     { line: '[22/Nov/2026:11:08:41 +0000] "GET /x HTTP/1.1" 503 0', reject: 'no-match', note: 'a plain backend line is not a fetch error' },

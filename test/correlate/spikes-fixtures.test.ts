@@ -1,8 +1,9 @@
-// End to end on the real captures: ingest each bundled incident with the built CLI, run
-// `report spikes --format json`, and hold the windows against truth.json's phases: every incident
-// phase found, starting and ending within two buckets, and no window inside a quiet phase.
+// THE spike-vs-truth test (test/e2e/stories.test.ts held the same windows more loosely, and no
+// longer does): every bundled incident as the run ingested it with the built CLI, its `spikes`
+// report as JSON, held against truth.json's phases: every incident phase found, starting and
+// ending within two buckets, and no window inside a quiet phase.
 import { describe, expect, it } from 'vitest';
-import { ingestStory, reportJson, truthOf, incidentWindows, STORIES } from '../report/fixture-db.js';
+import { storyDb, reportJson, truthOf, incidentWindows, STORIES } from '../fixtures.js';
 
 const KEYS = ['window', 'start_ts', 'end_ts', 'start', 'end', 'duration_s', 'peak_rps', 'baseline_rps', 'requests', 'errors',
   'error_rate', 'p95_ms', 'baseline_p95_ms', 'peak_inflight', 'events', 'event_kinds', 'reasons', 'aftermath_end_ts', 'aftermath_end', 'severity', 'rank', 'resolution'];
@@ -16,9 +17,9 @@ interface Spike { start_ts: number; end_ts: number; start: string; end: string; 
 const BUCKETS = 2;
 
 describe.each(STORIES)('spikes on %s', (story) => {
-  const db = ingestStory(story);
+  const db = storyDb(story);
   const spikes = reportJson<Spike & Record<string, unknown>>(db, 'spikes');
-  const bucketMs = 1000; // every capture is 1-2 minutes: auto picks 1 s buckets (checked below)
+  const bucketMs = 1000; // every capture is a few minutes: auto picks 1 s buckets (checked below)
   const truth = truthOf(story);
   const bucket = (ms: number) => Math.floor(ms / bucketMs);
   const near = (a: number, b: number) => Math.abs(bucket(a) - bucket(b)) <= BUCKETS;

@@ -7,26 +7,21 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, reportJson, ROOT, type Truth } from '../report/fixture-db.js';
+import { cli, ingestStoryLogs, reportJson, ROOT } from '../fixtures.js';
+import type { Story } from '../../src/demo/incidents.js';
 import { rate } from '../../src/postmortem/text.js';
 import { rateUnit } from '../../src/tui/format.js';
 import { rankRows, refineStep } from '../../src/correlate/spikes.js';
 
 const STORY = join(ROOT, 'fixtures/long/8-nginx-phpfpm-sparse-two-weeks');
-const truth = JSON.parse(readFileSync(join(STORY, 'truth.json'), 'utf8')) as Truth & {
+const truth = JSON.parse(readFileSync(join(STORY, 'truth.json'), 'utf8')) as { story: string; ingest: Story['ingest'] } & {
   signatures: { nightly_job: string[]; outage: { start: string; end: string } };
 };
 
+// (not one of the bundled incidents the run ingests once: this test is its only reader)
 function ingest(): string {
   const db = join(mkdtempSync(join(tmpdir(), 'overload-sparse-')), 'sparse.db');
-  for (const step of truth.ingest) {
-    const args = ['ingest', '--quiet', '--db', db, '--tz', 'UTC'];
-    if (step.format) args.push('--format', step.format);
-    if (step.nginx_conf) args.push('--nginx-conf', join(STORY, step.nginx_conf));
-    if (step.log_format_name) args.push('--log-format-name', step.log_format_name);
-    const r = cli([...args, join(STORY, step.file)]);
-    if (r.code !== 0) throw new Error(`ingest ${step.file} failed (${r.code}): ${r.stderr}`);
-  }
+  ingestStoryLogs({ story: truth.story, dir: STORY, phases: [], ingest: truth.ingest, snapshots: [], truth }, db, { host: null });
   return db;
 }
 

@@ -4,13 +4,11 @@
 // from --backend-workers (they are in no nginx config), else estimated from the access log and
 // said so. The configured replay must give the 502s within the error docs/what-if.md states for
 // story 2 (25 %), and max_fails=0 must give no "no live upstreams".
-import { beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { loadStories } from '../../src/demo/incidents.js';
-import { cli, tempDir, ingestStoryLogs } from './cli.js';
+import { describe, expect, it } from 'vitest';
+import { cli, story as storyOf, storyDb } from '../fixtures.js';
 
 const NAME = '2-nginx-proxy-tempfile-timeout';
-const story = loadStories().find((s) => s.story === NAME)!;
+const story = storyOf(NAME);
 const settings = (story.truth as { settings: { backend_workers_each: number; upstream: string[] } }).settings;
 // the whole capture, as docs/what-if.md measured story 2 (the spike window would be a part of it)
 const WINDOW = ['--from', '2026-11-22T09:49:00Z', '--to', '2026-11-22T09:52:00Z'];
@@ -23,7 +21,8 @@ interface WhatIf {
   rows: Row[];
 }
 
-const db = join(tempDir('overload-upstream-'), 'story2.db');
+// the logs as truth.json says, then its configs (nginx.conf) and snapshots
+const db = storyDb(NAME, 'full');
 
 function diagnose(extra: string[]): { status: number | null; stdout: string; stderr: string } {
   return cli(['diagnose', '--db', db, '--host', NAME, '--tz', 'UTC', ...WINDOW, ...extra]);
@@ -42,13 +41,6 @@ const row = (w: WhatIf, measure: string): Row => {
 };
 
 describe('diagnose --what-if on story 2 (nginx, two upstream servers)', () => {
-  beforeAll(() => {
-    // the logs as truth.json says, then its nginx.conf as a config
-    ingestStoryLogs(story, db, { host: NAME });
-    const r = cli(['ingest', '--db', db, '--host', NAME, '--tz', 'UTC', '--quiet', join(story.dir, 'config', 'nginx.conf')]);
-    if (r.status !== 0) throw new Error(`ingest of nginx.conf exited ${r.status}: ${r.stderr}`);
-  }, 300_000);
-
   it('replays the configured upstream and max_fails=0 side by side: the 502s within the stated error, none "no live upstreams" unmarked', () => {
     const w = whatIfJson(['--what-if', 'max_fails=0', '--backend-workers', String(settings.backend_workers_each)]);
     // the pool as nginx.conf says: its two servers, their marking, proxy_read_timeout 1s -> 504

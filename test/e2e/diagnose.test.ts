@@ -3,10 +3,13 @@
 // truth.json `settings` say what broke; the findings must name that limit with its numbers, and
 // no limit a finding quotes from a config may contradict them.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadStories, type Story } from '../../src/demo/incidents.js';
-import { cli, query, tempDir, ingestStoryLogs } from './cli.js';
+import type { Story } from '../../src/demo/incidents.js';
+import { cli, sql, storyDb, STORY_LIST, tempDir } from '../fixtures.js';
+import { openReadOnly } from '../../src/store/db.js';
+import { diagnose as runDiagnose } from '../../src/diagnose/index.js';
+import { diagnosisJson } from '../../src/diagnose/render.js';
 
 interface Finding {
   rule: string;
@@ -22,24 +25,19 @@ interface Finding {
 }
 interface Diagnosis { window: { from_ts: number; to_ts: number; basis: string }; findings: Finding[]; notes: string[] }
 
-function ingestStory(story: Story, db: string): void {
-  ingestStoryLogs(story, db);
-  const configDir = join(story.dir, 'config');
-  const configs = existsSync(configDir) ? readdirSync(configDir).filter((f) => /\.(conf|vcl)$/.test(f)).map((f) => join(configDir, f)) : [];
-  // the snapshots truth.json lists beside the logs (ss captures, status pages), each placed in time by its file
-  const listed = (story.truth as { snapshots?: Array<{ file: string }> }).snapshots ?? [];
-  const snapshots = listed.map((x) => join(story.dir, x.file));
-  const r = cli(['ingest', '--db', db, '--host', story.story, '--tz', 'UTC', '--quiet', ...configs, ...snapshots]);
-  if (r.status !== 0) throw new Error(`${story.story}: ingest of its configs exited ${r.status}: ${r.stderr}`);
+/** `overload diagnose --format json` run in-process (its CLI is held by the what-if tests below) */
+function diagnose(db: string, host: string, range: string[] = []): Diagnosis {
+  const [, from, , to] = range;
+  const conn = openReadOnly(db);
+  try {
+    return JSON.parse(JSON.stringify(diagnosisJson(runDiagnose(conn, { from, to, host, tz: 'UTC' })))) as Diagnosis;
+  } finally {
+    conn.close();
+  }
 }
 
-function diagnose(db: string, host: string, extra: string[] = []): Diagnosis {
-  const r = cli(['diagnose', '--db', db, '--host', host, '--tz', 'UTC', '--format', 'json', ...extra]);
-  if (r.status !== 0) throw new Error(`diagnose ${host} exited ${r.status}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as Diagnosis;
-}
-
-const stories = loadStories();
+// each story's logs, configs (config/*.conf, *.vcl) and listed snapshots: storyDb(name, 'full')
+const stories = STORY_LIST;
 const byName = (prefix: string) => stories.find((s) => s.story.startsWith(prefix))!;
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -58,13 +56,12 @@ function find(d: Diagnosis, rule: string): Finding {
 const eventCount = (story: Story, kind: string) => (story.truth as { signatures: { event_kinds: Record<string, number> } }).signatures.event_kinds[kind];
 
 describe.each(stories.map((s) => [s.story, s] as const))('diagnose story %s', (name, story) => {
-  const db = join(tempDir('overload-diagnose-'), 'story.db');
+  const db = storyDb(name, 'full');
   let worst: Diagnosis;
   let whole: Diagnosis;
   const settings = (story.truth as { settings: Record<string, unknown> }).settings;
 
   beforeAll(() => {
-    ingestStory(story, db);
     worst = diagnose(db, name);
     whole = diagnose(db, name, incidentRange(story));
   }, 300_000);
@@ -233,7 +230,7 @@ describe.each(stories.map((s) => [s.story, s] as const))('diagnose story %s', (n
     const text = JSON.stringify(whole);
     // no snapshot was given: RAM and the worker RSS are asked for, not assumed
     if (whole.findings.some((f) => f.rule === 'demand.workers')) expect(text).toMatch(/give --ram MB/);
-    const rows = query<{ n: number }>(db, `SELECT count(*) n FROM settings WHERE host = '${name}'`);
+    const rows = sql<{ n: number }>(db, `SELECT count(*) n FROM settings WHERE host = '${name}'`);
     expect(rows[0].n).toBeGreaterThan(0);
   });
 });
@@ -241,8 +238,7 @@ describe.each(stories.map((s) => [s.story, s] as const))('diagnose story %s', (n
 describe('diagnose without configs', () => {
   it('story 3: infers pm.max_children from the message and says so', () => {
     const story = byName('3-');
-    const db = join(tempDir('overload-diagnose-'), 'noconf.db');
-    ingestStoryLogs(story, db); // (throws unless every ingest exits 0)
+    const db = storyDb(story.story); // (its logs only)
     const d = diagnose(db, story.story);
     const mc = find(d, 'php-fpm.max_children');
     expect(mc.limits[0]).toMatchObject({ setting: 'pm.max_children', value: '4', basis: 'inferred', where: 'inferred' });

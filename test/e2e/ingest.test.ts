@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, cliAsync, query, tempDir, INCIDENTS } from './cli.js';
+import { cli, cliAsync, query, saidOnStderr, tempDir, INCIDENTS } from './cli.js';
 
 const FPM = join(INCIDENTS, '3-nginx-phpfpm-max-children');
 const NGINX_CONF = join(FPM, 'config', 'nginx.conf');
@@ -74,62 +74,58 @@ describe('ingest', () => {
     expect(count(db, 'SELECT count(*) n FROM sources')).toBe(1);
   });
 
+  // Both held at a known point by the test hook OVERLOAD_TEST_STALL (src/util/test-stall.ts):
+  // the ingest says it committed its first batch and waits there, no race with a timer.
+  const LINES = 20_000; // about 10 batches
+
   it('resumes after SIGKILL without duplicates or corruption', async () => {
     const dir = tempDir();
     const db = join(dir, 'a.db');
     const log = join(dir, 'big.log');
     const lines: string[] = [];
-    for (let i = 0; i < 150_000; i++) lines.push(COMBINED.replace('/user/42', `/user/${i}`));
+    for (let i = 0; i < LINES; i++) lines.push(COMBINED.replace('/user/42', `/user/${i}`));
     writeFileSync(log, lines.join('\n') + '\n');
-    const child = cliAsync(['ingest', '--db', db, log]);
-    // kill once at least one batch is committed
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        const r = cli(['query', '--db', db, 'SELECT coalesce(max(lines),0) n FROM sources', '--format', 'json']);
-        if (r.status === 0 && JSON.parse(r.stdout)[0].n > 0) {
-          clearInterval(timer);
-          child.kill('SIGKILL');
-          resolve();
-        }
-      }, 20);
-    });
-    await new Promise((r) => child.once('exit', r));
+    const child = cliAsync(['ingest', '--db', db, log], { env: { OVERLOAD_TEST_STALL: 'batch' } });
+    const exited = new Promise((r) => child.once('exit', r));
+    await saidOnStderr(child, /stalled at batch/);
+    child.kill('SIGKILL');
+    await exited;
+    // the committed batch is kept (a batch ends at a chunk's last line: about 2,000), the rest is not
     const partial = count(db);
-    expect(partial).toBeLessThan(150_000);
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(LINES);
     const again = cli(['ingest', '--db', db, log]);
     expect(again.status).toBe(0);
-    expect(count(db)).toBe(150_000);
-    expect(count(db, 'SELECT count(DISTINCT path) n FROM requests')).toBe(150_000);
+    expect(again.stderr).toMatch(/resumed at byte [1-9]/);
+    expect(count(db)).toBe(LINES);
+    expect(count(db, 'SELECT count(DISTINCT path) n FROM requests')).toBe(LINES);
     expect(query(db, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
-  }, 180_000);
+  });
 
   it('stops cleanly on SIGINT (exit 130) and the same command resumes', async () => {
     const dir = tempDir();
     const db = join(dir, 'a.db');
     const log = join(dir, 'big.log');
     const lines: string[] = [];
-    for (let i = 0; i < 150_000; i++) lines.push(COMBINED.replace('/user/42', `/user/${i}`));
+    for (let i = 0; i < LINES; i++) lines.push(COMBINED.replace('/user/42', `/user/${i}`));
     writeFileSync(log, lines.join('\n') + '\n');
-    const child = cliAsync(['ingest', '--db', db, log]);
+    // held after its first batch until stdin closes; the SIGINT comes while it is held
+    const child = cliAsync(['ingest', '--db', db, log], { env: { OVERLOAD_TEST_STALL: 'batch', OVERLOAD_TEST_STALL_UNTIL: 'stdin' }, stdin: 'pipe' });
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        const r = cli(['query', '--db', db, 'SELECT coalesce(max(lines),0) n FROM sources', '--format', 'json']);
-        if (r.status === 0 && JSON.parse(r.stdout)[0].n > 0) {
-          clearInterval(timer);
-          child.kill('SIGINT');
-          resolve();
-        }
-      }, 20);
-    });
-    const code = await new Promise((r) => child.once('exit', (c) => r(c)));
-    expect(code).toBe(130);
+    const exited = new Promise((r) => child.once('exit', (c) => r(c)));
+    await saidOnStderr(child, /stalled at batch/);
+    child.kill('SIGINT');
+    child.stdin!.end();
+    expect(await exited).toBe(130);
     expect(stderr).toMatch(/interrupted/);
     expect(query(db, 'SELECT complete FROM sources')).toEqual([{ complete: 0 }]);
+    const partial = count(db);
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(LINES);
     expect(cli(['ingest', '--db', db, log]).status).toBe(0);
-    expect(count(db)).toBe(150_000);
-  }, 180_000);
+    expect(count(db)).toBe(LINES);
+  });
 
   it('keeps ugly lines: CRLF, non-UTF-8, NUL, too long, truncated last line', () => {
     const dir = tempDir();

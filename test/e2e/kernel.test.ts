@@ -1,16 +1,15 @@
 // The kernel's side of an overload, end to end with the built CLI: story 6's counter snapshots
 // and SYN-flood line on the timeline, in the incident report and in the postmortem; lines whose
 // time the input does not give kept as unplaced-time until the user says when.
-import { describe, expect, it, beforeAll } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { loadStories } from '../../src/demo/incidents.js';
-import { cli, query, tempDir, ingestStoryLogs } from './cli.js';
+import { cli, query, reportJson, sql, story as storyOf, storyDb, tempDir } from '../fixtures.js';
 
 type Row = Record<string, unknown>;
 const STORY = '6-nginx-proxy-backend-accept-queue';
-const story = loadStories().find((s) => s.story === STORY)!;
+const story = storyOf(STORY);
 const truth = story.truth as { signatures: { counters: { increase: Record<string, number> }; event_kinds: Record<string, number> } };
 // the capture's numbers (a new lab run changes them, not the tests)
 const OVERFLOWS = truth.signatures.counters.increase.TcpExtListenOverflows;
@@ -18,18 +17,15 @@ const COOKIES = truth.signatures.counters.increase.TcpExtSyncookiesSent;
 const TIMEOUTS = truth.signatures.event_kinds.upstream_timeout;
 const burst = story.phases.find((p) => p.incident)!;
 
+/** `report NAME --db DB ...` as the CLI would print it in JSON, run in-process */
 function json(args: string[]): Row[] {
-  const r = cli([...args, '--tz', 'UTC', '--format', 'json']);
-  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as Row[];
+  const [cmd, name, dbFlag, db, ...extra] = args;
+  if (cmd !== 'report' || dbFlag !== '--db') throw new Error(`not a report: ${args.join(' ')}`);
+  return reportJson(db, name, extra);
 }
 
 describe('story 6: the accept queue overflow as the kernel counted it', () => {
-  const db = join(tempDir('overload-kernel-'), 'k.db');
-
-  beforeAll(() => {
-    ingestStoryLogs(story, db, { host: null });
-  }, 120_000);
+  const db = storyDb(STORY);
 
   it('stores the snapshots and reads them back as the increases truth.json counts', () => {
     const rows = json(['report', 'kernel-counters', '--db', db, '--param', 'all=1', '--bucket', '1h']);
@@ -69,15 +65,11 @@ describe('story 6: the accept queue overflow as the kernel counted it', () => {
 });
 
 describe('story 7: a leaking backend killed by the OOM killer, twice', () => {
-  const s7 = loadStories().find((s) => s.story === '7-nginx-backend-oom-kill')!;
-  const db = join(tempDir('overload-kernel-oom-'), 'k.db');
-
-  beforeAll(() => {
-    ingestStoryLogs(s7, db, { host: null });
-  }, 120_000);
+  const s7 = storyOf('7-nginx-backend-oom-kill');
+  const db = storyDb(s7.story);
 
   it('stores each kill with the process, its pid and its RSS as the line gives them', () => {
-    const kills = query<{ backend: string; pid: number; value: number; message: string }>(db,
+    const kills = sql<{ backend: string; pid: number; value: number; message: string }>(db,
       "SELECT backend, pid, value, message FROM events WHERE kind = 'oom_kill' ORDER BY ts");
     expect(kills).toHaveLength(2);
     for (const k of kills) {

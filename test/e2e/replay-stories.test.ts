@@ -9,14 +9,12 @@
 // Story 2's 502s are nginx's "no live upstreams": both servers marked down after max_fails
 // timeouts each, for fail_timeout (PoolModel.upstream; docs/what-if.md, "Story 2").
 import { describe, expect, it, beforeAll } from 'vitest';
-import { join } from 'node:path';
-import { loadStories, type Story } from '../../src/demo/incidents.js';
 import { openReadOnly } from '../../src/store/db.js';
 import { WARMUP_MS, readOomOutages, readReplayRows, replayRows, replayWindow, type ReplayRow } from '../../src/diagnose/replay-window.js';
 import { applyWhatIf } from '../../src/diagnose/what-if.js';
 import type { PoolModel } from '../../src/diagnose/replay.js';
 import { upstreamFromServers } from '../../src/diagnose/nginx-upstream.js';
-import { cli, tempDir, ingestStoryLogs } from './cli.js';
+import { storyDb, STORY_LIST } from '../fixtures.js';
 
 type Settings = Record<string, number | string | number[] | string[]>;
 /** the backend's outages: each OOM kill in the story's kernel log, lasting `restartMs` */
@@ -83,10 +81,10 @@ const STATED: Record<string, { s5xx?: number; s502?: number; s504?: number; queu
   '7-nginx-backend-oom-kill': { s5xx: 0.10 },
 };
 
-const stories = loadStories().filter((s) => MODELS[s.story]);
+const stories = STORY_LIST.filter((s) => MODELS[s.story]);
 
 it('has a replay model for every bundled story', () => {
-  expect(loadStories().filter((s) => !MODELS[s.story]).map((s) => s.story)).toEqual([]);
+  expect(STORY_LIST.filter((s) => !MODELS[s.story]).map((s) => s.story)).toEqual([]);
 });
 
 describe.each(stories.map((s) => [s.story, s] as const))('replay of story %s', (name, story) => {
@@ -96,11 +94,10 @@ describe.each(stories.map((s) => [s.story, s] as const))('replay of story %s', (
   let model = MODELS[name](settings, () => { usesOutages = true; return []; });
   const stated = STATED[name];
   let rows: ReplayRow[] = [];
-  const db = join(tempDir('overload-replay-'), 'story.db');
+  const db = storyDb(name);
   const all = { from: 0, to: Date.parse('2100-01-01T00:00:00Z'), host: name };
 
   beforeAll(() => {
-    ingestStoryLogs(story, db);
     const conn = openReadOnly(db);
     try {
       rows = readReplayRows(conn, all);

@@ -2,11 +2,11 @@
 // file, placed by the stamp in its name) and ss snapshots (placed by their '# <time>' headings)
 // into `samples`, read back as the status pages said; snapshots cut in the middle keep what is
 // readable and say where the cut is.
-import { describe, expect, it, beforeAll } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadStories, ingestArgs } from '../../src/demo/incidents.js';
-import { cli, query, tempDir } from './cli.js';
+import { cli, query, reportJson, sql, storyDb, tempDir } from '../fixtures.js';
 
 type Row = Record<string, unknown>;
 const story = loadStories().find((s) => s.story === '3-nginx-phpfpm-max-children')!;
@@ -18,18 +18,14 @@ function stampOf(file: string): number {
 }
 
 describe("story 3's snapshots", () => {
-  const db = join(tempDir('overload-snap-'), 's.db');
+  // the run's database of story 3 with its snapshots (the global setup ingests them with the CLI,
+  // all in one command, after the logs: test/fixtures.ts storyExtrasArgs)
+  const db = storyDb(story.story, 'full');
   const pages = story.snapshots.filter((e) => e.file.endsWith('.json'));
-
-  beforeAll(() => {
-    const paths = story.snapshots.map((e) => ingestArgs(story, e).path);
-    const r = cli(['ingest', '--db', db, '--tz', 'UTC', ...paths]);
-    if (r.status !== 0) throw new Error(`ingest: ${r.stderr}`);
-  }, 120_000);
 
   it('has the status page series, and each figure as its JSON file says at the time in its name', () => {
     expect(pages.length).toBeGreaterThan(20);
-    const rows = query<{ ts: number; metric: string; value: number; kind: string }>(db,
+    const rows = sql<{ ts: number; metric: string; value: number; kind: string }>(db,
       "SELECT ts, metric, value, kind FROM samples WHERE snapshot = 'fpm-status' AND subject = 'www' AND metric IN ('max listen queue', 'max children reached', 'active processes', 'listen queue') ORDER BY ts, metric");
     const expected: typeof rows = [];
     for (const e of pages) {
@@ -49,14 +45,14 @@ describe("story 3's snapshots", () => {
   it('has each process of a page, its state and request duration', () => {
     const e = pages[0];
     const page = JSON.parse(readFileSync(ingestArgs(story, e).path, 'utf8')) as { processes: Array<Record<string, string | number>> };
-    const rows = query<{ subject: string; metric: string; value: number }>(db,
+    const rows = sql<{ subject: string; metric: string; value: number }>(db,
       `SELECT subject, metric, value FROM samples WHERE snapshot = 'fpm-status' AND ts = ${stampOf(e.file)} AND metric = 'request duration' ORDER BY subject`);
     expect(rows).toEqual(page.processes.map((p) => ({ subject: `www/${p.pid}`, metric: 'request duration', value: p['request duration'] }))
       .sort((a, b) => a.subject.localeCompare(b.subject)));
   });
 
   it("has the FPM socket's accept queue over its backlog in the burst, as ss -xl showed it", () => {
-    const rows = query<{ ts: number; metric: string; value: number }>(db,
+    const rows = sql<{ ts: number; metric: string; value: number }>(db,
       "SELECT ts, metric, value FROM samples WHERE snapshot = 'ss-listen' AND subject = 'unix:/tmp/lab-s3/run/php-fpm.sock' ORDER BY ts, metric");
     // the capture's lines, read here on their own: `u_str LISTEN <recv-q> <send-q> /tmp/lab-s3/run/php-fpm.sock`
     const text = readFileSync(join(story.dir, 'ss-snapshots.txt'), 'utf8');
@@ -75,14 +71,12 @@ describe("story 3's snapshots", () => {
   });
 
   it('counts TCP states per listener port', () => {
-    const rows = query<{ n: number }>(db, "SELECT max(value) AS n FROM samples WHERE snapshot = 'ss-states' AND subject = 'local:18085' AND metric = 'ESTAB'");
+    const rows = sql<{ n: number }>(db, "SELECT max(value) AS n FROM samples WHERE snapshot = 'ss-states' AND subject = 'local:18085' AND metric = 'ESTAB'");
     expect(rows[0].n).toBe(50);
   });
 
   it('answers report snapshots with the window\'s figures', () => {
-    const r = cli(['report', 'snapshots', '--db', db, '--tz', 'UTC', '--format', 'json', '--from', '2026-11-22T09:52:40Z', '--to', '2026-11-22T09:52:50Z']);
-    expect(r.status, r.stderr).toBe(0);
-    const rows = JSON.parse(r.stdout) as Row[];
+    const rows = reportJson<Row>(db, 'snapshots', ['--from', '2026-11-22T09:52:40Z', '--to', '2026-11-22T09:52:50Z']);
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((x) => (x.ts as number) >= Date.UTC(2026, 10, 22, 9, 52, 40) && (x.ts as number) < Date.UTC(2026, 10, 22, 9, 52, 50))).toBe(true);
     expect(rows).toContainEqual(expect.objectContaining({ snapshot: 'ss-listen', subject: 'unix:/tmp/lab-s3/run/php-fpm.sock', metric: 'recv_q', value: 9 }));

@@ -1,17 +1,15 @@
-// The proof that overload explains the bundled real incidents: each story's logs are ingested
-// with the built CLI as a user would, the reports are read as JSON, and the answers are held
-// against the story's truth.json. A failure names the story and what was expected.
+// The proof that overload explains the bundled real incidents: each story's logs as the run
+// ingested them with the built CLI (test/global-setup.ts), the reports read as JSON (run
+// in-process), and the answers held against the story's truth.json. A failure names the story and
+// what was expected. The spike windows against the phases: test/correlate/spikes-fixtures.test.ts.
 import { describe, expect, it, beforeAll } from 'vitest';
-import { join } from 'node:path';
-import { loadStories, type Story } from '../../src/demo/incidents.js';
-import { cli, query, tempDir, ingestStoryLogs } from './cli.js';
+import type { Story } from '../../src/demo/incidents.js';
+import { reportJson, sql, storyDb, STORY_LIST } from '../fixtures.js';
 
 type Row = Record<string, unknown>;
 
 function report(db: string, name: string, host: string, extra: string[] = []): Row[] {
-  const r = cli(['report', name, '--db', db, '--host', host, '--tz', 'UTC', '--format', 'json', ...extra]);
-  if (r.status !== 0) throw new Error(`report ${name} failed (${r.status}): ${r.stderr}`);
-  return JSON.parse(r.stdout) as Row[];
+  return reportJson(db, name, ['--host', host, ...extra]);
 }
 
 /** Incident phases that touch or overlap merged into periods (story 3's burst D runs inside C). */
@@ -30,31 +28,29 @@ function incidentPeriods(story: Story): Array<{ start: number; end: number; name
   return out;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
-const stories = loadStories();
+const stories = STORY_LIST;
 
 describe.each(stories.map((s) => [s.story, s] as const))('story %s', (name, story) => {
-  const db = join(tempDir('overload-story-'), 'story.db');
+  const db = storyDb(name);
   const truth = story.truth as { signatures: Record<string, unknown> & { files?: Record<string, { role?: string; status?: Record<string, number> }> }; settings: Record<string, unknown> };
   const signatures = truth.signatures;
   let bucketMs = 1000;
   let spikes: Row[] = [];
 
   beforeAll(() => {
-    ingestStoryLogs(story, db);
     const timeline = report(db, 'timeline', name);
     bucketMs = Number(timeline[1].bucket_ts) - Number(timeline[0].bucket_ts);
     spikes = report(db, 'spikes', name);
   }, 300_000);
 
   it('reads every line of every log (no rejects)', () => {
-    const sources = query<{ path: string; rejected: number; parsed: number }>(db, 'SELECT path, rejected, parsed FROM sources');
+    const sources = sql<{ path: string; rejected: number; parsed: number }>(db, 'SELECT path, rejected, parsed FROM sources');
     expect(sources.length, `${name}: one source per file of truth.json`).toBe(story.ingest.length);
     for (const s of sources) expect(s.rejected, `${name}: rejects in ${s.path}`).toBe(0);
   });
 
   it('finds the events truth.json counts, kind by kind', () => {
-    const rows = query<{ kind: string; n: number }>(db, `SELECT kind, count(*) n FROM events WHERE host = '${name}' GROUP BY kind`);
+    const rows = sql<{ kind: string; n: number }>(db, `SELECT kind, count(*) n FROM events WHERE host = '${name}' GROUP BY kind`);
     const got = Object.fromEntries(rows.map((r) => [r.kind, r.n]));
     expect(got, `${name}: event kinds`).toEqual(signatures.event_kinds);
   });
@@ -63,28 +59,9 @@ describe.each(stories.map((s) => [s.story, s] as const))('story %s', (name, stor
     const files = Object.entries(signatures.files ?? {}).filter(([, f]) => f.role?.includes('access') && f.status);
     expect(files.length, `${name}: truth.json counts the status codes of its access logs`).toBeGreaterThan(0);
     for (const [file, facts] of files) {
-      const rows = query<{ status: number; n: number }>(db,
+      const rows = sql<{ status: number; n: number }>(db,
         `SELECT r.status, count(*) n FROM requests r JOIN sources s ON s.id = r.source_id WHERE s.path LIKE '%/${file}' GROUP BY r.status`);
       expect(Object.fromEntries(rows.map((r) => [String(r.status), r.n])), `${name}: status of ${file}`).toEqual(facts.status);
-    }
-  });
-
-  it('finds each incident window within two buckets, and no spike in the quiet phases', () => {
-    // "within two buckets": the bucket a window starts (ends) in is at most two buckets from the
-    // bucket the phase starts (ends) in.
-    const bucket = (ms: number) => Math.floor(ms / bucketMs);
-    const near = (a: number, b: number) => Math.abs(bucket(a) - bucket(b)) <= 2;
-    const tolerance = 2 * bucketMs;
-    const windows = spikes.map((s) => ({ start: Number(s.start_ts), end: Number(s.end_ts) }));
-    for (const period of incidentPeriods(story)) {
-      const hit = windows.find((w) => near(w.start, period.start) && near(w.end, period.end));
-      expect(hit, `${name}: a spike from ${iso(period.start)} to ${iso(period.end)} (${period.names.join('+')}), within 2 buckets of ${bucketMs / 1000} s; ` +
-        `found ${windows.map((w) => `${iso(w.start)}..${iso(w.end)}`).join(', ') || 'none'}`).toBeDefined();
-    }
-    const periods = incidentPeriods(story);
-    for (const w of windows) {
-      const overlaps = periods.some((p) => w.start <= p.end + tolerance && w.end >= p.start - tolerance);
-      expect(overlaps, `${name}: spike ${iso(w.start)}..${iso(w.end)} lies in a quiet phase`).toBe(true);
     }
   });
 
@@ -110,7 +87,7 @@ describe.each(stories.map((s) => [s.story, s] as const))('story %s', (name, stor
   it.runIf(name.startsWith('3-'))('ranks the guilty script\'s slowlog stack first and joins it to its route', () => {
     const top = report(db, 'slowlog-top', name)[0];
     expect(top, `${name}: top slowlog fingerprint`).toMatchObject({ routes: signatures.slow_route, top_frame: 'sleep()', app_frame: 'runQuery()' });
-    const joined = query<{ n: number }>(db, `SELECT count(*) n FROM slow_traces WHERE host = '${name}' AND route IS NULL`);
+    const joined = sql<{ n: number }>(db, `SELECT count(*) n FROM slow_traces WHERE host = '${name}' AND route IS NULL`);
     expect(joined[0].n, `${name}: slow traces without a request`).toBe(0);
   });
 

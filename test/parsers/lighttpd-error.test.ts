@@ -10,7 +10,9 @@ const INCIDENT = '1b-lighttpd-1.4.45-fastcgi-overload';
 
 describe('lighttpd-error rules', () => {
   it('old and new wordings of one situation are rows of the same kind', () => {
-    const kindsOf = (re: RegExp) => LIGHTTPD_RULES.filter((r) => re.test(r.re.source)).map((r) => r.kind);
+    // (what a rule matches, not what it rules out: its negative lookaheads name the rule before it)
+    const matches = (source: string) => source.replace(/\(\?!(?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)/g, '');
+    const kindsOf = (re: RegExp) => LIGHTTPD_RULES.filter((r) => re.test(matches(r.re.source))).map((r) => r.kind);
     expect(kindsOf(/overloaded|backend error|gw process died/)).toEqual(['backend_overloaded', 'backend_overloaded', 'backend_overloaded']);
     expect(new Set(kindsOf(/re-enabled/))).toEqual(new Set(['backend_reenabled']));
     expect(new Set(kindsOf(/all handlers/))).toEqual(new Set(['backend_down']));

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { buildRollups, ROLLUP_TABLES } from '../../src/query/rollups.js';
 import { registerFunctions } from '../../src/query/functions.js';
 import type { DB } from '../../src/store/db.js';
-import { cli, INCIDENTS, STORIES, truthOf } from '../report/fixture-db.js';
+import { cli, INCIDENTS, STORIES, storyRun, truthOf } from '../fixtures.js';
 
 type Dump = Record<string, unknown[][]>;
 
@@ -40,7 +40,7 @@ interface RollupLine { streamed: boolean; declined: string | null; full: boolean
 
 /** `overload ingest` with OVERLOAD_STATS, returning how its rollups were made. */
 function ingest(db: string, args: string[]): RollupLine {
-  const r = cli(['ingest', '--quiet', '--db', db, '--tz', 'UTC', ...args], { OVERLOAD_STATS: '1' });
+  const r = cli(['ingest', '--quiet', '--db', db, '--tz', 'UTC', ...args], { env: { OVERLOAD_STATS: '1' } });
   if (r.code !== 0) throw new Error(`ingest failed (${r.code}): ${r.stderr}`);
   const m = /overload-rollups (\{.*\})/.exec(r.stderr);
   if (!m) throw new Error(`no rollup line in: ${r.stderr}`);
@@ -183,29 +183,23 @@ describe('streamed rollups on made-up logs', () => {
 });
 
 describe('every bundled incident, ingested file by file as its truth.json says', () => {
+  // the run's own ingest of the stories (test/global-setup.ts), kept after each file
   for (const story of STORIES) {
     it(story, () => {
-      const d = dir();
-      const db = join(d, `${story}.db`);
-      const base = join(INCIDENTS, story);
-      for (const step of truthOf(story).ingest) {
-        const args: string[] = [];
-        const format = step.format ?? (step.component === 'lighttpd' && step.role === 'access' ? 'lighttpd-access' : null);
-        if (format) args.push('--format', format);
-        if (step.log_format) args.push('--log-format', step.log_format);
-        if (step.nginx_conf) args.push('--nginx-conf', join(base, step.nginx_conf));
-        if (step.log_format_name) args.push('--log-format-name', step.log_format_name);
-        const r = ingest(db, [...args, join(base, step.file)]);
-        expect(r.streamed, `${step.file}: ${r.declined}`).toBe(true);
-        expectRebuildEqual(db);
+      const { steps } = storyRun(story);
+      expect(steps.map((s) => s.file)).toEqual(truthOf(story).ingest.map((s) => s.file));
+      for (const step of steps) {
+        expect(step.rollups, `${step.file}: no rollup line`).not.toBeNull();
+        expect(step.rollups!.streamed, `${step.file}: ${step.rollups!.declined}`).toBe(true);
+        expectRebuildEqual(step.db);
       }
     });
   }
 
-  it.runIf(STORIES.length > 0)('all of them in one command (overload demo)', () => {
+  it.runIf(STORIES.length > 0)('all of them in one command (overload demo)', { timeout: 300_000 }, () => {
     const d = dir();
     const db = join(d, 'demo.db');
-    const r = cli(['demo', '--no-tui', '--db', db], { OVERLOAD_STATS: '1' });
+    const r = cli(['demo', '--no-tui', '--db', db], { env: { OVERLOAD_STATS: '1' } });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/overload-rollups \{[^}]*"streamed":true/);
     expectRebuildEqual(db);

@@ -4,12 +4,12 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, ingestStory } from './fixture-db.js';
+import { cli, storyDb } from '../fixtures.js';
 import { openWritable } from '../../src/store/db.js';
 import { buildPostmortem } from '../../src/postmortem/index.js';
 
 function postmortem(story: string): { md: string; svg: string } {
-  const db = ingestStory(story);
+  const db = storyDb(story);
   const out = join(mkdtempSync(join(tmpdir(), 'overload-pm-')), 'incident.md');
   const r = cli(['postmortem', '--db', db, '-o', out]);
   expect(r.code, r.stderr).toBe(0);

@@ -1,12 +1,12 @@
 // Enter on a row: a route's own timeline and slowest requests, an event kind's messages and
 // lines, a fingerprint's frames and requests, a source's rejected lines. Esc comes back.
 import { describe, it, expect, beforeAll, afterEach } from 'vitest';
-import { ingestStory, spikeOracle, clock, STORY3 } from './fixture-db.js';
+import { storyDb, spikeOracle, clock, STORY3 } from '../fixtures.js';
 import { open, KEY, type Screen } from './harness.js';
 
 let db: string;
 let screen: Screen | null = null;
-beforeAll(() => { db = ingestStory(STORY3); });
+beforeAll(() => { db = storyDb(STORY3); });
 afterEach(() => { screen?.unmount(); screen = null; });
 
 describe('tui drill-downs', () => {

@@ -14,7 +14,7 @@ export const KEY = {
 
 export interface Screen {
   frame(): string;
-  /** type keys one at a time, letting each one render */
+  /** type keys one at a time, each one's frames drawn and its queries answered before the next */
   press(...keys: string[]): Promise<void>;
   /** wait until the frame satisfies `test` (a substring or a predicate) */
   until(test: string | RegExp | ((f: string) => boolean), timeoutMs?: number): Promise<string>;
@@ -28,20 +28,39 @@ export async function open(db: string, opts: { columns?: number; rows?: number; 
   const r = render(<App client={client} tz="UTC" host={null} size={size} color={false} initialPanel={opts.panel}
     onExport={(w) => exportPostmortem(client, w, { dbPath: db, tz: 'UTC', dir: opts.exportDir })} />);
   const frame = () => r.lastFrame() ?? '';
+  // one turn of the event loop: the in-process executor runs a query per setImmediate, and React
+  // schedules its renders the same way, so turns (not milliseconds) are what a key's work takes
+  const turn = () => new Promise<void>((res) => setImmediate(res));
+  const lanes = (client as unknown as { lanes?: Record<string, { queue: Array<{ prefetch: boolean }>; running: { prefetch: boolean } | null }> }).lanes;
+  if (!lanes) throw new Error("QueryClient keeps no 'lanes': the harness reads them to know when a key's queries are answered");
+  /** nothing the user asked for is queued or running (prefetches may be: they draw nothing) */
+  const idle = () => Object.values(lanes).every((l) => !(l.running && !l.running.prefetch) && !l.queue.some((j) => !j.prefetch));
+  /** wait until the screen has settled: no query the screen waits on, and no new frame for a few turns */
+  const settle = async (timeoutMs = 5000) => {
+    const t0 = Date.now();
+    let frames = r.frames.length;
+    for (let quiet = 0; quiet < 3;) {
+      await turn();
+      if (r.frames.length !== frames || !idle()) { frames = r.frames.length; quiet = 0; } else quiet++;
+      if (Date.now() - t0 > timeoutMs) throw new Error(`the screen never settled; last frame:\n${frame()}`);
+    }
+  };
   const until = async (test: string | RegExp | ((f: string) => boolean), timeoutMs = 5000) => {
     const ok = typeof test === 'function' ? test : (f: string) => (typeof test === 'string' ? f.includes(test) : test.test(f));
     const t0 = Date.now();
+    // a new frame or the end of a query is what can change the answer: check after each turn
+    // (a 200 ms prefetch timer in the App is what a turn cannot hurry)
     while (!ok(frame())) {
       if (Date.now() - t0 > timeoutMs) throw new Error(`screen never matched ${String(test)}; last frame:\n${frame()}`);
-      await new Promise((res) => setTimeout(res, 10));
+      await (idle() ? new Promise((res) => setTimeout(res, 5)) : turn());
     }
     return frame();
   };
   const press = async (...keys: string[]) => {
     for (const k of keys) {
       r.stdin.write(k);
-      // let the key's state change render (and the queries it starts settle)
-      await new Promise((res) => setTimeout(res, 30));
+      // the key's state change rendered, and the queries it started answered and drawn
+      await settle();
     }
   };
   // the first frame with the timeline and the panel drawn

@@ -2,13 +2,13 @@
 // SYN-flood line and the counters that rose in the events panel and on the timeline's marks, and
 // a counter's drill with its snapshots.
 import { describe, it, expect, beforeAll, afterEach } from 'vitest';
-import { ingestStory } from './fixture-db.js';
+import { storyDb } from '../fixtures.js';
 import { open, KEY, type Screen } from './harness.js';
 
 const STORY6 = '6-nginx-proxy-backend-accept-queue';
 let db: string;
 let screen: Screen | null = null;
-beforeAll(() => { db = ingestStory(STORY6); });
+beforeAll(() => { db = storyDb(STORY6); });
 afterEach(() => { screen?.unmount(); screen = null; });
 
 describe('tui on story 6: kernel events and counters', () => {
@@ -36,7 +36,7 @@ describe('tui on story 6: kernel events and counters', () => {
 
 describe('tui on story 7: the OOM kills', () => {
   it('4 Events: oom_kill from the kernel, marked as overload, beside the refused connects', async () => {
-    const db7 = ingestStory('7-nginx-backend-oom-kill');
+    const db7 = storyDb('7-nginx-backend-oom-kill');
     screen = await open(db7, { panel: 'events' });
     const f = await screen.until('oom_kill');
     const body = f.split('\n').slice(f.split('\n').findIndex((l) => l.includes('[4 Events]')));

@@ -3,13 +3,13 @@
 import { describe, it, expect, beforeAll, afterEach } from 'vitest';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ingestStory, spikeOracle, clock, STORY3, tempDir, type SpikeOracle } from './fixture-db.js';
+import { storyDb, spikeOracle, clock, STORY3, tempDir, type SpikeOracle } from '../fixtures.js';
 import { open, KEY, type Screen } from './harness.js';
 
 let db: string;
 let spikes: SpikeOracle[];
 let screen: Screen | null = null;
-beforeAll(() => { db = ingestStory(STORY3); spikes = spikeOracle(db); });
+beforeAll(() => { db = storyDb(STORY3); spikes = spikeOracle(db); });
 afterEach(() => { screen?.unmount(); screen = null; });
 
 const cursorLine = (f: string) => f.split('\n').find((l) => /^\d\d:\d\d:\d\d \+\d+s \|/.test(l)) ?? '';

@@ -2,18 +2,13 @@
 // incident's "what to change" section. Story 3 with its configs: pm.max_children 4 and
 // listen.backlog 8, with what to change.
 import { describe, it, expect, beforeAll, afterEach } from 'vitest';
-import { join } from 'node:path';
-import { ingestStory, cli, ROOT, STORY3 } from './fixture-db.js';
+import { storyDb, STORY3 } from '../fixtures.js';
 import { open, type Screen } from './harness.js';
 
 let db: string;
 let screen: Screen | null = null;
-beforeAll(() => {
-  db = ingestStory(STORY3);
-  const config = join(ROOT, 'fixtures', 'incidents', STORY3, 'config');
-  const r = cli(['ingest', '--quiet', '--db', db, join(config, 'nginx.conf'), join(config, 'php-fpm.conf')]);
-  if (r.code !== 0) throw new Error(`config ingest failed: ${r.stderr}`);
-});
+// the logs, then the story's configs (nginx.conf, php-fpm.conf) and snapshots
+beforeAll(() => { db = storyDb(STORY3, 'full'); });
 afterEach(() => { screen?.unmount(); screen = null; });
 
 describe('tui Limits panel', () => {

@@ -3,7 +3,7 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, tempDir, ROOT } from './fixture-db.js';
+import { cli, tempDir, ROOT } from '../e2e/cli.js';
 import { open, type Screen } from './harness.js';
 
 let screen: Screen | null = null;

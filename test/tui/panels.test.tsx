@@ -1,14 +1,14 @@
 // Each panel on the real incident 3 capture (nginx 1.22 + PHP-FPM at pm.max_children): what a
 // user sees after pressing its number, checked against the incident's truth.json.
 import { describe, it, expect, beforeAll, afterEach } from 'vitest';
-import { ingestStory, spikeOracle, STORY3, type SpikeOracle } from './fixture-db.js';
+import { storyDb, spikeOracle, STORY3, type SpikeOracle } from '../fixtures.js';
 import { open, type Screen } from './harness.js';
 
 let db: string;
 let spikes: SpikeOracle[];
 let screen: Screen | null = null;
 
-beforeAll(() => { db = ingestStory(STORY3); spikes = spikeOracle(db); });
+beforeAll(() => { db = storyDb(STORY3); spikes = spikeOracle(db); });
 afterEach(() => { screen?.unmount(); screen = null; });
 
 describe('tui panels on incident 3', () => {

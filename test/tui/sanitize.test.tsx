@@ -4,7 +4,7 @@
 import { describe, it, expect, beforeAll, afterEach } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, tempDir } from './fixture-db.js';
+import { cli, tempDir } from '../e2e/cli.js';
 import { open, KEY, type Screen } from './harness.js';
 
 const E = '\x1b';

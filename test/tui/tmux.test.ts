@@ -4,7 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT } from './fixture-db.js';
+import { ROOT } from '../e2e/cli.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 
