@@ -119,7 +119,7 @@ SELECT item, detail, before, during, ratio, change, errors_before, errors_during
   -- no ratio or change: how many clients a bucket keeps is fixed, so the rest of a busy bucket
   -- holds a larger share of its traffic than the rest of a quiet one
   SELECT 1, '(other clients)', 'clients outside the busiest '
-      || coalesce((SELECT value FROM rollup_state WHERE name = 'clients_kept'), '?') || ' of their 10 s or minute ('
+      || coalesce(rd.kept, '?') || ' of their 10 s or minute ('
       || CAST(rb.clients + rd.clients AS INTEGER) || ', counted per bucket)',
     rb.requests, rd.requests, NULL, NULL, rb.s5xx, rd.s5xx
   FROM rb, rd WHERE rb.buckets + rd.buckets > 0 AND rd.requests > 0)
