@@ -14,7 +14,7 @@
 -- time: in-flight is measured over each bucket's time; arrivals count where they started. Whole-second
 --   end stamps are spread over their second in log order before the sweep (docs/reports.md).
 WITH
-  f AS (SELECT bucket_ts, upstream, peak, occ FROM inflight(:from, :to, :bucket_ms, :tier, :host, :by = 'upstream')),
+  f AS MATERIALIZED (SELECT bucket_ts, upstream, peak, occ FROM inflight(:from, :to, :bucket_ms, :tier, :host, :by = 'upstream')),
   keys AS (SELECT DISTINCT upstream FROM f UNION SELECT '' WHERE :by = 'all')
 SELECT
   b.bucket_ts,
