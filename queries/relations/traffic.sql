@@ -6,9 +6,11 @@
 --   a duration), dur_sum (ms), dur_max (ms), dur_hist, up_hist (upstream time), done_hist (the
 --   durations of the requests that ended in it): histograms for hist_pct()
 -- exact: counts and sums; percentiles of the histograms within 2.2 %
+-- (every column but requests is read only when the calling statement names it: a column after a
+-- histogram's text in the row costs reading past that text)
 SELECT {from} + ((t - {from}) / {bucket_ms}) * {bucket_ms} AS bucket_ts,
-  sum(requests) AS requests, sum(done) AS done, sum(s4xx) AS s4xx, sum(s5xx) AS s5xx, sum(bytes) AS bytes,
-  sum(dur_n) AS dur_n, total(dur_sum) AS dur_sum, max(dur_max) AS dur_max,
+  sum(requests) AS requests, {done? sum(done)} AS done, {s4xx? sum(s4xx)} AS s4xx, {s5xx? sum(s5xx)} AS s5xx, {bytes? sum(bytes)} AS bytes,
+  {dur_n? sum(dur_n)} AS dur_n, {dur_sum? total(dur_sum)} AS dur_sum, {dur_max? max(dur_max)} AS dur_max,
   {dur_hist? hist(dur_hist)} AS dur_hist, {up_hist? hist(up_hist)} AS up_hist, {done_hist? hist(done_hist)} AS done_hist
 FROM rollup_second
 WHERE tier = {tier} AND t >= {from} AND t < {to} AND ({host} IS NULL OR host = {host})

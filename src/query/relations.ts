@@ -11,7 +11,8 @@
 // is that of the SQL written out by hand; arguments may be any expression, correlated ones too
 // (a relation called inside a scalar subquery of another table's rows).
 //
-// `{name? expr}` in a body is a column that costs a JavaScript call per row (a histogram merged):
+// `{name? expr}` in a body is a column that costs more than it seems (a histogram merged: a JavaScript
+// call per row; a column stored after a long text: reading past it):
 // SQLite computes every column of an aggregate subquery whether or not it is read, so the
 // expansion writes NULL instead when the calling statement never names the column (nor selects
 // `*`). Reading it is what makes it computed.
