@@ -34,15 +34,14 @@ ep AS (
     group_concat(DISTINCT backend) AS backends,
     group_concat(DISTINCT component) AS components
   FROM numbered GROUP BY grp, n),
-traffic AS (
+-- the traffic during the episode and in the same length of time before it (one bucket each)
+load AS (
   SELECT ep.grp, ep.n,
-    total(CASE WHEN s.t >= ep.start_ts THEN s.requests END) AS req,
-    total(CASE WHEN s.t >= ep.start_ts THEN s.s5xx END) AS s5,
-    total(CASE WHEN s.t < ep.start_ts THEN s.requests END) AS req_before,
-    total(CASE WHEN s.t < ep.start_ts THEN s.s5xx END) AS s5_before
-  FROM ep JOIN rollup_second s
-    ON s.tier = :tier AND s.t >= ep.start_ts - (ep.end_ts - ep.start_ts) AND s.t < ep.end_ts AND (:host IS NULL OR s.host = :host)
-  GROUP BY ep.grp, ep.n)
+    (SELECT total(requests) FROM traffic(ep.start_ts, ep.end_ts, ep.end_ts - ep.start_ts, :tier, :host)) AS req,
+    (SELECT total(s5xx) FROM traffic(ep.start_ts, ep.end_ts, ep.end_ts - ep.start_ts, :tier, :host)) AS s5,
+    (SELECT total(requests) FROM traffic(2 * ep.start_ts - ep.end_ts, ep.start_ts, ep.end_ts - ep.start_ts, :tier, :host)) AS req_before,
+    (SELECT total(s5xx) FROM traffic(2 * ep.start_ts - ep.end_ts, ep.start_ts, ep.end_ts - ep.start_ts, :tier, :host)) AS s5_before
+  FROM ep)
 SELECT
   row_number() OVER (ORDER BY ep.start_ts, ep.grp) AS episode,
   nullif(ep.grp, '') AS backend,
@@ -59,5 +58,5 @@ SELECT
   round(coalesce(t.s5, 0) / nullif(t.req, 0), 4) AS error_rate,
   round(coalesce(t.req_before, 0) * 1000.0 / (ep.end_ts - ep.start_ts), 2) AS rps_before,
   round(coalesce(t.s5_before, 0) / nullif(t.req_before, 0), 4) AS error_rate_before
-FROM ep LEFT JOIN traffic t ON t.grp = ep.grp AND t.n = ep.n
+FROM ep LEFT JOIN load t ON t.grp = ep.grp AND t.n = ep.n
 ORDER BY ep.start_ts, ep.grp

@@ -13,33 +13,22 @@
 -- ranking: none: buckets in time order (by upstream: then upstream)
 -- time: in-flight is measured over each bucket's time; arrivals count where they started. Whole-second
 --   end stamps are spread over their second in log order before the sweep (docs/reports.md).
-WITH RECURSIVE
-  b(t) AS (SELECT :from UNION ALL SELECT t + :bucket_ms FROM b WHERE t + :bucket_ms < :to),
-  f AS (
-    SELECT :from + ((t - :from) / :bucket_ms) * :bucket_ms AS bt, upstream, max(peak) AS peak, occ(occ) AS o
-    FROM rollup_inflight
-    WHERE tier = :tier AND t >= :from AND t < :to AND (:host IS NULL OR host = :host)
-      AND ((:by = 'all' AND upstream = '') OR (:by = 'upstream' AND upstream <> ''))
-    GROUP BY bt, upstream),
-  r AS (
-    SELECT :from + ((t - :from) / :bucket_ms) * :bucket_ms AS bt, sum(requests) AS n, total(dur_sum) AS dsum, sum(dur_n) AS dn
-    FROM rollup_second
-    WHERE tier = :tier AND t >= :from AND t < :to AND (:host IS NULL OR host = :host)
-    GROUP BY bt),
+WITH
+  f AS MATERIALIZED (SELECT bucket_ts, upstream, peak, occ FROM inflight(:from, :to, :bucket_ms, :tier, :host, :by = 'upstream')),
   keys AS (SELECT DISTINCT upstream FROM f UNION SELECT '' WHERE :by = 'all')
 SELECT
-  b.t AS bucket_ts,
-  iso(b.t) AS bucket,
+  b.bucket_ts,
+  iso(b.bucket_ts) AS bucket,
   nullif(keys.upstream, '') AS upstream,
   coalesce(f.peak, 0) AS peak,
-  coalesce(occ_pct(f.o, 99, min(:bucket_ms, :to - b.t)), 0) AS p99,
-  round(coalesce(occ_mean(f.o, min(:bucket_ms, :to - b.t)), 0), 2) AS mean,
-  CASE WHEN :by = 'all' THEN round(coalesce(r.n, 0) * 1000.0 / :bucket_ms, 3) END AS arrival_rps,
-  CASE WHEN :by = 'all' THEN round(r.dsum / nullif(r.dn, 0), 1) END AS mean_duration_ms,
-  CASE WHEN :by = 'all' THEN round(coalesce(r.n, 0) * 1000.0 / :bucket_ms * coalesce(r.dsum / nullif(r.dn, 0), 0) / 1000.0, 2) END AS littles_law,
-  CASE WHEN :limit IS NOT NULL THEN round(coalesce(occ_above(f.o, :limit), 0) / 1000.0, 3) END AS over_limit_s
-FROM b
+  coalesce(occ_pct(f.occ, 99, b.span_ms), 0) AS p99,
+  round(coalesce(occ_mean(f.occ, b.span_ms), 0), 2) AS mean,
+  CASE WHEN :by = 'all' THEN round(coalesce(r.requests, 0) * 1000.0 / :bucket_ms, 3) END AS arrival_rps,
+  CASE WHEN :by = 'all' THEN round(r.dur_sum / nullif(r.dur_n, 0), 1) END AS mean_duration_ms,
+  CASE WHEN :by = 'all' THEN round(coalesce(r.requests, 0) * 1000.0 / :bucket_ms * coalesce(r.dur_sum / nullif(r.dur_n, 0), 0) / 1000.0, 2) END AS littles_law,
+  CASE WHEN :limit IS NOT NULL THEN round(coalesce(occ_above(f.occ, :limit), 0) / 1000.0, 3) END AS over_limit_s
+FROM buckets(:from, :to, :bucket_ms) b
 CROSS JOIN keys
-LEFT JOIN f ON f.bt = b.t AND f.upstream = keys.upstream
-LEFT JOIN r ON r.bt = b.t
-ORDER BY b.t, keys.upstream
+LEFT JOIN f ON f.bucket_ts = b.bucket_ts AND f.upstream = keys.upstream
+LEFT JOIN traffic(:from, :to, :bucket_ms, :tier, :host) r ON r.bucket_ts = b.bucket_ts
+ORDER BY b.bucket_ts, keys.upstream

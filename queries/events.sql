@@ -12,17 +12,15 @@
 -- ranking: none: buckets in time order, then most events first
 -- time: an event counts at its stamp (error logs write when it happened)
 SELECT
-  :from + ((t - :from) / :bucket_ms) * :bucket_ms AS bucket_ts,
-  iso(:from + ((t - :from) / :bucket_ms) * :bucket_ms) AS bucket,
+  bucket_ts,
+  iso(bucket_ts) AS bucket,
   component,
   kind,
   nullif(backend, '') AS backend,
-  sum(events) AS events,
-  iso(min(first_ts)) AS first,
-  iso(max(last_ts)) AS last
-FROM rollup_events
-WHERE t >= :from AND t < :to AND (:host IS NULL OR host = :host)
-  AND (:kind IS NULL OR kind = :kind) AND (:component IS NULL OR component = :component)
+  events,
+  iso(first_ts) AS first,
+  iso(last_ts) AS last
+FROM event_counts(:from, :to, :bucket_ms, :host)
+WHERE (:kind IS NULL OR kind = :kind) AND (:component IS NULL OR component = :component)
   AND (:quiet = 1 OR :kind IS NOT NULL OR kind NOT IN ('lifecycle', 'other'))
-GROUP BY bucket_ts, component, kind, backend
 ORDER BY bucket_ts, events DESC, component, kind, backend

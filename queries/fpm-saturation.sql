@@ -12,6 +12,7 @@
 -- ranking: saturation: in time order; scripts: slow + killed, most first
 -- time: events at their stamp (FPM logs max_children when it refuses to spawn); requests by start.
 -- section: saturation
+-- before = the `around` before the warning, after = the `around` from it on (one bucket each)
 WITH w AS (
   SELECT id, ts, component, coalesce(backend, '') AS pool, limit_value FROM events
   WHERE kind = 'worker_limit_reached' AND ts >= :from AND ts < :to AND (:host IS NULL OR host = :host))
@@ -20,14 +21,14 @@ SELECT
   nullif(w.pool, '') AS pool,
   w.limit_value AS max_children,
   w.component AS component,
-  (SELECT total(requests) FROM rollup_second s WHERE s.tier = :tier AND s.t >= w.ts - :around AND s.t < w.ts AND (:host IS NULL OR s.host = :host)) AS requests_before,
-  (SELECT total(requests) FROM rollup_second s WHERE s.tier = :tier AND s.t >= w.ts AND s.t < w.ts + :around AND (:host IS NULL OR s.host = :host)) AS requests_after,
-  (SELECT total(s5xx) FROM rollup_second s WHERE s.tier = :tier AND s.t >= w.ts AND s.t < w.ts + :around AND (:host IS NULL OR s.host = :host)) AS s5xx_after,
-  (SELECT round(hist_pct(hist(dur_hist), 95), 1) FROM rollup_second s WHERE s.tier = :tier AND s.t >= w.ts - :around AND s.t < w.ts AND (:host IS NULL OR s.host = :host)) AS p95_before_ms,
-  (SELECT round(hist_pct(hist(dur_hist), 95), 1) FROM rollup_second s WHERE s.tier = :tier AND s.t >= w.ts AND s.t < w.ts + :around AND (:host IS NULL OR s.host = :host)) AS p95_after_ms,
+  (SELECT total(requests) FROM traffic(w.ts - :around, w.ts, :around, :tier, :host)) AS requests_before,
+  (SELECT total(requests) FROM traffic(w.ts, w.ts + :around, :around, :tier, :host)) AS requests_after,
+  (SELECT total(s5xx) FROM traffic(w.ts, w.ts + :around, :around, :tier, :host)) AS s5xx_after,
+  (SELECT round(hist_pct(hist(dur_hist), 95), 1) FROM traffic(w.ts - :around, w.ts, :around, :tier, :host)) AS p95_before_ms,
+  (SELECT round(hist_pct(hist(dur_hist), 95), 1) FROM traffic(w.ts, w.ts + :around, :around, :tier, :host)) AS p95_after_ms,
   (SELECT count(*) FROM events e WHERE e.kind = 'slow_request' AND e.ts >= w.ts - :around AND e.ts < w.ts + :around AND coalesce(e.backend, '') = w.pool) AS slow_around,
   (SELECT count(*) FROM events e WHERE e.kind = 'request_killed' AND e.ts >= w.ts - :around AND e.ts < w.ts + :around AND coalesce(e.backend, '') = w.pool) AS killed_around,
-  (SELECT max(peak) FROM rollup_inflight f WHERE f.tier = :tier AND f.upstream = '' AND f.t >= w.ts - :around AND f.t < w.ts + :around AND (:host IS NULL OR f.host = :host)) AS peak_inflight
+  (SELECT max(peak) FROM inflight(w.ts - :around, w.ts + :around, 2 * :around, :tier, :host, 0)) AS peak_inflight
 FROM w
 ORDER BY w.ts
 -- section: scripts

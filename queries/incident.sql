@@ -20,16 +20,16 @@
 --   Clients: exact unless a 10 s or minute had more clients than the rollups keep (see clients).
 -- module: incident
 -- section: summary
-WITH p AS (
-  SELECT 'before' AS period, :base_from AS lo, :base_to AS hi UNION ALL SELECT 'during', :from, :to),
-s AS (
-  SELECT p.period, p.hi - p.lo AS len, total(r.requests) AS n, total(r.s5xx) AS e, hist(r.dur_hist) AS h
-  FROM p LEFT JOIN rollup_second r ON r.tier = :tier AND r.t >= p.lo AND r.t < p.hi AND (:host IS NULL OR r.host = :host)
-  GROUP BY p.period),
+WITH s AS (
+  SELECT 'before' AS period, :base_to - :base_from AS len, total(requests) AS n, total(s5xx) AS e, hist(dur_hist) AS h
+  FROM traffic(:base_from, :base_to, :base_to - :base_from, :tier, :host)
+  UNION ALL
+  SELECT 'during', :to - :from, total(requests), total(s5xx), hist(dur_hist)
+  FROM traffic(:from, :to, :to - :from, :tier, :host)),
 f AS (
-  SELECT p.period, max(i.peak) AS peak
-  FROM p LEFT JOIN rollup_inflight i ON i.tier = :tier AND i.upstream = '' AND i.t >= p.lo AND i.t < p.hi AND (:host IS NULL OR i.host = :host)
-  GROUP BY p.period),
+  SELECT 'before' AS period, max(peak) AS peak FROM inflight(:base_from, :base_to, :base_to - :base_from, :tier, :host, 0)
+  UNION ALL
+  SELECT 'during', max(peak) FROM inflight(:from, :to, :to - :from, :tier, :host, 0)),
 m(item, b, d) AS (
   SELECT 'seconds', (SELECT len FROM s WHERE period = 'before') / 1000.0, (SELECT len FROM s WHERE period = 'during') / 1000.0
   UNION ALL SELECT 'requests', (SELECT n FROM s WHERE period = 'before'), (SELECT n FROM s WHERE period = 'during')
@@ -41,33 +41,16 @@ m(item, b, d) AS (
 SELECT item, NULL AS detail, b AS before, d AS during, round(d / nullif(b, 0), 2) AS ratio, NULL AS change
 FROM m
 -- section: routes
--- each period in pieces (time_pieces): the whole minutes from rollup_minute, the whole 10 s
--- around them from rollup_route_10s, the ragged ends (under 10 s) from the rows themselves
-WITH ranges AS (
-  SELECT 'before' AS period, grain, lo, hi FROM time_pieces(:base_from, :base_to)
-  UNION ALL SELECT 'during', grain, lo, hi FROM time_pieces(:from, :to)),
-parts AS (
-  SELECT x.period,
-    coalesce(r.route, '') AS route, count(*) AS n, sum(r.status BETWEEN 500 AND 599) AS e, total(r.duration_ms) AS busy, hist(r.duration_ms) AS h
-  FROM ranges x CROSS JOIN requests r ON coalesce(r.start_ts, r.ts) >= x.lo AND coalesce(r.start_ts, r.ts) < x.hi
-  WHERE x.grain = 'rows' AND (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
-  GROUP BY 1, 2
+WITH parts AS (
+  SELECT 'before' AS period, route, requests, s5xx, dur_sum, dur_hist FROM route_load(:base_from, :base_to, :tier, :host)
   UNION ALL
-  SELECT x.period, m.route, sum(m.requests), sum(m.s5xx), total(m.dur_sum), hist(m.dur_hist)
-  FROM ranges x CROSS JOIN rollup_route_10s m ON m.tier = :tier AND m.t >= x.lo AND m.t < x.hi
-  WHERE x.grain = '10s' AND (:host IS NULL OR m.host = :host)
-  GROUP BY 1, 2
-  UNION ALL
-  SELECT x.period, m.route, sum(m.requests), sum(m.s5xx), total(m.dur_sum), hist(m.dur_hist)
-  FROM ranges x CROSS JOIN rollup_minute m ON m.tier = :tier AND m.t >= x.lo AND m.t < x.hi
-  WHERE x.grain = '1m' AND (:host IS NULL OR m.host = :host)
-  GROUP BY 1, 2),
+  SELECT 'during', route, requests, s5xx, dur_sum, dur_hist FROM route_load(:from, :to, :tier, :host)),
 g AS (
   SELECT route,
-    total(CASE WHEN period = 'before' THEN n END) AS nb, total(CASE WHEN period = 'during' THEN n END) AS nd,
-    total(CASE WHEN period = 'before' THEN e END) AS eb, total(CASE WHEN period = 'during' THEN e END) AS ed,
-    total(CASE WHEN period = 'before' THEN busy END) AS bb, total(CASE WHEN period = 'during' THEN busy END) AS bd,
-    hist(CASE WHEN period = 'before' THEN h END) AS hb, hist(CASE WHEN period = 'during' THEN h END) AS hd
+    total(CASE WHEN period = 'before' THEN requests END) AS nb, total(CASE WHEN period = 'during' THEN requests END) AS nd,
+    total(CASE WHEN period = 'before' THEN s5xx END) AS eb, total(CASE WHEN period = 'during' THEN s5xx END) AS ed,
+    total(CASE WHEN period = 'before' THEN dur_sum END) AS bb, total(CASE WHEN period = 'during' THEN dur_sum END) AS bd,
+    hist(CASE WHEN period = 'before' THEN dur_hist END) AS hb, hist(CASE WHEN period = 'during' THEN dur_hist END) AS hd
   FROM parts GROUP BY route)
 SELECT route AS item, NULL AS detail, nb AS before, nd AS during,
   round((nd / (:to - :from)) / nullif(nb / nullif(:base_to - :base_from, 0), 0), 2) AS ratio,
@@ -78,45 +61,16 @@ FROM g WHERE nd > 0
 ORDER BY change DESC, nd DESC, route
 LIMIT :limit
 -- section: upstreams
--- pieces as for routes (rollup_upstream, rollup_upstream_10s, rows). Of the rows, a request with
--- one attempt (no ", " or " : " list in upstream_raw) is its own columns; only the retried ones
--- go through upstream_attempts(), which costs a JS call per row
-WITH ranges AS (
-  SELECT 'before' AS period, grain, lo, hi FROM time_pieces(:base_from, :base_to)
-  UNION ALL SELECT 'during', grain, lo, hi FROM time_pieces(:from, :to)),
-parts AS (
-  SELECT x.period,
-    r.upstream_addr AS upstream, count(*) AS n, sum(r.upstream_status IS NULL OR r.upstream_status >= 500) AS f,
-    sum(r.upstream_status = 504) AS tmo, hist(r.upstream_ms) AS h
-  FROM ranges x CROSS JOIN requests r ON coalesce(r.start_ts, r.ts) >= x.lo AND coalesce(r.start_ts, r.ts) < x.hi
-  WHERE x.grain = 'rows' AND r.upstream_addr IS NOT NULL AND (r.upstream_raw IS NULL OR (instr(r.upstream_raw, ',') = 0 AND instr(r.upstream_raw, ' : ') = 0))
-    AND (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
-  GROUP BY 1, 2
+WITH parts AS (
+  SELECT 'before' AS period, upstream, attempts, failed, timeouts, time_hist FROM upstreams(:base_from, :base_to, :tier, :host)
   UNION ALL
-  SELECT x.period,
-    a.addr AS upstream, count(*) AS n, sum(a.failed) AS f, sum(a.status = 504) AS tmo, hist(a.ms) AS h
-  FROM ranges x CROSS JOIN requests r ON coalesce(r.start_ts, r.ts) >= x.lo AND coalesce(r.start_ts, r.ts) < x.hi,
-    upstream_attempts(coalesce(r.upstream_raw, ''), coalesce(r.upstream_addr, ''), coalesce(r.upstream_status, -1), coalesce(r.upstream_ms, -1)) a
-  WHERE x.grain = 'rows' AND (r.upstream_raw IS NOT NULL OR r.upstream_addr IS NOT NULL)
-    AND NOT (r.upstream_addr IS NOT NULL AND (r.upstream_raw IS NULL OR (instr(r.upstream_raw, ',') = 0 AND instr(r.upstream_raw, ' : ') = 0)))
-    AND (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
-  GROUP BY 1, 2
-  UNION ALL
-  SELECT x.period, u.upstream, sum(u.attempts), sum(u.failed), sum(u.timeouts), hist(u.time_hist)
-  FROM ranges x CROSS JOIN rollup_upstream_10s u ON u.tier = :tier AND u.t >= x.lo AND u.t < x.hi
-  WHERE x.grain = '10s' AND (:host IS NULL OR u.host = :host)
-  GROUP BY 1, 2
-  UNION ALL
-  SELECT x.period, u.upstream, sum(u.attempts), sum(u.failed), sum(u.timeouts), hist(u.time_hist)
-  FROM ranges x CROSS JOIN rollup_upstream u ON u.tier = :tier AND u.t >= x.lo AND u.t < x.hi
-  WHERE x.grain = '1m' AND (:host IS NULL OR u.host = :host)
-  GROUP BY 1, 2),
+  SELECT 'during', upstream, attempts, failed, timeouts, time_hist FROM upstreams(:from, :to, :tier, :host)),
 g AS (
   SELECT upstream,
-    total(CASE WHEN period = 'before' THEN n END) AS nb, total(CASE WHEN period = 'during' THEN n END) AS nd,
-    total(CASE WHEN period = 'before' THEN f END) AS fb, total(CASE WHEN period = 'during' THEN f END) AS fd,
-    total(CASE WHEN period = 'during' THEN tmo END) AS td,
-    hist(CASE WHEN period = 'before' THEN h END) AS hb, hist(CASE WHEN period = 'during' THEN h END) AS hd
+    total(CASE WHEN period = 'before' THEN attempts END) AS nb, total(CASE WHEN period = 'during' THEN attempts END) AS nd,
+    total(CASE WHEN period = 'before' THEN failed END) AS fb, total(CASE WHEN period = 'during' THEN failed END) AS fd,
+    total(CASE WHEN period = 'during' THEN timeouts END) AS td,
+    hist(CASE WHEN period = 'before' THEN time_hist END) AS hb, hist(CASE WHEN period = 'during' THEN time_hist END) AS hd
   FROM parts GROUP BY upstream)
 SELECT upstream AS item, CAST(td AS INTEGER) || ' timeouts' AS detail, nb AS before, nd AS during,
   round((nd / (:to - :from)) / nullif(nb / nullif(:base_to - :base_from, 0), 0), 2) AS ratio,
@@ -128,56 +82,35 @@ ORDER BY change DESC, fd DESC, upstream
 LIMIT :limit
 -- section: clients
 -- clients are compared with the same length of time just before the window (not the whole
--- baseline), in pieces as for routes: rollup_clients per minute and per 10 s, and rows. Each
--- rollup_clients row keeps its bucket's busiest clients (rollup_state 'clients_kept': 1000) and
--- sums the rest. Where a period read such a rest, a client's count may be low by the busiest
--- left-out client (rest_top) of each bucket it is not kept in: its detail says by how much at
--- most (NULL: exact). A bucket of more distinct clients than are counted exactly (rollup-fine.ts
--- CLIENTS_COUNTED: a botnet) holds bounded estimates: each kept entry then has a 4th element,
--- by how much it may be low, and rest_top bounds every left-out client from above. The rest itself follows the ranked clients as one more row, '(other
--- clients)': the traffic of clients too small to tell apart (not ranked).
+-- baseline), from clients() and client_rest(): each 10 s and minute of the client rollups keeps
+-- its busiest clients (rollup_state 'clients_kept': 1000) and sums the rest. Where a period read
+-- such a rest, a client's count may be low (clients().low_by; a client with no row in a period:
+-- client_rest().top): its detail says by how much at most (NULL: exact). The rest itself follows
+-- the ranked clients as one more row, '(other clients)': the traffic of clients too small to tell
+-- apart (not ranked).
 WITH p AS (SELECT max(:base_from, :from - (:to - :from)) AS lo),
-ranges AS (
-  SELECT 'before' AS period, t.grain, t.lo, t.hi FROM p, time_pieces(p.lo, :from) t
-  UNION ALL SELECT 'during', grain, lo, hi FROM time_pieces(:from, :to)),
-buckets AS (
-  SELECT x.period, c.kept, c.rest_clients, c.rest_requests, c.rest_s5xx, c.rest_top
-  FROM ranges x CROSS JOIN rollup_clients c ON c.tier = :tier AND c.grain = CASE x.grain WHEN '10s' THEN 10000 ELSE 60000 END
-    AND c.t >= x.lo AND c.t < x.hi
-  WHERE x.grain IN ('10s', '1m') AND (:host IS NULL OR c.host = :host)),
 parts AS (
-  SELECT x.period, coalesce(r.client, '') AS client, count(*) AS n, sum(r.status BETWEEN 500 AND 599) AS e, 0 AS covered
-  FROM ranges x CROSS JOIN requests r ON coalesce(r.start_ts, r.ts) >= x.lo AND coalesce(r.start_ts, r.ts) < x.hi
-  WHERE x.grain = 'rows' AND (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
-  GROUP BY 1, 2
+  SELECT 'before' AS period, client, requests, s5xx, low_by FROM clients(max(:base_from, :from - (:to - :from)), :from, :tier, :host)
   UNION ALL
-  -- covered: rest_top of the buckets the client is kept in (it is exact there, or low by at most
-  -- its entry's 4th element where the bucket had too many clients to count exactly)
-  SELECT b.period, k.value ->> 0, sum(k.value ->> 1), sum(k.value ->> 2), sum(b.rest_top - coalesce(k.value ->> 3, 0))
-  FROM buckets b, json_each(b.kept) k
-  GROUP BY 1, 2),
-s AS (
-  SELECT total(CASE WHEN period = 'before' THEN rest_top END) AS sb, total(CASE WHEN period = 'during' THEN rest_top END) AS sd,
-    total(rest_clients) AS clients,
-    total(CASE WHEN period = 'before' THEN rest_requests END) AS nb, total(CASE WHEN period = 'during' THEN rest_requests END) AS nd,
-    total(CASE WHEN period = 'before' THEN rest_s5xx END) AS eb, total(CASE WHEN period = 'during' THEN rest_s5xx END) AS ed,
-    count(*) AS buckets
-  FROM buckets WHERE rest_clients > 0),
+  SELECT 'during', client, requests, s5xx, low_by FROM clients(:from, :to, :tier, :host)),
+rb AS (SELECT * FROM client_rest(max(:base_from, :from - (:to - :from)), :from, :tier, :host)),
+rd AS (SELECT * FROM client_rest(:from, :to, :tier, :host)),
 g AS (
   SELECT client,
-    total(CASE WHEN period = 'before' THEN n END) AS nb, total(CASE WHEN period = 'during' THEN n END) AS nd,
-    total(CASE WHEN period = 'before' THEN e END) AS eb, total(CASE WHEN period = 'during' THEN e END) AS ed,
-    total(CASE WHEN period = 'before' THEN covered END) AS cb, total(CASE WHEN period = 'during' THEN covered END) AS cd
+    total(CASE WHEN period = 'before' THEN requests END) AS nb, total(CASE WHEN period = 'during' THEN requests END) AS nd,
+    total(CASE WHEN period = 'before' THEN s5xx END) AS eb, total(CASE WHEN period = 'during' THEN s5xx END) AS ed,
+    coalesce(max(CASE WHEN period = 'before' THEN low_by END), (SELECT top FROM rb)) AS lb,
+    coalesce(max(CASE WHEN period = 'during' THEN low_by END), (SELECT top FROM rd)) AS ld
   FROM parts GROUP BY client),
 ranked AS (
   SELECT 0 AS k, client AS item,
-    CASE WHEN s.sb > g.cb OR s.sd > g.cd
-      THEN 'may be low by up to ' || CAST(s.sb - g.cb AS INTEGER) || ' before, ' || CAST(s.sd - g.cd AS INTEGER) || ' during' END AS detail,
+    CASE WHEN g.lb > 0 OR g.ld > 0
+      THEN 'may be low by up to ' || CAST(g.lb AS INTEGER) || ' before, ' || CAST(g.ld AS INTEGER) || ' during' END AS detail,
     g.nb AS before, g.nd AS during,
     round((g.nd / (:to - :from)) / nullif(g.nb / nullif(:from - (SELECT lo FROM p), 0), 0), 2) AS ratio,
     round(g.nd - g.nb * (:to - :from) / nullif(:from - (SELECT lo FROM p), 0), 1) AS change,
     g.eb AS errors_before, g.ed AS errors_during
-  FROM g, s WHERE g.nd > 0
+  FROM g WHERE g.nd > 0
   ORDER BY change DESC, during DESC, item
   LIMIT :limit)
 SELECT item, detail, before, during, ratio, change, errors_before, errors_during FROM (
@@ -186,19 +119,21 @@ SELECT item, detail, before, during, ratio, change, errors_before, errors_during
   -- no ratio or change: how many clients a bucket keeps is fixed, so the rest of a busy bucket
   -- holds a larger share of its traffic than the rest of a quiet one
   SELECT 1, '(other clients)', 'clients outside the busiest '
-      || coalesce((SELECT value FROM rollup_state WHERE name = 'clients_kept'), '?') || ' of their 10 s or minute ('
-      || CAST(clients AS INTEGER) || ', counted per bucket)',
-    nb, nd, NULL, NULL, eb, ed
-  FROM s WHERE buckets > 0 AND nd > 0)
+      || coalesce(rd.kept, '?') || ' of their 10 s or minute ('
+      || CAST(rb.clients + rd.clients AS INTEGER) || ', counted per bucket)',
+    rb.requests, rd.requests, NULL, NULL, rb.s5xx, rd.s5xx
+  FROM rb, rd WHERE rb.buckets + rd.buckets > 0 AND rd.requests > 0)
 ORDER BY k, change DESC, during DESC, item
 -- section: events
 SELECT kind AS item, component AS detail,
-  total(CASE WHEN t < :from THEN events END) AS before, total(CASE WHEN t >= :from THEN events END) AS during,
-  round((total(CASE WHEN t >= :from THEN events END) / (:to - :from))
-    / nullif(total(CASE WHEN t < :from THEN events END) / nullif(:base_to - :base_from, 0), 0), 2) AS ratio,
-  iso(min(CASE WHEN t >= :from THEN first_ts END)) AS first, iso(max(CASE WHEN t >= :from THEN last_ts END)) AS last
-FROM rollup_events
-WHERE t >= :base_from AND t < :to AND (:host IS NULL OR host = :host)
+  total(CASE WHEN period = 'before' THEN events END) AS before, total(CASE WHEN period = 'during' THEN events END) AS during,
+  round((total(CASE WHEN period = 'during' THEN events END) / (:to - :from))
+    / nullif(total(CASE WHEN period = 'before' THEN events END) / nullif(:base_to - :base_from, 0), 0), 2) AS ratio,
+  iso(min(CASE WHEN period = 'during' THEN first_ts END)) AS first, iso(max(CASE WHEN period = 'during' THEN last_ts END)) AS last
+FROM (
+  SELECT 'before' AS period, kind, component, events, first_ts, last_ts FROM event_counts(:base_from, :base_to, :base_to - :base_from, :host)
+  UNION ALL
+  SELECT 'during', kind, component, events, first_ts, last_ts FROM event_counts(:from, :to, :to - :from, :host))
 GROUP BY kind, component
 HAVING during > 0
 -- start/stop notices and unclassified chatter (PHP-FPM's "about to trace") come after the signals

@@ -13,28 +13,6 @@
 --   request with the same request line (and client, when both name one) that was in flight then.
 --   Route sizes: whole minutes from the per-minute rollup (p50/p99 within 2.2 %), edges from rows.
 -- section: largest
--- whole minutes: each minute's 100 largest responses per tier and host are in rollup_largest, so
--- the :limit largest of a range of whole minutes are among them (up to :limit = 100; beyond that
--- the minutes' rows are read); plus the largest rows of the partial minutes at the range's edges
-WITH edges(lo, hi) AS (VALUES
-    (:from, min(:to, :from_minute)),
-    (max(:from, :to_minute), CASE WHEN :to_minute >= :from_minute THEN :to ELSE :from END)),
-cand AS (
-  SELECT id FROM (
-    SELECT id FROM rollup_largest
-    WHERE tier = :tier AND t >= :from_minute AND t < :to_minute AND (:host IS NULL OR host = :host)
-    ORDER BY bytes DESC, id LIMIT :limit)
-  UNION
-  SELECT id FROM (
-    SELECT r.id FROM requests r
-    WHERE :limit > 100 AND coalesce(r.start_ts, r.ts) >= :from_minute AND coalesce(r.start_ts, r.ts) < :to_minute
-      AND r.bytes IS NOT NULL AND (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
-    ORDER BY r.bytes DESC, r.id LIMIT :limit)
-  UNION
-  SELECT id FROM (
-    SELECT r.id FROM edges x JOIN requests r ON coalesce(r.start_ts, r.ts) >= x.lo AND coalesce(r.start_ts, r.ts) < x.hi
-    WHERE r.bytes IS NOT NULL AND (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
-    ORDER BY r.bytes DESC, r.id LIMIT :limit))
 SELECT
   iso(coalesce(r.start_ts, r.ts)) AS start,
   iso(r.ts) AS time,
@@ -47,34 +25,17 @@ SELECT
   round(r.duration_ms - coalesce(r.upstream_ms, 0), 3) AS client_ms,
   r.client,
   r.upstream_addr AS upstream
-FROM cand JOIN requests r ON r.id = cand.id
-WHERE r.bytes IS NOT NULL AND (:host IS NULL OR r.host = :host)
-  AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
+FROM largest(:from, :to, :tier, :host, :limit) l JOIN requests r ON r.id = l.id
 ORDER BY r.bytes DESC, r.id
-LIMIT :limit
 -- section: routes
-WITH parts AS (
-  SELECT coalesce(r.route, '') AS route, count(*) AS n, total(r.bytes) AS total, max(r.bytes) AS mx, hist(r.bytes) AS h
-  FROM requests r
-  WHERE ((coalesce(r.start_ts, r.ts) >= :from AND coalesce(r.start_ts, r.ts) < min(:to, :from_minute))
-      OR (:to_minute >= :from_minute AND coalesce(r.start_ts, r.ts) >= max(:from, :to_minute) AND coalesce(r.start_ts, r.ts) < :to))
-    AND (:host IS NULL OR r.host = :host)
-    AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
-  GROUP BY 1
-  UNION ALL
-  SELECT route, sum(requests), total(bytes), max(bytes_max), hist(bytes_hist)
-  FROM rollup_minute
-  WHERE tier = :tier AND t >= :from_minute AND t < :to_minute AND (:host IS NULL OR host = :host)
-  GROUP BY route)
 SELECT
   route,
-  sum(n) AS requests,
-  CAST(sum(total) AS INTEGER) AS total_bytes,
-  CAST(round(hist_pct(hist(h), 50)) AS INTEGER) AS p50_bytes,
-  CAST(round(hist_pct(hist(h), 99)) AS INTEGER) AS p99_bytes,
-  max(mx) AS max_bytes
-FROM parts
-GROUP BY route
+  requests,
+  CAST(bytes AS INTEGER) AS total_bytes,
+  CAST(round(hist_pct(bytes_hist, 50)) AS INTEGER) AS p50_bytes,
+  CAST(round(hist_pct(bytes_hist, 99)) AS INTEGER) AS p99_bytes,
+  bytes_max AS max_bytes
+FROM routes(:from, :to, :tier, :host)
 ORDER BY p99_bytes DESC, max_bytes DESC, route
 LIMIT :limit
 -- section: buffered

@@ -14,16 +14,10 @@ WITH
   edge AS MATERIALIZED (
     SELECT r.id, r.source_id, r.host, r.ts, r.start_ts, r.end_ts, r.url, coalesce(r.route, r.path) AS route, r.status,
       r.duration_ms, r.upstream_ms, r.upstream_connect_ms, r.upstream_header_ms, r.upstream_addr, r.extra, s.format
-    FROM requests r JOIN sources s ON s.id = r.source_id
-    WHERE coalesce(r.start_ts, r.ts) >= :from AND coalesce(r.start_ts, r.ts) < :to
-      AND (:host IS NULL OR r.host = :host)
-      AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = 'edge')),
+    FROM requests_in(:from, :to, 'edge', :host) r JOIN sources s ON s.id = r.source_id),
   back AS MATERIALIZED (
-    SELECT r.id, r.host, r.url, coalesce(r.start_ts, r.ts) AS start_ts, r.duration_ms, r.status
-    FROM requests r
-    WHERE coalesce(r.start_ts, r.ts) >= :from - 2000 AND coalesce(r.start_ts, r.ts) < :to + 2000
-      AND (:host IS NULL OR r.host = :host)
-      AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = 'backend')),
+    SELECT r.id, r.host, r.url, r.started AS start_ts, r.duration_ms, r.status
+    FROM requests_in(:from - 2000, :to + 2000, 'backend', :host) r),
   -- the backend line nearest in start time among those with the same URL; a backend stamped in
   -- whole seconds (PHP-FPM %t, Apache %t) starts up to 1 s after the edge's start, later still
   -- when it queued, never long before. A pair counts only when each is the other's nearest: URLs

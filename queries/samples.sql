@@ -12,8 +12,8 @@
 --   fields (time, client, request, status, bytes, duration): the raw line is not kept.
 -- section: events
 WITH k AS (
-  SELECT component, kind, sum(events) AS n, min(first_ts) AS first FROM rollup_events
-  WHERE t >= :from AND t < :to AND (:host IS NULL OR host = :host) AND kind NOT IN ('lifecycle', 'other')
+  SELECT component, kind, sum(events) AS n, min(first_ts) AS first FROM event_counts(:from, :to, :to - :from, :host)
+  WHERE kind NOT IN ('lifecycle', 'other')
   GROUP BY component, kind)
 SELECT iso(k.first) AS time, k.component, k.kind, k.n AS count,
   (SELECT e.message FROM events e WHERE e.kind = k.kind AND e.ts = k.first AND e.component = k.component
@@ -21,38 +21,15 @@ SELECT iso(k.first) AS time, k.component, k.kind, k.n AS count,
 FROM k
 ORDER BY k.n DESC, k.first
 -- section: slowest
--- the slowest requests started in the seconds with the largest maximum duration: look only there
--- (a rollup second holds requests whose stored start is up to 1 s earlier: stamps spread)
-WITH top AS (
-  SELECT t FROM rollup_second
-  WHERE tier = :tier AND t >= :from AND t < :to AND (:host IS NULL OR host = :host) AND dur_max IS NOT NULL
-  ORDER BY dur_max DESC LIMIT :limit),
-cand AS (
-  SELECT r.id FROM top JOIN requests r
-    ON coalesce(r.start_ts, r.ts) >= max(:from, top.t - 1000) AND coalesce(r.start_ts, r.ts) < min(:to, top.t + 1000)
-  WHERE r.duration_ms IS NOT NULL)
 SELECT iso(r.ts) AS time, r.route AS kind, 1 AS count,
   iso(r.ts) || ' ' || coalesce(r.client, '-') || ' "' || coalesce(r.method, '-') || ' ' || coalesce(r.url, '-') || '" ' || coalesce(r.status, '-')
     || ' ' || coalesce(r.bytes, '-') || ' ' || coalesce(printf('%g', r.duration_ms), '-') || ' ms' || coalesce(' upstream ' || r.upstream_addr || ' ' || printf('%g', r.upstream_ms) || ' ms', '') AS line
-FROM (SELECT DISTINCT id FROM cand) c JOIN requests r ON r.id = c.id
-WHERE (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
+FROM slowest(:from, :to, :tier, :host, :limit) s JOIN requests r ON r.id = s.id
 ORDER BY r.duration_ms DESC, r.id
-LIMIT :limit
 -- section: failed
--- the first request of each 5xx status: the per-second status rollup says in which second to look
-WITH s AS (
-  SELECT status, min(t) AS t0, sum(requests) AS n FROM rollup_status
-  WHERE tier = :tier AND status >= 500 AND t >= :from AND t < :to AND (:host IS NULL OR host = :host)
-  GROUP BY status),
-f AS (
-  SELECT s.status, s.n, (
-    SELECT r.id FROM requests r
-    WHERE coalesce(r.start_ts, r.ts) >= max(:from, s.t0 - 1000) AND coalesce(r.start_ts, r.ts) < min(:to, s.t0 + 1000) AND r.status = s.status
-      AND (:host IS NULL OR r.host = :host) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
-    ORDER BY coalesce(r.start_ts, r.ts), r.id LIMIT 1) AS id
-  FROM s)
-SELECT iso(r.ts) AS time, CAST(r.status AS TEXT) AS kind, f.n AS count,
+SELECT iso(r.ts) AS time, CAST(r.status AS TEXT) AS kind, f.requests AS count,
   iso(r.ts) || ' ' || coalesce(r.client, '-') || ' "' || coalesce(r.method, '-') || ' ' || coalesce(r.url, '-') || '" ' || r.status
     || ' ' || coalesce(r.bytes, '-') || ' ' || coalesce(printf('%g', r.duration_ms), '-') || ' ms' || coalesce(' upstream ' || r.upstream_addr || ' ' || printf('%g', r.upstream_ms) || ' ms', '') AS line
-FROM f JOIN requests r ON r.id = f.id
+FROM first_of_status(:from, :to, :tier, :host) f JOIN requests r ON r.id = f.first_id
+WHERE f.status >= 500
 ORDER BY f.status

@@ -13,30 +13,19 @@
 -- time: a request counts at its start (start_ts). For group=route, the whole minutes of the range
 --   come from per-minute rollups (percentiles within 2.2 %) and the partial minutes at its edges
 --   from the rows themselves; path and url read every row of the range.
-WITH parts AS (
-  SELECT CASE :group WHEN 'path' THEN r.path WHEN 'url' THEN r.url ELSE coalesce(r.route, '') END AS endpoint,
-    count(*) AS n, sum(r.status >= 400 AND r.status < 500) AS s4, sum(r.status >= 500) AS s5,
-    min(r.duration_ms) AS dmin, max(r.duration_ms) AS dmax, total(r.duration_ms) AS dsum, hist(r.duration_ms) AS dh,
-    min(r.upstream_ms) AS umin, max(r.upstream_ms) AS umax, total(r.upstream_ms) AS usum, hist(r.upstream_ms) AS uh,
-    min(r.ts) AS first, max(r.ts) AS last
-  FROM requests r
-  -- the rows: everything for path/url; for route only the partial minutes at the two edges (two
-  -- plain ranges, so the start index serves them)
-  WHERE ((coalesce(r.start_ts, r.ts) >= :from AND coalesce(r.start_ts, r.ts) < CASE WHEN :group = 'route' THEN min(:to, :from_minute) ELSE :to END)
-      OR (:group = 'route' AND :to_minute >= :from_minute AND coalesce(r.start_ts, r.ts) >= max(:from, :to_minute) AND coalesce(r.start_ts, r.ts) < :to))
-    AND (:host IS NULL OR r.host = :host)
-    AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = :tier)
-  GROUP BY endpoint
+WITH g AS (
+  SELECT route AS endpoint, requests AS n, s4xx AS s4, s5xx AS s5, dur_min AS dmin, dur_max AS dmax, dur_sum AS dsum, dur_hist AS dh,
+    up_min AS umin, up_max AS umax, up_sum AS usum, up_hist AS uh, first_ts AS first, last_ts AS last
+  FROM routes(:from, :to, :tier, :host)
+  WHERE :group = 'route'
   UNION ALL
-  SELECT route, sum(requests), sum(s4xx), sum(s5xx), min(dur_min), max(dur_max), total(dur_sum), hist(dur_hist),
-    min(up_min), max(up_max), total(up_sum), hist(up_hist), min(first_ts), max(last_ts)
-  FROM rollup_minute
-  WHERE :group = 'route' AND tier = :tier AND t >= :from_minute AND t < :to_minute AND (:host IS NULL OR host = :host)
-  GROUP BY route),
-g AS (
-  SELECT endpoint, sum(n) AS n, sum(s4) AS s4, sum(s5) AS s5, min(dmin) AS dmin, max(dmax) AS dmax, total(dsum) AS dsum,
-    hist(dh) AS dh, min(umin) AS umin, max(umax) AS umax, total(usum) AS usum, hist(uh) AS uh, min(first) AS first, max(last) AS last
-  FROM parts GROUP BY endpoint),
+  SELECT CASE :group WHEN 'path' THEN path ELSE url END,
+    count(*), sum(status BETWEEN 400 AND 499), sum(status BETWEEN 500 AND 599),
+    min(duration_ms), max(duration_ms), total(duration_ms), hist(duration_ms),
+    min(upstream_ms), max(upstream_ms), total(upstream_ms), hist(upstream_ms), min(ts), max(ts)
+  FROM requests_in(:from, :to, :tier, :host)
+  WHERE :group <> 'route'
+  GROUP BY 1),
 tot AS (SELECT total(dsum) AS all_ms FROM g)
 SELECT
   endpoint,

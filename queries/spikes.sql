@@ -28,29 +28,17 @@
 --   series therefore carries completions (done) and the peak in flight beside the arrivals.
 -- module: spikes
 -- section: series
-WITH RECURSIVE
-  b(t) AS (SELECT :from UNION ALL SELECT t + :bucket_ms FROM b WHERE t + :bucket_ms < :to),
-  r AS (
-    SELECT :from + ((t - :from) / :bucket_ms) * :bucket_ms AS bt, sum(requests) AS n, sum(done) AS d, sum(s5xx) AS e, hist(dur_hist) AS dh, hist(done_hist) AS doh
-    FROM rollup_second
-    WHERE tier = :tier AND t >= :from AND t < :to AND (:host IS NULL OR host = :host)
-    GROUP BY bt),
-  f AS (
-    SELECT :from + ((t - :from) / :bucket_ms) * :bucket_ms AS bt, max(peak) AS peak
-    FROM rollup_inflight
-    WHERE tier = :tier AND upstream = '' AND t >= :from AND t < :to AND (:host IS NULL OR host = :host)
-    GROUP BY bt),
+WITH
   ev AS (
-    SELECT bt, sum(n) AS n, json_group_object(kind, n) AS kinds FROM (
-      SELECT :from + ((t - :from) / :bucket_ms) * :bucket_ms AS bt, kind, sum(events) AS n
-      FROM rollup_events
-      WHERE t >= :from AND t < :to AND (:host IS NULL OR host = :host) AND kind NOT IN ('lifecycle', 'other')
-      GROUP BY bt, kind ORDER BY bt, kind)
-    GROUP BY bt)
-SELECT b.t AS bucket_ts, coalesce(r.n, 0) AS requests, coalesce(r.d, 0) AS done, coalesce(r.e, 0) AS errors, r.dh AS dur_hist, r.doh AS done_hist,
-  coalesce(f.peak, 0) AS inflight_peak, coalesce(ev.n, 0) AS events, coalesce(ev.kinds, '{}') AS kinds
-FROM b
-LEFT JOIN r ON r.bt = b.t
-LEFT JOIN f ON f.bt = b.t
-LEFT JOIN ev ON ev.bt = b.t
-ORDER BY b.t
+    SELECT bucket_ts, sum(n) AS n, json_group_object(kind, n) AS kinds FROM (
+      SELECT bucket_ts, kind, sum(events) AS n FROM event_counts(:from, :to, :bucket_ms, :host)
+      WHERE kind NOT IN ('lifecycle', 'other')
+      GROUP BY bucket_ts, kind ORDER BY bucket_ts, kind)
+    GROUP BY bucket_ts)
+SELECT b.bucket_ts, coalesce(r.requests, 0) AS requests, coalesce(r.done, 0) AS done, coalesce(r.s5xx, 0) AS errors,
+  r.dur_hist, r.done_hist, coalesce(f.peak, 0) AS inflight_peak, coalesce(ev.n, 0) AS events, coalesce(ev.kinds, '{}') AS kinds
+FROM buckets(:from, :to, :bucket_ms) b
+LEFT JOIN traffic(:from, :to, :bucket_ms, :tier, :host) r ON r.bucket_ts = b.bucket_ts
+LEFT JOIN inflight(:from, :to, :bucket_ms, :tier, :host, 0) f ON f.bucket_ts = b.bucket_ts
+LEFT JOIN ev ON ev.bucket_ts = b.bucket_ts
+ORDER BY b.bucket_ts

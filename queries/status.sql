@@ -8,17 +8,12 @@
 -- param: tier (tier, default: auto) edge = the web server's access log, backend = PHP-FPM's
 -- ranking: none: buckets in time order, codes ascending; only codes that occurred (status 0 = none logged)
 -- time: a request counts in the bucket it started in (end stamp - duration)
-WITH s AS (
-  SELECT :from + ((t - :from) / :bucket_ms) * :bucket_ms AS bt, status, sum(requests) AS n
-  FROM rollup_status
-  WHERE tier = :tier AND t >= :from AND t < :to AND (:host IS NULL OR host = :host)
-  GROUP BY bt, status)
 SELECT
-  bt AS bucket_ts,
-  iso(bt) AS bucket,
+  bucket_ts,
+  iso(bucket_ts) AS bucket,
   status,
-  n AS requests,
-  round(n * 1000.0 / :bucket_ms, 3) AS rps,
-  round(100.0 * n / sum(n) OVER (PARTITION BY bt), 1) AS share_pct
-FROM s
-ORDER BY bt, status
+  requests,
+  round(requests * 1000.0 / :bucket_ms, 3) AS rps,
+  round(100.0 * requests / sum(requests) OVER (PARTITION BY bucket_ts), 1) AS share_pct
+FROM statuses(:from, :to, :bucket_ms, :tier, :host)
+ORDER BY bucket_ts, status

@@ -14,26 +14,12 @@
 --   per-second histograms and are within 2.2 % of the exact value; counts are exact. A kernel
 --   counter's increase counts at the snapshot that saw it (report kernel-counters).
 -- json: events, kernel
-WITH RECURSIVE
-  b(t) AS (SELECT :from UNION ALL SELECT t + :bucket_ms FROM b WHERE t + :bucket_ms < :to),
-  r AS (
-    SELECT :from + ((t - :from) / :bucket_ms) * :bucket_ms AS bt, sum(requests) AS n, sum(s4xx) AS s4, sum(s5xx) AS s5,
-      sum(bytes) AS bytes, hist(dur_hist) AS dh, hist(up_hist) AS uh
-    FROM rollup_second
-    WHERE tier = :tier AND t >= :from AND t < :to AND (:host IS NULL OR host = :host)
-    GROUP BY bt),
-  f AS (
-    SELECT :from + ((t - :from) / :bucket_ms) * :bucket_ms AS bt, max(peak) AS peak
-    FROM rollup_inflight
-    WHERE tier = :tier AND upstream = '' AND t >= :from AND t < :to AND (:host IS NULL OR host = :host)
-    GROUP BY bt),
+WITH
   e AS (
-    SELECT bt, json_group_object(kind, n) AS ev FROM (
-      SELECT :from + ((t - :from) / :bucket_ms) * :bucket_ms AS bt, kind, sum(events) AS n
-      FROM rollup_events
-      WHERE t >= :from AND t < :to AND (:host IS NULL OR host = :host)
-      GROUP BY bt, kind ORDER BY bt, kind)
-    GROUP BY bt),
+    SELECT bucket_ts, json_group_object(kind, n) AS ev FROM (
+      SELECT bucket_ts, kind, sum(events) AS n FROM event_counts(:from, :to, :bucket_ms, :host)
+      GROUP BY bucket_ts, kind ORDER BY bucket_ts, kind)
+    GROUP BY bucket_ts),
   k AS (
     SELECT bt, json_group_object(counter, n) AS kc FROM (
       SELECT :from + ((to_ts - :from) / :bucket_ms) * :bucket_ms AS bt, counter, total(increase) AS n
@@ -44,23 +30,23 @@ WITH RECURSIVE
       GROUP BY bt, counter HAVING n > 0 ORDER BY bt, counter)
     GROUP BY bt)
 SELECT
-  b.t AS bucket_ts,
-  iso(b.t) AS bucket,
-  coalesce(r.n, 0) AS requests,
-  round(coalesce(r.n, 0) * 1000.0 / :bucket_ms, 3) AS rps,
-  coalesce(r.s4, 0) AS s4xx,
-  coalesce(r.s5, 0) AS s5xx,
-  round(hist_pct(r.dh, 50), 1) AS p50_ms,
-  round(hist_pct(r.dh, 95), 1) AS p95_ms,
-  round(hist_pct(r.dh, 99), 1) AS p99_ms,
-  round(hist_pct(r.uh, 95), 1) AS upstream_p95_ms,
+  b.bucket_ts,
+  iso(b.bucket_ts) AS bucket,
+  coalesce(r.requests, 0) AS requests,
+  round(coalesce(r.requests, 0) * 1000.0 / :bucket_ms, 3) AS rps,
+  coalesce(r.s4xx, 0) AS s4xx,
+  coalesce(r.s5xx, 0) AS s5xx,
+  round(hist_pct(r.dur_hist, 50), 1) AS p50_ms,
+  round(hist_pct(r.dur_hist, 95), 1) AS p95_ms,
+  round(hist_pct(r.dur_hist, 99), 1) AS p99_ms,
+  round(hist_pct(r.up_hist, 95), 1) AS upstream_p95_ms,
   coalesce(r.bytes, 0) AS bytes,
   coalesce(f.peak, 0) AS inflight_peak,
   coalesce(e.ev, '{}') AS events,
   coalesce(k.kc, '{}') AS kernel
-FROM b
-LEFT JOIN r ON r.bt = b.t
-LEFT JOIN f ON f.bt = b.t
-LEFT JOIN e ON e.bt = b.t
-LEFT JOIN k ON k.bt = b.t
-ORDER BY b.t
+FROM buckets(:from, :to, :bucket_ms) b
+LEFT JOIN traffic(:from, :to, :bucket_ms, :tier, :host) r ON r.bucket_ts = b.bucket_ts
+LEFT JOIN inflight(:from, :to, :bucket_ms, :tier, :host, 0) f ON f.bucket_ts = b.bucket_ts
+LEFT JOIN e ON e.bucket_ts = b.bucket_ts
+LEFT JOIN k ON k.bt = b.bucket_ts
+ORDER BY b.bucket_ts

@@ -4,6 +4,8 @@ import { renderText, type OutputFormat, type Row } from '../report/render.js';
 import { writeOut } from '../report/write-out.js';
 import { openDbForReading } from './open-db.js';
 import { CliError } from './exit-codes.js';
+import { ensureRollups, reportRelations } from '../report/runner.js';
+import { expandedSql } from '../query/relations.js';
 
 /** The statement's rows, one at a time; an error while stepping is the user's SQL's. */
 function* rowsOf(iter: IterableIterator<unknown>): Generator<Row> {
@@ -25,7 +27,12 @@ export async function run(sql: string, opts: { db: string; format: OutputFormat 
   try {
     let stmt;
     try {
-      stmt = db.prepare(sql);
+      // the relations the reports read (docs/reports.md "Relations") work here too: a report's
+      // SQL can be tried and adapted with its parameters written out. Only a statement that
+      // calls one pays for the rollups being made current.
+      const expanded = expandedSql(sql, reportRelations());
+      if (expanded !== sql) ensureRollups(db);
+      stmt = db.prepare(expanded);
     } catch (e) {
       throw new CliError(`SQL error: ${(e as Error).message}`);
     }

@@ -45,18 +45,35 @@ export function timePieces(lo: number, hi: number): Array<[Grain, number, number
   return out;
 }
 
+/** A histogram text that Histogram.merge() reads: "min|max|bins" with at least one bin. */
+function wellFormed(text: string): boolean {
+  const p1 = text.indexOf('|');
+  const p2 = text.indexOf('|', p1 + 1);
+  return p1 >= 0 && p2 > p1 && p2 < text.length - 1;
+}
+
 export function registerReportFunctions(db: Database.Database): void {
   if (registered.has(db)) return;
   registered.add(db);
   registerFunctions(db);
+  // A group of one histogram text (a route seen in one minute: most of a million scanned paths)
+  // gives that text back as it is, unparsed: the text is what toText() wrote, so parsing it and
+  // writing it again gives the same text.
   db.aggregate('hist', {
-    start: () => new Histogram(),
-    step: (h: Histogram, v: unknown) => {
-      if (typeof v === 'number') h.add(v);
-      else if (typeof v === 'bigint') h.add(Number(v));
-      else if (typeof v === 'string') h.merge(v);
+    start: () => ({ text: null as string | null, h: null as Histogram | null }),
+    step: (st: { text: string | null; h: Histogram | null }, v: unknown) => {
+      if (v === null || v === undefined) return;
+      if (typeof v === 'string' && st.h === null && st.text === null) { st.text = v; return; }
+      if (st.h === null) {
+        st.h = new Histogram();
+        if (st.text !== null) st.h.merge(st.text);
+        st.text = null;
+      }
+      if (typeof v === 'number') st.h.add(v);
+      else if (typeof v === 'bigint') st.h.add(Number(v));
+      else if (typeof v === 'string') st.h.merge(v);
     },
-    result: (h: Histogram) => h.toText(),
+    result: (st: { text: string | null; h: Histogram | null }) => (st.h ? st.h.toText() : st.text !== null && wellFormed(st.text) ? st.text : null),
   });
   db.function('hist_pct', { deterministic: true }, (h: unknown, p: unknown) =>
     typeof h === 'string' ? Histogram.from(h).percentile(Number(p)) : null);

@@ -5,10 +5,12 @@ import type { DB } from '../store/db.js';
 import { buildRollups, rollupsFresh } from '../query/rollups.js';
 import { createTierView, sourceTiers } from '../query/tiers.js';
 import { registerReportFunctions } from '../query/sqlfns.js';
-import { loadReports, queriesDirs, type ReportDef, type ReportSection } from './loader.js';
+import { builtinQueriesDir, loadReports, queriesDirs, type ReportDef, type ReportSection } from './loader.js';
+import { expandedSql, loadRelations, type RelationDef } from '../query/relations.js';
 import { resolveParams, ParamError, type ParamInput, type Resolved } from './params.js';
 import { machineZone } from '../util/time.js';
 import { dataRange, type DataRange } from './extent.js';
+import { join } from 'node:path';
 
 // the data's default range lives beside the outlier logic it uses; reports and the TUI ask here
 export { dataRange };
@@ -108,9 +110,21 @@ export function findReport(name: string, dirs?: string[]): ReportDef {
   return def;
 }
 
+let relationDefs: Map<string, RelationDef> | null = null;
+
+/** The relations reports read (queries/relations/*.sql, docs/reports.md "Relations"). */
+export function reportRelations(): Map<string, RelationDef> {
+  return (relationDefs ??= loadRelations(join(builtinQueriesDir(), 'relations')));
+}
+
+/** A report statement prepared with its relation calls expanded (src/query/relations.ts). */
+export function prepareSection(db: DB, sql: string) {
+  return db.prepare(expandedSql(sql, reportRelations()));
+}
+
 /** Run one statement of a report with the resolved parameters. */
 export function runSection(db: DB, def: ReportDef, section: ReportSection, bind: Record<string, unknown>): Row[] {
-  const stmt = db.prepare(section.sql);
+  const stmt = prepareSection(db, section.sql);
   const rows = (stmt.reader ? stmt.all(bind) : []) as Row[];
   for (const col of def.json) {
     for (const r of rows) if (typeof r[col] === 'string') r[col] = JSON.parse(r[col] as string);
@@ -140,7 +154,7 @@ export function runReport(db: DB, report: string | ReportDef, input: Record<stri
     sections = out.sections ?? null;
     if (out.params) Object.assign(resolved.shown, out.params);
   } else if (def.sections.length === 1 && def.sections[0].name === null) {
-    const stmt = db.prepare(def.sections[0].sql);
+    const stmt = prepareSection(db, def.sections[0].sql);
     rows = runSection(db, def, def.sections[0], resolved.bind);
     columns = stmt.columns().map((c) => c.name);
   } else {
@@ -150,7 +164,7 @@ export function runReport(db: DB, report: string | ReportDef, input: Record<stri
     for (const s of def.sections) {
       const name = s.name ?? 'rows';
       sections.push(name);
-      for (const c of db.prepare(s.sql).columns()) if (!columns.includes(c.name)) columns.push(c.name);
+      for (const c of prepareSection(db, s.sql).columns()) if (!columns.includes(c.name)) columns.push(c.name);
       for (const r of runSection(db, def, s, resolved.bind)) rows.push({ section: name, ...r });
     }
   }

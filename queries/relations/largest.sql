@@ -1,0 +1,33 @@
+-- relation: largest(from, to, tier, host, n)
+-- description: the n largest responses among the requests that started in [from, to) (bytes,
+--   largest first, then by id). Requests without a size are left out.
+-- columns: id (of the request), bytes
+-- exact: yes
+-- (whole minutes: each minute's 100 largest responses per tier and host are in rollup_largest,
+-- so the n largest of a range of whole minutes are among them up to n = 100; beyond that the
+-- minutes' rows are read; plus the largest rows of the partial minutes at the range's edges)
+WITH edges(lo, hi) AS (VALUES
+    ({from}, min({to}, ({from} + 59999) / 60000 * 60000)),
+    (max({from}, {to} / 60000 * 60000), CASE WHEN {to} / 60000 * 60000 >= ({from} + 59999) / 60000 * 60000 THEN {to} ELSE {from} END)),
+cand AS (
+  SELECT id FROM (
+    SELECT id FROM rollup_largest
+    WHERE tier = {tier} AND t >= ({from} + 59999) / 60000 * 60000 AND t < {to} / 60000 * 60000 AND ({host} IS NULL OR host = {host})
+    ORDER BY bytes DESC, id LIMIT {n})
+  UNION
+  SELECT id FROM (
+    SELECT r.id FROM requests r
+    WHERE {n} > 100 AND coalesce(r.start_ts, r.ts) >= ({from} + 59999) / 60000 * 60000 AND coalesce(r.start_ts, r.ts) < {to} / 60000 * 60000
+      AND r.bytes IS NOT NULL AND ({host} IS NULL OR r.host = {host}) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = {tier})
+    ORDER BY r.bytes DESC, r.id LIMIT {n})
+  UNION
+  SELECT id FROM (
+    SELECT r.id FROM edges x JOIN requests r ON coalesce(r.start_ts, r.ts) >= x.lo AND coalesce(r.start_ts, r.ts) < x.hi
+    WHERE r.bytes IS NOT NULL AND ({host} IS NULL OR r.host = {host}) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = {tier})
+    ORDER BY r.bytes DESC, r.id LIMIT {n}))
+SELECT r.id AS id, r.bytes AS bytes
+FROM cand JOIN requests r ON r.id = cand.id
+WHERE r.bytes IS NOT NULL AND ({host} IS NULL OR r.host = {host})
+  AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = {tier})
+ORDER BY r.bytes DESC, r.id
+LIMIT {n}

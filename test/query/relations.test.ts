@@ -1,0 +1,145 @@
+// The relations reports read (queries/relations/*.sql, src/query/relations.ts): the expansion of
+// a call into its SELECT, and that each relation stitches rollups and rows into the same numbers
+// as the rows themselves give.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openWritable, type DB } from '../../src/store/db.js';
+import { expandRelations, parseRelation, type RelationDef } from '../../src/query/relations.js';
+import { ensureRollups, prepareSection, reportRelations } from '../../src/report/runner.js';
+
+const rel = (text: string) => parseRelation(text, 'test.sql');
+const defs = new Map<string, RelationDef>([
+  ['pair', rel('-- relation: pair(a, b)\nSELECT {a} AS x, {b} AS y, {h? hist(y)} AS h')],
+  ['twice', rel('-- relation: twice(a)\nSELECT x + y AS z FROM pair({a}, {a})')],
+]);
+
+describe('relation calls', () => {
+  it('expand into a subquery with each argument in parentheses, named after the relation when not aliased', () => {
+    expect(expandRelations('SELECT x FROM pair(:from, 1 + 2)', defs))
+      .toBe('SELECT x FROM (SELECT (:from) AS x, (1 + 2) AS y, NULL AS h) AS pair');
+    expect(expandRelations('SELECT p.x FROM pair(f(1, 2), 3) p', defs))
+      .toBe('SELECT p.x FROM (SELECT (f(1, 2)) AS x, (3) AS y, NULL AS h) p');
+    expect(expandRelations('SELECT 1 FROM pair(1, 2) AS q WHERE 1', defs)).toBe('SELECT 1 FROM (SELECT (1) AS x, (2) AS y, NULL AS h) AS q WHERE 1');
+    expect(expandRelations('SELECT 1 FROM pair(1, 2) WHERE 1', defs)).toBe('SELECT 1 FROM (SELECT (1) AS x, (2) AS y, NULL AS h) AS pair WHERE 1');
+  });
+
+  it('compute a costly column only when the statement names it or selects *', () => {
+    expect(expandRelations('SELECT h FROM pair(1, 2)', defs)).toContain('hist(y) AS h');
+    expect(expandRelations('SELECT * FROM pair(1, 2)', defs)).toContain('hist(y) AS h');
+    expect(expandRelations('SELECT p.* FROM pair(1, 2) p', defs)).toContain('hist(y) AS h');
+    expect(expandRelations('SELECT count(*), 2 * x FROM pair(1, 2)', defs)).toContain('NULL AS h');
+    // a name in a string or a comment is not a use
+    expect(expandRelations("SELECT 'h' -- h\nFROM pair(1, 2)", defs)).toContain('NULL AS h');
+  });
+
+  it('leave alone what is not a call: a column, a string, a comment, a CTE of the same name', () => {
+    for (const sql of ['SELECT t.pair(1) FROM t', "SELECT 'pair(1, 2)'", 'SELECT 1 -- pair(1, 2)', 'SELECT pair FROM t',
+      'WITH pair(a, b) AS (SELECT 1, 2) SELECT * FROM pair']) {
+      expect(expandRelations(sql, defs)).toBe(sql);
+    }
+  });
+
+  it('expand relations called by relations, and refuse a wrong number of arguments', () => {
+    expect(expandRelations('SELECT z FROM twice(7)', defs))
+      .toBe('SELECT z FROM (SELECT x + y AS z FROM (SELECT ((7)) AS x, ((7)) AS y, NULL AS h) AS pair) AS twice');
+    expect(() => expandRelations('SELECT * FROM pair(1)', defs)).toThrow(/pair\(\) takes 2 arguments/);
+  });
+
+  it('a relation file names every parameter its body uses', () => {
+    expect(() => rel('-- relation: r(a)\nSELECT {a}, {b}')).toThrow(/\{b\} is not a parameter/);
+    expect(() => rel('SELECT 1')).toThrow(/relation: name/);
+  });
+});
+
+const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
+
+/** Requests over 5 minutes on two hosts, nginx (edge) and PHP-FPM (backend), then the rollups. */
+function db(): DB {
+  const d = openWritable(join(mkdtempSync(join(tmpdir(), 'overload-relations-')), 't.db'));
+  d.prepare(`INSERT INTO sources (id, path, format, ingested_at) VALUES (1, 'a.log', 'nginx', 'x'), (2, 'php.log', 'php-fpm-access', 'x')`).run();
+  const ins = d.prepare(`INSERT INTO requests (source_id, host, ts, start_ts, route, status, bytes, duration_ms, upstream_ms,
+    upstream_addr, upstream_status, upstream_raw, client) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  let x = 17;
+  const r = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+  for (let i = 0; i < 3000; i++) {
+    const ts = T0 + Math.floor(i * 100 + r() * 50);
+    const dur = Math.round(r() * 3000 * 1000) / 1000;
+    const status = r() < 0.1 ? 502 : r() < 0.1 ? 404 : 200;
+    const retried = r() < 0.1;
+    ins.run(r() < 0.8 ? 1 : 2, r() < 0.5 ? 'web1' : 'web2', ts, ts - Math.round(dur), `/r${Math.floor(r() * 7)}`, status,
+      Math.floor(r() * 100_000), dur, dur * 0.8, retried ? null : '10.0.0.1:80', status,
+      retried ? 'urt=1.000, 0.500 ua=10.0.0.1:80, 10.0.0.2:80 us=504, 200' : null, `192.0.2.${Math.floor(r() * 30)}`);
+  }
+  ensureRollups(d);
+  return d;
+}
+
+describe('the relations', () => {
+  const d = db();
+  const all = (sql: string, bind: Record<string, unknown> = {}) => prepareSection(d, sql).all(bind) as Record<string, number | string | null>[];
+  // ragged edges: neither end on a minute or a 10 s boundary
+  const range = { from: BigInt(T0 + 12_345), to: BigInt(T0 + 251_789), tier: 'edge', host: null };
+
+  it('every built-in one prepares', () => {
+    for (const def of reportRelations().values()) {
+      const args = def.params.map((p) => (p === 'tier' ? "'edge'" : p === 'host' ? 'NULL' : p === 'to' ? String(T0 + 300_000) : p === 'from' ? String(T0) : '1000'));
+      expect(() => prepareSection(d, `SELECT * FROM ${def.name}(${args.join(', ')})`), def.name).not.toThrow();
+    }
+  });
+
+  it('routes, route_load and traffic count what the rows of the range count', () => {
+    const exact = all(`SELECT coalesce(route, '') AS route, count(*) AS requests, sum(status BETWEEN 500 AND 599) AS s5xx,
+      sum(status BETWEEN 400 AND 499) AS s4xx, max(duration_ms) AS dur_max, total(bytes) AS bytes
+      FROM requests_in(:from, :to, :tier, :host) GROUP BY 1 ORDER BY 1`, range);
+    expect(exact.length).toBeGreaterThan(3);
+    expect(all('SELECT route, requests, s5xx, s4xx, dur_max, bytes FROM routes(:from, :to, :tier, :host) ORDER BY 1', range)).toEqual(exact);
+    expect(all('SELECT route, requests, s5xx FROM route_load(:from, :to, :tier, :host) ORDER BY 1', range))
+      .toEqual(exact.map(({ route, requests, s5xx }) => ({ route, requests, s5xx })));
+    const n = exact.reduce((a, e) => a + Number(e.requests), 0);
+    // traffic's seconds hold the spread starts: whole seconds of the range agree exactly
+    const secs = { ...range, from: BigInt(T0 + 13_000), to: BigInt(T0 + 251_000) };
+    const rows = all('SELECT count(*) AS n FROM requests_in(:from, :to, :tier, :host)', secs)[0].n;
+    expect(all('SELECT total(requests) AS n FROM traffic(:from, :to, :to - :from, :tier, :host)', secs)[0].n).toBe(rows);
+    expect(n).toBeGreaterThan(Number(rows));
+  });
+
+  it('upstreams counts every attempt of the rows', () => {
+    const got = all('SELECT upstream, attempts, failed, retried FROM upstreams(:from, :to, :tier, :host) ORDER BY 1', range);
+    const single = all(`SELECT count(*) AS n FROM requests_in(:from, :to, :tier, :host) WHERE upstream_raw IS NULL`, range)[0].n as number;
+    const retried = all(`SELECT count(*) AS n FROM requests_in(:from, :to, :tier, :host) WHERE upstream_raw IS NOT NULL`, range)[0].n as number;
+    expect(got).toEqual([
+      { upstream: '10.0.0.1:80', attempts: single + retried, failed: expect.any(Number), retried },
+      { upstream: '10.0.0.2:80', attempts: retried, failed: expect.any(Number), retried: 0 },
+    ]);
+  });
+
+  it('clients with client_rest add up to the requests of the range, exactly when every client is kept', () => {
+    const exact = all(`SELECT coalesce(client, '') AS client, count(*) AS requests FROM requests_in(:from, :to, :tier, :host)
+      GROUP BY 1 ORDER BY 1`, range);
+    expect(all('SELECT client, requests FROM clients(:from, :to, :tier, :host) ORDER BY 1', range)).toEqual(exact);
+    expect(all('SELECT max(low_by) AS m FROM clients(:from, :to, :tier, :host)', range)[0].m).toBe(0);
+    expect(all('SELECT buckets, requests FROM client_rest(:from, :to, :tier, :host)', range)).toEqual([{ buckets: 0, requests: 0 }]);
+  });
+
+  it('largest, slowest and first_of_status find what ordering the rows finds', () => {
+    const q = { ...range, n: 7 };
+    expect(all('SELECT id, bytes FROM largest(:from, :to, :tier, :host, :n)', q))
+      .toEqual(all('SELECT id, bytes FROM requests_in(:from, :to, :tier, :host) WHERE bytes IS NOT NULL ORDER BY bytes DESC, id LIMIT :n', q));
+    expect(all('SELECT id, duration_ms FROM slowest(:from, :to, :tier, :host, :n)', q))
+      .toEqual(all('SELECT id, duration_ms FROM requests_in(:from, :to, :tier, :host) WHERE duration_ms IS NOT NULL ORDER BY duration_ms DESC, id LIMIT :n', q));
+    // the first of each status, at ragged edges too; the counts are per second of the rollups
+    expect(all('SELECT status, first_id FROM first_of_status(:from, :to, :tier, :host) ORDER BY 1', range))
+      .toEqual(all(`SELECT status, (SELECT id FROM requests_in(:from, :to, :tier, :host) f WHERE f.status = r.status
+        ORDER BY started, id LIMIT 1) AS first_id FROM requests_in(:from, :to, :tier, :host) r GROUP BY status ORDER BY 1`, range));
+    const secs = { ...range, from: BigInt(T0 + 13_000), to: BigInt(T0 + 251_000) };
+    expect(all('SELECT status, requests FROM first_of_status(:from, :to, :tier, :host) ORDER BY 1', secs))
+      .toEqual(all('SELECT status, count(*) AS requests FROM requests_in(:from, :to, :tier, :host) GROUP BY status ORDER BY 1', secs));
+  });
+
+  it('buckets cover the range, the last one cut by its end', () => {
+    expect(all('SELECT bucket_ts, span_ms FROM buckets(0, 2500, 1000)')).toEqual([
+      { bucket_ts: 0, span_ms: 1000 }, { bucket_ts: 1000, span_ms: 1000 }, { bucket_ts: 2000, span_ms: 500 }]);
+  });
+});
