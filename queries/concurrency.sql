@@ -13,6 +13,9 @@
 -- ranking: none: buckets in time order (by upstream: then upstream)
 -- time: in-flight is measured over each bucket's time; arrivals count where they started. Whole-second
 --   end stamps are spread over their second in log order before the sweep (docs/reports.md).
+-- columns: bucket_ts time ms, bucket time iso, upstream text, peak count, p99 number, mean number,
+--   arrival_rps rate req/s, mean_duration_ms duration ms, littles_law number,
+--   over_limit_s duration s
 WITH RECURSIVE
   b(t) AS (SELECT :from UNION ALL SELECT t + :bucket_ms FROM b WHERE t + :bucket_ms < :to),
   f AS (

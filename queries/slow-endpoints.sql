@@ -13,6 +13,11 @@
 -- time: a request counts at its start (start_ts). For group=route, the whole minutes of the range
 --   come from per-minute rollups (percentiles within 2.2 %) and the partial minutes at its edges
 --   from the rows themselves; path and url read every row of the range.
+-- columns: endpoint text, requests count, s4xx count, s5xx count, min_ms duration ms,
+--   p50_ms duration ms, p95_ms duration ms, p99_ms duration ms, max_ms duration ms,
+--   total_s duration s, share_pct percent, upstream_min_ms duration ms,
+--   upstream_p50_ms duration ms, upstream_p95_ms duration ms, upstream_p99_ms duration ms,
+--   upstream_max_ms duration ms, upstream_total_s duration s, first time iso, last time iso
 WITH parts AS (
   SELECT CASE :group WHEN 'path' THEN r.path WHEN 'url' THEN r.url ELSE coalesce(r.route, '') END AS endpoint,
     count(*) AS n, sum(r.status >= 400 AND r.status < 500) AS s4, sum(r.status >= 500) AS s5,

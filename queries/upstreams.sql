@@ -16,6 +16,9 @@
 -- the whole 10 s around them, the rows for the rest; of the rows, a request with one attempt (no
 -- ", " or " : " list in upstream_raw) is its own columns, only the retried ones go through
 -- upstream_attempts() (a JS call per row)
+-- columns: upstream text, attempts count, failures count, timeouts count, retried count,
+--   failure_rate ratio, p50_ms duration ms, p95_ms duration ms, max_ms duration ms,
+--   first time iso, last time iso
 WITH pieces AS (SELECT grain, lo, hi FROM time_pieces(:from, :to)),
 parts AS (
   SELECT r.upstream_addr AS upstream, count(*) AS attempts, sum(r.upstream_status IS NULL OR r.upstream_status >= 500) AS failed,

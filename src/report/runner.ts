@@ -66,9 +66,12 @@ export function ensureRollups(db: DB): void {
 
 const defsCache = new Map<string, Map<string, ReportDef>>();
 
-/** Every report in the given folders (built-in + $OVERLOAD_QUERIES by default), sorted by name. */
-export function listReports(dirs?: string[]): ReportDef[] {
-  return [...reportMap(dirs).values()].sort((a, b) => a.name.localeCompare(b.name));
+/**
+ * The reports in the given folders (built-in + $OVERLOAD_QUERIES by default), sorted by name;
+ * the screens' own queries (`-- listed: no`) only with `all`.
+ */
+export function listReports(dirs?: string[], opts: { all?: boolean } = {}): ReportDef[] {
+  return [...reportMap(dirs).values()].filter((d) => opts.all || d.listed).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 function reportMap(dirs?: string[]): Map<string, ReportDef> {
