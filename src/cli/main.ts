@@ -157,6 +157,7 @@ program
   .option('--to <time>', 'end of the range')
   .option('--host <name>', 'only this host')
   .option('--follow <paths...>', 'ingest these files as they grow while the UI runs')
+  .option('--queries <dir>', 'your own reports (queries/*.sql with a -- columns: header): each one a panel after the built-in ones ($OVERLOAD_QUERIES too)')
   .addOption(tzOption())
   .action(action(() => import('./tui.js')));
 

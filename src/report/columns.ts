@@ -38,12 +38,6 @@ function unitOk(kind: ColumnKindName, unit: string): boolean {
   }
 }
 
-/** The seconds a rate's unit stands for: /s 1, /min 60, /h 3600. */
-export function rateSeconds(unit: string | null): number {
-  const per = unit?.split('/')[1];
-  return per === 'min' ? 60 : per === 'h' ? 3600 : 1;
-}
-
 /** Parse the text of a `-- columns:` header (its lines joined). Throws naming the file. */
 export function parseColumns(text: string, where: string): ColumnDef[] {
   const out: ColumnDef[] = [];

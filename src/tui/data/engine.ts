@@ -10,11 +10,14 @@ import { headerData } from './header.js';
 import { timelineBuckets, cursorDetail, minuteSeries, regroup, MINUTE_SERIES_MAX_MS } from './timeline.js';
 import { events, sources } from './log-panels.js';
 import { drillData } from './drills.js';
-import { runWindowReport, spikesFromReport, type DataRange } from './reports.js';
+import { headerTable, runWindowReport, spikesFromReport, type DataRange } from './reports.js';
+import { listReports } from '../../report/runner.js';
+import { builtinQueriesDir, queriesDirs, type ReportDef } from '../../report/loader.js';
+import { dirname, resolve } from 'node:path';
 import { endpointsTable, oversizedTable, slowlogTable, upstreamsTable, statusTable, overviewTable, limitsTable } from './report-panels.js';
 import { tierOf, fastRange } from './window-sql.js';
 import { clock } from '../format.js';
-import type { Bucket, PanelId, Query, QueryResult, SpikesData, Table, TimelineData, Window } from './types.js';
+import type { BuiltinPanel, Bucket, PanelId, PanelInfo, Query, QueryResult, SpikesData, Table, TimelineData, Window } from './types.js';
 import type { ReportResult } from '../../report/runner.js';
 
 const CACHE_MAX = 400;
@@ -26,7 +29,15 @@ export class QueryEngine {
   /** reports that failed on a window (their panel says so): for debugging */
   readonly reportErrors = new Map<string, string>();
 
-  constructor(private dbPath: string, private tz: string) {
+  /** the user's reports (every listed one outside the built-in folder), each a panel after the built-in ones */
+  private userReports = new Map<string, ReportDef>();
+  readonly userPanels: PanelInfo[];
+
+  /** `queries`: the user's report folders (--queries, ':'-separated; $OVERLOAD_QUERIES is read too) */
+  constructor(private dbPath: string, private tz: string, queries?: string) {
+    const builtin = resolve(builtinQueriesDir());
+    for (const def of listReports(queriesDirs([queries]))) if (resolve(dirname(def.path)) !== builtin) this.userReports.set(def.name, def);
+    this.userPanels = [...this.userReports.values()].map((d) => ({ id: `q:${d.name}` as const, title: d.title }));
     this.db = openReadOnly(dbPath);
     registerReportFunctions(this.db);
     this.refresh();
@@ -81,7 +92,7 @@ export class QueryEngine {
 
   private compute(q: Query): QueryResult {
     switch (q.type) {
-      case 'header': return headerData(this.db, this.dbPath, q.host);
+      case 'header': return headerData(this.db, this.dbPath, q.host, this.userPanels);
       case 'timeline': return { window: q.window, buckets: this.buckets(q.window) };
       case 'spikes': return this.spikes(q.window);
       case 'cursor': return cursorDetail(this.db, q.window, this.tier(q.window.host), q.t);
@@ -122,18 +133,24 @@ export class QueryEngine {
    * A panel is a canned report (queries/*.sql, the same files as `overload report`), mapped to a
    * table. A report that fails shows its error in the panel instead of other numbers.
    */
-  private viaReport(name: string, map: (r: ReportResult) => Table, w: Window, extra: Record<string, string | number | boolean> = {},
+  private viaReport(report: string | ReportDef, map: (r: ReportResult) => Table, w: Window, extra: Record<string, string | number | boolean> = {},
     whole = false): Table {
     try {
-      return map(runWindowReport(this.db, name, w, this.tz, this.range(w.host), extra, whole));
+      return map(runWindowReport(this.db, report, w, this.tz, this.range(w.host), extra, whole));
     } catch (e) {
+      const name = typeof report === 'string' ? report : report.name;
       this.reportErrors.set(name, (e as Error).message);
       return { columns: [], rows: [], sorts: [], note: `report ${name} failed: ${(e as Error).message}` };
     }
   }
 
   private panel(panel: PanelId, w: Window): Table {
-    switch (panel) {
+    if (panel.startsWith('q:')) {
+      const def = this.userReports.get(panel.slice(2));
+      if (!def) return { columns: [], rows: [], sorts: [], note: `no report ${panel.slice(2)} in the --queries folders` };
+      return this.viaReport(def, (r) => headerTable(r, def), w);
+    }
+    switch (panel as BuiltinPanel) {
       case 'overview': return this.overview(w);
       case 'endpoints': return this.viaReport('slow-endpoints', endpointsTable, w, { limit: 200 });
       case 'oversized': return this.viaReport('oversized', oversizedTable, w, { limit: 10 });

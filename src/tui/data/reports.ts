@@ -3,15 +3,17 @@
 import type { DB } from '../../store/db.js';
 import { runReport, type ReportResult } from '../../report/runner.js';
 import type { DataRange } from '../../report/params.js';
-import type { Cell, Column, ColumnKind, Row, Spike, Table, Window } from './types.js';
-import { rateUnit } from '../format.js';
+import type { ReportDef } from '../../report/loader.js';
+import type { ColumnDef } from '../../report/columns.js';
+import type { Row, Spike, Table, Window } from './types.js';
+import { cellValue, columnOf, rateUnit } from '../format.js';
 export type { DataRange };
 
 /**
  * Run a report over a window. `whole`: the window is all the data, so reports that pick their
  * own window when given none (incident: the most severe spike) are left to do so.
  */
-export function runWindowReport(db: DB, name: string, w: Window, tz: string, range: DataRange,
+export function runWindowReport(db: DB, name: string | ReportDef, w: Window, tz: string, range: DataRange,
   extra: Record<string, string | number | boolean> = {}, whole = false): ReportResult {
   const input: Record<string, string | number | boolean | undefined> = whole
     ? { host: w.host ?? undefined, ...extra }
@@ -55,29 +57,20 @@ export function spikesFromReport(result: ReportResult): Spike[] {
   return out;
 }
 
-function kindOf(name: string, sample: unknown): ColumnKind {
-  if (/_ms$/.test(name)) return 'ms';
-  if (/bytes/.test(name)) return 'bytes';
-  if (/_ts$/.test(name) && typeof sample === 'number') return 'time';
-  if (/share|ratio|pct/.test(name) && typeof sample === 'number' && sample <= 1) return 'pct';
-  if (typeof sample === 'number') return Number.isInteger(sample) ? 'int' : 'num';
-  return 'text';
-}
-
-/** Any report result as a table: columns in the report's order, kinds guessed from names. */
-export function reportTable(result: ReportResult, note?: string): Table {
-  const sample = (c: string) => result.rows.find((r) => r[c] != null)?.[c];
-  const columns: Column[] = result.columns.map((c) => {
-    const kind = kindOf(c, sample(c));
-    return { key: c, title: c.replace(/_ms$/, '').replace(/_/g, ' '), kind, width: kind === 'text' ? undefined : Math.max(7, Math.min(c.length, 12)) };
+/**
+ * Any report as a table, through its `-- columns:` header: each column drawn by its kind and
+ * unit (format.ts columnOf). A column the header does not declare (a file without a header)
+ * shows its values as they are: numbers as numbers, the rest as text.
+ */
+export function headerTable(result: ReportResult, def: ReportDef, note?: string): Table {
+  const declared = new Map(def.columns.map((c) => [c.name, c]));
+  const defs: ColumnDef[] = result.columns.map((name) => declared.get(name) ?? {
+    name, kind: result.rows.some((r) => typeof r[name] === 'number' || typeof r[name] === 'bigint') ? 'number' : 'text', unit: null,
   });
   const rows: Row[] = result.rows.map((r) => {
     const o: Row = {};
-    for (const c of result.columns) {
-      const v = r[c];
-      o[c] = v == null || typeof v === 'number' || typeof v === 'string' ? (v as Cell) : JSON.stringify(v);
-    }
+    for (const c of defs) o[c.name] = cellValue(r[c.name], c);
     return o;
   });
-  return { columns, rows, sorts: [], note: note ?? result.title };
+  return { columns: defs.map(columnOf), rows, sorts: [], note: note ?? `${result.title} (report ${result.name})` };
 }
