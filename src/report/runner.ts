@@ -100,7 +100,19 @@ export function runSection(db: DB, def: ReportDef, section: ReportSection, bind:
 
 export function resolveFor(db: DB, def: ReportDef, input: Record<string, ParamInput>, opts: RunOptions = {}): Resolved {
   const host = typeof input.host === 'string' && input.host ? input.host : null;
-  return resolveParams(def, input, opts.tz ?? machineZone(), opts.range ?? dataRange(db, host), opts.optional);
+  const resolved = resolveParams(def, input, opts.tz ?? machineZone(), opts.range ?? dataRange(db, host), opts.optional);
+  // :hosts, the hosts to read as a JSON list: rollup keys start (tier, host, t), and
+  // "host IN (SELECT value FROM json_each(:hosts))" seeks each host's time range where
+  // "(:host IS NULL OR host = :host)" reads every row of the tier (50x slower on a day of seconds)
+  if (def.sections.some((s) => s.sql.includes(':hosts'))) resolved.bind.hosts = hostList(db, host);
+  return resolved;
+}
+
+/** The one host asked for, or every host the sources name ('' for none), as a JSON list. */
+export function hostList(db: DB, host: string | null): string {
+  if (host !== null) return JSON.stringify([host]);
+  const rows = db.prepare("SELECT DISTINCT coalesce(host, '') h FROM sources").all() as { h: string }[];
+  return JSON.stringify(rows.length ? rows.map((r) => r.h) : ['']);
 }
 
 /** Run a report by name (or definition) and return its rows. Throws ReportNotFound / ParamError. */
