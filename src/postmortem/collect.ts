@@ -4,6 +4,7 @@ import type { DB } from '../store/db.js';
 import { runReport, type ReportResult, type Row } from '../report/runner.js';
 import type { ParamInput } from '../report/params.js';
 import { suspectSources, type SuspectSource } from '../store/suspect.js';
+import { userReports, type UserReport } from './user-reports.js';
 
 export interface Evidence {
   /** the report that shows it, as a command line */
@@ -70,6 +71,8 @@ export interface PostmortemData {
   sources: Row[];
   /** sources with rows decoded from damaged compressed data (store/suspect.ts) */
   suspect: SuspectSource[];
+  /** the user's own reports (--queries) over the range, each a section of its own */
+  userReports: UserReport[];
 }
 
 export interface CollectOptions {
@@ -77,6 +80,8 @@ export interface CollectOptions {
   to?: string;
   host?: string;
   tz?: string;
+  /** folders of the user's reports (':'-separated; $OVERLOAD_QUERIES is read too) */
+  queries?: string;
 }
 
 /** A command line for a report, to cite as evidence. */
@@ -162,8 +167,10 @@ export function collect(db: DB, opts: CollectOptions): PostmortemData {
     counters: counterTotals(run('kernel-counters').rows),
     // per second: a finding names each kill or flood at its time
     kernelEvents: run('events', { component: 'kernel', bucket: '1s' }).rows,
-    sources: db.prepare('SELECT path, format, lines, parsed, rejected FROM sources ORDER BY id').all() as Row[],
+    // every input, whatever the host (queries/inputs.sql, as the TUI's Sources panel)
+    sources: runReport(db, 'inputs', {}, { tz }).rows,
     suspect: suspectSources(db),
+    userReports: userReports(db, opts.queries, base, tz),
   };
 }
 

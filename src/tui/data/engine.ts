@@ -35,7 +35,7 @@ export class QueryEngine {
   readonly userPanels: PanelInfo[];
 
   /** `queries`: the user's report folders (--queries, ':'-separated; $OVERLOAD_QUERIES is read too) */
-  constructor(private dbPath: string, private tz: string, queries?: string) {
+  constructor(private dbPath: string, private tz: string, private queries?: string) {
     const builtin = resolve(builtinQueriesDir());
     for (const def of listReports(queriesDirs([queries]))) if (resolve(dirname(def.path)) !== builtin) this.userReports.set(def.name, def);
     this.userPanels = [...this.userReports.values()].map((d) => ({ id: `q:${d.name}` as const, title: d.title }));
@@ -107,7 +107,7 @@ export class QueryEngine {
       case 'postmortem': {
         const w = q.window;
         const pm = buildPostmortem(this.db, { from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString(), host: w.host ?? undefined,
-          tz: this.tz, svgName: q.svgName });
+          tz: this.tz, svgName: q.svgName, queries: this.queries });
         return { markdown: pm.markdown, svg: pm.svg };
       }
     }
