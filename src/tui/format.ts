@@ -107,7 +107,8 @@ const LOOK: Record<ColumnDef['kind'], { kind: ColumnKind; width?: number }> = {
 /** A table column for a report column declared in its header: drawn by kind, headed by its name. */
 export function columnOf(c: ColumnDef): Column {
   const look = LOOK[c.kind];
-  const width = look.width === undefined ? undefined : Math.max(look.width, Math.min(c.name.length, 12));
+  // room for the name and the sort marker after it (▼)
+  const width = look.width === undefined ? undefined : Math.max(look.width, Math.min(c.name.length + 1, 13));
   return { key: c.name, title: c.name, kind: look.kind, width, unit: c.kind === 'rate' ? c.unit?.replace(/^[a-z]*/, '') : undefined };
 }
 

@@ -39,11 +39,15 @@ describe('tui panel of a report from --queries', () => {
     await screen.until('[Route costs]');
     const f = await screen.until('/fast.php');
     const lines = f.split('\n');
-    expect(lines.some((l) => /route\s+requests\s+longest\s+sent\s+last_at\s+errors/.test(l))).toBe(true);
+    expect(lines.some((l) => /route▼?\s+requests\s+longest\s+sent\s+last_at\s+errors/.test(l))).toBe(true);
     // 1,511 requests, the longest 6.767 s, 564,005 bytes, the last at 09:53:40 UTC, 50.5 % 5xx
     expect(lines.find((l) => l.includes('/fast.php'))).toMatch(/\/fast\.php\s+1,511\s+6\.77s\s+551K\s+09:53:40\s+5[01]%/);
     expect(lines.find((l) => l.includes('/api.php'))).toMatch(/\/api\.php\s+50\s+8\.39s\s+4\.7K\s+09:53:13\s+52%/);
     expect(f).toContain('Route costs (report route-costs)');
+    // s sorts by the number columns in turn: the longest request first
+    await screen.press('s', 's');
+    const sorted = (await screen.until('longest▼')).split('\n').filter((l) => /\.php\s/.test(l));
+    expect(sorted[0]).toContain('/poll.php');
     // and back round to the Overview
     await screen.press(KEY.tab);
     await screen.until('[1 Overview]');

@@ -72,5 +72,8 @@ export function headerTable(result: ReportResult, def: ReportDef, note?: string)
     for (const c of defs) o[c.name] = cellValue(r[c.name], c);
     return o;
   });
-  return { columns: defs.map(columnOf), rows, sorts: [], note: note ?? `${result.title} (report ${result.name})` };
+  const columns = defs.map(columnOf);
+  // `s` cycles: the report's own order first, then each number column, largest first
+  const sorts = columns.length ? [columns[0].key, ...columns.filter((c, i) => i > 0 && c.kind !== 'text').map((c) => c.key)] : [];
+  return { columns, rows, sorts, note: note ?? `${result.title} (report ${result.name})` };
 }
