@@ -88,9 +88,23 @@ export function findReport(name: string, dirs?: string[]): ReportDef {
   return def;
 }
 
+/**
+ * A report statement prepared once per connection: the TUI runs the same files on every key
+ * (a file of four sections was eight prepares a call, its columns read from a second one).
+ * SQLite re-prepares a statement by itself when the schema changes (TEMP rollups built later).
+ */
+const statements = new WeakMap<DB, Map<string, ReturnType<DB['prepare']>>>();
+function prepared(db: DB, sql: string): ReturnType<DB['prepare']> {
+  let m = statements.get(db);
+  if (!m) statements.set(db, (m = new Map()));
+  let stmt = m.get(sql);
+  if (!stmt) m.set(sql, (stmt = db.prepare(sql)));
+  return stmt;
+}
+
 /** Run one statement of a report with the resolved parameters. */
 export function runSection(db: DB, def: ReportDef, section: ReportSection, bind: Record<string, unknown>): Row[] {
-  const stmt = db.prepare(section.sql);
+  const stmt = prepared(db, section.sql);
   const rows = (stmt.reader ? stmt.all(bind) : []) as Row[];
   for (const col of def.json) {
     for (const r of rows) if (typeof r[col] === 'string') r[col] = JSON.parse(r[col] as string);
@@ -131,7 +145,7 @@ export function runReport(db: DB, report: string | ReportDef, input: Record<stri
     sections = out.sections ?? null;
     if (out.params) Object.assign(resolved.shown, out.params);
   } else if (def.sections.length === 1 && def.sections[0].name === null) {
-    const stmt = db.prepare(def.sections[0].sql);
+    const stmt = prepared(db, def.sections[0].sql);
     rows = runSection(db, def, def.sections[0], resolved.bind);
     columns = stmt.columns().map((c) => c.name);
   } else {
@@ -141,7 +155,7 @@ export function runReport(db: DB, report: string | ReportDef, input: Record<stri
     for (const s of def.sections) {
       const name = s.name ?? 'rows';
       sections.push(name);
-      for (const c of db.prepare(s.sql).columns()) if (!columns.includes(c.name)) columns.push(c.name);
+      for (const c of prepared(db, s.sql).columns()) if (!columns.includes(c.name)) columns.push(c.name);
       for (const r of runSection(db, def, s, resolved.bind)) rows.push({ section: name, ...r });
     }
   }
