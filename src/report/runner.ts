@@ -49,11 +49,29 @@ export class ReportNotFound extends Error {}
 
 
 /**
+ * A report statement prepared once per connection: the TUI runs the same files on every key
+ * (a file of four sections was eight prepares a call, its columns read from a second one).
+ * Forgotten by ensureRollups, which may build TEMP rollups that shadow the main ones.
+ */
+const statements = new WeakMap<DB, Map<string, ReturnType<DB['prepare']>>>();
+function prepared(db: DB, sql: string): ReturnType<DB['prepare']> {
+  let m = statements.get(db);
+  if (!m) statements.set(db, (m = new Map()));
+  let stmt = m.get(sql);
+  if (!stmt) m.set(sql, (stmt = db.prepare(sql)));
+  return stmt;
+}
+
+/**
  * Make the rollups current for this connection. A database whose ingest already built them is
  * used as is; otherwise they are built into TEMP tables of this connection (works read-only),
  * which shadow the main ones for every later statement on it.
  */
 export function ensureRollups(db: DB): void {
+  // TEMP rollups built here shadow the main ones by name: statements prepared before must see
+  // them. SQLite expires such statements itself (better-sqlite3 12: a statement on main.t counts
+  // temp.t once it is created); starting afresh keeps that from resting on it.
+  statements.delete(db);
   registerReportFunctions(db);
   createTierView(db, sourceTiers(db));
   const temp = db.prepare("SELECT 1 FROM temp.sqlite_master WHERE name = 'rollup_state'").get();
@@ -86,20 +104,6 @@ export function findReport(name: string, dirs?: string[]): ReportDef {
   const def = reportMap(dirs).get(name);
   if (!def) throw new ReportNotFound(`no report named ${name} (see overload report --list)`);
   return def;
-}
-
-/**
- * A report statement prepared once per connection: the TUI runs the same files on every key
- * (a file of four sections was eight prepares a call, its columns read from a second one).
- * SQLite re-prepares a statement by itself when the schema changes (TEMP rollups built later).
- */
-const statements = new WeakMap<DB, Map<string, ReturnType<DB['prepare']>>>();
-function prepared(db: DB, sql: string): ReturnType<DB['prepare']> {
-  let m = statements.get(db);
-  if (!m) statements.set(db, (m = new Map()));
-  let stmt = m.get(sql);
-  if (!stmt) m.set(sql, (stmt = db.prepare(sql)));
-  return stmt;
 }
 
 /** Run one statement of a report with the resolved parameters. */
