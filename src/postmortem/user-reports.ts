@@ -56,7 +56,7 @@ export function markdownCell(v: unknown, c: ColumnDef): unknown {
   }
 }
 
-function reportTable(r: ReportResult, def: ReportDef): string {
+function markdownTable(r: ReportResult, def: ReportDef): string {
   const declared = new Map(def.columns.map((c) => [c.name, c]));
   const cols: ColumnDef[] = r.columns.map((name) => declared.get(name) ?? { name, kind: 'text', unit: null });
   const rows = r.rows.slice(0, USER_ROWS_MAX).map((x) => {
@@ -77,7 +77,7 @@ export function userReportsMarkdown(reports: UserReport[], scope: Record<string,
       `_Evidence:_ ${code(`overload report ${def.name} --queries ${dirname(def.path)}${args}`, 400)}`, '');
     if (error || !result) lines.push(`_This report failed on the range: ${text(error, 300)}_`, '');
     else {
-      lines.push(reportTable(result, def));
+      lines.push(markdownTable(result, def));
       if (result.rows.length > USER_ROWS_MAX) lines.push(`_The first ${USER_ROWS_MAX} of ${num(result.rows.length)} rows._`, '');
     }
   }
