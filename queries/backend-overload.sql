@@ -13,6 +13,11 @@
 -- ranking: episodes in time order
 -- time: events at their stamp; requests by their start. An episode runs from its first event to one
 --   second after its last (stamps are whole seconds).
+-- columns: episode id, backend text, start_ts time ms, end_ts time ms, start time iso, end time iso,
+--   duration_s duration s, overloaded count, disabled count, down count, reenabled count,
+--   connect_failed count, backlog_full count, max_load number, backends text, components text,
+--   requests count, rps rate req/s, s5xx count, error_rate ratio, rps_before rate req/s,
+--   error_rate_before ratio
 WITH ev AS (
   SELECT ts, kind, backend, value, component,
     CASE WHEN :by = 'backend' THEN coalesce(backend, '(unnamed)') ELSE '' END AS grp

@@ -13,6 +13,9 @@
 -- ranking: none: buckets in time order (by upstream: then upstream)
 -- time: in-flight is measured over each bucket's time; arrivals count where they started. Whole-second
 --   end stamps are spread over their second in log order before the sweep (docs/reports.md).
+-- columns: bucket_ts time ms, bucket time iso, upstream text, peak count, p99 number, mean number,
+--   arrival_rps rate req/s, mean_duration_ms duration ms, littles_law number,
+--   over_limit_s duration s
 WITH
   f AS MATERIALIZED (SELECT bucket_ts, upstream, peak, occ FROM inflight(:from, :to, :bucket_ms, :tier, :host, :by = 'upstream')),
   keys AS (SELECT DISTINCT upstream FROM f UNION SELECT '' WHERE :by = 'all')

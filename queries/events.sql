@@ -11,6 +11,8 @@
 -- param: quiet (bool, default: false) also list lifecycle and other (start/stop notices, tracing chatter)
 -- ranking: none: buckets in time order, then most events first
 -- time: an event counts at its stamp (error logs write when it happened)
+-- columns: bucket_ts time ms, bucket time iso, component text, kind text, backend text, events count,
+--   first time iso, last time iso
 SELECT
   bucket_ts,
   iso(bucket_ts) AS bucket,

@@ -11,6 +11,10 @@
 -- param: limit (int, default: 20) how many scripts
 -- ranking: saturation: in time order; scripts: slow + killed, most first
 -- time: events at their stamp (FPM logs max_children when it refuses to spawn); requests by start.
+-- columns: section text, time time iso, pool text, max_children count, component text,
+--   requests_before count, requests_after count, s5xx_after count, p95_before_ms duration ms,
+--   p95_after_ms duration ms, slow_around count, killed_around count, peak_inflight count,
+--   script text, slow count, killed count, max_seconds duration s, first time iso, last time iso
 -- section: saturation
 -- before = the `around` before the warning, after = the `around` from it on (one bucket each)
 WITH w AS (

@@ -19,6 +19,9 @@
 --   by src/correlate/incident.ts. Route and upstream percentiles within 2.2 % (rollups + edge rows).
 --   Clients: exact unless a 10 s or minute had more clients than the rollups keep (see clients).
 -- module: incident
+-- columns: section text, item text, detail text, before number, during number, ratio number,
+--   change number, errors_before count, errors_during count, p95_before_ms duration ms,
+--   p95_during_ms duration ms, first time iso, last time iso
 -- section: summary
 WITH s AS (
   SELECT 'before' AS period, :base_to - :base_from AS len, total(requests) AS n, total(s5xx) AS e, hist(dur_hist) AS h

@@ -14,6 +14,8 @@
 -- time: an increase counts at the snapshot that saw it (the end of its interval), so it may have
 --   happened up to one snapshot interval earlier. A counter lower than the snapshot before (a
 --   reboot, nstat without -a) is a reset: counted as resets, never as a negative increase.
+-- columns: bucket_ts time ms, bucket time iso, host text, counter text, increase count, per_s rate /s,
+--   value count, snapshots count, resets count, first time iso, last time iso
 SELECT
   :from + ((to_ts - :from) / :bucket_ms) * :bucket_ms AS bucket_ts,
   iso(:from + ((to_ts - :from) / :bucket_ms) * :bucket_ms) AS bucket,

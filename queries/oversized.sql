@@ -12,6 +12,10 @@
 -- time: a request counts at its start; an event at its stamp. A buffered event is matched to the
 --   request with the same request line (and client, when both name one) that was in flight then.
 --   Route sizes: whole minutes from the per-minute rollup (p50/p99 within 2.2 %), edges from rows.
+-- columns: section text, start time iso, time time iso, route text, url text, status id, bytes bytes,
+--   duration_ms duration ms, upstream_ms duration ms, client_ms duration ms, client text,
+--   upstream text, requests count, total_bytes bytes, p50_bytes bytes, p99_bytes bytes,
+--   max_bytes bytes, event_time time iso, request text, event_client text
 -- section: largest
 SELECT
   iso(coalesce(r.start_ts, r.ts)) AS start,

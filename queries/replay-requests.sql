@@ -10,6 +10,10 @@
 -- ranking: none: log order (the order the edge wrote its lines, which is completion order)
 -- time: a request counts at its start (start_ts). The backend line is searched among rows that
 --   started from 2 s before the range to 2 s after it.
+-- columns: id id, source_id id, format text, ts time ms, start_ts time ms, end_ts time ms, route text,
+--   status id, duration_ms duration ms, upstream_ms duration ms, upstream_connect_ms duration ms,
+--   upstream_header_ms duration ms, upstream_addr text, to_backend count, backend_id id,
+--   backend_ms duration ms, backend_status id
 WITH
   edge AS MATERIALIZED (
     SELECT r.id, r.source_id, r.host, r.ts, r.start_ts, r.end_ts, r.url, coalesce(r.route, r.path) AS route, r.status,

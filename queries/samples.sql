@@ -10,6 +10,7 @@
 -- ranking: events: most frequent kind first; slowest: duration, longest first; failed: by status
 -- time: events at their stamp, requests by their start. Request lines are rebuilt from the stored
 --   fields (time, client, request, status, bytes, duration): the raw line is not kept.
+-- columns: section text, time time iso, component text, kind text, count count, line text
 -- section: events
 WITH k AS (
   SELECT component, kind, sum(events) AS n, min(first_ts) AS first FROM event_counts(:from, :to, :to - :from, :host)

@@ -13,6 +13,11 @@
 -- time: a request counts at its start (start_ts). For group=route, the whole minutes of the range
 --   come from per-minute rollups (percentiles within 2.2 %) and the partial minutes at its edges
 --   from the rows themselves; path and url read every row of the range.
+-- columns: endpoint text, requests count, s4xx count, s5xx count, min_ms duration ms,
+--   p50_ms duration ms, p95_ms duration ms, p99_ms duration ms, max_ms duration ms,
+--   total_s duration s, share_pct percent, upstream_min_ms duration ms,
+--   upstream_p50_ms duration ms, upstream_p95_ms duration ms, upstream_p99_ms duration ms,
+--   upstream_max_ms duration ms, upstream_total_s duration s, first time iso, last time iso
 WITH g AS (
   SELECT route AS endpoint, requests AS n, s4xx AS s4, s5xx AS s5, dur_min AS dmin, dur_max AS dmax, dur_sum AS dsum, dur_hist AS dh,
     up_min AS umin, up_max AS umax, up_sum AS usum, up_hist AS uh, first_ts AS first, last_ts AS last

@@ -9,6 +9,8 @@
 -- param: limit (int, default: 20) how many stacks
 -- ranking: entries per fingerprint, most first (pt-query-digest's ranking of normalised entries)
 -- time: an entry counts at its stamp (when FPM traced the slow worker)
+-- columns: fingerprint id, entries count, share_pct percent, top_frame text, app_frame text, stack text,
+--   scripts text, routes text, pools text, first time iso, last time iso, truncated count
 WITH t AS (
   SELECT st.*,
     coalesce(st.route, (

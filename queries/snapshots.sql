@@ -17,6 +17,8 @@
 -- ranking: none: in time order, then snapshot, subject and metric
 -- time: a figure counts at the time of its snapshot (the date line before it, its own time, --at
 --   or the file name's stamp); a counter's increase happened between the two snapshots.
+-- columns: time time iso, ts time ms, host text, snapshot text, subject text, metric text, value number,
+--   kind text, increase number
 SELECT iso(ts) AS time, ts, host, snapshot, subject, metric, value, kind, increase
 FROM (
   SELECT ts, host, snapshot, subject, metric, value, kind,

@@ -27,6 +27,11 @@
 --   the recovery (slowness alone within the load's length after it, milder than the window). The
 --   series therefore carries completions (done) and the peak in flight beside the arrivals.
 -- module: spikes
+-- columns: window id, start_ts time ms, end_ts time ms, start time iso, end time iso,
+--   duration_s duration s, peak_rps rate req/s, baseline_rps rate req/s, requests count,
+--   errors count, error_rate ratio, p95_ms duration ms, baseline_p95_ms duration ms,
+--   peak_inflight count, events count, event_kinds json, reasons text, aftermath_end_ts time ms,
+--   aftermath_end time iso, severity number, rank count, resolution text
 -- section: series
 WITH
   ev AS (

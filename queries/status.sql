@@ -8,6 +8,8 @@
 -- param: tier (tier, default: auto) edge = the web server's access log, backend = PHP-FPM's
 -- ranking: none: buckets in time order, codes ascending; only codes that occurred (status 0 = none logged)
 -- time: a request counts in the bucket it started in (end stamp - duration)
+-- columns: bucket_ts time ms, bucket time iso, status id, requests count, rps rate req/s,
+--   share_pct percent
 SELECT
   bucket_ts,
   iso(bucket_ts) AS bucket,

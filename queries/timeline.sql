@@ -14,6 +14,9 @@
 --   per-second histograms and are within 2.2 % of the exact value; counts are exact. A kernel
 --   counter's increase counts at the snapshot that saw it (report kernel-counters).
 -- json: events, kernel
+-- columns: bucket_ts time ms, bucket time iso, requests count, rps rate req/s, s4xx count, s5xx count,
+--   p50_ms duration ms, p95_ms duration ms, p99_ms duration ms, upstream_p95_ms duration ms,
+--   bytes bytes, inflight_peak count, events json, kernel json
 WITH
   e AS (
     SELECT bucket_ts, json_group_object(kind, n) AS ev FROM (

@@ -12,6 +12,9 @@
 --   upstream group, e.g. app_backend) is where "no live upstreams" answered: no server was tried.
 -- time: a request's attempts count at the request's start; whole minutes and whole 10 s from the
 --   rollups (percentiles within 2.2 %), the ragged ends under 10 s from the rows.
+-- columns: upstream text, attempts count, failures count, timeouts count, retried count,
+--   failure_rate ratio, p50_ms duration ms, p95_ms duration ms, max_ms duration ms,
+--   first time iso, last time iso
 SELECT
   upstream,
   attempts,

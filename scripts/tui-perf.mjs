@@ -24,7 +24,8 @@ const runs = Number(arg('--runs', '3'));
 const TMP = mkdtempSync(join(tmpdir(), 'overload-perf-'));
 const SOCKET = `overload-tui-perf-${process.pid}`;
 const CONF = join(TMP, 'tmux.conf');
-writeFileSync(CONF, 'set -g status off\n');
+// the server stays between runs: a new-session could meet it exiting after the last one's kill-session
+writeFileSync(CONF, 'set -s exit-empty off\nset -g status off\n');
 const tmux = (...a) => execFileSync('tmux', ['-L', SOCKET, '-f', CONF, ...a], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const capture = () => tmux('capture-pane', '-p', '-t', 'perf');
 

@@ -124,6 +124,7 @@ program
   .option('--to <time>', 'end of the range')
   .option('--host <name>', 'only this host')
   .option('-o, --output <file>', 'write to FILE.md (the SVG goes beside it); default stdout')
+  .option('--queries <dir>', 'your own reports (queries/*.sql with a -- columns: header): each one a section, "From your reports" ($OVERLOAD_QUERIES too)')
   .addOption(tzOption())
   .action(action(() => import('./postmortem.js')));
 
@@ -157,6 +158,7 @@ program
   .option('--to <time>', 'end of the range')
   .option('--host <name>', 'only this host')
   .option('--follow <paths...>', 'ingest these files as they grow while the UI runs')
+  .option('--queries <dir>', 'your own reports (queries/*.sql with a -- columns: header): each one a panel after the built-in ones ($OVERLOAD_QUERIES too)')
   .addOption(tzOption())
   .action(action(() => import('./tui.js')));
 

@@ -16,6 +16,7 @@ export interface PostmortemOptions {
   host?: string;
   output?: string;
   tz?: string;
+  queries?: string;
 }
 
 export async function run(opts: PostmortemOptions): Promise<number> {
@@ -30,7 +31,7 @@ export async function run(opts: PostmortemOptions): Promise<number> {
   const db = openDbForReading(opts.db);
   try {
     const svgPath = out ? out.replace(/\.md$/i, '.svg') : null;
-    const pm = buildPostmortem(db, { from: opts.from, to: opts.to, host: opts.host, tz, svgName: svgPath ? basename(svgPath) : null });
+    const pm = buildPostmortem(db, { from: opts.from, to: opts.to, host: opts.host, tz, queries: opts.queries, svgName: svgPath ? basename(svgPath) : null });
     for (const w of suspectWarnings(db)) process.stderr.write(`overload: warning: ${termSafe(w)}\n`);
     if (!out) {
       process.stdout.write(pm.markdown);

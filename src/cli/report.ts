@@ -44,6 +44,7 @@ function listRows(defs: ReportDef[]) {
   return defs.map((d) => ({
     name: d.name, title: d.title, description: d.description, ranking: d.ranking, time: d.time, module: d.module, path: d.path,
     params: d.params.map((p) => ({ name: p.name, type: p.type, choices: p.choices ?? null, default: p.default ?? null, description: p.description })),
+    columns: d.columns,
   }));
 }
 

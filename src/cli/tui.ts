@@ -9,8 +9,9 @@ export interface TuiCliOptions {
   host?: string;
   follow?: string[];
   tz?: string;
+  queries?: string;
 }
 
 export async function run(opts: TuiCliOptions): Promise<number> {
-  return startTui({ dbPath: opts.db, from: opts.from, to: opts.to, host: opts.host, tz: opts.tz, follow: opts.follow });
+  return startTui({ dbPath: opts.db, from: opts.from, to: opts.to, host: opts.host, tz: opts.tz, follow: opts.follow, queries: opts.queries });
 }

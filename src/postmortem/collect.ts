@@ -5,6 +5,7 @@ import { runReport, type ReportResult, type Row } from '../report/runner.js';
 import type { ParamInput } from '../report/params.js';
 import { suspectSources, type SuspectSource } from '../store/suspect.js';
 import { MODULES } from '../correlate/modules.js';
+import { userReports, type UserReport } from './user-reports.js';
 
 export interface WindowData {
   spike: Row;
@@ -66,6 +67,8 @@ export interface PostmortemData {
   sources: Row[];
   /** sources with rows decoded from damaged compressed data (store/suspect.ts) */
   suspect: SuspectSource[];
+  /** the user's own reports (--queries) over the range, each a section of its own */
+  userReports: UserReport[];
 }
 
 export interface CollectOptions {
@@ -73,6 +76,8 @@ export interface CollectOptions {
   to?: string;
   host?: string;
   tz?: string;
+  /** folders of the user's reports (':'-separated; $OVERLOAD_QUERIES is read too) */
+  queries?: string;
 }
 
 /** A command line for a report, to cite as evidence. */
@@ -158,8 +163,10 @@ export function collect(db: DB, opts: CollectOptions): PostmortemData {
     counters: counterTotals(run('kernel-counters').rows),
     // per second: a finding names each kill or flood at its time
     kernelEvents: run('events', { component: 'kernel', bucket: '1s' }).rows,
-    sources: db.prepare('SELECT path, format, lines, parsed, rejected FROM sources ORDER BY id').all() as Row[],
+    // every input, whatever the host (queries/inputs.sql, as the TUI's Sources panel)
+    sources: runReport(db, 'inputs', {}, { tz }).rows,
     suspect: suspectSources(db),
+    userReports: userReports(db, opts.queries, base, tz),
   };
 }
 

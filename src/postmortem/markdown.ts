@@ -7,6 +7,7 @@ import { cite, MAJOR_MAX, MAJOR_SHARE, SECTIONS_MAX, type PostmortemData, type W
 import type { Finding } from './findings.js';
 import { clock, code, day, duration, fence, ms, num, pct, rate, sparkline, text } from './text.js';
 import { OTHER_CLIENTS } from '../correlate/incident.js';
+import { userReportsMarkdown } from './user-reports.js';
 
 /** A table from report rows: log text loses its control characters, numbers stay numbers. */
 function table(rows: Row[], cols: Array<[string, string]>): string {
@@ -169,5 +170,6 @@ export function postmortemMarkdown(d: PostmortemData, f: Finding[], svgName: str
   const title = w.length
     ? `# Postmortem: overload on ${day(w[0].spike.start)}, ${span(w[0].spike.start, w[w.length - 1].spike.end)} UTC`
     : `# Postmortem: ${day(d.params.from)}, ${clock(d.params.from)}–${clock(d.params.to)} UTC`;
-  return [title, '', summary(d, f), timeline(d, svgName), ...d.windows.map(windowPart), findingsPart(f), ...(whatToChange ? [whatToChange] : []), dataPart(d)].join('\n');
+  return [title, '', summary(d, f), timeline(d, svgName), ...d.windows.map(windowPart), findingsPart(f), ...(whatToChange ? [whatToChange] : []),
+    userReportsMarkdown(d.userReports, d.scope), dataPart(d)].join('\n');
 }

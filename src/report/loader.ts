@@ -11,12 +11,16 @@
 //   -- time: a request counts at its start (start_ts)
 //   -- json: events                 columns that hold JSON text, decoded for the caller
 //   -- module: spikes               a TypeScript module in src/correlate runs the report
+//   -- columns: endpoint text, p95_ms duration ms   every output column: name, kind, unit (columns.ts)
+//   -- listed: no                   a screen's query (the TUI's, the postmortem's): runs by name,
+//                                   left out of `report --list`
 //
 // A file may hold several statements, each opened by `-- section: NAME`; their rows come back
 // together, each with a `section` column. Parameters bind as named SQL parameters (:from ...).
 import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { dirname, join, basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseColumns, type ColumnDef } from './columns.js';
 
 export const PARAM_TYPES = ['time', 'int', 'number', 'text', 'bucket', 'duration', 'enum', 'bool', 'tier'] as const;
 export type ParamType = (typeof PARAM_TYPES)[number];
@@ -45,6 +49,10 @@ export interface ReportDef {
   time: string | null;
   json: string[];
   module: string | null;
+  /** the output columns in order (the `-- columns:` header); empty when the file declares none */
+  columns: ColumnDef[];
+  /** false for a screen's own query (`-- listed: no`): runnable by name, not in `report --list` */
+  listed: boolean;
   sections: ReportSection[];
   path: string;
 }
@@ -80,11 +88,13 @@ export function parseParam(text: string, where: string): ParamDef {
 export function parseReport(text: string, path: string): ReportDef {
   const def: ReportDef = {
     name: basename(path).replace(/\.sql$/, ''), title: '', description: '', params: [], ranking: '',
-    time: null, json: [], module: null, sections: [], path,
+    time: null, json: [], module: null, columns: [], listed: true, sections: [], path,
   };
   let current: ReportSection = { name: null, sql: '' };
   let inHeader = true;
-  let lastKey: 'description' | 'ranking' | 'time' | 'param' | null = null;
+  let lastKey: 'description' | 'ranking' | 'time' | 'param' | 'columns' | null = null;
+  // the columns header may wrap over several lines: parsed whole at the end of the header
+  let columns: string | null = null;
   for (const line of text.split(/\r?\n/)) {
     const m = /^--\s*([a-z]+):\s*(.*)$/.exec(line);
     if (m && m[1] === 'section') {
@@ -95,8 +105,13 @@ export function parseReport(text: string, path: string): ReportDef {
     }
     if (inHeader && m) {
       const [, key, value] = m;
-      lastKey = key === 'description' || key === 'ranking' || key === 'time' || key === 'param' ? key : null;
+      lastKey = key === 'description' || key === 'ranking' || key === 'time' || key === 'param' || key === 'columns' ? key : null;
       if (key === 'param') def.params.push(parseParam(value, path));
+      else if (key === 'columns') columns = (columns === null ? '' : columns + ',') + value;
+      else if (key === 'listed') {
+        if (!/^(yes|no)$/.test(value.trim())) throw new Error(`${path}: "-- listed:" takes yes or no`);
+        def.listed = value.trim() === 'yes';
+      }
       else if (key === 'json') def.json.push(...value.split(/[ ,]+/).filter(Boolean));
       else if (key === 'name' || key === 'title' || key === 'description' || key === 'ranking') def[key] = value.trim();
       else if (key === 'time' || key === 'module') def[key] = value.trim();
@@ -106,13 +121,15 @@ export function parseReport(text: string, path: string): ReportDef {
       // a continuation of the previous header line (long descriptions wrap)
       const more = line.replace(/^--\s?/, '').trim();
       if (more && lastKey === 'param') def.params[def.params.length - 1].description += ' ' + more;
-      else if (more && lastKey && lastKey !== 'param' && def[lastKey]) def[lastKey] += ' ' + more;
+      else if (more && lastKey === 'columns') columns += ',' + more;
+      else if (more && lastKey && lastKey !== 'param' && lastKey !== 'columns' && def[lastKey]) def[lastKey] += ' ' + more;
       continue;
     }
     if (line.trim()) inHeader = false;
     current.sql += line + '\n';
   }
   if (current.sql.trim()) def.sections.push(current);
+  if (columns !== null) def.columns = parseColumns(columns, path);
   if (!def.description) throw new Error(`${path}: the header needs a "-- description:" line`);
   if (!def.title) def.title = def.name;
   if (def.sections.length === 0 && !def.module) throw new Error(`${path}: no SQL after the header`);

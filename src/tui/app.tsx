@@ -94,6 +94,8 @@ export function App(props: AppProps) {
 
   // the root window follows the data's extent (and --from/--to when given)
   const h = header.data;
+  const userPanels = h?.panels ?? [];
+  const allPanels = useMemo((): PanelId[] => [...PANELS, ...userPanels.map((p) => p.id)], [userPanels.map((p) => p.id).join('\n')]);
   useEffect(() => {
     if (!h || h.from === null || h.to === null) return;
     const from = props.from ?? h.from;
@@ -108,10 +110,10 @@ export function App(props: AppProps) {
     if (!w) return;
     client.dropPrefetches();
     const timer = setTimeout(() => {
-      for (const p of PANELS) if (p !== state.panel) client.prefetch({ type: 'panel', panel: p, window: w });
+      for (const p of allPanels) if (p !== state.panel) client.prefetch({ type: 'panel', panel: p, window: w });
     }, 200);
     return () => clearTimeout(timer);
-  }, [wKey, client.version]);
+  }, [wKey, client.version, allPanels]);
 
   // a marked window is one Enter away from being zoomed into: fetch its bars (and the cursor's
   // bucket there) now, so the zoom's first frame already has them instead of a frame saying
@@ -124,10 +126,10 @@ export function App(props: AppProps) {
     client.prefetch({ type: 'timeline', window: next });
     client.prefetch({ type: 'cursor', window: next, t: next.from });
     const timer = setTimeout(() => {
-      for (const p of [state.panel, ...PANELS.filter((x) => x !== state.panel)]) client.prefetch({ type: 'panel', panel: p, window: next });
+      for (const p of [state.panel, ...allPanels.filter((x) => x !== state.panel)]) client.prefetch({ type: 'panel', panel: p, window: next });
     }, 200);
     return () => clearTimeout(timer);
-  }, [state.mark?.a, state.mark?.b, wKey, columns, client.version]);
+  }, [state.mark?.a, state.mark?.b, wKey, columns, client.version, allPanels]);
 
   const panelTable = !state.drill && body.data && 'columns' in body.data ? (body.data as Table) : null;
   // the Overview opens with the spike windows (their own query), the findings follow when ready
@@ -138,8 +140,9 @@ export function App(props: AppProps) {
     return { ...panelTable, rows: [...lines, ...panelTable.rows] };
   }, [panelTable, spikes, state.panel, state.drill, w?.from, w?.to]);
   const drill = state.drill && body.data && 'tables' in body.data ? (body.data as DrillData) : null;
-  const rows = table ? visibleRows(table, state.filter, state.sort[state.panel]) : [];
-  const selected = Math.min(state.row[state.panel], Math.max(0, rows.length - 1));
+  const sortIndex = state.sort[state.panel] ?? 0;
+  const rows = table ? visibleRows(table, state.filter, sortIndex) : [];
+  const selected = Math.min(state.row[state.panel] ?? 0, Math.max(0, rows.length - 1));
   const drillRoom = Math.max(1, lay.panel - 1 - (drill?.chart && lay.panel >= 12 ? 5 : 0));
   const drillMax = drill ? Math.max(1, drillLines(drill, size.columns, tz).length - drillRoom + 1) : 0;
 
@@ -163,7 +166,7 @@ export function App(props: AppProps) {
         return;
       }
     }
-    const action = actionFor(cmd, { state, buckets: buckets.length, spikes, table, rows, selected, drillLines: drillMax, page: Math.max(1, lay.panel - 3) });
+    const action = actionFor(cmd, { state, buckets: buckets.length, spikes, table, rows, selected, drillLines: drillMax, page: Math.max(1, lay.panel - 3), panels: allPanels });
     if (action) dispatch(action);
   };
 
@@ -209,13 +212,13 @@ export function App(props: AppProps) {
           ) : (
             <Box height={lay.chart + 4}><Text dimColor>{h && h.from === null ? 'no rows yet: waiting for data' : header.error ? `cannot read the database: ${termSafe(header.error)}` : 'loading the timeline...'}</Text></Box>
           )}
-          <Tabs panel={state.panel} width={size.columns} color={props.color} />
+          <Tabs panel={state.panel} extra={userPanels} width={size.columns} color={props.color} />
           <Box height={lay.panel} flexDirection="column" overflow="hidden">
             {state.drill ? (
               <DrillView data={drill} scroll={state.drillRow} width={size.columns} height={lay.panel} tz={tz} color={props.color}
                 loading={body.loading} error={body.error} />
             ) : (
-              <Panel table={table} rows={rows} selected={selected} sortKey={table?.sorts[state.sort[state.panel]]} width={size.columns}
+              <Panel table={table} rows={rows} selected={selected} sortKey={table?.sorts[sortIndex]} width={size.columns}
                 height={lay.panel} tz={tz} color={props.color} loading={body.loading} error={body.error} />
             )}
           </Box>

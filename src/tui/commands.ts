@@ -1,6 +1,6 @@
 // What each key command does to the state, given what is on screen: a pure function, so the
 // App keeps only the commands with effects outside the state (quit, export, host).
-import { PANELS, type Row, type Spike, type Table } from './data/types.js';
+import { PANELS, type Drill, type PanelId, type Row, type Spike, type Table } from './data/types.js';
 import type { Command } from './keys.js';
 import type { Action, UiState } from './state.js';
 
@@ -17,6 +17,8 @@ export interface Screen {
   drillLines: number;
   /** rows per PgUp / PgDn */
   page: number;
+  /** every panel Tab steps through: the built-in ones, then the user's reports */
+  panels: readonly PanelId[];
 }
 
 export function actionFor(cmd: Command, x: Screen): Action | null {
@@ -36,8 +38,8 @@ export function actionFor(cmd: Command, x: Screen): Action | null {
     case 'coarser': return { type: 'bucket', dir: 1 };
     case 'next-spike': return { type: 'spike', dir: 1, spikes: x.spikes };
     case 'prev-spike': return { type: 'spike', dir: -1, spikes: x.spikes };
-    case 'next-panel': return { type: 'panel-step', dir: 1 };
-    case 'prev-panel': return { type: 'panel-step', dir: -1 };
+    case 'next-panel': return { type: 'panel-step', dir: 1, panels: x.panels };
+    case 'prev-panel': return { type: 'panel-step', dir: -1, panels: x.panels };
     case 'up': return { type: 'row', delta: -1, rows: rowCount };
     case 'down': return { type: 'row', delta: 1, rows: rowCount };
     case 'page-up': return { type: 'row', delta: -x.page, rows: rowCount };

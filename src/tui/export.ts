@@ -7,7 +7,7 @@ import { resolve, basename, relative, isAbsolute } from 'node:path';
 import { mdInert, stripControls } from '../util/sanitize.js';
 import { isoUtc } from '../util/time.js';
 import { cell, dateTime, span, bucketName } from './format.js';
-import { PANEL_TITLES, type PanelId, type PostmortemDoc, type Table, type SpikesData, type Window } from './data/types.js';
+import { PANEL_TITLES, type BuiltinPanel, type PostmortemDoc, type Table, type SpikesData, type Window } from './data/types.js';
 import type { QueryClient } from './data/client.js';
 
 /** `20261122T095242Z`: sortable, and no colons (they upset some file systems and shells). */
@@ -28,7 +28,7 @@ export function mdTable(t: Table, tz: string, limit = 15): string {
 /** The fallback document: the window's panels as Markdown tables. */
 async function panelsDocument(client: QueryClient, w: Window, tz: string, dbPath: string): Promise<string> {
   const spikes = (await client.fetch({ type: 'spikes', window: w })) as SpikesData;
-  const panels: PanelId[] = ['endpoints', 'oversized', 'events', 'slowlog', 'upstreams', 'status'];
+  const panels: BuiltinPanel[] = ['endpoints', 'oversized', 'events', 'slowlog', 'upstreams', 'status'];
   const lines = [
     `# Postmortem: ${dateTime(w.from, tz)} - ${dateTime(w.to, tz)} ${tz}`, '',
     `Window ${span(w.to - w.from)} in ${bucketName(w.bucketMs)} buckets${w.host ? `, host ${inert(w.host)}` : ''}; database ${inert(dbPath)}.`, '',

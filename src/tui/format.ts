@@ -1,6 +1,7 @@
 // How numbers and times look on screen: short, unit-bearing, in the zone the user asked for.
 import { zoneOffsetMs } from '../util/time.js';
-import type { Cell, ColumnKind } from './data/types.js';
+import { normalized, type ColumnDef } from '../report/columns.js';
+import type { Cell, Column, ColumnKind } from './data/types.js';
 
 const p2 = (n: number) => String(n).padStart(2, '0');
 
@@ -80,10 +81,11 @@ export function rateUnit(perSecond: number): string {
 }
 
 /** One table cell as text (not yet terminal-safe: the Cell view sanitises every string it draws). */
-export function cell(v: Cell, kind: ColumnKind, tz: string): string {
+export function cell(v: Cell, kind: ColumnKind, tz: string, unit?: string): string {
   if (v === null || v === undefined || v === '') return kind === 'text' ? '' : '-';
   if (typeof v === 'string') return v;
   switch (kind) {
+    case 'rate': return `${rate(v)}${unit ?? '/s'}`;
     case 'int': return count(v);
     case 'ms': return ms(v);
     case 'bytes': return bytes(v);
@@ -92,4 +94,34 @@ export function cell(v: Cell, kind: ColumnKind, tz: string): string {
     case 'num': return Number.isInteger(v) || Math.abs(v) >= 100 ? int(v) : v.toFixed(Math.abs(v) >= 10 ? 1 : 2);
     default: return String(v);
   }
+}
+
+/** The TUI's look for each kind a report's `-- columns:` header can declare, and its width. */
+const LOOK: Record<ColumnDef['kind'], { kind: ColumnKind; width?: number }> = {
+  time: { kind: 'time', width: 9 }, duration: { kind: 'ms', width: 7 }, count: { kind: 'int', width: 7 },
+  bytes: { kind: 'bytes', width: 7 }, rate: { kind: 'rate', width: 10 }, ratio: { kind: 'pct', width: 6 },
+  percent: { kind: 'pct', width: 6 }, number: { kind: 'num', width: 8 }, text: { kind: 'text' }, id: { kind: 'text' },
+  json: { kind: 'text' },
+};
+
+/** A table column for a report column declared in its header: drawn by kind, headed by its name. */
+export function columnOf(c: ColumnDef): Column {
+  const look = LOOK[c.kind];
+  // room for the name and the sort marker after it (▼)
+  const width = look.width === undefined ? undefined : Math.max(look.width, Math.min(c.name.length + 1, 13));
+  return { key: c.name, title: c.name, kind: look.kind, width, unit: c.kind === 'rate' ? c.unit?.replace(/^[a-z]*/, '') : undefined };
+}
+
+/**
+ * A report value as its table column draws it: brought to the kind's scale (normalized: epoch
+ * ms, ms, a fraction); nested values as their JSON; anything not of its kind as text, so a
+ * column holding words in some rows (incident's before/during) shows them rather than '-'.
+ */
+export function cellValue(v: unknown, c: ColumnDef): Cell {
+  if (v === null || v === undefined) return null;
+  if (c.kind === 'json' || (typeof v === 'object' && !(v instanceof Uint8Array))) return typeof v === 'string' ? v : JSON.stringify(v);
+  if (c.kind === 'text' || c.kind === 'id') return typeof v === 'bigint' ? v.toString() : String(v);
+  const n = normalized(v, c);
+  if (n !== null) return n;
+  return typeof v === 'string' ? v : String(v);
 }

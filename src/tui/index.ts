@@ -24,6 +24,8 @@ export interface TuiOptions {
   follow?: string[];
   /** ingest stdin while the UI runs; default: when stdin is a pipe or a file */
   liveStdin?: boolean;
+  /** folders of the user's reports (':'-separated): each one a panel after the built-in ones */
+  queries?: string;
 }
 
 /** Exit code when there is no terminal: a usage error (EXIT.usage), see src/cli/tui.ts. */
@@ -83,7 +85,7 @@ export async function startTui(opts: TuiOptions, early?: Executor): Promise<numb
     }
     // two workers: one answers keys, the other runs the slow reports and prefetches (client.ts);
     // the first (started by start.ts, when it could) answers the first paint
-    client = new QueryClient(early ?? new WorkerExecutor(opts.dbPath, tz), () => new WorkerExecutor(opts.dbPath, tz));
+    client = new QueryClient(early ?? new WorkerExecutor(opts.dbPath, tz, opts.queries), () => new WorkerExecutor(opts.dbPath, tz, opts.queries));
     const c = client;
     const host = opts.host ?? null;
     trace('workers started');

@@ -52,7 +52,7 @@ export const KEY_HELP: Array<{ keys: string; short?: string; what: string }> = [
   { keys: 'Esc Backspace', short: 'back', what: 'close the drill-down, clear the filter or mark, then zoom out' },
   { keys: '+ -', short: 'bucket', what: 'finer / coarser time buckets' },
   { keys: 'n p', short: 'spike', what: 'jump to the next / previous spike and mark it' },
-  { keys: 'Tab 1-9', short: 'panel', what: 'switch panel: 1 Overview 2 Endpoints 3 Oversized 4 Events 5 Slowlog 6 Upstreams 7 Status 8 Sources 9 Limits' },
+  { keys: 'Tab 1-9', short: 'panel', what: 'switch panel: 1 Overview 2 Endpoints 3 Oversized 4 Events 5 Slowlog 6 Upstreams 7 Status 8 Sources 9 Limits; Tab goes on to your own reports (--queries DIR)' },
   { keys: '↑ ↓ PgUp PgDn', short: 'row', what: 'select a row (j / k too)' },
   { keys: '/', short: 'filter', what: 'filter the rows by text (Enter keeps it, Esc clears it)' },
   { keys: 's', short: 'sort', what: 'cycle the sort column' },

@@ -21,7 +21,7 @@ export async function startTui(opts: TuiOptions): Promise<number> {
   process.env.NODE_ENV ??= 'production';
   const live = (opts.follow?.length ?? 0) > 0 || (opts.liveStdin ?? stdinIsData());
   const early = process.stdout.isTTY && !live && existsSync(opts.dbPath)
-    ? new WorkerExecutor(opts.dbPath, opts.tz ?? machineZone()) : undefined;
+    ? new WorkerExecutor(opts.dbPath, opts.tz ?? machineZone(), opts.queries) : undefined;
   const { startTui: start } = await import('./index.js');
   return start(opts, early);
 }

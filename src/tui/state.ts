@@ -35,7 +35,8 @@ export type Action =
   | { type: 'bucket'; dir: -1 | 1 }
   | { type: 'spike'; dir: -1 | 1; spikes: Spike[] }
   | { type: 'panel'; panel: PanelId }
-  | { type: 'panel-step'; dir: -1 | 1 }
+  /** Tab: the next panel of `panels` (the built-in ones, then the user's reports) */
+  | { type: 'panel-step'; dir: -1 | 1; panels: readonly PanelId[] }
   | { type: 'row'; delta: number; rows: number }
   | { type: 'drill'; drill: Drill }
   /** Enter: zoom into the marked window if there is one, else open what the selected row offers
@@ -191,20 +192,21 @@ export function reduce(s0: UiState, a: Action, columns: number): UiState {
     case 'panel':
       return { ...s, panel: a.panel, drill: null, filter: '', editingFilter: false };
     case 'panel-step': {
-      const i = PANELS.indexOf(s.panel);
-      return { ...s, panel: PANELS[(i + a.dir + PANELS.length) % PANELS.length], drill: null, filter: '', editingFilter: false };
+      const all = a.panels.length ? a.panels : PANELS;
+      const i = all.indexOf(s.panel);
+      return { ...s, panel: all[(i + a.dir + all.length) % all.length], drill: null, filter: '', editingFilter: false };
     }
     case 'row': {
       const max = Math.max(0, a.rows - 1);
       if (s.drill) return { ...s, drillRow: Math.max(0, Math.min(max, s.drillRow + a.delta)) };
-      return { ...s, row: { ...s.row, [s.panel]: Math.max(0, Math.min(max, s.row[s.panel] + a.delta)) } };
+      return { ...s, row: { ...s.row, [s.panel]: Math.max(0, Math.min(max, (s.row[s.panel] ?? 0) + a.delta)) } };
     }
     case 'drill':
       return { ...s, drill: a.drill, drillRow: 0 };
     case 'enter': {
       if (s.mark) return reduce(s, { type: 'zoom-in' }, columns);
       if (s.drill || !a.table) return s;
-      const row = a.rows[Math.min(s.row[s.panel], a.rows.length - 1)];
+      const row = a.rows[Math.min(s.row[s.panel] ?? 0, a.rows.length - 1)];
       const { drill, zoomTo } = rowTarget(a.table, row, s.panel);
       if (drill) return { ...s, drill, drillRow: 0 };
       if (zoomTo) return reduce(s, { type: 'zoom-to', ...zoomTo }, columns);
@@ -226,7 +228,7 @@ export function reduce(s0: UiState, a: Action, columns: number): UiState {
     case 'filter-cancel':
       return { ...s, editingFilter: false, filter: '' };
     case 'sort':
-      return { ...s, sort: { ...s.sort, [s.panel]: a.sorts ? (s.sort[s.panel] + 1) % a.sorts : 0 }, row: { ...s.row, [s.panel]: 0 } };
+      return { ...s, sort: { ...s.sort, [s.panel]: a.sorts ? ((s.sort[s.panel] ?? 0) + 1) % a.sorts : 0 }, row: { ...s.row, [s.panel]: 0 } };
     case 'help':
       return { ...s, help: !s.help };
     case 'reset':

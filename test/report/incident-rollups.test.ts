@@ -16,6 +16,8 @@ import { registerReportFunctions, timePieces } from '../../src/query/sqlfns.js';
 import { OTHER_CLIENTS } from '../../src/correlate/incident.js';
 import { minuteSeries, timelineBuckets } from '../../src/tui/data/timeline.js';
 import { MODULES } from '../../src/correlate/modules.js';
+import { screenRunner } from '../../src/tui/data/screen.js';
+import { dataRange } from '../../src/report/extent.js';
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 const SPAN = 20 * 60_000;
@@ -304,9 +306,10 @@ describe('rollup_minute_totals', () => {
     db.exec('INSERT INTO requests SELECT * FROM temp.later');
     expect(buildRollups(db).full).toBe(false);
     const range = { from: T0, to: T0 + SPAN + 60_000 };
+    const run = screenRunner(db, (h) => dataRange(db, h));
     for (const [tier, host] of [['edge', null], ['edge', 'web2'], ['backend', null]] as const) {
-      const viaTotals = minuteSeries(db, range, tier, host);
-      const viaSeconds = timelineBuckets(db, { from: T0, to: T0 + SPAN + 60_000, bucketMs: 60_000, host }, tier);
+      const viaTotals = minuteSeries(run, range, tier, host);
+      const viaSeconds = timelineBuckets(run, { from: T0, to: T0 + SPAN + 60_000, bucketMs: 60_000, host }, tier);
       expect(viaTotals.reduce((a, b) => a + b.requests, 0)).toBeGreaterThan(1000);
       expect(viaTotals.some((b) => b.inflight > 1)).toBe(true);
       expect(viaTotals).toEqual(viaSeconds);

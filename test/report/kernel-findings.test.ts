@@ -11,7 +11,7 @@ function data(over: Partial<PostmortemData>): PostmortemData {
   return {
     scope: {}, params: {}, notes: [], bucketMs: 1000, timeline: [], spikes: [], windows: [], slowEndpoints: [], slowlog: [],
     fpm: empty('fpm-saturation'), backend: [], oversized: empty('oversized'), upstreams: [], capacity: null, events: [],
-    counters: [], kernelEvents: [], sources: [], suspect: [], lesser: [], ...over,
+    counters: [], kernelEvents: [], sources: [], suspect: [], lesser: [], userReports: [], ...over,
   };
 }
 const ev = (kind: string, backend: string | null, events: number): Row =>

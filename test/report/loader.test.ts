@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { builtinQueriesDir, loadReports, parseReport, queriesDirs } from '../../src/report/loader.js';
 import { autoBucketMs } from '../../src/report/params.js';
 
-const DERIVED = ['bucket_ms', 'span_ms', 'from_minute', 'to_minute', 'data_from', 'data_to'];
+const DERIVED = ['bucket_ms', 'span_ms', 'from_minute', 'to_minute', 'data_from', 'data_to', 'hosts'];
 const MODULE_DERIVED: Record<string, string[]> = { incident: ['base_from', 'base_to', 'base_from_minute', 'base_to_minute'] };
 
 describe('report headers', () => {

@@ -22,8 +22,8 @@ export interface Screen {
   unmount(): void;
 }
 
-export async function open(db: string, opts: { columns?: number; rows?: number; panel?: PanelId; exportDir?: string } = {}): Promise<Screen> {
-  const client = new QueryClient(new InProcessExecutor(db, 'UTC'));
+export async function open(db: string, opts: { columns?: number; rows?: number; panel?: PanelId; exportDir?: string; queries?: string } = {}): Promise<Screen> {
+  const client = new QueryClient(new InProcessExecutor(db, 'UTC', opts.queries));
   const size = { columns: opts.columns ?? 100, rows: opts.rows ?? 32 };
   const r = render(<App client={client} tz="UTC" host={null} size={size} color={false} initialPanel={opts.panel}
     onExport={(w) => exportPostmortem(client, w, { dbPath: db, tz: 'UTC', dir: opts.exportDir })} />);

@@ -1,10 +1,10 @@
 // Enter on a row: a route's own timeline and its slowest (or largest) requests; an event kind's
-// messages and lines; a fingerprint's frames and the requests it served; a source's rejects.
-import type { DB } from '../../store/db.js';
-import { bindWindow, START, HOST_IN, maxDurationMs } from './window-sql.js';
-import { TIER_SQL } from '../../query/rollups.js';
+// messages and lines; a fingerprint's frames and the requests it served; a source's rejects. Each
+// is a query file (queries/tui-route-*.sql, tui-event-kind, tui-counter, tui-slowlog-stack,
+// tui-rejects), run as `overload report NAME` would.
 import type { Bucket, Drill, DrillData, Row, Table, Window } from './types.js';
-import { counterSnapshots, OVERLOAD_COUNTERS } from './kernel.js';
+import { OVERLOAD_COUNTERS } from './kernel.js';
+import { n, section, windowParams, type RunScreen } from './screen.js';
 
 const LINES = 300;
 
@@ -12,61 +12,25 @@ function table(columns: Table['columns'], rows: Row[], note?: string): Table {
   return { columns, rows, sorts: [], note };
 }
 
-function routeBuckets(db: DB, w: Window, tier: string, route: string): Bucket[] {
-  const n = Math.max(0, Math.ceil((w.to - w.from) / w.bucketMs));
-  const out: Bucket[] = Array.from({ length: n }, (_, i) => ({ t: w.from + i * w.bucketMs, requests: 0, s4xx: 0, s5xx: 0, inflight: 0, events: {} }));
-  const p = { ...bindWindow(db, w, tier), route, toEnd: BigInt(w.to + maxDurationMs(db)) };
-  // buckets of a minute or more come from the per-minute rollup (a minute straddling a bucket
-  // edge counts in the bucket it starts in); finer ones from the route's own rows, found by the
-  // (route, ts) index: the end stamp is at most the longest request after the start
-  const sql = w.bucketMs >= 60_000
-    ? `SELECT (t - :from) / :b i, sum(requests), sum(s4xx), sum(s5xx) FROM rollup_minute
-       WHERE tier = :tier AND ${HOST_IN} AND t >= :from AND t < :to AND route = :route GROUP BY i`
-    : `SELECT (${START} - :from) / :b i, count(*), sum(r.status BETWEEN 400 AND 499), sum(r.status >= 500)
-       FROM requests r JOIN sources s ON s.id = r.source_id
-       WHERE r.route = :route AND r.ts >= :from AND r.ts < :toEnd AND ${START} >= :from AND ${START} < :to
-         AND (${TIER_SQL}) = :tier AND (:host IS NULL OR coalesce(r.host, '') = :host) GROUP BY i`;
-  for (const [i, k, s4, s5] of db.prepare(sql).raw().all(p) as [number, number, number, number][]) {
-    const b = out[i];
-    if (b) { b.requests = k; b.s4xx = s4; b.s5xx = s5; }
+function routeBuckets(run: RunScreen, w: Window, tier: string, route: string): Bucket[] {
+  const count = Math.max(0, Math.ceil((w.to - w.from) / w.bucketMs));
+  const out: Bucket[] = Array.from({ length: count }, (_, i) => ({ t: w.from + i * w.bucketMs, requests: 0, s4xx: 0, s5xx: 0, inflight: 0, events: {} }));
+  for (const row of run('tui-route-buckets', { ...windowParams(w, tier), route }).rows) {
+    const b = out[Math.floor((n(row.bucket_ts) - w.from) / w.bucketMs)];
+    if (b) { b.requests = n(row.requests); b.s4xx = n(row.s4xx); b.s5xx = n(row.s5xx); }
   }
   return out;
 }
 
-/**
- * The route's top requests by duration or bytes. Over a long window the per-minute maxima pick
- * the 20 minutes that can hold the top rows, so only their rows are read, not the route's millions.
- */
-function topRequests(db: DB, w: Window, tier: string, route: string, order: 'duration' | 'bytes'): Row[] {
-  const col = order === 'bytes' ? 'r.bytes' : 'r.duration_ms';
-  const p = { ...bindWindow(db, w, tier), route, toEnd: BigInt(w.to + maxDurationMs(db)) };
-  const base = `SELECT ${START} t, r.status, r.duration_ms, r.upstream_ms, r.bytes, r.method, r.url, r.client
-    FROM requests r JOIN sources s ON s.id = r.source_id
-    WHERE (${TIER_SQL}) = :tier AND (:host IS NULL OR coalesce(r.host, '') = :host)`;
-  let rows: Row[];
-  if (w.to - w.from <= 30 * 60_000) {
-    rows = db.prepare(`${base} AND r.route = :route AND r.ts >= :from AND r.ts < :toEnd AND ${START} >= :from AND ${START} < :to
-      ORDER BY ${col} DESC LIMIT 40`).all(p) as Row[];
-  } else {
-    const mcol = order === 'bytes' ? 'bytes_max' : 'dur_max';
-    const minutes = (db.prepare(`SELECT DISTINCT t FROM rollup_minute WHERE tier = :tier AND ${HOST_IN} AND t >= :fm AND t < :tm
-      AND route = :route ORDER BY ${mcol} DESC LIMIT 20`).raw().all(p) as [number][]).map((r) => r[0]);
-    const ranges: Array<[bigint, bigint]> = minutes.map((t) => [BigInt(t), BigInt(t + 60_000)]);
-    ranges.push([p.from, p.fm], [p.tm, p.to]);
-    // one minute each: the start-time index, not the route's (a busy route has millions of rows);
-    // the unary + keeps SQLite from choosing the route index
-    const stmt = db.prepare(`${base} AND +r.route = :route AND ${START} >= :lo AND ${START} < :hi ORDER BY ${col} DESC LIMIT 40`);
-    rows = ranges.flatMap(([lo, hi]) => stmt.all({ ...p, lo, hi }) as Row[]);
-    const key = order === 'bytes' ? 'bytes' : 'duration_ms';
-    rows.sort((a, b) => Number(b[key] ?? -1) - Number(a[key] ?? -1));
-    rows = rows.slice(0, 40);
-  }
-  return rows.map((r) => ({ ...r, request: `${r.method ?? ''} ${r.url ?? ''}`.trim() }));
+/** The route's top 40 requests by duration or bytes (tui-route-top picks how to find them by the span). */
+function topRequests(run: RunScreen, w: Window, tier: string, route: string, order: 'duration' | 'bytes'): Row[] {
+  const rows = run('tui-route-top', { from: w.from, to: w.to, host: w.host ?? undefined, tier, route, order, limit: 40 }).rows;
+  return rows.map((r) => ({ ...(r as Row), request: `${r.method ?? ''} ${r.url ?? ''}`.trim() }));
 }
 
-function routeDrill(db: DB, w: Window, tier: string, d: Drill): DrillData {
+function routeDrill(run: RunScreen, w: Window, tier: string, d: Drill): DrillData {
   const order = d.order ?? 'duration';
-  const buckets = routeBuckets(db, w, tier, d.key);
+  const buckets = routeBuckets(run, w, tier, d.key);
   const total = buckets.reduce((a, b) => a + b.requests, 0);
   const s5 = buckets.reduce((a, b) => a + b.s5xx, 0);
   return {
@@ -82,7 +46,7 @@ function routeDrill(db: DB, w: Window, tier: string, d: Drill): DrillData {
         { key: 'bytes', title: 'bytes', kind: 'bytes', width: 7 },
         { key: 'client', title: 'client', kind: 'text', width: 15 },
         { key: 'request', title: 'request', kind: 'text' },
-      ], topRequests(db, w, tier, d.key, order)),
+      ], topRequests(run, w, tier, d.key, order)),
     }],
   };
 }
@@ -96,11 +60,11 @@ export function shape(message: string): string {
   return message.replace(/, (client|server|request|upstream|host|referrer): .*$/, '').replace(/\d+(\.\d+)?/g, 'N');
 }
 
-function eventDrill(db: DB, w: Window, d: Drill): DrillData {
-  const p = { ...bindWindow(db, w, ''), kind: d.key };
-  const where = `kind = :kind AND ts >= :from AND ts < :to AND (:host IS NULL OR coalesce(host, '') = :host)`;
-  const lines = db.prepare(`SELECT ts, component, severity, backend, message FROM events WHERE ${where} ORDER BY ts LIMIT ${LINES}`).all(p) as Row[];
-  const shapes = db.prepare(`SELECT component, message FROM events WHERE ${where} LIMIT 20000`).raw().all(p) as [string, string][];
+function eventDrill(run: RunScreen, w: Window, d: Drill): DrillData {
+  const p = { from: w.from, to: w.to, host: w.host ?? undefined };
+  const r = run('tui-event-kind', { ...p, kind: d.key, limit: LINES });
+  const lines = section(r, 'lines') as Row[];
+  const shapes = section(r, 'messages').map((x) => [x.component, x.message] as [string, string]);
   // the shape is kept beside its key, never split back out of it: a message may hold a NUL itself,
   // and the key is a JSON pair so no separator can make two different pairs collide
   const counts = new Map<string, { component: string; message: string; n: number }>();
@@ -122,7 +86,7 @@ function eventDrill(db: DB, w: Window, d: Drill): DrillData {
         { key: 'value', title: 'value', kind: 'int', width: 10 },
         { key: 'increase', title: 'increase', kind: 'int', width: 9 },
         { key: 'per_s', title: 'per s', kind: 'num', width: 8 },
-      ], counterSnapshots(db, p, d.key, LINES) as Row[]) }],
+      ], run('tui-counter', { ...p, counter: d.key, limit: LINES }).rows as Row[]) }],
     };
   }
   return {
@@ -143,12 +107,10 @@ function eventDrill(db: DB, w: Window, d: Drill): DrillData {
   };
 }
 
-function fingerprintDrill(db: DB, w: Window, d: Drill): DrillData {
-  const p = { ...bindWindow(db, w, ''), fp: d.key };
-  const where = `fingerprint = :fp AND ts >= :from AND ts < :to AND (:host IS NULL OR coalesce(host, '') = :host)`;
-  const last = db.prepare(`SELECT id FROM slow_traces WHERE ${where} ORDER BY ts DESC LIMIT 1`).get(p) as { id: number } | undefined;
-  const frames = last ? db.prepare(`SELECT depth, function, file, line FROM slow_frames WHERE trace_id = ? ORDER BY depth`).all(last.id) as Row[] : [];
-  const served = db.prepare(`SELECT ts, pid, pool, script, request, route FROM slow_traces WHERE ${where} ORDER BY ts LIMIT ${LINES}`).all(p) as Row[];
+function fingerprintDrill(run: RunScreen, w: Window, d: Drill): DrillData {
+  const r = run('tui-slowlog-stack', { from: w.from, to: w.to, host: w.host ?? undefined, fingerprint: d.key, limit: LINES });
+  const frames = section(r, 'frames') as Row[];
+  const served = section(r, 'requests') as Row[];
   return {
     title: `slowlog stack ${d.label}`,
     tables: [
@@ -167,8 +129,8 @@ function fingerprintDrill(db: DB, w: Window, d: Drill): DrillData {
   };
 }
 
-function sourceDrill(db: DB, d: Drill): DrillData {
-  const rows = db.prepare(`SELECT line_no, reason, line FROM rejects WHERE source_id = ? ORDER BY line_no LIMIT ${LINES}`).all(Number(d.key)) as Row[];
+function sourceDrill(run: RunScreen, d: Drill): DrillData {
+  const rows = run('tui-rejects', { source: Number(d.key), limit: LINES }).rows as Row[];
   return {
     title: `rejected lines of ${d.label}`,
     tables: [{ title: rows.length ? `first ${rows.length} rejected lines` : 'no rejected lines', table: table([
@@ -179,11 +141,11 @@ function sourceDrill(db: DB, d: Drill): DrillData {
   };
 }
 
-export function drillData(db: DB, w: Window, tier: string, d: Drill): DrillData {
+export function drillData(run: RunScreen, w: Window, tier: string, d: Drill): DrillData {
   switch (d.kind) {
-    case 'route': return routeDrill(db, w, tier, d);
-    case 'event-kind': return eventDrill(db, w, d);
-    case 'fingerprint': return fingerprintDrill(db, w, d);
-    case 'source': return sourceDrill(db, d);
+    case 'route': return routeDrill(run, w, tier, d);
+    case 'event-kind': return eventDrill(run, w, d);
+    case 'fingerprint': return fingerprintDrill(run, w, d);
+    case 'source': return sourceDrill(run, d);
   }
 }

@@ -3,33 +3,45 @@
 // reusing the other panels). Runs inside the query worker; tests run it in-process.
 import type { DB } from '../../store/db.js';
 import { openReadOnly } from '../../store/db.js';
-import { ensureRollups } from '../../report/runner.js';
+import { dirname, resolve } from 'node:path';
+import { dataRange, ensureRollups, listReports, type ReportResult } from '../../report/runner.js';
 import { buildPostmortem } from '../../postmortem/index.js';
 import { registerReportFunctions } from '../../query/sqlfns.js';
 import { headerData } from './header.js';
 import { timelineBuckets, cursorDetail, minuteSeries, regroup, MINUTE_SERIES_MAX_MS } from './timeline.js';
 import { events, sources } from './log-panels.js';
 import { drillData } from './drills.js';
-import { runWindowReport, spikesFromReport, type DataRange } from './reports.js';
+import { headerTable, runWindowReport, spikesFromReport, type DataRange } from './reports.js';
+import { builtinQueriesDir, queriesDirs, type ReportDef } from '../../report/loader.js';
 import { endpointsTable, oversizedTable, slowlogTable, upstreamsTable, statusTable, overviewTable, limitsTable } from './report-panels.js';
-import { tierOf } from './window-sql.js';
-import { dataRange } from '../../report/extent.js';
+import { fullSpan } from '../../report/extent.js';
+import { screenRunner, type RunScreen } from './screen.js';
 import { clock } from '../format.js';
-import type { Bucket, PanelId, Query, QueryResult, SpikesData, Table, Window } from './types.js';
-import type { ReportResult } from '../../report/runner.js';
+import type { BuiltinPanel, Bucket, PanelId, PanelInfo, Query, QueryResult, SpikesData, Table, TimelineData, Window } from './types.js';
 
 const CACHE_MAX = 400;
 
 export class QueryEngine {
   private db: DB;
+  /** runs a screen's query file (queries/tui-*.sql ...) on this connection */
+  private screen: RunScreen;
   private cache = new Map<string, QueryResult>();
   private tiers = new Map<string, 'edge' | 'backend'>();
   /** reports that failed on a window (their panel says so): for debugging */
   readonly reportErrors = new Map<string, string>();
 
-  constructor(private dbPath: string, private tz: string) {
+  /** the user's reports (every listed one outside the built-in folder), each a panel after the built-in ones */
+  private userReports = new Map<string, ReportDef>();
+  readonly userPanels: PanelInfo[];
+
+  /** `queries`: the user's report folders (--queries, ':'-separated; $OVERLOAD_QUERIES is read too) */
+  constructor(private dbPath: string, private tz: string, private queries?: string) {
+    const builtin = resolve(builtinQueriesDir());
+    for (const def of listReports(queriesDirs([queries]))) if (resolve(dirname(def.path)) !== builtin) this.userReports.set(def.name, def);
+    this.userPanels = [...this.userReports.values()].map((d) => ({ id: `q:${d.name}` as const, title: d.title }));
     this.db = openReadOnly(dbPath);
     registerReportFunctions(this.db);
+    this.screen = screenRunner(this.db, (host) => this.range(host), tz);
     this.refresh();
   }
 
@@ -69,6 +81,8 @@ export class QueryEngine {
   private range(host: string | null): DataRange {
     const k = host ?? '';
     let r = this.ranges.get(k);
+    // index seeks, 0.1 ms at a day of data; beyond a day, a scan of the per-minute totals that
+    // leaves stamps far from the rest out (report/extent.ts)
     if (!r) this.ranges.set(k, (r = dataRange(this.db, host)));
     return r;
   }
@@ -76,22 +90,24 @@ export class QueryEngine {
   private tier(host: string | null): string {
     const k = host ?? '';
     let t = this.tiers.get(k);
-    if (!t) this.tiers.set(k, (t = tierOf(this.db, host)));
+    // which view of a request the panels use: the edge server's when it has rows (as the reports
+    // do); it needs no outlier scan, index seeks only
+    if (!t) this.tiers.set(k, (t = fullSpan(this.db, host).tier));
     return t;
   }
 
   private compute(q: Query): QueryResult {
     switch (q.type) {
-      case 'header': return headerData(this.db, this.dbPath, q.host);
+      case 'header': return headerData(this.screen, this.dbPath, q.host, this.range(q.host), this.userPanels);
       case 'timeline': return { window: q.window, buckets: this.buckets(q.window) };
       case 'spikes': return this.spikes(q.window);
-      case 'cursor': return cursorDetail(this.db, q.window, this.tier(q.window.host), q.t);
+      case 'cursor': return cursorDetail(this.screen, q.window, this.tier(q.window.host), q.t);
       case 'panel': return this.panel(q.panel, q.window);
-      case 'drill': return drillData(this.db, q.window, this.tier(q.window.host), q.drill);
+      case 'drill': return drillData(this.screen, q.window, this.tier(q.window.host), q.drill);
       case 'postmortem': {
         const w = q.window;
         const pm = buildPostmortem(this.db, { from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString(), host: w.host ?? undefined,
-          tz: this.tz, svgName: q.svgName });
+          tz: this.tz, svgName: q.svgName, queries: this.queries });
         return { markdown: pm.markdown, svg: pm.svg };
       }
     }
@@ -102,10 +118,10 @@ export class QueryEngine {
   private buckets(w: Window): Bucket[] {
     const range = this.range(w.host);
     const onGrid = w.bucketMs % 60_000 === 0 && w.from % 60_000 === 0;
-    if (!onGrid || range.to - range.from > MINUTE_SERIES_MAX_MS) return timelineBuckets(this.db, w, this.tier(w.host));
+    if (!onGrid || range.to - range.from > MINUTE_SERIES_MAX_MS) return timelineBuckets(this.screen, w, this.tier(w.host));
     const k = w.host ?? '';
     let m = this.minutes.get(k);
-    if (!m) this.minutes.set(k, (m = minuteSeries(this.db, range, this.tier(w.host), w.host)));
+    if (!m) this.minutes.set(k, (m = minuteSeries(this.screen, range, this.tier(w.host), w.host)));
     return regroup(m, w);
   }
 
@@ -123,28 +139,34 @@ export class QueryEngine {
    * A panel is a canned report (queries/*.sql, the same files as `overload report`), mapped to a
    * table. A report that fails shows its error in the panel instead of other numbers.
    */
-  private viaReport(name: string, map: (r: ReportResult) => Table, w: Window, extra: Record<string, string | number | boolean> = {},
+  private viaReport(report: string | ReportDef, map: (r: ReportResult) => Table, w: Window, extra: Record<string, string | number | boolean> = {},
     whole = false): Table {
     try {
-      return map(runWindowReport(this.db, name, w, this.tz, this.range(w.host), extra, whole));
+      return map(runWindowReport(this.db, report, w, this.tz, this.range(w.host), extra, whole));
     } catch (e) {
+      const name = typeof report === 'string' ? report : report.name;
       this.reportErrors.set(name, (e as Error).message);
       return { columns: [], rows: [], sorts: [], note: `report ${name} failed: ${(e as Error).message}` };
     }
   }
 
   private panel(panel: PanelId, w: Window): Table {
-    switch (panel) {
+    if (panel.startsWith('q:')) {
+      const def = this.userReports.get(panel.slice(2));
+      if (!def) return { columns: [], rows: [], sorts: [], note: `no report ${panel.slice(2)} in the --queries folders` };
+      return this.viaReport(def, (r) => headerTable(r, def), w);
+    }
+    switch (panel as BuiltinPanel) {
       case 'overview': return this.overview(w);
       case 'endpoints': return this.viaReport('slow-endpoints', endpointsTable, w, { limit: 200 });
       case 'oversized': return this.viaReport('oversized', oversizedTable, w, { limit: 10 });
       // the events report is per bucket; the panel wants the window's kinds: the rollup answers it directly
-      case 'events': return events(this.db, w);
+      case 'events': return events(this.screen, w);
       case 'slowlog': return this.viaReport('slowlog-top', slowlogTable, w, { limit: 200 });
       case 'upstreams': return this.viaReport('upstreams', upstreamsTable, w, { limit: 200 });
       // one bucket as wide as the window: the status report's per-bucket rows become totals
       case 'status': return this.viaReport('status', statusTable, w, { bucket: w.to - w.from });
-      case 'sources': return sources(this.db, w.host);
+      case 'sources': return sources(this.screen, w.host, this.range(w.host));
       // the diagnosis of the window (report incident's "what to change" section): the limits that broke
       case 'limits': return this.viaReport('incident', limitsTable, w, {}, this.isWhole(w));
     }

@@ -6,8 +6,9 @@ import type { Query, QueryResult } from './types.js';
 /** Runs the engine on the main thread, one query per macrotask (tests, tiny databases). */
 export class InProcessExecutor implements Executor {
   private engine: QueryEngine;
-  constructor(dbPath: string, tz: string) {
-    this.engine = new QueryEngine(dbPath, tz);
+  /** `queries`: the user's report folders, each report a panel (engine.ts) */
+  constructor(dbPath: string, tz: string, queries?: string) {
+    this.engine = new QueryEngine(dbPath, tz, queries);
   }
   exec(q: Query): Promise<QueryResult> {
     return new Promise((resolve, reject) => setImmediate(() => {

@@ -1,21 +1,16 @@
-// The header line: what is in the database. Read from the sources table (one row per input),
-// never by counting requests: count(*) over 10M rows would cost more than the whole first paint.
-import type { DB } from '../../store/db.js';
-import { dataRange } from '../../report/extent.js';
-import type { HeaderData } from './types.js';
+// The header line: what is in the database (queries/tui-header.sql). Read from the sources table
+// (one row per input), never by counting requests: count(*) over 10M rows would cost more than
+// the whole first paint.
+import type { DataRange } from '../../report/extent.js';
+import type { HeaderData, PanelInfo } from './types.js';
+import { n, type RunScreen } from './screen.js';
 
-export function headerData(db: DB, dbPath: string, host: string | null): HeaderData {
-  const src = db.prepare(`SELECT count(*) n, coalesce(sum(parsed), 0) parsed, coalesce(sum(rejected), 0) rejected
-    FROM sources WHERE (? IS NULL OR host = ?)`).get(host, host) as { n: number; parsed: number; rejected: number };
-  const formats = (db.prepare('SELECT DISTINCT format FROM sources WHERE (? IS NULL OR host = ?) ORDER BY format').all(host, host) as { format: string }[])
-    .map((r) => r.format);
-  const hosts = (db.prepare('SELECT DISTINCT host FROM sources WHERE host IS NOT NULL ORDER BY host').all() as { host: string }[])
-    .map((r) => r.host);
-  const range = dataRange(db, host);
-  const empty = src.n === 0 || range.to <= range.from;
+export function headerData(run: RunScreen, dbPath: string, host: string | null, range: DataRange, panels: PanelInfo[] = []): HeaderData {
+  const src = run('tui-header', { host: host ?? undefined }).rows[0] ?? {};
+  const empty = n(src.sources) === 0 || range.to <= range.from;
   return {
-    db: dbPath, sources: src.n, formats, hosts,
+    db: dbPath, sources: n(src.sources), formats: (src.formats ?? []) as string[], hosts: (src.hosts ?? []) as string[],
     from: empty ? null : range.from, to: empty ? null : range.to,
-    rows: src.parsed, rejects: src.rejected, tier: range.tier,
+    rows: n(src.parsed), rejects: n(src.rejected), tier: range.tier, panels,
   };
 }

@@ -4,10 +4,10 @@ import { QueryEngine } from './engine.js';
 import type { Query } from './types.js';
 
 const port = parentPort!;
-const { dbPath, tz } = workerData as { dbPath: string; tz: string };
+const { dbPath, tz, queries } = workerData as { dbPath: string; tz: string; queries?: string };
 let engine: QueryEngine;
 try {
-  engine = new QueryEngine(dbPath, tz);
+  engine = new QueryEngine(dbPath, tz, queries);
   port.postMessage({ ready: true });
 } catch (e) {
   port.postMessage({ ready: false, error: (e as Error).message });

@@ -3,8 +3,10 @@
 import type { DB } from '../../store/db.js';
 import { runReport, type ReportResult } from '../../report/runner.js';
 import type { DataRange } from '../../report/extent.js';
-import type { Spike, Window } from './types.js';
-import { rateUnit } from '../format.js';
+import type { ReportDef } from '../../report/loader.js';
+import type { ColumnDef } from '../../report/columns.js';
+import type { Row, Spike, Table, Window } from './types.js';
+import { cellValue, columnOf, rateUnit } from '../format.js';
 import { MODULES } from '../../correlate/modules.js';
 export type { DataRange };
 
@@ -12,7 +14,7 @@ export type { DataRange };
  * Run a report over a window. `whole`: the window is all the data, so reports that pick their
  * own window when given none (incident: the most severe spike) are left to do so.
  */
-export function runWindowReport(db: DB, name: string, w: Window, tz: string, range: DataRange,
+export function runWindowReport(db: DB, name: string | ReportDef, w: Window, tz: string, range: DataRange,
   extra: Record<string, string | number | boolean> = {}, whole = false): ReportResult {
   const input: Record<string, string | number | boolean | undefined> = whole
     ? { host: w.host ?? undefined, ...extra }
@@ -54,4 +56,25 @@ export function spikesFromReport(result: ReportResult): Spike[] {
     out.push({ from, to, peakRps: Number.isFinite(peak) ? peak : 0, reason: parts.join('; ') });
   }
   return out;
+}
+
+/**
+ * Any report as a table, through its `-- columns:` header: each column drawn by its kind and
+ * unit (format.ts columnOf). A column the header does not declare (a file without a header)
+ * shows its values as they are: numbers as numbers, the rest as text.
+ */
+export function headerTable(result: ReportResult, def: ReportDef, note?: string): Table {
+  const declared = new Map(def.columns.map((c) => [c.name, c]));
+  const defs: ColumnDef[] = result.columns.map((name) => declared.get(name) ?? {
+    name, kind: result.rows.some((r) => typeof r[name] === 'number' || typeof r[name] === 'bigint') ? 'number' : 'text', unit: null,
+  });
+  const rows: Row[] = result.rows.map((r) => {
+    const o: Row = {};
+    for (const c of defs) o[c.name] = cellValue(r[c.name], c);
+    return o;
+  });
+  const columns = defs.map(columnOf);
+  // `s` cycles: the report's own order first, then each number column, largest first
+  const sorts = columns.length ? [columns[0].key, ...columns.filter((c, i) => i > 0 && c.kind !== 'text').map((c) => c.key)] : [];
+  return { columns, rows, sorts, note: note ?? `${result.title} (report ${result.name})` };
 }

@@ -56,17 +56,32 @@ export interface HeaderData {
   rejects: number;
   /** 'edge' when a front server's access log is present, else 'backend' */
   tier: 'edge' | 'backend';
+  /** the panels of the user's own reports (--queries DIR), after the built-in ones */
+  panels: PanelInfo[];
+}
+
+/** A panel that is a report of the user's (a queries/*.sql file with a `-- columns:` header). */
+export interface PanelInfo {
+  id: PanelId;
+  title: string;
 }
 
 export type Cell = string | number | null;
 export type Row = Record<string, Cell>;
 
-export type ColumnKind = 'text' | 'int' | 'ms' | 'bytes' | 'time' | 'pct' | 'num';
+/**
+ * How a cell is drawn (src/tui/format.ts): the TUI's own kinds, and 'rate' (a report column's
+ * `rate` kind, per its unit). A report's `-- columns:` header maps onto these (format.ts
+ * columnOf), its values brought to the scale the kind draws (epoch ms, ms, a fraction).
+ */
+export type ColumnKind = 'text' | 'int' | 'ms' | 'bytes' | 'time' | 'pct' | 'num' | 'rate';
 
 export interface Column {
   key: string;
   title: string;
   kind: ColumnKind;
+  /** a rate's unit (req/s, /min), as the report's header names it */
+  unit?: string;
   /** fixed width in cells; text columns without one share what is left */
   width?: number;
   /** cut long text at its start (paths: the file name is the part worth keeping) */
@@ -86,9 +101,11 @@ export interface Table {
 }
 
 export const PANELS = ['overview', 'endpoints', 'oversized', 'events', 'slowlog', 'upstreams', 'status', 'sources', 'limits'] as const;
-export type PanelId = (typeof PANELS)[number];
+export type BuiltinPanel = (typeof PANELS)[number];
+/** a built-in panel, or `q:NAME`: the user's report NAME from --queries */
+export type PanelId = BuiltinPanel | `q:${string}`;
 
-export const PANEL_TITLES: Record<PanelId, string> = {
+export const PANEL_TITLES: Record<BuiltinPanel, string> = {
   overview: 'Overview', endpoints: 'Endpoints', oversized: 'Oversized', events: 'Events',
   slowlog: 'Slowlog', upstreams: 'Upstreams', status: 'Status', sources: 'Sources', limits: 'Limits',
 };

@@ -14,8 +14,9 @@ export class WorkerExecutor implements Executor {
   private pending = new Map<number, { resolve: (r: QueryResult) => void; reject: (e: Error) => void }>();
   private ready: Promise<void>;
 
-  constructor(dbPath: string, tz: string) {
-    this.worker = new Worker(new URL('./query-worker.js', import.meta.url), { workerData: { dbPath, tz } });
+  /** `queries`: the user's report folders, each report a panel (engine.ts) */
+  constructor(dbPath: string, tz: string, queries?: string) {
+    this.worker = new Worker(new URL('./query-worker.js', import.meta.url), { workerData: { dbPath, tz, queries } });
     this.ready = new Promise((resolve, reject) => {
       this.worker.once('message', (m: { ready?: boolean; error?: string }) => (m.ready ? resolve() : reject(new Error(m.error))));
       this.worker.once('error', reject);
