@@ -6,6 +6,7 @@ import { builtinQueriesDir, loadReports, parseReport } from '../../src/report/lo
 import { normalized, parseColumns } from '../../src/report/columns.js';
 import { openReadOnly, type DB } from '../../src/store/db.js';
 import { runReport } from '../../src/report/runner.js';
+import { MODULES } from '../../src/correlate/modules.js';
 import { storyDb, STORY3 } from '../fixtures.js';
 
 describe('the columns header', () => {
@@ -50,7 +51,7 @@ describe('every built-in query file declares what it returns', () => {
   for (const def of reports.values()) {
     it(def.name, () => {
       expect(def.columns.length, `${def.name} has a -- columns: header`).toBeGreaterThan(0);
-      const result = runReport(db, def, {}, { tz: 'UTC' });
+      const result = runReport(db, def, {}, { tz: 'UTC', modules: MODULES });
       expect(result.columns).toEqual(def.columns.map((c) => c.name));
     });
   }
