@@ -31,7 +31,7 @@ describe('streamed rollups whose rows cannot be written', () => {
   it('end the ingest with the write error, thrown by keepUp() or finish()', async () => {
     const { openWritable } = await built<typeof import('../../src/store/db.js')>('store', 'db.js');
     const { StoreWriter } = await built<typeof import('../../src/store/writer.js')>('store', 'writer.js');
-    const { RollupStream } = await built<typeof import('../../src/query/rollup-stream.js')>('store', 'rollup-stream.js');
+    const { RollupStream } = await built<typeof import('../../src/query/rollup-stream.js')>('query', 'rollup-stream.js');
     const { parseInWorker } = await built<typeof import('../../src/ingest/parse-in-worker.js')>('ingest', 'parse-in-worker.js');
     const db = openWritable(join(tempDir('overload-rollfail-'), 't.db'));
     try {
