@@ -422,10 +422,11 @@ export class RollupPass {
     if (raw < g.first) g.first = raw;
   }
 
-  /** True while a held whole-second group has a row that starts before `t`. */
-  holdsRowsBefore(t: number): boolean {
-    for (const g of this.groups.values()) if (g.first < t) return true;
-    return false;
+  /** The held whole-second groups with a row that starts before `t`: their source and stamp. */
+  groupsBefore(t: number): Array<{ source: number; ts: number }> {
+    const out: Array<{ source: number; ts: number }> = [];
+    for (const [source, g] of this.groups) if (g.first < t) out.push({ source, ts: g.ts });
+    return out;
   }
 
   /**

@@ -232,9 +232,14 @@ function rebuildRequests(db: DB, s: Schema, lo: number, hi: number, maxDur: numb
       }
       if (!full) {
         // a whole-second group still open at the end of the range is spread when a full pass
-        // would spread it: at the next row of its source with another stamp
-        const last = (db.prepare('SELECT coalesce(max(id), 0) m FROM request_rows').get() as { m: number }).m;
-        for (let at = to; at < last && pass.holdsRowsBefore(hi); at += 1024) feed.get(at, Math.min(last, at + 1024));
+        // would spread it: at the next row of its source with another stamp (fed up to there),
+        // or at the end when its source has none. The rows fed meanwhile start outside the range.
+        // (Feeding on until no group was open read every later row when a source had ended in
+        // the range, as the last minute of yesterday's log does when today's is appended.)
+        const next = db.prepare('SELECT min(id) FROM request_rows NOT INDEXED WHERE id > ? AND source_id = ? AND ts <> ?').pluck();
+        let stop = to;
+        for (const g of pass.groupsBefore(hi)) stop = Math.max(stop, (next.get(to, g.source, g.ts) as number | null) ?? to);
+        for (let at = to; at < stop; at += 1024) feed.get(at, Math.min(stop, at + 1024));
       }
     } finally {
       feeding?.strings.close();
