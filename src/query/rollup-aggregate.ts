@@ -371,6 +371,8 @@ export interface RollupPassOptions {
 export class RollupPass {
   /** requests counted in a second of the range */
   counted = 0;
+  /** rows fed (in the range or not) */
+  fed = 0;
   /** the longest duration_ms fed (0 if none) */
   maxDuration = 0;
   private series = new Map<string, Series>();
@@ -391,6 +393,7 @@ export class RollupPass {
   feed(id: number, source: number, ts: number, start: number | null, end: number | null, host: string, status: number | null,
     bytes: number | null, dur: number | null, upMs: number | null, route: string, upAddr: string | null,
     upStatus: number | null, upRaw: string | null, client: string): void {
+    this.fed++;
     if (dur !== null && dur > this.maxDuration) this.maxDuration = dur;
     // the largest responses count where the minute rollups do (the start as stored), spread or not
     const rawT = start ?? ts;

@@ -151,9 +151,10 @@ export function buildRollups(db: DB, opts: { schema?: Schema; chunk?: number; cl
 /**
  * Recompute the request rollups of the whole minutes [lo, hi) in the main schema from the rows
  * (rollup-stream.ts: the minutes a stream could not settle). `maxDur`: the longest request.
+ * Returns how many rows it read (tests: a recompute costs the rows near its range).
  */
-export function rebuildRequestRange(db: DB, lo: number, hi: number, maxDur: number, tiers: Map<number, Tier>): void {
-  rebuildRequests(db, 'main', lo, hi, maxDur, false, tiers, CHUNK, CLIENTS_KEPT);
+export function rebuildRequestRange(db: DB, lo: number, hi: number, maxDur: number, tiers: Map<number, Tier>): number {
+  return rebuildRequests(db, 'main', lo, hi, maxDur, false, tiers, CHUNK, CLIENTS_KEPT).fed;
 }
 
 /** Rows per query of the pass: between two, the in-flight sweep drops what is final. */
