@@ -35,7 +35,8 @@ SQLITE_EXTENSION_INIT1
 #include <malloc.h>
 #endif
 
-#define CACHE_SLOTS 8
+/* (the requests' two INSERTs per source, and the streamed rollups' two per rollup table: 9 tables) */
+#define CACHE_SLOTS 32
 
 /*
 ** Prepared INSERTs, per connection, kept across calls: preparing the 64-row INSERT for every

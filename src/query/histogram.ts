@@ -37,28 +37,37 @@ export function binValue(bin: number): number {
 /** Bins 0..MAX_BIN: 16 per doubling from 0.001 covers values up to ~10^15 (bytes or ms). */
 const MAX_BIN = 1000;
 
+/** counts of a histogram with no value yet: shared, never written (slot() replaces it first) */
+const NO_COUNTS: number[] = [];
+
 export class Histogram {
   /**
    * Counts of bins base .. base + counts.length - 1, grown on demand: rollups hold hundreds of
    * thousands of small histograms while they are built, and merging is the hot path of reports.
+   * A plain array, started 4 bins wide: on a log of a few requests a second most rollup
+   * histograms hold one or two values. A Float64Array of 48 bins (what this was) lives outside
+   * V8's heap, and allocating and sweeping one per histogram cost the rollup worker about as
+   * much garbage collection as all its other work (a day-long log: ~5 histograms per request).
    */
-  private counts = new Float64Array(0);
+  private counts: number[] = NO_COUNTS;
   private base = 0;
   n = 0;
   min = Infinity;
   max = -Infinity;
 
   private slot(b: number): number {
-    const len = this.counts.length;
+    const counts = this.counts;
+    const len = counts.length;
     if (len === 0) {
-      this.base = Math.max(0, b - 16);
-      this.counts = new Float64Array(48);
+      this.base = Math.max(0, b - 1);
+      this.counts = [0, 0, 0, 0];
     } else if (b < this.base || b >= this.base + len) {
       // grow to at least twice the width, so a spread-out histogram is copied O(log n) times
-      const lo = Math.max(0, Math.min(this.base - (len >> 1), b - 16));
-      const hi = Math.max(this.base + len + (len >> 1), b + 17);
-      const next = new Float64Array(hi - lo);
-      next.set(this.counts, this.base - lo);
+      const lo = Math.max(0, Math.min(this.base - (len >> 1), b - 2));
+      const hi = Math.max(this.base + len + (len >> 1), b + 3);
+      const next: number[] = [];
+      for (let i = lo; i < hi; i++) next.push(0);
+      for (let i = 0, at = this.base - lo; i < len; i++) next[at + i] = counts[i];
       this.counts = next;
       this.base = lo;
     }

@@ -157,6 +157,8 @@ export interface RollupPassOptions {
 export class RollupPass {
   /** requests counted in a second of the range */
   counted = 0;
+  /** rows fed (in the range or not) */
+  fed = 0;
   /** the longest duration_ms fed (0 if none) */
   maxDuration = 0;
   private series = new Map<string, Series>();
@@ -177,6 +179,7 @@ export class RollupPass {
   feed(id: number, source: number, ts: number, start: number | null, end: number | null, host: string, status: number | null,
     bytes: number | null, dur: number | null, upMs: number | null, route: string, upAddr: string | null,
     upStatus: number | null, upRaw: string | null, client: string): void {
+    this.fed++;
     if (dur !== null && dur > this.maxDuration) this.maxDuration = dur;
     // the largest responses count where the minute rollups do (the start as stored), spread or not
     const rawT = start ?? ts;
@@ -208,10 +211,11 @@ export class RollupPass {
     if (raw < g.first) g.first = raw;
   }
 
-  /** True while a held whole-second group has a row that starts before `t`. */
-  holdsRowsBefore(t: number): boolean {
-    for (const g of this.groups.values()) if (g.first < t) return true;
-    return false;
+  /** The held whole-second groups with a row that starts before `t`: their source and stamp. */
+  groupsBefore(t: number): Array<{ source: number; ts: number }> {
+    const out: Array<{ source: number; ts: number }> = [];
+    for (const [source, g] of this.groups) if (g.first < t) out.push({ source, ts: g.ts });
+    return out;
   }
 
   /**

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { StreamPass, type StreamPassResult } from './rollup-stream-pass.js';
-import type { RowTable } from './rollup-rows.js';
+import { RowEncoder, rowBuffers, type EncodedRows } from './rollup-rows.js';
 import type { Tier } from './tiers.js';
 import { threadCpuMs } from '../util/thread-stats.js';
 
@@ -21,11 +21,9 @@ export type ToRollupWorker =
   | { type: 'feed'; sourceId: number; firstId: number; count: number; nums: Float64Array; text: Uint8Array; strings: Array<number | string> }
   | { type: 'finish' };
 
-type Rows = Partial<Record<RowTable, unknown[][]>>;
-
 export type FromRollupWorker =
-  | { type: 'fed'; rows: Rows | null }
-  | { type: 'finished'; rows: Rows | null; result: StreamPassResult; cpuMs: number }
+  | { type: 'fed'; rows: EncodedRows | null }
+  | { type: 'finished'; rows: EncodedRows | null; result: StreamPassResult; cpuMs: number }
   | { type: 'error'; message: string };
 
 if (parentPort) {
@@ -40,19 +38,11 @@ if (parentPort) {
     }
     return byId.get(id) as string | undefined;
   };
-  let rows: Rows = {};
-  let any = false;
-  const take = (): Rows | null => {
-    if (!any) return null;
-    const out = rows;
-    rows = {};
-    any = false;
-    return out;
-  };
-  const pass = new StreamPass({
-    oldHi: new Map(init.oldHi), clientsKept: init.clientsKept, lookup,
-    out: (table, row) => { (rows[table] ??= []).push(row); any = true; },
-  });
+  // (rows are encoded as they come: a batch's rows would otherwise stay alive as arrays until it
+  // is done, long enough for the young generation to copy them)
+  const encoder = new RowEncoder();
+  const pass = new StreamPass({ oldHi: new Map(init.oldHi), clientsKept: init.clientsKept, lookup, out: encoder.add });
+  const send = (m: FromRollupWorker) => port.postMessage(m, m.type !== 'error' && m.rows ? rowBuffers(m.rows) : []);
   port.on('message', (m: ToRollupWorker) => {
     try {
       switch (m.type) {
@@ -61,11 +51,11 @@ if (parentPort) {
         case 'feed':
           pass.learn(m.strings);
           pass.feed(m.sourceId, { count: m.count, nums: m.nums, text: m.text, strings: [] }, m.firstId);
-          port.postMessage({ type: 'fed', rows: take() } satisfies FromRollupWorker);
+          send({ type: 'fed', rows: encoder.take() });
           break;
         case 'finish': {
           const result = pass.finish();
-          port.postMessage({ type: 'finished', rows: take(), result, cpuMs: threadCpuMs() } satisfies FromRollupWorker);
+          send({ type: 'finished', rows: encoder.take(), result, cpuMs: threadCpuMs() });
           reader?.close();
           break;
         }

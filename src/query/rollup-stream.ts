@@ -29,7 +29,8 @@ import {
   ROLLUP_TABLES, ROLLUPS_VERSION, rollupsFresh, readRollupState, rebuildRequestRange, rebuildEvents, minuteTotals,
   sourcesSignature, type RollupStats, type RollupState,
 } from './rollups.js';
-import { rowInserter, type RowOut, type RowTable } from './rollup-rows.js';
+import { encodedRowsInserter, type EncodedRows } from './rollup-rows.js';
+import { loadNative } from '../store/native.js';
 import type { StreamPassResult } from './rollup-stream-pass.js';
 import type { FromRollupWorker, RollupWorkerInit, ToRollupWorker } from './rollup-stream-worker.js';
 
@@ -37,8 +38,6 @@ const MINUTE = 60_000;
 const minuteOf = (t: number) => Math.floor(t / MINUTE) * MINUTE;
 /** batches handed to the pass and not yet done: the writer waits beyond this (bounded memory) */
 const MAX_PENDING = 4;
-
-type Rows = Partial<Record<RowTable, unknown[][]>>;
 
 /** The pass, in its worker thread. */
 interface PassHost {
@@ -53,7 +52,7 @@ interface PassHost {
   close(): void;
 }
 
-function workerHost(init: RollupWorkerInit, apply: (rows: Rows) => void, fail: (e: Error) => void, fatal: (e: Error) => void): PassHost {
+function workerHost(init: RollupWorkerInit, apply: (rows: EncodedRows) => void, fail: (e: Error) => void, fatal: (e: Error) => void): PassHost {
   // its own heap limits: the pass keeps a lag's worth of seconds, minutes and in-flight events.
   // A 4 MB young generation keeps up as well as 8 MB did (the writer waits for it well under 1%
   // of an ingest) and takes ~6 MB off the ingest's peak RSS.
@@ -117,14 +116,10 @@ export class RollupStream {
   private broken: string | null = null;
   /** a failed write of the stream's rows (SQLITE_FULL, I/O): the ingest cannot go on */
   private fatal: Error | null = null;
-  private insert: RowOut;
 
   private constructor(private db: DB, private state: RollupState, private tiersAtStart: Map<number, Tier>, oldHi: Map<string, number>) {
     this.nextId = state.req_max_id + 1;
-    this.insert = rowInserter(db, 'main', 'INSERT OR REPLACE');
-    const apply = db.transaction((rows: Rows) => {
-      for (const [table, list] of Object.entries(rows) as Array<[RowTable, unknown[][]]>) for (const row of list) this.insert(table, row);
-    });
+    const apply = db.transaction(encodedRowsInserter(db, 'main', 'INSERT OR REPLACE', loadNative(db)));
     this.host = workerHost({ dbPath: db.name, oldHi: [...oldHi], clientsKept: CLIENTS_KEPT }, apply, (e) => this.invalidate(e.message),
       (e) => { this.fatal ??= e; });
   }

@@ -151,9 +151,10 @@ export function buildRollups(db: DB, opts: { schema?: Schema; chunk?: number; cl
 /**
  * Recompute the request rollups of the whole minutes [lo, hi) in the main schema from the rows
  * (rollup-stream.ts: the minutes a stream could not settle). `maxDur`: the longest request.
+ * Returns how many rows it read (tests: a recompute costs the rows near its range).
  */
-export function rebuildRequestRange(db: DB, lo: number, hi: number, maxDur: number, tiers: Map<number, Tier>): void {
-  rebuildRequests(db, 'main', lo, hi, maxDur, false, tiers, CHUNK, CLIENTS_KEPT);
+export function rebuildRequestRange(db: DB, lo: number, hi: number, maxDur: number, tiers: Map<number, Tier>): number {
+  return rebuildRequests(db, 'main', lo, hi, maxDur, false, tiers, CHUNK, CLIENTS_KEPT).fed;
 }
 
 /** Rows per query of the pass: between two, the in-flight sweep drops what is final. */
@@ -213,25 +214,33 @@ function rebuildRequests(db: DB, s: Schema, lo: number, hi: number, maxDur: numb
     const first = db.prepare(`SELECT min(coalesce(start_ts, ts)) ${range}`).pluck();
     const feed = db.prepare(`SELECT count(${FEED}(id, source_id, ts, start_ts, end_ts, host_id, status, bytes,
       duration_ms, upstream_ms, route_id, upstream_addr_id, upstream_status, upstream_raw, client_id)) ${range}`);
-    const from = ids.a - 1;
-    const chunks = Math.ceil((ids.b - from) / chunk);
+    const from = ids.a - 1, to = ids.b;
+    const chunks = Math.ceil((to - from) / chunk);
+    // (the last chunk ends at the range's last row: the rows after it start outside the range,
+    // and a full chunk more of them cost a one-minute recompute 131,072 rows of string lookups)
+    const upTo = (c: number) => Math.min(to, from + (c + 1) * chunk);
     // notBefore[c]: the earliest start of any row in chunk c or later
     const notBefore = new Float64Array(chunks + 1).fill(Infinity);
     for (let c = chunks - 1; c >= 0; c--) {
-      const m = first.get(from + c * chunk, from + (c + 1) * chunk) as number | null;
+      const m = first.get(from + c * chunk, upTo(c)) as number | null;
       notBefore[c] = Math.min(notBefore[c + 1], m ?? Infinity);
     }
     feeding = { pass, lastId: -Infinity, strings: new StringLookup(db) };
     try {
       for (let c = 0; c < chunks; c++) {
-        feed.get(from + c * chunk, from + (c + 1) * chunk);
+        feed.get(from + c * chunk, upTo(c));
         if (c < chunks - 1 || full) pass.advance(notBefore[c + 1]);
       }
       if (!full) {
         // a whole-second group still open at the end of the range is spread when a full pass
-        // would spread it: at the next row of its source with another stamp
-        const last = (db.prepare('SELECT coalesce(max(id), 0) m FROM request_rows').get() as { m: number }).m;
-        for (let at = from + chunks * chunk; at < last && pass.holdsRowsBefore(hi); at += 1024) feed.get(at, Math.min(last, at + 1024));
+        // would spread it: at the next row of its source with another stamp (fed up to there),
+        // or at the end when its source has none. The rows fed meanwhile start outside the range.
+        // (Feeding on until no group was open read every later row when a source had ended in
+        // the range, as the last minute of yesterday's log does when today's is appended.)
+        const next = db.prepare('SELECT min(id) FROM request_rows NOT INDEXED WHERE id > ? AND source_id = ? AND ts <> ?').pluck();
+        let stop = to;
+        for (const g of pass.groupsBefore(hi)) stop = Math.max(stop, (next.get(to, g.source, g.ts) as number | null) ?? to);
+        for (let at = to; at < stop; at += 1024) feed.get(at, Math.min(stop, at + 1024));
       }
     } finally {
       feeding?.strings.close();
