@@ -57,3 +57,44 @@ export function rowInserter(db: DB, schema: string, verb = 'INSERT'): RowOut {
   }
   return (table, row) => { statements.get(table)!.run(row); };
 }
+
+/**
+ * Rows per statement of rowsInserter(). The streamed rollups hand the writer's thread whole lists
+ * of rows, up to ~7 per request line on sparse logs (1.5M for 200k lines of the `week` shape):
+ * inserting them 16 to a statement cost ~40% less CPU per row than one statement each (fewer
+ * steps, and one result object per 16 rows instead of per row).
+ */
+const ROWS_PER_INSERT = 16;
+
+export type RowsOut = (table: RowTable, rows: readonly unknown[][]) => void;
+
+/**
+ * rowInserter() for lists of rows: the same rows, in the same order (a later row with the same
+ * key replaces an earlier one under INSERT OR REPLACE, as row by row), ROWS_PER_INSERT at a time.
+ */
+export function rowsInserter(db: DB, schema: string, verb = 'INSERT'): RowsOut {
+  const tables = new Map<RowTable, { width: number; one: ReturnType<DB['prepare']>; many: ReturnType<DB['prepare']>; params: unknown[] }>();
+  for (const [table, columns] of Object.entries(ROW_COLUMNS) as Array<[RowTable, readonly string[]]>) {
+    const one = `(${columns.map(() => '?').join(', ')})`;
+    const head = `${verb} INTO ${schema}.${table} (${columns.join(', ')}) VALUES `;
+    tables.set(table, {
+      width: columns.length, one: db.prepare(head + one), many: db.prepare(head + Array(ROWS_PER_INSERT).fill(one).join(', ')),
+      params: new Array<unknown>(columns.length * ROWS_PER_INSERT),
+    });
+  }
+  return (table, rows) => {
+    const t = tables.get(table)!;
+    const { width, params } = t;
+    let i = 0;
+    for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) {
+      let p = 0;
+      for (let k = i; k < i + ROWS_PER_INSERT; k++) {
+        const row = rows[k];
+        if (row.length !== width) throw new Error(`${table}: a row of ${row.length} values, not ${width}`);
+        for (let c = 0; c < width; c++) params[p++] = row[c];
+      }
+      t.many.run(params);
+    }
+    for (; i < rows.length; i++) t.one.run(rows[i]);
+  };
+}

@@ -29,7 +29,7 @@ import {
   ROLLUP_TABLES, ROLLUPS_VERSION, rollupsFresh, readRollupState, rebuildRequestRange, rebuildEvents, minuteTotals,
   sourcesSignature, type RollupStats, type RollupState,
 } from './rollups.js';
-import { rowInserter, type RowOut, type RowTable } from './rollup-rows.js';
+import { rowsInserter, type RowsOut, type RowTable } from './rollup-rows.js';
 import type { StreamPassResult } from './rollup-stream-pass.js';
 import type { FromRollupWorker, RollupWorkerInit, ToRollupWorker } from './rollup-stream-worker.js';
 
@@ -117,13 +117,13 @@ export class RollupStream {
   private broken: string | null = null;
   /** a failed write of the stream's rows (SQLITE_FULL, I/O): the ingest cannot go on */
   private fatal: Error | null = null;
-  private insert: RowOut;
+  private insert: RowsOut;
 
   private constructor(private db: DB, private state: RollupState, private tiersAtStart: Map<number, Tier>, oldHi: Map<string, number>) {
     this.nextId = state.req_max_id + 1;
-    this.insert = rowInserter(db, 'main', 'INSERT OR REPLACE');
+    this.insert = rowsInserter(db, 'main', 'INSERT OR REPLACE');
     const apply = db.transaction((rows: Rows) => {
-      for (const [table, list] of Object.entries(rows) as Array<[RowTable, unknown[][]]>) for (const row of list) this.insert(table, row);
+      for (const [table, list] of Object.entries(rows) as Array<[RowTable, unknown[][]]>) this.insert(table, list);
     });
     this.host = workerHost({ dbPath: db.name, oldHi: [...oldHi], clientsKept: CLIENTS_KEPT }, apply, (e) => this.invalidate(e.message),
       (e) => { this.fatal ??= e; });
