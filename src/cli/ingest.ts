@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { EXIT, CliError } from './exit-codes.js';
-import { openWritable, createIndexes, checkpoint } from '../store/db.js';
+import { openWritable, createIndexes, checkpoint, deferStringsIndex } from '../store/db.js';
+import { STRINGS_TEXT_INDEX } from '../store/schema.js';
 import { StoreWriter } from '../store/writer.js';
 import { afterStreamedIngest, unfinishedAfterIngest } from '../query/after-ingest.js';
 import { claimIngest, claimPath, ClaimTimeout, type ClaimHolder, type IngestClaim } from '../store/ingest-claim.js';
@@ -261,6 +262,11 @@ async function ingestClaimed(jobs: IngestJob[], opts: IngestRunOptions): Promise
   const db = openWritable(opts.db);
   const writer = new StoreWriter(db);
   const rollups = RollupStream.open(db);
+  // dropped as the first new lines are written (not before: a run that finds nothing new must
+  // not touch it), built again by createIndexes below, or in `finally` when that does not run
+  let stringsIndexDeferred = false;
+  const onLoadStart = () => { stringsIndexDeferred ||= deferStringsIndex(db); };
+  let indexed = false;
   let stop = false;
   const onSigint = () => {
     if (stop) process.exit(130);
@@ -289,7 +295,7 @@ async function ingestClaimed(jobs: IngestJob[], opts: IngestRunOptions): Promise
           format: job.format.format, formatSpec: job.format.formatSpec,
           parserOptions: { tz: opts.tz, logFormat: job.format.logFormat, fieldMap: opts.fieldMap, ...opts.placing },
           host: job.host, maxLine: opts.maxLine, force: opts.force, batchSize: 2000,
-          routeRules: opts.routeRules, stopRequested: () => stop, onProgress: progress, rollups,
+          routeRules: opts.routeRules, stopRequested: () => stop, onProgress: progress, rollups, onLoadStart,
         });
       } catch (e) {
         if (e instanceof InputError) {
@@ -319,6 +325,7 @@ async function ingestClaimed(jobs: IngestJob[], opts: IngestRunOptions): Promise
     if (ingestedAny || unfinished) {
       const t0 = Date.now();
       createIndexes(db);
+      indexed = true;
       stallIfAsked('rollups');
       const built = await afterStreamedIngest(db, rollups);
       if (process.env.OVERLOAD_STATS) {
@@ -337,6 +344,11 @@ async function ingestClaimed(jobs: IngestJob[], opts: IngestRunOptions): Promise
   } finally {
     process.off('SIGINT', onSigint);
     rollups?.close();
+    if (stringsIndexDeferred && !indexed) {
+      // few strings (deferStringsIndex): quick to build. If this fails too (the error that got
+      // us here), the next ingest finds the index missing and builds it (unfinishedAfterIngest).
+      try { db.exec(STRINGS_TEXT_INDEX); } catch { /* see above */ }
+    }
     db.close();
   }
   if (stop) return 130;

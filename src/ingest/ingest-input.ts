@@ -34,6 +34,8 @@ export interface IngestSettings {
   liveFlushMs?: number;
   /** called after each committed batch (the TUI refreshes on it) */
   onCommit?: () => void;
+  /** called once, before the first batch that holds lines is written (never when nothing new was read) */
+  onLoadStart?: () => void;
   /** rollups built from the batches as they are written (store/rollup-stream.ts) */
   rollups?: RollupStream | null;
 }
@@ -181,7 +183,12 @@ async function ingestOpened(label: string, input: OpenedInput, writer: StoreWrit
   // this run starts, the first member's start unless it resumes.)
   let nextId = writer.lastRequestId() + 1;
   const starts: MemberStart[] = [{ offset: resumeFrom, fromLine: (previous?.lines ?? 0) + 1, fromId: nextId }];
+  let loading = false;
   const account = (b: Batch) => {
+    if (!loading && b.lines > 0) {
+      loading = true;
+      settings.onLoadStart?.();
+    }
     const firstId = writer.writeBatch(sourceId, settings.host, b);
     if (b.requests.count > 0) { nextId = firstId + b.requests.count; }
     const batchFirstId = b.requests.count > 0 ? firstId : nextId;

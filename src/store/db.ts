@@ -79,6 +79,30 @@ export function createIndexes(db: DB): void {
   db.exec('ANALYZE');
 }
 
+/**
+ * Up to this many strings, an ingest drops `strings_text` while it loads and builds it again
+ * afterwards (createIndexes): sorting the index once costs ~1 us a string, while keeping it up
+ * to date costs ~8 us for each new one (each batch's new strings land on as many random pages,
+ * and every page a batch touches is written to the WAL again at its commit: on the scanner
+ * shape, 200k new strings wrote most of a GB of WAL). Above it the index stays, so that
+ * appending to a big database costs what the new lines bring, not a rebuild.
+ */
+export const DEFER_STRINGS_INDEX_MAX = 100_000;
+
+/**
+ * Drops `strings_text` when the database holds few strings (see DEFER_STRINGS_INDEX_MAX);
+ * whether it did. Nothing depends on the index for correctness while it is gone: the ingest
+ * reads strings by id, and a `WHERE text = ?` elsewhere scans instead. An ingest killed before
+ * createIndexes leaves it missing, which the next one finds (unfinishedAfterIngest) and builds.
+ */
+export function deferStringsIndex(db: DB): boolean {
+  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'strings_text'").get()) return false;
+  const n = db.prepare('SELECT count(*) FROM (SELECT 1 FROM strings LIMIT ?)').pluck().get(DEFER_STRINGS_INDEX_MAX + 1) as number;
+  if (n > DEFER_STRINGS_INDEX_MAX) return false;
+  db.exec('DROP INDEX strings_text');
+  return true;
+}
+
 /** Move the WAL into the database file and truncate it. */
 export function checkpoint(db: DB): void {
   db.pragma('wal_checkpoint(TRUNCATE)');

@@ -473,11 +473,16 @@ export const MIGRATIONS: string[] = [
   samplesSchema(''),
 ];
 
+/** `strings` by text (made by migration 5); an ingest may drop it while it loads (db.ts deferStringsIndex). */
+export const STRINGS_TEXT_INDEX = 'CREATE INDEX IF NOT EXISTS strings_text ON strings(text)';
+
 /**
  * Indexes that serve the reports. Created after an ingest finishes (IF NOT EXISTS), not during
  * it: maintaining them row by row would halve the insert rate, and one sorted build is cheaper.
  */
 export const INDEXES: string[] = [
+  // (also the requests view's lookups by text: built again after an ingest that dropped it)
+  STRINGS_TEXT_INDEX,
   'CREATE INDEX IF NOT EXISTS request_rows_route ON request_rows(route_id, ts)',
   'CREATE INDEX IF NOT EXISTS rejects_source ON rejects(source_id, line_no)',
   'CREATE INDEX IF NOT EXISTS events_ts ON events(ts)',

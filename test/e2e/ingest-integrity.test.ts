@@ -203,6 +203,27 @@ describe('an ingest killed in its final step', () => {
     expect(third.stderr).not.toMatch(/finishing/);
   }, 120_000);
 
+  it('killed while it loads into a new database: the next run builds the strings index it had dropped', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'd.db');
+    const log = bigLog(dir, 5_000);
+    const first = run(['ingest', '--db', db, log], { OVERLOAD_TEST_STALL: 'batch' });
+    await first.said(/stalled at batch/);
+    first.child.kill('SIGKILL');
+    await first.exit;
+    const indexed = () => count(db, "SELECT count(*) n FROM sqlite_master WHERE type = 'index' AND name = 'strings_text'");
+    expect(indexed()).toBe(0);
+    const again = cli(['ingest', '--db', db, log]);
+    expect(again.status).toBe(0);
+    expect(again.stderr).toMatch(/resumed at byte/);
+    expect(indexed()).toBe(1);
+    expect(count(db)).toBe(5_000);
+    expect(count(db, "SELECT count(*) n FROM requests WHERE path = '/user/4999'")).toBe(1);
+    // an ingest that finds nothing new leaves the index in place too
+    expect(cli(['ingest', '--db', db, log]).stderr).toMatch(/nothing new/);
+    expect(indexed()).toBe(1);
+  }, 120_000);
+
   it('killed after its indexes, before its rollups: the next run finishes the rollups', async () => {
     const dir = tempDir();
     const db = join(dir, 'd.db');

@@ -1,0 +1,45 @@
+// An ingest into a fresh or small database drops `strings_text` while it loads and builds it
+// after (db.ts deferStringsIndex); into a big one it keeps it, so that an append costs what the
+// new lines bring, not a rebuild of the index.
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openWritable, createIndexes, deferStringsIndex, DEFER_STRINGS_INDEX_MAX } from '../../src/store/db.js';
+import type { DB } from '../../src/store/db.js';
+
+const hasIndex = (db: DB) => !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'strings_text'").get();
+
+function fill(db: DB, n: number): void {
+  const put = db.prepare('INSERT INTO strings (id, text) VALUES (?, ?)');
+  db.transaction(() => { for (let i = 1; i <= n; i++) put.run(i, `s${i}`); })();
+}
+
+describe('deferStringsIndex', () => {
+  it('drops the index of a database with few strings, and createIndexes builds it again', () => {
+    const db = openWritable(join(mkdtempSync(join(tmpdir(), 'strings-index-')), 'd.db'));
+    fill(db, 1000);
+    expect(hasIndex(db)).toBe(true);
+    expect(deferStringsIndex(db)).toBe(true);
+    expect(hasIndex(db)).toBe(false);
+    // (nothing to drop the second time)
+    expect(deferStringsIndex(db)).toBe(false);
+    createIndexes(db);
+    expect(hasIndex(db)).toBe(true);
+    // the lookups it serves use it again
+    const plan = db.prepare("EXPLAIN QUERY PLAN SELECT min(id) FROM strings WHERE text = 's7'").all() as Array<{ detail: string }>;
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/strings_text/);
+    db.close();
+  });
+
+  it('keeps the index of a database with more strings than it would pay to sort again', () => {
+    const db = openWritable(join(mkdtempSync(join(tmpdir(), 'strings-index-')), 'd.db'));
+    fill(db, DEFER_STRINGS_INDEX_MAX);
+    expect(deferStringsIndex(db)).toBe(true);
+    createIndexes(db);
+    db.prepare('INSERT INTO strings (id, text) VALUES (?, ?)').run(DEFER_STRINGS_INDEX_MAX + 1, 'one more');
+    expect(deferStringsIndex(db)).toBe(false);
+    expect(hasIndex(db)).toBe(true);
+    db.close();
+  });
+});
