@@ -10,6 +10,7 @@ import { cli, sql, storyDb, STORY_LIST, tempDir } from '../fixtures.js';
 import { openReadOnly } from '../../src/store/db.js';
 import { diagnose as runDiagnose } from '../../src/diagnose/index.js';
 import { diagnosisJson } from '../../src/diagnose/render.js';
+import { MODULES } from '../../src/correlate/modules.js';
 
 interface Finding {
   rule: string;
@@ -30,7 +31,7 @@ function diagnose(db: string, host: string, range: string[] = []): Diagnosis {
   const [, from, , to] = range;
   const conn = openReadOnly(db);
   try {
-    return JSON.parse(JSON.stringify(diagnosisJson(runDiagnose(conn, { from, to, host, tz: 'UTC' })))) as Diagnosis;
+    return JSON.parse(JSON.stringify(diagnosisJson(runDiagnose(conn, { from, to, host, tz: 'UTC', modules: MODULES })))) as Diagnosis;
   } finally {
     conn.close();
   }
