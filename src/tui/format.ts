@@ -104,12 +104,12 @@ const LOOK: Record<ColumnDef['kind'], { kind: ColumnKind; width?: number }> = {
   json: { kind: 'text' },
 };
 
-/** A table column for a report column declared in its header: drawn by kind, headed by its name. */
-export function columnOf(c: ColumnDef): Column {
+/** A table column for a report column declared in its header: drawn by kind, headed by its name (or a shorter title). */
+export function columnOf(c: ColumnDef, title = c.name): Column {
   const look = LOOK[c.kind];
-  // room for the name and the sort marker after it (▼)
-  const width = look.width === undefined ? undefined : Math.max(look.width, Math.min(c.name.length + 1, 13));
-  return { key: c.name, title: c.name, kind: look.kind, width, unit: c.kind === 'rate' ? c.unit?.replace(/^[a-z]*/, '') : undefined };
+  // room for the title and the sort marker after it (▼)
+  const width = look.width === undefined ? undefined : Math.max(look.width, Math.min(title.length + 1, 13));
+  return { key: c.name, title, kind: look.kind, width, unit: c.kind === 'rate' ? c.unit?.replace(/^[a-z]*/, '') : undefined };
 }
 
 /**

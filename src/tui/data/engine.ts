@@ -4,16 +4,17 @@
 import type { DB } from '../../store/db.js';
 import { openReadOnly } from '../../store/db.js';
 import { dirname, resolve } from 'node:path';
-import { dataRange, ensureRollups, listReports, type ReportResult } from '../../report/runner.js';
+import { dataRange, ensureRollups, findReport, listReports } from '../../report/runner.js';
 import { buildPostmortem } from '../../postmortem/index.js';
 import { registerReportFunctions } from '../../query/sqlfns.js';
 import { headerData } from './header.js';
 import { timelineBuckets, cursorDetail, minuteSeries, regroup, MINUTE_SERIES_MAX_MS } from './timeline.js';
 import { events, sources } from './log-panels.js';
 import { drillData } from './drills.js';
-import { headerTable, runWindowReport, spikesFromReport, type DataRange } from './reports.js';
+import { runWindowReport, spikesFromReport, type DataRange } from './reports.js';
 import { builtinQueriesDir, queriesDirs, type ReportDef } from '../../report/loader.js';
-import { endpointsTable, oversizedTable, slowlogTable, upstreamsTable, statusTable, overviewTable, limitsTable } from './report-panels.js';
+import { endpointsView, oversizedView, slowlogView, upstreamsView, statusView, overviewView, limitsView, PANEL_REPORTS } from './report-panels.js';
+import { viewTable, type PanelView } from './panel-view.js';
 import { fullSpan } from '../../report/extent.js';
 import { screenRunner, type RunScreen } from './screen.js';
 import { clock } from '../format.js';
@@ -33,15 +34,22 @@ export class QueryEngine {
   /** the user's reports (every listed one outside the built-in folder), each a panel after the built-in ones */
   private userReports = new Map<string, ReportDef>();
   readonly userPanels: PanelInfo[];
+  /** the report folders: the built-in one, then the user's, whose files replace built-in ones by name */
+  private dirs: string[];
 
   /** `queries`: the user's report folders (--queries, ':'-separated; $OVERLOAD_QUERIES is read too) */
   constructor(private dbPath: string, private tz: string, private queries?: string) {
     const builtin = resolve(builtinQueriesDir());
-    for (const def of listReports(queriesDirs([queries]))) if (resolve(dirname(def.path)) !== builtin) this.userReports.set(def.name, def);
+    this.dirs = queriesDirs([queries]);
+    // a file named as a built-in panel's report replaces that panel's query; it is not a panel twice
+    const replaced = new Set<string>(Object.values(PANEL_REPORTS).map((p) => p.report));
+    for (const def of listReports(this.dirs)) {
+      if (resolve(dirname(def.path)) !== builtin && !replaced.has(def.name)) this.userReports.set(def.name, def);
+    }
     this.userPanels = [...this.userReports.values()].map((d) => ({ id: `q:${d.name}` as const, title: d.title }));
     this.db = openReadOnly(dbPath);
     registerReportFunctions(this.db);
-    this.screen = screenRunner(this.db, (host) => this.range(host), tz);
+    this.screen = screenRunner(this.db, (host) => this.range(host), tz, this.dirs);
     this.refresh();
   }
 
@@ -127,7 +135,7 @@ export class QueryEngine {
 
   private spikes(w: Window): SpikesData {
     try {
-      return { window: w, spikes: spikesFromReport(runWindowReport(this.db, 'spikes', w, this.tz, this.range(w.host))), error: null };
+      return { window: w, spikes: spikesFromReport(runWindowReport(this.db, 'spikes', w, this.tz, this.range(w.host), {}, false, this.dirs)), error: null };
     } catch (e) {
       // no shading rather than different shading: the timeline itself still draws
       this.reportErrors.set('spikes', (e as Error).message);
@@ -136,15 +144,33 @@ export class QueryEngine {
   }
 
   /**
-   * A panel is a canned report (queries/*.sql, the same files as `overload report`), mapped to a
-   * table. A report that fails shows its error in the panel instead of other numbers.
+   * A panel is a report (queries/*.sql, the same files as `overload report`, a --queries file of
+   * the same name first) drawn through its `-- columns:` header as the panel's view picks. A
+   * report that fails shows its error in the panel instead of other numbers.
    */
-  private viaReport(report: string | ReportDef, map: (r: ReportResult) => Table, w: Window, extra: Record<string, string | number | boolean> = {},
+  private viaReport(report: string | ReportDef, view: PanelView | undefined, w: Window, extra: Record<string, string | number | boolean> = {},
     whole = false): Table {
+    const name = typeof report === 'string' ? report : report.name;
     try {
-      return map(runWindowReport(this.db, report, w, this.tz, this.range(w.host), extra, whole));
+      const def = typeof report === 'string' ? findReport(report, this.dirs) : report;
+      return viewTable(runWindowReport(this.db, def, w, this.tz, this.range(w.host), extra, whole, this.dirs), def, view);
     } catch (e) {
-      const name = typeof report === 'string' ? report : report.name;
+      this.reportErrors.set(name, (e as Error).message);
+      return { columns: [], rows: [], sorts: [], note: `report ${name} failed: ${(e as Error).message}` };
+    }
+  }
+
+  /** a built-in panel's report with its view */
+  private builtin(panel: keyof typeof PANEL_REPORTS, view: PanelView, w: Window, extra: Record<string, string | number | boolean> = {}, whole = false): Table {
+    const { report, params } = PANEL_REPORTS[panel];
+    return this.viaReport(report, view, w, { ...params, ...extra }, whole);
+  }
+
+  /** a screen's own query file (tui-events, inputs) by name, a --queries file of that name first */
+  private screenTable(name: string, draw: (def: ReportDef) => Table): Table {
+    try {
+      return draw(findReport(name, this.dirs));
+    } catch (e) {
       this.reportErrors.set(name, (e as Error).message);
       return { columns: [], rows: [], sorts: [], note: `report ${name} failed: ${(e as Error).message}` };
     }
@@ -154,28 +180,28 @@ export class QueryEngine {
     if (panel.startsWith('q:')) {
       const def = this.userReports.get(panel.slice(2));
       if (!def) return { columns: [], rows: [], sorts: [], note: `no report ${panel.slice(2)} in the --queries folders` };
-      return this.viaReport(def, (r) => headerTable(r, def), w);
+      return this.viaReport(def, undefined, w);
     }
     switch (panel as BuiltinPanel) {
       case 'overview': return this.overview(w);
-      case 'endpoints': return this.viaReport('slow-endpoints', endpointsTable, w, { limit: 200 });
-      case 'oversized': return this.viaReport('oversized', oversizedTable, w, { limit: 10 });
+      case 'endpoints': return this.builtin('endpoints', endpointsView, w);
+      case 'oversized': return this.builtin('oversized', oversizedView, w);
       // the events report is per bucket; the panel wants the window's kinds: the rollup answers it directly
-      case 'events': return events(this.screen, w);
-      case 'slowlog': return this.viaReport('slowlog-top', slowlogTable, w, { limit: 200 });
-      case 'upstreams': return this.viaReport('upstreams', upstreamsTable, w, { limit: 200 });
+      case 'events': return this.screenTable('tui-events', (def) => events(this.screen, def, w));
+      case 'slowlog': return this.builtin('slowlog', slowlogView, w);
+      case 'upstreams': return this.builtin('upstreams', upstreamsView, w);
       // one bucket as wide as the window: the status report's per-bucket rows become totals
-      case 'status': return this.viaReport('status', statusTable, w, { bucket: w.to - w.from });
-      case 'sources': return sources(this.screen, w.host, this.range(w.host));
+      case 'status': return this.builtin('status', statusView, w, { bucket: w.to - w.from });
+      case 'sources': return this.screenTable('inputs', (def) => sources(this.screen, def, w.host, this.range(w.host)));
       // the diagnosis of the window (report incident's "what to change" section): the limits that broke
-      case 'limits': return this.viaReport('incident', limitsTable, w, {}, this.isWhole(w));
+      case 'limits': return this.builtin('limits', limitsView, w, {}, this.isWhole(w));
     }
   }
 
   private overview(w: Window): Table {
     const fmt = (ms: number) => clock(ms, this.tz, w.to - w.from);
     // the whole data: let `incident` pick its own window (the most severe spike)
-    return this.viaReport('incident', (r) => overviewTable(r, fmt), w, {}, this.isWhole(w));
+    return this.builtin('overview', overviewView(fmt), w, {}, this.isWhole(w));
   }
 
   private isWhole(w: Window): boolean {

@@ -4,9 +4,8 @@ import type { DB } from '../../store/db.js';
 import { runReport, type ReportResult } from '../../report/runner.js';
 import type { DataRange } from '../../report/extent.js';
 import type { ReportDef } from '../../report/loader.js';
-import type { ColumnDef } from '../../report/columns.js';
-import type { Row, Spike, Table, Window } from './types.js';
-import { cellValue, columnOf, rateUnit } from '../format.js';
+import type { Spike, Window } from './types.js';
+import { rateUnit } from '../format.js';
 import { MODULES } from '../../correlate/modules.js';
 export type { DataRange };
 
@@ -15,12 +14,12 @@ export type { DataRange };
  * own window when given none (incident: the most severe spike) are left to do so.
  */
 export function runWindowReport(db: DB, name: string | ReportDef, w: Window, tz: string, range: DataRange,
-  extra: Record<string, string | number | boolean> = {}, whole = false): ReportResult {
+  extra: Record<string, string | number | boolean> = {}, whole = false, dirs?: string[]): ReportResult {
   const input: Record<string, string | number | boolean | undefined> = whole
     ? { host: w.host ?? undefined, ...extra }
     : { from: w.from, to: w.to, host: w.host ?? undefined, bucket: w.bucketMs, ...extra };
   // The engine makes the rollups current once (and again when live rows arrive) and keeps the range.
-  return runReport(db, name, input, { tz, range, rollupsReady: true, optional: Object.keys(input), modules: MODULES });
+  return runReport(db, name, input, { tz, range, rollupsReady: true, optional: Object.keys(input), modules: MODULES, dirs });
 }
 
 function epoch(v: unknown): number | null {
@@ -56,25 +55,4 @@ export function spikesFromReport(result: ReportResult): Spike[] {
     out.push({ from, to, peakRps: Number.isFinite(peak) ? peak : 0, reason: parts.join('; ') });
   }
   return out;
-}
-
-/**
- * Any report as a table, through its `-- columns:` header: each column drawn by its kind and
- * unit (format.ts columnOf). A column the header does not declare (a file without a header)
- * shows its values as they are: numbers as numbers, the rest as text.
- */
-export function headerTable(result: ReportResult, def: ReportDef, note?: string): Table {
-  const declared = new Map(def.columns.map((c) => [c.name, c]));
-  const defs: ColumnDef[] = result.columns.map((name) => declared.get(name) ?? {
-    name, kind: result.rows.some((r) => typeof r[name] === 'number' || typeof r[name] === 'bigint') ? 'number' : 'text', unit: null,
-  });
-  const rows: Row[] = result.rows.map((r) => {
-    const o: Row = {};
-    for (const c of defs) o[c.name] = cellValue(r[c.name], c);
-    return o;
-  });
-  const columns = defs.map(columnOf);
-  // `s` cycles: the report's own order first, then each number column, largest first
-  const sorts = columns.length ? [columns[0].key, ...columns.filter((c, i) => i > 0 && c.kind !== 'text').map((c) => c.key)] : [];
-  return { columns, rows, sorts, note: note ?? `${result.title} (report ${result.name})` };
 }

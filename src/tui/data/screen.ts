@@ -13,12 +13,13 @@ export type RunScreen = (name: string, params: Record<string, ParamInput>) => Re
 /**
  * A RunScreen over one connection whose rollups are current (ensureRollups). `range`: the data's
  * extent per host, kept by the caller, which the runner resolves defaults against (the engine's
- * is cached until new rows arrive).
+ * is cached until new rows arrive). `dirs`: the report folders, the user's --queries last, so a
+ * file of theirs with a screen's name replaces it.
  */
-export function screenRunner(db: DB, range: (host: string | null) => DataRange, tz = 'UTC'): RunScreen {
+export function screenRunner(db: DB, range: (host: string | null) => DataRange, tz = 'UTC', dirs?: string[]): RunScreen {
   return (name, params) => {
     const host = typeof params.host === 'string' && params.host ? params.host : null;
-    return runReport(db, name, params, { tz, range: range(host), rollupsReady: true, optional: Object.keys(params) });
+    return runReport(db, name, params, { tz, range: range(host), rollupsReady: true, optional: Object.keys(params), dirs });
   };
 }
 
