@@ -21,8 +21,8 @@ const inert = (s: string) => mdInert(stripControls(s));
 export function mdTable(t: Table, tz: string, limit = 15): string {
   if (t.rows.length === 0) return `_${inert(t.note ?? 'nothing in this window')}_\n`;
   const esc = inert;
-  const head = `| ${t.columns.map((c) => esc(c.title || ' ')).join(' | ')} |\n| ${t.columns.map((c) => (c.kind === 'text' ? '---' : '---:')).join(' | ')} |\n`;
-  return head + t.rows.slice(0, limit).map((r) => `| ${t.columns.map((c) => esc(typeof r._line === 'string' ? r._line : cell(r[c.key] ?? null, c.kind, tz))).join(' | ')} |`).join('\n') + '\n';
+  const head = `| ${t.columns.map((c) => esc(c.title || ' ')).join(' | ')} |\n| ${t.columns.map((c) => (c.kind === 'text' && c.align !== 'right' ? '---' : '---:')).join(' | ')} |\n`;
+  return head + t.rows.slice(0, limit).map((r) => `| ${t.columns.map((c) => esc(typeof r._line === 'string' ? r._line : cell(r[c.key] ?? null, c.kind, tz, c.unit))).join(' | ')} |`).join('\n') + '\n';
 }
 
 /** The fallback document: the window's panels as Markdown tables. */

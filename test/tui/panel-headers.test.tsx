@@ -7,11 +7,20 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { storyDb, tempDir, STORY3 } from '../fixtures.js';
 import { builtinQueriesDir } from '../../src/report/loader.js';
-import { open, type Screen } from './harness.js';
+import { open, KEY, type Screen } from './harness.js';
 
 let db: string;
 let queries: string;
 let screen: Screen | null = null;
+
+/** a user's report with a rate per minute: drawn per minute, not as if per second */
+const RATES = `-- name: route-rates
+-- title: Route rates
+-- description: Requests a minute per route over the capture's two minutes.
+-- ranking: most first
+-- columns: route text, per_min rate req/min
+SELECT coalesce(route, '') AS route, count(*) / 2.0 AS per_min FROM requests GROUP BY 1 ORDER BY per_min DESC, route
+`;
 
 /** a built-in query file copied into the user's folder with one header entry changed */
 function edited(file: string, from: string, to: string): void {
@@ -29,6 +38,9 @@ beforeAll(() => {
   edited('slowlog-top.sql', 'share_pct percent', 'share_pct ratio');
   // a screen's own file (Sources): lines declared a size
   edited('inputs.sql', 'lines count', 'lines bytes');
+  // a drill-down's file: a route's slowest requests, their time declared in seconds
+  edited('tui-route-top.sql', 'duration_ms duration ms', 'duration_ms duration s');
+  writeFileSync(join(queries, 'route-rates.sql'), RATES);
 });
 afterEach(() => { screen?.unmount(); screen = null; });
 
@@ -45,6 +57,16 @@ describe('built-in panels follow their query file\'s header', () => {
     expect(f).not.toContain('Slowlog stacks');
   });
 
+  it('a drill-down: the route\'s slowest requests', async () => {
+    screen = await open(db, { queries, columns: 120 });
+    await screen.press('2');
+    await screen.until('/fast.php');
+    await screen.press(KEY.enter);
+    // /fast.php's slowest, 6.767 s, read as 6,767 s = 112.8m; its upstream time still in ms
+    const f = await screen.until('slowest requests');
+    expect(row(f, '?p=108541')).toMatch(/09:52:30\s+200\s+112\.8m\s+6\.77s/);
+  });
+
   it('Slowlog: a kind changed in the header', async () => {
     screen = await open(db, { queries, columns: 120 });
     await screen.press('5');
@@ -57,5 +79,14 @@ describe('built-in panels follow their query file\'s header', () => {
     await screen.press('8');
     const f = await screen.until('nginx-access.log');
     expect(row(f, 'nginx-access.log')).toMatch(/nginx-access\.log\s+nginx\s+1\.3K\s+1,294\s+0/);
+  });
+
+  it('a rate keeps the unit its header names', async () => {
+    screen = await open(db, { queries, columns: 120 });
+    // the one panel of the user's: after Limits
+    await screen.press('9', KEY.tab);
+    await screen.until('[Route rates]');
+    const f = await screen.until('/report.php');
+    expect(row(f, '/report.php')).toMatch(/\/report\.php\s+\d+(\.\d)?\/min$/);
   });
 });

@@ -166,10 +166,10 @@ export class QueryEngine {
     return this.viaReport(report, view, w, { ...params, ...extra }, whole);
   }
 
-  /** a screen's own query file (tui-events, inputs) by name, a --queries file of that name first */
-  private screenTable(name: string, draw: (def: ReportDef) => Table): Table {
+  /** a screen's own query file (tui-events, inputs), a --queries file of that name first */
+  private screenTable(name: string, draw: () => Table): Table {
     try {
-      return draw(findReport(name, this.dirs));
+      return draw();
     } catch (e) {
       this.reportErrors.set(name, (e as Error).message);
       return { columns: [], rows: [], sorts: [], note: `report ${name} failed: ${(e as Error).message}` };
@@ -187,12 +187,12 @@ export class QueryEngine {
       case 'endpoints': return this.builtin('endpoints', endpointsView, w);
       case 'oversized': return this.builtin('oversized', oversizedView, w);
       // the events report is per bucket; the panel wants the window's kinds: the rollup answers it directly
-      case 'events': return this.screenTable('tui-events', (def) => events(this.screen, def, w));
+      case 'events': return this.screenTable('tui-events', () => events(this.screen, w));
       case 'slowlog': return this.builtin('slowlog', slowlogView, w);
       case 'upstreams': return this.builtin('upstreams', upstreamsView, w);
       // one bucket as wide as the window: the status report's per-bucket rows become totals
       case 'status': return this.builtin('status', statusView, w, { bucket: w.to - w.from });
-      case 'sources': return this.screenTable('inputs', (def) => sources(this.screen, def, w.host, this.range(w.host)));
+      case 'sources': return this.screenTable('inputs', () => sources(this.screen, w.host, this.range(w.host)));
       // the diagnosis of the window (report incident's "what to change" section): the limits that broke
       case 'limits': return this.builtin('limits', limitsView, w, {}, this.isWhole(w));
     }

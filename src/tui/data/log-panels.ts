@@ -4,7 +4,6 @@ import { markerOf, MARKERS, MARKER_ORDER } from '../markers.js';
 import type { Table, Window } from './types.js';
 import { describeOutliers } from '../../report/extent.js';
 import type { DataRange } from '../../report/extent.js';
-import type { ReportDef } from '../../report/loader.js';
 import { n, section, type RunScreen } from './screen.js';
 import { viewTable, type PanelView } from './panel-view.js';
 
@@ -30,8 +29,8 @@ export const eventsView: PanelView = {
 };
 
 /** Events by kind (from the per-second event rollup); Enter opens the kind's messages and lines. */
-export function events(run: RunScreen, def: ReportDef, w: Window): Table {
-  return viewTable(run(def.name, { from: w.from, to: w.to, host: w.host ?? undefined }), def, eventsView);
+export function events(run: RunScreen, w: Window): Table {
+  return viewTable(run('tui-events', { from: w.from, to: w.to, host: w.host ?? undefined }), run.def('tui-events'), eventsView);
 }
 
 /** Every input with its line counts; not limited to the window (rejects have no time). */
@@ -52,6 +51,6 @@ export function sourcesView(range: DataRange): PanelView {
   };
 }
 
-export function sources(run: RunScreen, def: ReportDef, host: string | null, range: DataRange): Table {
-  return viewTable(run(def.name, { host: host ?? undefined }), def, sourcesView(range));
+export function sources(run: RunScreen, host: string | null, range: DataRange): Table {
+  return viewTable(run('inputs', { host: host ?? undefined }), run.def('inputs'), sourcesView(range));
 }

@@ -27,6 +27,8 @@ export interface FileColumn {
   /** cells, when the kind's width does not suit this column's values (a total of minutes) */
   width?: number;
   cut?: 'start';
+  /** an id of digits (a status code, a pid) among numbers: right-aligned, drawn as it is */
+  align?: 'right';
 }
 
 /** A column that is not the file's: made by the panel from a row (in the file's columns). */
@@ -45,7 +47,8 @@ export interface PanelView {
   columns: Array<FileColumn | PanelColumn>;
   /** keys `s` cycles through, the first the order the rows come in (none: the first column, then each number column) */
   sorts?: string[];
-  note: (rows: ReportRow[], r: ReportResult) => string;
+  /** the line above the table (none: a drill's tables have their titles) */
+  note?: (rows: ReportRow[], r: ReportResult) => string;
   drill?: DrillKind;
   /** a file column (shown or not) whose value Enter opens */
   drillKey?: string;
@@ -77,7 +80,7 @@ export function viewTable(result: ReportResult, def: ReportDef, view: PanelView 
     const from = typeof c.from === 'string' ? [c.from] : c.from;
     const defs = from.map(decl);
     const look = columnOf(defs[0], c.title);
-    const column: Column = { ...look, key: c.key ?? from[0], ...(c.width !== undefined ? { width: c.width } : {}), ...(c.cut ? { cut: c.cut } : {}) };
+    const column: Column = { ...look, key: c.key ?? from[0], ...(c.width !== undefined ? { width: c.width } : {}), ...(c.cut ? { cut: c.cut } : {}), ...(c.align ? { align: c.align } : {}) };
     const get = (x: ReportRow): Cell => {
       for (let i = 0; i < defs.length; i++) if (x[from[i]] != null) return cellValue(x[from[i]], defs[i]);
       return null;
@@ -98,5 +101,5 @@ export function viewTable(result: ReportResult, def: ReportDef, view: PanelView 
   // no sorts named: the report's own order first, then each number column, largest first
   const sorts = view.sorts ? view.sorts
     : columns.length ? [columns[0].key, ...columns.filter((c, i) => i > 0 && c.kind !== 'text').map((c) => c.key)] : [];
-  return { columns, rows, sorts, note: view.note(source, result), ...(view.drill ? { drill: view.drill, drillKey } : {}) };
+  return { columns, rows, sorts, ...(view.note ? { note: view.note(source, result) } : {}), ...(view.drill ? { drill: view.drill, drillKey } : {}) };
 }

@@ -2,13 +2,17 @@
 // reports), through the same runner as `overload report NAME`: what a panel shows can be read,
 // run and copied as plain SQL. This module binds a window to such a file's parameters.
 import type { DB } from '../../store/db.js';
-import { runReport, type ReportResult } from '../../report/runner.js';
+import { findReport, runReport, type ReportResult } from '../../report/runner.js';
+import type { ReportDef } from '../../report/loader.js';
 import type { ParamInput } from '../../report/params.js';
 import type { DataRange } from '../../report/extent.js';
 import type { Window } from './types.js';
 
-/** Run a screen's query file by name with the given parameters. */
-export type RunScreen = (name: string, params: Record<string, ParamInput>) => ReportResult;
+/** Run a screen's query file by name with the given parameters; `def` is the file (its header). */
+export interface RunScreen {
+  (name: string, params: Record<string, ParamInput>): ReportResult;
+  def(name: string): ReportDef;
+}
 
 /**
  * A RunScreen over one connection whose rollups are current (ensureRollups). `range`: the data's
@@ -17,10 +21,11 @@ export type RunScreen = (name: string, params: Record<string, ParamInput>) => Re
  * file of theirs with a screen's name replaces it.
  */
 export function screenRunner(db: DB, range: (host: string | null) => DataRange, tz = 'UTC', dirs?: string[]): RunScreen {
-  return (name, params) => {
+  const run = (name: string, params: Record<string, ParamInput>) => {
     const host = typeof params.host === 'string' && params.host ? params.host : null;
     return runReport(db, name, params, { tz, range: range(host), rollupsReady: true, optional: Object.keys(params), dirs });
   };
+  return Object.assign(run, { def: (name: string) => findReport(name, dirs) });
 }
 
 /** A window as a query file's parameters: its range, bucket and host, and the tier to read. */

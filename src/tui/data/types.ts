@@ -86,6 +86,8 @@ export interface Column {
   width?: number;
   /** cut long text at its start (paths: the file name is the part worth keeping) */
   cut?: 'start';
+  /** a text column of short numbers (a status code, a pid): right-aligned like the numbers beside it */
+  align?: 'right';
 }
 
 export interface Table {

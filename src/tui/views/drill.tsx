@@ -3,7 +3,7 @@
 import { Box, Text } from 'ink';
 import { drawTimeline } from './timeline-draw.js';
 import { Line } from './segments.js';
-import { columnWidths, formatRow } from './table.js';
+import { columnWidths, formatRow, numeric } from './table.js';
 import { termSafe } from '../../util/sanitize.js';
 import type { DrillData } from '../data/types.js';
 
@@ -15,7 +15,7 @@ export function drillLines(d: DrillData, width: number, tz: string): Array<{ tex
   for (const { title, table } of d.tables) {
     const widths = columnWidths(table.columns, width);
     out.push({ text: `${title} (${table.rows.length})`, bold: true });
-    out.push({ text: '  ' + table.columns.map((c, i) => (c.kind === 'text' ? c.title.padEnd(widths[i]) : c.title.padStart(widths[i]))).join(' '), bold: true });
+    out.push({ text: '  ' + table.columns.map((c, i) => (numeric(c) ? c.title.padStart(widths[i]) : c.title.padEnd(widths[i]))).join(' '), bold: true });
     for (const r of table.rows) out.push({ text: '  ' + formatRow(table.columns, widths, r, tz) });
     if (table.rows.length === 0) out.push({ text: '  (none in this window)' });
   }

@@ -19,7 +19,8 @@ export interface TableProps {
   sortKey?: string;
 }
 
-const numeric = (c: Column) => c.kind !== 'text';
+/** numbers, and ids of digits among them, are right-aligned */
+export const numeric = (c: Column) => c.kind !== 'text' || c.align === 'right';
 
 /** Widths for each column: fixed ones as given, text ones share the rest (at least 8). */
 export function columnWidths(columns: Column[], width: number): number[] {
@@ -34,7 +35,7 @@ export function formatRow(columns: Column[], widths: number[], row: Row, tz: str
   // a row that is one sentence (a spike in the Overview) spans the whole width
   if (typeof row._line === 'string') return truncate(termSafe(row._line), widths.reduce((a, w) => a + w + 1, -1));
   return columns.map((c, i) => {
-    const text = termSafe(cell(row[c.key] ?? null, c.kind, tz));
+    const text = termSafe(cell(row[c.key] ?? null, c.kind, tz, c.unit));
     const cut = c.cut === 'start' && text.length > widths[i] ? '…' + text.slice(text.length - widths[i] + 1) : truncate(text, widths[i]);
     return numeric(c) ? cut.padStart(widths[i]) : cut.padEnd(widths[i]);
   }).join(' ');
