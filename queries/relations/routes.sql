@@ -7,10 +7,10 @@
 --   up_sum, up_hist, bytes, bytes_max, bytes_hist, first_ts, last_ts (the first and last stamp)
 -- exact: counts, sums, min and max; percentiles of the histograms within 2.2 %
 -- (the whole minutes from rollup_minute, the partial minutes at the two edges from the rows: two
--- plain ranges of the start index. Both as they are, grouped once: the aggregates take a row's
--- value and a minute's totals alike (hist() adds numbers and merges texts); on a log of a million
--- one-request routes a GROUP BY per part was a second sort and a second hist() call per route.
--- Every column but route and requests is read only when the calling statement names it: one
+-- plain ranges of the start index. The edges' rows are grouped by route, the minutes are taken
+-- as they are, and both grouped once more: on a log of a million one-request routes a GROUP BY of
+-- the minutes of their own was a second sort and a second hist() call per route.
+-- Every column but route and requests is read only when the calling subquery names it: one
 -- after a histogram's text in the row costs reading past it)
 SELECT route, sum(n) AS requests, {s4xx? sum(s4)} AS s4xx, {s5xx? sum(s5)} AS s5xx,
   {dur_min? min(dmin)} AS dur_min, {dur_max? max(dmax)} AS dur_max, {dur_sum? total(dsum)} AS dur_sum, {dur_hist? hist(dh)} AS dur_hist,
@@ -18,12 +18,12 @@ SELECT route, sum(n) AS requests, {s4xx? sum(s4)} AS s4xx, {s5xx? sum(s5)} AS s5
   {bytes? total(bsum)} AS bytes, {bytes_max? max(bmax)} AS bytes_max, {bytes_hist? hist(bh)} AS bytes_hist,
   {first_ts? min(first)} AS first_ts, {last_ts? max(last)} AS last_ts
 FROM (
-  SELECT coalesce(r.route, '') AS route, 1 AS n,
-    {s4xx? r.status BETWEEN 400 AND 499} AS s4, {s5xx? r.status BETWEEN 500 AND 599} AS s5,
-    {dur_min? r.duration_ms} AS dmin, {dur_max? r.duration_ms} AS dmax, {dur_sum? r.duration_ms} AS dsum, {dur_hist? r.duration_ms} AS dh,
-    {up_min? r.upstream_ms} AS umin, {up_max? r.upstream_ms} AS umax, {up_sum? r.upstream_ms} AS usum, {up_hist? r.upstream_ms} AS uh,
-    {bytes? r.bytes} AS bsum, {bytes_max? r.bytes} AS bmax, {bytes_hist? r.bytes} AS bh,
-    {first_ts? r.ts} AS first, {last_ts? r.ts} AS last
+  SELECT coalesce(r.route, '') AS route, count(*) AS n,
+    {s4xx? sum(r.status BETWEEN 400 AND 499)} AS s4, {s5xx? sum(r.status BETWEEN 500 AND 599)} AS s5,
+    {dur_min? min(r.duration_ms)} AS dmin, {dur_max? max(r.duration_ms)} AS dmax, {dur_sum? total(r.duration_ms)} AS dsum, {dur_hist? hist(r.duration_ms)} AS dh,
+    {up_min? min(r.upstream_ms)} AS umin, {up_max? max(r.upstream_ms)} AS umax, {up_sum? total(r.upstream_ms)} AS usum, {up_hist? hist(r.upstream_ms)} AS uh,
+    {bytes? total(r.bytes)} AS bsum, {bytes_max? max(r.bytes)} AS bmax, {bytes_hist? hist(r.bytes)} AS bh,
+    {first_ts? min(r.ts)} AS first, {last_ts? max(r.ts)} AS last
   FROM requests r
   WHERE ((coalesce(r.start_ts, r.ts) >= {from} AND coalesce(r.start_ts, r.ts) < min({to}, ({from} + 59999) / 60000 * 60000))
       OR ({to} / 60000 * 60000 >= ({from} + 59999) / 60000 * 60000
@@ -31,6 +31,7 @@ FROM (
     AND ({host} IS NULL OR r.host = {host})
     AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = {tier})
     AND ({only} IS NULL OR coalesce(r.route, '') IN (SELECT value FROM json_each({only})))
+  GROUP BY 1
   UNION ALL
   SELECT route, requests, {s4xx? s4xx}, {s5xx? s5xx},
     {dur_min? dur_min}, {dur_max? dur_max}, {dur_sum? dur_sum}, {dur_hist? dur_hist},
