@@ -32,21 +32,6 @@ SELECT
 FROM largest(:from, :to, :tier, :host, :limit) l JOIN requests r ON r.id = l.id
 ORDER BY r.bytes DESC, r.id
 -- section: routes
--- Over an hour or more: a route's p99 is at most its max (a percentile is clamped to it), so the
--- p99s to compute are those of the routes whose max reaches the p99s of the :limit largest maxes:
--- any other ranks below at least :limit routes. Exact, and on a log of a million scanned URLs (a
--- million one-request routes) it reads the histograms of a few dozen routes, not of a million.
--- Over a shorter range the rows at its edges (read again by each routes() call) are most of the
--- rows: every route is read once, as it is.
-WITH c AS MATERIALIZED (SELECT route, bytes_max FROM routes(:from, :to, :tier, :host) WHERE :to - :from >= 3600000),
-seed AS MATERIALIZED (SELECT route FROM c WHERE bytes_max IS NOT NULL ORDER BY bytes_max DESC, route LIMIT :limit),
-sp AS MATERIALIZED (
-  SELECT CAST(round(hist_pct(bytes_hist, 99)) AS INTEGER) AS p99
-  FROM routes(:from, :to, :tier, :host, (SELECT json_group_array(route) FROM seed))
-  WHERE :to - :from >= 3600000),
--- fewer than :limit routes with a size: every route may be shown
-cut AS (SELECT CASE WHEN count(*) < :limit THEN NULL ELSE min(p99) END AS lo FROM sp),
-cand AS MATERIALIZED (SELECT route FROM c, cut WHERE cut.lo IS NULL OR c.bytes_max >= cut.lo)
 SELECT
   route,
   requests,
@@ -54,7 +39,7 @@ SELECT
   CAST(round(hist_pct(bytes_hist, 50)) AS INTEGER) AS p50_bytes,
   CAST(round(hist_pct(bytes_hist, 99)) AS INTEGER) AS p99_bytes,
   bytes_max AS max_bytes
-FROM routes(:from, :to, :tier, :host, CASE WHEN :to - :from >= 3600000 THEN (SELECT json_group_array(route) FROM cand) END)
+FROM routes(:from, :to, :tier, :host)
 ORDER BY p99_bytes DESC, max_bytes DESC, route
 LIMIT :limit
 -- section: buffered

@@ -7,11 +7,8 @@
 --   up_sum, up_hist, bytes, bytes_max, bytes_hist, first_ts, last_ts (the first and last stamp)
 -- exact: counts, sums, min and max; percentiles of the histograms within 2.2 %
 -- (the whole minutes from rollup_minute, the partial minutes at the two edges from the rows: two
--- plain ranges of the start index. The edges' rows are grouped by route, the minutes are taken
--- as they are, and both grouped once more: on a log of a million one-request routes a GROUP BY of
--- the minutes of their own was a second sort and a second hist() call per route.
--- Every column but route and requests is read only when the calling subquery names it: one
--- after a histogram's text in the row costs reading past it)
+-- plain ranges of the start index. Every column but route and requests is read only when the
+-- calling subquery names it: one after a histogram's text in the row costs reading past it)
 SELECT route, sum(n) AS requests, {s4xx? sum(s4)} AS s4xx, {s5xx? sum(s5)} AS s5xx,
   {dur_min? min(dmin)} AS dur_min, {dur_max? max(dmax)} AS dur_max, {dur_sum? total(dsum)} AS dur_sum, {dur_hist? hist(dh)} AS dur_hist,
   {up_min? min(umin)} AS up_min, {up_max? max(umax)} AS up_max, {up_sum? total(usum)} AS up_sum, {up_hist? hist(uh)} AS up_hist,
@@ -33,12 +30,13 @@ FROM (
     AND ({only} IS NULL OR coalesce(r.route, '') IN (SELECT value FROM json_each({only})))
   GROUP BY 1
   UNION ALL
-  SELECT route, requests, {s4xx? s4xx}, {s5xx? s5xx},
-    {dur_min? dur_min}, {dur_max? dur_max}, {dur_sum? dur_sum}, {dur_hist? dur_hist},
-    {up_min? up_min}, {up_max? up_max}, {up_sum? up_sum}, {up_hist? up_hist},
-    {bytes? bytes}, {bytes_max? bytes_max}, {bytes_hist? bytes_hist},
-    {first_ts? first_ts}, {last_ts? last_ts}
+  SELECT route, sum(requests), {s4xx? sum(s4xx)}, {s5xx? sum(s5xx)},
+    {dur_min? min(dur_min)}, {dur_max? max(dur_max)}, {dur_sum? total(dur_sum)}, {dur_hist? hist(dur_hist)},
+    {up_min? min(up_min)}, {up_max? max(up_max)}, {up_sum? total(up_sum)}, {up_hist? hist(up_hist)},
+    {bytes? total(bytes)}, {bytes_max? max(bytes_max)}, {bytes_hist? hist(bytes_hist)},
+    {first_ts? min(first_ts)}, {last_ts? max(last_ts)}
   FROM rollup_minute
   WHERE tier = {tier} AND t >= ({from} + 59999) / 60000 * 60000 AND t < {to} / 60000 * 60000 AND ({host} IS NULL OR host = {host})
-    AND ({only} IS NULL OR route IN (SELECT value FROM json_each({only}))))
+    AND ({only} IS NULL OR route IN (SELECT value FROM json_each({only})))
+  GROUP BY route)
 GROUP BY route
