@@ -7,6 +7,10 @@
 -- param: from (time, default: start of data) start of the range, inclusive
 -- param: to (time, default: end of data) end of the range, exclusive
 -- param: host (text) only this host
+-- listed: no
+--   (the what-if replay's input, read by src/diagnose/replay-window.ts for one window: at its
+--   default range it is every edge request of the data, a million rows of a million-line log,
+--   not an answer to read, so `report --list` leaves it out; it runs by name as before)
 -- ranking: none: log order (the order the edge wrote its lines, which is completion order)
 -- time: a request counts at its start (start_ts). The backend line is searched among rows that
 --   started from 2 s before the range to 2 s after it.

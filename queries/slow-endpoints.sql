@@ -19,19 +19,41 @@
 --   upstream_p50_ms duration ms, upstream_p95_ms duration ms, upstream_p99_ms duration ms,
 --   upstream_max_ms duration ms, upstream_total_s duration s, first time iso, last time iso
 WITH g AS (
-  SELECT route AS endpoint, requests AS n, s4xx AS s4, s5xx AS s5, dur_min AS dmin, dur_max AS dmax, dur_sum AS dsum, dur_hist AS dh,
-    up_min AS umin, up_max AS umax, up_sum AS usum, up_hist AS uh, first_ts AS first, last_ts AS last
+  -- over an hour or more, ranked on the time and count alone (a subquery of its own: the columns
+  -- a routes() call computes are those its subquery names), every other column read after for the
+  -- endpoints shown only (r below): the minutes' histograms then far outnumber the rows at the
+  -- range's edges that routes() reads a second time. A log of a million scanned URLs (a million
+  -- one-request routes) would otherwise merge histograms and read percentiles of a million routes
+  -- to show twenty. Over a shorter range the edges are most of the rows: read once, as they are
+  SELECT endpoint, n, dsum, NULL AS s4, NULL AS s5, NULL AS dmin, NULL AS dmax, NULL AS dh,
+    NULL AS umin, NULL AS umax, NULL AS usum, NULL AS uh, NULL AS first, NULL AS last
+  FROM (SELECT route AS endpoint, requests AS n, dur_sum AS dsum FROM routes(:from, :to, :tier, :host))
+  WHERE :group = 'route' AND :to - :from >= 3600000
+  UNION ALL
+  SELECT route, requests, dur_sum, s4xx, s5xx, dur_min, dur_max, dur_hist, up_min, up_max, up_sum, up_hist, first_ts, last_ts
   FROM routes(:from, :to, :tier, :host)
-  WHERE :group = 'route'
+  WHERE :group = 'route' AND :to - :from < 3600000
   UNION ALL
   SELECT CASE :group WHEN 'path' THEN path ELSE url END,
-    count(*), sum(status BETWEEN 400 AND 499), sum(status BETWEEN 500 AND 599),
-    min(duration_ms), max(duration_ms), total(duration_ms), hist(duration_ms),
+    count(*), total(duration_ms), sum(status BETWEEN 400 AND 499), sum(status BETWEEN 500 AND 599),
+    min(duration_ms), max(duration_ms), hist(duration_ms),
     min(upstream_ms), max(upstream_ms), total(upstream_ms), hist(upstream_ms), min(ts), max(ts)
   FROM requests_in(:from, :to, :tier, :host)
   WHERE :group <> 'route'
   GROUP BY 1),
-tot AS (SELECT total(dsum) AS all_ms FROM g)
+tot AS (SELECT total(dsum) AS all_ms FROM g),
+top AS MATERIALIZED (SELECT * FROM g ORDER BY dsum DESC, n DESC, endpoint LIMIT :limit),
+r AS MATERIALIZED (
+  SELECT route, s4xx, s5xx, dur_min, dur_max, dur_hist, up_min, up_max, up_sum, up_hist, first_ts, last_ts
+  FROM routes(:from, :to, :tier, :host, (SELECT json_group_array(endpoint) FROM top))
+  WHERE :group = 'route' AND :to - :from >= 3600000),
+shown AS (
+  SELECT top.endpoint, top.n, top.dsum,
+    coalesce(r.s4xx, top.s4) AS s4, coalesce(r.s5xx, top.s5) AS s5, coalesce(r.dur_min, top.dmin) AS dmin,
+    coalesce(r.dur_max, top.dmax) AS dmax, coalesce(r.dur_hist, top.dh) AS dh, coalesce(r.up_min, top.umin) AS umin,
+    coalesce(r.up_max, top.umax) AS umax, coalesce(r.up_sum, top.usum) AS usum, coalesce(r.up_hist, top.uh) AS uh,
+    coalesce(r.first_ts, top.first) AS first, coalesce(r.last_ts, top.last) AS last
+  FROM top LEFT JOIN r ON r.route = top.endpoint)
 SELECT
   endpoint,
   n AS requests,
@@ -52,6 +74,5 @@ SELECT
   round(usum / 1000.0, 3) AS upstream_total_s,
   iso(first) AS first,
   iso(last) AS last
-FROM g, tot
+FROM shown, tot
 ORDER BY dsum DESC, n DESC, endpoint
-LIMIT :limit

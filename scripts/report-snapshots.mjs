@@ -21,6 +21,8 @@ const run = (args) => {
 const list = run(['report', '--list', '--format', 'json']);
 let names;
 try { names = JSON.parse(list.stdout).map((r) => r.name); } catch { names = list.stdout.split('\n').filter((l) => /^[a-z0-9-]+:/.test(l)).map((l) => l.split(':')[0]); }
+// not listed (the what-if replay's input, every request at its default range) and still an answer to keep
+if (!names.includes('replay-requests')) names.push('replay-requests');
 const tmp = mkdtempSync(join(tmpdir(), 'overload-snap-'));
 for (const story of loadStories(root)) {
   if (only && !only.has(story.story)) continue;

@@ -268,10 +268,7 @@ export function isDrain(series: BucketPoint[] | undefined, flags: BucketFlags[],
 
 function mergedHist(series: BucketPoint[], from: number, to: number): Histogram {
   const h = new Histogram();
-  for (let i = from; i <= to; i++) {
-    const t = series[i].hist.toText();
-    if (t) h.merge(t);
-  }
+  for (let i = from; i <= to; i++) h.mergeHistogram(series[i].hist);
   return h;
 }
 

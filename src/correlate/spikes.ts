@@ -66,7 +66,7 @@ function measure(win: Window, series: SeriesRow[], points: BucketPoint[], flags:
     errors += s.errors;
     peak = Math.max(peak, s.requests / secs);
     inflight = Math.max(inflight, s.inflight_peak);
-    if (s.dur_hist) hist.merge(s.dur_hist);
+    hist.mergeHistogram(points[i].hist); // (parsed once, by toPoints)
   }
   // events are counted through the aftermath too: that is where the "down" / "killed" lines land
   for (let i = win.start; i <= (win.aftermathEnd ?? win.end); i++) {
@@ -97,12 +97,41 @@ function measure(win: Window, series: SeriesRow[], points: BucketPoint[], flags:
   };
 }
 
+/**
+ * A bucket of the series as the detector reads it. The histogram of the requests that ended in
+ * it is parsed when first asked for: the detector reads it only at a window's end, and a day
+ * refined to the second has ~50,000 buckets.
+ */
+class SeriesPoint implements BucketPoint {
+  t: number;
+  requests: number;
+  errors: number;
+  hist: Histogram;
+  events: number;
+  done: number | undefined;
+  inflight: number;
+  private doneText: string | null | undefined;
+  private doneParsed: Histogram | undefined;
+
+  constructor(s: SeriesRow) {
+    this.t = s.bucket_ts;
+    this.requests = s.requests;
+    this.errors = s.errors;
+    this.hist = Histogram.from(s.dur_hist);
+    this.events = s.events;
+    this.done = s.done ?? undefined;
+    this.inflight = s.inflight_peak;
+    this.doneText = s.done_hist;
+  }
+
+  get doneHist(): Histogram | undefined {
+    if (this.doneText === undefined) return undefined; // (older custom spikes.sql files lack it)
+    return (this.doneParsed ??= Histogram.from(this.doneText));
+  }
+}
+
 function toPoints(series: SeriesRow[]): BucketPoint[] {
-  return series.map((s) => ({
-    t: s.bucket_ts, requests: s.requests, errors: s.errors, hist: Histogram.from(s.dur_hist), events: s.events,
-    doneHist: s.done_hist !== undefined ? Histogram.from(s.done_hist) : undefined,
-    done: s.done ?? undefined, inflight: s.inflight_peak,
-  }));
+  return series.map((s) => new SeriesPoint(s));
 }
 
 export interface SpikeOptions {

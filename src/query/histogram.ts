@@ -106,6 +106,25 @@ export class Histogram {
     }
   }
 
+  /**
+   * Merge another histogram as it is: the same result as merge(other.toText()) (a text keeps min,
+   * max and every bin exactly) without writing and parsing the text (the spike detector merges a
+   * window's per-second histograms it has already parsed).
+   */
+  mergeHistogram(other: Histogram): void {
+    if (other.n === 0) return;
+    if (other.min < this.min) this.min = other.min;
+    if (other.max > this.max) this.max = other.max;
+    const counts = other.counts;
+    for (let i = 0; i < counts.length; i++) {
+      const c = counts[i];
+      if (!c) continue;
+      const at = this.slot(Math.min(MAX_BIN, i + other.base));
+      this.counts[at] += c;
+      this.n += c;
+    }
+  }
+
   /** Percentile by the same rank rule as the exact aggregate (linear between closest ranks). */
   percentile(p: number): number | null {
     if (this.n === 0) return null;

@@ -14,14 +14,20 @@
 // `{name? expr}` in a body is a column that costs more than it seems (a histogram merged: a JavaScript
 // call per row; a column stored after a long text: reading past it):
 // SQLite computes every column of an aggregate subquery whether or not it is read, so the
-// expansion writes NULL instead when the calling statement never names the column (nor selects
-// `*`). Reading it is what makes it computed.
+// expansion writes NULL instead when the subquery the call is in never names the column (nor
+// selects `*`). Reading it is what makes it computed.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface RelationDef {
   name: string;
   params: string[];
+  /**
+   * The default of each trailing optional parameter (`-- relation: routes(from, to, tier, host,
+   * only = NULL)`), undefined for a required one: a parameter added to a relation later leaves
+   * the calls written before it (in users' queries too) as they were.
+   */
+  defaults: Array<string | undefined>;
   /** the body: one SELECT, with {param} and {column? expr} */
   sql: string;
   path: string;
@@ -33,13 +39,21 @@ const HEAD_RE = /^--\s*relation:\s*([a-z_][a-z0-9_]*)\s*\(([^)]*)\)\s*$/m;
 export function parseRelation(text: string, path: string): RelationDef {
   const m = HEAD_RE.exec(text);
   if (!m) throw new Error(`${path}: a relation file needs a "-- relation: name(param, ...)" line`);
-  const params = m[2].split(',').map((p) => p.trim()).filter(Boolean);
+  const decl = m[2].split(',').map((p) => p.trim()).filter(Boolean).map((p) => /^([a-z_][a-z0-9_]*)(?:\s*=\s*(.+))?$/.exec(p));
+  const params: string[] = [];
+  const defaults: Array<string | undefined> = [];
+  for (const d of decl) {
+    if (!d) throw new Error(`${path}: a parameter is "name" or "name = default"`);
+    if (d[2] === undefined && defaults.some((x) => x !== undefined)) throw new Error(`${path}: ${d[1]}: a required parameter after an optional one`);
+    params.push(d[1]);
+    defaults.push(d[2]?.trim());
+  }
   const body = text.split(/\r?\n/).filter((l) => !/^\s*--/.test(l)).join('\n').trim();
   if (!body) throw new Error(`${path}: no SQL after the header`);
   for (const [, p] of body.matchAll(/\{([a-z_][a-z0-9_]*)\}/g)) {
     if (!params.includes(p)) throw new Error(`${path}: {${p}} is not a parameter of ${m[1]}`);
   }
-  return { name: m[1], params, sql: body, path };
+  return { name: m[1], params, defaults, sql: body, path };
 }
 
 /** The relations of a folder (the package's queries/relations): one per NAME.sql. */
@@ -109,7 +123,7 @@ function scan(sql: string): Tok[] {
   return out;
 }
 
-/** Whether the statement selects `*` (then every column of a relation may be read). */
+/** Whether the tokens select `*` (then every column of a relation may be read). */
 function selectsStar(toks: Tok[]): boolean {
   for (let k = 1; k < toks.length; k++) {
     if (toks[k].text !== '*') continue;
@@ -153,6 +167,41 @@ function fill(def: RelationDef, args: string[], used: (column: string) => boolea
   return out;
 }
 
+/**
+ * For the call at token k, whether a column of it is read: named (or `*` selected) in the
+ * subquery the call is in, the innermost parenthesis that opens with SELECT, WITH or VALUES
+ * (the whole statement when none does). Only that subquery can pass the relation's columns on,
+ * by naming them: so two calls of one relation in one statement, one ranking on cheap columns
+ * and one reading the histograms of the few rows ranked first, each compute only their own.
+ */
+function scopes(toks: Tok[]): (k: number) => (column: string) => boolean {
+  const close = new Map<number, number>();
+  const open: number[] = [];
+  toks.forEach((t, i) => {
+    if (t.text === '(') open.push(i);
+    else if (t.text === ')' && open.length) close.set(open.pop()!, i);
+  });
+  const cache = new Map<number, (column: string) => boolean>();
+  const usedBetween = (lo: number, hi: number) => {
+    const part = toks.slice(lo, hi);
+    const star = selectsStar(part);
+    const words = new Set(part.filter((t) => t.kind === 'word').map((t) => t.text.toLowerCase()));
+    return (col: string) => star || words.has(col);
+  };
+  return (k) => {
+    let depth = 0, at = -1;
+    for (let i = k - 1; i >= 0; i--) {
+      const x = toks[i].text;
+      if (x === ')') depth++;
+      else if (x === '(' && depth > 0) depth--;
+      else if (x === '(' && /^(select|with|values)$/i.test(toks[i + 1]?.text ?? '')) { at = i; break; }
+    }
+    let u = cache.get(at);
+    if (!u) cache.set(at, (u = at < 0 ? usedBetween(0, toks.length) : usedBetween(at, close.get(at) ?? toks.length)));
+    return u;
+  };
+}
+
 const NOT_ALIAS = new Set(['where', 'join', 'left', 'right', 'full', 'inner', 'cross', 'natural', 'on', 'using', 'group',
   'order', 'limit', 'union', 'intersect', 'except', 'window', 'having', 'as', 'indexed', 'not', 'outer', 'returning']);
 
@@ -163,9 +212,7 @@ const NOT_ALIAS = new Set(['where', 'join', 'left', 'right', 'full', 'inner', 'c
 export function expandRelations(sql: string, rels: Map<string, RelationDef>, depth = 0): string {
   if (depth > 8) throw new Error('relations call each other too deeply');
   const toks = scan(sql);
-  const star = selectsStar(toks);
-  const words = new Set(toks.filter((t) => t.kind === 'word').map((t) => t.text.toLowerCase()));
-  const used = (col: string) => star || words.has(col);
+  const usedIn = scopes(toks);
   let out = '';
   let at = 0;
   for (let k = 0; k < toks.length; k++) {
@@ -187,10 +234,13 @@ export function expandRelations(sql: string, rels: Map<string, RelationDef>, dep
     const next = toks[j + 1];
     // `name(a, b) AS (...)`: a common table expression of that name with a column list, not a call
     if (next && next.text.toLowerCase() === 'as' && toks[j + 2]?.text === '(') continue;
-    if (args.length !== def.params.length) {
-      throw new Error(`${def.name}() takes ${def.params.length} arguments (${def.params.join(', ')}), got ${args.length}`);
+    const required = def.defaults.filter((d) => d === undefined).length;
+    if (args.length < required || args.length > def.params.length) {
+      const n = required === def.params.length ? `${required}` : `${required} to ${def.params.length}`;
+      throw new Error(`${def.name}() takes ${n} arguments (${def.params.join(', ')}), got ${args.length}`);
     }
-    const body = expandRelations(fill(def, args.map((a) => expandRelations(a, rels, depth + 1)), used), rels, depth + 1);
+    for (let a = args.length; a < def.params.length; a++) args.push(def.defaults[a]!);
+    const body = expandRelations(fill(def, args.map((a) => expandRelations(a, rels, depth + 1)), usedIn(k)), rels, depth + 1);
     const aliased = next && ((next.kind === 'word' && !NOT_ALIAS.has(next.text.toLowerCase())) || next.text.toLowerCase() === 'as');
     out += sql.slice(at, t.start) + `(${body})` + (aliased ? '' : ` AS ${def.name}`);
     at = toks[j].end;

@@ -20,6 +20,29 @@ describe('histogram percentiles', () => {
     expect(h.percentile(100)).toBe(sorted[sorted.length - 1]);
   });
 
+  it('merge one another as their texts would (mergeHistogram = merge(toText()))', () => {
+    let seed = 11;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (let round = 0; round < 200; round++) {
+      const parts = Array.from({ length: 1 + Math.floor(rand() * 5) }, () => {
+        const h = new Histogram();
+        // empty ones, single values, zeros and spreads from microseconds to minutes
+        const n = Math.floor(rand() * 4) === 0 ? 0 : 1 + Math.floor(rand() * 50);
+        for (let i = 0; i < n; i++) h.add(rand() < 0.1 ? 0 : Math.exp(rand() * 25) * 0.0005, 1 + Math.floor(rand() * 3));
+        return h;
+      });
+      const byText = new Histogram(), direct = new Histogram();
+      for (const p of parts) {
+        const t = p.toText();
+        if (t) byText.merge(t);
+        direct.mergeHistogram(p);
+      }
+      expect(direct.toText()).toBe(byText.toText());
+      expect([direct.n, direct.min, direct.max]).toEqual([byText.n, byText.min, byText.max]);
+      expect(direct.percentile(95)).toBe(byText.percentile(95));
+    }
+  });
+
   it('survive the text form and merging', () => {
     const a = new Histogram(), b = new Histogram(), all = new Histogram();
     for (let i = 1; i <= 100; i++) (i % 2 ? a : b).add(i), all.add(i);

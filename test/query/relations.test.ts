@@ -13,6 +13,7 @@ const rel = (text: string) => parseRelation(text, 'test.sql');
 const defs = new Map<string, RelationDef>([
   ['pair', rel('-- relation: pair(a, b)\nSELECT {a} AS x, {b} AS y, {h? hist(y)} AS h')],
   ['twice', rel('-- relation: twice(a)\nSELECT x + y AS z FROM pair({a}, {a})')],
+  ['opt', rel('-- relation: opt(a, b = NULL)\nSELECT {a} AS x, {b} AS y')],
 ]);
 
 describe('relation calls', () => {
@@ -34,6 +35,20 @@ describe('relation calls', () => {
     expect(expandRelations("SELECT 'h' -- h\nFROM pair(1, 2)", defs)).toContain('NULL AS h');
   });
 
+  it('compute a costly column for the calls whose own subquery names it, not for every call of the statement', () => {
+    const two = expandRelations('WITH a AS (SELECT x FROM pair(1, 2)), b AS (SELECT h FROM pair(3, 4)) SELECT * FROM a, b', defs);
+    expect(two).toContain('SELECT (1) AS x, (2) AS y, NULL AS h');
+    expect(two).toContain('SELECT (3) AS x, (4) AS y, hist(y) AS h');
+    // a parenthesis that opens no subquery (a join's) is not a scope: the SELECT around it is
+    expect(expandRelations('SELECT h FROM (pair(1, 2) JOIN t ON 1)', defs)).toContain('hist(y) AS h');
+    // a subquery counts what the subqueries inside it name (they may pass a column on): so a
+    // call outside reads h when a subquery inside the statement names it, one inside does not
+    const nested = expandRelations('SELECT x, (SELECT h FROM pair(1, 2) WHERE y > 0) FROM pair(3, 4)', defs);
+    expect(nested).toContain('SELECT (1) AS x, (2) AS y, hist(y) AS h');
+    expect(nested).toContain('SELECT (3) AS x, (4) AS y, hist(y) AS h');
+    expect(expandRelations('SELECT h, (SELECT x FROM pair(1, 2)) FROM pair(3, 4)', defs)).toContain('SELECT (1) AS x, (2) AS y, NULL AS h');
+  });
+
   it('leave alone what is not a call: a column, a string, a comment, a CTE of the same name', () => {
     for (const sql of ['SELECT t.pair(1) FROM t', "SELECT 'pair(1, 2)'", 'SELECT 1 -- pair(1, 2)', 'SELECT pair FROM t',
       'WITH pair(a, b) AS (SELECT 1, 2) SELECT * FROM pair']) {
@@ -45,6 +60,14 @@ describe('relation calls', () => {
     expect(expandRelations('SELECT z FROM twice(7)', defs))
       .toBe('SELECT z FROM (SELECT x + y AS z FROM (SELECT ((7)) AS x, ((7)) AS y, NULL AS h) AS pair) AS twice');
     expect(() => expandRelations('SELECT * FROM pair(1)', defs)).toThrow(/pair\(\) takes 2 arguments/);
+  });
+
+  it('fill an optional parameter left out with its default, and refuse too few or too many', () => {
+    expect(expandRelations('SELECT x FROM opt(1)', defs)).toBe('SELECT x FROM (SELECT (1) AS x, (NULL) AS y) AS opt');
+    expect(expandRelations('SELECT x FROM opt(1, 2)', defs)).toBe('SELECT x FROM (SELECT (1) AS x, (2) AS y) AS opt');
+    expect(() => expandRelations('SELECT x FROM opt()', defs)).toThrow(/opt\(\) takes 1 to 2 arguments/);
+    expect(() => expandRelations('SELECT x FROM opt(1, 2, 3)', defs)).toThrow(/opt\(\) takes 1 to 2 arguments/);
+    expect(() => rel('-- relation: r(a = 1, b)\nSELECT {a}, {b}')).toThrow(/required parameter after an optional one/);
   });
 
   it('a relation file names every parameter its body uses', () => {
@@ -95,6 +118,11 @@ describe('the relations', () => {
       FROM requests_in(:from, :to, :tier, :host) GROUP BY 1 ORDER BY 1`, range);
     expect(exact.length).toBeGreaterThan(3);
     expect(all('SELECT route, requests, s5xx, s4xx, dur_max, bytes FROM routes(:from, :to, :tier, :host) ORDER BY 1', range)).toEqual(exact);
+    // `only`: those routes, with the same numbers and histograms as when every route is read
+    const cols = 'route, requests, s5xx, dur_sum, dur_hist, up_hist, bytes_hist, first_ts, last_ts';
+    const every = all(`SELECT ${cols} FROM routes(:from, :to, :tier, :host) ORDER BY 1`, range);
+    const some = JSON.stringify([every[1].route, every[3].route, '/none']);
+    expect(all(`SELECT ${cols} FROM routes(:from, :to, :tier, :host, :some) ORDER BY 1`, { ...range, some })).toEqual([every[1], every[3]]);
     expect(all('SELECT route, requests, s5xx FROM route_load(:from, :to, :tier, :host) ORDER BY 1', range))
       .toEqual(exact.map(({ route, requests, s5xx }) => ({ route, requests, s5xx })));
     const n = exact.reduce((a, e) => a + Number(e.requests), 0);
