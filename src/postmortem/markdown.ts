@@ -1,22 +1,32 @@
 // The postmortem as Markdown: summary, timeline (SVG + sparkline), one section per spike window
 // with its evidence, findings with the commands that show them, and the data it was built from.
 import { renderMarkdown } from '../report/render.js';
-import type { Row } from '../report/runner.js';
+import { findReport, type Row } from '../report/runner.js';
+import type { ReportDef } from '../report/loader.js';
 import { stripControls } from '../util/sanitize.js';
 import { cite, MAJOR_MAX, MAJOR_SHARE, SECTIONS_MAX, type PostmortemData, type WindowData } from './collect.js';
 import type { Finding } from './findings.js';
 import { clock, code, day, duration, fence, ms, num, pct, rate, sparkline, text } from './text.js';
 import { OTHER_CLIENTS } from '../correlate/incident.js';
-import { userReportsMarkdown } from './user-reports.js';
+import { markdownCell, userReportsMarkdown } from './user-reports.js';
 
-/** A table from report rows: log text loses its control characters, numbers stay numbers. */
-function table(rows: Row[], cols: Array<[string, string]>): string {
+/**
+ * A table from report rows. With the report's definition, each cell as its `-- columns:` header
+ * says (a duration as "3.6 s", a stamp as a UTC time), as in the user's report sections; without
+ * it (or for a column it does not declare), log text loses its control characters and numbers
+ * stay numbers.
+ */
+function table(rows: Row[], cols: Array<[string, string]>, def?: ReportDef): string {
   if (!rows.length) return '_none_\n';
+  const declared = new Map((def?.columns ?? []).map((c) => [c.name, c]));
   const out = rows.map((r) => {
     const o: Row = {};
     for (const [key, label] of cols) {
       const v = r[key];
-      o[label] = typeof v === 'string' ? stripControls(v) : v;
+      const c = declared.get(key);
+      // a count or a plain number stays a number: it needs no unit, and the renderer right-aligns a column of them
+      const plain = !c || ((c.kind === 'count' || c.kind === 'number') && typeof v === 'number');
+      o[label] = !plain ? markdownCell(v, c) : typeof v === 'string' ? stripControls(v) : v;
     }
     return o;
   });
@@ -112,35 +122,38 @@ function windowPart(x: WindowData): string {
   const readable = sum.map((r) => (r.item === 'rps'
     ? { ...r, item: 'request rate', before: rate(perSecond('before')), during: rate(perSecond('during')), ratio: rateRatio(perSecond('before'), perSecond('during')) }
     : r));
+  // (each measure has its own unit, which a column's header can not say: the values as they are)
   lines.push(table(readable, [['item', 'measure'], ['before', 'before'], ['during', 'during'], ['ratio', 'ratio']]));
+  // the rest drawn by the incident report's header (the file that made these rows)
+  const def = findReport(inc.name);
   const routes = section(inc.rows, 'routes');
   lines.push('**Routes** (ranked by the extra time spent serving them):', '');
   lines.push(table(routes, [['item', 'route'], ['before', 'before'], ['during', 'during'], ['ratio', 'rate ratio'], ['change', 'extra busy s'],
-    ['errors_during', '5xx'], ['p95_before_ms', 'p95 before ms'], ['p95_during_ms', 'p95 during ms']]));
+    ['errors_during', '5xx'], ['p95_before_ms', 'p95 before'], ['p95_during_ms', 'p95 during']], def));
   const ups = section(inc.rows, 'upstreams').filter((r) => Number(r.errors_during) > 0);
   if (ups.length) {
     lines.push('**Upstreams that failed:**', '');
-    lines.push(table(ups, [['item', 'upstream'], ['during', 'attempts'], ['errors_during', 'failed'], ['detail', 'timeouts'], ['p95_during_ms', 'p95 ms']]));
+    lines.push(table(ups, [['item', 'upstream'], ['during', 'attempts'], ['errors_during', 'failed'], ['detail', 'timeouts'], ['p95_during_ms', 'p95']], def));
   }
   // the rest of the clients (too many to tell apart) is no client that surged
   const clients = section(inc.rows, 'clients').filter((r) => r.item !== OTHER_CLIENTS && Number(r.ratio ?? Infinity) >= 2);
   if (clients.length) {
     lines.push('**Clients that surged:**', '');
-    lines.push(table(clients, [['item', 'client'], ['before', 'before'], ['during', 'during'], ['ratio', 'rate ratio'], ['errors_during', '5xx']]));
+    lines.push(table(clients, [['item', 'client'], ['before', 'before'], ['during', 'during'], ['ratio', 'rate ratio'], ['errors_during', '5xx']], def));
   }
   // 'other' is what no rule classified (tracing chatter): it is in `overload report events --param quiet=1`
   const ev = section(inc.rows, 'events').filter((r) => r.item !== 'other');
   lines.push('**Events:**', '');
-  lines.push(table(ev, [['item', 'kind'], ['detail', 'component'], ['before', 'before'], ['during', 'during'], ['first', 'first'], ['last', 'last']]));
+  lines.push(table(ev, [['item', 'kind'], ['detail', 'component'], ['before', 'before'], ['during', 'during'], ['first', 'first'], ['last', 'last']], def));
   const kc = section(inc.rows, 'counters');
   if (kc.length) {
     lines.push('**Kernel counters** (increase between snapshots; a queue or memory that gave out):', '');
-    lines.push(table(kc, [['item', 'counter'], ['before', 'before'], ['during', 'during'], ['first', 'first'], ['last', 'last']]));
+    lines.push(table(kc, [['item', 'counter'], ['before', 'before'], ['during', 'during'], ['first', 'first'], ['last', 'last']], def));
   }
   const st = section(inc.rows, 'stacks');
   if (st.length) {
     lines.push('**Slowlog stacks:**', '');
-    lines.push(table(st, [['item', 'stack (innermost first)'], ['detail', 'script'], ['during', 'entries'], ['first', 'first'], ['last', 'last']]));
+    lines.push(table(st, [['item', 'stack (innermost first)'], ['detail', 'script'], ['during', 'entries'], ['first', 'first'], ['last', 'last']], def));
   }
   const samples = x.samples.rows.map((r) => (r.section === 'events' ? `${r.time} ${r.component} (${r.count}x ${r.kind}): ${r.line}` : `${r.line}${Number(r.count) > 1 ? `   (${r.count}x ${r.kind})` : ''}`));
   if (samples.length) lines.push('**Sample lines** (the first of each event kind, the first of each 5xx status, the slowest requests):', '', fence(samples));
