@@ -10,7 +10,7 @@
 -- first second of the status from 1 s before the range on; the rows are read from there)
 WITH s AS (
   SELECT status, min(t) AS t0, sum(CASE WHEN t >= {from} AND t < {to} THEN requests END) AS n FROM rollup_status
-  WHERE tier = {tier} AND t > {from} - 1000 AND t < {to} + 1000 AND ({host} IS NULL OR host = {host})
+  WHERE tier = {tier} AND t > {from} - 1000 AND t < {to} + 1000 AND host IN (SELECT host FROM hosts({tier}, {host}))
   GROUP BY status)
 SELECT s.status AS status, s.n AS requests, (
   SELECT r.id FROM requests r

@@ -6,7 +6,13 @@
 --   how many ms at each level, for occ_pct(), occ_mean(), occ_above())
 -- exact: yes (for the stored start and end times)
 SELECT {from} + ((t - {from}) / {bucket_ms}) * {bucket_ms} AS bucket_ts, upstream, max(peak) AS peak, {occ? occ(occ)} AS occ
-FROM rollup_inflight
-WHERE tier = {tier} AND t >= {from} AND t < {to} AND ({host} IS NULL OR host = {host})
-  AND (({per_upstream} = 0 AND upstream = '') OR ({per_upstream} <> 0 AND upstream <> ''))
+FROM (
+  -- two plain reads, one per kind of series, so each seeks its (host, upstream) time range
+  SELECT t, upstream, peak, {occ? occ} AS occ FROM rollup_inflight
+  WHERE {per_upstream} = 0 AND tier = {tier} AND host IN (SELECT host FROM hosts({tier}, {host})) AND upstream = ''
+    AND t >= {from} AND t < {to}
+  UNION ALL
+  SELECT t, upstream, peak, {occ? occ} FROM rollup_inflight
+  WHERE {per_upstream} <> 0 AND tier = {tier} AND host IN (SELECT host FROM hosts({tier}, {host})) AND upstream > ''
+    AND t >= {from} AND t < {to})
 GROUP BY 1, upstream

@@ -36,7 +36,7 @@ FROM (
     {bytes? total(bytes)}, {bytes_max? max(bytes_max)}, {bytes_hist? hist(bytes_hist)},
     {first_ts? min(first_ts)}, {last_ts? max(last_ts)}
   FROM rollup_minute
-  WHERE tier = {tier} AND t >= ({from} + 59999) / 60000 * 60000 AND t < {to} / 60000 * 60000 AND ({host} IS NULL OR host = {host})
+  WHERE tier = {tier} AND t >= ({from} + 59999) / 60000 * 60000 AND t < {to} / 60000 * 60000 AND host IN (SELECT host FROM hosts({tier}, {host}))
     AND ({only} IS NULL OR route IN (SELECT value FROM json_each({only})))
   GROUP BY route)
 GROUP BY route

@@ -9,7 +9,7 @@
 -- n + 4 slowest of them: up to two at each end may owe their maximum to a request outside it)
 WITH top AS (
   SELECT t FROM rollup_second
-  WHERE tier = {tier} AND t > {from} - 1000 AND t < {to} + 1000 AND ({host} IS NULL OR host = {host}) AND dur_max IS NOT NULL
+  WHERE tier = {tier} AND t > {from} - 1000 AND t < {to} + 1000 AND host IN (SELECT host FROM hosts({tier}, {host})) AND dur_max IS NOT NULL
   ORDER BY dur_max DESC LIMIT {n} + 4),
 cand AS (
   SELECT r.id FROM top JOIN requests r

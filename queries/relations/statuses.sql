@@ -5,5 +5,5 @@
 -- exact: yes
 SELECT {from} + ((t - {from}) / {bucket_ms}) * {bucket_ms} AS bucket_ts, status, sum(requests) AS requests
 FROM rollup_status
-WHERE tier = {tier} AND t >= {from} AND t < {to} AND ({host} IS NULL OR host = {host})
+WHERE tier = {tier} AND t >= {from} AND t < {to} AND host IN (SELECT host FROM hosts({tier}, {host}))
 GROUP BY 1, status

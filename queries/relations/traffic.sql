@@ -13,5 +13,5 @@ SELECT {from} + ((t - {from}) / {bucket_ms}) * {bucket_ms} AS bucket_ts,
   {dur_n? sum(dur_n)} AS dur_n, {dur_sum? total(dur_sum)} AS dur_sum, {dur_max? max(dur_max)} AS dur_max,
   {dur_hist? hist(dur_hist)} AS dur_hist, {up_hist? hist(up_hist)} AS up_hist, {done_hist? hist(done_hist)} AS done_hist
 FROM rollup_second
-WHERE tier = {tier} AND t >= {from} AND t < {to} AND ({host} IS NULL OR host = {host})
+WHERE tier = {tier} AND t >= {from} AND t < {to} AND host IN (SELECT host FROM hosts({tier}, {host}))
 GROUP BY 1
