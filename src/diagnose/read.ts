@@ -105,8 +105,10 @@ export function readSamples(db: DB, w: Window, absent: string[]): { samples: Sam
 }
 
 function demandOf(db: DB, w: Window, tier: 'edge' | 'backend', tz: string): Demand | null {
+  // An access log's parsed lines are its request rows: `parsed > 0` says it has some without the
+  // scan of every request that `SELECT DISTINCT source_id FROM request_rows` was (0.3 s at 1M).
   const formats = (db.prepare(`SELECT DISTINCT format FROM sources WHERE ${w.host === null ? '1' : 'host = @host'}
-    AND id IN (SELECT id FROM source_tiers WHERE tier = @tier) AND id IN (SELECT DISTINCT source_id FROM request_rows)`)
+    AND id IN (SELECT id FROM source_tiers WHERE tier = @tier) AND parsed > 0`)
     .all({ tier, ...(w.host === null ? {} : { host: w.host }) }) as { format: string }[]).map((r) => r.format);
   if (!formats.length) return null;
   // 1 s buckets: the peak second is what a pool must hold; long windows fall back to the report's auto bucket
