@@ -5,7 +5,8 @@
 -- exact: yes
 -- (whole minutes: each minute's 100 largest responses per tier and host are in rollup_largest,
 -- so the n largest of a range of whole minutes are among them up to n = 100; beyond that the
--- minutes' rows are read; plus the largest rows of the partial minutes at the range's edges)
+-- minutes' rows are read; plus the largest rows of the partial minutes at the range's edges, and
+-- of the whole minutes that rollup_sparse lists for a host: rollup_largest has none of those)
 WITH edges(lo, hi) AS (VALUES
     ({from}, min({to}, ({from} + 59999) / 60000 * 60000)),
     (max({from}, {to} / 60000 * 60000), CASE WHEN {to} / 60000 * 60000 >= ({from} + 59999) / 60000 * 60000 THEN {to} ELSE {from} END)),
@@ -19,6 +20,13 @@ cand AS (
     SELECT r.id FROM requests r
     WHERE {n} > 100 AND coalesce(r.start_ts, r.ts) >= ({from} + 59999) / 60000 * 60000 AND coalesce(r.start_ts, r.ts) < {to} / 60000 * 60000
       AND r.bytes IS NOT NULL AND ({host} IS NULL OR r.host = {host}) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = {tier})
+    ORDER BY r.bytes DESC, r.id LIMIT {n})
+  UNION
+  SELECT id FROM (
+    SELECT r.id FROM rollup_sparse z JOIN requests r ON coalesce(r.start_ts, r.ts) >= z.t AND coalesce(r.start_ts, r.ts) < z.t + 60000
+    WHERE {n} <= 100 AND z.tier = {tier} AND z.t >= ({from} + 59999) / 60000 * 60000 AND z.t < {to} / 60000 * 60000
+      AND ({host} IS NULL OR z.host = {host}) AND coalesce(r.host, '') = z.host
+      AND r.bytes IS NOT NULL AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = {tier})
     ORDER BY r.bytes DESC, r.id LIMIT {n})
   UNION
   SELECT id FROM (
