@@ -23,9 +23,14 @@ cand AS (
     ORDER BY r.bytes DESC, r.id LIMIT {n})
   UNION
   SELECT id FROM (
-    SELECT r.id FROM rollup_sparse z JOIN requests r ON coalesce(r.start_ts, r.ts) >= z.t AND coalesce(r.start_ts, r.ts) < z.t + 60000
-    WHERE {n} <= 100 AND z.tier = {tier} AND z.t >= ({from} + 59999) / 60000 * 60000 AND z.t < {to} / 60000 * 60000
-      AND ({host} IS NULL OR z.host = {host}) AND coalesce(r.host, '') = z.host
+    SELECT r.id FROM (
+        -- (t + 0: a bare INTEGER column compared with the start index's expression, which has no
+        -- affinity, keeps the index from using that bound: every minute read the rows from the first)
+        SELECT t + 0 AS lo, t + 60000 AS hi, host FROM rollup_sparse
+        WHERE {n} <= 100 AND tier = {tier} AND t >= ({from} + 59999) / 60000 * 60000 AND t < {to} / 60000 * 60000
+          AND ({host} IS NULL OR host = {host})) z
+      CROSS JOIN requests r ON coalesce(r.start_ts, r.ts) >= z.lo AND coalesce(r.start_ts, r.ts) < z.hi
+    WHERE coalesce(r.host, '') = z.host
       AND r.bytes IS NOT NULL AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = {tier})
     ORDER BY r.bytes DESC, r.id LIMIT {n})
   UNION
