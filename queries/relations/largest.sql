@@ -26,11 +26,13 @@ cand AS (
     SELECT r.id FROM (
         -- (t + 0: a bare INTEGER column compared with the start index's expression, which has no
         -- affinity, keeps the index from using that bound: every minute read the rows from the first)
-        SELECT t + 0 AS lo, t + 60000 AS hi, host FROM rollup_sparse
+        -- (every host's rows of a minute sparse on some host: a candidate of a dense host is still
+        -- a request of the range, and the host's name is not looked up per row)
+        SELECT DISTINCT t + 0 AS lo, t + 60000 AS hi FROM rollup_sparse
         WHERE {n} <= 100 AND tier = {tier} AND t >= ({from} + 59999) / 60000 * 60000 AND t < {to} / 60000 * 60000
           AND ({host} IS NULL OR host = {host})) z
       CROSS JOIN requests r ON coalesce(r.start_ts, r.ts) >= z.lo AND coalesce(r.start_ts, r.ts) < z.hi
-    WHERE coalesce(r.host, '') = z.host
+    WHERE ({host} IS NULL OR r.host = {host})
       AND r.bytes IS NOT NULL AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = {tier})
     ORDER BY r.bytes DESC, r.id LIMIT {n})
   UNION
