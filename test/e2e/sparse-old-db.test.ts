@@ -19,10 +19,17 @@ describe('a database made before sparse minutes (schema version 11)', () => {
     const w = new Database(db);
     // the story has sparse minutes: what the rule leaves out is read from the rows
     expect((w.prepare('SELECT count(*) AS n FROM rollup_sparse').get() as { n: number }).n).toBeGreaterThan(0);
-    // what the previous version left: no rollup_sparse, version 11, and (so that the reports
-    // build their own rollups, with every row) rollups of another version
-    w.exec("DROP TABLE rollup_sparse; DELETE FROM schema_version WHERE version > 11; DELETE FROM rollup_state WHERE name = 'version'");
+    // what the previous version left: no rollup_sparse, version 11, its rollups fresh. (Rollups
+    // built by the previous version have every minute's rows; these lack the sparse ones', so
+    // only a report that reads none of those tables is compared here.)
+    w.exec('DROP TABLE rollup_sparse; DELETE FROM schema_version WHERE version > 11');
     w.close();
+    for (const n of REPORTS) json(db, n);
+    expect(json(db, 'timeline')).toEqual(before.timeline);
+    // rollups of another version: the reports build their own, with rollup_sparse, in TEMP tables
+    const w2 = new Database(db);
+    w2.exec("DELETE FROM rollup_state WHERE name = 'version'");
+    w2.close();
     for (const n of REPORTS) expect(json(db, n), n).toEqual(before[n]);
   });
 });
