@@ -14,9 +14,11 @@
 /**
  * Requests per (tier, host, minute) below which its sub-minute rollups are not written. A minute
  * of n requests writes up to min(n, 100) rollup_largest rows and, per 10 s, a row per route and
- * upstream seen: below ~2 requests a second most of those rows hold one request each, and
- * reading the minute's n rows through the start index costs a report about what reading its
- * rollup rows did. (Measured in BENCHMARKS.md "Issue #14: rollups only where they compress".)
+ * upstream seen: below 2 requests a second there are about twice as many of those rows as
+ * requests (they stop outnumbering them near 240-480). The readers of a range's edges read at
+ * most two minutes' rows; largest() over a long range reads every sparse minute's requests, a
+ * table row each instead of a rollup_largest row (oversized on a 1M-line week: +10-15 % CPU), so
+ * the line is drawn low. (BENCHMARKS.md "Issue #14: rollups only where they compress".)
  */
 export const SPARSE_BELOW = 120;
 
