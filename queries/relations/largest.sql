@@ -5,7 +5,8 @@
 -- exact: yes
 -- (whole minutes: each minute's 100 largest responses per tier and host are in rollup_largest,
 -- so the n largest of a range of whole minutes are among them up to n = 100; beyond that the
--- minutes' rows are read; plus the largest rows of the partial minutes at the range's edges)
+-- minutes' rows are read; plus the largest rows of the partial minutes at the range's edges, and
+-- of the whole minutes that rollup_sparse lists for a host: rollup_largest has none of those)
 WITH edges(lo, hi) AS (VALUES
     ({from}, min({to}, ({from} + 59999) / 60000 * 60000)),
     (max({from}, {to} / 60000 * 60000), CASE WHEN {to} / 60000 * 60000 >= ({from} + 59999) / 60000 * 60000 THEN {to} ELSE {from} END)),
@@ -19,6 +20,20 @@ cand AS (
     SELECT r.id FROM requests r
     WHERE {n} > 100 AND coalesce(r.start_ts, r.ts) >= ({from} + 59999) / 60000 * 60000 AND coalesce(r.start_ts, r.ts) < {to} / 60000 * 60000
       AND r.bytes IS NOT NULL AND ({host} IS NULL OR r.host = {host}) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = {tier})
+    ORDER BY r.bytes DESC, r.id LIMIT {n})
+  UNION
+  SELECT id FROM (
+    SELECT r.id FROM (
+        -- (t + 0: a bare INTEGER column compared with the start index's expression, which has no
+        -- affinity, keeps the index from using that bound: every minute read the rows from the first)
+        -- (every host's rows of a minute sparse on some host: a candidate of a dense host is still
+        -- a request of the range, and the host's name is not looked up per row)
+        SELECT DISTINCT t + 0 AS lo, t + 60000 AS hi FROM rollup_sparse
+        WHERE {n} <= 100 AND tier = {tier} AND t >= ({from} + 59999) / 60000 * 60000 AND t < {to} / 60000 * 60000
+          AND ({host} IS NULL OR host = {host})) z
+      CROSS JOIN requests r ON coalesce(r.start_ts, r.ts) >= z.lo AND coalesce(r.start_ts, r.ts) < z.hi
+    WHERE ({host} IS NULL OR r.host = {host})
+      AND r.bytes IS NOT NULL AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = {tier})
     ORDER BY r.bytes DESC, r.id LIMIT {n})
   UNION
   SELECT id FROM (

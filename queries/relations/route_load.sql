@@ -5,14 +5,22 @@
 -- columns: route, requests, s5xx, dur_sum (ms), dur_hist
 -- exact: counts and sums; percentiles within 2.2 %
 -- (time_pieces: whole minutes from rollup_minute, the whole 10 s around them from
--- rollup_route_10s, the ragged ends under 10 s from the rows)
-WITH pieces AS (SELECT grain, lo, hi FROM time_pieces({from}, {to}))
+-- rollup_route_10s, the ragged ends under 10 s from the rows; and the rows of the 10 s pieces in
+-- a sparse minute of a host (rollup_sparse), which rollup_route_10s leaves out: raw_pieces)
+WITH pieces AS (SELECT grain, lo, hi FROM time_pieces({from}, {to})),
+raw_pieces AS (
+  SELECT lo, hi, NULL AS host FROM pieces WHERE grain = 'rows'
+  UNION ALL
+  SELECT max(x.lo, z.t), min(x.hi, z.t + 60000), z.host
+  FROM pieces x JOIN rollup_sparse z ON z.tier = {tier} AND z.t > x.lo - 60000 AND z.t < x.hi AND ({host} IS NULL OR z.host = {host})
+  WHERE x.grain = '10s')
 SELECT route, sum(n) AS requests, sum(e) AS s5xx, total(busy) AS dur_sum, {dur_hist? hist(h)} AS dur_hist
 FROM (
   SELECT coalesce(r.route, '') AS route, count(*) AS n, sum(r.status BETWEEN 500 AND 599) AS e, total(r.duration_ms) AS busy,
     {dur_hist? hist(r.duration_ms)} AS h
-  FROM pieces x CROSS JOIN requests r ON coalesce(r.start_ts, r.ts) >= x.lo AND coalesce(r.start_ts, r.ts) < x.hi
-  WHERE x.grain = 'rows' AND ({host} IS NULL OR r.host = {host}) AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = {tier})
+  FROM raw_pieces x CROSS JOIN requests r ON coalesce(r.start_ts, r.ts) >= x.lo AND coalesce(r.start_ts, r.ts) < x.hi
+  WHERE (x.host IS NULL OR coalesce(r.host, '') = x.host) AND ({host} IS NULL OR r.host = {host})
+    AND r.source_id IN (SELECT id FROM source_tiers WHERE tier = {tier})
   GROUP BY 1
   UNION ALL
   SELECT m.route, sum(m.requests), sum(m.s5xx), total(m.dur_sum), {dur_hist? hist(m.dur_hist)}

@@ -15,6 +15,7 @@
 // attempts (upstream-attempts.ts), the same sweep (inflight.ts), and sums added in the same order.
 import { Histogram, Occupancy } from './histogram.js';
 import { FineSeries, type FineSink } from './rollup-fine.js';
+import { isSparseMinute } from './sparse.js';
 import { attAddr, attMs, attStatus, parseAttempts } from './upstream-attempts.js';
 // (named Sweep here, as before the sweep had a module of its own)
 import { InflightSweep as Sweep, attemptSpans, spanFrom, spanUntil } from './inflight.js';
@@ -266,8 +267,12 @@ export class RollupPass {
       if (t + 60_000 > until) continue;
       for (const [route, m] of b.routes) sink.minute(tier, host, t, route, m);
       for (const [addr, u] of b.ups) sink.upstream(tier, host, t, addr, u);
+      // (a sparse minute's largest are read from its requests: sparse.ts; its requests, counted
+      // as FineSeries counts them for the same decision, are those of its routes)
+      let requests = 0;
+      for (const m of b.routes.values()) requests += m.requests;
       const big = b.largest;
-      for (let i = 0; i < big.ids.length; i++) sink.largest(tier, host, t, big.ids[i], big.bytes[i]);
+      if (!isSparseMinute(requests)) for (let i = 0; i < big.ids.length; i++) sink.largest(tier, host, t, big.ids[i], big.bytes[i]);
       s.minutes.delete(t);
     }
     if (s.lastMin + 60_000 <= until) { s.lastMin = NaN; s.lastMinute = null; }

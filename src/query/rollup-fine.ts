@@ -22,6 +22,7 @@
 // Without the bound a minute of a million distinct clients took ~500 MB to count.
 
 import { Histogram } from './histogram.js';
+import { isSparseMinute } from './sparse.js';
 
 /** clients kept per 10 s or minute bucket (and per tier and host) */
 export const CLIENTS_KEPT = 1000;
@@ -101,6 +102,8 @@ export interface FineSink {
    */
   clients(grain: 10_000 | 60_000, tier: string, t: number, host: string, kept: string,
     restClients: number, restRequests: number, restS5xx: number, restTop: number): void;
+  /** a sparse minute (sparse.ts): its 10 s routes and upstreams (and its largest) are not written */
+  sparse(tier: string, t: number, host: string): void;
 }
 
 const byRequests = (a: [string, ClientCount], b: [string, ClientCount]) =>
@@ -190,9 +193,14 @@ export class FineSeries {
         for (const ten of tens.values()) minute.merge(ten.clients);
       }
       writeClients(sink, 60_000, tier, m, host, minute, keep);
+      // (minute.requests: every request that started in the minute, exact even when the clients are bounded)
+      const sparse = isSparseMinute(minute.requests);
+      if (sparse) sink.sparse(tier, m, host);
       for (const [t, ten] of tens) {
-        for (const [route, r] of ten.routes) sink.route10(tier, t, host, route, r);
-        for (const [addr, u] of ten.ups) sink.upstream10(tier, t, host, addr, u);
+        if (!sparse) {
+          for (const [route, r] of ten.routes) sink.route10(tier, t, host, route, r);
+          for (const [addr, u] of ten.ups) sink.upstream10(tier, t, host, addr, u);
+        }
         writeClients(sink, 10_000, tier, t, host, ten.clients, keep);
       }
     }

@@ -19,6 +19,7 @@ export const ROW_COLUMNS = {
     'first_ts', 'last_ts'],
   rollup_clients: ['tier', 'grain', 't', 'host', 'kept', 'rest_clients', 'rest_requests', 'rest_s5xx', 'rest_top'],
   rollup_largest: ['tier', 't', 'host', 'id', 'bytes'],
+  rollup_sparse: ['tier', 't', 'host'],
 } as const;
 
 export type RowTable = keyof typeof ROW_COLUMNS;
@@ -46,6 +47,7 @@ export function rowSink(out: RowOut): RollupSink {
       out('rollup_upstream_10s', [tier, t, host, addr, u.attempts, u.failed, u.timeouts, u.retried, u.max, u.time.toText(), u.first, u.last]);
     },
     clients: (grain, tier, t, host, kept, left, n, e, top) => out('rollup_clients', [tier, grain, t, host, kept, left, n, e, top]),
+    sparse: (tier, t, host) => out('rollup_sparse', [tier, t, host]),
   };
 }
 

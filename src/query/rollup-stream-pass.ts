@@ -287,6 +287,7 @@ export class StreamPass {
       route10: (tier, t, host, route, x) => { if (keep(tier, host, t)) sink.route10(tier, t, host, route, x); },
       upstream10: (tier, t, host, addr, u) => { if (keep(tier, host, t)) sink.upstream10(tier, t, host, addr, u); },
       clients: (grain, tier, t, host, kept, left, n, e, top) => { if (keep(tier, host, t)) sink.clients(grain, tier, t, host, kept, left, n, e, top); },
+      sparse: (tier, t, host) => { if (keep(tier, host, t)) sink.sparse(tier, t, host); },
     };
   }
 }

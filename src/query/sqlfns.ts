@@ -15,7 +15,8 @@
 //                        coalesce(x, '') for the texts and coalesce(x, -1) for the numbers.
 //   time_pieces(lo, hi)  table: [lo, hi) cut into what reads it cheapest (grain, lo, hi): the whole
 //                        minutes ('1m': rollup_minute, rollup_upstream, rollup_clients grain 60000),
-//                        the whole 10 s around them ('10s': rollup_route_10s, rollup_upstream_10s,
+//                        the whole 10 s around them ('10s': rollup_route_10s, rollup_upstream_10s
+//                        or, for a minute rollup_sparse lists, its rows,
 //                        rollup_clients grain 10000) and the ragged ends ('rows': the requests
 //                        themselves, by coalesce(start_ts, ts)). Empty pieces are left out.
 import type Database from 'better-sqlite3';

@@ -40,6 +40,10 @@ export function openReadOnly(path: string): DB {
   }
   // made before migration 11: the reports read it as a database without snapshots
   if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'samples'").get()) db.exec(samplesSchema('TEMP '));
+  // made before migration 12: its rollups list no sparse minute (every minute has its rows)
+  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'rollup_sparse'").get()) {
+    db.exec('CREATE TEMP TABLE rollup_sparse (tier TEXT NOT NULL, t INTEGER NOT NULL, host TEXT NOT NULL, PRIMARY KEY (tier, t, host)) WITHOUT ROWID');
+  }
   return db;
 }
 

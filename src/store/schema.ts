@@ -471,6 +471,18 @@ export const MIGRATIONS: string[] = [
   // meminfo, nproc. (This migration first made a kernel-only counter_samples table; it was
   // generalised in place before any release.) A few thousand rows per capture: indexed at creation.
   samplesSchema(''),
+  // 12: sparse minutes -- a (tier, host, minute) of fewer requests than src/query/sparse.ts
+  // SPARSE_BELOW has no rows in rollup_route_10s, rollup_upstream_10s and rollup_largest (there
+  // they outnumbered the requests on a sparse log); rollup_sparse lists those minutes, and the
+  // relations read their requests instead. Keyed (tier, t, host): a range is one index range with
+  // or without a host. A database built before lists none: every minute has its rows, and reads
+  // as before.
+  `-- rollups: sparse minutes
+  CREATE TABLE rollup_sparse (
+    tier TEXT NOT NULL, t INTEGER NOT NULL, host TEXT NOT NULL,
+    PRIMARY KEY (tier, t, host)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** `strings` by text (made by migration 5); an ingest may drop it while it loads (db.ts deferStringsIndex). */

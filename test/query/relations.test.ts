@@ -78,7 +78,11 @@ describe('relation calls', () => {
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 
-/** Requests over 5 minutes on two hosts, nginx (edge) and PHP-FPM (backend), then the rollups. */
+/**
+ * Requests over 5 minutes on two hosts, nginx (edge) and PHP-FPM (backend), then the rollups.
+ * The edge's web1 has ~380 requests a minute, its web2 ~100: a sparse minute (src/query/sparse.ts)
+ * beside a dense one, so a range over both hosts stitches rollups and rows in the same minute.
+ */
 function db(): DB {
   const d = openWritable(join(mkdtempSync(join(tmpdir(), 'overload-relations-')), 't.db'));
   d.prepare(`INSERT INTO sources (id, path, format, ingested_at) VALUES (1, 'a.log', 'nginx', 'x'), (2, 'php.log', 'php-fpm-access', 'x')`).run();
@@ -91,7 +95,7 @@ function db(): DB {
     const dur = Math.round(r() * 3000 * 1000) / 1000;
     const status = r() < 0.1 ? 502 : r() < 0.1 ? 404 : 200;
     const retried = r() < 0.1;
-    ins.run(r() < 0.8 ? 1 : 2, r() < 0.5 ? 'web1' : 'web2', ts, ts - Math.round(dur), `/r${Math.floor(r() * 7)}`, status,
+    ins.run(r() < 0.8 ? 1 : 2, r() < 0.8 ? 'web1' : 'web2', ts, ts - Math.round(dur), `/r${Math.floor(r() * 7)}`, status,
       Math.floor(r() * 100_000), dur, dur * 0.8, retried ? null : '10.0.0.1:80', status,
       retried ? 'urt=1.000, 0.500 ua=10.0.0.1:80, 10.0.0.2:80 us=504, 200' : null, `192.0.2.${Math.floor(r() * 30)}`);
   }
@@ -104,6 +108,15 @@ describe('the relations', () => {
   const all = (sql: string, bind: Record<string, unknown> = {}) => prepareSection(d, sql).all(bind) as Record<string, number | string | null>[];
   // ragged edges: neither end on a minute or a 10 s boundary
   const range = { from: BigInt(T0 + 12_345), to: BigInt(T0 + 251_789), tier: 'edge', host: null };
+
+  it('the fixture has sparse and dense minutes side by side', () => {
+    // (the minute before T0 holds the few requests whose start the duration puts there: sparse on both)
+    const listed = all(`SELECT host, count(*) AS n FROM rollup_sparse WHERE tier = 'edge' AND t >= ${T0} GROUP BY host ORDER BY host`);
+    expect(listed).toEqual([{ host: 'web2', n: 5 }]);
+    expect(all("SELECT count(*) AS n FROM rollup_route_10s WHERE tier = 'edge' AND host = 'web2'")[0].n).toBe(0);
+    expect(all("SELECT count(*) AS n FROM rollup_largest WHERE tier = 'edge' AND host = 'web2'")[0].n).toBe(0);
+    expect(all("SELECT count(*) AS n FROM rollup_route_10s WHERE tier = 'edge' AND host = 'web1'")[0].n).toBeGreaterThan(0);
+  });
 
   it('every built-in one prepares', () => {
     for (const def of reportRelations().values()) {
@@ -164,6 +177,25 @@ describe('the relations', () => {
     const secs = { ...range, from: BigInt(T0 + 13_000), to: BigInt(T0 + 251_000) };
     expect(all('SELECT status, requests FROM first_of_status(:from, :to, :tier, :host) ORDER BY 1', secs))
       .toEqual(all('SELECT status, count(*) AS requests FROM requests_in(:from, :to, :tier, :host) GROUP BY status ORDER BY 1', secs));
+  });
+
+  it('route_load, upstreams and largest read the rows of sparse minutes, for either host or both', () => {
+    // ragged ranges: 10 s pieces at both ends of whole minutes, and one 10 s piece across a
+    // minute's start with no whole minute ([T0 + 40 s, T0 + 80 s))
+    for (const [from, to] of [[12_345, 251_789], [35_123, 85_456], [60_000, 120_000], [3_000, 9_000]]) {
+      for (const host of [null, 'web1', 'web2']) {
+        const q = { from: BigInt(T0 + from), to: BigInt(T0 + to), tier: 'edge', host, n: 7 };
+        const at = `[${from}, ${to}) ${host}`;
+        expect(all('SELECT route, requests, s5xx, dur_sum FROM route_load(:from, :to, :tier, :host) ORDER BY 1', q), at)
+          .toEqual(all(`SELECT coalesce(route, '') AS route, count(*) AS requests, sum(status BETWEEN 500 AND 599) AS s5xx,
+            total(duration_ms) AS dur_sum FROM requests_in(:from, :to, :tier, :host) GROUP BY 1 ORDER BY 1`, q)
+            .map((x) => ({ ...x, dur_sum: expect.closeTo(Number(x.dur_sum), 6) })));
+        const attempts = all(`SELECT count(*) + sum(upstream_raw IS NOT NULL) AS n FROM requests_in(:from, :to, :tier, :host)`, q)[0].n;
+        expect(all('SELECT total(attempts) AS n FROM upstreams(:from, :to, :tier, :host)', q)[0].n, at).toBe(attempts);
+        expect(all('SELECT id, bytes FROM largest(:from, :to, :tier, :host, :n)', q), at)
+          .toEqual(all('SELECT id, bytes FROM requests_in(:from, :to, :tier, :host) WHERE bytes IS NOT NULL ORDER BY bytes DESC, id LIMIT :n', q));
+      }
+    }
   });
 
   it('buckets cover the range, the last one cut by its end', () => {

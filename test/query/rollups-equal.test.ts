@@ -100,6 +100,11 @@ describe('rollups: single pass equals the reference', () => {
     const perMinute = new Map<string, number>();
     for (const r of fast.rollup_largest) perMinute.set(r.slice(0, 3).join('|'), (perMinute.get(r.slice(0, 3).join('|')) ?? 0) + 1);
     expect([...perMinute.values()].filter((n) => n === 100).length).toBeGreaterThan(3);
+    // both kinds of minute (sparse.ts): sparse ones listed, with no 10 s or largest rows, and dense ones
+    expect(fast.rollup_sparse.length).toBeGreaterThan(3);
+    const sparse = new Set(fast.rollup_sparse.map((r) => r.join('|')));
+    expect(fast.rollup_route_10s.some((r) => sparse.has([r[0], Math.floor(Number(r[1]) / 60_000) * 60_000, r[2]].join('|')))).toBe(false);
+    expect(fast.rollup_largest.some((r) => sparse.has(r.slice(0, 3).join('|')))).toBe(false);
     expect(fast).toEqual(ref);
   });
 

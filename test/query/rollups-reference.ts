@@ -8,6 +8,7 @@ import { attemptFailed, attemptsOf, type Attempt } from '../../src/query/upstrea
 import { InflightSweeps, attemptSpans, spanFrom, spanUntil } from '../../src/query/inflight.js';
 import { StampSpreader, wholeSecondSources } from '../../src/query/stamp-spread.js';
 import { sourceTiers } from '../../src/query/tiers.js';
+import { SPARSE_BELOW } from '../../src/query/sparse.js';
 type RollupInput = [
   tier: string, host: string, t: number | null, rawT: number | null, ts: number, status: number | null, bytes: number | null,
   duration_ms: number | null, upstream_ms: number | null, route: string, attempts: Attempt[], client: string,
@@ -170,6 +171,16 @@ class RequestAggregator {
     if (ts > u.last) u.last = ts;
   }
 
+  /** (tier, host, minute) keys with fewer requests than sparse.ts SPARSE_BELOW, counted at the start as stored */
+  sparseMinutes(): Set<string> {
+    const n = new Map<string, number>();
+    for (const [k, m] of this.minutes) {
+      const mk = k.split(SEP).slice(0, 3).join(SEP);
+      n.set(mk, (n.get(mk) ?? 0) + m.requests);
+    }
+    return new Set([...n].filter(([, x]) => x < SPARSE_BELOW).map(([k]) => k));
+  }
+
   /** rollup_minute_totals: the seconds' counts summed per minute, with the minute's in-flight peak */
   writeMinuteTotals(db: Database.Database, schema: string, peaks: Map<string, number>): void {
     const tot = new Map<string, number[]>();
@@ -215,15 +226,25 @@ class RequestAggregator {
       const [tier, host, t, addr] = k.split(SEP);
       up.run(tier, host, Number(t), addr, u.attempts, u.failed, u.timeouts, u.retried, u.n, u.sum, u.max, u.h.toText(), u.first, u.last);
     }
+    // sparse minutes (src/query/sparse.ts): no 10 s rows, listed in rollup_sparse
+    const sparse = this.sparseMinutes();
+    const sparseAt = (tier: string, host: string, t: string) => sparse.has(tier + SEP + host + SEP + Math.floor(Number(t) / 60_000) * 60_000);
+    const sp = db.prepare(`INSERT INTO ${schema}.rollup_sparse (tier, t, host) VALUES (?,?,?)`);
+    for (const k of sparse) {
+      const [tier, host, t] = k.split(SEP);
+      sp.run(tier, Number(t), host);
+    }
     const r10 = db.prepare(`INSERT INTO ${schema}.rollup_route_10s (tier, t, host, route, requests, s5xx, dur_sum, dur_hist) VALUES (?,?,?,?,?,?,?,?)`);
     for (const [k, r] of this.routes10) {
       const [tier, host, t, route] = k.split(SEP);
+      if (sparseAt(tier, host, t)) continue;
       r10.run(tier, Number(t), host, route, r.requests, r.s5xx, r.durSum, r.dur.toText());
     }
     const u10 = db.prepare(`INSERT INTO ${schema}.rollup_upstream_10s (tier, t, host, upstream, attempts, failed, timeouts, retried, time_max,
       time_hist, first_ts, last_ts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`);
     for (const [k, u] of this.upstreams10) {
       const [tier, host, t, addr] = k.split(SEP);
+      if (sparseAt(tier, host, t)) continue;
       u10.run(tier, Number(t), host, addr, u.attempts, u.failed, u.timeouts, u.retried, u.max, u.time.toText(), u.first, u.last);
     }
     // clients: per bucket, the clientsKept busiest (most requests, then name) and the rest summed
@@ -299,13 +320,16 @@ export function referenceRequestRollups(db: Database.Database, schema: string, c
     }
     spreader.push(row);
   }
+  spreader.flush();
+  // (none for a sparse minute: its requests are read instead)
+  const sparse = agg.sparseMinutes();
   const big = db.prepare(`INSERT INTO ${schema}.rollup_largest (tier, t, host, id, bytes) VALUES (?,?,?,?,?)`);
   for (const [k, list] of largest) {
+    if (sparse.has(k)) continue;
     const [tier, host, t] = k.split(SEP);
     list.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
     for (const [id, bytes] of list.slice(0, 100)) big.run(tier, Number(t), host, id, bytes);
   }
-  spreader.flush();
   agg.write(db, schema);
   const ins = db.prepare(`INSERT INTO ${schema}.rollup_inflight (tier, host, upstream, t, peak, occ) VALUES (?, ?, ?, ?, ?, ?)`);
   const peaks = new Map<string, number>(); // tier|host|minute -> the highest in flight (all upstreams)

@@ -34,7 +34,7 @@ function newDb(): { db: DB; path: string } {
 
 function dump(db: DB): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = {};
-  for (const t of ROLLUP_TABLES.filter((x) => x !== 'rollup_state')) out[t] = db.prepare(`SELECT * FROM main.${t} ORDER BY 1, 2, 3, 4`).all();
+  for (const t of ROLLUP_TABLES.filter((x) => x !== 'rollup_state')) out[t] = db.prepare(`SELECT * FROM main.${t} ORDER BY 1, 2, 3${t === 'rollup_sparse' ? '' : ', 4'}`).all(); // (rollup_sparse: 3 columns)
   return out;
 }
 
