@@ -6,14 +6,9 @@
 -- exact: counts and sums; percentiles within 2.2 %
 -- (time_pieces: whole minutes from rollup_minute, the whole 10 s around them from
 -- rollup_route_10s, the ragged ends under 10 s from the rows; and the rows of the 10 s pieces in
--- a sparse minute of a host (rollup_sparse), which rollup_route_10s leaves out: raw_pieces)
+-- a sparse minute of a host (rollup_sparse), which rollup_route_10s leaves out: row_pieces())
 WITH pieces AS (SELECT grain, lo, hi FROM time_pieces({from}, {to})),
-raw_pieces AS (
-  SELECT lo, hi, NULL AS host FROM pieces WHERE grain = 'rows'
-  UNION ALL
-  SELECT max(x.lo, z.t), min(x.hi, z.t + 60000), z.host
-  FROM pieces x JOIN rollup_sparse z ON z.tier = {tier} AND z.t > x.lo - 60000 AND z.t < x.hi AND ({host} IS NULL OR z.host = {host})
-  WHERE x.grain = '10s')
+raw_pieces AS (SELECT lo, hi, host FROM row_pieces({from}, {to}, {tier}, {host}))
 SELECT route, sum(n) AS requests, sum(e) AS s5xx, total(busy) AS dur_sum, {dur_hist? hist(h)} AS dur_hist
 FROM (
   SELECT coalesce(r.route, '') AS route, count(*) AS n, sum(r.status BETWEEN 500 AND 599) AS e, total(r.duration_ms) AS busy,

@@ -12,12 +12,7 @@
 -- list in upstream_raw) is its own columns, only the retried ones go through upstream_attempts(),
 -- a JavaScript call per row)
 WITH pieces AS (SELECT grain, lo, hi FROM time_pieces({from}, {to})),
-raw_pieces AS (
-  SELECT lo, hi, NULL AS host FROM pieces WHERE grain = 'rows'
-  UNION ALL
-  SELECT max(x.lo, z.t), min(x.hi, z.t + 60000), z.host
-  FROM pieces x JOIN rollup_sparse z ON z.tier = {tier} AND z.t > x.lo - 60000 AND z.t < x.hi AND ({host} IS NULL OR z.host = {host})
-  WHERE x.grain = '10s')
+raw_pieces AS (SELECT lo, hi, host FROM row_pieces({from}, {to}, {tier}, {host}))
 SELECT upstream, sum(attempts) AS attempts, sum(failed) AS failed, sum(timeouts) AS timeouts, sum(retried) AS retried,
   max(tmax) AS time_max, {time_hist? hist(th)} AS time_hist, min(first) AS first_ts, max(last) AS last_ts
 FROM (
