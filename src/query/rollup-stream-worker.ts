@@ -19,7 +19,9 @@ export type ToRollupWorker =
   | { type: 'begin'; sourceId: number; host: string; tier: Tier; whole: boolean | null }
   | { type: 'end'; sourceId: number }
   | { type: 'feed'; sourceId: number; firstId: number; count: number; nums: Float64Array; text: Uint8Array; strings: Array<number | string> }
-  | { type: 'finish' };
+  | { type: 'finish' }
+  /** rows the writer has inserted: their buffers, for the encoder to fill again */
+  | { type: 'recycle'; rows: EncodedRows };
 
 export type FromRollupWorker =
   | { type: 'fed'; rows: EncodedRows | null }
@@ -53,6 +55,7 @@ if (parentPort) {
           pass.feed(m.sourceId, { count: m.count, nums: m.nums, text: m.text, strings: [] }, m.firstId);
           send({ type: 'fed', rows: encoder.take() });
           break;
+        case 'recycle': encoder.giveBack(m.rows); break;
         case 'finish': {
           const result = pass.finish();
           send({ type: 'finished', rows: encoder.take(), result, cpuMs: threadCpuMs() });

@@ -29,7 +29,7 @@ import {
   ROLLUP_TABLES, ROLLUPS_VERSION, rollupsFresh, readRollupState, rebuildRequestRange, rebuildEvents, minuteTotals,
   sourcesSignature, type RollupStats, type RollupState,
 } from './rollups.js';
-import { encodedRowsInserter, type EncodedRows } from './rollup-rows.js';
+import { encodedRowsInserter, rowBuffers, type EncodedRows } from './rollup-rows.js';
 import { loadNative } from '../store/native.js';
 import type { StreamPassResult } from './rollup-stream-pass.js';
 import type { FromRollupWorker, RollupWorkerInit, ToRollupWorker } from './rollup-stream-worker.js';
@@ -76,6 +76,8 @@ function workerHost(init: RollupWorkerInit, apply: (rows: EncodedRows) => void, 
     // handler as an uncaught exception: kept for keepUp() / finish() to throw in the writer's flow.
     if (m.rows) {
       try { apply(m.rows); } catch (e) { fatal(e as Error); failWith(e as Error); }
+      // their buffers go back to be filled again (rollup-rows.ts RowEncoder)
+      if (m.type === 'fed') send({ type: 'recycle', rows: m.rows }, rowBuffers(m.rows));
     }
     if (m.type === 'fed') { pending--; wake(); }
     else if (m.type === 'finished') {
