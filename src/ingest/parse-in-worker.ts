@@ -14,7 +14,11 @@ const MAX_BYTES_IN_FLIGHT = 1 << 20;
 // (bench/worker-bench.ts measures the worker's stages under these same limits)
 export const WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 64 };
 
-export async function* parseInWorker(chunks: AsyncIterable<Buffer>, init: WorkerInit): AsyncGenerator<Batch> {
+/**
+ * `spare`: called as each batch is done with, the buffers of batches written (nums, text, ...)
+ * that the worker's encoder may fill again (RequestEncoder.giveBack).
+ */
+export async function* parseInWorker(chunks: AsyncIterable<Buffer>, init: WorkerInit, spare: () => ArrayBuffer[] = () => []): AsyncGenerator<Batch> {
   const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: init, resourceLimits: WORKER_RESOURCE_LIMITS });
   const batches: Array<{ batch: Batch; final: boolean }> = [];
   let failure: Error | null = null;
@@ -62,7 +66,8 @@ export async function* parseInWorker(chunks: AsyncIterable<Buffer>, init: Worker
         continue;
       }
       yield next.batch;
-      send({ type: 'ack' });
+      const buffers = spare();
+      send({ type: 'ack', spare: buffers }, buffers);
       if (next.final) break;
     }
   } finally {
