@@ -193,6 +193,11 @@ export class BatchBuilder {
     return this.cut();
   }
 
+  /** The buffers of a batch's requests once written (RequestEncoder.giveBack). */
+  giveBack(nums: ArrayBuffer, text: ArrayBuffer): void {
+    this.encoder.giveBack(nums, text);
+  }
+
   private cut(): Batch {
     const b = this.batch;
     b.requests = this.encoder.take();

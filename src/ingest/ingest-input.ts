@@ -184,6 +184,8 @@ async function ingestOpened(label: string, input: OpenedInput, writer: StoreWrit
   let nextId = writer.lastRequestId() + 1;
   const starts: MemberStart[] = [{ offset: resumeFrom, fromLine: (previous?.lines ?? 0) + 1, fromId: nextId }];
   let loading = false;
+  /** buffers of batches written and not handed to the rollup worker: back to the parse worker */
+  let written: ArrayBuffer[] = [];
   const account = (b: Batch) => {
     if (!loading && b.lines > 0) {
       loading = true;
@@ -198,7 +200,8 @@ async function ingestOpened(label: string, input: OpenedInput, writer: StoreWrit
     while (starts.length > 1 && starts[1].offset <= reading) starts.shift();
     // Only once the batch is committed: the rollup worker reads the strings of earlier batches
     // through a connection of its own, which sees nothing uncommitted.
-    rollups?.feed(sourceId, b.requests, firstId);
+    // (the batch's buffers go back to the parse worker: through the rollup worker, or from here)
+    if (!rollups?.feed(sourceId, b.requests, firstId)) written.push(b.requests.nums.buffer as ArrayBuffer, b.requests.text.buffer as ArrayBuffer);
     settings.onCommit?.();
     lines += b.lines; parsed += b.parsed; rejected += b.rejected; invalidUtf8 += b.invalidUtf8;
     unterminated ||= b.unterminated;
@@ -218,6 +221,10 @@ async function ingestOpened(label: string, input: OpenedInput, writer: StoreWrit
     routeRules: settings.routeRules.map((r) => ({ source: r.pattern.source, flags: r.pattern.flags, template: r.template })),
     startOffset: resumeFrom, startLine: previous?.lines ?? 0, liveFlushMs: settings.liveFlushMs ?? null,
     firstStringId: writer.reserveStringIds(),
+  }, () => {
+    const out = rollups ? [...written, ...rollups.spare()] : written;
+    written = [];
+    return out;
   });
   let idleSince = performance.now();
   for await (const batch of batches) {

@@ -8,13 +8,20 @@ import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 const MAX_BYTES_IN_FLIGHT = 1 << 20;
 
 // A roomy young generation: parsing allocates many short-lived strings, and the default
-// semi-space makes the worker spend more time in scavenges than in parsing. A capped old
-// generation: what the worker keeps (the bounded string dictionary, batches in flight) is
-// small, and without a cap V8 let the heap grow to ~100 MB before collecting it.
+// semi-space makes the worker spend more time in scavenges than in parsing. 8 MB rather than the
+// 16 it was: 1M lines of `short` (the shape the parse worker bounds), alternating, peaked at
+// 148/145 MB against 153/154 for the same parse CPU (4.19/4.22 s against 4.46/4.24; at 200k,
+// three pairs: 132-136 against 140-145 MB, parse CPU +3-8 %). A capped old generation: what the
+// worker keeps (the bounded string dictionary, batches in flight) is small, and without a cap V8
+// let the heap grow to ~100 MB before collecting it.
 // (bench/worker-bench.ts measures the worker's stages under these same limits)
-export const WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 64 };
+export const WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 };
 
-export async function* parseInWorker(chunks: AsyncIterable<Buffer>, init: WorkerInit): AsyncGenerator<Batch> {
+/**
+ * `spare`: called as each batch is done with, the buffers of batches written (nums, text, ...)
+ * that the worker's encoder may fill again (RequestEncoder.giveBack).
+ */
+export async function* parseInWorker(chunks: AsyncIterable<Buffer>, init: WorkerInit, spare: () => ArrayBuffer[] = () => []): AsyncGenerator<Batch> {
   const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: init, resourceLimits: WORKER_RESOURCE_LIMITS });
   const batches: Array<{ batch: Batch; final: boolean }> = [];
   let failure: Error | null = null;
@@ -62,7 +69,8 @@ export async function* parseInWorker(chunks: AsyncIterable<Buffer>, init: Worker
         continue;
       }
       yield next.batch;
-      send({ type: 'ack' });
+      const buffers = spare();
+      send({ type: 'ack', spare: buffers }, buffers);
       if (next.final) break;
     }
   } finally {

@@ -24,12 +24,18 @@ let wakeReader: (() => void) | null = null;
 let unacked = 0;
 let wakeWriter: (() => void) | null = null;
 const MAX_UNACKED = 3;
+/** the batches' builder, once main() made it: written batches' buffers go back to it */
+let building: BatchBuilder | null = null;
 
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'chunk') chunks.push(Buffer.from(msg.buf.buffer, msg.buf.byteOffset, msg.buf.byteLength));
   else if (msg.type === 'boundary') chunks.push(Buffer.alloc(0));
   else if (msg.type === 'end') ended = true;
-  else if (msg.type === 'ack') { unacked--; wakeWriter?.(); wakeWriter = null; return; }
+  else if (msg.type === 'ack') {
+    const spare = msg.spare ?? [];
+    for (let i = 0; i + 1 < spare.length; i += 2) building?.giveBack(spare[i], spare[i + 1]);
+    unacked--; wakeWriter?.(); wakeWriter = null; return;
+  }
   wakeReader?.();
   wakeReader = null;
 });
@@ -67,6 +73,7 @@ async function main(): Promise<void> {
   const builder = new BatchBuilder(format.create(init.parserOptions), {
     batchSize: init.batchSize, router, dictionary: new StringDictionary(init.firstStringId), startOffset: init.startOffset, startLine: init.startLine,
   });
+  building = builder;
   let lastCut = Date.now();
   for await (const group of splitLines(incoming(), { maxLine: init.maxLine, startOffset: init.startOffset, startLine: init.startLine })) {
     // Every line of this group ends after the boundaries passed since the last group: the first

@@ -21,7 +21,8 @@ export type ToWorker =
   /** a gzip member starts with the next chunk (see source.ts `chunks`, Batch.memberStarts) */
   | { type: 'boundary' }
   | { type: 'end' }
-  | { type: 'ack' };
+  /** `spare`: buffers of batches written (nums, text, nums, text, ...), for the encoder to fill again */
+  | { type: 'ack'; spare?: ArrayBuffer[] };
 
 export type FromWorker =
   /** `cpuMs`: the worker's own CPU time, sent with the final batch (see thread-stats.ts) */

@@ -96,13 +96,25 @@ export type EncodedRows = Partial<Record<RowTable, EncodedTableRows>>;
 
 interface TableBuffer { layout: Layout; nums: Float64Array; n: number; text: Buffer; t: number; count: number }
 
-/** Rows in, encoded per table (take() hands them over and starts again, reusing its buffers). */
+/**
+ * Rows in, encoded per table. take() hands over the table's buffers themselves (views of the rows
+ * in them, to transfer) and giveBack() takes them back once the writer has inserted their rows:
+ * the same few buffers go round between the two threads. (take() used to copy each table's rows
+ * into a new pair of buffers per batch; each was garbage in the writer's heap once inserted, and
+ * V8 let their memory, outside its heap, pile up to ~30 MB before a collection freed it.)
+ */
 export class RowEncoder {
   private tables = new Map<RowTable, TableBuffer>();
+  /** buffers given back, per table (so each comes back to rows of the size it grew to) */
+  private spare = new Map<RowTable, Array<{ nums: ArrayBuffer; text: ArrayBuffer }>>();
 
   readonly add: RowOut = (table, row) => {
     let b = this.tables.get(table);
-    if (!b) this.tables.set(table, (b = { layout: LAYOUTS.get(table)!, nums: new Float64Array(1024), n: 0, text: Buffer.alloc(16384), t: 0, count: 0 }));
+    if (!b) {
+      b = { layout: LAYOUTS.get(table)!, nums: new Float64Array(0), n: 0, text: Buffer.alloc(0), t: 0, count: 0 };
+      this.fresh(table, b);
+      this.tables.set(table, b);
+    }
     const { nums: numCols, texts: textCols } = b.layout;
     const width = numCols.length + textCols.length;
     if (b.n + width > b.nums.length) {
@@ -124,7 +136,8 @@ export class RowEncoder {
       if (typeof v !== 'string') throw new Error(`rollups: ${table}.${ROW_COLUMNS[table][textCols[i]]} is not text: ${String(v)}`);
       // (3 bytes per UTF-16 unit at most)
       if (b.t + 3 * v.length > b.text.length) {
-        const next = Buffer.allocUnsafe(Math.max(2 * b.text.length, b.t + 3 * v.length));
+        // (never from Buffer's shared pool: the buffer is transferred whole)
+        const next = Buffer.allocUnsafeSlow(Math.max(2 * b.text.length, b.t + 3 * v.length));
         b.text.copy(next, 0, 0, b.t);
         b.text = next;
       }
@@ -141,12 +154,33 @@ export class RowEncoder {
     let out: EncodedRows | null = null;
     for (const [table, b] of this.tables) {
       if (b.count === 0) continue;
-      (out ??= {})[table] = { count: b.count, nums: b.nums.slice(0, b.n), text: Uint8Array.prototype.slice.call(b.text, 0, b.t) };
-      b.n = 0; b.t = 0; b.count = 0;
+      (out ??= {})[table] = { count: b.count, nums: b.nums.subarray(0, b.n), text: new Uint8Array(b.text.buffer, b.text.byteOffset, b.t) };
+      // (the table's next row takes buffers then: by then some may have been given back)
+      this.tables.delete(table);
     }
     return out;
   }
+
+  /** Buffers of rows that take() handed over, now written: the next take()s fill them again. */
+  giveBack(rows: EncodedRows): void {
+    for (const [table, r] of Object.entries(rows) as Array<[RowTable, EncodedTableRows]>) {
+      let list = this.spare.get(table);
+      if (!list) this.spare.set(table, (list = []));
+      // (as many as can be in flight at once; a surplus is left to the collector)
+      if (list.length < SPARE_PER_TABLE) list.push({ nums: r.nums.buffer as ArrayBuffer, text: r.text.buffer as ArrayBuffer });
+    }
+  }
+
+  /** Empty buffers for the table's next rows: given back ones when there are, else small new ones. */
+  private fresh(table: RowTable, b: TableBuffer): void {
+    const spare = this.spare.get(table)?.pop();
+    b.nums = spare ? new Float64Array(spare.nums) : new Float64Array(1024);
+    b.text = spare ? Buffer.from(spare.text) : Buffer.alloc(16384);
+  }
 }
+
+/** buffers kept per table for reuse: about as many batches as can be in flight between the threads */
+const SPARE_PER_TABLE = 8;
 
 /** The buffers of `rows`, to transfer with them. */
 export function rowBuffers(rows: EncodedRows): ArrayBuffer[] {

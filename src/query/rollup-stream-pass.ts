@@ -170,6 +170,12 @@ export class StreamPass {
     this.advance();
   }
 
+  /** Whether rows fed are still held for a whole-second sample (their arrays are still to be read). */
+  get holding(): boolean {
+    for (const s of this.sources.values()) if (s.held.length > 0) return true;
+    return false;
+  }
+
   /** No more rows: everything left goes out. */
   finish(): StreamPassResult {
     for (const id of this.sources.keys()) this.endSource(id);

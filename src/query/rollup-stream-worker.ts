@@ -19,10 +19,13 @@ export type ToRollupWorker =
   | { type: 'begin'; sourceId: number; host: string; tier: Tier; whole: boolean | null }
   | { type: 'end'; sourceId: number }
   | { type: 'feed'; sourceId: number; firstId: number; count: number; nums: Float64Array; text: Uint8Array; strings: Array<number | string> }
-  | { type: 'finish' };
+  | { type: 'finish' }
+  /** rows the writer has inserted: their buffers, for the encoder to fill again */
+  | { type: 'recycle'; rows: EncodedRows };
 
 export type FromRollupWorker =
-  | { type: 'fed'; rows: EncodedRows | null }
+  /** `spare`: the buffers of the batches fed that the pass is done with, for the parse worker to fill again */
+  | { type: 'fed'; rows: EncodedRows | null; spare: ArrayBuffer[] }
   | { type: 'finished'; rows: EncodedRows | null; result: StreamPassResult; cpuMs: number }
   | { type: 'error'; message: string };
 
@@ -42,7 +45,9 @@ if (parentPort) {
   // is done, long enough for the young generation to copy them)
   const encoder = new RowEncoder();
   const pass = new StreamPass({ oldHi: new Map(init.oldHi), clientsKept: init.clientsKept, lookup, out: encoder.add });
-  const send = (m: FromRollupWorker) => port.postMessage(m, m.type !== 'error' && m.rows ? rowBuffers(m.rows) : []);
+  const send = (m: FromRollupWorker) => port.postMessage(m, [...(m.type !== 'error' && m.rows ? rowBuffers(m.rows) : []), ...(m.type === 'fed' ? m.spare : [])]);
+  /** buffers of the batches fed since the pass last held none */
+  const fed: ArrayBuffer[] = [];
   port.on('message', (m: ToRollupWorker) => {
     try {
       switch (m.type) {
@@ -51,8 +56,10 @@ if (parentPort) {
         case 'feed':
           pass.learn(m.strings);
           pass.feed(m.sourceId, { count: m.count, nums: m.nums, text: m.text, strings: [] }, m.firstId);
-          send({ type: 'fed', rows: encoder.take() });
+          fed.push(m.nums.buffer as ArrayBuffer, m.text.buffer as ArrayBuffer);
+          send({ type: 'fed', rows: encoder.take(), spare: pass.holding ? [] : fed.splice(0) });
           break;
+        case 'recycle': encoder.giveBack(m.rows); break;
         case 'finish': {
           const result = pass.finish();
           send({ type: 'finished', rows: encoder.take(), result, cpuMs: threadCpuMs() });

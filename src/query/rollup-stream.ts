@@ -29,7 +29,7 @@ import {
   ROLLUP_TABLES, ROLLUPS_VERSION, rollupsFresh, readRollupState, rebuildRequestRange, rebuildEvents, minuteTotals,
   sourcesSignature, type RollupStats, type RollupState,
 } from './rollups.js';
-import { encodedRowsInserter, type EncodedRows } from './rollup-rows.js';
+import { encodedRowsInserter, rowBuffers, type EncodedRows } from './rollup-rows.js';
 import { loadNative } from '../store/native.js';
 import type { StreamPassResult } from './rollup-stream-pass.js';
 import type { FromRollupWorker, RollupWorkerInit, ToRollupWorker } from './rollup-stream-worker.js';
@@ -46,6 +46,8 @@ interface PassHost {
   feed(sourceId: number, r: EncodedRequests, firstId: number): void;
   /** batches fed and not yet done */
   pending(): number;
+  /** buffers of batches the pass is done with (taken once) */
+  spare(): ArrayBuffer[];
   /** resolves when a batch is done (or at once when none is pending) */
   progress(): Promise<void>;
   finish(): Promise<StreamPassResult>;
@@ -60,6 +62,7 @@ function workerHost(init: RollupWorkerInit, apply: (rows: EncodedRows) => void, 
     workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
   });
   let pending = 0;
+  let spare: ArrayBuffer[] = [];
   let failed: Error | null = null;
   const waiting: Array<() => void> = [];
   let finished: ((r: StreamPassResult) => void) | null = null;
@@ -76,8 +79,14 @@ function workerHost(init: RollupWorkerInit, apply: (rows: EncodedRows) => void, 
     // handler as an uncaught exception: kept for keepUp() / finish() to throw in the writer's flow.
     if (m.rows) {
       try { apply(m.rows); } catch (e) { fatal(e as Error); failWith(e as Error); }
+      // their buffers go back to be filled again (rollup-rows.ts RowEncoder)
+      if (m.type === 'fed') send({ type: 'recycle', rows: m.rows }, rowBuffers(m.rows));
     }
-    if (m.type === 'fed') { pending--; wake(); }
+    if (m.type === 'fed') {
+      pending--;
+      if (m.spare.length > 0) spare.push(...m.spare);
+      wake();
+    }
     else if (m.type === 'finished') {
       threadTimes.rollupCpuMs += m.cpuMs;
       finished?.(m.result);
@@ -86,8 +95,11 @@ function workerHost(init: RollupWorkerInit, apply: (rows: EncodedRows) => void, 
   worker.on('error', failWith);
   worker.on('exit', (code) => { if (code !== 0) failWith(new Error(`rollup worker exited with ${code}`)); });
   const send = (m: ToRollupWorker, transfer?: ArrayBuffer[]) => { if (!failed) worker.postMessage(m, transfer); };
-  /** the batch's arrays move to the worker (the writer is done with them); shared ones are copied */
-  const own = (a: Float64Array | Uint8Array) => (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : a.slice());
+  /**
+   * The batch's arrays move to the worker (the writer is done with them): a batch's arrays are
+   * views from the start of buffers of their own (RequestEncoder.take), which go whole; others are copied.
+   */
+  const own = (a: Float64Array | Uint8Array) => (a.byteOffset === 0 ? a : a.slice());
   return {
     begin: (sourceId, host, tier, whole) => send({ type: 'begin', sourceId, host, tier, whole }),
     end: (sourceId) => send({ type: 'end', sourceId }),
@@ -97,6 +109,7 @@ function workerHost(init: RollupWorkerInit, apply: (rows: EncodedRows) => void, 
       send({ type: 'feed', sourceId, firstId, count: r.count, nums, text, strings: r.strings }, [nums.buffer as ArrayBuffer, text.buffer as ArrayBuffer]);
     },
     pending: () => (failed ? 0 : pending),
+    spare: () => { const out = spare; spare = []; return out; },
     progress: () => (pending === 0 || failed ? Promise.resolve() : new Promise<void>((r) => waiting.push(r))),
     finish: () => new Promise<StreamPassResult>((resolve, reject) => {
       if (failed) { reject(failed); return; }
@@ -178,16 +191,23 @@ export class RollupStream {
 
   /**
    * The requests of one committed batch, whose rows got ids firstId, firstId + 1, ... Its arrays
-   * are handed over: the caller must not use them afterwards.
+   * are handed over: the caller must not use them afterwards. Whether they were (false: the
+   * stream stopped, and the caller still owns them).
    */
-  feed(sourceId: number, r: EncodedRequests, firstId: number): void {
-    if (this.broken) return;
+  feed(sourceId: number, r: EncodedRequests, firstId: number): boolean {
+    if (this.broken) return false;
     if (r.count > 0) {
-      if (firstId !== this.nextId) { this.invalidate(`rows ${this.nextId}..${firstId - 1} were not streamed`); return; }
+      if (firstId !== this.nextId) { this.invalidate(`rows ${this.nextId}..${firstId - 1} were not streamed`); return false; }
       this.nextId += r.count;
       this.streamed += r.count;
     }
     this.host.feed(sourceId, r, firstId);
+    return true;
+  }
+
+  /** Buffers of batches fed earlier that the pass is done with (RequestEncoder.giveBack takes them). */
+  spare(): ArrayBuffer[] {
+    return this.host.spare();
   }
 
   /** Waits while the pass is more than a few batches behind the writer. */

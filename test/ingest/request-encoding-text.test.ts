@@ -62,4 +62,32 @@ describe('RequestEncoder text', () => {
     expect(TEXT_WIDTH).toBe(5);
     expect(Buffer.from(out.text).equals(Buffer.concat(want))).toBe(true);
   });
+
+  it('hands each batch over in buffers of its own and fills given-back ones again, not what it handed over', () => {
+    const enc = new RequestEncoder(new StringDictionary(1), 16);
+    const rowsOf = (k: number) => Array.from({ length: 20 }, (_, i) => record(`/b${k}/${i}`, `/b${k}/${i}`, null, null, null));
+    const batch = (k: number) => {
+      for (const r of rowsOf(k)) enc.add(r, null);
+      return enc.take();
+    };
+    const textOf = (k: number) => rowsOf(k).map((r) => storedTexts(r).join('')).join('');
+    const first = batch(1);
+    const second = batch(2);
+    // (each batch whole in its own buffers: transferring one must not take the other's rows)
+    expect(second.nums.buffer).not.toBe(first.nums.buffer);
+    expect(second.text.buffer).not.toBe(first.text.buffer);
+    expect(first.nums.byteOffset).toBe(0);
+    expect(first.text.byteOffset).toBe(0);
+    expect(Buffer.from(first.text).toString()).toBe(textOf(1));
+    enc.giveBack(first.nums.buffer as ArrayBuffer, first.text.buffer as ArrayBuffer);
+    // the third batch after it: the second's take() took new buffers, this one the given-back ones
+    const third = batch(3);
+    const fourth = batch(4);
+    expect(fourth.nums.buffer).toBe(first.nums.buffer);
+    expect(fourth.text.buffer).toBe(first.text.buffer);
+    expect(fourth.count).toBe(20);
+    expect(Buffer.from(fourth.text).toString()).toBe(textOf(4));
+    expect(fourth.nums[19 * ROW_WIDTH + NUMERIC_WIDTH]).toBe('/b4/19'.length);
+    expect(Buffer.from(third.text).toString()).toBe(textOf(3));
+  });
 });

@@ -56,6 +56,7 @@ describe('the streamed rollups\' encoded rows', () => {
     const inserters = [encodedRowsInserter(viaNative, 'main', 'INSERT OR REPLACE', native), encodedRowsInserter(viaJs, 'main', 'INSERT OR REPLACE', false)];
     const encoder = new RowEncoder();
     let rowsSeen = 0;
+    let given: ArrayBufferLike | null = null;
     // 70 rows in three takes (31, 32, 7 per table): a multi-row INSERT of 32 and single rows
     for (const [from, to] of [[0, 31], [31, 63], [63, 70]]) {
       for (const table of Object.keys(ROW_COLUMNS) as RowTable[]) {
@@ -66,8 +67,12 @@ describe('the streamed rollups\' encoded rows', () => {
         }
       }
       const rows = encoder.take()!;
+      // the buffers given back after the last take are filled again (over what they held before)
+      if (given) expect(rows.rollup_minute!.nums.buffer).toBe(given);
       for (const insert of inserters) insert(rows);
       expect(encoder.take()).toBeNull();
+      given = rows.rollup_minute!.nums.buffer;
+      encoder.giveBack(rows);
     }
     expect(rowsSeen).toBe(70 * Object.keys(ROW_COLUMNS).length);
     const want = dump(reference);
