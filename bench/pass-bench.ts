@@ -1,12 +1,12 @@
 // `node dist/bench/pass-bench.js --shape week [--lines 200000] [--runs 3]`: the streamed rollup
 // pass alone, as its worker runs it: the shape's log is parsed into batches on the main thread
 // first, then the batches go to a Worker with the rollup worker's own resource limits, which
-// feeds them to a StreamPass and encodes its rows (kept nowhere). ingest's OVERLOAD_STATS shows
-// the pass beside the parser and the writer, whose share of two cores moves it; this shows it
-// alone: the worker's CPU, and the CPU of the threads that are neither it nor the main thread
-// (V8's GC helpers), medians of R runs. Each run also prints a digest
-// of every table's encoded rows, so a change to the pass can be checked for the same rows, in the
-// same order, byte for byte.
+// feeds them to a StreamPass and sends its encoded rows back (as the rollup worker does).
+// ingest's OVERLOAD_STATS shows the pass beside the parser and the writer, whose share of two
+// cores moves it; this shows it alone: the worker's CPU, and the CPU of the threads that are
+// neither it nor the main thread (V8's GC helpers), medians of R runs. Each run also prints a
+// digest of every table's rows (the main thread makes it, outside the figures), so a change to
+// the pass can be checked for the same rows, byte for byte, in whatever order they come.
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import { createReadStream, existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -19,7 +19,7 @@ import { StringDictionary } from '../src/ingest/request-encoding.js';
 import { findFormat } from '../parsers/index.js';
 import { createRouter } from '../src/util/route.js';
 import { StreamPass } from '../src/query/rollup-stream-pass.js';
-import { RowEncoder, type EncodedRows } from '../src/query/rollup-rows.js';
+import { RowEncoder, rowBuffers, ROW_COLUMNS, TEXT_COLUMNS, type EncodedRows, type EncodedTableRows, type RowTable } from '../src/query/rollup-rows.js';
 import { CLIENTS_KEPT } from '../src/query/rollup-fine.js';
 import { ROLLUP_WORKER_LIMITS } from '../src/query/rollup-stream.js';
 import { threadCpuMs } from '../src/util/thread-stats.js';
@@ -27,6 +27,38 @@ import { SHAPES } from './shapes.js';
 
 interface Feed { count: number; nums: Float64Array; text: Uint8Array; strings: Array<number | string> }
 interface Result { workerMs: number; otherMs: number; digest: string; rows: number }
+
+/**
+ * Every table's rows, whatever order they came in (the tables are WITHOUT ROWID: the order rows
+ * are inserted in changes nothing stored): per table, the sum of each row's hash, mod 2^64.
+ */
+class RowsDigest {
+  private sums = new Map<string, bigint>();
+  private rows = 0;
+
+  add(rows: EncodedRows): void {
+    for (const [table, r] of Object.entries(rows) as Array<[RowTable, EncodedTableRows]>) {
+      const width = ROW_COLUMNS[table].length;
+      const texts = ROW_COLUMNS[table].filter((c) => TEXT_COLUMNS.has(c)).length;
+      const bytes = new Uint8Array(r.nums.buffer, r.nums.byteOffset, r.nums.byteLength);
+      let sum = this.sums.get(table) ?? 0n;
+      for (let k = 0, t = 0; k < r.count; k++) {
+        let len = 0;
+        for (let i = width - texts; i < width; i++) { const l = r.nums[k * width + i]; if (l === l) len += l; }
+        const h = createHash('sha1').update(bytes.subarray(8 * k * width, 8 * (k + 1) * width)).update(r.text.subarray(t, t + len)).digest();
+        sum = (sum + h.readBigUInt64LE(0)) & 0xffffffffffffffffn;
+        t += len;
+      }
+      this.sums.set(table, sum);
+      this.rows += r.count;
+    }
+  }
+
+  result(): { digest: string; rows: number } {
+    const digest = [...this.sums].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([t, s]) => `${t.replace('rollup_', '')}:${s.toString(16).slice(0, 8)}`).join(' ');
+    return { digest, rows: this.rows };
+  }
+}
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const processMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
@@ -36,18 +68,8 @@ function inWorker(): void {
   const strings = new Map<number, string>();
   const encoder = new RowEncoder();
   const pass = new StreamPass({ oldHi: new Map(), clientsKept: CLIENTS_KEPT, out: encoder.add, lookup: (id) => strings.get(id) });
-  const hashes = new Map<string, ReturnType<typeof createHash>>();
-  let rows = 0;
-  const digest = (r: EncodedRows | null) => {
-    if (!r) return;
-    for (const [table, x] of Object.entries(r)) {
-      let h = hashes.get(table);
-      if (!h) hashes.set(table, (h = createHash('sha256')));
-      h.update(new Uint8Array(x.nums.buffer, x.nums.byteOffset, x.nums.byteLength));
-      h.update(x.text);
-      rows += x.count;
-    }
-  };
+  // (rows go back to the main thread, transferred, as the rollup worker's do)
+  const send = (r: EncodedRows | null) => { if (r) parentPort!.postMessage(r, rowBuffers(r)); };
   const t0 = threadCpuMs();
   pass.beginSource(1, '', 'edge', null);
   let id = 1;
@@ -59,14 +81,12 @@ function inWorker(): void {
       pass.learn(f.strings);
       pass.feed(1, f, id);
       id += f.count;
-      digest(encoder.take());
+      send(encoder.take());
       return;
     }
     pass.finish();
-    digest(encoder.take());
-    const workerMs = threadCpuMs() - t0;
-    const out = [...hashes].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([t, h]) => `${t}:${h.digest('hex').slice(0, 12)}`).join(' ');
-    parentPort!.postMessage({ workerMs, otherMs: 0, digest: out, rows } satisfies Result);
+    send(encoder.take());
+    parentPort!.postMessage({ workerMs: threadCpuMs() - t0 });
     parentPort!.close();
   });
 }
@@ -91,9 +111,13 @@ async function main(): Promise<void> {
   const results: Result[] = [];
   for (let r = 0; r < runs; r++) {
     const before = processMs(), mainBefore = threadCpuMs();
+    const digest = new RowsDigest();
     const res = await new Promise<Result>((resolve, reject) => {
       const w = new Worker(new URL(import.meta.url), { resourceLimits: ROLLUP_WORKER_LIMITS });
-      w.once('message', resolve);
+      w.on('message', (m: EncodedRows | { workerMs: number }) => {
+        if ('workerMs' in m) resolve({ workerMs: m.workerMs as number, otherMs: 0, ...digest.result() });
+        else digest.add(m);
+      });
       w.once('error', reject);
       for (const f of feeds) w.postMessage(f);
       w.postMessage(null);

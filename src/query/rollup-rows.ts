@@ -70,7 +70,7 @@ export function rowInserter(db: DB, schema: string, verb = 'INSERT'): RowOut {
 // them in C (native/bulk_insert.c); without it they are decoded and bound from JS, the same values.
 
 /** the columns that hold text; every other column holds a number or NULL */
-const TEXT_COLUMNS = new Set(['tier', 'host', 'route', 'upstream', 'bytes_hist', 'dur_hist', 'up_hist', 'done_hist', 'time_hist', 'occ', 'kept']);
+export const TEXT_COLUMNS = new Set(['tier', 'host', 'route', 'upstream', 'bytes_hist', 'dur_hist', 'up_hist', 'done_hist', 'time_hist', 'occ', 'kept']);
 
 interface Layout {
   /** indexes into the row array (ROW_COLUMNS order): the numeric columns, then the text ones */
