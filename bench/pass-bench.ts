@@ -67,7 +67,7 @@ const processMs = () => { const u = process.cpuUsage(); return (u.user + u.syste
 function inWorker(): void {
   const strings = new Map<number, string>();
   const encoder = new RowEncoder();
-  const pass = new StreamPass({ oldHi: new Map(), clientsKept: CLIENTS_KEPT, out: encoder.add, lookup: (id) => strings.get(id) });
+  const pass = new StreamPass({ oldHi: new Map(), clientsKept: CLIENTS_KEPT, out: encoder, lookup: (id) => strings.get(id) });
   // (rows go back to the main thread, transferred, as the rollup worker's do)
   const send = (r: EncodedRows | null) => { if (r) parentPort!.postMessage(r, rowBuffers(r)); };
   const t0 = threadCpuMs();
