@@ -7,8 +7,10 @@
 // neither it nor the main thread (V8's GC helpers), medians of R runs. Each run also prints a
 // digest of every table's rows (the main thread makes it, outside the figures), so a change to
 // the pass can be checked for the same rows, byte for byte, in whatever order they come.
-import { Worker, isMainThread, parentPort } from 'node:worker_threads';
-import { createReadStream, existsSync } from 'node:fs';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { createReadStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,9 +67,11 @@ const processMs = () => { const u = process.cpuUsage(); return (u.user + u.syste
 
 /** The worker: feeds come one message at a time (as the rollup worker's do), then null. */
 function inWorker(): void {
-  const strings = new Map<number, string>();
+  // strings the pass dropped from its cache are read from a database, as the rollup worker reads
+  // them (a map of every string would hold ~200k of them in the worker's small heap)
+  const byId = new Database(workerData as string, { readonly: true }).prepare('SELECT text FROM strings WHERE id = ?').pluck();
   const encoder = new RowEncoder();
-  const pass = new StreamPass({ oldHi: new Map(), clientsKept: CLIENTS_KEPT, out: encoder, lookup: (id) => strings.get(id) });
+  const pass = new StreamPass({ oldHi: new Map(), clientsKept: CLIENTS_KEPT, out: encoder, lookup: (id) => byId.get(id) as string | undefined });
   // (rows go back to the main thread, transferred, as the rollup worker's do)
   const send = (r: EncodedRows | null) => { if (r) parentPort!.postMessage(r, rowBuffers(r)); };
   const t0 = threadCpuMs();
@@ -75,9 +79,6 @@ function inWorker(): void {
   let id = 1;
   parentPort!.on('message', (f: Feed | null) => {
     if (f) {
-      // (the strings map stands for the worker's read-only connection: the pass asks it for
-      // strings it dropped from its own cache)
-      for (let i = 0; i < f.strings.length; i += 2) strings.set(f.strings[i] as number, f.strings[i + 1] as string);
       pass.learn(f.strings);
       pass.feed(1, f, id);
       id += f.count;
@@ -108,12 +109,19 @@ async function main(): Promise<void> {
   };
   for await (const g of splitLines(createReadStream(access, { highWaterMark: 1 << 20 }), { maxLine: 65536 })) keep(builder.push(g));
   keep(builder.finish());
+  const dir = mkdtempSync(join(tmpdir(), 'overload-pass-'));
+  const dbPath = join(dir, 'strings.db');
+  const db = new Database(dbPath);
+  db.exec('CREATE TABLE strings (id INTEGER PRIMARY KEY, text TEXT NOT NULL)');
+  const insert = db.prepare('INSERT INTO strings VALUES (?, ?)');
+  db.transaction(() => { for (const f of feeds) for (let i = 0; i < f.strings.length; i += 2) insert.run(f.strings[i], f.strings[i + 1]); })();
+  db.close();
   const results: Result[] = [];
   for (let r = 0; r < runs; r++) {
     const before = processMs(), mainBefore = threadCpuMs();
     const digest = new RowsDigest();
     const res = await new Promise<Result>((resolve, reject) => {
-      const w = new Worker(new URL(import.meta.url), { resourceLimits: ROLLUP_WORKER_LIMITS });
+      const w = new Worker(new URL(import.meta.url), { workerData: dbPath, resourceLimits: ROLLUP_WORKER_LIMITS });
       w.on('message', (m: EncodedRows | { workerMs: number }) => {
         if ('workerMs' in m) resolve({ workerMs: m.workerMs as number, otherMs: 0, ...digest.result() });
         else digest.add(m);
@@ -127,6 +135,7 @@ async function main(): Promise<void> {
     results.push(res);
     console.log(`  run ${r + 1}: worker ${res.workerMs.toFixed(0)} ms, other threads ${res.otherMs.toFixed(0)} ms, ${res.rows} rows  ${res.digest}`);
   }
+  rmSync(dir, { recursive: true, force: true });
   const us = (ms: number) => ((ms * 1000) / lines).toFixed(2) + ' us';
   console.log(`${shapeName}, ${lines.toLocaleString('en-US')} lines, the rollup pass in a Worker (median of ${runs} runs):`);
   console.log(`  rollup worker CPU per line           ${us(median(results.map((x) => x.workerMs)))}`);
