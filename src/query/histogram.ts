@@ -37,6 +37,31 @@ export function binValue(bin: number): number {
 /** Bins 0..MAX_BIN: 16 per doubling from 0.001 covers values up to ~10^15 (bytes or ms). */
 const MAX_BIN = 1000;
 
+/** the most bytes String(v) takes for a number ("-1.2345678901234567e-308") */
+const NUMBER_BYTES = 25;
+
+/** The digits of a non-negative integer below 2^53 into `buf` at `at`; returns where they end. */
+function writeDigits(buf: Uint8Array, at: number, v: number): number {
+  let digits = 1;
+  for (let p = 10; p <= v; p *= 10) digits++;
+  const end = at + digits;
+  for (let i = end - 1; i >= at; i--) {
+    const q = Math.floor(v / 10);
+    buf[i] = 48 + (v - 10 * q);
+    v = q;
+  }
+  return end;
+}
+
+/** String(v)'s bytes (ASCII) into `buf` at `at`; returns where they end. */
+export function writeNumber(buf: Uint8Array, at: number, v: number): number {
+  // (whole numbers below 2^53 are digits alone; String() gives anything else its own form)
+  if (v >= 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v) return writeDigits(buf, at, v);
+  const s = String(v);
+  for (let i = 0; i < s.length; i++) buf[at + i] = s.charCodeAt(i);
+  return at + s.length;
+}
+
 /** counts of a histogram with no value yet: shared, never written (slot() replaces it first) */
 const NO_COUNTS: number[] = [];
 
@@ -61,6 +86,9 @@ export class Histogram {
     if (len === 0) {
       this.base = Math.max(0, b - 1);
       this.counts = [0, 0, 0, 0];
+    } else if (this.n === 0 && (b < this.base || b >= this.base + len)) {
+      // reset(): every count is 0, the bins can start anywhere
+      this.base = Math.max(0, b - 1);
     } else if (b < this.base || b >= this.base + len) {
       // grow to at least twice the width, so a spread-out histogram is copied O(log n) times
       const lo = Math.max(0, Math.min(this.base - (len >> 1), b - 2));
@@ -72,6 +100,20 @@ export class Histogram {
       this.base = lo;
     }
     return b - this.base;
+  }
+
+  /**
+   * Empty again, keeping its bins' array (zeroed) for the next values: the rollup pass reuses the
+   * histograms of the seconds and minutes it has written rather than making new ones.
+   */
+  reset(): void {
+    const counts = this.counts;
+    // (a wide one, from a busy bucket, goes: most buckets hold a value or two)
+    if (counts.length > 64) this.counts = NO_COUNTS;
+    else for (let i = 0; i < counts.length; i++) counts[i] = 0;
+    this.n = 0;
+    this.min = Infinity;
+    this.max = -Infinity;
   }
 
   add(v: number, count = 1): void {
@@ -160,12 +202,48 @@ export class Histogram {
     return `${this.min}|${this.max}|${parts.join(',')}`;
   }
 
+  /** No value: its text form is NULL. */
+  isEmpty(): boolean {
+    return this.n === 0;
+  }
+
+  /** At least the bytes writeText() takes (a bin's number and count: at most 4 + 1 + 16 + 1). */
+  textBound(): number {
+    return 2 * NUMBER_BYTES + 2 + 22 * this.counts.length;
+  }
+
+  /**
+   * toText()'s bytes (ASCII) into `buf` at `at`, which has textBound() bytes free; returns where
+   * they end. The rollup worker writes its rows' histograms straight into the rows' buffers: a
+   * string per histogram (and one per bin) was a large part of what its pass allocates.
+   */
+  writeText(buf: Uint8Array, at: number): number {
+    at = writeNumber(buf, at, this.min);
+    buf[at++] = 124; // '|'
+    at = writeNumber(buf, at, this.max);
+    buf[at++] = 124;
+    const counts = this.counts;
+    let first = true;
+    for (let i = 0; i < counts.length; i++) {
+      const c = counts[i];
+      if (!c) continue;
+      if (!first) buf[at++] = 44; // ','
+      first = false;
+      at = writeDigits(buf, at, i + this.base);
+      buf[at++] = 58; // ':'
+      at = writeNumber(buf, at, c);
+    }
+    return at;
+  }
+
   static from(text: string | null | undefined): Histogram {
     const h = new Histogram();
     if (text) h.merge(text);
     return h;
   }
 }
+
+let scratchLevels = new Float64Array(64);
 
 // Occupancy histograms: for each in-flight level, the milliseconds spent at it. Exact (no
 // binning): levels are integers. Text form: "<level>:<ms>,<level>:<ms>,...".
@@ -220,6 +298,42 @@ export class Occupancy {
     let t = 0;
     for (const [l, ms] of this.ms) if (l > limit) t += ms;
     return t;
+  }
+
+  /** No time at any level: its text form is NULL. */
+  isEmpty(): boolean {
+    return this.ms.size === 0;
+  }
+
+  /** At least the bytes writeText() takes. */
+  textBound(): number {
+    return this.ms.size * (2 * NUMBER_BYTES + 2);
+  }
+
+  /** toText()'s bytes into `buf` at `at` (as Histogram.writeText); returns where they end. */
+  writeText(buf: Uint8Array, at: number): number {
+    // the levels ascending, in a scratch array: a second has a handful (insertion sort, no
+    // allocation), a busy one more (a typed array's sort is numeric)
+    if (scratchLevels.length < this.ms.size) scratchLevels = new Float64Array(2 * this.ms.size);
+    const levels = scratchLevels;
+    let n = 0;
+    if (this.ms.size <= 16) {
+      for (const l of this.ms.keys()) {
+        let i = n++;
+        for (; i > 0 && levels[i - 1] > l; i--) levels[i] = levels[i - 1];
+        levels[i] = l;
+      }
+    } else {
+      for (const l of this.ms.keys()) levels[n++] = l;
+      levels.subarray(0, n).sort();
+    }
+    for (let i = 0; i < n; i++) {
+      if (i > 0) buf[at++] = 44; // ','
+      at = writeNumber(buf, at, levels[i]);
+      buf[at++] = 58; // ':'
+      at = writeNumber(buf, at, Math.round(this.ms.get(levels[i])! * 1000) / 1000);
+    }
+    return at;
   }
 
   toText(): string | null {

@@ -4,6 +4,7 @@
 // the thread that owns the database).
 import type { DB } from '../store/db.js';
 import type { RollupSink } from './rollup-aggregate.js';
+import type { Histogram, Occupancy } from './histogram.js';
 
 export const ROW_COLUMNS = {
   rollup_second: ['tier', 'host', 't', 'requests', 's1xx', 's2xx', 's3xx', 's4xx', 's5xx', 'bytes', 'dur_n', 'dur_sum', 'dur_max',
@@ -25,30 +26,83 @@ export const ROW_COLUMNS = {
 export type RowTable = keyof typeof ROW_COLUMNS;
 export type RowOut = (table: RowTable, row: unknown[]) => void;
 
-/** A sink that turns each finished aggregate into its table's row. */
-export function rowSink(out: RowOut): RollupSink {
+/**
+ * Where a row goes, value by value in its table's ROW_COLUMNS order, between row() and end(): a
+ * plain array (rowArrays: the rebuild's INSERTs) or straight into the encoded rows' buffers
+ * (RowEncoder: the rollup worker's, which makes neither the array nor a histogram's string).
+ */
+export interface RowWriter {
+  row(table: RowTable): void;
+  num(v: number | null): void;
+  text(v: string | null): void;
+  /** a histogram's or an occupancy's text form, NULL when it holds nothing */
+  hist(h: Histogram | Occupancy): void;
+  end(): void;
+}
+
+/** A RowWriter that hands each row to `out` as an array. */
+export function rowArrays(out: RowOut): RowWriter {
+  let table: RowTable = 'rollup_second';
+  let row: unknown[] = [];
+  return {
+    row: (t) => { table = t; row = []; },
+    num: (v) => { row.push(v); },
+    text: (v) => { row.push(v); },
+    hist: (h) => { row.push(h.toText()); },
+    end: () => out(table, row),
+  };
+}
+
+/** A sink that writes each finished aggregate as its table's row. */
+export function writerSink(w: RowWriter): RollupSink {
+  const head = (table: RowTable, tier: string, host: string, t: number) => { w.row(table); w.text(tier); w.text(host); w.num(t); };
   return {
     second: (tier, host, t, x) => {
-      out('rollup_second', [tier, host, t, x.requests, ...x.s, x.bytes, x.durN, x.durSum, x.durMax, x.dur.toText(), x.upN, x.upSum,
-        x.up.toText(), x.done, x.doneH.toText()]);
-      for (const [status, n] of x.statuses) out('rollup_status', [tier, host, t, status, n]);
+      head('rollup_second', tier, host, t);
+      w.num(x.requests);
+      for (let i = 0; i < 5; i++) w.num(x.s[i]);
+      w.num(x.bytes); w.num(x.durN); w.num(x.durSum); w.num(x.durMax); w.hist(x.dur); w.num(x.upN); w.num(x.upSum); w.hist(x.up);
+      w.num(x.done); w.hist(x.doneH);
+      w.end();
+      for (const [status, n] of x.statuses) { head('rollup_status', tier, host, t); w.num(status); w.num(n); w.end(); }
     },
     minute: (tier, host, t, name, m) => {
-      out('rollup_minute', [tier, host, t, name, m.requests, m.s4xx, m.s5xx, m.bytes, m.bytesMax, m.bytesH.toText(), m.durN, m.durSum,
-        m.durMin, m.durMax, m.dur.toText(), m.upN, m.upSum, m.upMin, m.upMax, m.up.toText(), m.first, m.last]);
+      head('rollup_minute', tier, host, t);
+      w.text(name); w.num(m.requests); w.num(m.s4xx); w.num(m.s5xx); w.num(m.bytes); w.num(m.bytesMax); w.hist(m.bytesH);
+      w.num(m.durN); w.num(m.durSum); w.num(m.durMin); w.num(m.durMax); w.hist(m.dur);
+      w.num(m.upN); w.num(m.upSum); w.num(m.upMin); w.num(m.upMax); w.hist(m.up); w.num(m.first); w.num(m.last);
+      w.end();
     },
     upstream: (tier, host, t, addr, u) => {
-      out('rollup_upstream', [tier, host, t, addr, u.attempts, u.failed, u.timeouts, u.retried, u.n, u.sum, u.max, u.h.toText(), u.first, u.last]);
+      head('rollup_upstream', tier, host, t);
+      w.text(addr); w.num(u.attempts); w.num(u.failed); w.num(u.timeouts); w.num(u.retried); w.num(u.n); w.num(u.sum); w.num(u.max);
+      w.hist(u.h); w.num(u.first); w.num(u.last);
+      w.end();
     },
-    inflight: (tier, host, upstream, t, o) => out('rollup_inflight', [tier, host, upstream, t, o.peak(), o.toText()]),
-    largest: (tier, host, t, id, bytes) => out('rollup_largest', [tier, t, host, id, bytes]),
-    route10: (tier, t, host, name, r) => out('rollup_route_10s', [tier, t, host, name, r.requests, r.s5xx, r.durSum, r.dur.toText()]),
+    inflight: (tier, host, upstream, t, o) => {
+      w.row('rollup_inflight'); w.text(tier); w.text(host); w.text(upstream); w.num(t); w.num(o.peak()); w.hist(o); w.end();
+    },
+    largest: (tier, host, t, id, bytes) => { w.row('rollup_largest'); w.text(tier); w.num(t); w.text(host); w.num(id); w.num(bytes); w.end(); },
+    route10: (tier, t, host, name, r) => {
+      w.row('rollup_route_10s'); w.text(tier); w.num(t); w.text(host); w.text(name); w.num(r.requests); w.num(r.s5xx); w.num(r.durSum); w.hist(r.dur);
+      w.end();
+    },
     upstream10: (tier, t, host, addr, u) => {
-      out('rollup_upstream_10s', [tier, t, host, addr, u.attempts, u.failed, u.timeouts, u.retried, u.max, u.time.toText(), u.first, u.last]);
+      w.row('rollup_upstream_10s'); w.text(tier); w.num(t); w.text(host); w.text(addr);
+      w.num(u.attempts); w.num(u.failed); w.num(u.timeouts); w.num(u.retried); w.num(u.max); w.hist(u.time); w.num(u.first); w.num(u.last);
+      w.end();
     },
-    clients: (grain, tier, t, host, kept, left, n, e, top) => out('rollup_clients', [tier, grain, t, host, kept, left, n, e, top]),
-    sparse: (tier, t, host) => out('rollup_sparse', [tier, t, host]),
+    clients: (grain, tier, t, host, kept, left, n, e, top) => {
+      w.row('rollup_clients'); w.text(tier); w.num(grain); w.num(t); w.text(host); w.text(kept); w.num(left); w.num(n); w.num(e); w.num(top);
+      w.end();
+    },
+    sparse: (tier, t, host) => { w.row('rollup_sparse'); w.text(tier); w.num(t); w.text(host); w.end(); },
   };
+}
+
+/** A sink that turns each finished aggregate into its table's row, as an array. */
+export function rowSink(out: RowOut): RollupSink {
+  return writerSink(rowArrays(out));
 }
 
 /** INSERTs of rows into `schema`'s rollup tables; `verb` 'INSERT OR REPLACE' lets a key be written again. */
@@ -72,7 +126,7 @@ export function rowInserter(db: DB, schema: string, verb = 'INSERT'): RowOut {
 // them in C (native/bulk_insert.c); without it they are decoded and bound from JS, the same values.
 
 /** the columns that hold text; every other column holds a number or NULL */
-const TEXT_COLUMNS = new Set(['tier', 'host', 'route', 'upstream', 'bytes_hist', 'dur_hist', 'up_hist', 'done_hist', 'time_hist', 'occ', 'kept']);
+export const TEXT_COLUMNS = new Set(['tier', 'host', 'route', 'upstream', 'bytes_hist', 'dur_hist', 'up_hist', 'done_hist', 'time_hist', 'occ', 'kept']);
 
 interface Layout {
   /** indexes into the row array (ROW_COLUMNS order): the numeric columns, then the text ones */
@@ -94,60 +148,117 @@ const LAYOUTS = new Map<RowTable, Layout>(
 export interface EncodedTableRows { count: number; nums: Float64Array; text: Uint8Array }
 export type EncodedRows = Partial<Record<RowTable, EncodedTableRows>>;
 
-interface TableBuffer { layout: Layout; nums: Float64Array; n: number; text: Buffer; t: number; count: number }
+interface TableBuffer {
+  table: RowTable;
+  layout: Layout;
+  /** per column (ROW_COLUMNS order): where its value (a text's byte length) sits in a row's numbers */
+  slot: Int32Array;
+  width: number;
+  nums: Float64Array; n: number; text: Buffer; t: number; count: number;
+}
 
 /**
- * Rows in, encoded per table. take() hands over the table's buffers themselves (views of the rows
- * in them, to transfer) and giveBack() takes them back once the writer has inserted their rows:
- * the same few buffers go round between the two threads. (take() used to copy each table's rows
- * into a new pair of buffers per batch; each was garbage in the writer's heap once inserted, and
- * V8 let their memory, outside its heap, pile up to ~30 MB before a collection freed it.)
+ * Rows in, encoded per table: as arrays (add) or value by value (the RowWriter methods, which
+ * rollup-stream-worker.ts's pass writes through writerSink, making neither the row's array nor a
+ * histogram's string). take() hands over the table's buffers themselves (views of the rows in
+ * them, to transfer) and giveBack() takes them back once the writer has inserted their rows: the
+ * same few buffers go round between the two threads. (take() used to copy each table's rows into
+ * a new pair of buffers per batch; each was garbage in the writer's heap once inserted, and V8 let
+ * their memory, outside its heap, pile up to ~30 MB before a collection freed it.)
  */
-export class RowEncoder {
+export class RowEncoder implements RowWriter {
   private tables = new Map<RowTable, TableBuffer>();
   /** buffers given back, per table (so each comes back to rows of the size it grew to) */
   private spare = new Map<RowTable, Array<{ nums: ArrayBuffer; text: ArrayBuffer }>>();
+  /** per table: where each column's value sits in a row's numbers (see TableBuffer.slot) */
+  private slots = new Map<RowTable, Int32Array>();
+  /** the row being written: its table's buffer, where it starts in `nums`, its next column */
+  private b: TableBuffer | null = null;
+  private at = 0;
+  private col = 0;
 
   readonly add: RowOut = (table, row) => {
+    const cols = ROW_COLUMNS[table];
+    for (let i = 0; i < cols.length; i++) {
+      const v = row[i];
+      if (TEXT_COLUMNS.has(cols[i])) {
+        if (v !== null && typeof v !== 'string') throw new Error(`rollups: ${table}.${cols[i]} is not text: ${String(v)}`);
+      } else if (v !== null && typeof v !== 'number') throw new Error(`rollups: ${table}.${cols[i]} is not a number: ${String(v)}`);
+    }
+    this.row(table);
+    for (let i = 0; i < cols.length; i++) {
+      const v = row[i];
+      if (typeof v === 'string') this.text(v);
+      else this.num(v as number | null);
+    }
+    this.end();
+  };
+
+  row(table: RowTable): void {
     let b = this.tables.get(table);
     if (!b) {
-      b = { layout: LAYOUTS.get(table)!, nums: new Float64Array(0), n: 0, text: Buffer.alloc(0), t: 0, count: 0 };
+      const layout = LAYOUTS.get(table)!;
+      let slot = this.slots.get(table);
+      if (!slot) {
+        slot = new Int32Array(layout.columns.length);
+        [...layout.nums, ...layout.texts].forEach((c, i) => (slot![c] = i));
+        this.slots.set(table, slot);
+      }
+      b = { table, layout, slot, width: slot.length, nums: new Float64Array(0), n: 0, text: Buffer.alloc(0), t: 0, count: 0 };
       this.fresh(table, b);
       this.tables.set(table, b);
     }
-    const { nums: numCols, texts: textCols } = b.layout;
-    const width = numCols.length + textCols.length;
-    if (b.n + width > b.nums.length) {
-      const next = new Float64Array(Math.max(2 * b.nums.length, b.n + width));
+    if (b.n + b.width > b.nums.length) {
+      const next = new Float64Array(Math.max(2 * b.nums.length, b.n + b.width));
       next.set(b.nums.subarray(0, b.n));
       b.nums = next;
     }
-    const nums = b.nums;
-    let n = b.n;
-    for (let i = 0; i < numCols.length; i++) {
-      const v = row[numCols[i]];
-      if (v === null) nums[n++] = NaN;
-      else if (typeof v === 'number') nums[n++] = v;
-      else throw new Error(`rollups: ${table}.${ROW_COLUMNS[table][numCols[i]]} is not a number: ${String(v)}`);
-    }
-    for (let i = 0; i < textCols.length; i++) {
-      const v = row[textCols[i]];
-      if (v === null) { nums[n++] = NaN; continue; }
-      if (typeof v !== 'string') throw new Error(`rollups: ${table}.${ROW_COLUMNS[table][textCols[i]]} is not text: ${String(v)}`);
-      // (3 bytes per UTF-16 unit at most)
-      if (b.t + 3 * v.length > b.text.length) {
-        // (never from Buffer's shared pool: the buffer is transferred whole)
-        const next = Buffer.allocUnsafeSlow(Math.max(2 * b.text.length, b.t + 3 * v.length));
-        b.text.copy(next, 0, 0, b.t);
-        b.text = next;
-      }
-      const len = b.text.write(v, b.t);
-      b.t += len;
-      nums[n++] = len;
-    }
-    b.n = n;
+    this.b = b;
+    this.at = b.n;
+    this.col = 0;
+  }
+
+  num(v: number | null): void {
+    const b = this.b!;
+    b.nums[this.at + b.slot[this.col++]] = v === null ? NaN : v;
+  }
+
+  text(v: string | null): void {
+    const b = this.b!;
+    if (v === null) { b.nums[this.at + b.slot[this.col++]] = NaN; return; }
+    // (3 bytes per UTF-16 unit at most)
+    this.room(3 * v.length);
+    const len = b.text.write(v, b.t);
+    b.t += len;
+    b.nums[this.at + b.slot[this.col++]] = len;
+  }
+
+  hist(h: Histogram | Occupancy): void {
+    const b = this.b!;
+    if (h.isEmpty()) { b.nums[this.at + b.slot[this.col++]] = NaN; return; }
+    this.room(h.textBound());
+    const end = h.writeText(b.text, b.t);
+    b.nums[this.at + b.slot[this.col++]] = end - b.t;
+    b.t = end;
+  }
+
+  end(): void {
+    const b = this.b!;
+    if (this.col !== b.width) throw new Error(`rollups: a ${b.table} row of ${this.col} values, not ${b.width}`);
+    b.n += b.width;
     b.count++;
-  };
+    this.b = null;
+  }
+
+  /** `bytes` more free in the current table's text buffer */
+  private room(bytes: number): void {
+    const b = this.b!;
+    if (b.t + bytes <= b.text.length) return;
+    // (never from Buffer's shared pool: the buffer is transferred whole)
+    const next = Buffer.allocUnsafeSlow(Math.max(2 * b.text.length, b.t + bytes));
+    b.text.copy(next, 0, 0, b.t);
+    b.text = next;
+  }
 
   /** The rows added since the last take(), each table's in buffers of their own (to transfer), or null. */
   take(): EncodedRows | null {

@@ -44,7 +44,7 @@ if (parentPort) {
   // (rows are encoded as they come: a batch's rows would otherwise stay alive as arrays until it
   // is done, long enough for the young generation to copy them)
   const encoder = new RowEncoder();
-  const pass = new StreamPass({ oldHi: new Map(init.oldHi), clientsKept: init.clientsKept, lookup, out: encoder.add });
+  const pass = new StreamPass({ oldHi: new Map(init.oldHi), clientsKept: init.clientsKept, lookup, out: encoder });
   const send = (m: FromRollupWorker) => port.postMessage(m, [...(m.type !== 'error' && m.rows ? rowBuffers(m.rows) : []), ...(m.type === 'fed' ? m.spare : [])]);
   /** buffers of the batches fed since the pass last held none */
   const fed: ArrayBuffer[] = [];

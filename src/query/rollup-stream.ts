@@ -54,13 +54,16 @@ interface PassHost {
   close(): void;
 }
 
+/**
+ * The worker's own heap limits: the pass keeps a lag's worth of seconds, minutes and in-flight
+ * events. A 4 MB young generation keeps up as well as 8 MB did (the writer waits for it well under
+ * 1% of an ingest) and takes ~6 MB off the ingest's peak RSS. (bench/pass-bench.ts runs the pass
+ * under the same.)
+ */
+export const ROLLUP_WORKER_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 };
+
 function workerHost(init: RollupWorkerInit, apply: (rows: EncodedRows) => void, fail: (e: Error) => void, fatal: (e: Error) => void): PassHost {
-  // its own heap limits: the pass keeps a lag's worth of seconds, minutes and in-flight events.
-  // A 4 MB young generation keeps up as well as 8 MB did (the writer waits for it well under 1%
-  // of an ingest) and takes ~6 MB off the ingest's peak RSS.
-  const worker = new Worker(new URL('./rollup-stream-worker.js', import.meta.url), {
-    workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
-  });
+  const worker = new Worker(new URL('./rollup-stream-worker.js', import.meta.url), { workerData: init, resourceLimits: ROLLUP_WORKER_LIMITS });
   let pending = 0;
   let spare: ArrayBuffer[] = [];
   let failed: Error | null = null;

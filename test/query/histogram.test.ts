@@ -72,4 +72,49 @@ describe('occupancy', () => {
     expect(o.percentile(50, 1000)).toBe(1); // 400 ms at 0, 200 at 1
     expect(o.percentile(99, 1000)).toBe(6);
   });
+
+  it("write the same bytes into a buffer as their text form (the rollup worker's rows)", () => {
+    let seed = 11;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const bytes = (o: Histogram | Occupancy) => {
+      const buf = new Uint8Array(o.textBound());
+      return Buffer.from(buf.subarray(0, o.writeText(buf, 0))).toString('latin1');
+    };
+    // whole values, fractions, a zero, values past 2^53 and tiny ones: each number's own form
+    const kinds = [() => Math.floor(rand() * 5000), () => rand() * 100, () => 0, () => 2 ** 60 * rand(), () => rand() / 1e7, () => 123.456];
+    for (let k = 0; k < 300; k++) {
+      const h = new Histogram();
+      const o = new Occupancy();
+      for (let i = 0, n = 1 + Math.floor(rand() * (k % 3 === 0 ? 200 : 4)); i < n; i++) {
+        h.add(kinds[Math.floor(rand() * kinds.length)](), 1 + Math.floor(rand() * 3));
+        o.add(1 + Math.floor(rand() * (k % 2 ? 40 : 5)), rand() < 0.5 ? Math.floor(rand() * 1000) : rand() * 10);
+      }
+      expect(h.isEmpty()).toBe(false);
+      expect(bytes(h)).toBe(h.toText());
+      expect(bytes(o)).toBe(o.toText());
+    }
+    expect(new Histogram().isEmpty()).toBe(true);
+    expect(new Occupancy().isEmpty()).toBe(true);
+  });
+
+  it('reset, hold what a new one holds (the rollup pass reuses them)', () => {
+    let seed = 5;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const reused = new Histogram();
+    for (let k = 0; k < 200; k++) {
+      reused.reset();
+      const fresh = new Histogram();
+      // narrow and wide, low and high: a reset one's bins start where its next value is
+      const scale = 10 ** Math.floor(rand() * 7);
+      for (let i = 0, n = Math.floor(rand() * (k % 4 === 0 ? 100 : 3)); i < n; i++) {
+        const v = Math.floor(rand() * scale);
+        reused.add(v);
+        fresh.add(v);
+      }
+      expect(reused.toText()).toBe(fresh.toText());
+      expect(reused.n).toBe(fresh.n);
+      expect(reused.percentile(90)).toBe(fresh.percentile(90));
+      expect(reused.countAbove(scale / 2)).toBe(fresh.countAbove(scale / 2));
+    }
+  });
 });
