@@ -300,6 +300,11 @@ export class Occupancy {
     return t;
   }
 
+  /** No time at any level again (a written second's, reused). */
+  reset(): void {
+    this.ms.clear();
+  }
+
   /** No time at any level: its text form is NULL. */
   isEmpty(): boolean {
     return this.ms.size === 0;

@@ -295,8 +295,9 @@ export class RollupPass {
       this.release(b);
     }
     if (s.lastMin + 60_000 <= until) { s.lastMin = NaN; s.lastMinute = null; }
-    s.all.flush(until, (t, o) => sink.inflight(tier, host, '', t, o));
-    for (const [addr, u] of s.perUpstream) u.flush(until, (t, o) => sink.inflight(tier, host, addr, t, o));
+    // (the sink keeps nothing: the occupancies are reused)
+    s.all.flush(until, (t, o) => sink.inflight(tier, host, '', t, o), true);
+    for (const [addr, u] of s.perUpstream) u.flush(until, (t, o) => sink.inflight(tier, host, addr, t, o), true);
   }
 
   /** A written minute's aggregates, for the next minutes. */
