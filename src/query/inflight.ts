@@ -18,7 +18,7 @@
 import { Occupancy } from './histogram.js';
 
 /** spent occupancies kept per series for reuse, at most */
-const SPARE_KEPT = 512;
+const SPARE_KEPT = 1024;
 
 /** One in-flight series: the events not swept yet, and the sweep's carried state. */
 export class InflightSweep {

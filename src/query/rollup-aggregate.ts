@@ -101,11 +101,10 @@ interface MinuteBucket { routes: Map<string, Minute>; ups: Map<string, Upstream>
  * sparse log nearly every request opens a second, a minute and route and a 10 s bucket of its
  * own, each with its histograms, and they live for the stream's lag (minutes of log time): made
  * new each time, they outlived the worker's young generation and were copied and promoted by
- * nearly every scavenge. Reused, they stay in the old generation and are not copied again. 512
- * hold what a sparse log has in flight (week: ~100 seconds, ~60 minutes and routes); 4096 kept
- * what scanner's busiest minutes (5,500 routes each) left behind, for 8-16 MB more peak RSS.
+ * nearly every scavenge. Reused, they stay in the old generation and are not copied again. (The
+ * pools hold what was in flight at the busiest moment, so a bound keeps a burst from pinning it.)
  */
-export const SPARE_KEPT = 512;
+export const SPARE_KEPT = 4096;
 
 /**
  * Where the rollups v1 rows go as they become final (src/query/rollups.ts: INSERTs): one second

@@ -25,7 +25,7 @@ import { Histogram } from './histogram.js';
 import { isSparseMinute } from './sparse.js';
 
 /** spent aggregates kept for reuse, at most this many of each kind (as rollup-aggregate.ts's) */
-const SPARE_KEPT = 512;
+const SPARE_KEPT = 4096;
 
 /** clients kept per 10 s or minute bucket (and per tier and host) */
 export const CLIENTS_KEPT = 1000;
