@@ -86,9 +86,6 @@ export class Histogram {
     if (len === 0) {
       this.base = Math.max(0, b - 1);
       this.counts = [0, 0, 0, 0];
-    } else if (this.n === 0 && (b < this.base || b >= this.base + len)) {
-      // reset(): every count is 0, the bins can start anywhere
-      this.base = Math.max(0, b - 1);
     } else if (b < this.base || b >= this.base + len) {
       // grow to at least twice the width, so a spread-out histogram is copied O(log n) times
       const lo = Math.max(0, Math.min(this.base - (len >> 1), b - 2));
@@ -100,20 +97,6 @@ export class Histogram {
       this.base = lo;
     }
     return b - this.base;
-  }
-
-  /**
-   * Empty again, keeping its bins' array (zeroed) for the next values: the rollup pass reuses the
-   * histograms of the seconds and minutes it has written rather than making new ones.
-   */
-  reset(): void {
-    const counts = this.counts;
-    // (a wide one, from a busy bucket, goes: most buckets hold a value or two)
-    if (counts.length > 64) this.counts = NO_COUNTS;
-    else for (let i = 0; i < counts.length; i++) counts[i] = 0;
-    this.n = 0;
-    this.min = Infinity;
-    this.max = -Infinity;
   }
 
   add(v: number, count = 1): void {
@@ -298,11 +281,6 @@ export class Occupancy {
     let t = 0;
     for (const [l, ms] of this.ms) if (l > limit) t += ms;
     return t;
-  }
-
-  /** No time at any level again (a written second's, reused). */
-  reset(): void {
-    this.ms.clear();
   }
 
   /** No time at any level: its text form is NULL. */

@@ -17,9 +17,6 @@
 // end not after start) takes no part: it occupied no measurable time.
 import { Occupancy } from './histogram.js';
 
-/** spent occupancies kept per series for reuse, at most */
-const SPARE_KEPT = 1024;
-
 /** One in-flight series: the events not swept yet, and the sweep's carried state. */
 export class InflightSweep {
   private buf = new Float64Array(256);
@@ -95,22 +92,15 @@ export class InflightSweep {
    * is added only when the next one comes: while the level is above zero the seconds from that
    * event's on are still open.
    */
-  flush(until: number, write: (t: number, o: Occupancy) => void, reuse = false): void {
+  flush(until: number, write: (t: number, o: Occupancy) => void): void {
     const done = this.level > 0 ? Math.min(until, this.prev) : until;
     for (const [t, o] of this.out) {
       if (t + 1000 > done) continue;
       write(t, o);
       this.out.delete(t);
       if (t === this.lastS) { this.lastS = NaN; this.lastO = undefined; }
-      if (reuse && this.spare.length < SPARE_KEPT) { o.reset(); this.spare.push(o); }
     }
   }
-
-  /**
-   * Occupancies written by a flush(..., reuse = true), for the next seconds: a writer that keeps
-   * nothing (the rollup pass) lets them be reused rather than made new for every second.
-   */
-  private spare: Occupancy[] = [];
 
   /**
    * Every event swept at once: the occupancy of each second that overlaps [lo, hi) (slice start
@@ -134,7 +124,7 @@ export class InflightSweep {
         const b = Math.min(b0, s + 1000);
         if (b <= a) continue;
         let o = s === this.lastS ? this.lastO : this.out.get(s);
-        if (!o) this.out.set(s, (o = this.spare.pop() ?? new Occupancy()));
+        if (!o) this.out.set(s, (o = new Occupancy()));
         this.lastS = s; this.lastO = o;
         o.add(level, b - a);
       }

@@ -97,16 +97,6 @@ export class Largest {
 interface MinuteBucket { routes: Map<string, Minute>; ups: Map<string, Upstream>; largest: Largest }
 
 /**
- * Spent aggregates kept for the next seconds and minutes, at most this many of each kind. On a
- * sparse log nearly every request opens a second, a minute and route and a 10 s bucket of its
- * own, each with its histograms, and they live for the stream's lag (minutes of log time): made
- * new each time, they outlived the worker's young generation and were copied and promoted by
- * nearly every scavenge. Reused, they stay in the old generation and are not copied again. (The
- * pools hold what was in flight at the busiest moment, so a bound keeps a burst from pinning it.)
- */
-export const SPARE_KEPT = 4096;
-
-/**
  * Where the rollups v1 rows go as they become final (src/query/rollups.ts: INSERTs): one second
  * (rollup_second and its rollup_status rows), one minute of a route or an upstream, one second of
  * an in-flight series ('' = all requests).
@@ -119,8 +109,6 @@ export interface V1Sink {
   /** one of a minute's largest responses (rollup_largest) */
   largest(tier: string, host: string, t: number, id: number, bytes: number): void;
 }
-// (the aggregate a sink is handed is reused for another second or minute once the call returns:
-// a sink writes what it holds and keeps nothing)
 
 export type RollupSink = V1Sink & FineSink;
 
@@ -180,10 +168,6 @@ export class RollupPass {
   private lastSeries: Series | null = null;
   private groups = new Map<number, Group>();
   private spare: Group[] = [];
-  private spareSeconds: Second[] = [];
-  private spareMinutes: Minute[] = [];
-  private spareUps: Upstream[] = [];
-  private spareBuckets: MinuteBucket[] = [];
   private readonly lo: number;
   private readonly hi: number;
 
@@ -277,7 +261,6 @@ export class RollupPass {
       if (t + 1000 > until) continue;
       sink.second(tier, host, t, x);
       s.seconds.delete(t);
-      if (this.spareSeconds.length < SPARE_KEPT) this.spareSeconds.push(x);
     }
     if (s.lastSec + 1000 <= until) { s.lastSec = NaN; s.lastSecond = null; }
     for (const [t, b] of s.minutes) {
@@ -291,23 +274,10 @@ export class RollupPass {
       const big = b.largest;
       if (!isSparseMinute(requests)) for (let i = 0; i < big.ids.length; i++) sink.largest(tier, host, t, big.ids[i], big.bytes[i]);
       s.minutes.delete(t);
-      this.release(b);
     }
     if (s.lastMin + 60_000 <= until) { s.lastMin = NaN; s.lastMinute = null; }
-    // (the sink keeps nothing: the occupancies are reused)
-    s.all.flush(until, (t, o) => sink.inflight(tier, host, '', t, o), true);
-    for (const [addr, u] of s.perUpstream) u.flush(until, (t, o) => sink.inflight(tier, host, addr, t, o), true);
-  }
-
-  /** A written minute's aggregates, for the next minutes. */
-  private release(b: MinuteBucket): void {
-    for (const m of b.routes.values()) if (this.spareMinutes.length < SPARE_KEPT) this.spareMinutes.push(m);
-    for (const u of b.ups.values()) if (this.spareUps.length < SPARE_KEPT) this.spareUps.push(u);
-    b.routes.clear();
-    b.ups.clear();
-    b.largest.ids.length = 0;
-    b.largest.bytes.length = 0;
-    if (this.spareBuckets.length < SPARE_KEPT) this.spareBuckets.push(b);
+    s.all.flush(until, (t, o) => sink.inflight(tier, host, '', t, o));
+    for (const [addr, u] of s.perUpstream) u.flush(until, (t, o) => sink.inflight(tier, host, addr, t, o));
   }
 
   private flushGroup(source: number): void {
@@ -351,16 +321,10 @@ export class RollupPass {
     if (sec === s.lastSec && s.lastSecond) return s.lastSecond;
     let x = s.seconds.get(sec);
     if (!x) {
-      x = this.spareSeconds.pop();
-      if (x) {
-        x.requests = 0; x.s.fill(0); x.bytes = 0; x.durN = 0; x.durSum = 0; x.durMax = null; x.dur.reset();
-        x.upN = 0; x.upSum = 0; x.up.reset(); x.done = 0; x.doneH.reset(); x.statuses.clear();
-      } else {
-        x = {
-          requests: 0, s: [0, 0, 0, 0, 0], bytes: 0, durN: 0, durSum: 0, durMax: null, dur: new Histogram(),
-          upN: 0, upSum: 0, up: new Histogram(), done: 0, doneH: new Histogram(), statuses: new Map(),
-        };
-      }
+      x = {
+        requests: 0, s: [0, 0, 0, 0, 0], bytes: 0, durN: 0, durSum: 0, durMax: null, dur: new Histogram(),
+        upN: 0, upSum: 0, up: new Histogram(), done: 0, doneH: new Histogram(), statuses: new Map(),
+      };
       s.seconds.set(sec, x);
     }
     s.lastSec = sec;
@@ -371,7 +335,7 @@ export class RollupPass {
   private minute(s: Series, minute: number): MinuteBucket {
     if (minute === s.lastMin && s.lastMinute) return s.lastMinute;
     let b = s.minutes.get(minute);
-    if (!b) s.minutes.set(minute, (b = this.spareBuckets.pop() ?? { routes: new Map(), ups: new Map(), largest: new Largest() }));
+    if (!b) s.minutes.set(minute, (b = { routes: new Map(), ups: new Map(), largest: new Largest() }));
     s.lastMin = minute;
     s.lastMinute = b;
     return b;
@@ -429,18 +393,11 @@ export class RollupPass {
     const b = this.minute(s, Math.floor(rawT / 60_000) * 60_000);
     let m = b.routes.get(route);
     if (!m) {
-      m = this.spareMinutes.pop();
-      if (m) {
-        m.requests = 0; m.s4xx = 0; m.s5xx = 0; m.bytes = 0; m.bytesMax = null; m.bytesH.reset();
-        m.durN = 0; m.durSum = 0; m.durMin = null; m.durMax = null; m.dur.reset();
-        m.upN = 0; m.upSum = 0; m.upMin = null; m.upMax = null; m.up.reset(); m.first = ts; m.last = ts;
-      } else {
-        m = {
-          requests: 0, s4xx: 0, s5xx: 0, bytes: 0, bytesMax: null, bytesH: new Histogram(),
-          durN: 0, durSum: 0, durMin: null, durMax: null, dur: new Histogram(),
-          upN: 0, upSum: 0, upMin: null, upMax: null, up: new Histogram(), first: ts, last: ts,
-        };
-      }
+      m = {
+        requests: 0, s4xx: 0, s5xx: 0, bytes: 0, bytesMax: null, bytesH: new Histogram(),
+        durN: 0, durSum: 0, durMin: null, durMax: null, dur: new Histogram(),
+        upN: 0, upSum: 0, upMin: null, upMax: null, up: new Histogram(), first: ts, last: ts,
+      };
       b.routes.set(route, m);
     }
     m.requests++;
@@ -454,9 +411,7 @@ export class RollupPass {
     for (let i = 0; i < attempts; i++) {
       let u = b.ups.get(attAddr[i]);
       if (!u) {
-        u = this.spareUps.pop();
-        if (u) { u.attempts = 0; u.failed = 0; u.timeouts = 0; u.retried = 0; u.n = 0; u.sum = 0; u.max = null; u.h.reset(); u.first = ts; u.last = ts; }
-        else u = { attempts: 0, failed: 0, timeouts: 0, retried: 0, n: 0, sum: 0, max: null, h: new Histogram(), first: ts, last: ts };
+        u = { attempts: 0, failed: 0, timeouts: 0, retried: 0, n: 0, sum: 0, max: null, h: new Histogram(), first: ts, last: ts };
         b.ups.set(attAddr[i], u);
       }
       const st = attStatus[i], ms = attMs[i];

@@ -24,9 +24,6 @@
 import { Histogram } from './histogram.js';
 import { isSparseMinute } from './sparse.js';
 
-/** spent aggregates kept for reuse, at most this many of each kind (as rollup-aggregate.ts's) */
-const SPARE_KEPT = 4096;
-
 /** clients kept per 10 s or minute bucket (and per tier and host) */
 export const CLIENTS_KEPT = 1000;
 /**
@@ -53,15 +50,6 @@ export class ClientCounts {
   dropped = 0;
 
   constructor(private readonly limit: number) {}
-
-  /** No client again (a spent 10 s bucket's, reused). */
-  reset(): void {
-    this.byClient.clear();
-    this.requests = 0;
-    this.s5xx = 0;
-    this.lowBy = 0;
-    this.dropped = 0;
-  }
 
   add(client: string, n: number, e: number): void {
     this.requests += n;
@@ -128,15 +116,6 @@ const byRequests = (a: [string, ClientCount], b: [string, ClientCount]) =>
  */
 export function writeClients(sink: FineSink, grain: 10_000 | 60_000, tier: string, t: number, host: string,
   clients: ClientCounts, keep: number): void {
-  const lowBy0 = clients.lowBy;
-  if (clients.byClient.size === 1 && keep >= 1) {
-    // (most buckets of a sparse log: one client, written without the sort and the arrays; a
-    // finite number's JSON is its String())
-    const [c, x] = clients.byClient.entries().next().value!;
-    const kept = '[[' + JSON.stringify(c) + ',' + x.n + ',' + x.e + (lowBy0 > 0 ? ',' + lowBy0 : '') + ']]';
-    sink.clients(grain, tier, t, host, kept, clients.dropped, clients.requests - x.n, clients.s5xx - x.e, lowBy0);
-    return;
-  }
   const sorted = [...clients.byClient].sort(byRequests);
   const kept: Array<[string, number, number] | [string, number, number, number]> = [];
   let n = 0, e = 0;
@@ -158,11 +137,6 @@ export class FineSeries {
   private minutes = new Map<number, Map<number, Ten>>();
   private lastT = NaN;
   private lastTen: Ten | null = null;
-  /** spent buckets and aggregates, reused (rollup-aggregate.ts SPARE_KEPT says why) */
-  private spareTens: Ten[] = [];
-  private spareMinutes: Array<Map<number, Ten>> = [];
-  private spareRoutes: Route10[] = [];
-  private spareUps: Upstream10[] = [];
 
   constructor(readonly tier: string, readonly host: string, private readonly counted = CLIENTS_COUNTED) {}
 
@@ -177,31 +151,21 @@ export class FineSeries {
     if (!b) {
       const m = Math.floor(rawT / 60_000) * 60_000;
       let tens = this.minutes.get(m);
-      if (!tens) this.minutes.set(m, (tens = this.spareMinutes.pop() ?? new Map()));
+      if (!tens) this.minutes.set(m, (tens = new Map()));
       b = tens.get(t) ?? null;
-      if (!b) tens.set(t, (b = this.spareTens.pop() ?? { routes: new Map(), ups: new Map(), clients: new ClientCounts(Math.ceil(this.counted / 4)) }));
+      if (!b) tens.set(t, (b = { routes: new Map(), ups: new Map(), clients: new ClientCounts(Math.ceil(this.counted / 4)) }));
       this.lastT = t;
       this.lastTen = b;
     }
     const is5xx = status !== null && status >= 500 && status < 600;
     let r = b.routes.get(route);
-    if (!r) {
-      r = this.spareRoutes.pop();
-      if (r) { r.requests = 0; r.s5xx = 0; r.durSum = 0; r.dur.reset(); }
-      else r = { requests: 0, s5xx: 0, durSum: 0, dur: new Histogram() };
-      b.routes.set(route, r);
-    }
+    if (!r) b.routes.set(route, (r = { requests: 0, s5xx: 0, durSum: 0, dur: new Histogram() }));
     r.requests++;
     if (is5xx) r.s5xx++;
     if (dur !== null) { r.durSum += dur; r.dur.add(dur); }
     for (let i = 0; i < attempts; i++) {
       let u = b.ups.get(addr[i]);
-      if (!u) {
-        u = this.spareUps.pop();
-        if (u) { u.attempts = 0; u.failed = 0; u.timeouts = 0; u.retried = 0; u.time.reset(); u.max = null; u.first = ts; u.last = ts; }
-        else u = { attempts: 0, failed: 0, timeouts: 0, retried: 0, time: new Histogram(), max: null, first: ts, last: ts };
-        b.ups.set(addr[i], u);
-      }
+      if (!u) b.ups.set(addr[i], (u = { attempts: 0, failed: 0, timeouts: 0, retried: 0, time: new Histogram(), max: null, first: ts, last: ts }));
       const s = st[i], x = ms[i];
       u.attempts++;
       if (s === null || s >= 500) u.failed++; // attemptFailed()
@@ -239,22 +203,7 @@ export class FineSeries {
         }
         writeClients(sink, 10_000, tier, t, host, ten.clients, keep);
       }
-      this.release(tens);
     }
     if (any) { this.lastT = NaN; this.lastTen = null; }
-  }
-
-  /** A written minute's buckets and aggregates, for the next minutes. */
-  private release(tens: Map<number, Ten>): void {
-    for (const ten of tens.values()) {
-      for (const r of ten.routes.values()) if (this.spareRoutes.length < SPARE_KEPT) this.spareRoutes.push(r);
-      for (const u of ten.ups.values()) if (this.spareUps.length < SPARE_KEPT) this.spareUps.push(u);
-      ten.routes.clear();
-      ten.ups.clear();
-      ten.clients.reset();
-      if (this.spareTens.length < SPARE_KEPT) this.spareTens.push(ten);
-    }
-    tens.clear();
-    if (this.spareMinutes.length < SPARE_KEPT) this.spareMinutes.push(tens);
   }
 }
