@@ -155,9 +155,23 @@ export function buildRollups(db: DB, opts: { schema?: Schema; chunk?: number; cl
  * (rollup-stream.ts: the minutes a stream could not settle). `maxDur`: the longest request.
  * Returns how many rows it read (tests: a recompute costs the rows near its range).
  */
-export function rebuildRequestRange(db: DB, lo: number, hi: number, maxDur: number, tiers: Map<number, Tier>): number {
-  return rebuildRequests(db, 'main', lo, hi, maxDur, false, tiers, CHUNK, CLIENTS_KEPT).fed;
+export function rebuildRequestRange(db: DB, lo: number, hi: number, maxDur: number, tiers: Map<number, Tier>, sliceMs = SLICE_MS): number {
+  return rebuildRequests(db, 'main', lo, hi, maxDur, false, tiers, CHUNK, CLIENTS_KEPT, undefined, sliceMs).fed;
 }
+
+/**
+ * A recompute longer than this goes slice by slice. The pass can write out a minute only once no
+ * row still to come can start before it, and it reads rows in log (id) order: when two logs cover
+ * the same hours (two hosts' logs, or a log ingested after a later one), the rows of the first are
+ * all read before the second's begin again at the start, so the whole overlap stayed in memory
+ * (1M lines of a day over 200k of the same day: 1.9 GB). One pass per slice holds one slice,
+ * and ignores the rows of the others that it reads (every row of its id range is still fed: the
+ * rows between decide where whole-second groups are spread, to the last bit; feeding only the
+ * rows that start near the slice was tried and changed sums when two logs interleave).
+ */
+const SLICE_MS = 3_600_000;
+interface PassCounts { counted: number; fed: number; maxDuration: number }
+
 
 /** Rows per query of the pass: between two, the in-flight sweep drops what is final. */
 const CHUNK = 131_072;
@@ -177,7 +191,22 @@ let feeding: { pass: RollupPass; lastId: number; strings: StringLookup } | null 
  * earliest start, so after each chunk the sweep can finish every instant no later row reaches.
  */
 function rebuildRequests(db: DB, s: Schema, lo: number, hi: number, maxDur: number, full: boolean, tiers: Map<number, Tier>,
-  chunk: number, clientsKept: number, clientsCounted?: number): RollupPass {
+  chunk: number, clientsKept: number, clientsCounted?: number, sliceMs = SLICE_MS): PassCounts {
+  if (!full && hi - lo > sliceMs) {
+    const sum: PassCounts = { counted: 0, fed: 0, maxDuration: 0 };
+    for (let a = lo; a < hi; a += sliceMs) {
+      const b = Math.min(hi, a + sliceMs);
+      const one = rebuildSlice(db, s, a, b, maxDur, tiers, chunk, clientsKept, clientsCounted);
+      sum.counted += one.counted; sum.fed += one.fed; sum.maxDuration = Math.max(sum.maxDuration, one.maxDuration);
+    }
+    return sum;
+  }
+  return rebuildSlice(db, s, lo, hi, maxDur, tiers, chunk, clientsKept, clientsCounted, full);
+}
+
+/** One pass over [lo, hi) (see rebuildRequests). */
+function rebuildSlice(db: DB, s: Schema, lo: number, hi: number, maxDur: number, tiers: Map<number, Tier>,
+  chunk: number, clientsKept: number, clientsCounted: number | undefined, full = false): RollupPass {
   if (!full) {
     for (const t of ['rollup_second', 'rollup_status', 'rollup_minute', 'rollup_upstream', 'rollup_inflight', ...FINE_TABLES]) {
       db.prepare(`DELETE FROM ${s}.${t} WHERE t >= ? AND t < ?`).run(lo, hi);
