@@ -155,8 +155,8 @@ export function buildRollups(db: DB, opts: { schema?: Schema; chunk?: number; cl
  * (rollup-stream.ts: the minutes a stream could not settle). `maxDur`: the longest request.
  * Returns how many rows it read (tests: a recompute costs the rows near its range).
  */
-export function rebuildRequestRange(db: DB, lo: number, hi: number, maxDur: number, tiers: Map<number, Tier>, sliceMs = SLICE_MS): number {
-  return rebuildRequests(db, 'main', lo, hi, maxDur, false, tiers, CHUNK, CLIENTS_KEPT, undefined, sliceMs).fed;
+export function rebuildRequestRange(db: DB, lo: number, hi: number, maxDur: number, tiers: Map<number, Tier>, slice = SLICE): number {
+  return rebuildRequests(db, 'main', lo, hi, maxDur, false, tiers, CHUNK, CLIENTS_KEPT, undefined, slice).fed;
 }
 
 /**
@@ -170,7 +170,33 @@ export function rebuildRequestRange(db: DB, lo: number, hi: number, maxDur: numb
  * rows that start near the slice was tried and changed sums when two logs interleave).
  */
 const SLICE_MS = 3_600_000;
+/** (tests cut finer) */
+export interface Slicing { ms: number; rows: number }
 interface PassCounts { counted: number; fed: number; maxDuration: number }
+
+/**
+ * The slices: whole hours, as many together as hold at most 250k rows (by start) unless one hour
+ * alone holds more: each slice reads its whole id range again (most of both logs when two
+ * overlap), so slices as long as memory allows.
+ */
+const SLICE: Slicing = { ms: SLICE_MS, rows: 250_000 };
+
+/** [lo, hi) cut at multiples of slice.ms into runs of at most slice.rows rows that start in them. */
+function slices(db: DB, lo: number, hi: number, slice: Slicing): Array<[number, number]> {
+  const sliceMs = slice.ms;
+  const counts = db.prepare(`SELECT CAST((coalesce(start_ts, ts) - ?) / ? AS INTEGER) AS k, count(*) AS n FROM request_rows
+    WHERE coalesce(start_ts, ts) >= ? AND coalesce(start_ts, ts) < ? GROUP BY 1`).all(lo, sliceMs, lo, hi) as Array<{ k: number; n: number }>;
+  const perSlice = new Map(counts.map((c) => [Math.floor(c.k), c.n]));
+  const out: Array<[number, number]> = [];
+  let a = lo, rows = 0;
+  for (let k = 0; lo + k * sliceMs < hi; k++) {
+    const n = perSlice.get(k) ?? 0;
+    if (rows > 0 && rows + n > slice.rows) { out.push([a, lo + k * sliceMs]); a = lo + k * sliceMs; rows = 0; }
+    rows += n;
+  }
+  out.push([a, hi]);
+  return out;
+}
 
 
 /** Rows per query of the pass: between two, the in-flight sweep drops what is final. */
@@ -191,11 +217,10 @@ let feeding: { pass: RollupPass; lastId: number; strings: StringLookup } | null 
  * earliest start, so after each chunk the sweep can finish every instant no later row reaches.
  */
 function rebuildRequests(db: DB, s: Schema, lo: number, hi: number, maxDur: number, full: boolean, tiers: Map<number, Tier>,
-  chunk: number, clientsKept: number, clientsCounted?: number, sliceMs = SLICE_MS): PassCounts {
-  if (!full && hi - lo > sliceMs) {
+  chunk: number, clientsKept: number, clientsCounted?: number, slice = SLICE): PassCounts {
+  if (!full && hi - lo > slice.ms) {
     const sum: PassCounts = { counted: 0, fed: 0, maxDuration: 0 };
-    for (let a = lo; a < hi; a += sliceMs) {
-      const b = Math.min(hi, a + sliceMs);
+    for (const [a, b] of slices(db, lo, hi, slice)) {
       const one = rebuildSlice(db, s, a, b, maxDur, tiers, chunk, clientsKept, clientsCounted);
       sum.counted += one.counted; sum.fed += one.fed; sum.maxDuration = Math.max(sum.maxDuration, one.maxDuration);
     }

@@ -152,7 +152,7 @@ describe('rollups: a range rebuilt equals the same range of a full build, to the
         expect(dump(db), `[${minutes[i]}, ${hi})`).toEqual(full);
         // the same range a minute at a time, each slice fed only the rows that start near it (how a
         // long recompute goes, so two logs of the same hours don't hold the whole overlap)
-        db.transaction(() => rebuildRequestRange(db as DB, minutes[i], hi, st.max_duration_ms, tiers, 60_000))();
+        db.transaction(() => rebuildRequestRange(db as DB, minutes[i], hi, st.max_duration_ms, tiers, { ms: 60_000, rows: 1 }))();
         expect(dump(db), `[${minutes[i]}, ${hi}) in slices`).toEqual(full);
         ranges++;
       }
@@ -177,10 +177,10 @@ describe('rollups: a range rebuilt equals the same range of a full build, to the
     const tiers = sourceTiers(db);
     const minutes = (db.prepare('SELECT DISTINCT t / 60000 * 60000 FROM rollup_second ORDER BY 1').pluck().all() as number[]);
     const lo = minutes[0], hi = minutes[minutes.length - 1] + 60_000;
-    db.transaction(() => rebuildRequestRange(db as DB, lo, hi, st.max_duration_ms, tiers, Infinity))();
+    db.transaction(() => rebuildRequestRange(db as DB, lo, hi, st.max_duration_ms, tiers, { ms: Infinity, rows: Infinity }))();
     const one = dump(db);
     for (const k of Object.keys(full)) expect((one as Record<string, unknown>)[k], 'one ' + k).toEqual((full as Record<string, unknown>)[k]);
-    const fed = db.transaction(() => rebuildRequestRange(db as DB, lo, hi, st.max_duration_ms, tiers, 60_000))();
+    const fed = db.transaction(() => rebuildRequestRange(db as DB, lo, hi, st.max_duration_ms, tiers, { ms: 60_000, rows: 500 }))();
     const sliced = dump(db);
     for (const k of Object.keys(full)) expect((sliced as Record<string, unknown>)[k], 'sliced ' + k).toEqual((full as Record<string, unknown>)[k]);
     expect(fed).toBeGreaterThan(0);
