@@ -128,31 +128,39 @@ describe('rollups: single pass equals the reference', () => {
   });
 });
 
+/** A full build of `db`'s rollups, its dump and minutes, and a recompute of [lo, hi) in a transaction. */
+async function builtAndRebuilder(db: Database.Database) {
+  const { rebuildRequestRange, readRollupState } = await import('../../src/query/rollups.js');
+  const { sourceTiers } = await import('../../src/query/tiers.js');
+  db.exec('DELETE FROM rollup_state');
+  buildRollups(db as DB);
+  const full = dump(db);
+  const st = readRollupState(db as DB, 'main');
+  const tiers = sourceTiers(db);
+  const minutes = db.prepare('SELECT DISTINCT t / 60000 * 60000 FROM rollup_second ORDER BY 1').pluck().all() as number[];
+  const rebuild = (lo: number, hi: number, slice?: { ms: number; rows: number }) =>
+    db.transaction(() => rebuildRequestRange(db as DB, lo, hi, st.max_duration_ms, tiers, slice))();
+  return { full, minutes, rebuild };
+}
+
 describe('rollups: a range rebuilt equals the same range of a full build, to the last bit', () => {
   // The incremental build (a later ingest) and the stream's recomputed minutes rebuild a range
   // [lo, hi). Rows beyond the range decide when a whole-second group is spread, so they decide
   // the order in which durations are summed: a range fed only its own rows summed some seconds
   // in another order (1007.6060000000001 instead of 1007.606).
   it('every range of whole minutes of the awkward rows', async () => {
-    const { rebuildRequestRange, readRollupState } = await import('../../src/query/rollups.js');
-    const { sourceTiers } = await import('../../src/query/tiers.js');
     const db = awkwardDb();
-    db.exec('DELETE FROM rollup_state');
-    buildRollups(db as DB);
-    const full = dump(db);
-    const st = readRollupState(db as DB, 'main');
-    const tiers = sourceTiers(db);
-    const minutes = (db.prepare('SELECT DISTINCT t / 60000 * 60000 FROM rollup_second ORDER BY 1').pluck().all() as number[]);
+    const { full, minutes, rebuild } = await builtAndRebuilder(db);
     expect(minutes.length).toBeGreaterThan(3);
     let ranges = 0;
     for (let i = 0; i < minutes.length; i++) {
       for (const width of [1, 2, 4]) {
         const hi = minutes[i] + width * 60_000;
-        db.transaction(() => rebuildRequestRange(db as DB, minutes[i], hi, st.max_duration_ms, tiers))();
+        rebuild(minutes[i], hi);
         expect(dump(db), `[${minutes[i]}, ${hi})`).toEqual(full);
-        // the same range a minute at a time, each slice fed only the rows that start near it (how a
-        // long recompute goes, so two logs of the same hours don't hold the whole overlap)
-        db.transaction(() => rebuildRequestRange(db as DB, minutes[i], hi, st.max_duration_ms, tiers, { ms: 60_000, rows: 1 }))();
+        // the same range a minute at a time (how a long recompute goes, so two logs of the same
+        // hours don't hold the whole overlap in memory)
+        rebuild(minutes[i], hi, { ms: 60_000, rows: 1 });
         expect(dump(db), `[${minutes[i]}, ${hi}) in slices`).toEqual(full);
         ranges++;
       }
@@ -161,8 +169,6 @@ describe('rollups: a range rebuilt equals the same range of a full build, to the
   });
 
   it('two logs over the same minutes, recomputed in slices, equal a full build', async () => {
-    const { rebuildRequestRange, readRollupState } = await import('../../src/query/rollups.js');
-    const { sourceTiers } = await import('../../src/query/tiers.js');
     const db = awkwardDb();
     // a second source over the same minutes: every row again, after all of the first's (log order)
     const src = db.prepare('SELECT max(id) m FROM sources').get() as { m: number };
@@ -170,17 +176,12 @@ describe('rollups: a range rebuilt equals the same range of a full build, to the
       SELECT ${src.m + 1}, path || '.2', format, host, bytes, lines, parsed, rejected, ingested_at FROM sources WHERE id = ${src.m}`);
     const cols = (db.prepare("SELECT name FROM pragma_table_info('request_rows') WHERE name NOT IN ('id', 'source_id')").pluck().all() as string[]).join(', ');
     db.exec(`INSERT INTO request_rows (source_id, ${cols}) SELECT ${src.m + 1}, ${cols} FROM request_rows ORDER BY id`);
-    db.exec('DELETE FROM rollup_state');
-    buildRollups(db as DB);
-    const full = dump(db);
-    const st = readRollupState(db as DB, 'main');
-    const tiers = sourceTiers(db);
-    const minutes = (db.prepare('SELECT DISTINCT t / 60000 * 60000 FROM rollup_second ORDER BY 1').pluck().all() as number[]);
+    const { full, minutes, rebuild } = await builtAndRebuilder(db);
     const lo = minutes[0], hi = minutes[minutes.length - 1] + 60_000;
-    db.transaction(() => rebuildRequestRange(db as DB, lo, hi, st.max_duration_ms, tiers, { ms: Infinity, rows: Infinity }))();
+    rebuild(lo, hi, { ms: Infinity, rows: Infinity });
     const one = dump(db);
     for (const k of Object.keys(full)) expect((one as Record<string, unknown>)[k], 'one ' + k).toEqual((full as Record<string, unknown>)[k]);
-    const fed = db.transaction(() => rebuildRequestRange(db as DB, lo, hi, st.max_duration_ms, tiers, { ms: 60_000, rows: 500 }))();
+    const fed = rebuild(lo, hi, { ms: 60_000, rows: 500 });
     const sliced = dump(db);
     for (const k of Object.keys(full)) expect((sliced as Record<string, unknown>)[k], 'sliced ' + k).toEqual((full as Record<string, unknown>)[k]);
     expect(fed).toBeGreaterThan(0);
