@@ -19,6 +19,7 @@ import { createRouter } from '../src/util/route.js';
 import { openWritable } from '../src/store/db.js';
 import { StoreWriter } from '../src/store/writer.js';
 import { StreamPass } from '../src/query/rollup-stream-pass.js';
+import { rowArrays } from '../src/query/rollup-rows.js';
 import { CLIENTS_KEPT } from '../src/query/rollup-fine.js';
 import { generateLog, BENCH_LOG_FORMAT } from './generate-log.js';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
     write.push(cpuMs() - t);
     db.close();
     // the rollup pass, as its worker runs it: the same batches in, rows out (kept nowhere)
-    const pass = new StreamPass({ oldHi: new Map(), clientsKept: CLIENTS_KEPT, out: () => {}, lookup: () => undefined });
+    const pass = new StreamPass({ oldHi: new Map(), clientsKept: CLIENTS_KEPT, out: rowArrays(() => {}), lookup: () => undefined });
     pass.beginSource(sourceId, '', 'edge', null);
     const t2 = cpuMs();
     let id = 1;

@@ -5,7 +5,7 @@
 import { NUMERIC_COLUMNS, TEXT_COLUMNS, ROW_WIDTH, type EncodedRequests } from '../store/row-layout.js';
 import { RollupPass, type RollupSink } from './rollup-aggregate.js';
 import type { Tier } from './tiers.js';
-import { RowEncoder, rowSink, writerSink, type RowOut } from './rollup-rows.js';
+import { writerSink, type RowWriter } from './rollup-rows.js';
 
 /** The watermark never trails the latest start by more than this: bounded memory, whatever the log. */
 const MAX_LAG = 10 * 60_000;
@@ -98,8 +98,8 @@ export interface StreamPassOptions {
   /** per tier and host ("tier\u001fhost"), where its earlier data ends on the minute grid */
   oldHi: Map<string, number>;
   clientsKept: number;
-  /** where the rows go: as arrays, or encoded (the worker's: no array and no string made per row) */
-  out: RowOut | RowEncoder;
+  /** where the rows go: encoded (the worker's RowEncoder: no array and no string made per row), or as arrays (rowArrays) */
+  out: RowWriter;
   /** the text of a strings id no batch brought (yet): read from the table */
   lookup: (id: number) => string | undefined;
 }
@@ -119,7 +119,7 @@ export class StreamPass {
     this.pass = new RollupPass({
       lo: -Infinity, hi: Infinity, whole: this.whole, clientsKept: opts.clientsKept,
       tierOf: (source) => this.sources.get(source)?.tier ?? 'edge',
-      sink: this.keyFilter(opts.out instanceof RowEncoder ? writerSink(opts.out) : rowSink(opts.out)),
+      sink: this.keyFilter(writerSink(opts.out)),
     });
   }
 

@@ -6,6 +6,7 @@
 // it ran ahead of the commit, and the ingest fell back to a full rebuild.
 import { describe, expect, it } from 'vitest';
 import { StreamPass, STRINGS_KEPT } from '../../src/query/rollup-stream-pass.js';
+import { rowArrays } from '../../src/query/rollup-rows.js';
 import { NUMERIC_COLUMNS, ROW_WIDTH, type EncodedRequests } from '../../src/store/row-layout.js';
 
 const col = (name: (typeof NUMERIC_COLUMNS)[number]) => NUMERIC_COLUMNS.indexOf(name);
@@ -31,7 +32,7 @@ describe('the streamed rollup pass', () => {
     const lookups: number[] = [];
     const rows: Array<[string, unknown[]]> = [];
     const pass = new StreamPass({
-      oldHi: new Map(), clientsKept: 1000, out: (table, row) => rows.push([table, row]),
+      oldHi: new Map(), clientsKept: 1000, out: rowArrays((table, row) => rows.push([table, row])),
       lookup: (id) => { lookups.push(id); return committed.get(id); },
     });
     pass.beginSource(1, 'web', 'edge', false);
