@@ -162,7 +162,7 @@ export function rebuildRequestRange(db: DB, lo: number, hi: number, maxDur: numb
 /**
  * A recompute longer than this goes slice by slice. The pass can write out a minute only once no
  * row still to come can start before it, and it reads rows in log (id) order: when two logs cover
- * the same hours (two hosts' logs, or a log ingested after a later one), the rows of the first are
+ * the same hours (two servers' logs ingested without --host, or a log ingested after a later one of the same host), the rows of the first are
  * all read before the second's begin again at the start, so the whole overlap stayed in memory
  * (1M lines of a day over 200k of the same day: 1.9 GB). One pass per slice holds one slice,
  * and ignores the rows of the others that it reads (every row of its id range is still fed: the
