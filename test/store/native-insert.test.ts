@@ -283,7 +283,7 @@ describe.skipIf(buildFailed)('overload_insert_rows() on malformed input', () => 
       expect((error as Error).message).toMatch(message);
       expect(count()).toBe(0);
     }
-    expect(() => db.prepare('SELECT overload_insert_rows(1, 2)').get()).toThrow(/expects 5 or 6 arguments, got 2/);
+    expect(() => db.prepare('SELECT overload_insert_rows(1, 2)').get()).toThrow(/expects 5 to 7 arguments, got 2/);
     // the same connection still inserts a good batch
     expect(call(insert(2), blob(good.nums), text, ...W, insert(1))).toBe(3);
     expect(count()).toBe(3);
@@ -320,6 +320,47 @@ describe.skipIf(buildFailed)('overload_insert_rows() on malformed input', () => 
       .toThrow('overload_insert_rows: row 0: overload_insert_rows: cannot run from within its own INSERT');
     // (and the busy mark went away with the call)
     expect(db.prepare("SELECT overload_insert_rows('INSERT INTO t VALUES (?)', ?, x'', 1, 0)").pluck().get(blob(new Float64Array([2])))).toBe(1);
+    db.close();
+  });
+
+  it('inserts in the order of a key when given one: numbers as numbers, texts as bytes, NULL first, ties as given', () => {
+    const { db } = setup();
+    // (a rowid table: the rowids say in which order the rows went in)
+    db.exec('CREATE TABLE t (n, s, u)');
+    const rows: Array<[number, string | null, string]> = [
+      [2, 'b', 'first b2'], [10, 'b', 'b10'], [2, 'a', 'a2'], [1, null, 'null'], [2, 'b', 'second b2'], [-1, 'ab', 'ab'],
+      [3, 'é', 'e-acute'], [3, 'z', 'z'], [1, 'b', 'b1'], [2, 'b', 'third b2'],
+    ];
+    const nums = new Float64Array(rows.length * 3);
+    const texts: Buffer[] = [];
+    rows.forEach(([n, s, u], k) => {
+      nums[3 * k] = n;
+      const b = s === null ? null : Buffer.from(s);
+      nums[3 * k + 1] = b ? b.length : NaN;
+      if (b) texts.push(b);
+      nums[3 * k + 2] = Buffer.byteLength(u);
+      texts.push(Buffer.from(u));
+    });
+    const text = Buffer.concat(texts);
+    const call = (key: string | null, per = 1) => db.prepare('SELECT overload_insert_rows(?, ?, ?, 1, 2, ?, ?)').pluck().get(
+      `INSERT INTO t VALUES ${Array(per).fill('(?, ?, ?)').join(', ')}`, blob(nums), text, 'INSERT INTO t VALUES (?, ?, ?)', key);
+    const inOrder = () => (db.prepare('SELECT u FROM t ORDER BY rowid').pluck().all() as string[]);
+    // by (s, n): 'é' is two bytes from 0xC3, after 'z'
+    expect(call('1,0', 4)).toBe(rows.length);
+    expect(inOrder()).toEqual(['null', 'a2', 'ab', 'b1', 'first b2', 'second b2', 'third b2', 'b10', 'z', 'e-acute']);
+    db.exec('DELETE FROM t');
+    // by n alone
+    expect(call('0')).toBe(rows.length);
+    expect(inOrder()).toEqual(['ab', 'null', 'b1', 'first b2', 'a2', 'second b2', 'third b2', 'e-acute', 'z', 'b10']);
+    db.exec('DELETE FROM t');
+    // no key: as given
+    expect(call(null)).toBe(rows.length);
+    expect(inOrder()).toEqual(rows.map((r) => r[2]));
+    for (const [key, message] of [['1,', /bad key/], ['0,x', /bad key/], ['3', /key column 3 is not one of the row's 3/], ['', /names no column/]] as const) {
+      expect(() => call(key)).toThrow(message);
+    }
+    expect(() => db.prepare('SELECT overload_insert_rows(?, ?, ?, 1, 2, NULL, 7)').get('INSERT INTO t VALUES (?, ?, ?)', blob(nums), text))
+      .toThrow(/the key must be a text/);
     db.close();
   });
 
