@@ -62,7 +62,7 @@ export function writeNumber(buf: Uint8Array, at: number, v: number): number {
   return at + s.length;
 }
 
-/** counts of a histogram with no value yet: shared, never written (slot() replaces it first) */
+/** counts of a histogram with no value yet, or all its values in one bin: shared, never written (slot() replaces it first) */
 const NO_COUNTS: number[] = [];
 
 export class Histogram {
@@ -75,12 +75,25 @@ export class Histogram {
    * much garbage collection as all its other work (a day-long log: ~5 histograms per request).
    */
   private counts: number[] = NO_COUNTS;
+  /**
+   * While `counts` is NO_COUNTS and n > 0, every value so far is in bin `base` (n of them): no
+   * array yet. On a sparse log most histograms of a second (and of a minute and route) hold one
+   * value, and their arrays were the largest thing the rollup worker allocated (~16 % of its
+   * bytes on 200k week lines), all garbage a minute later.
+   */
   private base = 0;
   n = 0;
   min = Infinity;
   max = -Infinity;
 
   private slot(b: number): number {
+    if (this.counts === NO_COUNTS && this.n > 0) {
+      // one bin so far: it becomes the array's
+      const one = this.base;
+      this.base = Math.max(0, one - 1);
+      this.counts = [0, 0, 0, 0];
+      this.counts[one - this.base] = this.n;
+    }
     const counts = this.counts;
     const len = counts.length;
     if (len === 0) {
@@ -90,8 +103,8 @@ export class Histogram {
       // grow to at least twice the width, so a spread-out histogram is copied O(log n) times
       const lo = Math.max(0, Math.min(this.base - (len >> 1), b - 2));
       const hi = Math.max(this.base + len + (len >> 1), b + 3);
-      const next: number[] = [];
-      for (let i = lo; i < hi; i++) next.push(0);
+      // (filled in one go: growing by push() copied the array several times over)
+      const next: number[] = new Array<number>(hi - lo).fill(0);
       for (let i = 0, at = this.base - lo; i < len; i++) next[at + i] = counts[i];
       this.counts = next;
       this.base = lo;
@@ -101,11 +114,26 @@ export class Histogram {
 
   add(v: number, count = 1): void {
     if (!Number.isFinite(v)) return;
-    const i = this.slot(Math.min(MAX_BIN, binOf(v))); // first: slot() may replace this.counts
-    this.counts[i] += count;
-    this.n += count;
+    this.addBin(Math.min(MAX_BIN, binOf(v)), count);
     if (v < this.min) this.min = v;
     if (v > this.max) this.max = v;
+  }
+
+  /** `count` values in bin `b` (n, min and max are the caller's, but for n). */
+  private addBin(b: number, count: number): void {
+    if (this.counts === NO_COUNTS && (this.n === 0 || b === this.base)) {
+      this.base = b;
+    } else {
+      const i = this.slot(b); // first: slot() may replace this.counts
+      this.counts[i] += count;
+    }
+    this.n += count;
+  }
+
+  /** The bins as an array (a histogram of one bin has none until it needs one): for the readers. */
+  private dense(): number[] {
+    if (this.counts === NO_COUNTS && this.n > 0) this.slot(this.base);
+    return this.counts;
   }
 
   /** Merge a histogram's text form, parsed by hand (no split/Number per pair: it runs per row). */
@@ -140,6 +168,7 @@ export class Histogram {
     if (other.n === 0) return;
     if (other.min < this.min) this.min = other.min;
     if (other.max > this.max) this.max = other.max;
+    if (other.counts === NO_COUNTS) { this.addBin(other.base, other.n); return; }
     const counts = other.counts;
     for (let i = 0; i < counts.length; i++) {
       const c = counts[i];
@@ -165,14 +194,16 @@ export class Histogram {
   /** How many values are above `threshold` (counted by bin: a bin straddling it counts as above). */
   countAbove(threshold: number): number {
     let k = 0;
-    for (let i = Math.max(0, binOf(threshold) + 1 - this.base); i < this.counts.length; i++) k += this.counts[i];
+    const counts = this.dense();
+    for (let i = Math.max(0, binOf(threshold) + 1 - this.base); i < counts.length; i++) k += counts[i];
     return k;
   }
 
   private valueAtRank(r: number): number {
     let seen = 0;
-    for (let i = 0; i < this.counts.length; i++) {
-      seen += this.counts[i];
+    const counts = this.dense();
+    for (let i = 0; i < counts.length; i++) {
+      seen += counts[i];
       if (seen > r) return binValue(i + this.base);
     }
     return this.max;
@@ -180,6 +211,7 @@ export class Histogram {
 
   toText(): string | null {
     if (this.n === 0) return null;
+    if (this.counts === NO_COUNTS) return `${this.min}|${this.max}|${this.base}:${this.n}`;
     const parts: string[] = [];
     for (let i = 0; i < this.counts.length; i++) if (this.counts[i]) parts.push(`${i + this.base}:${this.counts[i]}`);
     return `${this.min}|${this.max}|${parts.join(',')}`;
@@ -192,7 +224,7 @@ export class Histogram {
 
   /** At least the bytes writeText() takes (a bin's number and count: at most 4 + 1 + 16 + 1). */
   textBound(): number {
-    return 2 * NUMBER_BYTES + 2 + 22 * this.counts.length;
+    return 2 * NUMBER_BYTES + 2 + 22 * Math.max(1, this.counts.length);
   }
 
   /**
@@ -205,6 +237,11 @@ export class Histogram {
     buf[at++] = 124; // '|'
     at = writeNumber(buf, at, this.max);
     buf[at++] = 124;
+    if (this.counts === NO_COUNTS) {
+      at = writeDigits(buf, at, this.base);
+      buf[at++] = 58; // ':'
+      return writeNumber(buf, at, this.n);
+    }
     const counts = this.counts;
     let first = true;
     for (let i = 0; i < counts.length; i++) {
@@ -231,10 +268,37 @@ let scratchLevels = new Float64Array(64);
 // Occupancy histograms: for each in-flight level, the milliseconds spent at it. Exact (no
 // binning): levels are integers. Text form: "<level>:<ms>,<level>:<ms>,...".
 export class Occupancy {
-  ms = new Map<number, number>();
+  /**
+   * The first level met and its ms inline (when `has`), any other levels in `more`, in the order
+   * first met (so sums go in the same order as one Map of every level would take them). On a
+   * sparse log most in-flight seconds have one level, and a Map for each was a large part of what
+   * the rollup worker allocated: ~2 in-flight seconds per request on 200k week lines.
+   */
+  private has = false;
+  private l0 = 0;
+  private t0 = 0;
+  private more: Map<number, number> | null = null;
 
   add(level: number, ms: number): void {
-    if (ms > 0) this.ms.set(level, (this.ms.get(level) ?? 0) + ms);
+    if (!(ms > 0)) return;
+    if (!this.has) { this.has = true; this.l0 = level; this.t0 = 0 + ms; return; }
+    // (the same key as a Map's: NaN is NaN, as from a damaged text)
+    if (level === this.l0 || (level !== level && this.l0 !== this.l0)) { this.t0 += ms; return; }
+    const m = (this.more ??= new Map<number, number>());
+    m.set(level, (m.get(level) ?? 0) + ms);
+  }
+
+  /** level -> ms, every level, in the order first met (a copy: for readers, not the hot path) */
+  get ms(): Map<number, number> {
+    const out = new Map<number, number>();
+    if (this.has) out.set(this.l0, this.t0);
+    if (this.more) for (const [l, t] of this.more) out.set(l, t);
+    return out;
+  }
+
+  /** how many levels */
+  private get size(): number {
+    return this.has ? 1 + (this.more ? this.more.size : 0) : 0;
   }
 
   merge(text: string): void {
@@ -245,14 +309,16 @@ export class Occupancy {
   }
 
   totalMs(): number {
-    let t = 0;
-    for (const v of this.ms.values()) t += v;
+    if (!this.has) return 0;
+    let t = 0 + this.t0;
+    if (this.more) for (const v of this.more.values()) t += v;
     return t;
   }
 
   peak(): number {
-    let p = 0;
-    for (const l of this.ms.keys()) if (l > p) p = l;
+    if (!this.has) return 0;
+    let p = this.l0 > 0 ? this.l0 : 0;
+    if (this.more) for (const l of this.more.keys()) if (l > p) p = l;
     return p;
   }
 
@@ -269,8 +335,9 @@ export class Occupancy {
     let acc = Math.max(0, spanMs - covered); // uncovered time is level 0
     const target = (p / 100) * spanMs;
     if (acc >= target && target < spanMs) return 0;
-    for (const l of [...this.ms.keys()].sort((a, b) => a - b)) {
-      acc += this.ms.get(l)!;
+    const ms = this.ms;
+    for (const l of [...ms.keys()].sort((a, b) => a - b)) {
+      acc += ms.get(l)!;
       if (acc >= target) return l;
     }
     return this.peak();
@@ -285,42 +352,53 @@ export class Occupancy {
 
   /** No time at any level: its text form is NULL. */
   isEmpty(): boolean {
-    return this.ms.size === 0;
+    return !this.has;
   }
 
   /** At least the bytes writeText() takes. */
   textBound(): number {
-    return this.ms.size * (2 * NUMBER_BYTES + 2);
+    return this.size * (2 * NUMBER_BYTES + 2);
   }
 
   /** toText()'s bytes into `buf` at `at` (as Histogram.writeText); returns where they end. */
   writeText(buf: Uint8Array, at: number): number {
     // the levels ascending, in a scratch array: a second has a handful (insertion sort, no
     // allocation), a busy one more (a typed array's sort is numeric)
-    if (scratchLevels.length < this.ms.size) scratchLevels = new Float64Array(2 * this.ms.size);
+    if (!this.has) return at;
+    const more = this.more;
+    if (!more) {
+      at = writeNumber(buf, at, this.l0);
+      buf[at++] = 58; // ':'
+      return writeNumber(buf, at, Math.round(this.t0 * 1000) / 1000);
+    }
+    const size = 1 + more.size;
+    if (scratchLevels.length < size) scratchLevels = new Float64Array(2 * size);
     const levels = scratchLevels;
-    let n = 0;
-    if (this.ms.size <= 16) {
-      for (const l of this.ms.keys()) {
+    levels[0] = this.l0;
+    let n = 1;
+    if (size <= 16) {
+      for (const l of more.keys()) {
         let i = n++;
         for (; i > 0 && levels[i - 1] > l; i--) levels[i] = levels[i - 1];
         levels[i] = l;
       }
     } else {
-      for (const l of this.ms.keys()) levels[n++] = l;
+      for (const l of more.keys()) levels[n++] = l;
       levels.subarray(0, n).sort();
     }
     for (let i = 0; i < n; i++) {
       if (i > 0) buf[at++] = 44; // ','
       at = writeNumber(buf, at, levels[i]);
       buf[at++] = 58; // ':'
-      at = writeNumber(buf, at, Math.round(this.ms.get(levels[i])! * 1000) / 1000);
+      const l = levels[i];
+      at = writeNumber(buf, at, Math.round((l === this.l0 ? this.t0 : more.get(l)!) * 1000) / 1000);
     }
     return at;
   }
 
   toText(): string | null {
-    if (this.ms.size === 0) return null;
-    return [...this.ms.keys()].sort((a, b) => a - b).map((l) => `${l}:${Math.round(this.ms.get(l)! * 1000) / 1000}`).join(',');
+    if (!this.has) return null;
+    const ms = this.ms;
+    return [...ms.keys()].sort((a, b) => a - b).map((l) => `${l}:${Math.round(ms.get(l)! * 1000) / 1000}`).join(',');
   }
 }

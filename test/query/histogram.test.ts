@@ -1,6 +1,6 @@
 // Percentiles read from rollup histograms stay within the stated bound of the exact value.
 import { describe, expect, it } from 'vitest';
-import { Histogram, HIST_RELATIVE_ERROR, Occupancy } from '../../src/query/histogram.js';
+import { binOf, Histogram, HIST_RELATIVE_ERROR, Occupancy } from '../../src/query/histogram.js';
 import { percentileOf } from '../../src/query/functions.js';
 
 describe('histogram percentiles', () => {
@@ -52,6 +52,41 @@ describe('histogram percentiles', () => {
     expect(m.n).toBe(100);
     expect(m.countAbove(50)).toBeGreaterThanOrEqual(49);
     expect(new Histogram().toText()).toBeNull();
+  });
+
+  it('of values in one bin (kept without an array) answer as any other, and take a second bin', () => {
+    const b = binOf(100);
+    expect(binOf(100.5)).toBe(b);
+    const one = new Histogram();
+    one.add(100); one.add(100.5, 2);
+    const text = `100|100.5|${b}:3`;
+    expect(one.toText()).toBe(text);
+    const buf = new Uint8Array(one.textBound());
+    expect(Buffer.from(buf.subarray(0, one.writeText(buf, 0))).toString('latin1')).toBe(text);
+    expect(one.percentile(50)).toBe(Histogram.from(text).percentile(50));
+    expect(one.countAbove(50)).toBe(3);
+    expect(one.countAbove(1000)).toBe(0);
+    // merged into an empty one, into one of another bin, and read back from its text
+    const empty = new Histogram();
+    empty.mergeHistogram(one);
+    expect(empty.toText()).toBe(text);
+    const other = new Histogram();
+    other.add(7);
+    other.mergeHistogram(one);
+    expect(other.toText()).toBe(`7|100.5|${binOf(7)}:1,${b}:3`);
+    const parsed = new Histogram();
+    parsed.add(100);
+    parsed.merge(`7|7|${binOf(7)}:1`);
+    expect(parsed.toText()).toBe(`7|100|${binOf(7)}:1,${b}:1`);
+    // a second bin, far off
+    one.add(3_000_000);
+    expect(one.toText()).toBe(`100|3000000|${b}:3,${binOf(3_000_000)}:1`);
+    expect(one.n).toBe(4);
+    // (its bound on the bytes of its text holds the bin too, with the longest numbers)
+    const long = new Histogram();
+    long.add(1.2345678901234567e21, 1_000_000); long.add(1.2345678901234568e21);
+    const room = new Uint8Array(long.textBound());
+    expect(Buffer.from(room.subarray(0, long.writeText(room, 0))).toString('latin1')).toBe(long.toText());
   });
 
   it('keep zero and sub-microsecond values', () => {
