@@ -2,7 +2,8 @@
 // statement that may have to undo itself alone (an ABORT on a constraint, an enforced foreign
 // key), and fills it with a copy of every page the statement changes that its transaction had
 // changed before. Appending to a big database, where each 64 rows land on as many index pages,
-// that copying was a fifth of the writer's CPU (BENCHMARKS.md "Issue #14: memory, second pass").
+// that copying was a quarter of the writer's time (perf; BENCHMARKS.md "Issue #14: memory,
+// second pass").
 // What decides it is in the compiled program: a key check counts with FkCounter, and a failed
 // constraint halts with the statement's conflict rule in P2 (2 ABORT, 3 FAIL).
 import { describe, expect, it } from 'vitest';
