@@ -360,7 +360,7 @@ export class RollupPass {
       // the request ended in this second
       const x = this.second(s, Math.floor(e / 1000) * 1000);
       x.done++;
-      if (dur !== null) x.doneH.add(dur);
+      if (dur !== null) { x.doneH.add(dur); s.spans.at(e).doneH.add(dur); }
     }
     const n = parseAttempts(upRaw, upAddr, upStatus, upMs);
     const rawT = rowStart ?? ts;
@@ -373,6 +373,12 @@ export class RollupPass {
       if (bytes !== null) x.bytes += bytes;
       if (dur !== null) { x.durN++; x.durSum += dur; x.durMax = max(x.durMax, dur); x.dur.add(dur); }
       if (upMs !== null) { x.upN++; x.upSum += upMs; x.up.add(upMs); }
+      // (the minute's histograms value by value: merging each second's was ~10 % of the pass on a day)
+      if (dur !== null || upMs !== null) {
+        const m = s.spans.at(t);
+        if (dur !== null) m.dur.add(dur);
+        if (upMs !== null) m.up.add(upMs);
+      }
       const sk = status ?? 0;
       x.statuses.set(sk, (x.statuses.get(sk) ?? 0) + 1);
     }
