@@ -67,6 +67,9 @@ describe('traffic() and inflight() at minute grain', () => {
     ['one bucket over ragged ends', T0 + 3 * MIN + 7_777, T0 + 65 * MIN + 4_321, 61 * MIN + 56_544],
     ['one bucket over the minute with fractions', T0 + 7_777, T0 + 110 * MIN, 110 * MIN - 7_777],
     ['buckets that cut minutes', T0 + 7_777, T0 + 110 * MIN, 5 * MIN],
+    ['hours from a second that is no whole minute', T0 + 13_000, T0 + 119 * MIN + 1_000, 60 * MIN],
+    ['minute buckets from a second that is no whole minute', T0 + 13_000, T0 + 20 * MIN, MIN],
+    ['buckets of 61 s', T0, T0 + 100 * MIN, 61_000],
     ['buckets shorter than a minute', T0, T0 + 30 * MIN, 10_000],
     ['less than a minute', T0 + 5_000, T0 + 50_000, 45_000],
   ];
@@ -95,11 +98,16 @@ describe('traffic() and inflight() at minute grain', () => {
     const t = T0 + 20 * MIN;
     const total = (from: number, to: number, bucket: number) =>
       (all('SELECT sum(requests) AS n FROM traffic(:from, :to, :bucket_ms, :tier, :host)', { ...base, from: BigInt(from), to: BigInt(to), bucket_ms: BigInt(bucket) }) as Array<{ n: number }>)[0].n;
-    const cases: Array<[number, number, number]> = [[T0, T0 + 60 * MIN, 15 * MIN], [T0 + 1_000, T0 + 60 * MIN, 60 * MIN], [T0 + 1_000, T0 + 60 * MIN, 5 * MIN]];
+    // (5 min buckets from T0 + 1 s: that minute holds a bucket's start, its neighbour does not)
+    const cases: Array<[number, number, number]> = [[T0, T0 + 60 * MIN, 15 * MIN], [T0 + 1_000, T0 + 60 * MIN, 60 * MIN],
+      [T0 + 1_000, T0 + 60 * MIN, 5 * MIN], [T0 + 1_000, T0 + 60 * MIN, 30_000]];
     const before = cases.map((c) => total(...c));
     d.prepare("UPDATE rollup_traffic_minute SET requests = requests + 1000 WHERE tier = 'edge' AND host = 'web1' AND t = ?").run(t);
     try {
-      expect(cases.map((c) => total(...c))).toEqual([before[0] + 1000, before[1] + 1000, before[2]]);
+      expect(cases.map((c) => total(...c))).toEqual([before[0] + 1000, before[1] + 1000, before[2], before[3]]);
+      d.prepare("UPDATE rollup_traffic_minute SET requests = requests + 1000 WHERE tier = 'edge' AND host = 'web1' AND t = ?").run(t - 2 * MIN);
+      expect(total(...cases[2])).toBe(before[2] + 1000);
+      d.prepare("UPDATE rollup_traffic_minute SET requests = requests - 1000 WHERE tier = 'edge' AND host = 'web1' AND t = ?").run(t - 2 * MIN);
     } finally {
       d.prepare("UPDATE rollup_traffic_minute SET requests = requests - 1000 WHERE tier = 'edge' AND host = 'web1' AND t = ?").run(t);
     }
