@@ -106,10 +106,10 @@ class SeriesPoint implements BucketPoint {
   t: number;
   requests: number;
   errors: number;
-  hist: Histogram;
   events: number;
   done: number | undefined;
   inflight: number;
+  private histText: string | null;
   private doneText: string | null | undefined;
   private doneParsed: Histogram | undefined;
 
@@ -117,11 +117,16 @@ class SeriesPoint implements BucketPoint {
     this.t = s.bucket_ts;
     this.requests = s.requests;
     this.errors = s.errors;
-    this.hist = Histogram.from(s.dur_hist);
+    this.histText = s.dur_hist;
     this.events = s.events;
     this.done = s.done ?? undefined;
     this.inflight = s.inflight_peak;
     this.doneText = s.done_hist;
+  }
+
+  /** Parsed on each use, not kept: ~50,000 parsed at once were ~100 MB for the collector to copy and promote */
+  get hist(): Histogram {
+    return Histogram.from(this.histText);
   }
 
   get doneHist(): Histogram | undefined {
