@@ -66,7 +66,7 @@ function measure(win: Window, series: SeriesRow[], points: BucketPoint[], flags:
     errors += s.errors;
     peak = Math.max(peak, s.requests / secs);
     inflight = Math.max(inflight, s.inflight_peak);
-    hist.mergeHistogram(points[i].hist); // (parsed once, by toPoints)
+    if (s.dur_hist) hist.merge(s.dur_hist); // (the text itself: a point parses it again on each use)
   }
   // events are counted through the aftermath too: that is where the "down" / "killed" lines land
   for (let i = win.start; i <= (win.aftermathEnd ?? win.end); i++) {
