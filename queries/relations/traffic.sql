@@ -16,10 +16,11 @@
 -- seconds' have fractions: summed by minutes the last bit could differ): the seconds then, as before)
 -- grain: [lo, hi) the range's whole minutes, whole = minutes may be read; span: the minutes
 -- [m_lo, m_hi) read as minutes, the seconds [from, a_hi) and [b_lo, to) as seconds; cuts: the
--- minutes a bucket's start falls inside, read as seconds. Index ranges all.
-WITH grain AS MATERIALIZED (
+-- minutes a bucket's start falls inside, read as seconds. Index ranges all; hs: the hosts, read once.
+WITH hs AS MATERIALIZED (SELECT host FROM hosts({tier}, {host})),
+grain AS MATERIALIZED (
   SELECT lo, hi, lo < hi AND {bucket_ms} >= 60000
-    AND NOT EXISTS (SELECT 1 FROM rollup_traffic_minute WHERE tier = {tier} AND host IN (SELECT host FROM hosts({tier}, {host}))
+    AND NOT EXISTS (SELECT 1 FROM rollup_traffic_minute WHERE tier = {tier} AND host IN hs
       AND t >= lo AND t < hi AND dur_sum IS NULL) AS whole
   FROM (SELECT (({from} + 59999) / 60000) * 60000 AS lo, ({to} / 60000) * 60000 AS hi)),
 span AS MATERIALIZED (
@@ -39,17 +40,17 @@ FROM (
   SELECT t, requests, {done? done} AS done, {s4xx? s4xx} AS s4xx, {s5xx? s5xx} AS s5xx, {bytes? bytes} AS bytes,
     {dur_n? dur_n} AS dur_n, {dur_sum? dur_sum} AS dur_sum, {dur_max? dur_max} AS dur_max,
     {dur_hist? dur_hist} AS dur_hist, {up_hist? up_hist} AS up_hist, {done_hist? done_hist} AS done_hist
-  FROM span, rollup_traffic_minute WHERE tier = {tier} AND t >= m_lo AND t < m_hi AND host IN (SELECT host FROM hosts({tier}, {host})) AND ((t - {from}) / {bucket_ms}) = ((t + 59999 - {from}) / {bucket_ms})
+  FROM span, rollup_traffic_minute WHERE tier = {tier} AND t >= m_lo AND t < m_hi AND host IN hs AND ((t - {from}) / {bucket_ms}) = ((t + 59999 - {from}) / {bucket_ms})
   UNION ALL
   SELECT t, requests, {done? done}, {s4xx? s4xx}, {s5xx? s5xx}, {bytes? bytes}, {dur_n? dur_n}, {dur_sum? dur_sum}, {dur_max? dur_max},
     {dur_hist? dur_hist}, {up_hist? up_hist}, {done_hist? done_hist}
-  FROM span, rollup_second WHERE tier = {tier} AND t >= {from} AND t < a_hi AND host IN (SELECT host FROM hosts({tier}, {host}))
+  FROM span, rollup_second WHERE tier = {tier} AND t >= {from} AND t < a_hi AND host IN hs
   UNION ALL
   SELECT t, requests, {done? done}, {s4xx? s4xx}, {s5xx? s5xx}, {bytes? bytes}, {dur_n? dur_n}, {dur_sum? dur_sum}, {dur_max? dur_max},
     {dur_hist? dur_hist}, {up_hist? up_hist}, {done_hist? done_hist}
-  FROM span, rollup_second WHERE tier = {tier} AND t >= b_lo AND t < {to} AND host IN (SELECT host FROM hosts({tier}, {host}))
+  FROM span, rollup_second WHERE tier = {tier} AND t >= b_lo AND t < {to} AND host IN hs
   UNION ALL
   SELECT t, requests, {done? done}, {s4xx? s4xx}, {s5xx? s5xx}, {bytes? bytes}, {dur_n? dur_n}, {dur_sum? dur_sum}, {dur_max? dur_max},
     {dur_hist? dur_hist}, {up_hist? up_hist}, {done_hist? done_hist}
-  FROM cuts, rollup_second WHERE tier = {tier} AND t >= m AND t < m + 60000 AND host IN (SELECT host FROM hosts({tier}, {host})))
+  FROM cuts, rollup_second WHERE tier = {tier} AND t >= m AND t < m + 60000 AND host IN hs)
 GROUP BY 1

@@ -282,7 +282,8 @@ export class RollupPass {
     }
     if (s.lastMin + 60_000 <= until) { s.lastMin = NaN; s.lastMinute = null; }
     s.all.flush(until, (t, o) => { sink.inflight(tier, host, '', t, o); s.spans.inflightSecond('', t, o, sink); });
-    for (const [addr, u] of s.perUpstream) u.flush(until, (t, o) => { sink.inflight(tier, host, addr, t, o); s.spans.inflightSecond(addr, t, o, sink); });
+    // (per upstream: no minutes, rollup-span.ts)
+    for (const [addr, u] of s.perUpstream) u.flush(until, (t, o) => sink.inflight(tier, host, addr, t, o));
     s.spans.flush(until, sink);
   }
 

@@ -488,8 +488,9 @@ export const MIGRATIONS: string[] = [
   // minutes: 60 times fewer rows, each with its histograms or occupancy already merged. Keyed as
   // the tables they sum. rollup_traffic_minute.dur_sum NULL: some second's dur_sum had a fraction,
   // so a sum of the minutes could differ in its last bit from the sum of the seconds (the
-  // relations read the seconds of a range that holds such a minute). Written by the same pass as
-  // the seconds; rollups built before have none (ROLLUPS_VERSION 4: they are built again).
+  // relations read the seconds of a range that holds such a minute). rollup_inflight_minute: the
+  // series of all requests (upstream '') only. Written by the same pass as the seconds; rollups
+  // built before have none (ROLLUPS_VERSION 4: they are built again).
   `-- rollups: minutes of the seconds
   CREATE TABLE rollup_traffic_minute (
     tier TEXT NOT NULL, host TEXT NOT NULL, t INTEGER NOT NULL,

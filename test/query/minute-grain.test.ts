@@ -78,7 +78,7 @@ describe('traffic() and inflight() at minute grain', () => {
     const rows = all("SELECT count(*) AS n, sum(dur_sum IS NULL) AS odd FROM rollup_traffic_minute WHERE tier = 'edge'", {}) as Array<{ n: number; odd: number }>;
     expect(rows[0].n).toBeGreaterThan(200);
     expect(rows[0].odd).toBeGreaterThan(0); // (the minute with fractions, and the one before it where some of its requests started)
-    expect((all("SELECT count(DISTINCT upstream) AS n FROM rollup_inflight_minute WHERE tier = 'edge'", {}) as Array<{ n: number }>)[0].n).toBeGreaterThan(1);
+    expect((all("SELECT count(DISTINCT upstream) AS n FROM rollup_inflight WHERE tier = 'edge'", {}) as Array<{ n: number }>)[0].n).toBeGreaterThan(1);
   });
 
   for (const [name, from, to, bucket] of ranges) {

@@ -349,7 +349,7 @@ export function referenceRequestRollups(db: Database.Database, schema: string, c
 /**
  * rollup_traffic_minute and rollup_inflight_minute (src/query/rollup-span.ts) as SQL over the
  * seconds just written: what traffic() and inflight() summed from the seconds, per minute;
- * dur_sum only when every second's is a whole number.
+ * dur_sum only when every second's is a whole number; in flight, the series of all requests only.
  */
 function referenceMinuteSpans(db: Database.Database, schema: string): void {
   registerReportFunctions(db);
@@ -359,5 +359,6 @@ function referenceMinuteSpans(db: Database.Database, schema: string): void {
       CASE WHEN min(dur_sum = round(dur_sum)) THEN total(dur_sum) END, max(dur_max), hist(dur_hist), hist(up_hist), hist(done_hist)
     FROM ${schema}.rollup_second GROUP BY 1, 2, 3`);
   db.exec(`INSERT INTO ${schema}.rollup_inflight_minute (tier, host, upstream, t, peak, occ)
-    SELECT tier, host, upstream, t / 60000 * 60000, max(peak), occ(occ) FROM ${schema}.rollup_inflight GROUP BY 1, 2, 3, 4`);
+    SELECT tier, host, upstream, t / 60000 * 60000, max(peak), occ(occ) FROM ${schema}.rollup_inflight WHERE upstream = ''
+    GROUP BY 1, 2, 3, 4`);
 }
