@@ -23,6 +23,6 @@ FROM (
   GROUP BY 1
   UNION ALL
   SELECT k.value ->> 0, sum(k.value ->> 1), sum(k.value ->> 2), sum(b.rest_top - coalesce(k.value ->> 3, 0))
-  FROM kb b, json_each(b.kept) k
+  FROM kb b, jsonb_each(b.kept) k
   GROUP BY 1)
 GROUP BY client

@@ -66,7 +66,7 @@ function measure(win: Window, series: SeriesRow[], points: BucketPoint[], flags:
     errors += s.errors;
     peak = Math.max(peak, s.requests / secs);
     inflight = Math.max(inflight, s.inflight_peak);
-    hist.mergeHistogram(points[i].hist); // (parsed once, by toPoints)
+    if (s.dur_hist) hist.merge(s.dur_hist); // (the text itself: a point parses it again on each use)
   }
   // events are counted through the aftermath too: that is where the "down" / "killed" lines land
   for (let i = win.start; i <= (win.aftermathEnd ?? win.end); i++) {
@@ -106,10 +106,10 @@ class SeriesPoint implements BucketPoint {
   t: number;
   requests: number;
   errors: number;
-  hist: Histogram;
   events: number;
   done: number | undefined;
   inflight: number;
+  private histText: string | null;
   private doneText: string | null | undefined;
   private doneParsed: Histogram | undefined;
 
@@ -117,11 +117,16 @@ class SeriesPoint implements BucketPoint {
     this.t = s.bucket_ts;
     this.requests = s.requests;
     this.errors = s.errors;
-    this.hist = Histogram.from(s.dur_hist);
+    this.histText = s.dur_hist;
     this.events = s.events;
     this.done = s.done ?? undefined;
     this.inflight = s.inflight_peak;
     this.doneText = s.done_hist;
+  }
+
+  /** Parsed on each use, not kept: ~50,000 parsed at once were ~100 MB for the collector to copy and promote */
+  get hist(): Histogram {
+    return Histogram.from(this.histText);
   }
 
   get doneHist(): Histogram | undefined {

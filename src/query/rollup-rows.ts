@@ -21,6 +21,9 @@ export const ROW_COLUMNS = {
   rollup_clients: ['tier', 'grain', 't', 'host', 'kept', 'rest_clients', 'rest_requests', 'rest_s5xx', 'rest_top'],
   rollup_largest: ['tier', 't', 'host', 'id', 'bytes'],
   rollup_sparse: ['tier', 't', 'host'],
+  rollup_traffic_minute: ['tier', 'host', 't', 'requests', 'done', 's4xx', 's5xx', 'bytes', 'dur_n', 'dur_sum', 'dur_max',
+    'dur_hist', 'up_hist', 'done_hist'],
+  rollup_inflight_minute: ['tier', 'host', 'upstream', 't', 'peak', 'occ'],
 } as const;
 
 export type RowTable = keyof typeof ROW_COLUMNS;
@@ -97,6 +100,15 @@ export function writerSink(w: RowWriter): RollupSink {
       w.end();
     },
     sparse: (tier, t, host) => { w.row('rollup_sparse'); w.text(tier); w.num(t); w.text(host); w.end(); },
+    trafficMinute: (tier, host, t, m) => {
+      head('rollup_traffic_minute', tier, host, t);
+      w.num(m.requests); w.num(m.done); w.num(m.s4xx); w.num(m.s5xx); w.num(m.bytes); w.num(m.durN); w.num(m.exact ? m.durSum : null); w.num(m.durMax);
+      w.hist(m.dur); w.hist(m.up); w.hist(m.doneH);
+      w.end();
+    },
+    inflightMinute: (tier, host, upstream, t, peak, o) => {
+      w.row('rollup_inflight_minute'); w.text(tier); w.text(host); w.text(upstream); w.num(t); w.num(peak); w.hist(o); w.end();
+    },
   };
 }
 

@@ -294,6 +294,8 @@ export class StreamPass {
       upstream10: (tier, t, host, addr, u) => { if (keep(tier, host, t)) sink.upstream10(tier, t, host, addr, u); },
       clients: (grain, tier, t, host, kept, left, n, e, top) => { if (keep(tier, host, t)) sink.clients(grain, tier, t, host, kept, left, n, e, top); },
       sparse: (tier, t, host) => { if (keep(tier, host, t)) sink.sparse(tier, t, host); },
+      trafficMinute: (tier, host, t, m) => { if (keep(tier, host, t)) sink.trafficMinute(tier, host, t, m); },
+      inflightMinute: (tier, host, up, t, peak, o) => { if (keep(tier, host, t)) sink.inflightMinute(tier, host, up, t, peak, o); },
     };
   }
 }

@@ -483,6 +483,27 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (tier, t, host)
   ) WITHOUT ROWID;
   `,
+  // 13: the minutes of rollup_second and rollup_inflight (src/query/rollup-span.ts), so traffic()
+  // and inflight() read a week or a 13-hour spike in minutes where their buckets hold whole
+  // minutes: 60 times fewer rows, each with its histograms or occupancy already merged. Keyed as
+  // the tables they sum. rollup_traffic_minute.dur_sum NULL: some second's dur_sum had a fraction,
+  // so a sum of the minutes could differ in its last bit from the sum of the seconds (the
+  // relations read the seconds of a range that holds such a minute). rollup_inflight_minute: the
+  // series of all requests (upstream '') only. Written by the same pass as the seconds; rollups
+  // built before have none (ROLLUPS_VERSION 4: they are built again).
+  `-- rollups: minutes of the seconds
+  CREATE TABLE rollup_traffic_minute (
+    tier TEXT NOT NULL, host TEXT NOT NULL, t INTEGER NOT NULL,
+    requests INTEGER NOT NULL, done INTEGER NOT NULL, s4xx INTEGER NOT NULL, s5xx INTEGER NOT NULL, bytes INTEGER NOT NULL,
+    dur_n INTEGER NOT NULL, dur_sum REAL, dur_max REAL, dur_hist TEXT, up_hist TEXT, done_hist TEXT,
+    PRIMARY KEY (tier, host, t)
+  ) WITHOUT ROWID;
+  CREATE TABLE rollup_inflight_minute (
+    tier TEXT NOT NULL, host TEXT NOT NULL, upstream TEXT NOT NULL, t INTEGER NOT NULL,
+    peak INTEGER NOT NULL, occ TEXT NOT NULL,
+    PRIMARY KEY (tier, host, upstream, t)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** `strings` by text (made by migration 5); an ingest may drop it while it loads (db.ts deferStringsIndex). */

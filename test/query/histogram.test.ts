@@ -132,3 +132,25 @@ describe('occupancy', () => {
     expect(new Occupancy().isEmpty()).toBe(true);
   });
 });
+
+describe('a histogram parsed from text', () => {
+  // Histogram.merge() sizes an empty histogram's bins to the text's first and last (fit()): the
+  // merges that follow, below and above that span and inside it, count as growing would have
+  it('counts the same whichever text came first, values at bin 0 and the largest bin included', () => {
+    const a = new Histogram(), b = new Histogram(), c = new Histogram();
+    for (const v of [0, 3, 17, 250]) a.add(v);
+    for (const v of [0.0001, 1, 60_005, 1e20]) b.add(v);
+    for (const v of [18, 19, 240]) c.add(v);
+    const texts = [a.toText()!, b.toText()!, c.toText()!];
+    const all = new Histogram();
+    for (const h of [a, b, c]) all.mergeHistogram(h);
+    for (const order of [[0, 1, 2], [1, 0, 2], [2, 1, 0], [2, 0, 1]]) {
+      const h = new Histogram();
+      for (const i of order) h.merge(texts[i]);
+      expect(h.toText()).toBe(all.toText());
+      expect(h.percentile(95)).toBe(all.percentile(95));
+      expect(h.countAbove(20)).toBe(all.countAbove(20));
+    }
+    expect(Histogram.from('5|5|').toText()).toBe(null);
+  });
+});

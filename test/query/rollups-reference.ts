@@ -9,6 +9,7 @@ import { InflightSweeps, attemptSpans, spanFrom, spanUntil } from '../../src/que
 import { StampSpreader, wholeSecondSources } from '../../src/query/stamp-spread.js';
 import { sourceTiers } from '../../src/query/tiers.js';
 import { SPARSE_BELOW } from '../../src/query/sparse.js';
+import { registerReportFunctions } from '../../src/query/sqlfns.js';
 type RollupInput = [
   tier: string, host: string, t: number | null, rawT: number | null, ts: number, status: number | null, bytes: number | null,
   duration_ms: number | null, upstream_ms: number | null, route: string, attempts: Attempt[], client: string,
@@ -342,4 +343,22 @@ export function referenceRequestRollups(db: Database.Database, schema: string, c
     }
   }
   agg.writeMinuteTotals(db, schema, peaks);
+  referenceMinuteSpans(db, schema);
+}
+
+/**
+ * rollup_traffic_minute and rollup_inflight_minute (src/query/rollup-span.ts) as SQL over the
+ * seconds just written: what traffic() and inflight() summed from the seconds, per minute;
+ * dur_sum only when every second's is a whole number; in flight, the series of all requests only.
+ */
+function referenceMinuteSpans(db: Database.Database, schema: string): void {
+  registerReportFunctions(db);
+  db.exec(`INSERT INTO ${schema}.rollup_traffic_minute (tier, host, t, requests, done, s4xx, s5xx, bytes, dur_n, dur_sum, dur_max,
+      dur_hist, up_hist, done_hist)
+    SELECT tier, host, t / 60000 * 60000, sum(requests), sum(done), sum(s4xx), sum(s5xx), sum(bytes), sum(dur_n),
+      CASE WHEN min(dur_sum = round(dur_sum)) THEN total(dur_sum) END, max(dur_max), hist(dur_hist), hist(up_hist), hist(done_hist)
+    FROM ${schema}.rollup_second GROUP BY 1, 2, 3`);
+  db.exec(`INSERT INTO ${schema}.rollup_inflight_minute (tier, host, upstream, t, peak, occ)
+    SELECT tier, host, upstream, t / 60000 * 60000, max(peak), occ(occ) FROM ${schema}.rollup_inflight WHERE upstream = ''
+    GROUP BY 1, 2, 3, 4`);
 }

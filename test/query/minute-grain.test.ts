@@ -1,0 +1,115 @@
+// traffic() and inflight() read whole minutes from rollup_traffic_minute / rollup_inflight_minute
+// (src/query/rollup-span.ts) where a minute lies whole in one bucket. Their answers must be the
+// ones the seconds give, value for value (the golden report sets compare JSON byte for byte): here
+// against the relations as they were, over rollup_second and rollup_inflight alone, on ranges
+// that use the minutes (buckets of whole minutes, one bucket over ragged ends) and ranges that
+// must not (buckets that cut minutes, a minute whose durations have fractions).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openWritable, type DB } from '../../src/store/db.js';
+import { ensureRollups, prepareSection } from '../../src/report/runner.js';
+
+const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
+const MIN = 60_000;
+
+/** the relations before the minutes, over the seconds alone */
+const SECONDS_TRAFFIC = `SELECT :from + ((t - :from) / :bucket_ms) * :bucket_ms AS bucket_ts,
+  sum(requests) AS requests, sum(done) AS done, sum(s4xx) AS s4xx, sum(s5xx) AS s5xx, sum(bytes) AS bytes,
+  sum(dur_n) AS dur_n, total(dur_sum) AS dur_sum, max(dur_max) AS dur_max,
+  hist(dur_hist) AS dur_hist, hist(up_hist) AS up_hist, hist(done_hist) AS done_hist
+FROM rollup_second WHERE tier = :tier AND t >= :from AND t < :to AND (:host IS NULL OR host = :host)
+GROUP BY 1 ORDER BY 1`;
+const SECONDS_INFLIGHT = `SELECT :from + ((t - :from) / :bucket_ms) * :bucket_ms AS bucket_ts, upstream, max(peak) AS peak, occ(occ) AS occ
+FROM rollup_inflight WHERE tier = :tier AND t >= :from AND t < :to AND (:host IS NULL OR host = :host)
+  AND CASE WHEN :per_upstream = 0 THEN upstream = '' ELSE upstream > '' END
+GROUP BY 1, upstream ORDER BY 1, upstream`;
+const TRAFFIC = `SELECT bucket_ts, requests, done, s4xx, s5xx, bytes, dur_n, dur_sum, dur_max, dur_hist, up_hist, done_hist
+FROM traffic(:from, :to, :bucket_ms, :tier, :host) ORDER BY 1`;
+const INFLIGHT = 'SELECT bucket_ts, upstream, peak, occ FROM inflight(:from, :to, :bucket_ms, :tier, :host, :per_upstream) ORDER BY 1, upstream';
+
+/**
+ * Two hours on two hosts, a few requests a second, durations in whole ms but for the minute at
+ * T0 + 70 min on web1 (fractions of a ms: its dur_sum is left to the seconds), some retried
+ * upstreams (per-upstream in-flight series).
+ */
+function db(): DB {
+  const d = openWritable(join(mkdtempSync(join(tmpdir(), 'overload-minute-grain-')), 't.db'));
+  d.prepare(`INSERT INTO sources (id, path, format, ingested_at) VALUES (1, 'a.log', 'nginx', 'x')`).run();
+  const ins = d.prepare(`INSERT INTO requests (source_id, host, ts, start_ts, route, status, bytes, duration_ms, upstream_ms,
+    upstream_addr, upstream_status, upstream_raw, client) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  let x = 5;
+  const r = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+  d.transaction(() => {
+    for (let i = 0; i < 20_000; i++) {
+      const ts = T0 + Math.floor(i * 360 + r() * 300);
+      const host = r() < 0.7 ? 'web1' : 'web2';
+      const odd = host === 'web1' && ts >= T0 + 70 * MIN && ts < T0 + 71 * MIN;
+      const dur = odd ? Math.round(r() * 900_000) / 1000 : Math.round(r() * r() * 4000);
+      const status = r() < 0.05 ? 502 : r() < 0.05 ? 404 : 200;
+      const retried = r() < 0.1;
+      ins.run(1, host, ts, ts - Math.round(dur), `/r${Math.floor(r() * 5)}`, status, Math.floor(r() * 50_000), dur, dur,
+        retried ? null : '10.0.0.1:80', status, retried ? 'urt=1.000, 0.500 ua=10.0.0.1:80, 10.0.0.2:80 us=504, 200' : null, 'c');
+    }
+  })();
+  ensureRollups(d);
+  return d;
+}
+
+describe('traffic() and inflight() at minute grain', () => {
+  const d = db();
+  const all = (sql: string, bind: Record<string, unknown>) => prepareSection(d, sql).all(bind);
+  const base = { tier: 'edge', host: null as string | null };
+  const ranges: Array<[string, number, number, number]> = [
+    ['whole minutes in 15 min buckets', T0, T0 + 120 * MIN, 15 * MIN],
+    ['whole minutes in 1 min buckets, a ragged end', T0, T0 + 100 * MIN + 12_345, MIN],
+    ['one bucket over ragged ends', T0 + 3 * MIN + 7_777, T0 + 65 * MIN + 4_321, 61 * MIN + 56_544],
+    ['one bucket over the minute with fractions', T0 + 7_777, T0 + 110 * MIN, 110 * MIN - 7_777],
+    ['buckets that cut minutes', T0 + 7_777, T0 + 110 * MIN, 5 * MIN],
+    ['hours from a second that is no whole minute', T0 + 13_000, T0 + 119 * MIN + 1_000, 60 * MIN],
+    ['minute buckets from a second that is no whole minute', T0 + 13_000, T0 + 20 * MIN, MIN],
+    ['buckets of 61 s', T0, T0 + 100 * MIN, 61_000],
+    ['buckets shorter than a minute', T0, T0 + 30 * MIN, 10_000],
+    ['less than a minute', T0 + 5_000, T0 + 50_000, 45_000],
+  ];
+
+  it('the fixture has minute rows, one with no dur_sum', () => {
+    const rows = all("SELECT count(*) AS n, sum(dur_sum IS NULL) AS odd FROM rollup_traffic_minute WHERE tier = 'edge'", {}) as Array<{ n: number; odd: number }>;
+    expect(rows[0].n).toBeGreaterThan(200);
+    expect(rows[0].odd).toBeGreaterThan(0); // (the minute with fractions, and the one before it where some of its requests started)
+    expect((all("SELECT count(DISTINCT upstream) AS n FROM rollup_inflight WHERE tier = 'edge'", {}) as Array<{ n: number }>)[0].n).toBeGreaterThan(1);
+  });
+
+  for (const [name, from, to, bucket] of ranges) {
+    for (const host of [null, 'web2']) {
+      it(`${name}${host ? ', one host' : ''}: the seconds' answer`, () => {
+        const bind = { ...base, host, from: BigInt(from), to: BigInt(to), bucket_ms: BigInt(bucket) };
+        const want = all(SECONDS_TRAFFIC, bind);
+        expect(want.length).toBeGreaterThan(0);
+        expect(all(TRAFFIC, bind)).toEqual(want);
+        for (const per of [0, 1]) expect(all(INFLIGHT, { ...bind, per_upstream: per })).toEqual(all(SECONDS_INFLIGHT, { ...bind, per_upstream: per }));
+      });
+    }
+  }
+
+  it('reads the minutes where they fit and the seconds where they do not', () => {
+    // a minute row made wrong on purpose shows which grain a read took
+    const t = T0 + 20 * MIN;
+    const total = (from: number, to: number, bucket: number) =>
+      (all('SELECT sum(requests) AS n FROM traffic(:from, :to, :bucket_ms, :tier, :host)', { ...base, from: BigInt(from), to: BigInt(to), bucket_ms: BigInt(bucket) }) as Array<{ n: number }>)[0].n;
+    // (5 min buckets from T0 + 1 s: that minute holds a bucket's start, its neighbour does not)
+    const cases: Array<[number, number, number]> = [[T0, T0 + 60 * MIN, 15 * MIN], [T0 + 1_000, T0 + 60 * MIN, 60 * MIN],
+      [T0 + 1_000, T0 + 60 * MIN, 5 * MIN], [T0 + 1_000, T0 + 60 * MIN, 30_000]];
+    const before = cases.map((c) => total(...c));
+    d.prepare("UPDATE rollup_traffic_minute SET requests = requests + 1000 WHERE tier = 'edge' AND host = 'web1' AND t = ?").run(t);
+    try {
+      expect(cases.map((c) => total(...c))).toEqual([before[0] + 1000, before[1] + 1000, before[2], before[3]]);
+      d.prepare("UPDATE rollup_traffic_minute SET requests = requests + 1000 WHERE tier = 'edge' AND host = 'web1' AND t = ?").run(t - 2 * MIN);
+      expect(total(...cases[2])).toBe(before[2] + 1000);
+      d.prepare("UPDATE rollup_traffic_minute SET requests = requests - 1000 WHERE tier = 'edge' AND host = 'web1' AND t = ?").run(t - 2 * MIN);
+    } finally {
+      d.prepare("UPDATE rollup_traffic_minute SET requests = requests - 1000 WHERE tier = 'edge' AND host = 'web1' AND t = ?").run(t);
+    }
+  });
+});
