@@ -138,6 +138,14 @@ describe('the relations', () => {
     expect(all(`SELECT ${cols} FROM routes(:from, :to, :tier, :host, :some) ORDER BY 1`, { ...range, some })).toEqual([every[1], every[3]]);
     expect(all('SELECT route, requests, s5xx FROM route_load(:from, :to, :tier, :host) ORDER BY 1', range))
       .toEqual(exact.map(({ route, requests, s5xx }) => ({ route, requests, s5xx })));
+    // route_pieces: routes() before its last GROUP BY, grouped by the caller (sums and maxes; a
+    // sum of sums and a sum of the pieces may differ in the last bit)
+    const grouped = all(`SELECT route, sum(requests) AS requests, max(bytes_max) AS bytes_max, total(dur_sum) AS dur_sum
+      FROM route_pieces(:from, :to, :tier, :host) GROUP BY route ORDER BY 1`, range);
+    const whole = all('SELECT route, requests, bytes_max, dur_sum FROM routes(:from, :to, :tier, :host) ORDER BY 1', range);
+    expect(grouped.map(({ dur_sum: _, ...rest }) => rest)).toEqual(whole.map(({ dur_sum: _, ...rest }) => rest));
+    grouped.forEach((g, i) => expect(Number(g.dur_sum)).toBeCloseTo(Number(whole[i].dur_sum), 6));
+    expect(all('SELECT count(*) AS n FROM route_pieces(:from, :to, :tier, :host)', range)[0].n).toBeGreaterThan(exact.length);
     const n = exact.reduce((a, e) => a + Number(e.requests), 0);
     // traffic's seconds hold the spread starts: whole seconds of the range agree exactly
     const secs = { ...range, from: BigInt(T0 + 13_000), to: BigInt(T0 + 251_000) };
