@@ -55,7 +55,7 @@ bound AS MATERIALIZED (
   SELECT CAST(round(hist_pct(bytes_hist, 99)) AS INTEGER) AS p99 FROM routes(:from, :to, :tier, :host, (SELECT j FROM seed))
   WHERE :limit > 0 AND bytes_hist IS NOT NULL
   ORDER BY p99 DESC LIMIT 1 OFFSET max(:limit, 1) - 1),
-cand AS MATERIALIZED (
+cand AS NOT MATERIALIZED (
   -- (- 0.5: a p99 that rounds to the bound may be half a byte below it)
   SELECT CASE WHEN NOT (SELECT many FROM wide) OR (SELECT p99 FROM bound) IS NULL THEN NULL
     ELSE (SELECT json_group_array(DISTINCT route) FROM route_pieces(:from, :to, :tier, :host)
