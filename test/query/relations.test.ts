@@ -138,6 +138,14 @@ describe('the relations', () => {
     expect(all(`SELECT ${cols} FROM routes(:from, :to, :tier, :host, :some) ORDER BY 1`, { ...range, some })).toEqual([every[1], every[3]]);
     expect(all('SELECT route, requests, s5xx FROM route_load(:from, :to, :tier, :host) ORDER BY 1', range))
       .toEqual(exact.map(({ route, requests, s5xx }) => ({ route, requests, s5xx })));
+    // route_pieces: routes() before its last GROUP BY, grouped by the caller (sums and maxes; a
+    // sum of sums and a sum of the pieces may differ in the last bit)
+    const grouped = all(`SELECT route, sum(requests) AS requests, max(bytes_max) AS bytes_max, total(dur_sum) AS dur_sum
+      FROM route_pieces(:from, :to, :tier, :host) GROUP BY route ORDER BY 1`, range);
+    const whole = all('SELECT route, requests, bytes_max, dur_sum FROM routes(:from, :to, :tier, :host) ORDER BY 1', range);
+    expect(grouped.map(({ dur_sum: _, ...rest }) => rest)).toEqual(whole.map(({ dur_sum: _, ...rest }) => rest));
+    grouped.forEach((g, i) => expect(Number(g.dur_sum)).toBeCloseTo(Number(whole[i].dur_sum), 6));
+    expect(all('SELECT count(*) AS n FROM route_pieces(:from, :to, :tier, :host)', range)[0].n).toBeGreaterThan(exact.length);
     const n = exact.reduce((a, e) => a + Number(e.requests), 0);
     // traffic's seconds hold the spread starts: whole seconds of the range agree exactly
     const secs = { ...range, from: BigInt(T0 + 13_000), to: BigInt(T0 + 251_000) };
@@ -201,5 +209,55 @@ describe('the relations', () => {
   it('buckets cover the range, the last one cut by its end', () => {
     expect(all('SELECT bucket_ts, span_ms FROM buckets(0, 2500, 1000)')).toEqual([
       { bucket_ts: 0, span_ms: 1000 }, { bucket_ts: 1000, span_ms: 1000 }, { bucket_ts: 2000, span_ms: 500 }]);
+  });
+});
+
+// largest() reads a sparse minute's requests only when the minute's largest response reaches the
+// n-th largest of the other candidates (rollup_largest and the edges). A sparse minute holding
+// the largest response, and one holding a response tied with that bound but of a smaller id than
+// the dense one it ties with, must still be read; the other sparse minutes need not be.
+describe('largest() over dense and sparse minutes', () => {
+  const d = openWritable(join(mkdtempSync(join(tmpdir(), 'overload-largest-')), 't.db'));
+  const T1 = Date.UTC(2026, 10, 24, 9, 0, 0);
+  d.prepare(`INSERT INTO sources (id, path, format, ingested_at) VALUES (1, 'a.log', 'nginx', 'x')`).run();
+  const ins = d.prepare(`INSERT INTO requests (source_id, host, ts, start_ts, route, status, bytes, duration_ms)
+    VALUES (1, 'web1', ?, ?, '/a', 200, ?, 3)`);
+  d.transaction(() => {
+    // sparse minutes 10-19 first (smaller ids): ten small responses each, but minute 12 holds the
+    // largest of all, minute 15 one of 800,000 bytes (the bound's size for n = 7) and minute 17
+    // one of 1,149 (the size of the dense minutes' largest small responses, ten of them: a bound
+    // for n = 12)
+    for (let m = 10; m < 20; m++) {
+      for (let i = 0; i < 10; i++) {
+        const big = m === 12 && i === 4 ? 2_000_000 : m === 15 && i === 6 ? 800_000 : m === 17 && i === 1 ? 1_149 : 0;
+        ins.run(T1 + m * 60_000 + i * 5_000 + 3, T1 + m * 60_000 + i * 5_000, big || 400 + i);
+      }
+    }
+    // dense minutes 0-9: 150 requests each; five of 900,000 bytes in minute 3, three of 800,000 in minute 4
+    for (let m = 0; m < 10; m++) {
+      for (let i = 0; i < 150; i++) {
+        const big = m === 3 && i < 5 ? 900_000 : m === 4 && i < 3 ? 800_000 : 0;
+        ins.run(T1 + m * 60_000 + i * 390 + 3, T1 + m * 60_000 + i * 390, big || 1_000 + i);
+      }
+    }
+  })();
+  ensureRollups(d);
+  const all = (sql: string, bind: Record<string, unknown> = {}) => prepareSection(d, sql).all(bind) as Record<string, number | string | null>[];
+
+  it('finds what ordering the rows finds', () => {
+    expect(all("SELECT count(*) AS n FROM rollup_sparse WHERE tier = 'edge'")[0].n).toBe(10);
+    for (const n of [3, 7, 8, 9, 12]) {
+      for (const host of [null, 'web1']) {
+        for (const [from, to] of [[T1, T1 + 20 * 60_000], [T1 + 7_777, T1 + 19 * 60_000 + 33_333]]) {
+          const q = { from: BigInt(from), to: BigInt(to), tier: 'edge', host, n };
+          const got = all('SELECT id, bytes FROM largest(:from, :to, :tier, :host, :n)', q);
+          expect(got, `${n} ${host} ${from}`).toEqual(all(`SELECT id, bytes FROM requests_in(:from, :to, :tier, :host)
+            WHERE bytes IS NOT NULL ORDER BY bytes DESC, id LIMIT :n`, q));
+          if (n === 7) expect(got.map((r) => r.bytes)).toEqual([2_000_000, 900_000, 900_000, 900_000, 900_000, 900_000, 800_000]);
+          // the eleventh is minute 17's 1,149: the smallest id of its size
+          if (n === 12 && from === T1) expect(got[10]).toEqual(all('SELECT id, bytes FROM requests WHERE bytes = 1149 ORDER BY id LIMIT 1')[0]);
+        }
+      }
+    }
   });
 });

@@ -94,3 +94,71 @@ describe.each([
     expect(tied.map((r) => r.route)).toEqual([...tied.map((r) => String(r.route))].sort());
   });
 });
+
+// oversized over many routes (a log of scanned URLs: a route per request) reads in full only the
+// routes whose max reaches the limit-th p99 of the routes owning the largest pieces. Its rows must
+// be those of ranking every route: with one-request routes tied with the bound (p99 = max = the
+// bound), a two-request route whose p99 rounds just under its max, and a route whose max is
+// far above the bound but whose p99 is small.
+describe('oversized over thousands of one-request routes', () => {
+  let wide = '';
+  const T1 = Date.UTC(2026, 10, 23, 9, 0, 0);
+  const from = T1 + 7_321, to = T1 + 3 * 3_600_000 + 31_456;
+
+  beforeAll(() => {
+    wide = join(mkdtempSync(join(tmpdir(), 'overload-ranked-wide-')), 't.db');
+    const d = openWritable(wide);
+    d.prepare(`INSERT INTO sources (id, path, format, ingested_at) VALUES (1, 'a.log', 'nginx', 'x')`).run();
+    const ins = d.prepare(`INSERT INTO requests (source_id, host, ts, start_ts, route, status, bytes, duration_ms)
+      VALUES (1, 'web1', ?, ?, ?, 404, ?, 5)`);
+    let x = 7;
+    const r = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const at = (start: number, route: string, bytes: number) => ins.run(start + 5, start, route, bytes);
+    d.transaction(() => {
+      // 8,000 one-request routes over the first 10 minutes, sizes in 997 steps (each shared by ~8)
+      for (let i = 0; i < 8_000; i++) at(T1 + 1_000 + i * 75, `/s/${i}`, (i % 997) * 100);
+      // five busy routes over the three hours, larger than any one-request route
+      for (let k = 0; k < 5; k++) for (let i = 0; i < 300; i++) at(T1 + 30_000 + i * 35_000 + k * 97, `/b${k}`, 150_000 + Math.floor(r() * 100_000));
+      // late one-request routes: one above the largest of the others, three tied with it
+      at(T1 + 7_200_000, '/late/up', 99_601);
+      for (const n of ['a', 'z', 'm']) at(T1 + 7_300_000 + n.charCodeAt(0), `/late/${n}`, 99_600);
+      // two requests in two minutes: a max on the bound, a p99 between the two sizes
+      at(T1 + 4_000_000, '/two', 99_600);
+      at(T1 + 5_000_000, '/two', 10);
+      // a max far above the bound, a small p99
+      for (let i = 0; i < 500; i++) at(T1 + 60_000 + i * 20_000, '/spiky', 100 + (i % 7));
+      at(T1 + 3_000_000, '/spiky', 40_000_000);
+      at(T1 + 9_000_000, '/spiky', 40_000_001);
+    })();
+    ensureRollups(d);
+    d.close();
+  });
+
+  it.each([10, 25])('the routes section with --limit %i is that of ranking every route', (limit) => {
+    const db = openReadOnly(wide);
+    let sizes: R[];
+    try {
+      ensureRollups(db);
+      // the case the bound is for: many routes in the range's first five whole minutes
+      const m0 = Math.ceil(from / 60_000) * 60_000;
+      const first = db.prepare(`SELECT count(DISTINCT route) AS n FROM rollup_minute
+        WHERE tier = 'edge' AND t >= ? AND t < ?`).get(m0, m0 + 300_000) as { n: number };
+      expect(first.n).toBeGreaterThanOrEqual(2_000);
+      sizes = prepareSection(db, `SELECT route, requests, CAST(bytes AS INTEGER) AS total_bytes,
+          CAST(round(hist_pct(bytes_hist, 50)) AS INTEGER) AS p50_bytes, CAST(round(hist_pct(bytes_hist, 99)) AS INTEGER) AS p99_bytes,
+          bytes_max AS max_bytes
+        FROM routes(:from, :to, :tier, :host) ORDER BY p99_bytes DESC, max_bytes DESC, route LIMIT :limit`)
+        .all({ from: BigInt(from), to: BigInt(to), tier: 'edge', host: null, limit }) as R[];
+    } finally {
+      db.close();
+    }
+    expect(sizes).toHaveLength(limit);
+    const got = reportJson<R>(wide, 'oversized', ['--from', new Date(from).toISOString(), '--to', new Date(to).toISOString(),
+      '--limit', String(limit)]).filter((r) => r.section === 'routes');
+    expect(pick(got, Object.keys(sizes[0]))).toEqual(sizes);
+    // ten: five busy routes, the one above the ties and four of the eleven tied at 99,600 (by name)
+    if (limit === 10) expect(got.slice(6).map((r) => [r.route, r.max_bytes])).toEqual([
+      ['/late/a', 99_600], ['/late/m', 99_600], ['/late/z', 99_600], ['/s/1993', 99_600]]);
+    expect(got.some((r) => r.route === '/spiky')).toBe(false);
+  });
+});
