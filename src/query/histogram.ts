@@ -173,7 +173,8 @@ export class Histogram {
     const a = Number(text.slice(0, p1)), z = Number(text.slice(p1 + 1, p2));
     if (a < this.min) this.min = a;
     if (z > this.max) this.max = z;
-    if (this.counts.length === 0) this.fit(text, p2 + 1);
+    // (only when it holds nothing: a histogram of one bin has no array either, and its count stays)
+    if (this.n === 0) this.fit(text, p2 + 1);
     let bin = 0, num = 0, inCount = false;
     for (let i = p2 + 1; i <= text.length; i++) {
       const c = i < text.length ? text.charCodeAt(i) : 44;
