@@ -112,4 +112,37 @@ describe('traffic() and inflight() at minute grain', () => {
       d.prepare("UPDATE rollup_traffic_minute SET requests = requests - 1000 WHERE tier = 'edge' AND host = 'web1' AND t = ?").run(t);
     }
   });
+
+  // minute_grain(): the parts traffic() and inflight() read (bound as the runner binds: integers
+  // as BigInt, for SQLite's integer division). Each instant of [from, to) must be in
+  // one part, or in the minutes' part and a cut minute (which the callers read as seconds only,
+  // leaving its minute row out): walked second by second against that rule.
+  it('minute_grain() tiles the range: minutes, ragged ends and the minutes a bucket start cuts', () => {
+    const ranges: Array<[number, number, number, number]> = [
+      // from, to, bucket_ms, minutes_ok
+      [T0, T0 + 120 * MIN, 60 * MIN, 1],
+      [T0 + 13_000, T0 + 119 * MIN + 7_000, 60 * MIN, 1],
+      [T0 + 13_000, T0 + 119 * MIN + 7_000, 61_000, 1],
+      [T0 + 13_000, T0 + 119 * MIN + 7_000, 60 * MIN, 0],
+      [T0 + 13_000, T0 + 40_000, 60 * MIN, 1],
+      [T0, T0 + 10 * MIN, 1_000, 1],
+    ];
+    for (const [from, to, bucket, ok] of ranges) {
+      const parts = all('SELECT grain, lo, hi FROM minute_grain(:from, :to, :bucket_ms, :ok)', { from: BigInt(from), to: BigInt(to), bucket_ms: BigInt(bucket), ok: BigInt(ok) }) as
+        Array<{ grain: string; lo: number; hi: number }>;
+      const minutes = parts.filter((p) => p.grain === 'm');
+      expect(minutes.length, `${from} ${to} ${bucket}`).toBe(ok && bucket >= MIN && Math.ceil(from / MIN) < Math.floor(to / MIN) ? 1 : 0);
+      const cut = (m: number) => { // a bucket start falls inside the minute [m, m + MIN)
+        for (let at = from + bucket; at < to; at += bucket) if (at > m && at < m + MIN) return true;
+        return false;
+      };
+      for (let t = from; t < to; t += 1_000) {
+        const inS = parts.filter((p) => p.grain === 's' && t >= p.lo && t < p.hi).length;
+        const inM = minutes.filter((p) => t >= p.lo && t < p.hi).length;
+        const m = Math.floor(t / MIN) * MIN;
+        expect(inS + inM, `${t - from} ms into ${from}..${to} / ${bucket}`).toBe(inM && cut(m) ? 2 : 1);
+        if (inM) expect(inS, `${t}`).toBe(cut(m) ? 1 : 0);
+      }
+    }
+  });
 });
