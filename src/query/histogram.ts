@@ -319,6 +319,17 @@ export class Occupancy {
     m.set(level, (m.get(level) ?? 0) + ms);
   }
 
+  /**
+   * Add another occupancy's time at each level, in the order it met them: what merge(other's
+   * text) or a walk of other.ms would add, without a text or a copied Map (the rollup pass
+   * merges each in-flight second into its minute).
+   */
+  addAll(other: Occupancy): void {
+    if (!other.has) return;
+    this.add(other.l0, other.t0);
+    if (other.more) for (const [l, t] of other.more) this.add(l, t);
+  }
+
   /** level -> ms, every level, in the order first met (a copy: for readers, not the hot path) */
   get ms(): Map<number, number> {
     const out = new Map<number, number>();

@@ -101,13 +101,10 @@ export class MinuteSpans {
       m = undefined;
     }
     if (!m) this.inflight.set(upstream, (m = { t: m0, peak: 0, occ: new Occupancy() }));
-    // (the peak of a second is its highest level: one walk for both)
-    let peak = m.peak;
-    for (const [level, ms] of o.ms) {
-      if (level > peak) peak = level;
-      m.occ.add(level, ms);
-    }
-    m.peak = peak;
+    // (a second's peak is its highest level: Occupancy.peak(), at least 0 as m.peak starts)
+    const peak = o.peak();
+    if (peak > m.peak) m.peak = peak;
+    m.occ.addAll(o);
   }
 
   /** Write and forget the traffic minutes that end by `until` (every second before it has been added). */

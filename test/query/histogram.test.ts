@@ -153,4 +153,21 @@ describe('a histogram parsed from text', () => {
     }
     expect(Histogram.from('5|5|').toText()).toBe(null);
   });
+
+  it('Occupancy.addAll adds what merging the other\'s text adds, level by level, none or one or many levels', () => {
+    const levels = [[], [[3, 250]], [[3, 250], [1, 100.5], [3, 50], [7, 600]], [[0, 10], [2, 990]]];
+    for (const into of levels) {
+      for (const from of levels) {
+        const a = new Occupancy(), b = new Occupancy(), other = new Occupancy();
+        for (const [l, t] of into) { a.add(l, t); b.add(l, t); }
+        for (const [l, t] of from) other.add(l, t);
+        a.addAll(other);
+        const text = other.toText();
+        if (text) b.merge(text);
+        expect(a.toText(), `${JSON.stringify(into)} + ${JSON.stringify(from)}`).toBe(b.toText());
+        expect(a.peak()).toBe(b.peak());
+      }
+    }
+  });
 });
+
