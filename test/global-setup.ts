@@ -52,7 +52,12 @@ async function build(story: Story, dir: string): Promise<StoryDbs> {
 }
 
 export default async function setup(project: TestProject): Promise<() => void> {
-  const dir = mkdtempSync(join(tmpdir(), 'overload-stories-'));
+  // Every temporary file of the run, the test files' and the CLIs' they start, goes under one
+  // folder removed at teardown: the forks and their children inherit TMPDIR, which os.tmpdir()
+  // reads. Before, each `npm test` left ~700 MB of test databases in /tmp.
+  const run = mkdtempSync(join(tmpdir(), 'overload-run-'));
+  process.env.TMPDIR = run;
+  const dir = mkdtempSync(join(run, 'overload-stories-'));
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
   const out: Record<string, StoryDbs> = {};
   const queue = [...STORY_LIST];
@@ -61,5 +66,5 @@ export default async function setup(project: TestProject): Promise<() => void> {
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(availableParallelism(), queue.length)) }, worker));
   project.provide('storyDbs', out);
-  return () => rmSync(dir, { recursive: true, force: true });
+  return () => rmSync(run, { recursive: true, force: true });
 }
