@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { openReadOnly, openWritable, SCHEMA_VERSION, type DB } from '../../src/store/db.js';
 import { ensureRollups, prepareSection } from '../../src/report/runner.js';
 import { buildRollups, rollupsFresh } from '../../src/query/rollups.js';
+import { MIGRATIONS } from '../../src/store/schema.js';
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 const MIN = 60_000;
@@ -115,9 +116,12 @@ describe('a database whose rollups predate the status minutes', () => {
     const want = prepareSection(d, SECONDS).all(bind);
     expect(want.length).toBeGreaterThan(0);
     expect(prepareSection(d, STATUSES).all(bind)).toEqual(want);
-    // what the previous version left: no rollup_status_minute (its migration, the last, not run)
-    // and rollups of version 4
-    d.exec(`DROP TABLE main.rollup_status_minute; DELETE FROM schema_version WHERE version = ${SCHEMA_VERSION};
+    // what the previous version left: no rollup_status_minute (its migration not run) and rollups
+    // of version 4. (Written while that migration is the last: one appended after it would run
+    // again on the next open, and its objects must be dropped here too.)
+    const mine = MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE rollup_status_minute')) + 1;
+    expect(mine, 'the status minutes are the last migration').toBe(SCHEMA_VERSION);
+    d.exec(`DROP TABLE main.rollup_status_minute; DELETE FROM schema_version WHERE version >= ${mine};
       UPDATE main.rollup_state SET value = 4 WHERE name = 'version'`);
     d.close();
     const ro = openReadOnly(path);
