@@ -18,17 +18,36 @@
 --   total_s duration s, share_pct percent, upstream_min_ms duration ms,
 --   upstream_p50_ms duration ms, upstream_p95_ms duration ms, upstream_p99_ms duration ms,
 --   upstream_max_ms duration ms, upstream_total_s duration s, first time iso, last time iso
-WITH g AS (
+WITH wide AS MATERIALIZED (
+  -- (as oversized: many routes in the range's first five whole minutes, of at most 20,000 rows)
+  SELECT count(DISTINCT route) >= 2000 AS many FROM (
+    SELECT route FROM rollup_minute
+    WHERE :group = 'route' AND :to - :from >= 3600000 AND tier = :tier AND host IN (SELECT host FROM hosts(:tier, :host))
+      AND t >= (:from + 59999) / 60000 * 60000 AND t < min(:to / 60000 * 60000, (:from + 59999) / 60000 * 60000 + 300000)
+    LIMIT 20000)),
+-- (the end of the range each ranking reads: the other's is empty. A condition outside a grouped
+-- relation is tested after it has grouped every route; an empty range reads nothing)
+ends AS MATERIALIZED (SELECT CASE WHEN many THEN :from ELSE :to END AS by_routes, CASE WHEN many THEN :to ELSE :from END AS by_pieces FROM wide),
+g AS (
   -- over an hour or more, ranked on the time and count alone (a subquery of its own: the columns
   -- a routes() call computes are those its subquery names), every other column read after for the
   -- endpoints shown only (r below): the minutes' histograms then far outnumber the rows at the
   -- range's edges that routes() reads a second time. A log of a million scanned URLs (a million
   -- one-request routes) would otherwise merge histograms and read percentiles of a million routes
-  -- to show twenty. Over a shorter range the edges are most of the rows: read once, as they are
+  -- to show twenty. Over a shorter range the edges are most of the rows: read once, as they are.
+  -- Where the range has many routes ("wide"), grouped once over route_pieces(): routes() groups
+  -- the minutes' rows by route and then groups those groups with the edges' again, two sorts of
+  -- a million routes on a scanned site; over a few hundred routes its first GROUP BY leaves the
+  -- second nothing to sort, and one GROUP BY over every piece cost more there
   SELECT endpoint, n, dsum, NULL AS s4, NULL AS s5, NULL AS dmin, NULL AS dmax, NULL AS dh,
     NULL AS umin, NULL AS umax, NULL AS usum, NULL AS uh, NULL AS first, NULL AS last
-  FROM (SELECT route AS endpoint, requests AS n, dur_sum AS dsum FROM routes(:from, :to, :tier, :host))
+  FROM (SELECT route AS endpoint, requests AS n, dur_sum AS dsum FROM routes(:from, (SELECT by_routes FROM ends), :tier, :host))
   WHERE :group = 'route' AND :to - :from >= 3600000
+  UNION ALL
+  SELECT route, sum(requests), total(dur_sum), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  FROM route_pieces(:from, (SELECT by_pieces FROM ends), :tier, :host)
+  WHERE :group = 'route' AND :to - :from >= 3600000
+  GROUP BY route
   UNION ALL
   SELECT route, requests, dur_sum, s4xx, s5xx, dur_min, dur_max, dur_hist, up_min, up_max, up_sum, up_hist, first_ts, last_ts
   FROM routes(:from, :to, :tier, :host)

@@ -24,6 +24,7 @@ export const ROW_COLUMNS = {
   rollup_traffic_minute: ['tier', 'host', 't', 'requests', 'done', 's4xx', 's5xx', 'bytes', 'dur_n', 'dur_sum', 'dur_max',
     'dur_hist', 'up_hist', 'done_hist'],
   rollup_inflight_minute: ['tier', 'host', 'upstream', 't', 'peak', 'occ'],
+  rollup_status_minute: ['tier', 'host', 't', 'status', 'requests'],
 } as const;
 
 export type RowTable = keyof typeof ROW_COLUMNS;
@@ -105,6 +106,7 @@ export function writerSink(w: RowWriter): RollupSink {
       w.num(m.requests); w.num(m.done); w.num(m.s4xx); w.num(m.s5xx); w.num(m.bytes); w.num(m.durN); w.num(m.exact ? m.durSum : null); w.num(m.durMax);
       w.hist(m.dur); w.hist(m.up); w.hist(m.doneH);
       w.end();
+      for (const [status, n] of m.statuses) { head('rollup_status_minute', tier, host, t); w.num(status); w.num(n); w.end(); }
     },
     inflightMinute: (tier, host, upstream, t, peak, o) => {
       w.row('rollup_inflight_minute'); w.text(tier); w.text(host); w.text(upstream); w.num(t); w.num(peak); w.hist(o); w.end();

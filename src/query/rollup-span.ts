@@ -1,8 +1,9 @@
-// The minute grain of rollup_second and rollup_inflight (rollup_traffic_minute,
-// rollup_inflight_minute): each minute of a tier and host made of its seconds' rows as the rollup
-// pass writes them, so traffic() and inflight() read a week in 10,080 rows instead of 600,000
-// (queries/relations/traffic.sql, inflight.sql: they read minute rows only for the minutes that
-// lie whole in one bucket of their range).
+// The minute grain of rollup_second, rollup_status and rollup_inflight (rollup_traffic_minute,
+// rollup_status_minute, rollup_inflight_minute): each minute of a tier and host made of its
+// seconds' rows as the rollup pass writes them, so traffic(), statuses() and inflight() read a
+// week in 10,080 rows instead of 600,000 (queries/relations/traffic.sql, statuses.sql,
+// inflight.sql: they read minute rows only for the minutes that lie whole in one bucket of their
+// range).
 //
 // A minute row must add up to what its seconds' rows add up to in SQL, value for value: counts,
 // byte sums and maxima do in any order; histograms and occupancies merge bin by bin and level by
@@ -17,12 +18,16 @@ export const MINUTE = 60_000;
 /** What a minute reads of a second of rollup_second (rollup-aggregate.ts Second: not imported, it imports this) */
 export interface SecondCounts {
   requests: number; done: number; s: number[]; bytes: number; durN: number; durSum: number; durMax: number | null;
+  /** status code (0 = none logged) -> requests: the second's rollup_status rows */
+  statuses: Map<number, number>;
 }
 
 /** A minute of rollup_second's columns that traffic() reads (its histograms filled by the pass, value by value). */
 export interface TrafficMinute {
   requests: number; done: number; s4xx: number; s5xx: number; bytes: number;
   durN: number; durSum: number; durMax: number | null; dur: Histogram; up: Histogram; doneH: Histogram;
+  /** its seconds' rollup_status counts summed per code: the minute's rollup_status_minute rows */
+  statuses: Map<number, number>;
   /** every second's dur_sum was a whole number (a sum in any order is the same); else durSum is not written */
   exact: boolean;
 }
@@ -64,7 +69,7 @@ export class MinuteSpans {
     if (!m) {
       m = {
         requests: 0, done: 0, s4xx: 0, s5xx: 0, bytes: 0, durN: 0, durSum: 0, durMax: null,
-        dur: new Histogram(), up: new Histogram(), doneH: new Histogram(), exact: true,
+        dur: new Histogram(), up: new Histogram(), doneH: new Histogram(), statuses: new Map(), exact: true,
       };
       this.traffic.set(m0, m);
     }
@@ -85,6 +90,7 @@ export class MinuteSpans {
     m.durSum += x.durSum;
     if (!Number.isInteger(x.durSum)) m.exact = false;
     if (x.durMax !== null && (m.durMax === null || x.durMax > m.durMax)) m.durMax = x.durMax;
+    for (const [code, n] of x.statuses) m.statuses.set(code, (m.statuses.get(code) ?? 0) + n);
   }
 
   /**

@@ -34,15 +34,17 @@ import { rowInserter, rowSink } from './rollup-rows.js';
 /** the request rollups v2 added (migration 4), all keyed (tier, t, ...) */
 const FINE_TABLES = ['rollup_route_10s', 'rollup_upstream_10s', 'rollup_clients', 'rollup_minute_totals', 'rollup_largest', 'rollup_sparse',
   // (the minutes of the seconds: rollup-span.ts)
-  'rollup_traffic_minute', 'rollup_inflight_minute'];
+  'rollup_traffic_minute', 'rollup_inflight_minute', 'rollup_status_minute'];
 export const ROLLUP_TABLES = ['rollup_second', 'rollup_status', 'rollup_minute', 'rollup_upstream', 'rollup_inflight', 'rollup_events',
   ...FINE_TABLES, 'rollup_state'];
 /** what rollup_state 'version' says once every table above is built (rollups of v1 say nothing) */
-export const ROLLUPS_VERSION = 4;
+export const ROLLUPS_VERSION = 5;
 // (4: the minutes of the seconds, rollup-span.ts: a database without them is built again)
+// (5: the minutes of rollup_status, rollup_status_minute: the same)
 // (sparse minutes: the directory of the minutes whose sub-minute rows are not written, sparse.ts;
 // no new version: a database whose rollups predate it lists none, and every minute of it has its rows)
-const MARKS = ['-- rollups v1', '-- rollups v2', '-- rollups v3', '-- rollups: sparse minutes', '-- rollups: minutes of the seconds'];
+const MARKS = ['-- rollups v1', '-- rollups v2', '-- rollups v3', '-- rollups: sparse minutes', '-- rollups: minutes of the seconds',
+  '-- rollups: minutes of the statuses'];
 
 type Schema = 'main' | 'temp';
 

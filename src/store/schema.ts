@@ -504,6 +504,17 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (tier, host, upstream, t)
   ) WITHOUT ROWID;
   `,
+  // 14: the minutes of rollup_status (src/query/rollup-span.ts), so statuses() reads a week in
+  // minutes where its buckets hold whole minutes (the status report on a 1M-line week read 540k
+  // second rows for 168 hourly buckets). Counts only: a minute is exactly the sum of its seconds.
+  // Written by the same pass as the seconds; rollups built before have none (ROLLUPS_VERSION 5:
+  // they are built again).
+  `-- rollups: minutes of the statuses
+  CREATE TABLE rollup_status_minute (
+    tier TEXT NOT NULL, host TEXT NOT NULL, t INTEGER NOT NULL, status INTEGER NOT NULL, requests INTEGER NOT NULL,
+    PRIMARY KEY (tier, host, t, status)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** `strings` by text (made by migration 5); an ingest may drop it while it loads (db.ts deferStringsIndex). */

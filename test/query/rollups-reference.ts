@@ -347,8 +347,8 @@ export function referenceRequestRollups(db: Database.Database, schema: string, c
 }
 
 /**
- * rollup_traffic_minute and rollup_inflight_minute (src/query/rollup-span.ts) as SQL over the
- * seconds just written: what traffic() and inflight() summed from the seconds, per minute;
+ * rollup_traffic_minute, rollup_inflight_minute and rollup_status_minute (src/query/rollup-span.ts) as
+ * SQL over the seconds just written: what traffic(), inflight() and statuses() summed from the seconds, per minute;
  * dur_sum only when every second's is a whole number; in flight, the series of all requests only.
  */
 function referenceMinuteSpans(db: Database.Database, schema: string): void {
@@ -361,4 +361,6 @@ function referenceMinuteSpans(db: Database.Database, schema: string): void {
   db.exec(`INSERT INTO ${schema}.rollup_inflight_minute (tier, host, upstream, t, peak, occ)
     SELECT tier, host, upstream, t / 60000 * 60000, max(peak), occ(occ) FROM ${schema}.rollup_inflight WHERE upstream = ''
     GROUP BY 1, 2, 3, 4`);
+  db.exec(`INSERT INTO ${schema}.rollup_status_minute (tier, host, t, status, requests)
+    SELECT tier, host, t / 60000 * 60000, status, sum(requests) FROM ${schema}.rollup_status GROUP BY 1, 2, 3, 4`);
 }

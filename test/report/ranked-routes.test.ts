@@ -129,6 +129,14 @@ describe('oversized over thousands of one-request routes', () => {
       for (let i = 0; i < 500; i++) at(T1 + 60_000 + i * 20_000, '/spiky', 100 + (i % 7));
       at(T1 + 3_000_000, '/spiky', 40_000_000);
       at(T1 + 9_000_000, '/spiky', 40_000_001);
+      // slow-endpoints: routes slower in all than the busy ones (300 x 5 ms), without a size: one
+      // request; one in each partial minute at the range's edges; three in three whole minutes
+      const slow = d.prepare(`INSERT INTO requests (source_id, host, ts, start_ts, route, status, duration_ms) VALUES (1, 'web1', ?, ?, ?, 200, ?)`);
+      const took = (start: number, route: string, ms: number) => slow.run(start + ms, start, route, ms);
+      took(T1 + 2_000_000, '/slow/once', 9_000);
+      took(from + 100, '/slow/edges', 700);
+      took(to - 1_000, '/slow/edges', 900);
+      for (const m of [20, 70, 130]) took(T1 + m * 60_000 + 3_000, '/slow/minutes', 600);
     })();
     ensureRollups(d);
     d.close();
@@ -160,5 +168,26 @@ describe('oversized over thousands of one-request routes', () => {
     if (limit === 10) expect(got.slice(6).map((r) => [r.route, r.max_bytes])).toEqual([
       ['/late/a', 99_600], ['/late/m', 99_600], ['/late/z', 99_600], ['/s/1993', 99_600]]);
     expect(got.some((r) => r.route === '/spiky')).toBe(false);
+  });
+
+  // slow-endpoints over many routes groups the minutes' and the edges' pieces of each route once
+  // (route_pieces()) instead of through routes(): the same twenty routes and columns
+  it('slow-endpoints: the twenty routes and columns of ranking every route', () => {
+    const db = openReadOnly(wide);
+    let slow: R[];
+    try {
+      ensureRollups(db);
+      slow = prepareSection(db, `SELECT route AS endpoint, requests, s4xx, s5xx, round(dur_min, 1) AS min_ms,
+          round(hist_pct(dur_hist, 50), 1) AS p50_ms, round(hist_pct(dur_hist, 99), 1) AS p99_ms,
+          round(dur_max, 1) AS max_ms, round(dur_sum / 1000.0, 3) AS total_s, iso(first_ts) AS first, iso(last_ts) AS last
+        FROM routes(:from, :to, :tier, :host) ORDER BY dur_sum DESC, requests DESC, route LIMIT 20`)
+        .all({ from: BigInt(from), to: BigInt(to), tier: 'edge', host: null }) as R[];
+    } finally {
+      db.close();
+    }
+    expect(slow.slice(0, 4).map((r) => [r.endpoint, r.requests, r.total_s])).toEqual([
+      ['/slow/once', 1, 9], ['/spiky', 502, 2.51], ['/slow/minutes', 3, 1.8], ['/slow/edges', 2, 1.6]]);
+    const got = reportJson<R>(wide, 'slow-endpoints', ['--from', new Date(from).toISOString(), '--to', new Date(to).toISOString()]);
+    expect(pick(got, Object.keys(slow[0]))).toEqual(slow);
   });
 });
