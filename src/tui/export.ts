@@ -3,7 +3,7 @@
 // it. The document is built in the background worker; if that fails, the TUI writes a short one
 // from the panels of the window, which are already computed.
 import { writeFileSync } from 'node:fs';
-import { resolve, basename, relative, isAbsolute } from 'node:path';
+import { resolve, basename, dirname, relative, isAbsolute } from 'node:path';
 import { mdInert, stripControls } from '../util/sanitize.js';
 import { isoUtc } from '../util/time.js';
 import { cell, dateTime, span, bucketName } from './format.js';
@@ -39,10 +39,13 @@ async function panelsDocument(client: QueryClient, w: Window, tz: string, dbPath
   return lines.join('\n');
 }
 
-/** ./name when it is under the current directory (short enough for the footer), else the full path */
-function shown(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? `./${rel}` : file;
+/** The file's name first and its folder last: the footer cuts a long line at its end, and the
+ *  name is what the user needs to see (the folder is the current one unless --export-dir said). */
+function written(file: string, rest: string): string {
+  const dir = dirname(file);
+  const rel = relative(process.cwd(), dir);
+  const where = rel === '' ? '' : ` in ${!rel.startsWith('..') && !isAbsolute(rel) ? `./${rel}` : dir}`;
+  return `postmortem written to ${basename(file)} ${rest}${where}`;
 }
 
 export async function exportPostmortem(client: QueryClient, w: Window, opts: { dbPath: string; tz: string; dir?: string }): Promise<string> {
@@ -52,9 +55,9 @@ export async function exportPostmortem(client: QueryClient, w: Window, opts: { d
     const doc = (await client.fetch({ type: 'postmortem', window: w, svgName: basename(svgFile) })) as PostmortemDoc;
     writeFileSync(svgFile, doc.svg);
     writeFileSync(file, doc.markdown);
-    return `postmortem written to ${shown(file)} (chart beside it: ${basename(svgFile)})`;
+    return written(file, `(chart beside it: ${basename(svgFile)})`);
   } catch (e) {
     writeFileSync(file, await panelsDocument(client, w, opts.tz, opts.dbPath));
-    return `postmortem written to ${shown(file)} (panels only: ${(e as Error).message})`;
+    return written(file, `(panels only: ${(e as Error).message})`);
   }
 }
