@@ -109,7 +109,7 @@ class SeriesPoint implements BucketPoint {
   events: number;
   done: number | undefined;
   inflight: number;
-  private histText: string | null;
+  readonly histText: string | null;
   private doneText: string | null | undefined;
   private doneParsed: Histogram | undefined;
 
