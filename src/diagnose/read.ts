@@ -64,18 +64,33 @@ export function readSettings(db: DB, host: string | null, absent: string[]): Pic
 
 export function readEvents(db: DB, w: Window): EventGroup[] {
   const p = { from: w.from, to: w.to, ...(w.host === null ? {} : { host: w.host }) };
-  const rows = db.prepare(`SELECT component, kind, backend, count(*) AS n, min(ts) AS first, max(ts) AS last, max(value) AS max_value
+  // one read of the window's events, grouped by their limit too (NULL for most): the groups of one
+  // (component, kind, backend) come together and are folded here. A second read for the distinct
+  // limits alone cost ~15 % of this one on mixed's 233k events of its 23-minute incident
+  const rows = db.prepare(`SELECT component, kind, backend, limit_value, count(*) AS n, min(ts) AS first, max(ts) AS last, max(value) AS max_value
     FROM events WHERE ts >= @from AND ts < @to AND ${w.host === null ? '1' : 'host = @host'}
-    GROUP BY component, kind, backend ORDER BY component, kind, backend`).all(p) as Record<string, unknown>[];
-  const limits = db.prepare(`SELECT DISTINCT component, kind, backend, limit_value FROM events
-    WHERE ts >= @from AND ts < @to AND ${w.host === null ? '1' : 'host = @host'} AND limit_value IS NOT NULL`).all(p) as Record<string, unknown>[];
-  return rows.map((r) => ({
-    component: String(r.component), kind: String(r.kind), backend: (r.backend as string | null) ?? null,
-    count: Number(r.n), first: Number(r.first), last: Number(r.last),
-    maxValue: r.max_value === null ? null : Number(r.max_value),
-    limits: limits.filter((l) => l.component === r.component && l.kind === r.kind && (l.backend ?? null) === (r.backend ?? null))
-      .map((l) => Number(l.limit_value)).sort((a, b) => a - b),
-  }));
+    GROUP BY component, kind, backend, limit_value ORDER BY component, kind, backend, limit_value`).all(p) as Record<string, unknown>[];
+  const out: EventGroup[] = [];
+  let prev: Record<string, unknown> | null = null;
+  for (const r of rows) {
+    const g = out[out.length - 1];
+    if (g && prev && r.component === prev.component && r.kind === prev.kind && (r.backend ?? null) === (prev.backend ?? null)) {
+      g.count += Number(r.n);
+      g.first = Math.min(g.first, Number(r.first));
+      g.last = Math.max(g.last, Number(r.last));
+      if (r.max_value !== null && (g.maxValue === null || Number(r.max_value) > g.maxValue)) g.maxValue = Number(r.max_value);
+    } else {
+      out.push({
+        component: String(r.component), kind: String(r.kind), backend: (r.backend as string | null) ?? null,
+        count: Number(r.n), first: Number(r.first), last: Number(r.last),
+        maxValue: r.max_value === null ? null : Number(r.max_value), limits: [],
+      });
+    }
+    if (r.limit_value !== null) out[out.length - 1].limits.push(Number(r.limit_value));
+    prev = r;
+  }
+  for (const g of out) g.limits.sort((a, b) => a - b);
+  return out;
 }
 
 /**
