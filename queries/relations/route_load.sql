@@ -6,7 +6,10 @@
 -- exact: counts and sums; percentiles within 2.2 %
 -- (time_pieces: whole minutes from rollup_minute, the whole 10 s around them from
 -- rollup_route_10s, the ragged ends under 10 s from the rows; and the rows of the 10 s pieces in
--- a sparse minute of a host (rollup_sparse), which rollup_route_10s leaves out: row_pieces())
+-- a sparse minute of a host (rollup_sparse), which rollup_route_10s leaves out: row_pieces().
+-- rollup_minute is keyed (tier, host, t, route): read per host of hosts(), so each seeks its
+-- time range; "({host} IS NULL OR host = {host})" read the tier's every minute row, the whole
+-- week for a 15-minute window)
 WITH pieces AS (SELECT grain, lo, hi FROM time_pieces({from}, {to})),
 raw_pieces AS (SELECT lo, hi, host FROM row_pieces({from}, {to}, {tier}, {host}))
 SELECT route, sum(n) AS requests, sum(e) AS s5xx, total(busy) AS dur_sum, {dur_hist? hist(h)} AS dur_hist
@@ -24,7 +27,8 @@ FROM (
   GROUP BY 1
   UNION ALL
   SELECT m.route, sum(m.requests), sum(m.s5xx), total(m.dur_sum), {dur_hist? hist(m.dur_hist)}
-  FROM pieces x CROSS JOIN rollup_minute m ON m.tier = {tier} AND m.t >= x.lo AND m.t < x.hi
-  WHERE x.grain = '1m' AND ({host} IS NULL OR m.host = {host})
+  FROM pieces x CROSS JOIN rollup_minute m ON m.tier = {tier} AND m.host IN (SELECT host FROM hosts({tier}, {host}))
+    AND m.t >= x.lo AND m.t < x.hi
+  WHERE x.grain = '1m'
   GROUP BY 1)
 GROUP BY route

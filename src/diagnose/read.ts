@@ -64,18 +64,33 @@ export function readSettings(db: DB, host: string | null, absent: string[]): Pic
 
 export function readEvents(db: DB, w: Window): EventGroup[] {
   const p = { from: w.from, to: w.to, ...(w.host === null ? {} : { host: w.host }) };
-  const rows = db.prepare(`SELECT component, kind, backend, count(*) AS n, min(ts) AS first, max(ts) AS last, max(value) AS max_value
+  // one read of the window's events, grouped by their limit too (NULL for most): the groups of one
+  // (component, kind, backend) come together and are folded here. A second read for the distinct
+  // limits alone cost ~15 % of this one on mixed's 233k events of its 23-minute incident
+  const rows = db.prepare(`SELECT component, kind, backend, limit_value, count(*) AS n, min(ts) AS first, max(ts) AS last, max(value) AS max_value
     FROM events WHERE ts >= @from AND ts < @to AND ${w.host === null ? '1' : 'host = @host'}
-    GROUP BY component, kind, backend ORDER BY component, kind, backend`).all(p) as Record<string, unknown>[];
-  const limits = db.prepare(`SELECT DISTINCT component, kind, backend, limit_value FROM events
-    WHERE ts >= @from AND ts < @to AND ${w.host === null ? '1' : 'host = @host'} AND limit_value IS NOT NULL`).all(p) as Record<string, unknown>[];
-  return rows.map((r) => ({
-    component: String(r.component), kind: String(r.kind), backend: (r.backend as string | null) ?? null,
-    count: Number(r.n), first: Number(r.first), last: Number(r.last),
-    maxValue: r.max_value === null ? null : Number(r.max_value),
-    limits: limits.filter((l) => l.component === r.component && l.kind === r.kind && (l.backend ?? null) === (r.backend ?? null))
-      .map((l) => Number(l.limit_value)).sort((a, b) => a - b),
-  }));
+    GROUP BY component, kind, backend, limit_value ORDER BY component, kind, backend, limit_value`).all(p) as Record<string, unknown>[];
+  const out: EventGroup[] = [];
+  let prev: Record<string, unknown> | null = null;
+  for (const r of rows) {
+    const g = out[out.length - 1];
+    if (g && prev && r.component === prev.component && r.kind === prev.kind && (r.backend ?? null) === (prev.backend ?? null)) {
+      g.count += Number(r.n);
+      g.first = Math.min(g.first, Number(r.first));
+      g.last = Math.max(g.last, Number(r.last));
+      if (r.max_value !== null && (g.maxValue === null || Number(r.max_value) > g.maxValue)) g.maxValue = Number(r.max_value);
+    } else {
+      out.push({
+        component: String(r.component), kind: String(r.kind), backend: (r.backend as string | null) ?? null,
+        count: Number(r.n), first: Number(r.first), last: Number(r.last),
+        maxValue: r.max_value === null ? null : Number(r.max_value), limits: [],
+      });
+    }
+    if (r.limit_value !== null) out[out.length - 1].limits.push(Number(r.limit_value));
+    prev = r;
+  }
+  for (const g of out) g.limits.sort((a, b) => a - b);
+  return out;
 }
 
 /**
@@ -123,30 +138,24 @@ function demandOf(db: DB, w: Window, tier: 'edge' | 'backend', tz: string): Dema
     if (r.mean_duration_ms !== null) { durSum += Number(r.mean_duration_ms) * n; durN += n; }
     if (Number(r.peak) > peak) { peak = Number(r.peak); peakAt = Number(r.bucket_ts); }
   }
-  // one read of the window's rows, per status (a 13-hour window of `day` is ~600k rows: reading
-  // them twice, once for the sizes and once per status, was a fifth of incident's time)
-  const status = db.prepare(`SELECT status, count(*) AS n, max(bytes) AS mx, sum(bytes > 1048576) AS big,
-      total(duration_ms) AS dur, count(duration_ms) AS durN FROM request_rows
+  // one read of the window's rows, one aggregate row: no GROUP BY status (a 13-hour window of
+  // `day` is ~800k rows, and sorting them by status cost as much as reading them); nothing reads
+  // a count per status, only the 5xx and the time served below 500
+  const sums = db.prepare(`SELECT sum(status >= 500) AS e5, max(bytes) AS mx, sum(bytes > 1048576) AS big,
+      total(CASE WHEN status < 500 THEN duration_ms END) AS dur, count(CASE WHEN status < 500 THEN duration_ms END) AS durN
+    FROM request_rows
     WHERE coalesce(start_ts, ts) >= @from AND coalesce(start_ts, ts) < @to
       AND source_id IN (SELECT id FROM source_tiers WHERE tier = @tier)
-      AND ${w.host === null ? '1' : 'source_id IN (SELECT id FROM sources WHERE host = @host)'}
-    GROUP BY status`).all({ from: w.from, to: w.to, tier, ...(w.host === null ? {} : { host: w.host }) }) as
-    { status: number | null; n: number; mx: number | null; big: number | null; dur: number; durN: number }[];
-  const statuses: Record<string, number> = {};
-  let e5 = 0, maxBytes: number | null = null, over1MiB = 0, servedSum = 0, servedN = 0;
-  for (const s of status) {
-    statuses[String(s.status ?? '-')] = s.n;
-    if (s.status !== null && s.status >= 500) e5 += s.n;
-    if (s.mx !== null && (maxBytes === null || s.mx > maxBytes)) maxBytes = s.mx;
-    over1MiB += s.big ?? 0;
-    // (served: below 500, as the status < 500 of SQL, where a NULL status is not)
-    if (s.status !== null && s.status < 500) { servedSum += s.dur; servedN += s.durN; }
-  }
+      AND ${w.host === null ? '1' : 'source_id IN (SELECT id FROM sources WHERE host = @host)'}`)
+    .get({ from: w.from, to: w.to, tier, ...(w.host === null ? {} : { host: w.host }) }) as
+    { e5: number | null; mx: number | null; big: number | null; dur: number; durN: number };
+  // (served: below 500, as SQL's status < 500, where a NULL status is not)
+  const e5 = sums.e5 ?? 0, maxBytes = sums.mx, over1MiB = sums.big ?? 0, servedSum = sums.dur, servedN = sums.durN;
   const seconds = (w.to - w.from) / 1000;
   return {
     tier, servers: formats, requests: Math.round(requests), arrivalRps: seconds > 0 ? requests / seconds : 0,
     meanServiceMs: durN > 0 ? durSum / durN : null, meanServedMs: servedN > 0 ? servedSum / servedN : null, peakInflight: peak, peakAt,
-    errors5xx: e5, statuses, maxBytes, over1MiB,
+    errors5xx: e5, maxBytes, over1MiB,
     series: rows.map((r) => ({ t: Number(r.bucket_ts), peak: Number(r.peak), mean: Number(r.mean) })),
   };
 }

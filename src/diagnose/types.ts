@@ -68,7 +68,6 @@ export interface Demand {
   /** the largest response body, and how many were over 1 MiB */
   maxBytes: number | null;
   over1MiB: number;
-  statuses: Record<string, number>;
   /** per bucket (1 s unless the window is long): the sweep's peak and mean in flight */
   series: Array<{ t: number; peak: number; mean: number }>;
 }

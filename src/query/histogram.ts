@@ -444,3 +444,88 @@ export class Occupancy {
     return [...ms.keys()].sort((a, b) => a - b).map((l) => `${l}:${Math.round(ms.get(l)! * 1000) / 1000}`).join(',');
   }
 }
+
+// Reading a text without building a Histogram: the spike detector asks each one-second bucket of
+// a refined window (60,000 on `day`) for its p95 and for how many values lie above a line, and
+// a Histogram per question was most of what it allocated. Only texts in the form toText() writes
+// (bins ascending, each count above 0, no bin past MAX_BIN) are read in place; any other text
+// goes through Histogram.from(), so the answer is always what the parsed histogram gives.
+const textBins = new Int32Array(MAX_BIN + 1);
+const textCounts = new Float64Array(MAX_BIN + 1);
+
+/** The bins of a text in toText()'s form into textBins/textCounts: how many, or -1 for any other form. */
+function readCanonical(text: string, at: number): number {
+  let k = 0, num = 0, digits = 0, bin = -1, prev = -1;
+  for (let i = at; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 44;
+    if (c >= 48 && c <= 57) { num = num * 10 + (c - 48); digits++; continue; }
+    if (digits === 0 || digits > 15) return -1;
+    if (c === 58 && bin < 0) { // ':'
+      if (num <= prev || num > MAX_BIN) return -1;
+      bin = num;
+    } else if (c === 44 && bin >= 0) { // ','
+      if (num === 0) return -1;
+      textBins[k] = bin; textCounts[k] = num; k++;
+      prev = bin; bin = -1;
+    } else return -1;
+    num = 0; digits = 0;
+  }
+  return k;
+}
+
+/** The head of a text: [min, max, where the bins start], or null when it holds no bin. */
+function head(text: string): [number, number, number] | null {
+  const p1 = text.indexOf('|');
+  const p2 = text.indexOf('|', p1 + 1);
+  if (p1 < 0 || p2 < 0 || p2 === text.length - 1) return null;
+  // (as merge() takes them: a NaN leaves min at Infinity and max at -Infinity)
+  const a = Number(text.slice(0, p1)), z = Number(text.slice(p1 + 1, p2));
+  return [a < Infinity ? a : Infinity, z > -Infinity ? z : -Infinity, p2 + 1];
+}
+
+/** Histogram.from(text).percentile(p), without the Histogram. */
+export function percentileOfText(text: string | null | undefined, p: number): number | null {
+  if (!text) return null;
+  const h = head(text);
+  if (!h) return null;
+  const k = readCanonical(text, h[2]);
+  if (k < 0) return Histogram.from(text).percentile(p);
+  const [min, max] = h;
+  let n = 0;
+  for (let i = 0; i < k; i++) n += textCounts[i];
+  if (n === 0) return null;
+  if (p <= 0) return min;
+  if (p >= 100) return max;
+  const rank = (p / 100) * (n - 1);
+  const at = (r: number): number => {
+    let seen = 0;
+    for (let i = 0; i < k; i++) {
+      seen += textCounts[i];
+      if (seen > r) return binValue(textBins[i]);
+    }
+    return max;
+  };
+  const lo = at(Math.floor(rank));
+  const hi = at(Math.ceil(rank));
+  const v = lo + (hi - lo) * (rank - Math.floor(rank));
+  return Math.min(max, Math.max(min, v));
+}
+
+/** Histogram.from(text).countAbove(threshold), without the Histogram. */
+export function countAboveInText(text: string | null | undefined, threshold: number): number {
+  if (!text) return 0;
+  const h = head(text);
+  if (!h) return 0;
+  const k = readCanonical(text, h[2]);
+  if (k < 0) return Histogram.from(text).countAbove(threshold);
+  const b = binOf(threshold);
+  let above = 0;
+  for (let i = 0; i < k; i++) if (textBins[i] > b) above += textCounts[i];
+  return above;
+}
+
+/** Whether a text is in toText()'s form: merging it is then what merging its parsed histogram is. */
+export function isCanonicalText(text: string): boolean {
+  const h = head(text);
+  return h !== null && readCanonical(text, h[2]) > 0;
+}

@@ -46,4 +46,23 @@ describe('baseline statistics', () => {
       }
     }
   });
+
+  it('a rolling baseline kept sorted answers as sorting its window each time would, ties, zeros and non-finite values included', () => {
+    for (const window of [1, 2, 5, 30, 100]) {
+      const values = Array.from({ length: 1500 }, () => {
+        const u = rand();
+        return u < 0.01 ? NaN : u < 0.02 ? Infinity : u < 0.03 ? -Infinity : u < 0.5 ? Math.floor(rand() * 4) : u < 0.7 ? 0 : rand() * 100;
+      });
+      const rb = new RollingBaseline({ median: -1, sigma: -1 }, window, Math.min(8, window));
+      const ref: number[] = [];
+      for (const v of values) {
+        rb.push(v);
+        ref.push(v);
+        if (ref.length > window) ref.shift();
+        if (ref.length < Math.min(8, window)) continue;
+        const med = median(ref);
+        expect(rb.current()).toEqual({ median: med, sigma: madSigma(ref, med) });
+      }
+    }
+  });
 });
