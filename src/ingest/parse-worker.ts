@@ -6,6 +6,7 @@ import { splitLines } from './line-splitter.js';
 import { BatchBuilder } from './batches.js';
 import type { Batch } from '../store/batch.js';
 import { StringDictionary } from './request-encoding.js';
+import { StoredStringIds } from '../store/strings.js';
 import { createRouter } from '../util/route.js';
 import { threadCpuMs } from '../util/thread-stats.js';
 import type { ToWorker, FromWorker, WorkerInit } from './worker-protocol.js';
@@ -70,8 +71,11 @@ async function main(): Promise<void> {
   const format = findFormat(init.format);
   if (!format) throw new Error(`unknown format ${init.format}`);
   const router = createRouter(init.routeRules.map((r) => ({ pattern: new RegExp(r.source, r.flags), template: r.template })));
+  // (appending to a big database: the values it holds keep their ids, see StringDictionary)
+  const stored = init.reuseStringsFrom === null ? null : new StoredStringIds(init.reuseStringsFrom);
+  const dictionary = new StringDictionary(init.firstStringId, undefined, undefined, stored && ((text: string) => stored.idOf(text)));
   const builder = new BatchBuilder(format.create(init.parserOptions), {
-    batchSize: init.batchSize, router, dictionary: new StringDictionary(init.firstStringId), startOffset: init.startOffset, startLine: init.startLine,
+    batchSize: init.batchSize, router, dictionary, startOffset: init.startOffset, startLine: init.startLine,
   });
   building = builder;
   let lastCut = Date.now();
@@ -89,7 +93,9 @@ async function main(): Promise<void> {
       await send(batch, false);
     }
   }
-  await send(builder.finish(), true);
+  const last = builder.finish();
+  stored?.close();
+  await send(last, true);
 }
 
 main().catch((e: Error) => post({ type: 'error', message: e.stack ?? e.message }));
