@@ -43,6 +43,8 @@ export class StringDictionary {
   private ids = new Map<string, number>();
   private chars = 0;
   private pending: Array<number | string> = [];
+  /** stored strings this ingest took the ids of, since the last drain (drainReused) */
+  private reusedPending: Array<number | string> = [];
   /** the map's keys, and their ids, in the order they came since it last started over */
   private keys: string[] = [];
   private entryIds: number[] = [];
@@ -91,7 +93,7 @@ export class StringDictionary {
     if (id === undefined) {
       id = this.next++;
       this.pending.push(id, own);
-    }
+    } else this.reusedPending.push(id, own);
     this.ids.set(own, this.keys.length);
     this.keys.push(own);
     this.entryIds.push(id);
@@ -105,6 +107,13 @@ export class StringDictionary {
   drain(): Array<number | string> {
     const out = this.pending;
     this.pending = [];
+    return out;
+  }
+
+  /** The stored strings whose ids were taken since the last call (id, text, ...). */
+  drainReused(): Array<number | string> {
+    const out = this.reusedPending;
+    this.reusedPending = [];
     return out;
   }
 }
@@ -310,6 +319,7 @@ export class RequestEncoder {
       nums: this.nums.subarray(0, this.count * ROW_WIDTH),
       text: new Uint8Array(this.bytes.buffer, this.bytes.byteOffset, this.used),
       strings: this.dict.drain(),
+      reused: this.dict.drainReused(),
     };
     this.count = 0;
     this.used = 0;

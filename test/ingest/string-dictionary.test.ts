@@ -85,12 +85,15 @@ describe('StringDictionary reusing stored strings', () => {
     expect(dict.idOf(fresh('/a'))).toBe(9);
     expect(dict.idOf(fresh('/b'))).toBe(101);
     expect(dict.idOf(fresh('日本'))).toBe(11);
-    // only the new values are written with the batch
+    // only the new values are written with the batch; the stored ones it took travel beside
+    // them (for the rollup pass), each once
     expect(dict.drain()).toEqual([100, 'POST', 101, '/b']);
+    expect(dict.drainReused()).toEqual([7, 'GET', 9, '/a', 11, '日本']);
     // met again: from the map (or its cache), not looked up again
     expect([dict.idOf(fresh('GET')), dict.idOf(fresh('POST')), dict.idOf(fresh('/a')), dict.idOf(fresh('/b'))]).toEqual([7, 100, 9, 101]);
     expect(asked).toEqual(['GET', 'POST', '/a', '/b', '日本']);
     expect(dict.drain()).toEqual([]);
+    expect(dict.drainReused()).toEqual([]);
   });
 
   it.each([
