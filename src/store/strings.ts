@@ -60,6 +60,8 @@ const BY_TEXT_CACHE_KIB = 2048;
 export class StoredStringIds {
   private db: DB;
   private byText: Database.Statement | null = null;
+  /** whether a read transaction is open (see idOf) */
+  private reading = false;
 
   constructor(file: string) {
     this.db = new Database(file, { readonly: true, fileMustExist: true });
@@ -71,20 +73,42 @@ export class StoredStringIds {
     }
   }
 
-  /** The id of a stored string of this text (the lowest), or undefined. */
+  /**
+   * The id of a stored string of this text (the lowest), or undefined. Lookups share one read
+   * transaction until release(): starting one per lookup (locking the WAL index, checking it for
+   * new commits, dropping the cache when the writer had committed) cost more than the lookup
+   * itself, 6.0-6.2 us a lookup against 2.5-2.9 us in transactions of 500 (100k lookups into a
+   * database of 265k strings).
+   */
   idOf(text: string): number | undefined {
     if (this.byText === null) return undefined;
     try {
+      if (!this.reading) {
+        this.db.exec('BEGIN');
+        this.reading = true;
+      }
       return this.byText.get(text) as number | undefined;
     } catch {
       // the index was dropped since (see above), or the read failed: new ids from now on, which is
       // what an ingest did before it looked strings up
       this.byText = null;
+      this.release();
       return undefined;
     }
   }
 
+  /**
+   * Ends the read transaction, so that strings committed since can be found and the writer's
+   * checkpoints are not held back: the parse worker calls it as each batch is sent.
+   */
+  release(): void {
+    if (!this.reading) return;
+    this.reading = false;
+    try { this.db.exec('COMMIT'); } catch { /* a read transaction has nothing to lose */ }
+  }
+
   close(): void {
+    this.release();
     this.byText = null;
     this.db.close();
   }

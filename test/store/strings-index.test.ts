@@ -67,12 +67,17 @@ describe('StoredStringIds (an ingest reusing the ids of stored strings)', () => 
     expect(stored.idOf('s7')).toBe(7);
     expect(stored.idOf('s101')).toBeUndefined();
     // a string another connection has written but not committed is not there to reuse
+    stored.release();
     db.exec('BEGIN');
     db.prepare('INSERT INTO strings (id, text) VALUES (?, ?)').run(101, 's101');
     expect(stored.idOf('s101')).toBeUndefined();
     db.exec('COMMIT');
+    // nor, within the lookups' read transaction, one committed since it began: after release()
+    expect(stored.idOf('s101')).toBeUndefined();
+    stored.release();
     expect(stored.idOf('s101')).toBe(101);
     // dropped by an ingest into a small database: no lookup scans the table, none finds anything
+    stored.release();
     db.exec('DROP INDEX strings_text');
     expect(stored.idOf('s7')).toBeUndefined();
     db.exec("CREATE INDEX strings_text ON strings(text)");
