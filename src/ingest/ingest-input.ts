@@ -220,7 +220,7 @@ async function ingestOpened(label: string, input: OpenedInput, writer: StoreWrit
     format: format.name, parserOptions, batchSize: settings.batchSize, maxLine: settings.maxLine,
     routeRules: settings.routeRules.map((r) => ({ source: r.pattern.source, flags: r.pattern.flags, template: r.template })),
     startOffset: resumeFrom, startLine: previous?.lines ?? 0, liveFlushMs: settings.liveFlushMs ?? null,
-    firstStringId: writer.reserveStringIds(),
+    firstStringId: writer.reserveStringIds(), reuseStringsFrom: writer.reusableStringsFile(),
   }, () => {
     const out = rollups ? [...written, ...rollups.spare()] : written;
     written = [];

@@ -6,6 +6,7 @@ import { splitLines } from './line-splitter.js';
 import { BatchBuilder } from './batches.js';
 import type { Batch } from '../store/batch.js';
 import { StringDictionary } from './request-encoding.js';
+import { StoredStringIds } from '../store/strings.js';
 import { createRouter } from '../util/route.js';
 import { threadCpuMs } from '../util/thread-stats.js';
 import type { ToWorker, FromWorker, WorkerInit } from './worker-protocol.js';
@@ -26,6 +27,8 @@ let wakeWriter: (() => void) | null = null;
 const MAX_UNACKED = 3;
 /** the batches' builder, once main() made it: written batches' buffers go back to it */
 let building: BatchBuilder | null = null;
+/** the stored strings the dictionary reuses (main() opens it when there are any to reuse) */
+let stored: StoredStringIds | null = null;
 
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'chunk') chunks.push(Buffer.from(msg.buf.buffer, msg.buf.byteOffset, msg.buf.byteLength));
@@ -60,6 +63,8 @@ function post(msg: FromWorker, transfer?: ArrayBuffer[]): void {
 }
 
 async function send(batch: Batch, final: boolean): Promise<void> {
+  // (the batch's strings are looked up: later ones may find what the writer commits meanwhile)
+  stored?.release();
   unacked++;
   // the numbers move to the main thread without a copy
   post({ type: 'batch', batch, final, cpuMs: final ? threadCpuMs() : undefined }, [batch.requests.nums.buffer as ArrayBuffer, batch.requests.text.buffer as ArrayBuffer]);
@@ -70,8 +75,12 @@ async function main(): Promise<void> {
   const format = findFormat(init.format);
   if (!format) throw new Error(`unknown format ${init.format}`);
   const router = createRouter(init.routeRules.map((r) => ({ pattern: new RegExp(r.source, r.flags), template: r.template })));
+  // (appending to a big database: the values it holds keep their ids, see StringDictionary)
+  const lookup = init.reuseStringsFrom === null ? null : new StoredStringIds(init.reuseStringsFrom);
+  stored = lookup;
+  const dictionary = new StringDictionary(init.firstStringId, undefined, undefined, lookup && ((text: string) => lookup.idOf(text)));
   const builder = new BatchBuilder(format.create(init.parserOptions), {
-    batchSize: init.batchSize, router, dictionary: new StringDictionary(init.firstStringId), startOffset: init.startOffset, startLine: init.startLine,
+    batchSize: init.batchSize, router, dictionary, startOffset: init.startOffset, startLine: init.startLine,
   });
   building = builder;
   let lastCut = Date.now();
@@ -89,7 +98,10 @@ async function main(): Promise<void> {
       await send(batch, false);
     }
   }
-  await send(builder.finish(), true);
+  const last = builder.finish();
+  stored?.close();
+  stored = null;
+  await send(last, true);
 }
 
 main().catch((e: Error) => post({ type: 'error', message: e.stack ?? e.message }));

@@ -19,20 +19,35 @@ const RECENT_SLOTS = 4096;
 const NO_VALUE = '\u0000';
 
 /**
+ * The id of a text already committed to the database's `strings`, or undefined (the parse
+ * worker reads them through a connection of its own: src/store/strings.ts StoredStringIds).
+ */
+export type StoredStringId = (text: string) => number | undefined;
+
+/**
  * Text -> id for the dictionary columns. Ids come from a block the writer reserved for this
  * ingest (string_ids), so concurrent ingests never hand out the same id. The map is bounded, by
  * entries and by characters, since the parse worker runs with a capped heap: when a log has more
  * distinct values (clients of a big DDoS, long referers), it starts over, and a value met again
  * gets a second id. Duplicates cost a few bytes; `requests` joins every id back to its text, so
  * queries see no difference.
+ *
+ * With `stored`, a value new to the map is first looked up among the strings already committed to
+ * the database, and takes that id instead of a new one: appending a day to a big database, the
+ * day's values are mostly there already, and writing them again under new ids (into an index of
+ * millions, each on a page of its own) was half of the writer's time. A committed string is never
+ * deleted nor changed, so its id is as good as one of this ingest's own.
  */
 export class StringDictionary {
+  /** text -> its entry (the index into `keys` and `entryIds`) */
   private ids = new Map<string, number>();
   private chars = 0;
   private pending: Array<number | string> = [];
-  /** the map's keys in id order since it last started over (ids are handed out one by one) */
+  /** stored strings this ingest took the ids of, since the last drain (drainReused) */
+  private reusedPending: Array<number | string> = [];
+  /** the map's keys, and their ids, in the order they came since it last started over */
   private keys: string[] = [];
-  private firstId: number;
+  private entryIds: number[] = [];
   /**
    * Recently met values by a hash of a few of their chars, in front of the map. Every value
    * looked up is a fresh slice of its line, so Map.get hashes all its chars each time (a user
@@ -50,9 +65,8 @@ export class StringDictionary {
    * of a million distinct clients could grow the worker by ~40 MB; at 30,000 the same log
    * writes 381k strings instead of 66k, 5 MB of a 3 GB database.
    */
-  constructor(private next: number, private readonly capacity = 30_000, private readonly capacityChars = 600_000) {
-    this.firstId = next;
-  }
+  constructor(private next: number, private readonly capacity = 30_000, private readonly capacityChars = 600_000,
+    private readonly stored: StoredStringId | null = null) {}
 
   idOf(text: string | null): number {
     if (text === null) return NaN;
@@ -63,24 +77,27 @@ export class StringDictionary {
     if (this.recentText[slot] === text) return this.recentId[slot];
     const known = this.ids.get(text);
     if (known !== undefined) {
-      this.recentText[slot] = this.keys[known - this.firstId]; // the map's own copy: no line is kept alive
-      this.recentId[slot] = known;
-      return known;
+      this.recentText[slot] = this.keys[known]; // the map's own copy: no line is kept alive
+      return (this.recentId[slot] = this.entryIds[known]);
     }
     if (this.ids.size >= this.capacity || this.chars >= this.capacityChars) {
       this.ids.clear();
       this.chars = 0;
       this.keys = [];
-      this.firstId = this.next;
+      this.entryIds = [];
       this.recentText.fill(null);
     }
-    const id = this.next++;
     // A value sliced from a log line keeps the whole line alive: keep a copy of its own.
     const own = detached(text);
-    this.ids.set(own, id);
+    let id = this.stored?.(own);
+    if (id === undefined) {
+      id = this.next++;
+      this.pending.push(id, own);
+    } else this.reusedPending.push(id, own);
+    this.ids.set(own, this.keys.length);
     this.keys.push(own);
+    this.entryIds.push(id);
     this.chars += own.length;
-    this.pending.push(id, own);
     this.recentText[slot] = own;
     this.recentId[slot] = id;
     return id;
@@ -90,6 +107,13 @@ export class StringDictionary {
   drain(): Array<number | string> {
     const out = this.pending;
     this.pending = [];
+    return out;
+  }
+
+  /** The stored strings whose ids were taken since the last call (id, text, ...). */
+  drainReused(): Array<number | string> {
+    const out = this.reusedPending;
+    this.reusedPending = [];
     return out;
   }
 }
@@ -295,6 +319,7 @@ export class RequestEncoder {
       nums: this.nums.subarray(0, this.count * ROW_WIDTH),
       text: new Uint8Array(this.bytes.buffer, this.bytes.byteOffset, this.used),
       strings: this.dict.drain(),
+      reused: this.dict.drainReused(),
     };
     this.count = 0;
     this.used = 0;

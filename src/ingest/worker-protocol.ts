@@ -14,6 +14,8 @@ export interface WorkerInit {
   liveFlushMs: number | null;
   /** first id of the block of string ids the writer reserved for this input */
   firstStringId: number;
+  /** the database whose committed strings the dictionary reuses (db.ts reusableStringsFile), or null */
+  reuseStringsFrom: string | null;
 }
 
 export type ToWorker =

@@ -109,7 +109,9 @@ function workerHost(init: RollupWorkerInit, apply: (rows: EncodedRows) => void, 
     feed: (sourceId, r, firstId) => {
       const nums = own(r.nums) as Float64Array, text = own(r.text) as Uint8Array;
       pending++;
-      send({ type: 'feed', sourceId, firstId, count: r.count, nums, text, strings: r.strings }, [nums.buffer as ArrayBuffer, text.buffer as ArrayBuffer]);
+      // (stored strings the batch reused: their texts too, so the pass need not read them back)
+      const strings = r.reused?.length ? r.strings.concat(r.reused) : r.strings;
+      send({ type: 'feed', sourceId, firstId, count: r.count, nums, text, strings }, [nums.buffer as ArrayBuffer, text.buffer as ArrayBuffer]);
     },
     pending: () => (failed ? 0 : pending),
     spare: () => { const out = spare; spare = []; return out; },

@@ -114,6 +114,20 @@ export function deferStringsIndex(db: DB): boolean {
   return true;
 }
 
+/**
+ * The database file whose stored strings an ingest may reuse (src/store/strings.ts
+ * StoredStringIds), or null: only when `strings_text` is there and stays there through the load
+ * (more strings than deferStringsIndex drops it for; strings are never deleted, so no later
+ * ingest drops it either). Into a small or new database there is little to reuse, and no index to
+ * look it up through once the load starts.
+ */
+export function reusableStringsFile(db: DB): string | null {
+  if (db.memory || db.name === '') return null;
+  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'strings_text'").get()) return null;
+  const n = db.prepare('SELECT count(*) FROM (SELECT 1 FROM strings LIMIT ?)').pluck().get(DEFER_STRINGS_INDEX_MAX + 1) as number;
+  return n > DEFER_STRINGS_INDEX_MAX ? db.name : null;
+}
+
 /** Move the WAL into the database file and truncate it. */
 export function checkpoint(db: DB): void {
   db.pragma('wal_checkpoint(TRUNCATE)');

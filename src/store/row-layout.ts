@@ -27,6 +27,12 @@ export interface EncodedRequests {
   text: Uint8Array;
   /** dictionary entries first used in this batch: id, text, id, text, ... (written before the rows) */
   strings: Array<number | string>;
+  /**
+   * strings already stored whose ids this batch's rows are the first of the ingest to use (id,
+   * text, ...): not written again, but handed to the rollup pass with `strings`, which would
+   * otherwise read each one back from the database
+   */
+  reused?: Array<number | string>;
 }
 
 /**

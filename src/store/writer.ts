@@ -1,7 +1,7 @@
 // Batches -> rows. One transaction per batch, which also moves the source's resume offset:
 // a killed ingest loses at most the batch in flight and the next run starts exactly after the
 // last committed one.
-import type { DB } from './db.js';
+import { reusableStringsFile, type DB } from './db.js';
 import { EVENT_COLUMNS, TRACE_COLUMNS, SAMPLE_COLUMNS, FREE_STRING_ID_SQL } from './schema.js';
 import type { Batch } from './batch.js';
 import { NUMERIC_COLUMNS, TEXT_COLUMNS, ROW_WIDTH, decodeRow, type EncodedRequests } from './row-layout.js';
@@ -136,6 +136,11 @@ export class StoreWriter {
       this.db.prepare('UPDATE string_ids SET next = ?').run(start + STRING_ID_BLOCK);
       return start;
     }).immediate();
+  }
+
+  /** The file whose stored strings this ingest's dictionary may reuse (db.ts reusableStringsFile). */
+  reusableStringsFile(): string | null {
+    return reusableStringsFile(this.db);
   }
 
   /** The strings id of a source's host (tagged with --host), creating it if needed. */

@@ -43,7 +43,7 @@ describe('streamed rollups whose rows cannot be written', () => {
       const committed = [];
       for await (const batch of parseInWorker(chunksOf(spreadLines(20_000)), {
         format: 'nginx-combined', parserOptions: { tz: 'UTC' }, routeRules: [], batchSize: 2000, maxLine: 1 << 20,
-        startOffset: 0, startLine: 0, liveFlushMs: null, firstStringId: writer.reserveStringIds(),
+        startOffset: 0, startLine: 0, liveFlushMs: null, firstStringId: writer.reserveStringIds(), reuseStringsFrom: null,
       })) {
         committed.push({ batch, firstId: writer.writeBatch(sourceId, null, batch) });
       }

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openWritable, createIndexes, deferStringsIndex, DEFER_STRINGS_INDEX_MAX } from '../../src/store/db.js';
+import { openWritable, createIndexes, deferStringsIndex, reusableStringsFile, DEFER_STRINGS_INDEX_MAX } from '../../src/store/db.js';
+import { StoredStringIds } from '../../src/store/strings.js';
 import type { DB } from '../../src/store/db.js';
 
 const hasIndex = (db: DB) => !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'strings_text'").get();
@@ -40,6 +41,53 @@ describe('deferStringsIndex', () => {
     db.prepare('INSERT INTO strings (id, text) VALUES (?, ?)').run(DEFER_STRINGS_INDEX_MAX + 1, 'one more');
     expect(deferStringsIndex(db)).toBe(false);
     expect(hasIndex(db)).toBe(true);
+    db.close();
+  });
+});
+
+describe('StoredStringIds (an ingest reusing the ids of stored strings)', () => {
+  it('is offered only a database that keeps strings_text through the load', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'strings-index-')), 'd.db');
+    const db = openWritable(file);
+    fill(db, DEFER_STRINGS_INDEX_MAX);
+    expect(reusableStringsFile(db)).toBeNull();
+    db.prepare('INSERT INTO strings (id, text) VALUES (?, ?)').run(DEFER_STRINGS_INDEX_MAX + 1, 'one more');
+    expect(reusableStringsFile(db)).toBe(file);
+    db.exec('DROP INDEX strings_text');
+    expect(reusableStringsFile(db)).toBeNull();
+    db.close();
+  });
+
+  it('finds committed strings only (the lowest id of a text stored twice), and nothing once the index is gone', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'strings-index-')), 'd.db');
+    const db = openWritable(file);
+    fill(db, 100);
+    db.prepare('INSERT INTO strings (id, text) VALUES (?, ?)').run(5000, 's7');
+    const stored = new StoredStringIds(file);
+    expect(stored.idOf('s7')).toBe(7);
+    expect(stored.idOf('s101')).toBeUndefined();
+    // a string another connection has written but not committed is not there to reuse
+    stored.release();
+    db.exec('BEGIN');
+    db.prepare('INSERT INTO strings (id, text) VALUES (?, ?)').run(101, 's101');
+    expect(stored.idOf('s101')).toBeUndefined();
+    db.exec('COMMIT');
+    // nor, within the lookups' read transaction, one committed since it began: after release()
+    expect(stored.idOf('s101')).toBeUndefined();
+    stored.release();
+    expect(stored.idOf('s101')).toBe(101);
+    // dropped by an ingest into a small database: no lookup scans the table, none finds anything
+    stored.release();
+    db.exec('DROP INDEX strings_text');
+    expect(stored.idOf('s7')).toBeUndefined();
+    db.exec("CREATE INDEX strings_text ON strings(text)");
+    expect(stored.idOf('s7')).toBeUndefined();
+    stored.close();
+    // opened without the index: the same
+    db.exec('DROP INDEX strings_text');
+    const without = new StoredStringIds(file);
+    expect(without.idOf('s7')).toBeUndefined();
+    without.close();
     db.close();
   });
 });
