@@ -143,8 +143,7 @@ describe('architecture', () => {
     expect(cycles(g)).toEqual(['src/a/x.ts -> src/a/y.ts -> src/a/x.ts']);
     // and the real graph has the edges of each kind (a scanner that missed them would pass below)
     expect(GRAPH.edges.get('src/query/rollup-stream.ts')).toContain('src/query/rollup-stream-worker.ts');
-    expect(GRAPH.edges.get('src/cli/main.ts')).toContain('src/cli/ingest-thread.ts');
-    expect(GRAPH.edges.get('src/cli/ingest-thread.ts')).toContain('src/cli/ingest-worker.ts');
+    expect(GRAPH.edges.get('src/cli/main.ts')).toContain('src/cli/ingest.ts');
     expect(GRAPH.edges.get('src/store/writer.ts')).toContain('src/store/db.ts');
   });
 

@@ -2,7 +2,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { hostname } from 'node:os';
-import { isatty } from 'node:tty';
 import { EXIT, CliError } from './exit-codes.js';
 import { openWritable, createIndexes, checkpoint, deferStringsIndex } from '../store/db.js';
 import { STRINGS_TEXT_INDEX } from '../store/schema.js';
@@ -25,7 +24,6 @@ import { findConfigFormat } from '../../parsers/config/index.js';
 import type { ConfigFormat } from '../../parsers/config/types.js';
 import { sniffConfig } from '../ingest/config-input.js';
 import { ingestConfig } from './ingest-config.js';
-import { onCtrlC } from './ctrl-c.js';
 
 export interface IngestOptions {
   db: string;
@@ -112,8 +110,7 @@ function explainNoMatch(o: Extract<IngestOutcome, { kind: 'no-match' }>): string
 }
 
 function progressPrinter(): ((p: Progress) => void) | undefined {
-  // (fd 2 itself: in the ingest's worker thread process.stderr is a pipe to the main thread)
-  if (!isatty(2)) return undefined;
+  if (!process.stderr.isTTY) return undefined;
   let last = 0;
   const t0 = Date.now();
   return (p) => {
@@ -194,38 +191,17 @@ function checkedOptions(opts: IngestOptions): IngestRunOptions {
     configRoot: opts.configRoot ?? null, placing: placing(opts, tz) };
 }
 
-/**
- * How an ingest hears Ctrl-C (ctrl-c.ts). Signals reach only the main thread: an ingest that runs
- * in a worker (ingest-thread.ts) is told by it.
- */
-export interface Interrupts {
-  /** from now on a Ctrl-C asks the ingest to stop */
-  listen(): void;
-  /** whether one did */
-  requested(): boolean;
-  /** Ctrl-C ends the process again */
-  unlisten(): void;
-}
-
-/** The main thread's own: for an ingest that runs on it (`overload demo`). */
-export function processInterrupts(): Interrupts {
-  let stop = false;
-  let off = () => {};
-  return { listen: () => { off = onCtrlC(() => { stop = true; }); }, requested: () => stop, unlisten: () => off() };
-}
-
-export async function run(paths: string[], opts: IngestOptions, interrupts: Interrupts = processInterrupts()): Promise<number> {
+export async function run(paths: string[], opts: IngestOptions): Promise<number> {
   const common = checkedOptions(opts);
   // --format naming a config format (nginx-conf, sysctl ...) reads every input as that config
   const config = opts.format ? findConfigFormat(opts.format) ?? null : null;
   const format = resolveUserFormat({ format: config ? undefined : opts.format, logFormat: opts.logFormat, nginxConf: opts.nginxConf, logFormatName: opts.logFormatName });
   const inputs = paths.length ? paths : ['-'];
   if (inputs.filter((p) => p === '-').length > 1) throw new CliError('stdin (-) can be named only once');
-  // (fd 0 itself: a worker thread's process.stdin is not the terminal's)
-  if (inputs.includes('-') && isatty(0)) {
+  if (inputs.includes('-') && process.stdin.isTTY) {
     throw new CliError('no input: name log files, or pipe a log into stdin (cat access.log | overload ingest)');
   }
-  return ingestJobs(inputs.map((label) => ({ label, format, host: opts.host ?? null, config })), common, interrupts);
+  return ingestJobs(inputs.map((label) => ({ label, format, host: opts.host ?? null, config })), common);
 }
 
 function describeHolder(h: ClaimHolder): string {
@@ -271,10 +247,10 @@ async function claimDatabase(jobs: IngestJob[], opts: IngestRunOptions): Promise
  * Ingest every job in turn, then build indexes, joins and rollups once. Returns the exit code.
  * Holds the database's ingest claim throughout: a second ingest waits, then resumes after it.
  */
-export async function ingestJobs(jobs: IngestJob[], opts: IngestRunOptions, interrupts: Interrupts = processInterrupts()): Promise<number> {
+export async function ingestJobs(jobs: IngestJob[], opts: IngestRunOptions): Promise<number> {
   const claim = await claimDatabase(jobs, opts);
   try {
-    return await ingestClaimed(jobs, opts, interrupts);
+    return await ingestClaimed(jobs, opts);
   } catch (e) {
     throw storeFailure(e, opts.db);
   } finally {
@@ -282,7 +258,7 @@ export async function ingestJobs(jobs: IngestJob[], opts: IngestRunOptions, inte
   }
 }
 
-async function ingestClaimed(jobs: IngestJob[], opts: IngestRunOptions, interrupts: Interrupts): Promise<number> {
+async function ingestClaimed(jobs: IngestJob[], opts: IngestRunOptions): Promise<number> {
   const db = openWritable(opts.db);
   const writer = new StoreWriter(db);
   const rollups = RollupStream.open(db);
@@ -291,14 +267,19 @@ async function ingestClaimed(jobs: IngestJob[], opts: IngestRunOptions, interrup
   let stringsIndexDeferred = false;
   const onLoadStart = () => { stringsIndexDeferred ||= deferStringsIndex(db); };
   let indexed = false;
-  const stopped = () => interrupts.requested();
-  interrupts.listen();
+  let stop = false;
+  const onSigint = () => {
+    if (stop) process.exit(130);
+    stop = true;
+    process.stderr.write('\ninterrupted: finishing the batch in flight (Ctrl-C again to quit now)\n');
+  };
+  process.on('SIGINT', onSigint);
   const progress = opts.quiet ? undefined : progressPrinter();
   let code: number = EXIT.ok;
   let ingestedAny = false;
   try {
     for (const job of jobs) {
-      if (stopped()) break;
+      if (stop) break;
       // A server config beside the logs: named by --format, or recognised by content and name
       const config = job.config ?? (job.format.format === null && job.format.logFormat === undefined ? sniffConfig(job.label) : null);
       if (config) {
@@ -314,7 +295,7 @@ async function ingestClaimed(jobs: IngestJob[], opts: IngestRunOptions, interrup
           format: job.format.format, formatSpec: job.format.formatSpec,
           parserOptions: { tz: opts.tz, logFormat: job.format.logFormat, fieldMap: opts.fieldMap, ...opts.placing },
           host: job.host, maxLine: opts.maxLine, force: opts.force, batchSize: 2000,
-          routeRules: opts.routeRules, stopRequested: stopped, onProgress: progress, rollups, onLoadStart,
+          routeRules: opts.routeRules, stopRequested: () => stop, onProgress: progress, rollups, onLoadStart,
         });
       } catch (e) {
         if (e instanceof InputError) {
@@ -339,7 +320,7 @@ async function ingestClaimed(jobs: IngestJob[], opts: IngestRunOptions, interrup
       }
     }
     // an earlier ingest killed in its final step: its rows are in, the rest is done now
-    const unfinished = ingestedAny || stopped() ? null : unfinishedAfterIngest(db);
+    const unfinished = ingestedAny || stop ? null : unfinishedAfterIngest(db);
     if (unfinished) say(opts.quiet, `finishing what an earlier ingest into ${termSafe(opts.db)} left undone: ${unfinished}`);
     if (ingestedAny || unfinished) {
       const t0 = Date.now();
@@ -361,7 +342,7 @@ async function ingestClaimed(jobs: IngestJob[], opts: IngestRunOptions, interrup
       if (outliers) say(opts.quiet, `${outliers}; reports default to ${isoUtc(dense.from)} .. ${isoUtc(dense.to)}`);
     }
   } finally {
-    interrupts.unlisten();
+    process.off('SIGINT', onSigint);
     rollups?.close();
     if (stringsIndexDeferred && !indexed) {
       // few strings (deferStringsIndex): quick to build. If this fails too (the error that got
@@ -370,6 +351,6 @@ async function ingestClaimed(jobs: IngestJob[], opts: IngestRunOptions, interrup
     }
     db.close();
   }
-  if (stopped()) return 130;
+  if (stop) return 130;
   return code;
 }

@@ -69,7 +69,7 @@ Examples:
 
 Exit codes: 0 ok, 1 usage error, 2 an input or the database could not be read or written (or
 another ingest held it past --wait), 3 nothing in an input could be parsed.`)
-  .action(action(() => import('./ingest-thread.js')));
+  .action(action(() => import('./ingest.js')));
 
 program
   .command('sources')
@@ -171,20 +171,19 @@ program
 
 if (process.env.OVERLOAD_STATS) {
   // For the benchmark: peak memory as the kernel counted it, printed as the process ends.
-  const { threadTimes, threadCpuMs, ingestThread } = await import('../util/thread-stats.js');
+  const { threadTimes, threadCpuMs } = await import('../util/thread-stats.js');
   const { nativeUsed } = await import('../store/native.js');
   process.on('exit', () => {
     const u = process.resourceUsage();
     const s = (ms: number) => Math.round(ms) / 1000;
-    // (the ingest's worker thread: the writer, where it ran on the main thread before)
-    const mainMs = threadCpuMs() + ingestThread.cpuMs;
+    const mainMs = threadCpuMs();
     const totalMs = (u.userCPUTime + u.systemCPUTime) / 1000;
     process.stderr.write(`overload-stats ${JSON.stringify({ maxRssMb: u.maxRSS / 1024, userS: u.userCPUTime / 1e6, systemS: u.systemCPUTime / 1e6,
       writeS: s(threadTimes.writeMs), waitS: s(threadTimes.waitMs), rollupWaitS: s(threadTimes.rollupWaitMs), afterLoadS: s(threadTimes.afterLoadMs),
       // (other: V8's collector helpers, libuv's pool, the workers' start-up and shut-down)
       cpuS: { main: s(mainMs), parse: s(threadTimes.parseCpuMs), rollup: s(threadTimes.rollupCpuMs),
         other: s(totalMs - mainMs - threadTimes.parseCpuMs - threadTimes.rollupCpuMs) },
-      native: nativeUsed() || ingestThread.native })}\n`);
+      native: nativeUsed() })}\n`);
   });
 }
 

@@ -1,10 +1,8 @@
 // Where bytes come from: a file or stdin, plain, gzip, or bzip2/xz/zstd through the system's
 // decompressor (sniffed by magic bytes, never by name).
-import { promises as fs, createReadStream, fstatSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
-import { isMainThread } from 'node:worker_threads';
 import { gunzipMembers, type Damage, type GzipState } from './gzip-members.js';
 import {
   sniffExternal, decompressWith, missingToolMessage, MissingTool, MAGIC_BYTES, type ExternalCompression, type ExternalState,
@@ -160,38 +158,12 @@ export interface OpenOptions {
   headTimeoutMs?: number | null;
 }
 
-/** fd 0 as this worker thread reads it (stdinStream), kept to be let go of (releaseStdin) */
-let workerStdin: Readable | null = null;
-
-/**
- * Standard input. A worker thread's process.stdin is fed by its parent thread, not by fd 0: the
- * command line's ingest runs in one (cli/ingest-thread.ts), and there fd 0 is read as node reads
- * it for the main thread (a pipe or socket through libuv, anything else as a file).
- */
-function stdinStream(): Readable {
-  if (isMainThread) return process.stdin;
-  if (workerStdin) return workerStdin;
-  const st = fstatSync(0);
-  workerStdin = st.isFIFO() || st.isSocket()
-    ? new Socket({ fd: 0, readable: true, writable: false })
-    : createReadStream('', { fd: 0, autoClose: false, highWaterMark: READ_CHUNK });
-  return workerStdin;
-}
-
-/**
- * Lets the worker thread end although fd 0 was not read to its end (an interrupted ingest): a pipe
- * being read keeps a thread alive. fd 0 stays open (closed, the next file opened would take it).
- */
-export function releaseStdin(): void {
-  (workerStdin as (Readable & { unref?: () => void }) | null)?.unref?.();
-}
-
 export async function openInput(label: string, options: OpenOptions = {}): Promise<OpenedInput> {
   const isStdin = label === '-';
   let raw: Readable;
   let sizeOnDisk: number | null = null;
   if (isStdin) {
-    raw = stdinStream();
+    raw = process.stdin;
   } else {
     let st;
     try {

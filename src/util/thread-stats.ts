@@ -20,13 +20,6 @@ export const threadTimes = {
 };
 
 /**
- * The ingest's own thread when it runs in a worker (cli/ingest-thread.ts), as it reported when it
- * finished: its CPU, counted as the main thread's (the writer's, as before it moved), and whether
- * it loaded the native extension.
- */
-export const ingestThread = { cpuMs: 0, native: false };
-
-/**
  * User + system CPU milliseconds of the calling thread so far, or NaN where the kernel does not
  * say (/proc/thread-self is Linux's).
  */
