@@ -83,7 +83,7 @@ export class Histogram {
    * much garbage collection as all its other work (a day-long log: ~5 histograms per request).
    *
    * Or, while `base` is PAIRS, up to PAIRS_MAX (bin, count) pairs by ascending bin: a histogram
-   * fed value by value (the rollup pass's) that holds a few values far apart. Spread over a wide
+   * fed value by value (the rollup pass's) whose first two bins were 2 * PAIRS_MAX or more apart. Spread over a wide
    * range (durations of 5 ms and 30 s are ~200 bins apart) a dense array is mostly zeros: the
    * rollup worker's 10 s and minute histograms of an overloaded hour held 11.5 MB of counts
    * (7,244 arrays of ~200 bins, a heap snapshot of 1M lines of the `mixed` shape). Every other
@@ -171,8 +171,15 @@ export class Histogram {
       // a second bin: the one-bin form becomes two pairs (none for a count of 0: the dense form
       // writes no bin that holds none)
       if (count === 0) return;
-      this.counts = b < this.base ? [b, count, this.base, this.n] : [this.base, this.n, b, count];
-      this.base = PAIRS;
+      if (Math.abs(b - this.base) < 2 * PAIRS_MAX) {
+        // near each other: a dense array is no larger than pairs would grow to (pairs are taken
+        // only for bins at least 2 * PAIRS_MAX apart, so they always span that much)
+        const i = this.slot(b);
+        this.counts[i] += count;
+      } else {
+        this.counts = b < this.base ? [b, count, this.base, this.n] : [this.base, this.n, b, count];
+        this.base = PAIRS;
+      }
     } else if (this.base === PAIRS) {
       this.addPair(b, count);
     } else {
