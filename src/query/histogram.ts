@@ -65,6 +65,14 @@ export function writeNumber(buf: Uint8Array, at: number, v: number): number {
 /** counts of a histogram with no value yet, or all its values in one bin: shared, never written (slot() replaces it first) */
 const NO_COUNTS: number[] = [];
 
+/** `base` of a histogram whose `counts` holds (bin, count) pairs instead of counts by bin (see `counts`) */
+const PAIRS = -1;
+/**
+ * The most bins held as pairs. Past it the histogram takes the dense form: on a busy minute most
+ * bins between the smallest and the largest value hold a count, and pairs would take twice the room.
+ */
+const PAIRS_MAX = 8;
+
 export class Histogram {
   /**
    * Counts of bins base .. base + counts.length - 1, grown on demand: rollups hold hundreds of
@@ -73,6 +81,14 @@ export class Histogram {
    * histograms hold one or two values. A Float64Array of 48 bins (what this was) lives outside
    * V8's heap, and allocating and sweeping one per histogram cost the rollup worker about as
    * much garbage collection as all its other work (a day-long log: ~5 histograms per request).
+   *
+   * Or, while `base` is PAIRS, up to PAIRS_MAX (bin, count) pairs by ascending bin: a histogram
+   * fed value by value (the rollup pass's) whose first two bins were 2 * PAIRS_MAX or more apart.
+   * Spread over a wide range (durations of 5 ms and 30 s are ~200 bins apart) a dense array is
+   * mostly zeros: the rollup worker's 10 s and minute histograms of an overloaded hour held 11.4
+   * MB of counts (~6,000 arrays of ~240 slots, a heap snapshot of 1M lines of the `mixed` shape).
+   * Every other use (merging, reading, a text) takes the dense form first (dense()), so only add()
+   * sees pairs.
    */
   private counts: number[] = NO_COUNTS;
   /**
@@ -152,6 +168,21 @@ export class Histogram {
   private addBin(b: number, count: number): void {
     if (this.counts === NO_COUNTS && (this.n === 0 || b === this.base)) {
       this.base = b;
+    } else if (this.counts === NO_COUNTS) {
+      // a second bin: the one-bin form becomes two pairs (none for a count of 0: the dense form
+      // writes no bin that holds none)
+      if (count === 0) return;
+      if (Math.abs(b - this.base) < 2 * PAIRS_MAX) {
+        // near each other: a dense array is no larger than pairs would grow to (pairs are taken
+        // only for bins at least 2 * PAIRS_MAX apart, so they always span that much)
+        const i = this.slot(b);
+        this.counts[i] += count;
+      } else {
+        this.counts = b < this.base ? [b, count, this.base, this.n] : [this.base, this.n, b, count];
+        this.base = PAIRS;
+      }
+    } else if (this.base === PAIRS) {
+      this.addPair(b, count);
     } else {
       const i = this.slot(b); // first: slot() may replace this.counts
       this.counts[i] += count;
@@ -159,8 +190,34 @@ export class Histogram {
     this.n += count;
   }
 
+  private addPair(b: number, count: number): void {
+    const pairs = this.counts;
+    let i = 0;
+    while (i < pairs.length && pairs[i] < b) i += 2;
+    if (i < pairs.length && pairs[i] === b) { pairs[i + 1] += count; return; }
+    if (count === 0) return;
+    if (pairs.length < 2 * PAIRS_MAX) { pairs.splice(i, 0, b, count); return; }
+    this.unpair();
+    const at = this.slot(b); // first: slot() may replace this.counts
+    this.counts[at] += count;
+  }
+
+  /** From pairs to the dense form (a no-op in any other form). */
+  private unpair(): void {
+    if (this.base !== PAIRS) return;
+    const pairs = this.counts;
+    const first = pairs[0], last = pairs[pairs.length - 2];
+    // (a bin of room on each side, as slot() leaves around a value)
+    const lo = Math.max(0, first - 1);
+    const counts: number[] = new Array<number>(last + 2 - lo).fill(0);
+    for (let i = 0; i < pairs.length; i += 2) counts[pairs[i] - lo] = pairs[i + 1];
+    this.counts = counts;
+    this.base = lo;
+  }
+
   /** The bins as an array (a histogram of one bin has none until it needs one): for the readers. */
   private dense(): number[] {
+    this.unpair();
     if (this.counts === NO_COUNTS && this.n > 0) this.slot(this.base);
     return this.counts;
   }
@@ -170,6 +227,7 @@ export class Histogram {
     const p1 = text.indexOf('|');
     const p2 = text.indexOf('|', p1 + 1);
     if (p1 < 0 || p2 < 0 || p2 === text.length - 1) return;
+    this.unpair();
     const a = Number(text.slice(0, p1)), z = Number(text.slice(p1 + 1, p2));
     if (a < this.min) this.min = a;
     if (z > this.max) this.max = z;
@@ -200,7 +258,8 @@ export class Histogram {
     if (other.min < this.min) this.min = other.min;
     if (other.max > this.max) this.max = other.max;
     if (other.counts === NO_COUNTS) { this.addBin(other.base, other.n); return; }
-    const counts = other.counts;
+    this.unpair();
+    const counts = other.dense();
     for (let i = 0; i < counts.length; i++) {
       const c = counts[i];
       if (!c) continue;
@@ -243,6 +302,7 @@ export class Histogram {
   toText(): string | null {
     if (this.n === 0) return null;
     if (this.counts === NO_COUNTS) return `${this.min}|${this.max}|${this.base}:${this.n}`;
+    this.unpair();
     const parts: string[] = [];
     for (let i = 0; i < this.counts.length; i++) if (this.counts[i]) parts.push(`${i + this.base}:${this.counts[i]}`);
     return `${this.min}|${this.max}|${parts.join(',')}`;
@@ -253,7 +313,7 @@ export class Histogram {
     return this.n === 0;
   }
 
-  /** At least the bytes writeText() takes (a bin's number and count: at most 4 + 1 + 16 + 1). */
+  /** At least the bytes writeText() takes (a bin's number and count: at most 4 + 1 + 16 + 1; pairs: two elements a bin). */
   textBound(): number {
     return 2 * NUMBER_BYTES + 2 + 22 * Math.max(1, this.counts.length);
   }
@@ -272,6 +332,16 @@ export class Histogram {
       at = writeDigits(buf, at, this.base);
       buf[at++] = 58; // ':'
       return writeNumber(buf, at, this.n);
+    }
+    if (this.base === PAIRS) {
+      const pairs = this.counts;
+      for (let i = 0; i < pairs.length; i += 2) {
+        if (i > 0) buf[at++] = 44; // ','
+        at = writeDigits(buf, at, pairs[i]);
+        buf[at++] = 58; // ':'
+        at = writeNumber(buf, at, pairs[i + 1]);
+      }
+      return at;
     }
     const counts = this.counts;
     let first = true;

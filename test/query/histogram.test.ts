@@ -89,6 +89,57 @@ describe('histogram percentiles', () => {
     expect(Buffer.from(room.subarray(0, long.writeText(room, 0))).toString('latin1')).toBe(long.toText());
   });
 
+  // A histogram fed value by value keeps a few bins as (bin, count) pairs: a dense array of the
+  // bins between 5 ms and 30 s is ~200 wide whatever few values it holds (the rollup worker's
+  // 10 s and minute histograms of an overloaded hour).
+  it('of a few values far apart are held as pairs, and answer as the dense form would', () => {
+    let seed = 5;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (let round = 0; round < 300; round++) {
+      const h = new Histogram();
+      const bins = new Map<number, number>();
+      let lo = Infinity, hi = -Infinity;
+      // up to 12 distinct bins: the pairs' limit (8) is crossed on about a third of the rounds
+      const choices = Array.from({ length: 1 + Math.floor(rand() * 12) }, () => (rand() < 0.1 ? 0 : Math.exp(rand() * 25) * 0.0005));
+      for (let i = 0, n = 1 + Math.floor(rand() * 30); i < n; i++) {
+        const v = choices[Math.floor(rand() * choices.length)], c = Math.floor(rand() * 3); // (a count of 0 now and then)
+        h.add(v, c);
+        bins.set(binOf(v), (bins.get(binOf(v)) ?? 0) + c);
+        lo = Math.min(lo, v); hi = Math.max(hi, v);
+      }
+      const kept = [...bins].filter(([, c]) => c > 0).sort((x, y) => x[0] - y[0]);
+      const expected = kept.length ? `${lo}|${hi}|${kept.map(([b, c]) => `${b}:${c}`).join(',')}` : null;
+      if (expected === null) { expect(h.toText()).toBe(null); continue; }
+      const buf = new Uint8Array(h.textBound());
+      expect(Buffer.from(buf.subarray(0, h.writeText(buf, 0))).toString('latin1')).toBe(expected);
+      const ref = Histogram.from(expected);
+      const copy = new Histogram();
+      copy.mergeHistogram(h);
+      for (const p of [0, 10, 50, 95, 99, 100]) expect(h.percentile(p)).toBe(ref.percentile(p));
+      expect(h.countAbove(1)).toBe(ref.countAbove(1));
+      expect(h.toText()).toBe(expected);
+      expect(copy.toText()).toBe(expected);
+    }
+    // five values from 5 ms to 30 s: room for five pairs, not for the ~200 bins between them
+    const few = new Histogram();
+    for (const v of [5, 80, 900, 12_000, 30_000]) few.add(v);
+    expect(binOf(30_000) - binOf(5)).toBeGreaterThan(190);
+    expect(few.textBound()).toBeLessThanOrEqual(2 * 25 + 2 + 22 * 2 * 5);
+    // pairs merged with pairs and with a text, either way round
+    const other = new Histogram();
+    other.add(7); other.add(2_000);
+    const both = new Histogram();
+    both.merge(few.toText()!); both.merge(other.toText()!);
+    const a = new Histogram();
+    for (const v of [5, 80, 900, 12_000, 30_000]) a.add(v);
+    a.mergeHistogram(other);
+    expect(a.toText()).toBe(both.toText());
+    const b = new Histogram();
+    b.add(7); b.add(2_000);
+    b.merge(few.toText()!);
+    expect(b.toText()).toBe(both.toText());
+  });
+
   it('keep zero and sub-microsecond values', () => {
     const h = new Histogram();
     h.add(0); h.add(0); h.add(5);
