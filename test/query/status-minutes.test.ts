@@ -10,11 +10,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openReadOnly, openWritable, SCHEMA_VERSION, type DB } from '../../src/store/db.js';
 import { ensureRollups, prepareSection } from '../../src/report/runner.js';
+import { T0, MIN, lcg, MINUTE_RANGES, GRAIN_CASES } from './minute-ranges.js';
 import { buildRollups, rollupsFresh } from '../../src/query/rollups.js';
 import { MIGRATIONS } from '../../src/store/schema.js';
 
-const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
-const MIN = 60_000;
 
 /** statuses() before the minutes: rollup_status's seconds alone */
 const SECONDS = `SELECT :from + ((t - :from) / :bucket_ms) * :bucket_ms AS bucket_ts, status, sum(requests) AS requests
@@ -28,8 +27,7 @@ function db(path = join(mkdtempSync(join(tmpdir(), 'overload-status-minutes-')),
   d.prepare(`INSERT INTO sources (id, path, format, ingested_at) VALUES (1, 'a.log', 'nginx', 'x')`).run();
   const ins = d.prepare(`INSERT INTO requests (source_id, host, ts, start_ts, route, status, bytes, duration_ms)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
-  let x = 11;
-  const r = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const r = lcg(11);
   d.transaction(() => {
     for (let i = 0; i < 20_000; i++) {
       const ts = T0 + Math.floor(i * 360 + r() * 300);
@@ -48,16 +46,7 @@ describe('statuses() at minute grain', () => {
   const d = db();
   const all = (sql: string, bind: Record<string, unknown>) => prepareSection(d, sql).all(bind);
   const base = { tier: 'edge', host: null as string | null };
-  const ranges: Array<[string, number, number, number]> = [
-    ['whole minutes in 15 min buckets', T0, T0 + 120 * MIN, 15 * MIN],
-    ['whole minutes in 1 min buckets, a ragged end', T0, T0 + 100 * MIN + 12_345, MIN],
-    ['one bucket over ragged ends', T0 + 3 * MIN + 7_777, T0 + 65 * MIN + 4_321, 61 * MIN + 56_544],
-    ['buckets that cut minutes', T0 + 7_777, T0 + 110 * MIN, 5 * MIN],
-    ['hours from a second that is no whole minute', T0 + 13_000, T0 + 119 * MIN + 1_000, 60 * MIN],
-    ['buckets of 61 s', T0, T0 + 100 * MIN, 61_000],
-    ['buckets shorter than a minute', T0, T0 + 30 * MIN, 10_000],
-    ['less than a minute', T0 + 5_000, T0 + 50_000, 45_000],
-  ];
+  const ranges = MINUTE_RANGES;
 
   it('the fixture has minute rows of several codes, none logged among them', () => {
     const rows = all("SELECT count(*) AS n, count(DISTINCT status) AS codes, sum(status = 0) AS none FROM rollup_status_minute WHERE tier = 'edge'", {}) as
@@ -85,8 +74,7 @@ describe('statuses() at minute grain', () => {
       (all('SELECT sum(requests) AS n FROM statuses(:from, :to, :bucket_ms, :tier, :host) WHERE status = 200',
         { ...base, from: BigInt(from), to: BigInt(to), bucket_ms: BigInt(bucket) }) as Array<{ n: number }>)[0].n;
     // (5 min buckets from T0 + 1 s: the minute at T0 + 20 min holds a bucket's start, T0 + 18 min does not)
-    const cases: Array<[number, number, number]> = [[T0, T0 + 60 * MIN, 15 * MIN], [T0 + 1_000, T0 + 60 * MIN, 60 * MIN],
-      [T0 + 1_000, T0 + 60 * MIN, 5 * MIN], [T0 + 1_000, T0 + 60 * MIN, 30_000]];
+    const cases = GRAIN_CASES;
     const before = cases.map((c) => total(...c));
     const bump = (at: number, by: number) =>
       d.prepare("UPDATE rollup_status_minute SET requests = requests + ? WHERE tier = 'edge' AND host = 'web1' AND t = ? AND status = 200").run(by, at);
