@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { cli, query, tempDir } from './cli.js';
+import { cli, cliAsync, query, tempDir } from './cli.js';
 import { DEFER_STRINGS_INDEX_MAX } from '../../src/store/db.js';
 
 const AGENTS = ['curl/8.5.0', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 'Googlebot/2.1 (+http://www.google.com/bot.html)'];
@@ -23,6 +23,24 @@ function log(day: number, n: number, firstClient: number): string {
   return out;
 }
 
+/** Pads a database with filler strings until an ingest keeps strings_text while it loads (db.ts
+ *  deferStringsIndex), as a database of millions of rows does: the case where strings are reused. */
+function makeBig(db: string): void {
+  const w = new Database(db);
+  w.prepare(`WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k <= ?)
+    INSERT INTO strings (id, text) SELECT (SELECT next FROM string_ids) + k, 'filler ' || k FROM n`).run(DEFER_STRINGS_INDEX_MAX);
+  w.close();
+}
+
+/** Runs the CLI without blocking the test, so that two ingests overlap. */
+function ingestAsync(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const child = cliAsync(args);
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+  child.stdout.resume();
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr })));
+}
+
 const COLUMNS = 'ts, client, method, url, path, query, route, protocol, status, bytes, referer, user_agent, host, vhost, upstream_addr';
 
 describe('appending to a database with many strings', () => {
@@ -35,12 +53,8 @@ describe('appending to a database with many strings', () => {
     // the second day: the first day's clients 11-20 again, and ten new ones
     writeFileSync(day2, log(25, 400, 11));
     expect(cli(['ingest', '--quiet', '--tz', 'UTC', '--db', db, '--format', 'nginx-combined', day1]).code).toBe(0);
-    // a database big enough that an ingest keeps strings_text while it loads (db.ts
-    // deferStringsIndex), as a database of millions of rows is; ids above every reserved block
-    const w = new Database(db);
-    w.prepare(`WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k <= ?)
-      INSERT INTO strings (id, text) SELECT (SELECT next FROM string_ids) + k, 'filler ' || k FROM n`).run(DEFER_STRINGS_INDEX_MAX);
-    w.close();
+    // a database big enough that an ingest keeps strings_text while it loads, ids above every reserved block
+    makeBig(db);
     const before = query<{ n: number }>(db, 'SELECT count(*) n FROM strings')[0].n;
 
     expect(cli(['ingest', '--quiet', '--tz', 'UTC', '--db', db, '--format', 'nginx-combined', day2]).code).toBe(0);
@@ -59,5 +73,26 @@ describe('appending to a database with many strings', () => {
     // a value's rows of both days go through its one string (route: the JOIN through strings_text)
     expect(query(db, "SELECT count(*) n FROM requests WHERE user_agent = 'curl/8.5.0'")[0].n).toBe(2 * 134);
     expect(query(db, 'SELECT count(DISTINCT route_id) n FROM request_rows')).toEqual(query(db, 'SELECT count(DISTINCT route) n FROM requests'));
+  });
+
+  it('two appends started together: each reads back as its day alone, and no stored text is written twice', async () => {
+    const dir = tempDir('overload-append-strings-');
+    const db = join(dir, 'big.db');
+    const days = [24, 25, 26].map((d, i) => { const f = join(dir, `day${d}.log`); writeFileSync(f, log(d, 400, 1 + 10 * i)); return f; });
+    const args = (f: string, to = db) => ['ingest', '--quiet', '--tz', 'UTC', '--db', to, '--format', 'nginx-combined', '--wait', '60', f];
+    expect(cli(args(days[0])).code).toBe(0);
+    makeBig(db);
+    // (the second waits for the first's lock: whichever runs second reuses what the first committed)
+    const runs = await Promise.all([ingestAsync(args(days[1])), ingestAsync(args(days[2]))]);
+    expect(runs.map((r) => r.code), runs.map((r) => r.stderr).join('\n')).toEqual([0, 0]);
+    expect(query(db, 'SELECT text, count(*) n FROM strings GROUP BY text HAVING n > 1')).toEqual([]);
+    for (const f of days.slice(1)) {
+      const alone = join(dir, `alone-${f.slice(-9)}.db`);
+      expect(cli(args(f, alone)).code).toBe(0);
+      const id = query<{ id: number }>(db, `SELECT id FROM sources WHERE path LIKE '%${f.slice(-9)}'`)[0].id;
+      const appended = query(db, `SELECT ${COLUMNS} FROM requests WHERE source_id = ${id} ORDER BY id`);
+      expect(appended).toHaveLength(400);
+      expect(appended).toEqual(query(alone, `SELECT ${COLUMNS} FROM requests ORDER BY id`));
+    }
   });
 });
