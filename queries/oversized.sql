@@ -34,19 +34,12 @@ ORDER BY r.bytes DESC, r.id
 -- section: routes
 -- (a log of scanned URLs has a route per request: a million routes whose histograms all merged
 -- and read to show ten. A p99 is at most its max (histogram.ts clamps it), so over a range with
--- many routes ("wide": at least 2,000 in its first five whole minutes, of at most 20,000 rows)
--- the p99s of the routes owning the largest pieces give a bound: the limit-th largest of them.
--- A route whose max is
--- below it rounds to a smaller p99 than limit routes that have one, so only the routes with a
+-- many routes ("wide": many_routes()) the p99s of the routes owning the largest pieces give a
+-- bound: the limit-th largest of them. A route whose max is below it rounds to a smaller p99 than limit routes that have one, so only the routes with a
 -- piece that reaches it are read in full (cand). Elsewhere, a few hundred routes over many
 -- minutes, most routes reach the bound and the three extra reads would cost more than they
 -- save: cand is NULL, which routes() reads as every route. Either way the same rows.)
-WITH wide AS MATERIALIZED (
-  SELECT count(DISTINCT route) >= 2000 AS many FROM (
-    SELECT route FROM rollup_minute
-    WHERE tier = :tier AND host IN (SELECT host FROM hosts(:tier, :host))
-      AND t >= (:from + 59999) / 60000 * 60000 AND t < min(:to / 60000 * 60000, (:from + 59999) / 60000 * 60000 + 300000)
-    LIMIT 20000)),
+WITH wide AS MATERIALIZED (SELECT many FROM many_routes(:from, :to, :tier, :host)),
 seed AS MATERIALIZED (
   SELECT json_group_array(route) AS j FROM (SELECT DISTINCT route FROM (
     SELECT route FROM route_pieces(:from, :to, :tier, :host) WHERE bytes_max IS NOT NULL

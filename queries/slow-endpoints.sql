@@ -19,12 +19,9 @@
 --   upstream_p50_ms duration ms, upstream_p95_ms duration ms, upstream_p99_ms duration ms,
 --   upstream_max_ms duration ms, upstream_total_s duration s, first time iso, last time iso
 WITH wide AS MATERIALIZED (
-  -- (as oversized: many routes in the range's first five whole minutes, of at most 20,000 rows)
-  SELECT count(DISTINCT route) >= 2000 AS many FROM (
-    SELECT route FROM rollup_minute
-    WHERE :group = 'route' AND :to - :from >= 3600000 AND tier = :tier AND host IN (SELECT host FROM hosts(:tier, :host))
-      AND t >= (:from + 59999) / 60000 * 60000 AND t < min(:to / 60000 * 60000, (:from + 59999) / 60000 * 60000 + 300000)
-    LIMIT 20000)),
+  -- (read only where the ranking by routes runs: routes over an hour or more)
+  SELECT CASE WHEN :group = 'route' AND :to - :from >= 3600000
+    THEN (SELECT many FROM many_routes(:from, :to, :tier, :host)) ELSE 0 END AS many),
 -- (the end of the range each ranking reads: the other's is empty. A condition outside a grouped
 -- relation is tested after it has grouped every route; an empty range reads nothing)
 ends AS MATERIALIZED (SELECT CASE WHEN many THEN :from ELSE :to END AS by_routes, CASE WHEN many THEN :to ELSE :from END AS by_pieces FROM wide),
