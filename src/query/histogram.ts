@@ -62,6 +62,23 @@ export function writeNumber(buf: Uint8Array, at: number, v: number): number {
   return at + s.length;
 }
 
+/**
+ * The p-th percentile of n binned values, linear between the two closest ranks (the exact
+ * aggregate's rule, functions.ts percentileOf) and kept within [min, max]; `valueAtRank(r)` is
+ * the value of the bin holding the r-th smallest. One rule for a Histogram and for a text read in
+ * place (percentileOfText).
+ */
+function percentileByRank(p: number, n: number, min: number, max: number, valueAtRank: (r: number) => number): number | null {
+  if (n === 0) return null;
+  if (p <= 0) return min;
+  if (p >= 100) return max;
+  const rank = (p / 100) * (n - 1);
+  const lo = valueAtRank(Math.floor(rank));
+  const hi = valueAtRank(Math.ceil(rank));
+  const v = lo + (hi - lo) * (rank - Math.floor(rank));
+  return Math.min(max, Math.max(min, v));
+}
+
 /** counts of a histogram with no value yet, or all its values in one bin: shared, never written (slot() replaces it first) */
 const NO_COUNTS: number[] = [];
 
@@ -271,14 +288,7 @@ export class Histogram {
 
   /** Percentile by the same rank rule as the exact aggregate (linear between closest ranks). */
   percentile(p: number): number | null {
-    if (this.n === 0) return null;
-    if (p <= 0) return this.min;
-    if (p >= 100) return this.max;
-    const rank = (p / 100) * (this.n - 1);
-    const lo = this.valueAtRank(Math.floor(rank));
-    const hi = this.valueAtRank(Math.ceil(rank));
-    const v = lo + (hi - lo) * (rank - Math.floor(rank));
-    return Math.min(this.max, Math.max(this.min, v));
+    return percentileByRank(p, this.n, this.min, this.max, (r) => this.valueAtRank(r));
   }
 
   /** How many values are above `threshold` (counted by bin: a bin straddling it counts as above). */
@@ -563,22 +573,14 @@ export function percentileOfText(text: string | null | undefined, p: number): nu
   const [min, max] = h;
   let n = 0;
   for (let i = 0; i < k; i++) n += textCounts[i];
-  if (n === 0) return null;
-  if (p <= 0) return min;
-  if (p >= 100) return max;
-  const rank = (p / 100) * (n - 1);
-  const at = (r: number): number => {
+  return percentileByRank(p, n, min, max, (r) => {
     let seen = 0;
     for (let i = 0; i < k; i++) {
       seen += textCounts[i];
       if (seen > r) return binValue(textBins[i]);
     }
     return max;
-  };
-  const lo = at(Math.floor(rank));
-  const hi = at(Math.ceil(rank));
-  const v = lo + (hi - lo) * (rank - Math.floor(rank));
-  return Math.min(max, Math.max(min, v));
+  });
 }
 
 /** Histogram.from(text).countAbove(threshold), without the Histogram. */
