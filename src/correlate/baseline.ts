@@ -6,6 +6,15 @@
 const scratch = new Float64Array(64);
 const deviations = new Float64Array(64);
 
+/** A MAD times this estimates the standard deviation of normal data. */
+const MAD_TO_SIGMA = 1.4826;
+
+/** The median of the first n values of an ascending list (n >= 1). */
+function middleOf(s: ArrayLike<number>, n: number): number {
+  const mid = n >> 1;
+  return n % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
 // Small inputs (a rolling baseline's 30 values, sorted ~200,000 times when a day is refined to
 // the second) are insertion-sorted in a reused typed array: a fraction of the cost of copying
 // into an array and sorting it with a comparator. Large ones sort as a typed array (numeric
@@ -14,9 +23,7 @@ export function median(values: number[]): number {
   const n = values.length;
   if (n === 0) return 0;
   if (n > scratch.length) {
-    const s = new Float64Array(values).sort();
-    const mid = n >> 1;
-    return n % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+    return middleOf(new Float64Array(values).sort(), n);
   }
   for (let i = 0; i < n; i++) scratch[i] = values[i];
   return medianInPlace(scratch, n);
@@ -25,10 +32,10 @@ export function median(values: number[]): number {
 /** MAD scaled by 1.4826, so it estimates the standard deviation of normal data. */
 export function madSigma(values: number[], med = median(values)): number {
   const n = values.length;
-  if (n > deviations.length) return 1.4826 * median(values.map((v) => Math.abs(v - med)));
+  if (n > deviations.length) return MAD_TO_SIGMA * median(values.map((v) => Math.abs(v - med)));
   // the small case (a rolling baseline) without an array of deviations per call
   for (let i = 0; i < n; i++) deviations[i] = Math.abs(values[i] - med);
-  return 1.4826 * (n === 0 ? 0 : medianInPlace(deviations, n));
+  return MAD_TO_SIGMA * (n === 0 ? 0 : medianInPlace(deviations, n));
 }
 
 /** Median of the first n values of `s` (n >= 1), which it sorts in place. */
@@ -39,8 +46,7 @@ function medianInPlace(s: Float64Array, n: number): number {
     while (j >= 0 && s[j] > v) { s[j + 1] = s[j]; j--; }
     s[j + 1] = v;
   }
-  const mid = n >> 1;
-  return n % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  return middleOf(s, n);
 }
 
 export interface Baseline {
@@ -80,9 +86,8 @@ export class RollingBaseline {
         const med = median(this.ref);
         this.cached = { median: med, sigma: madSigma(this.ref, med) };
       } else {
-        const s = this.sorted, n = s.length, mid = n >> 1;
-        const med = n % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-        this.cached = { median: med, sigma: 1.4826 * sortedMad(s, med) };
+        const med = middleOf(this.sorted, this.sorted.length);
+        this.cached = { median: med, sigma: MAD_TO_SIGMA * sortedMad(this.sorted, med) };
       }
     }
     return this.cached;
