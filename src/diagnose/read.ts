@@ -125,7 +125,9 @@ export function readSamples(db: DB, w: Window, absent: string[]): { samples: Sam
  * twice one read in place (its lookup into the table; `day`'s 13-hour incident is 800k of 1M
  * rows: 360 -> 250 ms CPU), and on a short window the index reads only its rows.
  * `windowRows`: the tier's requests started in the window (the caller has them from the in-flight
- * series); the table's max(id) stands for its row count (ids are dense but for deleted sources).
+ * series): fewer than the index reads when other tiers have rows in the window too (it finds
+ * every row by its start, then its source), so the choice leans to the index. The table's max(id)
+ * stands for its row count (ids are dense but for deleted sources).
  */
 export function demandScansTable(db: DB, windowRows: number): boolean {
   const tableRows = (db.prepare('SELECT coalesce(max(id), 0) AS n FROM request_rows').get() as { n: number }).n;
