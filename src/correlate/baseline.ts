@@ -17,16 +17,54 @@ function middleOf(s: ArrayLike<number>, n: number): number {
 
 // Small inputs (a rolling baseline's 30 values, sorted ~200,000 times when a day is refined to
 // the second) are insertion-sorted in a reused typed array: a fraction of the cost of copying
-// into an array and sorting it with a comparator. Large ones sort as a typed array (numeric
-// order without comparator calls). Either way the same sorted values, so the same median.
+// into an array and sorting it with a comparator. Large ones (a seed: every bucket of the series,
+// 50,000 when a day is refined to the second, three medians per signal) select the middle in a
+// typed array instead of sorting it: the same values, so the same median, in a tenth of the time.
 export function median(values: number[]): number {
   const n = values.length;
   if (n === 0) return 0;
-  if (n > scratch.length) {
-    return middleOf(new Float64Array(values).sort(), n);
-  }
+  if (n > scratch.length) return largeMedian(new Float64Array(values), n);
   for (let i = 0; i < n; i++) scratch[i] = values[i];
   return medianInPlace(scratch, n);
+}
+
+/**
+ * The median of a[0..n), which it reorders: the middle value selected (and for an even n the
+ * largest below it), what sorting would put there. A NaN has no place in an order: with one,
+ * the values are sorted as before (NaN last).
+ */
+function largeMedian(a: Float64Array, n: number): number {
+  for (let i = 0; i < n; i++) if (a[i] !== a[i]) return middleOf(a.sort(), n);
+  const mid = n >> 1;
+  const upper = selectInPlace(a, n, mid);
+  if (n % 2) return upper;
+  // a[0..mid) holds the values at or below a[mid]: the largest of them is sorted order's a[mid - 1]
+  let lower = a[0];
+  for (let i = 1; i < mid; i++) if (a[i] > lower) lower = a[i];
+  return (lower + upper) / 2;
+}
+
+/**
+ * The k-th smallest of a[0..n) (0-based), left at a[k] with the values at or below it before k
+ * and those at or above it after (Hoare's selection, median-of-three pivots).
+ */
+function selectInPlace(a: Float64Array, n: number, k: number): number {
+  let lo = 0, hi = n - 1;
+  while (hi > lo) {
+    const m = (lo + hi) >> 1;
+    const x = a[lo], y = a[m], z = a[hi];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) { const t = a[i]; a[i] = a[j]; a[j] = t; i++; j--; }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break; // j < k < i: a[k] equals the pivot and is in place
+  }
+  return a[k];
 }
 
 /** MAD scaled by 1.4826, so it estimates the standard deviation of normal data. */

@@ -30,6 +30,17 @@ describe('baseline statistics', () => {
     expect(median([4, 1, 3, 2])).toBe(2.5);
   });
 
+  it('a large input with a NaN: the middle of the values sorted as a typed array sorts them (NaN last)', () => {
+    for (const n of [65, 66, 201, 5000]) {
+      for (let k = 0; k < 10; k++) {
+        const v = sample(n);
+        for (let j = 0; j < 1 + (k % 3); j++) v[Math.floor(rand() * n)] = NaN;
+        const s = new Float64Array(v).sort(), m = n >> 1;
+        expect(median(v)).toBe(n % 2 ? s[m] : (s[m - 1] + s[m]) / 2);
+      }
+    }
+  });
+
   it('a rolling baseline answers for its last `window` quiet values, and moves with each push', () => {
     const values = sample(400);
     const rb = new RollingBaseline(quietSeed(values), 30, 8);

@@ -84,6 +84,27 @@ describe('traffic() and inflight() at minute grain', () => {
     }
   }
 
+  it('one-second buckets: of one host from a whole second each row as it is, else grouped; a text with no bin is NULL', () => {
+    // (one host from a whole second: traffic() reads the seconds' rows as they are; a text that
+    // holds no bin, which hist() gives back as NULL, is made here in one second of web2)
+    const odd = (all("SELECT t FROM rollup_second WHERE tier = 'edge' AND host = 'web2' AND t >= :t ORDER BY t LIMIT 1", { t: T0 + 4 * MIN }) as Array<{ t: number }>)[0].t;
+    const text = (all("SELECT dur_hist FROM rollup_second WHERE tier = 'edge' AND host = 'web2' AND t = :t", { t: odd }) as Array<{ dur_hist: string }>)[0].dur_hist;
+    d.prepare("UPDATE rollup_second SET dur_hist = '5|5|' WHERE tier = 'edge' AND host = 'web2' AND t = ?").run(odd);
+    try {
+      for (const [from, to] of [[T0 + 3 * MIN, T0 + 9 * MIN], [T0 + 3 * MIN + 500, T0 + 9 * MIN]]) {
+        for (const host of ['web2', null]) {
+          const bind = { ...base, host, from: BigInt(from), to: BigInt(to), bucket_ms: 1000n };
+          const want = all(SECONDS_TRAFFIC, bind) as Array<Record<string, unknown>>;
+          expect(want.length).toBeGreaterThan(100);
+          if (host && from % 1000 === 0) expect(want.find((r) => r.bucket_ts === odd)?.dur_hist).toBeNull();
+          expect(all(TRAFFIC, bind)).toEqual(want);
+        }
+      }
+    } finally {
+      d.prepare("UPDATE rollup_second SET dur_hist = ? WHERE tier = 'edge' AND host = 'web2' AND t = ?").run(text, odd);
+    }
+  });
+
   it('reads the minutes where they fit and the seconds where they do not', () => {
     // a minute row made wrong on purpose shows which grain a read took
     const t = T0 + 20 * MIN;
