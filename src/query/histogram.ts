@@ -85,10 +85,12 @@ const NO_COUNTS: number[] = [];
 /** `base` of a histogram whose `counts` holds (bin, count) pairs instead of counts by bin (see `counts`) */
 const PAIRS = -1;
 /**
- * The most bins held as pairs. Past it the histogram takes the dense form: on a busy minute most
- * bins between the smallest and the largest value hold a count, and pairs would take twice the room.
+ * Pairs give way to the dense form once they take as much room as its array would (2 slots a bin
+ * against one a bin of their span); the dense form, when a value outside its array comes, goes
+ * back to pairs only if they would take at most a quarter of the array it needs, so that a
+ * histogram does not go back and forth between the two at every new bin.
  */
-const PAIRS_MAX = 8;
+const DENSE_TO_PAIRS = 4;
 
 export class Histogram {
   /**
@@ -99,13 +101,16 @@ export class Histogram {
    * V8's heap, and allocating and sweeping one per histogram cost the rollup worker about as
    * much garbage collection as all its other work (a day-long log: ~5 histograms per request).
    *
-   * Or, while `base` is PAIRS, up to PAIRS_MAX (bin, count) pairs by ascending bin: a histogram
-   * fed value by value (the rollup pass's) whose first two bins were 2 * PAIRS_MAX or more apart.
-   * Spread over a wide range (durations of 5 ms and 30 s are ~200 bins apart) a dense array is
-   * mostly zeros: the rollup worker's 10 s and minute histograms of an overloaded hour held 11.4
-   * MB of counts (~6,000 arrays of ~240 slots, a heap snapshot of 1M lines of the `mixed` shape).
-   * Every other use (merging, reading, a text) takes the dense form first (dense()), so only add()
-   * sees pairs.
+   * Or, while `base` is PAIRS, (bin, count) pairs by ascending bin, for a histogram fed value by
+   * value (the rollup pass's) while they are the smaller form (DENSE_TO_PAIRS). Spread over a wide
+   * range (durations of 5 ms and 30 s are ~200 bins apart) a dense array is mostly zeros: the
+   * rollup worker's 10 s and minute histograms of an overloaded hour held 11.4 MB of counts
+   * (~6,000 arrays of ~240 slots, a heap snapshot of 1M lines of the `mixed` shape), and those of
+   * 10M lines of `day` in its incident 12 MB (~7,600 arrays of ~200 slots). Up to eight pairs (the
+   * first version) took the first figure to ~3 MB but not the second: the histograms written by
+   * 200k lines of `day` that had an array of 64 slots or more had 174 slots, a span of 124 bins and
+   * 15 bins with a count, on average. Every other use (merging, reading, a text) takes the dense
+   * form first (dense()), so only add() sees pairs.
    */
   private counts: number[] = NO_COUNTS;
   /**
@@ -189,9 +194,8 @@ export class Histogram {
       // a second bin: the one-bin form becomes two pairs (none for a count of 0: the dense form
       // writes no bin that holds none)
       if (count === 0) return;
-      if (Math.abs(b - this.base) < 2 * PAIRS_MAX) {
-        // near each other: a dense array is no larger than pairs would grow to (pairs are taken
-        // only for bins at least 2 * PAIRS_MAX apart, so they always span that much)
+      if (Math.abs(b - this.base) <= 2) {
+        // next to each other: slot()'s first array (4 bins) holds both, no larger than two pairs
         const i = this.slot(b);
         this.counts[i] += count;
       } else {
@@ -199,6 +203,8 @@ export class Histogram {
         this.base = PAIRS;
       }
     } else if (this.base === PAIRS) {
+      this.addPair(b, count);
+    } else if (count > 0 && (b < this.base || b >= this.base + this.counts.length) && this.repair(b)) {
       this.addPair(b, count);
     } else {
       const i = this.slot(b); // first: slot() may replace this.counts
@@ -209,14 +215,41 @@ export class Histogram {
 
   private addPair(b: number, count: number): void {
     const pairs = this.counts;
-    let i = 0;
-    while (i < pairs.length && pairs[i] < b) i += 2;
+    // (binary search: the bins are ascending)
+    let lo = 0, hi = pairs.length >> 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (pairs[2 * mid] < b) lo = mid + 1;
+      else hi = mid;
+    }
+    const i = 2 * lo;
     if (i < pairs.length && pairs[i] === b) { pairs[i + 1] += count; return; }
     if (count === 0) return;
-    if (pairs.length < 2 * PAIRS_MAX) { pairs.splice(i, 0, b, count); return; }
-    this.unpair();
-    const at = this.slot(b); // first: slot() may replace this.counts
-    this.counts[at] += count;
+    pairs.splice(i, 0, b, count);
+    // as large as the dense array (its span and a bin of room each side, unpair()): that instead
+    if (pairs.length >= pairs[pairs.length - 2] - pairs[0] + 3) this.unpair();
+  }
+
+  /**
+   * A dense histogram that bin `b` falls outside of back to pairs, when they would take at most a
+   * 1 / DENSE_TO_PAIRS of the array it needs; whether it did.
+   */
+  private repair(b: number): boolean {
+    const counts = this.counts;
+    let bins = 0, first = b, last = b;
+    for (let i = 0; i < counts.length; i++) {
+      if (!counts[i]) continue;
+      bins++;
+      const bin = i + this.base;
+      if (bin < first) first = bin;
+      if (bin > last) last = bin;
+    }
+    if (DENSE_TO_PAIRS * 2 * (bins + 1) > last - first + 3) return false;
+    const pairs: number[] = [];
+    for (let i = 0; i < counts.length; i++) if (counts[i]) pairs.push(i + this.base, counts[i]);
+    this.counts = pairs;
+    this.base = PAIRS;
+    return true;
   }
 
   /** From pairs to the dense form (a no-op in any other form). */

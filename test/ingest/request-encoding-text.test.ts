@@ -90,4 +90,15 @@ describe('RequestEncoder text', () => {
     expect(fourth.nums[19 * ROW_WIDTH + NUMERIC_WIDTH]).toBe('/b4/19'.length);
     expect(Buffer.from(third.text).toString()).toBe(textOf(3));
   });
+
+  // A batch is cut after the group of lines that reaches its size, so it may hold a few hundred
+  // rows more than the encoder was made for: its buffers grow by a quarter, not twice, since every
+  // later batch's buffers take that size.
+  it('grows a batch past its capacity by a quarter', () => {
+    const enc = new RequestEncoder(new StringDictionary(1), 2048);
+    for (let i = 0; i < 2500; i++) enc.add(record(`/g/${i}`, `/g/${i}`, null, null, null), null);
+    const out = enc.take();
+    expect(out.count).toBe(2500);
+    expect(out.nums.buffer.byteLength).toBe(2560 * ROW_WIDTH * Float64Array.BYTES_PER_ELEMENT);
+  });
 });

@@ -99,9 +99,11 @@ describe('histogram percentiles', () => {
       const h = new Histogram();
       const bins = new Map<number, number>();
       let lo = Infinity, hi = -Infinity;
-      // up to 12 distinct bins: the pairs' limit (8) is crossed on about a third of the rounds
-      const choices = Array.from({ length: 1 + Math.floor(rand() * 12) }, () => (rand() < 0.1 ? 0 : Math.exp(rand() * 25) * 0.0005));
-      for (let i = 0, n = 1 + Math.floor(rand() * 30); i < n; i++) {
+      // up to 60 distinct bins, some rounds spread wide and some narrow: pairs that become dense,
+      // and dense arrays that go back to pairs, on the way
+      const width = rand() < 0.5 ? 25 : 3;
+      const choices = Array.from({ length: 1 + Math.floor(rand() * 60) }, () => (rand() < 0.1 ? 0 : Math.exp(rand() * width) * 0.0005));
+      for (let i = 0, n = 1 + Math.floor(rand() * 150); i < n; i++) {
         const v = choices[Math.floor(rand() * choices.length)], c = Math.floor(rand() * 3); // (a count of 0 now and then)
         h.add(v, c);
         bins.set(binOf(v), (bins.get(binOf(v)) ?? 0) + c);
@@ -125,6 +127,17 @@ describe('histogram percentiles', () => {
     for (const v of [5, 80, 900, 12_000, 30_000]) few.add(v);
     expect(binOf(30_000) - binOf(5)).toBeGreaterThan(190);
     expect(few.textBound()).toBeLessThanOrEqual(2 * 25 + 2 + 22 * 2 * 5);
+    // twenty values over the same range (an overloaded route's 10 s of durations): pairs still,
+    // where at most eight pairs were kept before the ~200-bin array
+    const twenty = new Histogram();
+    for (let i = 0; i < 20; i++) twenty.add(5 * Math.pow(6000, i / 19));
+    expect(twenty.textBound()).toBeLessThanOrEqual(2 * 25 + 2 + 22 * 2 * 20);
+    // values near each other first (a dense array), then spread: back to pairs as it would grow
+    const spread = new Histogram();
+    for (const v of [100, 101, 103, 5, 30_000, 12_000, 900]) spread.add(v);
+    expect(spread.textBound()).toBeLessThanOrEqual(2 * 25 + 2 + 22 * 2 * 6);
+    expect(spread.toText()).toBe(Histogram.from(spread.toText()).toText());
+    expect(spread.percentile(50)).toBe(Histogram.from(spread.toText()).percentile(50));
     // pairs merged with pairs and with a text, either way round
     const other = new Histogram();
     other.add(7); other.add(2_000);
