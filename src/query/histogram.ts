@@ -213,7 +213,15 @@ export class Histogram {
     while (i < pairs.length && pairs[i] < b) i += 2;
     if (i < pairs.length && pairs[i] === b) { pairs[i + 1] += count; return; }
     if (count === 0) return;
-    if (pairs.length < 2 * PAIRS_MAX) { pairs.splice(i, 0, b, count); return; }
+    if (pairs.length < 2 * PAIRS_MAX) {
+      // (by hand: splice() allocates the array of what it removed, none here, on every call:
+      // ~5 % of the rollup pass's allocation on a sparse log)
+      pairs.push(0, 0);
+      for (let j = pairs.length - 1; j > i + 1; j--) pairs[j] = pairs[j - 2];
+      pairs[i] = b;
+      pairs[i + 1] = count;
+      return;
+    }
     this.unpair();
     const at = this.slot(b); // first: slot() may replace this.counts
     this.counts[at] += count;
