@@ -225,7 +225,12 @@ export class Histogram {
     const i = 2 * lo;
     if (i < pairs.length && pairs[i] === b) { pairs[i + 1] += count; return; }
     if (count === 0) return;
-    pairs.splice(i, 0, b, count);
+    // (by hand: splice() allocates the array of what it removed, none here, on every call:
+    // ~5 % of the rollup pass's allocation on a sparse log)
+    pairs.push(0, 0);
+    for (let j = pairs.length - 1; j > i + 1; j--) pairs[j] = pairs[j - 2];
+    pairs[i] = b;
+    pairs[i + 1] = count;
     // as large as the dense array (its span and a bin of room each side, unpair()): that instead
     if (pairs.length >= pairs[pairs.length - 2] - pairs[0] + 3) this.unpair();
   }
